@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Fennec: make builds fennec.ko and the user tools; make check tests them.
+# make KDIR=/lib/modules/<release>/build picks the kernel to build against.
+
+# Kbuild reads the Kbuild file, not this one; this is only for people.
+KDIR ?= $(firstword \
+	$(wildcard /lib/modules/$(shell uname -r)/build) \
+	$(foreach s,6.12 6.1,$(patsubst %,/lib/modules/%/build,\
+		$(shell scripts/kernels.sh $(s) 2>/dev/null))))
+DESTDIR ?=
+PREFIX ?= /usr
+DKMS_VERSION := $(shell sed -n 's/^FENNEC_VERSION := //p' Kbuild)
+
+all: module user
+
+module:
+	@test -n "$(KDIR)" || { echo "no kernel headers found: set KDIR" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) KCFLAGS=-Werror modules
+
+user:
+	$(MAKE) -C user
+
+# sparse: make C=1 (changed files) or C=2 (all) as with any Kbuild tree.
+sparse:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 KCFLAGS=-Werror modules
+
+checkpatch:
+	scripts/checkpatch.sh
+
+deps:
+	scripts/install-deps.sh
+
+# The fast tier: unit tests, then the VM selftests on Debian's 6.1 and 6.12.
+check: deps
+	selftests/check.sh
+
+# The debug tier: the VM selftests under KASAN, kmemleak and lockdep.
+check-debug: deps
+	selftests/check.sh --debug
+
+demo: deps
+	selftests/demo.sh
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	$(MAKE) -C user install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+
+# Copies the module sources where dkms expects them:
+#   make dkms-install && dkms install fennec/$(DKMS_VERSION)
+dkms-install:
+	install -d $(DESTDIR)/usr/src/fennec-$(DKMS_VERSION)
+	cp -a Kbuild dkms.conf kernel include $(DESTDIR)/usr/src/fennec-$(DKMS_VERSION)/
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C user clean
+	rm -rf build
+
+.PHONY: all module user sparse checkpatch deps check check-debug demo install \
+	dkms-install clean

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fennec net_device: created with `ip link add NAME type fennec`,
+ * configured over generic netlink (netlink.c).
+ */
+
+#include <linux/if_arp.h>
+#include <linux/rtnetlink.h>
+#include <net/ip_tunnels.h>
+#include <net/net_namespace.h>
+#include <net/rtnetlink.h>
+
+#include "device.h"
+#include "socket.h"
+
+/* Every fennec device of every namespace, for namespace teardown. RTNL. */
+static LIST_HEAD(fennec_device_list);
+
+static int fennec_ndo_init(struct net_device *dev)
+{
+	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	return dev->tstats ? 0 : -ENOMEM;
+}
+
+static void fennec_ndo_uninit(struct net_device *dev)
+{
+	free_percpu(dev->tstats);
+}
+
+static int fennec_ndo_open(struct net_device *dev)
+{
+	struct fennec_device *fdev = netdev_priv(dev);
+
+	return fennec_socket_open(fdev, fdev->listen_port);
+}
+
+static int fennec_ndo_stop(struct net_device *dev)
+{
+	fennec_socket_close(netdev_priv(dev));
+	return 0;
+}
+
+static netdev_tx_t fennec_ndo_start_xmit(struct sk_buff *skb,
+					 struct net_device *dev)
+{
+	/* Nothing is routable until the datapath lands. */
+	dev_core_stats_tx_dropped_inc(dev);
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+static const struct net_device_ops fennec_netdev_ops = {
+	.ndo_init = fennec_ndo_init,
+	.ndo_uninit = fennec_ndo_uninit,
+	.ndo_open = fennec_ndo_open,
+	.ndo_stop = fennec_ndo_stop,
+	.ndo_start_xmit = fennec_ndo_start_xmit,
+	.ndo_get_stats64 = dev_get_tstats64,
+};
+
+static const struct device_type fennec_device_type = { .name = "fennec" };
+
+#define FENNEC_FEATURES (NETIF_F_HW_CSUM | NETIF_F_RXCSUM | NETIF_F_SG | \
+			 NETIF_F_GSO | NETIF_F_GSO_SOFTWARE | NETIF_F_HIGHDMA)
+
+static void fennec_setup(struct net_device *dev)
+{
+	struct fennec_device *fdev = netdev_priv(dev);
+
+	dev->netdev_ops = &fennec_netdev_ops;
+	dev->header_ops = &ip_tunnel_header_ops;
+	dev->type = ARPHRD_NONE;
+	dev->hard_header_len = 0;
+	dev->addr_len = 0;
+	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
+	dev->priv_flags |= IFF_NO_QUEUE;
+	fennec_compat_set_lltx(dev);
+	dev->features |= FENNEC_FEATURES;
+	dev->hw_features |= FENNEC_FEATURES;
+	dev->hw_enc_features |= FENNEC_FEATURES;
+	dev->mtu = FENNEC_DEFAULT_MTU;
+	dev->min_mtu = IPV6_MIN_MTU;
+	dev->max_mtu = FENNEC_MAX_MTU;
+	dev->needs_free_netdev = true;
+	SET_NETDEV_DEVTYPE(dev, &fennec_device_type);
+	netif_keep_dst(dev);
+	fdev->dev = dev;
+}
+
+static int fennec_newlink(struct net *src_net, struct net_device *dev,
+			  struct nlattr *tb[], struct nlattr *data[],
+			  struct netlink_ext_ack *extack)
+{
+	struct fennec_device *fdev = netdev_priv(dev);
+	int err;
+
+	fdev->creating_net = src_net;
+	err = register_netdevice(dev);
+	if (err)
+		return err;
+	list_add(&fdev->device_list, &fennec_device_list);
+	return 0;
+}
+
+static void fennec_dellink(struct net_device *dev, struct list_head *head)
+{
+	struct fennec_device *fdev = netdev_priv(dev);
+
+	list_del(&fdev->device_list);
+	unregister_netdevice_queue(dev, head);
+}
+
+static struct rtnl_link_ops fennec_link_ops __read_mostly = {
+	.kind = "fennec",
+	.priv_size = sizeof(struct fennec_device),
+	.setup = fennec_setup,
+	.newlink = fennec_newlink,
+	.dellink = fennec_dellink,
+};
+
+/**
+ * fennec_device_from_netdev - the fennec part of a net_device
+ * @dev: any net_device
+ *
+ * Return: the device's &struct fennec_device, or NULL if it is not a fennec
+ * device.
+ */
+struct fennec_device *fennec_device_from_netdev(struct net_device *dev)
+{
+	return dev->rtnl_link_ops == &fennec_link_ops ? netdev_priv(dev) : NULL;
+}
+
+/*
+ * A device's sockets live in the namespace it was created in, which may not
+ * be the one it lives in now. When that namespace goes away, so does the
+ * device: there is no underlay left for it to speak on.
+ */
+static void fennec_pernet_pre_exit(struct net *net)
+{
+	struct fennec_device *fdev, *tmp;
+	LIST_HEAD(unregister);
+
+	rtnl_lock();
+	list_for_each_entry_safe(fdev, tmp, &fennec_device_list, device_list) {
+		if (fdev->creating_net == net)
+			fennec_dellink(fdev->dev, &unregister);
+	}
+	unregister_netdevice_many(&unregister);
+	rtnl_unlock();
+}
+
+static struct pernet_operations fennec_pernet_ops = {
+	.pre_exit = fennec_pernet_pre_exit,
+};
+
+int __init fennec_device_init(void)
+{
+	int err;
+
+	err = register_pernet_device(&fennec_pernet_ops);
+	if (err)
+		return err;
+	err = rtnl_link_register(&fennec_link_ops);
+	if (err)
+		unregister_pernet_device(&fennec_pernet_ops);
+	return err;
+}
+
+void fennec_device_uninit(void)
+{
+	rtnl_link_unregister(&fennec_link_ops);
+	unregister_pernet_device(&fennec_pernet_ops);
+}
+
+MODULE_ALIAS_RTNL_LINK("fennec");

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _FENNEC_DEVICE_H
+#define _FENNEC_DEVICE_H
+
+#include <linux/fennec.h>
+#include <linux/in6.h>
+#include <linux/list.h>
+#include <linux/netdevice.h>
+#include <net/sock.h>
+
+/*
+ * Bytes a routed packet carries on top of the inner IPv6 packet: link header
+ * (16), forwarding header (24), end-to-end header (12), end-to-end tag (16)
+ * and link tag (16), plus UDP (8) and an IPv6 underlay header (40).
+ */
+#define FENNEC_OVERHEAD		(16 + 24 + 12 + 16 + 16 + 8 + 40)
+#define FENNEC_DEFAULT_MTU	(ETH_DATA_LEN - FENNEC_OVERHEAD)
+#define FENNEC_MAX_MTU		(IP_MAX_MTU - FENNEC_OVERHEAD)
+
+/**
+ * struct fennec_device - private part of a fennec net_device
+ * @dev: the net_device this belongs to
+ * @creating_net: namespace the device was created in; its UDP sockets live
+ *	there even after the device moves. Protected by RTNL.
+ * @sock4: IPv4 underlay socket while the device is up
+ * @sock6: IPv6 underlay socket while the device is up (absent if IPv6 is
+ *	disabled in @creating_net)
+ * @listen_port: port asked for (0: any); while up, the port bound
+ * @public_key: the node's public key, valid if @has_identity
+ * @address: the node's address, valid if @has_identity
+ * @has_identity: the helper has set @public_key and @address
+ * @device_list: entry in the list of every fennec device, under RTNL
+ *
+ * Configuration changes hold RTNL; the datapath reads under RCU.
+ */
+struct fennec_device {
+	struct net_device *dev;
+	struct net *creating_net;
+	struct sock __rcu *sock4;
+	struct sock __rcu *sock6;
+	u16 listen_port;
+	bool has_identity;
+	u8 public_key[FENNEC_KEY_LEN];
+	struct in6_addr address;
+	struct list_head device_list;
+};
+
+int fennec_device_init(void);
+void fennec_device_uninit(void);
+
+struct fennec_device *fennec_device_from_netdev(struct net_device *dev);
+
+#endif /* _FENNEC_DEVICE_H */

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fennec: an encrypted, label-switched overlay network. This module holds
+ * the data plane; the helper daemon fennecd does everything else.
+ */
+
+#include <linux/module.h>
+
+#include "device.h"
+#include "netlink.h"
+
+static int __init fennec_mod_init(void)
+{
+	int err;
+
+	err = fennec_device_init();
+	if (err)
+		return err;
+	err = fennec_genl_init();
+	if (err) {
+		fennec_device_uninit();
+		return err;
+	}
+	pr_info("fennec: loaded, netlink family version %d\n",
+		FENNEC_GENL_VERSION);
+	return 0;
+}
+
+static void __exit fennec_mod_exit(void)
+{
+	fennec_genl_uninit();
+	fennec_device_uninit();
+}
+
+module_init(fennec_mod_init);
+module_exit(fennec_mod_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Fennec encrypted label-switched overlay network");
+MODULE_AUTHOR("The Fennec developers");
+MODULE_VERSION(FENNEC_VERSION);
