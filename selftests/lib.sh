@@ -1,0 +1,161 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# Helpers for fennec's VM selftests: source "$(dirname "$0")/lib.sh".
+#
+# Every selftests/*.sh that sources this file is a VM test: run-tests.sh
+# boots a VM for it and runs it there as root, in /selftests. It prints TAP
+# (kselftest style) and ends with done_testing.
+#
+# TAP:        plan N; ok DESC; fail DESC [DETAIL]; skip DESC REASON;
+#             check DESC CMD...; check_fail DESC CMD...;
+#             check_err DESC REGEX CMD...; diag MSG...; done_testing
+# waiting:    wait_until SECS CMD...
+# namespaces: ns_new NAME; n NAME CMD...; on_cleanup CMD...; cleanup (at exit)
+# kernel:     slab_count CACHE; slab_snapshot; slab_compare SNAPSHOT MAX;
+#             mod_refcnt MODULE
+
+_tap_n=0 _tap_failed=0 _tap_plan=
+_netns=() _cleanups=()
+
+plan() { _tap_plan=$1; echo "1..$1"; }
+
+diag() { printf '%s\n' "$*" | sed 's/^/# /'; }
+
+ok() {
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n - $1"
+}
+
+# fail DESC [DETAIL]: a failed test; DETAIL (any number of lines) follows it
+# as "# " lines.
+fail() {
+	_tap_n=$((_tap_n + 1))
+	_tap_failed=$((_tap_failed + 1))
+	echo "not ok $_tap_n - $1"
+	[ -z "${2:-}" ] || diag "$2"
+}
+
+skip() {
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n - $1 # SKIP ${2:-}"
+}
+
+# _run CMD...: runs CMD with stdout and stderr into $_out, its status in $_rc.
+_run() {
+	_out=$("$@" 2>&1)
+	_rc=$?
+}
+
+# What a failed check shows: the command, its status and (the end of) its
+# output.
+_detail() {
+	printf '$ %s\n' "$*"
+	[ -z "$_out" ] || printf '%s\n' "$_out" | tail -n 30
+	echo "(exit status $_rc)"
+}
+
+# check DESC CMD...: passes if CMD succeeds.
+check() {
+	local desc=$1
+	shift
+	_run "$@"
+	if [ $_rc -eq 0 ]; then ok "$desc"; else fail "$desc" "$(_detail "$@")"; fi
+}
+
+# check_fail DESC CMD...: passes if CMD fails.
+check_fail() {
+	local desc=$1
+	shift
+	_run "$@"
+	if [ $_rc -ne 0 ]; then ok "$desc"; else fail "$desc" "$(_detail "$@")"; fi
+}
+
+# check_err DESC REGEX CMD...: passes if CMD fails and its output (stdout
+# and stderr) matches the grep -E REGEX, e.g. the expected error message.
+check_err() {
+	local desc=$1 regex=$2
+	shift 2
+	_run "$@"
+	if [ $_rc -ne 0 ] && printf '%s\n' "$_out" | grep -qE -- "$regex"; then
+		ok "$desc"
+	else
+		fail "$desc" "$(_detail "$@"; echo "expected failure matching: $regex")"
+	fi
+}
+
+# done_testing: prints the plan if plan was not called, then exits 1 if a
+# test failed (or the count differs from the plan), 0 otherwise.
+done_testing() {
+	if [ -z "$_tap_plan" ]; then
+		echo "1..$_tap_n"
+	elif [ "$_tap_plan" != "$_tap_n" ]; then
+		diag "planned $_tap_plan tests but ran $_tap_n"
+		exit 1
+	fi
+	[ $_tap_failed -eq 0 ] || diag "$_tap_failed of $_tap_n tests failed"
+	exit $((_tap_failed > 0))
+}
+
+# wait_until SECS CMD...: runs CMD every 0.1 s until it succeeds (status 0)
+# or SECS have passed (status 1).
+wait_until() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.1
+	done
+}
+
+# ns_new NAME: a network namespace with lo up, deleted by cleanup.
+ns_new() {
+	ip netns add "$1" || return
+	_netns+=("$1")
+	ip -n "$1" link set lo up
+}
+
+# n NAME CMD...: runs CMD (a program, not a shell function) in namespace NAME.
+n() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+# on_cleanup CMD...: runs CMD at cleanup, before the namespaces go.
+on_cleanup() { _cleanups+=("$(printf '%q ' "$@")"); }
+
+cleanup() {
+	local c ns
+	for c in ${_cleanups[@]+"${_cleanups[@]}"}; do eval "$c" >/dev/null 2>&1; done
+	for ns in ${_netns[@]+"${_netns[@]}"}; do ip netns del "$ns" 2>/dev/null; done
+	_cleanups=() _netns=()
+}
+trap cleanup EXIT
+
+# slab_count CACHE: the objects in use in a slab cache (SLUB's sysfs, else
+# /proc/slabinfo). Booted with slub_debug, so caches are not merged and the
+# count is the cache's own.
+slab_count() {
+	local objects
+	if [ -r "/sys/kernel/slab/$1/objects" ]; then
+		read -r objects _ <"/sys/kernel/slab/$1/objects" && echo "$objects"
+	else
+		awk -v c="$1" '$1 == c { print $2; found = 1 } END { exit !found }' \
+			/proc/slabinfo
+	fi
+}
+
+# slab_snapshot: "cache objects" lines for every slab cache.
+slab_snapshot() { awk 'NR > 2 { print $1, $2 }' /proc/slabinfo; }
+
+# slab_compare SNAPSHOT MAX: fails, naming them, if caches grew by MAX or
+# more objects since SNAPSHOT (an earlier slab_snapshot's output).
+slab_compare() {
+	slab_snapshot | awk -v max="$2" '
+		NR == FNR { before[$1] = $2; next }
+		$2 - before[$1] >= max { print $1 ": " before[$1] " -> " $2; grew = 1 }
+		END { exit grew }' <(printf '%s\n' "$1") -
+}
+
+# mod_refcnt MODULE: the module's reference count.
+mod_refcnt() { cat "/sys/module/$1/refcnt"; }
