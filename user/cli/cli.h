@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The fennec CLI's subcommands. */
+#ifndef FENNEC_CLI_H
+#define FENNEC_CLI_H
+
+#define EXIT_USAGE 2
+
+struct command {
+	const char *name;
+	/* ARGV[0] is the subcommand's name; returns the exit status. */
+	int (*run)(const struct command *cmd, int argc, char **argv);
+	const char *args;
+	const char *summary;
+};
+
+int cmd_show(const struct command *cmd, int argc, char **argv);
+int cmd_set(const struct command *cmd, int argc, char **argv);
+int cmd_genkey(const struct command *cmd, int argc, char **argv);
+int cmd_pubkey(const struct command *cmd, int argc, char **argv);
+int cmd_addr(const struct command *cmd, int argc, char **argv);
+
+/* Logs the problem and CMD's usage; returns EXIT_USAGE. */
+int usage_error(const struct command *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Flushes stdout; EXIT_SUCCESS, or EXIT_FAILURE after saying why. */
+int finish_output(void);
+
+#endif

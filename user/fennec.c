@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fennec: the command line tool for Fennec devices, keys and addresses.
+ * Exit status: 0 success, 1 failure, 2 usage error.
+ */
+#include <errno.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "lib/log.h"
+
+#ifndef FENNEC_VERSION
+#define FENNEC_VERSION "unknown"
+#endif
+
+static const struct command commands[] = {
+	{ "show", cmd_show, "[DEV] [--json]",
+	  "show every fennec device, or DEV" },
+	{ "set", cmd_set,
+	  "DEV [listen-port PORT] [private-key FILE|-] [public-key KEY]\n"
+	  "      [address ADDR] [clear-identity]",
+	  "change DEV; private-key sets the key's public key and address" },
+	{ "genkey", cmd_genkey, "", "print a new private key" },
+	{ "pubkey", cmd_pubkey, "< PRIVATE",
+	  "print the public key of the private key on stdin" },
+	{ "addr", cmd_addr, "< PUBLIC",
+	  "print the node address of the public key on stdin" },
+};
+
+static void print_usage(FILE *out)
+{
+	fprintf(out, "Usage: fennec COMMAND [ARGS]\n\nCommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "  %-8s %s\n", "help", "print this help");
+	fprintf(out, "\n'fennec COMMAND --help' shows a command's arguments.\n");
+}
+
+static void print_command_usage(FILE *out, const struct command *cmd)
+{
+	fprintf(out, "Usage: fennec %s %s\n", cmd->name, cmd->args);
+}
+
+int usage_error(const struct command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", log_prog());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	print_command_usage(stderr, cmd);
+	return EXIT_USAGE;
+}
+
+int finish_output(void)
+{
+	if (fflush(stdout) || ferror(stdout)) {
+		log_error("cannot write the output: %s", strerror(errno));
+		return EXIT_FAILURE;
+	}
+	return EXIT_SUCCESS;
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static bool wants_help(int argc, char **argv)
+{
+	return argc == 2 &&
+	       (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
+}
+
+int main(int argc, char **argv)
+{
+	const struct command *cmd;
+
+	log_init("fennec", LEVEL_INFO);
+	if (argc < 2) {
+		print_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "-h")) {
+		print_usage(stdout);
+		return finish_output();
+	}
+	if (!strcmp(argv[1], "--version")) {
+		puts("fennec " FENNEC_VERSION);
+		return finish_output();
+	}
+	cmd = find_command(argv[1]);
+	if (!cmd) {
+		log_error("unknown command \"%s\"", argv[1]);
+		print_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (wants_help(argc - 1, argv + 1)) {
+		print_command_usage(stdout, cmd);
+		return finish_output();
+	}
+	if (sodium_init() < 0) {
+		log_error("cannot initialise libsodium");
+		return EXIT_FAILURE;
+	}
+	return cmd->run(cmd, argc - 1, argv + 1);
+}

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <sys/socket.h>
+
+#include "rtnl.h"
+
+int rtnl_add_address6(struct nlsock *s, uint32_t ifindex,
+		      const struct in6_addr *addr, unsigned int prefix_len)
+{
+	struct nlmsghdr *req = nlsock_request(s, RTM_NEWADDR,
+					      NLM_F_CREATE | NLM_F_REPLACE);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(req, sizeof(*ifa));
+
+	ifa->ifa_family = AF_INET6;
+	ifa->ifa_prefixlen = prefix_len;
+	ifa->ifa_flags = IFA_F_NODAD;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = ifindex;
+	mnl_attr_put(req, IFA_LOCAL, sizeof(*addr), addr);
+	mnl_attr_put(req, IFA_ADDRESS, sizeof(*addr), addr);
+	mnl_attr_put_u32(req, IFA_FLAGS, IFA_F_NODAD);
+	return nlsock_do(s, req, NULL, NULL);
+}
+
+int rtnl_link_up(struct nlsock *s, uint32_t ifindex)
+{
+	struct nlmsghdr *req = nlsock_request(s, RTM_NEWLINK, 0);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(req, sizeof(*ifi));
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	ifi->ifi_flags = IFF_UP;
+	ifi->ifi_change = IFF_UP;
+	return nlsock_do(s, req, NULL, NULL);
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The little of rtnetlink the helper needs: an address, and link up. */
+#ifndef FENNEC_RTNL_H
+#define FENNEC_RTNL_H
+
+#include <netinet/in.h>
+#include <stdint.h>
+
+#include "nlsock.h"
+
+static inline int rtnl_open(struct nlsock *s)
+{
+	return nlsock_open(s, NETLINK_ROUTE);
+}
+
+/*
+ * Adds ADDR/PREFIX_LEN to the link, usable at once (no duplicate address
+ * detection); replaces the same address if it is there. 0 or -errno.
+ */
+int rtnl_add_address6(struct nlsock *s, uint32_t ifindex,
+		      const struct in6_addr *addr, unsigned int prefix_len);
+/* Brings the link up. 0 or -errno. */
+int rtnl_link_up(struct nlsock *s, uint32_t ifindex);
+
+#endif
