@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sends the fennec family malformed requests and checks each is refused with
+ * the right errno and an extack message, and that nothing configured changes.
+ * Usage: genl_policy DEV   (DEV: an existing fennec device, configured)
+ * Prints TAP.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/fennec.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static struct mnl_socket *nl;
+static unsigned int portid, seq;
+static uint16_t family;
+static char extack[256];
+static int test_num, test_failed;
+static const char *dev;
+
+struct request {
+	struct nlmsghdr *nlh;
+	char buf[4096];
+};
+
+static struct genlmsghdr *request_init(struct request *r, uint16_t type,
+				       uint8_t cmd, uint16_t flags)
+{
+	struct genlmsghdr *g;
+
+	r->nlh = mnl_nlmsg_put_header(r->buf);
+	r->nlh->nlmsg_type = type;
+	r->nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	r->nlh->nlmsg_seq = ++seq;
+	g = mnl_nlmsg_put_extra_header(r->nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = FENNEC_GENL_VERSION;
+	return g;
+}
+
+static int extack_cb(const struct nlattr *attr, void *data)
+{
+	(void)data;
+	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
+		snprintf(extack, sizeof(extack), "%s", mnl_attr_get_str(attr));
+	return MNL_CB_OK;
+}
+
+static int error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	unsigned int off = sizeof(*err);
+
+	(void)data;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+		mnl_attr_parse(nlh, off, extack_cb, NULL);
+	errno = -err->error;
+	return err->error ? MNL_CB_ERROR : MNL_CB_STOP;
+}
+
+static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = error_cb };
+
+/* Sends r and runs cb on replies; returns 0 or a positive errno. */
+static int transact(struct request *r, mnl_cb_t cb, void *data)
+{
+	char buf[32768];
+	int n, ret;
+
+	extack[0] = '\0';
+	if (mnl_socket_sendto(nl, r->nlh, r->nlh->nlmsg_len) < 0)
+		return errno;
+	do {
+		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n < 0)
+			return errno;
+		errno = 0;
+		ret = mnl_cb_run2(buf, n, r->nlh->nlmsg_seq, portid, cb, data,
+				  ctl_cbs, NLMSG_MIN_TYPE);
+	} while (ret > MNL_CB_STOP);
+	return ret < 0 ? errno : 0;
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nlattr *a;
+
+	(void)data;
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
+			family = mnl_attr_get_u16(a);
+	return MNL_CB_OK;
+}
+
+static void report(int ok, const char *desc, int err)
+{
+	test_num++;
+	if (!ok)
+		test_failed++;
+	printf("%sok %d - %s\n", ok ? "" : "not ", test_num, desc);
+	if (!ok)
+		printf("# errno %d (%s), extack \"%s\"\n", err, strerror(err),
+		       extack);
+}
+
+/* Expects the request to fail with errno want and an extack containing msg. */
+static void expect_refusal(struct request *r, int want, const char *msg,
+			   const char *desc)
+{
+	int err = transact(r, NULL, NULL);
+
+	report(err == want && (!msg || strstr(extack, msg)), desc, err);
+}
+
+struct device_state {
+	char blob[1024];
+	size_t len;
+};
+
+static int state_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct device_state *s = data;
+
+	s->len = nlh->nlmsg_len < sizeof(s->blob) ? nlh->nlmsg_len : sizeof(s->blob);
+	memcpy(s->blob, nlh, s->len);
+	/* Sequence numbers differ between reads; compare from the payload. */
+	memset(s->blob, 0, sizeof(struct nlmsghdr));
+	return MNL_CB_OK;
+}
+
+static int read_state(struct device_state *s)
+{
+	struct request r;
+
+	memset(s, 0, sizeof(*s));
+	request_init(&r, family, FENNEC_CMD_GET_DEVICE, 0);
+	mnl_attr_put_strz(r.nlh, FENNEC_A_DEVICE_IFNAME, dev);
+	return transact(&r, state_cb, s);
+}
+
+static void set_request(struct request *r)
+{
+	request_init(r, family, FENNEC_CMD_SET_DEVICE, 0);
+	mnl_attr_put_strz(r->nlh, FENNEC_A_DEVICE_IFNAME, dev);
+}
+
+int main(int argc, char **argv)
+{
+	static const uint8_t key[FENNEC_KEY_LEN] = { 1, 2, 3 };
+	uint8_t addr[FENNEC_ADDR_LEN] = { 0xfc, 1 };
+	struct device_state before, after;
+	struct genlmsghdr *g;
+	struct request r;
+	int one = 1;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s DEV\n", argv[0]);
+		return 2;
+	}
+	dev = argv[1];
+	seq = time(NULL);
+	nl = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl || mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one)) ||
+	    mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one)) ||
+	    mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID)) {
+		perror("netlink");
+		return 1;
+	}
+	portid = mnl_socket_get_portid(nl);
+	request_init(&r, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
+	mnl_attr_put_strz(r.nlh, CTRL_ATTR_FAMILY_NAME, FENNEC_GENL_NAME);
+	if (transact(&r, family_cb, NULL) || !family) {
+		fprintf(stderr, "family %s: %s\n", FENNEC_GENL_NAME, strerror(errno));
+		return 1;
+	}
+	if (read_state(&before)) {
+		fprintf(stderr, "GET_DEVICE %s: %s\n", dev, extack);
+		return 1;
+	}
+
+	printf("TAP version 13\n1..16\n");
+
+	set_request(&r);
+	mnl_attr_put_u32(r.nlh, 99, 1);
+	expect_refusal(&r, EINVAL, "Unknown attribute", "unknown attribute type");
+
+	set_request(&r);
+	mnl_attr_put_u8(r.nlh, FENNEC_A_DEVICE_LISTEN_PORT, 1);
+	expect_refusal(&r, ERANGE, NULL, "listen port of the wrong size");
+
+	set_request(&r);
+	mnl_attr_put(r.nlh, FENNEC_A_DEVICE_PUBLIC_KEY, FENNEC_KEY_LEN - 1, key);
+	mnl_attr_put(r.nlh, FENNEC_A_DEVICE_ADDRESS, FENNEC_ADDR_LEN, addr);
+	expect_refusal(&r, EINVAL, NULL, "public key one byte short");
+
+	set_request(&r);
+	mnl_attr_put(r.nlh, FENNEC_A_DEVICE_PUBLIC_KEY, FENNEC_KEY_LEN, key);
+	expect_refusal(&r, EINVAL, "set together", "public key without address");
+
+	set_request(&r);
+	mnl_attr_put(r.nlh, FENNEC_A_DEVICE_PUBLIC_KEY, FENNEC_KEY_LEN, key);
+	addr[0] = 0xfd;
+	mnl_attr_put(r.nlh, FENNEC_A_DEVICE_ADDRESS, FENNEC_ADDR_LEN, addr);
+	addr[0] = 0xfc;
+	expect_refusal(&r, EINVAL, "fc00::/8", "address outside fc00::/8");
+
+	set_request(&r);
+	mnl_attr_put(r.nlh, FENNEC_A_DEVICE_PUBLIC_KEY, FENNEC_KEY_LEN,
+		     (uint8_t[FENNEC_KEY_LEN]){ 0 });
+	mnl_attr_put(r.nlh, FENNEC_A_DEVICE_ADDRESS, FENNEC_ADDR_LEN, addr);
+	expect_refusal(&r, EINVAL, "all zero", "all-zero public key");
+
+	set_request(&r);
+	mnl_attr_put_u32(r.nlh, FENNEC_A_DEVICE_FLAGS, 1U << 31);
+	expect_refusal(&r, EINVAL, NULL, "unknown flag bit");
+
+	set_request(&r);
+	mnl_attr_put_u32(r.nlh, FENNEC_A_DEVICE_FLAGS,
+			 FENNEC_DEVICE_F_CLEAR_IDENTITY);
+	mnl_attr_put(r.nlh, FENNEC_A_DEVICE_PUBLIC_KEY, FENNEC_KEY_LEN, key);
+	mnl_attr_put(r.nlh, FENNEC_A_DEVICE_ADDRESS, FENNEC_ADDR_LEN, addr);
+	expect_refusal(&r, EINVAL, "clearing", "clear and set identity at once");
+
+	request_init(&r, family, FENNEC_CMD_SET_DEVICE, 0);
+	mnl_attr_put_u32(r.nlh, FENNEC_A_DEVICE_IFINDEX, 0);
+	expect_refusal(&r, ERANGE, NULL, "ifindex 0");
+
+	request_init(&r, family, FENNEC_CMD_SET_DEVICE, 0);
+	mnl_attr_put_strz(r.nlh, FENNEC_A_DEVICE_IFNAME, "abcdefghijklmnopq");
+	expect_refusal(&r, ERANGE, NULL, "ifname longer than IFNAMSIZ");
+
+	request_init(&r, family, FENNEC_CMD_SET_DEVICE, 0);
+	mnl_attr_put_u16(r.nlh, FENNEC_A_DEVICE_LISTEN_PORT, 1);
+	expect_refusal(&r, EINVAL, "not named", "no device named");
+
+	request_init(&r, family, FENNEC_CMD_SET_DEVICE, 0);
+	mnl_attr_put_strz(r.nlh, FENNEC_A_DEVICE_IFNAME, "lo");
+	expect_refusal(&r, EOPNOTSUPP, "not a fennec device", "device of another kind");
+
+	request_init(&r, family, FENNEC_CMD_SET_DEVICE, 0);
+	mnl_attr_put_u32(r.nlh, FENNEC_A_DEVICE_IFINDEX, 1);
+	mnl_attr_put_strz(r.nlh, FENNEC_A_DEVICE_IFNAME, dev);
+	expect_refusal(&r, EINVAL, "different devices", "ifindex and ifname disagree");
+
+	request_init(&r, family, 99, 0);
+	expect_refusal(&r, EOPNOTSUPP, NULL, "unknown command");
+
+	g = request_init(&r, family, FENNEC_CMD_GET_DEVICE, 0);
+	g->reserved = 1;
+	mnl_attr_put_strz(r.nlh, FENNEC_A_DEVICE_IFNAME, dev);
+	expect_refusal(&r, EINVAL, NULL, "reserved header field set");
+
+	report(!read_state(&after) && before.len == after.len &&
+	       !memcmp(before.blob, after.blob, before.len),
+	       "refusals left the device as it was", 0);
+
+	mnl_socket_close(nl);
+	return test_failed ? 1 : 0;
+}
