@@ -156,7 +156,7 @@ static int fennec_genl_get_device_dumpit(struct sk_buff *skb,
 }
 
 static int fennec_check_identity(struct fennec_device *fdev,
-			       struct genl_info *info)
+				 struct genl_info *info)
 {
 	struct nlattr *key_attr = info->attrs[FENNEC_A_DEVICE_PUBLIC_KEY];
 	struct nlattr *addr_attr = info->attrs[FENNEC_A_DEVICE_ADDRESS];

@@ -42,6 +42,7 @@ enum fennec_cmd {
 	FENNEC_CMD_SET_DEVICE,
 	__FENNEC_CMD_MAX
 };
+
 #define FENNEC_CMD_MAX (__FENNEC_CMD_MAX - 1)
 
 /**
@@ -73,6 +74,7 @@ enum fennec_device_attr {
 	FENNEC_A_DEVICE_FLAGS,
 	__FENNEC_A_DEVICE_MAX
 };
+
 #define FENNEC_A_DEVICE_MAX (__FENNEC_A_DEVICE_MAX - 1)
 
 /**
