@@ -11,6 +11,10 @@
 
 #include <linux/netdevice.h>
 #include <net/genetlink.h>
+#ifdef FENNEC_HAVE_NET_GSO_H
+/* 6.5 moved skb_gso_segment() here from netdevice.h. */
+#include <net/gso.h>
+#endif
 
 /* 6.12 turned the NETIF_F_LLTX feature bit into dev->lltx. */
 static inline void fennec_compat_set_lltx(struct net_device *dev)

@@ -11,6 +11,7 @@
 #include <net/rtnetlink.h>
 
 #include "device.h"
+#include "send.h"
 #include "socket.h"
 
 /* Every fennec device of every namespace, for namespace teardown. RTNL. */
@@ -18,13 +19,52 @@ static LIST_HEAD(fennec_device_list);
 
 static int fennec_ndo_init(struct net_device *dev)
 {
+	struct fennec_device *fdev = netdev_priv(dev);
+
 	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
-	return dev->tstats ? 0 : -ENOMEM;
+	if (!dev->tstats)
+		return -ENOMEM;
+	fdev->drops = netdev_alloc_pcpu_stats(struct fennec_drop_stats);
+	if (!fdev->drops) {
+		free_percpu(dev->tstats);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 static void fennec_ndo_uninit(struct net_device *dev)
 {
+	struct fennec_device *fdev = netdev_priv(dev);
+
+	free_percpu(fdev->drops);
 	free_percpu(dev->tstats);
+}
+
+/**
+ * fennec_read_drops - sum the drop counters of every CPU
+ * @fdev: the device
+ * @totals: gets the sums, by &enum fennec_drop_attr reason
+ */
+void fennec_read_drops(struct fennec_device *fdev,
+		       u64 totals[__FENNEC_A_DROP_MAX])
+{
+	int cpu, i;
+
+	memset(totals, 0, sizeof(u64) * __FENNEC_A_DROP_MAX);
+	for_each_possible_cpu(cpu) {
+		const struct fennec_drop_stats *stats =
+			per_cpu_ptr(fdev->drops, cpu);
+		u64 count[__FENNEC_A_DROP_MAX];
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&stats->syncp);
+			for (i = 0; i < __FENNEC_A_DROP_MAX; i++)
+				count[i] = u64_stats_read(&stats->count[i]);
+		} while (u64_stats_fetch_retry(&stats->syncp, start));
+		for (i = 0; i < __FENNEC_A_DROP_MAX; i++)
+			totals[i] += count[i];
+	}
 }
 
 static int fennec_ndo_open(struct net_device *dev)
@@ -43,9 +83,7 @@ static int fennec_ndo_stop(struct net_device *dev)
 static netdev_tx_t fennec_ndo_start_xmit(struct sk_buff *skb,
 					 struct net_device *dev)
 {
-	/* Nothing is routable until the datapath lands. */
-	dev_core_stats_tx_dropped_inc(dev);
-	kfree_skb(skb);
+	fennec_xmit(netdev_priv(dev), skb);
 	return NETDEV_TX_OK;
 }
 

@@ -20,6 +20,7 @@ static const struct nla_policy fennec_device_policy[FENNEC_A_DEVICE_MAX + 1] = {
 	[FENNEC_A_DEVICE_PUBLIC_KEY] = NLA_POLICY_EXACT_LEN(FENNEC_KEY_LEN),
 	[FENNEC_A_DEVICE_ADDRESS] = NLA_POLICY_EXACT_LEN(FENNEC_ADDR_LEN),
 	[FENNEC_A_DEVICE_FLAGS] = NLA_POLICY_MASK(NLA_U32, __FENNEC_DEVICE_F_ALL),
+	[FENNEC_A_DEVICE_DROPS] = { .type = NLA_REJECT },
 };
 
 /* Caller holds RTNL. */
@@ -65,6 +66,26 @@ static struct fennec_device *fennec_genl_lookup(struct genl_info *info)
 	return fdev;
 }
 
+static int fennec_put_drops(struct sk_buff *skb, struct fennec_device *fdev)
+{
+	u64 drops[__FENNEC_A_DROP_MAX];
+	struct nlattr *nest;
+	int i;
+
+	fennec_read_drops(fdev, drops);
+	nest = nla_nest_start(skb, FENNEC_A_DEVICE_DROPS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = FENNEC_A_DROP_MALFORMED; i < __FENNEC_A_DROP_MAX; i++) {
+		if (nla_put_u64_64bit(skb, i, drops[i], FENNEC_A_DROP_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int fennec_device_fill(struct sk_buff *skb, struct fennec_device *fdev,
 			      u32 portid, u32 seq, struct netlink_callback *cb)
 {
@@ -84,6 +105,8 @@ static int fennec_device_fill(struct sk_buff *skb, struct fennec_device *fdev,
 	    (nla_put(skb, FENNEC_A_DEVICE_PUBLIC_KEY, FENNEC_KEY_LEN,
 		     fdev->public_key) ||
 	     nla_put_in6_addr(skb, FENNEC_A_DEVICE_ADDRESS, &fdev->address)))
+		goto nla_put_failure;
+	if (fennec_put_drops(skb, fdev))
 		goto nla_put_failure;
 	genlmsg_end(skb, hdr);
 	return 0;

@@ -15,17 +15,18 @@
 #include <net/route.h>
 #include <net/udp_tunnel.h>
 
+#include "receive.h"
 #include "socket.h"
 
 static int fennec_udp_recv(struct sock *sk, struct sk_buff *skb)
 {
 	struct fennec_device *fdev = rcu_dereference_sk_user_data(sk);
 
-	/* No protocol is spoken yet: every datagram is dropped and counted. */
-	if (fdev)
-		dev_core_stats_rx_dropped_inc(fdev->dev);
-	kfree_skb(skb);
-	return 0;
+	if (unlikely(!fdev)) {
+		kfree_skb(skb);
+		return 0;
+	}
+	return fennec_receive(fdev, skb);
 }
 
 static int fennec_socket_create(struct fennec_device *fdev, int family,

@@ -62,6 +62,9 @@ enum fennec_cmd {
  *	until set.
  * @FENNEC_A_DEVICE_FLAGS: u32, &enum fennec_device_flag bits; in requests
  *	only
+ * @FENNEC_A_DEVICE_DROPS: nested, &enum fennec_drop_attr: packets the
+ *	datapath dropped, by reason, since the device was created; in replies
+ *	only
  * @__FENNEC_A_DEVICE_MAX: internal
  */
 enum fennec_device_attr {
@@ -72,6 +75,7 @@ enum fennec_device_attr {
 	FENNEC_A_DEVICE_PUBLIC_KEY,
 	FENNEC_A_DEVICE_ADDRESS,
 	FENNEC_A_DEVICE_FLAGS,
+	FENNEC_A_DEVICE_DROPS,
 	__FENNEC_A_DEVICE_MAX
 };
 
@@ -87,5 +91,45 @@ enum fennec_device_flag {
 	FENNEC_DEVICE_F_CLEAR_IDENTITY = 1U << 0,
 	__FENNEC_DEVICE_F_ALL = FENNEC_DEVICE_F_CLEAR_IDENTITY
 };
+
+/**
+ * enum fennec_drop_attr - why the datapath dropped packets: u64 counters
+ *	nested in FENNEC_A_DEVICE_DROPS
+ * @FENNEC_A_DROP_UNSPEC: never used
+ * @FENNEC_A_DROP_PAD: padding for 64-bit alignment
+ * @FENNEC_A_DROP_MALFORMED: too short, unknown type or version, bad route
+ *	position or length, not IPv6 inside
+ * @FENNEC_A_DROP_BAD_MAC: failed authentication (tampered, wrong key)
+ * @FENNEC_A_DROP_REPLAY: authentic, but its counter was seen already or is
+ *	too old for the replay window
+ * @FENNEC_A_DROP_UNKNOWN_INDEX: no keys with that receiver index
+ * @FENNEC_A_DROP_NO_ROUTE: sent to an address with no session and no route,
+ *	or outside fc00::/8
+ * @FENNEC_A_DROP_DEAD_SLOT: a transit packet for a slot with no link
+ * @FENNEC_A_DROP_TOO_BIG: larger than the path MTU
+ * @FENNEC_A_DROP_QUEUE_FULL: waiting for a session, with the queue full
+ * @FENNEC_A_DROP_SOURCE: authentic, but its inner source address is not
+ *	the peer's
+ * @FENNEC_A_DROP_UNDERLAY: the underlay could not send it (no route, no
+ *	socket)
+ * @__FENNEC_A_DROP_MAX: internal
+ */
+enum fennec_drop_attr {
+	FENNEC_A_DROP_UNSPEC,
+	FENNEC_A_DROP_PAD,
+	FENNEC_A_DROP_MALFORMED,
+	FENNEC_A_DROP_BAD_MAC,
+	FENNEC_A_DROP_REPLAY,
+	FENNEC_A_DROP_UNKNOWN_INDEX,
+	FENNEC_A_DROP_NO_ROUTE,
+	FENNEC_A_DROP_DEAD_SLOT,
+	FENNEC_A_DROP_TOO_BIG,
+	FENNEC_A_DROP_QUEUE_FULL,
+	FENNEC_A_DROP_SOURCE,
+	FENNEC_A_DROP_UNDERLAY,
+	__FENNEC_A_DROP_MAX
+};
+
+#define FENNEC_A_DROP_MAX (__FENNEC_A_DROP_MAX - 1)
 
 #endif /* _UAPI_LINUX_FENNEC_H */
