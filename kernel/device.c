@@ -29,6 +29,7 @@ static int fennec_ndo_init(struct net_device *dev)
 		free_percpu(dev->tstats);
 		return -ENOMEM;
 	}
+	fennec_pending_init(&fdev->pending);
 	return 0;
 }
 
@@ -36,6 +37,7 @@ static void fennec_ndo_uninit(struct net_device *dev)
 {
 	struct fennec_device *fdev = netdev_priv(dev);
 
+	fennec_pending_purge(fdev);
 	free_percpu(fdev->drops);
 	free_percpu(dev->tstats);
 }
@@ -76,7 +78,10 @@ static int fennec_ndo_open(struct net_device *dev)
 
 static int fennec_ndo_stop(struct net_device *dev)
 {
-	fennec_socket_close(netdev_priv(dev));
+	struct fennec_device *fdev = netdev_priv(dev);
+
+	fennec_socket_close(fdev);
+	fennec_pending_purge(fdev);
 	return 0;
 }
 

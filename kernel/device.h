@@ -10,6 +10,8 @@
 #include <linux/u64_stats_sync.h>
 #include <net/sock.h>
 
+#include "pending.h"
+
 /*
  * Bytes a routed packet carries on top of the inner IPv6 packet: link header
  * (16), forwarding header (24), end-to-end header (12), end-to-end tag (16)
@@ -43,6 +45,7 @@ struct fennec_drop_stats {
  * @has_identity: the helper has set @public_key and @address
  * @device_list: entry in the list of every fennec device, under RTNL
  * @drops: per-CPU drop counters, by reason
+ * @pending: packets waiting for a session
  *
  * Configuration changes hold RTNL; the datapath reads under RCU.
  */
@@ -57,6 +60,7 @@ struct fennec_device {
 	struct in6_addr address;
 	struct list_head device_list;
 	struct fennec_drop_stats __percpu *drops;
+	struct fennec_pending pending;
 };
 
 /* Counts a packet dropped for @reason (&enum fennec_drop_attr). */
