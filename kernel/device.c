@@ -25,12 +25,18 @@ static int fennec_ndo_init(struct net_device *dev)
 	if (!dev->tstats)
 		return -ENOMEM;
 	fdev->drops = netdev_alloc_pcpu_stats(struct fennec_drop_stats);
-	if (!fdev->drops) {
-		free_percpu(dev->tstats);
-		return -ENOMEM;
-	}
+	if (!fdev->drops)
+		goto err_tstats;
+	if (gro_cells_init(&fdev->gro_cells, dev))
+		goto err_drops;
 	fennec_pending_init(&fdev->pending);
 	return 0;
+
+err_drops:
+	free_percpu(fdev->drops);
+err_tstats:
+	free_percpu(dev->tstats);
+	return -ENOMEM;
 }
 
 static void fennec_ndo_uninit(struct net_device *dev)
@@ -38,6 +44,7 @@ static void fennec_ndo_uninit(struct net_device *dev)
 	struct fennec_device *fdev = netdev_priv(dev);
 
 	fennec_pending_purge(fdev);
+	gro_cells_destroy(&fdev->gro_cells);
 	free_percpu(fdev->drops);
 	free_percpu(dev->tstats);
 }

@@ -8,6 +8,7 @@
 #include <linux/netdevice.h>
 #include <linux/percpu.h>
 #include <linux/u64_stats_sync.h>
+#include <net/gro_cells.h>
 #include <net/sock.h>
 
 #include "pending.h"
@@ -46,6 +47,7 @@ struct fennec_drop_stats {
  * @device_list: entry in the list of every fennec device, under RTNL
  * @drops: per-CPU drop counters, by reason
  * @pending: packets waiting for a session
+ * @gro_cells: batches received packets into GRO, per CPU
  *
  * Configuration changes hold RTNL; the datapath reads under RCU.
  */
@@ -61,6 +63,7 @@ struct fennec_device {
 	struct list_head device_list;
 	struct fennec_drop_stats __percpu *drops;
 	struct fennec_pending pending;
+	struct gro_cells gro_cells;
 };
 
 /* Counts a packet dropped for @reason (&enum fennec_drop_attr). */

@@ -4,6 +4,8 @@
 
 #include "device.h"
 
+void fennec_deliver(struct fennec_device *fdev, struct sk_buff *skb,
+		    const struct in6_addr *peer);
 int fennec_receive(struct fennec_device *fdev, struct sk_buff *skb);
 void fennec_rx_drop(struct fennec_device *fdev, struct sk_buff *skb,
 		    unsigned int reason);

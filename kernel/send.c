@@ -6,6 +6,7 @@
 
 #include <linux/icmpv6.h>
 #include <linux/ipv6.h>
+#include <linux/udp.h>
 #include <net/ipv6.h>
 
 #include "device.h"
@@ -18,6 +19,41 @@ void fennec_tx_drop(struct fennec_device *fdev, struct sk_buff *skb,
 	dev_core_stats_tx_dropped_inc(fdev->dev);
 	fennec_count_drop(fdev, reason);
 	kfree_skb(skb);
+}
+
+/**
+ * fennec_tx_prepare - make a packet ready to be sealed in place
+ * @skb: the packet, data at what will be sealed
+ * @head: bytes of fennec headers to push in front
+ * @tail: bytes of tags to put behind
+ *
+ * Leaves @skb linear, private and with room for @head plus the UDP and IP
+ * headers of the underlay, and @tail; inner checksums left to "hardware"
+ * are computed now, since nothing can touch them once sealed.
+ *
+ * Return: 0 or -ENOMEM, @skb still the caller's either way.
+ */
+int fennec_tx_prepare(struct sk_buff *skb, unsigned int head,
+		      unsigned int tail)
+{
+	unsigned int need_head = head + sizeof(struct ipv6hdr) +
+				 sizeof(struct udphdr) + LL_MAX_HEADER;
+	int tail_short;
+
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+		return -ENOMEM;
+	if (skb_linearize(skb))
+		return -ENOMEM;
+	tail_short = (int)tail - (int)skb_tailroom(skb);
+	if (skb_cloned(skb) || skb_headroom(skb) < need_head || tail_short > 0) {
+		if (pskb_expand_head(skb,
+				     max_t(int, need_head - skb_headroom(skb), 0),
+				     max(tail_short, 0), GFP_ATOMIC))
+			return -ENOMEM;
+	}
+	skb_scrub_packet(skb, true);
+	skb->ip_summed = CHECKSUM_NONE;
+	return 0;
 }
 
 static bool fennec_tx_valid(struct sk_buff *skb)

@@ -5,6 +5,8 @@
 #include "device.h"
 
 void fennec_xmit(struct fennec_device *fdev, struct sk_buff *skb);
+int fennec_tx_prepare(struct sk_buff *skb, unsigned int head,
+		      unsigned int tail);
 void fennec_tx_drop(struct fennec_device *fdev, struct sk_buff *skb,
 		    unsigned int reason);
 
