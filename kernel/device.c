@@ -11,6 +11,8 @@
 #include <net/rtnetlink.h>
 
 #include "device.h"
+#include "link.h"
+#include "session.h"
 #include "send.h"
 #include "socket.h"
 
@@ -29,9 +31,23 @@ static int fennec_ndo_init(struct net_device *dev)
 		goto err_tstats;
 	if (gro_cells_init(&fdev->gro_cells, dev))
 		goto err_drops;
+	spin_lock_init(&fdev->keys_lock);
+	ratelimit_state_init(&fdev->error_ratelimit, HZ, 100);
+	if (fennec_index_init(fdev))
+		goto err_gro;
+	if (fennec_links_init(fdev))
+		goto err_index;
+	if (fennec_sessions_init(fdev))
+		goto err_links;
 	fennec_pending_init(&fdev->pending);
 	return 0;
 
+err_links:
+	fennec_links_destroy(fdev);
+err_index:
+	fennec_index_destroy(fdev);
+err_gro:
+	gro_cells_destroy(&fdev->gro_cells);
 err_drops:
 	free_percpu(fdev->drops);
 err_tstats:
@@ -44,6 +60,10 @@ static void fennec_ndo_uninit(struct net_device *dev)
 	struct fennec_device *fdev = netdev_priv(dev);
 
 	fennec_pending_purge(fdev);
+	fennec_sessions_destroy(fdev);
+	fennec_links_destroy(fdev);
+	/* Keypairs are freed by RCU callbacks; the index must outlive none. */
+	fennec_index_destroy(fdev);
 	gro_cells_destroy(&fdev->gro_cells);
 	free_percpu(fdev->drops);
 	free_percpu(dev->tstats);

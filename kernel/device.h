@@ -7,11 +7,15 @@
 #include <linux/list.h>
 #include <linux/netdevice.h>
 #include <linux/percpu.h>
+#include <linux/ratelimit.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/rhashtable-types.h>
 #include <net/gro_cells.h>
 #include <net/sock.h>
 
 #include "pending.h"
+
+struct fennec_link;
 
 /*
  * Bytes a routed packet carries on top of the inner IPv6 packet: link header
@@ -48,6 +52,15 @@ struct fennec_drop_stats {
  * @drops: per-CPU drop counters, by reason
  * @pending: packets waiting for a session
  * @gro_cells: batches received packets into GRO, per CPU
+ * @keys_lock: guards the keyrings of every link and session
+ * @index: every keypair, by receive index
+ * @slot_width: bytes of this node's slots in routes, 1 or 2
+ * @slots: links by slot, 256 or 65536 RCU pointers
+ * @neighbours: links by their peer's address
+ * @sessions: sessions by peer address
+ * @session_list: every session, in creation order, for dumps (RTNL)
+ * @sessions_seq: changes whenever @session_list does, for dumps (RTNL)
+ * @error_ratelimit: switch errors this node sends
  *
  * Configuration changes hold RTNL; the datapath reads under RCU.
  */
@@ -64,6 +77,15 @@ struct fennec_device {
 	struct fennec_drop_stats __percpu *drops;
 	struct fennec_pending pending;
 	struct gro_cells gro_cells;
+	spinlock_t keys_lock; /* protects every keyring's pointers */
+	struct rhashtable index;
+	unsigned int slot_width;
+	struct fennec_link __rcu **slots;
+	struct rhashtable neighbours;
+	struct rhashtable sessions;
+	struct list_head session_list;
+	unsigned int sessions_seq;
+	struct ratelimit_state error_ratelimit;
 };
 
 /* Counts a packet dropped for @reason (&enum fennec_drop_attr). */

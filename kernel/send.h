@@ -3,7 +3,15 @@
 #define _FENNEC_SEND_H
 
 #include "device.h"
+#include "link.h"
 
+void fennec_link_forward(struct fennec_device *fdev, struct fennec_link *link,
+			 struct sk_buff *skb);
+int fennec_route_send(struct fennec_device *fdev, struct sk_buff *skb);
+void fennec_push_fwd(struct sk_buff *skb, unsigned int kind, u8 flags,
+		     const u8 *label, unsigned int len);
+void fennec_send_pending(struct fennec_device *fdev,
+			 const struct in6_addr *daddr);
 void fennec_xmit(struct fennec_device *fdev, struct sk_buff *skb);
 int fennec_tx_prepare(struct sk_buff *skb, unsigned int head,
 		      unsigned int tail);
