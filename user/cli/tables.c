@@ -252,7 +252,7 @@ int cmd_set_table(const struct command *cmd, int argc, char **argv)
 {
 	bool is_link = !strcmp(argv[2], "link");
 	bool remove = argc == 5 && !strcmp(argv[4], "remove");
-	static char buf[MNL_SOCKET_BUFFER_SIZE];
+	static char buf[16384];
 	struct nlmsghdr *scratch, *req;
 	size_t attrs_len;
 	struct genl g;
