@@ -26,4 +26,32 @@ static inline void fennec_compat_set_lltx(struct net_device *dev)
 #endif
 }
 
+/*
+ * 6.6 lets the core allocate and free per-CPU stats, and tunnels' transmit
+ * helpers (iptunnel_xmit) insist on it from then on.
+ */
+static inline void fennec_compat_setup_tstats(struct net_device *dev)
+{
+#ifdef FENNEC_HAVE_PCPU_STAT_TYPE
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
+#endif
+}
+
+static inline int fennec_compat_alloc_tstats(struct net_device *dev)
+{
+#ifndef FENNEC_HAVE_PCPU_STAT_TYPE
+	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	if (!dev->tstats)
+		return -ENOMEM;
+#endif
+	return 0;
+}
+
+static inline void fennec_compat_free_tstats(struct net_device *dev)
+{
+#ifndef FENNEC_HAVE_PCPU_STAT_TYPE
+	free_percpu(dev->tstats);
+#endif
+}
+
 #endif /* _FENNEC_COMPAT_H */

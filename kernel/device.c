@@ -23,8 +23,7 @@ static int fennec_ndo_init(struct net_device *dev)
 {
 	struct fennec_device *fdev = netdev_priv(dev);
 
-	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
-	if (!dev->tstats)
+	if (fennec_compat_alloc_tstats(dev))
 		return -ENOMEM;
 	fdev->drops = netdev_alloc_pcpu_stats(struct fennec_drop_stats);
 	if (!fdev->drops)
@@ -51,7 +50,7 @@ err_gro:
 err_drops:
 	free_percpu(fdev->drops);
 err_tstats:
-	free_percpu(dev->tstats);
+	fennec_compat_free_tstats(dev);
 	return -ENOMEM;
 }
 
@@ -66,7 +65,7 @@ static void fennec_ndo_uninit(struct net_device *dev)
 	fennec_index_destroy(fdev);
 	gro_cells_destroy(&fdev->gro_cells);
 	free_percpu(fdev->drops);
-	free_percpu(dev->tstats);
+	fennec_compat_free_tstats(dev);
 }
 
 /**
@@ -145,6 +144,7 @@ static void fennec_setup(struct net_device *dev)
 	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
 	dev->priv_flags |= IFF_NO_QUEUE;
 	fennec_compat_set_lltx(dev);
+	fennec_compat_setup_tstats(dev);
 	dev->features |= FENNEC_FEATURES;
 	dev->hw_features |= FENNEC_FEATURES;
 	dev->hw_enc_features |= FENNEC_FEATURES;

@@ -266,6 +266,8 @@ static void fennec_receive_sealed(struct fennec_device *fdev,
 		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_REPLAY);
 		return;
 	}
+	/* Checksum state was the outer datagram's, which is gone. */
+	skb->ip_summed = CHECKSUM_NONE;
 	link = kp->owner;
 	fennec_keyring_received(fdev, &link->keys, kp);
 	fennec_link_roam(link, from);

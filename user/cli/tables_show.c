@@ -130,10 +130,10 @@ static int dumped_link(const struct nlmsghdr *nlh, void *data)
 	char text[80];
 
 	if (genl_parse(nlh, tb, FENNEC_A_DEVICE_MAX) || !tb[FENNEC_A_DEVICE_LINK])
-		return MNL_CB_OK;
+		return 0;
 	nested(tb[FENNEC_A_DEVICE_LINK], lt, FENNEC_A_LINK_MAX);
 	if (!lt[FENNEC_A_LINK_SLOT])
-		return MNL_CB_OK;
+		return 0;
 	snprintf(text, sizeof(text), "%u", mnl_attr_get_u16(lt[FENNEC_A_LINK_SLOT]));
 	begin_entry(c, "link", text);
 	if (c->j)
@@ -156,7 +156,7 @@ static int dumped_link(const struct nlmsghdr *nlh, void *data)
 	print_traffic(c, lt[FENNEC_A_LINK_TRAFFIC]);
 	if (c->j)
 		json_end_object(c->j);
-	return MNL_CB_OK;
+	return 0;
 }
 
 static void print_routes(struct dump_ctx *c, const struct nlattr *nest)
@@ -205,11 +205,11 @@ static int dumped_session(const struct nlmsghdr *nlh, void *data)
 
 	if (genl_parse(nlh, tb, FENNEC_A_DEVICE_MAX) ||
 	    !tb[FENNEC_A_DEVICE_SESSION])
-		return MNL_CB_OK;
+		return 0;
 	nested(tb[FENNEC_A_DEVICE_SESSION], st, FENNEC_A_SESSION_MAX);
 	if (!st[FENNEC_A_SESSION_ADDRESS] ||
 	    mnl_attr_get_payload_len(st[FENNEC_A_SESSION_ADDRESS]) != 16)
-		return MNL_CB_OK;
+		return 0;
 	inet_ntop(AF_INET6, mnl_attr_get_payload(st[FENNEC_A_SESSION_ADDRESS]),
 		  text, sizeof(text));
 	begin_entry(c, "session", text);
@@ -228,7 +228,7 @@ static int dumped_session(const struct nlmsghdr *nlh, void *data)
 	print_traffic(c, st[FENNEC_A_SESSION_TRAFFIC]);
 	if (c->j)
 		json_end_object(c->j);
-	return MNL_CB_OK;
+	return 0;
 }
 
 static void restart(void *data)
