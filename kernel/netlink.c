@@ -330,6 +330,14 @@ static int fennec_check_slot_width(struct fennec_device *fdev,
 	return 0;
 }
 
+static int fennec_set_slot_width(struct fennec_device *fdev,
+				 struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[FENNEC_A_DEVICE_SLOT_WIDTH];
+
+	return attr ? fennec_links_set_width(fdev, nla_get_u8(attr)) : 0;
+}
+
 static int fennec_genl_set_device_doit(struct sk_buff *skb,
 				       struct genl_info *info)
 {
@@ -353,12 +361,9 @@ static int fennec_genl_set_device_doit(struct sk_buff *skb,
 	err = fennec_set_listen_port(fdev, info);
 	if (err)
 		goto out;
-	if (info->attrs[FENNEC_A_DEVICE_SLOT_WIDTH]) {
-		err = fennec_links_set_width(fdev,
-			nla_get_u8(info->attrs[FENNEC_A_DEVICE_SLOT_WIDTH]));
-		if (err)
-			goto out;
-	}
+	err = fennec_set_slot_width(fdev, info);
+	if (err)
+		goto out;
 	fennec_apply_identity(fdev, info);
 out:
 	rtnl_unlock();

@@ -95,7 +95,8 @@ static void fennec_send_switch_error(struct fennec_device *fdev,
 	    !__ratelimit(&fdev->error_ratelimit))
 		return;
 	back_len = fennec_route_reverse(fwd, back);
-	skb = alloc_skb(LL_MAX_HEADER + 128 + sizeof(*err), GFP_ATOMIC);
+	skb = alloc_skb(LL_MAX_HEADER + 128 + sizeof(*err) + FENNEC_TAG_LEN,
+			GFP_ATOMIC);
 	if (!skb)
 		return;
 	skb_reserve(skb, LL_MAX_HEADER + 128);
@@ -272,15 +273,14 @@ static void fennec_receive_sealed(struct fennec_device *fdev,
 	fennec_keyring_received(fdev, &link->keys, kp);
 	fennec_link_roam(link, from);
 	fennec_traffic_add(link->traffic, true, skb->len);
-	if (hdr.type != FENNEC_LINK_DIRECT) {
+	if (hdr.type != FENNEC_LINK_DIRECT)
 		fennec_receive_forward(fdev, skb, link);
-	} else if (!skb->len) {
+	else if (!skb->len)
 		consume_skb(skb);	/* keepalive */
-	} else if (!link->has_peer) {
+	else if (!link->has_peer)
 		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_SOURCE);
-	} else {
+	else
 		fennec_deliver(fdev, skb, &link->peer);
-	}
 }
 
 /**

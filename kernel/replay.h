@@ -7,7 +7,7 @@
 #include <linux/types.h>
 
 /* Counters are refused from here on: the keys must be replaced first. */
-#define FENNEC_REJECT_AFTER_MESSAGES	(1ULL << 60)
+#define FENNEC_REJECT_AFTER_MESSAGES	BIT_ULL(60)
 
 #define FENNEC_REPLAY_WORDS	64
 #define FENNEC_REPLAY_BITS	(FENNEC_REPLAY_WORDS * BITS_PER_LONG)

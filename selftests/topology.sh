@@ -100,6 +100,8 @@ drop_count() {
 		sed -n "s/.*\"$2\": *\([0-9]*\).*/\1/p" | head -n 1
 }
 
+export -f addr_of drop_count
+
 ping_node() { # ping_node I J [ping args]: from node I to node J's address
 	local i=$1 j=$2
 	shift 2
