@@ -25,7 +25,7 @@ wait $cap
 check "a datagram sealed by the kernel was captured" [ -s /tmp/dgram ]
 dgram=$(cat /tmp/dgram)
 check "libsodium opens it and seals the plaintext to the same bytes" \
-	"$here/aead_check" /tmp/keys/link-0-1 </tmp/dgram
+	"$here/aead_check" /tmp/keys/flink-0-1 </tmp/dgram
 ip netns exec f0 fennec set fen0 link 2 endpoint 10.0.0.2:4000
 
 send() { ip netns exec f0 "$here/udp_tool" send 10.0.0.2:4000 "$1"; }

@@ -55,9 +55,29 @@ for node in alice bob carol; do
 	ip netns exec "$node" ss -Hulnp | awk '{ printf "%s  ", $4 } END { print "" }'
 done
 
-say "Not yet: the datapath (issue 3). Packets to other nodes are counted as dropped"
-ip netns exec alice ping -6 -c 2 -i 0.2 -W 1 fc00::1 >/dev/null 2>&1 || true
-run ip -n alice -s link show fen0
+say "The datapath: five nodes in a line, links and a session set by hand"
+echo "(fennecd will set these up itself once it does handshakes; issue 4)"
+source /selftests/topology.sh
+TOPO=n TOPO_NET=7
+line 5 1 1 2 1 1
+run ip netns exec n0 fennec show fen0 links
+route="$(slot 0 2)$(slot 1 2)$(slot 2 2)$(slot 3 2)00"
+echo "route from n0 to n4: $route (n2 numbers its links with 2-byte slots)"
+session 0 4 "$route" -
+run ip netns exec n0 ping -6 -c 3 -i 0.3 "$(addr_of 4)"
+say "n4 answered along the way back it learned from the packets"
+run ip netns exec n4 fennec show fen0 sessions
+say "A route through a dead slot: the switch says which hop failed, n0 fails over"
+ip netns exec n0 fennec monitor fen0 &
+mon=$!
+sleep 0.3
+ip netns exec n0 fennec set fen0 session "$(addr_of 4)" no-routes \
+	route "$(slot 0 2)$(slot 1 2)$(slot 2 9)$(slot 3 2)00" route "$route"
+run ip netns exec n0 ping -6 -c 4 -i 0.3 "$(addr_of 4)"
+kill $mon
+run ip netns exec n0 fennec show fen0 sessions
+run ip netns exec n2 fennec show fen0
+for i in 0 1 2 3 4; do ip netns del "n$i"; done
 
 say "Cleaning up: stopping fennecd, deleting the namespaces, unloading"
 for node in alice bob carol; do
