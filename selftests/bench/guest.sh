@@ -11,9 +11,9 @@ rounds=${1:-5}
 secs=${2:-4}
 
 # --- topologies --------------------------------------------------------------
-# line NAME N: namespaces NAME0..NAME{N-1} joined in a line by veth pairs;
+# veth_line NAME N NET: namespaces NAME0..NAME{N-1} joined in a line by veth pairs;
 # NAMEi has 10.<net>.<i>.1 towards NAMEi+1, which has 10.<net>.<i>.2.
-line() {
+veth_line() {
 	local name=$1 n=$2 net=$3 i
 	for ((i = 0; i < n; i++)); do
 		ip netns add "$name$i"
@@ -31,7 +31,7 @@ line() {
 }
 
 setup_veth() {
-	line veth 2 1
+	veth_line veth 2 1
 	target=10.1.0.2 client=veth0 server=veth1
 }
 
@@ -50,7 +50,7 @@ wg_peer() { # wg_peer NS DEV PEER_NS PEER_DEV ENDPOINT ALLOWED
 }
 
 setup_wg_direct() {
-	line wgd 2 2
+	veth_line wgd 2 2
 	wg_dev wgd0 wg0 10.20.0.1/24 51820
 	wg_dev wgd1 wg0 10.20.0.2/24 51820
 	wg_peer wgd0 wg0 wgd1 wg0 10.2.0.2:51820 10.20.0.2/32
@@ -60,7 +60,7 @@ setup_wg_direct() {
 
 # A relay: two WireGuard devices on the middle node, IP forwarding between.
 setup_wg_relay() {
-	line wgr 3 3
+	veth_line wgr 3 3
 	wg_dev wgr0 wg0 10.30.1.1/24 51820
 	wg_dev wgr1 wga 10.30.1.2/24 51820
 	wg_dev wgr1 wgb 10.30.2.2/24 51821
@@ -141,7 +141,7 @@ ratio() {
 	[ -n "${target_of[$1]:-}" ] && [ -n "${target_of[$2]:-}" ] || { echo n/a; return; }
 	for ((r = 1; r <= rounds; r++)); do
 		vals+=("$(awk -v a="${result[$1,$r]}" -v b="${result[$2,$r]}" \
-			'BEGIN { printf "%.4f", b > 0 ? a / b : 0 }')")
+			'BEGIN { printf "%.4f", (b > 0 ? a / b : 0) }')")
 	done
 	read -r m lo hi < <(stats "${vals[@]}")
 	echo "$m" >"/tmp/ratio-$1"
