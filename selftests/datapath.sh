@@ -54,6 +54,45 @@ check "failover to the second route: at most the first ping lost ($received/6)" 
 check "the second route is now the active one" bash -c \
 	"ip netns exec f0 fennec show fen0 sessions | grep -q 'route: ${route_ae:0:2}.* (active)'"
 
+# Control packets: sent by route, handed to the destination's helper with
+# the way back; to an endpoint, as they are.
+ip netns exec f4 fennec monitor fen0 >/tmp/monitor4.out 2>&1 &
+on_cleanup "kill $! 2>/dev/null"
+sleep 0.5
+check "a control packet sent along a route" \
+	ip netns exec f0 fennec send fen0 route "$route_ae" 48656c6c6f
+check "reaches the route's end as an event with the way back and ingress slot" \
+	wait_until 5 grep -q "control route-back $(echo "$route_ea" | sed 's/../&./g; s/\.$//') slot 1 5 bytes" /tmp/monitor4.out
+check_err "a route that starts on no link is refused" "no link on the route's first slot" \
+	ip netns exec f0 fennec send fen0 route 0700 00
+check_err "sending needs the device up" "device is down" \
+	bash -c 'ip netns exec f3 ip link set fen0 down; ip netns exec f3 fennec send fen0 route 0100 00'
+ip netns exec f3 ip link set fen0 up
+# Down took the address away, as IPv6 does.
+ip -n f3 -6 addr add "$(addr_of 3)/8" dev fen0 nodad
+check "a handshake-type datagram to an endpoint" \
+	ip netns exec f3 fennec send fen0 endpoint 10.0.3.2:4000 "01$(printf '%062d' 0)"
+check "is an event at the other end, with its source" \
+	wait_until 5 grep -q "control from 10.0.3.1:4000 32 bytes" /tmp/monitor4.out
+
+# No session yet: packets wait, the helper hears of the miss once, and
+# they leave when the session comes.
+ip netns exec f1 fennec monitor fen0 >/tmp/monitor1.out 2>&1 &
+on_cleanup "kill $! 2>/dev/null"
+sleep 0.5
+ip netns exec f1 ping -6 -c 1 -W 8 "$(addr_of 3)" >/tmp/ping13.out 2>&1 &
+pinger=$!
+check "a route miss is reported" \
+	wait_until 5 grep -q "route-miss $(addr_of 3)" /tmp/monitor1.out
+# The far end first: the waiting packet leaves as soon as node 1 has keys.
+new_key fe2e-1-3
+new_key fe2e-3-1
+_session_side 3 1 "$(slot 3 1)$(slot 2 1)$(slot 1 0)"
+_session_side 1 3 "$(slot 1 2)$(slot 2 2)$(slot 3 0)"
+wait $pinger
+check "the packet that waited for the session is answered" \
+	grep -q " 1 received" /tmp/ping13.out
+
 # IPv6 underlay: relink nodes 0 and 1 over their IPv6 addresses.
 ip netns exec f0 fennec set fen0 link 2 remove
 ip netns exec f1 fennec set fen0 link 1 remove

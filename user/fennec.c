@@ -30,6 +30,8 @@ static const struct command commands[] = {
 	  "      [route LABEL [mtu N]]... [no-routes] | session ADDR remove\n"
 	  "   KEYS: rx-index N tx-index N send-key FILE recv-key FILE [next]",
 	  "change DEV, its links or its sessions" },
+	{ "send", cmd_send, "DEV route LABEL HEX | DEV endpoint HOST:PORT HEX",
+	  "send a control packet from DEV's socket (as the helper does)" },
 	{ "monitor", cmd_monitor, "[DEV]",
 	  "print route misses, control packets and switch errors as they come" },
 	{ "genkey", cmd_genkey, "", "print a new private key" },

@@ -20,6 +20,7 @@ int cmd_set(const struct command *cmd, int argc, char **argv);
 int cmd_set_table(const struct command *cmd, int argc, char **argv);
 int cmd_show_table(const struct command *cmd, const char *ifname,
 		   const char *what, bool as_json);
+int cmd_send(const struct command *cmd, int argc, char **argv);
 int cmd_monitor(const struct command *cmd, int argc, char **argv);
 int cmd_genkey(const struct command *cmd, int argc, char **argv);
 int cmd_pubkey(const struct command *cmd, int argc, char **argv);

@@ -287,3 +287,51 @@ int cmd_set_table(const struct command *cmd, int argc, char **argv)
 	genl_close(&g);
 	return ret;
 }
+
+/* send DEV route LABEL HEX | send DEV endpoint HOST:PORT HEX */
+int cmd_send(const struct command *cmd, int argc, char **argv)
+{
+	uint8_t label[FENNEC_ROUTE_MAX];
+	static uint8_t payload[4096];
+	struct nlmsghdr *req;
+	union endpoint ep;
+	size_t len;
+	struct genl g;
+	int ret = 0, route_len = -1;
+
+	if (argc != 5 || (strcmp(argv[2], "route") && strcmp(argv[2], "endpoint")))
+		return usage_error(cmd, "send DEV route LABEL HEX, or DEV endpoint HOST:PORT HEX");
+	if (!strcmp(argv[2], "route")) {
+		route_len = parse_label(argv[3], label);
+		if (route_len < 0) {
+			log_error("invalid route \"%s\": not 1 to 16 bytes of hex", argv[3]);
+			return EXIT_FAILURE;
+		}
+	} else if (parse_endpoint(argv[3], &ep)) {
+		log_error("invalid endpoint \"%s\": not IPv4:PORT or [IPv6]:PORT", argv[3]);
+		return EXIT_FAILURE;
+	}
+	if (sodium_hex2bin(payload, sizeof(payload), argv[4], strlen(argv[4]), NULL,
+			   &len, NULL) || !len) {
+		log_error("invalid payload: not 1 to %zu bytes of hex", sizeof(payload));
+		return EXIT_FAILURE;
+	}
+	if (device_open(&g)) {
+		log_error("%s", genl_strerror(&g));
+		genl_close(&g);
+		return EXIT_FAILURE;
+	}
+	req = genl_request(&g, FENNEC_CMD_TRANSMIT, 0);
+	mnl_attr_put_strz(req, FENNEC_A_DEVICE_IFNAME, argv[1]);
+	mnl_attr_put(req, FENNEC_A_DEVICE_PAYLOAD, len, payload);
+	if (route_len >= 0)
+		mnl_attr_put(req, FENNEC_A_DEVICE_ROUTE, route_len, label);
+	else
+		mnl_attr_put(req, FENNEC_A_DEVICE_ENDPOINT, endpoint_len(&ep), &ep);
+	if (genl_do(&g, req, NULL, NULL)) {
+		log_error("device \"%s\": send: %s", argv[1], genl_strerror(&g));
+		ret = EXIT_FAILURE;
+	}
+	genl_close(&g);
+	return ret;
+}
