@@ -8,11 +8,15 @@
 
 #include "device.h"
 #include "netlink.h"
+#include "selftest.h"
 
 static int __init fennec_mod_init(void)
 {
 	int err;
 
+	err = fennec_selftests();
+	if (err)
+		return err;
 	err = fennec_device_init();
 	if (err)
 		return err;
