@@ -6,6 +6,7 @@
 
 #include <linux/module.h>
 
+#include "broken.h"
 #include "device.h"
 #include "netlink.h"
 #include "selftest.h"
@@ -27,6 +28,7 @@ static int __init fennec_mod_init(void)
 	}
 	pr_info("fennec: loaded, netlink family version %d\n",
 		FENNEC_GENL_VERSION);
+	fennec_broken_at_load();
 	return 0;
 }
 
