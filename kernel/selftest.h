@@ -9,6 +9,7 @@
 
 #include <linux/init.h>
 #include <linux/printk.h>
+#include <linux/string.h>
 #include <linux/types.h>
 
 #ifdef FENNEC_SELFTEST
@@ -16,8 +17,9 @@
 /*
  * FENNEC_EXPECT(cond) - one check inside a self-test
  *
- * Logs the condition, file and line if @cond is false, and evaluates to
- * whether it held, so a test can go on and report every failed check:
+ * Logs the function, file, line and condition if @cond is false, and
+ * evaluates to whether it held, so a test can go on and report every failed
+ * check:
  *
  *	bool ok = true;
  *
@@ -28,8 +30,8 @@
 #define FENNEC_EXPECT(cond) ({						\
 	bool __fennec_ok = !!(cond);					\
 	if (!__fennec_ok)						\
-		pr_err("fennec: self-test check failed at %s:%d: %s\n",	\
-		       __FILE__, __LINE__, #cond);			\
+		pr_err("fennec: self-test check failed in %s() at %s:%d: %s\n", \
+		       __func__, kbasename(__FILE__), __LINE__, #cond);	\
 	__fennec_ok;							\
 })
 
