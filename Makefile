@@ -44,6 +44,10 @@ check-debug: deps
 demo: deps
 	selftests/demo.sh
 
+# Throughput against WireGuard in one VM run, and per-packet instruction counts.
+bench: deps
+	selftests/bench.sh
+
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	$(MAKE) -C user install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
@@ -59,5 +63,5 @@ clean:
 	$(MAKE) -C user clean
 	rm -rf build
 
-.PHONY: all module user sparse checkpatch deps check check-debug demo install \
+.PHONY: all module user sparse checkpatch deps check check-debug demo bench install \
 	dkms-install clean

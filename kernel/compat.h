@@ -11,6 +11,10 @@
 
 #include <linux/netdevice.h>
 #include <net/genetlink.h>
+#ifdef FENNEC_HAVE_NET_GSO_H
+/* 6.5 moved skb_gso_segment() here from netdevice.h. */
+#include <net/gso.h>
+#endif
 
 /* 6.12 turned the NETIF_F_LLTX feature bit into dev->lltx. */
 static inline void fennec_compat_set_lltx(struct net_device *dev)
@@ -19,6 +23,34 @@ static inline void fennec_compat_set_lltx(struct net_device *dev)
 	dev->features |= NETIF_F_LLTX;
 #else
 	dev->lltx = true;
+#endif
+}
+
+/*
+ * 6.6 lets the core allocate and free per-CPU stats, and tunnels' transmit
+ * helpers (iptunnel_xmit) insist on it from then on.
+ */
+static inline void fennec_compat_setup_tstats(struct net_device *dev)
+{
+#ifdef FENNEC_HAVE_PCPU_STAT_TYPE
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
+#endif
+}
+
+static inline int fennec_compat_alloc_tstats(struct net_device *dev)
+{
+#ifndef FENNEC_HAVE_PCPU_STAT_TYPE
+	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	if (!dev->tstats)
+		return -ENOMEM;
+#endif
+	return 0;
+}
+
+static inline void fennec_compat_free_tstats(struct net_device *dev)
+{
+#ifndef FENNEC_HAVE_PCPU_STAT_TYPE
+	free_percpu(dev->tstats);
 #endif
 }
 

@@ -11,6 +11,9 @@
 #include <net/rtnetlink.h>
 
 #include "device.h"
+#include "link.h"
+#include "session.h"
+#include "send.h"
 #include "socket.h"
 
 /* Every fennec device of every namespace, for namespace teardown. RTNL. */
@@ -18,13 +21,78 @@ static LIST_HEAD(fennec_device_list);
 
 static int fennec_ndo_init(struct net_device *dev)
 {
-	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
-	return dev->tstats ? 0 : -ENOMEM;
+	struct fennec_device *fdev = netdev_priv(dev);
+
+	if (fennec_compat_alloc_tstats(dev))
+		return -ENOMEM;
+	fdev->drops = netdev_alloc_pcpu_stats(struct fennec_drop_stats);
+	if (!fdev->drops)
+		goto err_tstats;
+	if (gro_cells_init(&fdev->gro_cells, dev))
+		goto err_drops;
+	spin_lock_init(&fdev->keys_lock);
+	ratelimit_state_init(&fdev->error_ratelimit, HZ, 100);
+	if (fennec_index_init(fdev))
+		goto err_gro;
+	if (fennec_links_init(fdev))
+		goto err_index;
+	if (fennec_sessions_init(fdev))
+		goto err_links;
+	fennec_pending_init(&fdev->pending);
+	return 0;
+
+err_links:
+	fennec_links_destroy(fdev);
+err_index:
+	fennec_index_destroy(fdev);
+err_gro:
+	gro_cells_destroy(&fdev->gro_cells);
+err_drops:
+	free_percpu(fdev->drops);
+err_tstats:
+	fennec_compat_free_tstats(dev);
+	return -ENOMEM;
 }
 
 static void fennec_ndo_uninit(struct net_device *dev)
 {
-	free_percpu(dev->tstats);
+	struct fennec_device *fdev = netdev_priv(dev);
+
+	fennec_pending_purge(fdev);
+	fennec_sessions_destroy(fdev);
+	fennec_links_destroy(fdev);
+	/* Keypairs are freed by RCU callbacks; the index must outlive none. */
+	fennec_index_destroy(fdev);
+	gro_cells_destroy(&fdev->gro_cells);
+	free_percpu(fdev->drops);
+	fennec_compat_free_tstats(dev);
+}
+
+/**
+ * fennec_read_drops - sum the drop counters of every CPU
+ * @fdev: the device
+ * @totals: gets the sums, by &enum fennec_drop_attr reason
+ */
+void fennec_read_drops(struct fennec_device *fdev,
+		       u64 totals[__FENNEC_A_DROP_MAX])
+{
+	int cpu, i;
+
+	memset(totals, 0, sizeof(u64) * __FENNEC_A_DROP_MAX);
+	for_each_possible_cpu(cpu) {
+		const struct fennec_drop_stats *stats =
+			per_cpu_ptr(fdev->drops, cpu);
+		u64 count[__FENNEC_A_DROP_MAX];
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&stats->syncp);
+			for (i = 0; i < __FENNEC_A_DROP_MAX; i++)
+				count[i] = u64_stats_read(&stats->count[i]);
+		} while (u64_stats_fetch_retry(&stats->syncp, start));
+		for (i = 0; i < __FENNEC_A_DROP_MAX; i++)
+			totals[i] += count[i];
+	}
 }
 
 static int fennec_ndo_open(struct net_device *dev)
@@ -36,16 +104,17 @@ static int fennec_ndo_open(struct net_device *dev)
 
 static int fennec_ndo_stop(struct net_device *dev)
 {
-	fennec_socket_close(netdev_priv(dev));
+	struct fennec_device *fdev = netdev_priv(dev);
+
+	fennec_socket_close(fdev);
+	fennec_pending_purge(fdev);
 	return 0;
 }
 
 static netdev_tx_t fennec_ndo_start_xmit(struct sk_buff *skb,
 					 struct net_device *dev)
 {
-	/* Nothing is routable until the datapath lands. */
-	dev_core_stats_tx_dropped_inc(dev);
-	kfree_skb(skb);
+	fennec_xmit(netdev_priv(dev), skb);
 	return NETDEV_TX_OK;
 }
 
@@ -75,6 +144,7 @@ static void fennec_setup(struct net_device *dev)
 	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
 	dev->priv_flags |= IFF_NO_QUEUE;
 	fennec_compat_set_lltx(dev);
+	fennec_compat_setup_tstats(dev);
 	dev->features |= FENNEC_FEATURES;
 	dev->hw_features |= FENNEC_FEATURES;
 	dev->hw_enc_features |= FENNEC_FEATURES;

@@ -6,7 +6,16 @@
 #include <linux/in6.h>
 #include <linux/list.h>
 #include <linux/netdevice.h>
+#include <linux/percpu.h>
+#include <linux/ratelimit.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/rhashtable-types.h>
+#include <net/gro_cells.h>
 #include <net/sock.h>
+
+#include "pending.h"
+
+struct fennec_link;
 
 /*
  * Bytes a routed packet carries on top of the inner IPv6 packet: link header
@@ -16,6 +25,16 @@
 #define FENNEC_OVERHEAD		(16 + 24 + 12 + 16 + 16 + 8 + 40)
 #define FENNEC_DEFAULT_MTU	(ETH_DATA_LEN - FENNEC_OVERHEAD)
 #define FENNEC_MAX_MTU		(IP_MAX_MTU - FENNEC_OVERHEAD)
+
+/**
+ * struct fennec_drop_stats - per-CPU drop counters of a device
+ * @count: by &enum fennec_drop_attr reason
+ * @syncp: for readers on 32-bit machines
+ */
+struct fennec_drop_stats {
+	u64_stats_t count[__FENNEC_A_DROP_MAX];
+	struct u64_stats_sync syncp;
+};
 
 /**
  * struct fennec_device - private part of a fennec net_device
@@ -30,6 +49,18 @@
  * @address: the node's address, valid if @has_identity
  * @has_identity: the helper has set @public_key and @address
  * @device_list: entry in the list of every fennec device, under RTNL
+ * @drops: per-CPU drop counters, by reason
+ * @pending: packets waiting for a session
+ * @gro_cells: batches received packets into GRO, per CPU
+ * @keys_lock: guards the keyrings of every link and session
+ * @index: every keypair, by receive index
+ * @slot_width: bytes of this node's slots in routes, 1 or 2
+ * @slots: links by slot, 256 or 65536 RCU pointers
+ * @neighbours: links by their peer's address
+ * @sessions: sessions by peer address
+ * @session_list: every session, in creation order, for dumps (RTNL)
+ * @sessions_seq: changes whenever @session_list does, for dumps (RTNL)
+ * @error_ratelimit: switch errors this node sends
  *
  * Configuration changes hold RTNL; the datapath reads under RCU.
  */
@@ -43,7 +74,34 @@ struct fennec_device {
 	u8 public_key[FENNEC_KEY_LEN];
 	struct in6_addr address;
 	struct list_head device_list;
+	struct fennec_drop_stats __percpu *drops;
+	struct fennec_pending pending;
+	struct gro_cells gro_cells;
+	spinlock_t keys_lock; /* protects every keyring's pointers */
+	struct rhashtable index;
+	unsigned int slot_width;
+	struct fennec_link __rcu **slots;
+	struct rhashtable neighbours;
+	struct rhashtable sessions;
+	struct list_head session_list;
+	unsigned int sessions_seq;
+	struct ratelimit_state error_ratelimit;
 };
+
+/* Counts a packet dropped for @reason (&enum fennec_drop_attr). */
+static inline void fennec_count_drop(struct fennec_device *fdev,
+				     unsigned int reason)
+{
+	struct fennec_drop_stats *stats = get_cpu_ptr(fdev->drops);
+
+	u64_stats_update_begin(&stats->syncp);
+	u64_stats_inc(&stats->count[reason]);
+	u64_stats_update_end(&stats->syncp);
+	put_cpu_ptr(fdev->drops);
+}
+
+void fennec_read_drops(struct fennec_device *fdev,
+		       u64 totals[__FENNEC_A_DROP_MAX]);
 
 int fennec_device_init(void);
 void fennec_device_uninit(void);

@@ -6,24 +6,79 @@
 
 #include <linux/rtnetlink.h>
 #include <net/genetlink.h>
+#include <net/ipv6.h>
 
 #include "device.h"
+#include "link.h"
 #include "netlink.h"
 #include "socket.h"
 
-static struct genl_family fennec_genl_family;
+const struct nla_policy fennec_keys_policy[FENNEC_A_KEYS_MAX + 1] = {
+	[FENNEC_A_KEYS_RX_INDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[FENNEC_A_KEYS_TX_INDEX] = { .type = NLA_U32 },
+	[FENNEC_A_KEYS_SEND_KEY] = NLA_POLICY_EXACT_LEN(FENNEC_KEY_LEN),
+	[FENNEC_A_KEYS_RECV_KEY] = NLA_POLICY_EXACT_LEN(FENNEC_KEY_LEN),
+	[FENNEC_A_KEYS_NEXT] = { .type = NLA_FLAG },
+};
 
-static const struct nla_policy fennec_device_policy[FENNEC_A_DEVICE_MAX + 1] = {
+const struct nla_policy fennec_link_policy[FENNEC_A_LINK_MAX + 1] = {
+	[FENNEC_A_LINK_SLOT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[FENNEC_A_LINK_ENDPOINT] = { .type = NLA_BINARY,
+				     .len = sizeof(struct sockaddr_in6) },
+	[FENNEC_A_LINK_PEER] = NLA_POLICY_EXACT_LEN(FENNEC_ADDR_LEN),
+	[FENNEC_A_LINK_MODE] = NLA_POLICY_MAX(NLA_U8, FENNEC_LINK_MODE_FAST),
+	[FENNEC_A_LINK_MTU] = NLA_POLICY_MIN(NLA_U16, IPV6_MIN_MTU),
+	[FENNEC_A_LINK_KEYS] = NLA_POLICY_NESTED(fennec_keys_policy),
+	[FENNEC_A_LINK_HAS_KEYS] = { .type = NLA_REJECT },
+	[FENNEC_A_LINK_TRAFFIC] = { .type = NLA_REJECT },
+};
+
+const struct nla_policy fennec_route_policy[FENNEC_A_ROUTE_MAX + 1] = {
+	[FENNEC_A_ROUTE_LABEL] = { .type = NLA_BINARY,
+				   .len = FENNEC_ROUTE_MAX },
+	[FENNEC_A_ROUTE_MTU] = { .type = NLA_U16 },
+	[FENNEC_A_ROUTE_ACTIVE] = { .type = NLA_REJECT },
+};
+
+static const struct nla_policy
+fennec_routes_policy[FENNEC_A_SESSION_MAX + 1] = {
+	[FENNEC_A_SESSION_ROUTE] = NLA_POLICY_NESTED(fennec_route_policy),
+};
+
+const struct nla_policy fennec_session_policy[FENNEC_A_SESSION_MAX + 1] = {
+	[FENNEC_A_SESSION_ADDRESS] = NLA_POLICY_EXACT_LEN(FENNEC_ADDR_LEN),
+	[FENNEC_A_SESSION_PUBLIC_KEY] = NLA_POLICY_EXACT_LEN(FENNEC_KEY_LEN),
+	[FENNEC_A_SESSION_KEYS] = NLA_POLICY_NESTED(fennec_keys_policy),
+	[FENNEC_A_SESSION_ROUTES] = NLA_POLICY_NESTED(fennec_routes_policy),
+	[FENNEC_A_SESSION_ROUTE] = { .type = NLA_REJECT },
+	[FENNEC_A_SESSION_LEARNED] = { .type = NLA_REJECT },
+	[FENNEC_A_SESSION_HAS_KEYS] = { .type = NLA_REJECT },
+	[FENNEC_A_SESSION_TRAFFIC] = { .type = NLA_REJECT },
+};
+
+const struct nla_policy fennec_device_policy[FENNEC_A_DEVICE_MAX + 1] = {
 	[FENNEC_A_DEVICE_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[FENNEC_A_DEVICE_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[FENNEC_A_DEVICE_LISTEN_PORT] = { .type = NLA_U16 },
 	[FENNEC_A_DEVICE_PUBLIC_KEY] = NLA_POLICY_EXACT_LEN(FENNEC_KEY_LEN),
 	[FENNEC_A_DEVICE_ADDRESS] = NLA_POLICY_EXACT_LEN(FENNEC_ADDR_LEN),
 	[FENNEC_A_DEVICE_FLAGS] = NLA_POLICY_MASK(NLA_U32, __FENNEC_DEVICE_F_ALL),
+	[FENNEC_A_DEVICE_DROPS] = { .type = NLA_REJECT },
+	[FENNEC_A_DEVICE_SLOT_WIDTH] = NLA_POLICY_RANGE(NLA_U8, 1, 2),
+	[FENNEC_A_DEVICE_LINK] = NLA_POLICY_NESTED(fennec_link_policy),
+	[FENNEC_A_DEVICE_SESSION] = NLA_POLICY_NESTED(fennec_session_policy),
+	[FENNEC_A_DEVICE_PAYLOAD] = { .type = NLA_BINARY, .len = 65000 },
+	[FENNEC_A_DEVICE_ENDPOINT] = { .type = NLA_BINARY,
+				       .len = sizeof(struct sockaddr_in6) },
+	[FENNEC_A_DEVICE_ROUTE] = { .type = NLA_BINARY,
+				    .len = FENNEC_ROUTE_MAX },
+	[FENNEC_A_DEVICE_SLOT] = { .type = NLA_REJECT },
+	[FENNEC_A_DEVICE_ERROR_CODE] = { .type = NLA_REJECT },
+	[FENNEC_A_DEVICE_ERROR_POS] = { .type = NLA_REJECT },
 };
 
 /* Caller holds RTNL. */
-static struct fennec_device *fennec_genl_lookup(struct genl_info *info)
+struct fennec_device *fennec_genl_lookup(struct genl_info *info)
 {
 	struct nlattr *ifindex_attr = info->attrs[FENNEC_A_DEVICE_IFINDEX];
 	struct nlattr *ifname_attr = info->attrs[FENNEC_A_DEVICE_IFNAME];
@@ -65,6 +120,26 @@ static struct fennec_device *fennec_genl_lookup(struct genl_info *info)
 	return fdev;
 }
 
+static int fennec_put_drops(struct sk_buff *skb, struct fennec_device *fdev)
+{
+	u64 drops[__FENNEC_A_DROP_MAX];
+	struct nlattr *nest;
+	int i;
+
+	fennec_read_drops(fdev, drops);
+	nest = nla_nest_start(skb, FENNEC_A_DEVICE_DROPS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = FENNEC_A_DROP_MALFORMED; i < __FENNEC_A_DROP_MAX; i++) {
+		if (nla_put_u64_64bit(skb, i, drops[i], FENNEC_A_DROP_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int fennec_device_fill(struct sk_buff *skb, struct fennec_device *fdev,
 			      u32 portid, u32 seq, struct netlink_callback *cb)
 {
@@ -78,12 +153,15 @@ static int fennec_device_fill(struct sk_buff *skb, struct fennec_device *fdev,
 		genl_dump_check_consistent(cb, hdr);
 	if (nla_put_u32(skb, FENNEC_A_DEVICE_IFINDEX, fdev->dev->ifindex) ||
 	    nla_put_string(skb, FENNEC_A_DEVICE_IFNAME, fdev->dev->name) ||
-	    nla_put_u16(skb, FENNEC_A_DEVICE_LISTEN_PORT, fdev->listen_port))
+	    nla_put_u16(skb, FENNEC_A_DEVICE_LISTEN_PORT, fdev->listen_port) ||
+	    nla_put_u8(skb, FENNEC_A_DEVICE_SLOT_WIDTH, fdev->slot_width))
 		goto nla_put_failure;
 	if (fdev->has_identity &&
 	    (nla_put(skb, FENNEC_A_DEVICE_PUBLIC_KEY, FENNEC_KEY_LEN,
 		     fdev->public_key) ||
 	     nla_put_in6_addr(skb, FENNEC_A_DEVICE_ADDRESS, &fdev->address)))
+		goto nla_put_failure;
+	if (fennec_put_drops(skb, fdev))
 		goto nla_put_failure;
 	genlmsg_end(skb, hdr);
 	return 0;
@@ -156,7 +234,7 @@ static int fennec_genl_get_device_dumpit(struct sk_buff *skb,
 }
 
 static int fennec_check_identity(struct fennec_device *fdev,
-			       struct genl_info *info)
+				 struct genl_info *info)
 {
 	struct nlattr *key_attr = info->attrs[FENNEC_A_DEVICE_PUBLIC_KEY];
 	struct nlattr *addr_attr = info->attrs[FENNEC_A_DEVICE_ADDRESS];
@@ -238,6 +316,28 @@ static int fennec_set_listen_port(struct fennec_device *fdev,
 	return err;
 }
 
+static int fennec_check_slot_width(struct fennec_device *fdev,
+				   struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[FENNEC_A_DEVICE_SLOT_WIDTH];
+
+	if (attr && nla_get_u8(attr) != fdev->slot_width &&
+	    fennec_links_count(fdev)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "slot width changes only while the device has no links");
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static int fennec_set_slot_width(struct fennec_device *fdev,
+				 struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[FENNEC_A_DEVICE_SLOT_WIDTH];
+
+	return attr ? fennec_links_set_width(fdev, nla_get_u8(attr)) : 0;
+}
+
 static int fennec_genl_set_device_doit(struct sk_buff *skb,
 				       struct genl_info *info)
 {
@@ -254,8 +354,14 @@ static int fennec_genl_set_device_doit(struct sk_buff *skb,
 	err = fennec_check_identity(fdev, info);
 	if (err)
 		goto out;
-	/* The only step that can fail once checks pass, so it goes first. */
+	err = fennec_check_slot_width(fdev, info);
+	if (err)
+		goto out;
+	/* Steps that can fail once checks pass go first. */
 	err = fennec_set_listen_port(fdev, info);
+	if (err)
+		goto out;
+	err = fennec_set_slot_width(fdev, info);
 	if (err)
 		goto out;
 	fennec_apply_identity(fdev, info);
@@ -280,9 +386,84 @@ static const struct genl_ops fennec_genl_ops[] = {
 		.maxattr = FENNEC_A_DEVICE_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd = FENNEC_CMD_SET_LINK,
+		.doit = fennec_genl_set_link_doit,
+		.policy = fennec_device_policy,
+		.maxattr = FENNEC_A_DEVICE_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = FENNEC_CMD_DEL_LINK,
+		.doit = fennec_genl_del_link_doit,
+		.policy = fennec_device_policy,
+		.maxattr = FENNEC_A_DEVICE_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = FENNEC_CMD_GET_LINK,
+		.dumpit = fennec_genl_get_link_dumpit,
+		.policy = fennec_device_policy,
+		.maxattr = FENNEC_A_DEVICE_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = FENNEC_CMD_SET_SESSION,
+		.doit = fennec_genl_set_session_doit,
+		.policy = fennec_device_policy,
+		.maxattr = FENNEC_A_DEVICE_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = FENNEC_CMD_DEL_SESSION,
+		.doit = fennec_genl_del_session_doit,
+		.policy = fennec_device_policy,
+		.maxattr = FENNEC_A_DEVICE_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = FENNEC_CMD_GET_SESSION,
+		.dumpit = fennec_genl_get_session_dumpit,
+		.policy = fennec_device_policy,
+		.maxattr = FENNEC_A_DEVICE_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = FENNEC_CMD_TRANSMIT,
+		.doit = fennec_genl_transmit_doit,
+		.policy = fennec_device_policy,
+		.maxattr = FENNEC_A_DEVICE_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
-static struct genl_family fennec_genl_family __ro_after_init = {
+static const struct genl_multicast_group fennec_genl_mcgrps[] = {
+	{
+		.name = FENNEC_MCGRP_EVENTS,
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+		/* Where the kernel can say so (6.6+): admins only. */
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+#endif
+	},
+};
+
+void *fennec_genl_put(struct sk_buff *msg, u8 cmd)
+{
+	return genlmsg_put(msg, 0, 0, &fennec_genl_family, 0, cmd);
+}
+
+bool fennec_genl_has_listeners(struct net *net)
+{
+	return genl_has_listeners(&fennec_genl_family, net, 0);
+}
+
+void fennec_genl_multicast(struct net *net, struct sk_buff *msg)
+{
+	genlmsg_multicast_netns(&fennec_genl_family, net, msg, 0, 0,
+				GFP_ATOMIC);
+}
+
+struct genl_family fennec_genl_family __ro_after_init = {
 	.name = FENNEC_GENL_NAME,
 	.version = FENNEC_GENL_VERSION,
 	.netnsok = true,
@@ -290,6 +471,8 @@ static struct genl_family fennec_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = fennec_genl_ops,
 	.n_ops = ARRAY_SIZE(fennec_genl_ops),
+	.mcgrps = fennec_genl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(fennec_genl_mcgrps),
 };
 
 int __init fennec_genl_init(void)

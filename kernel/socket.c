@@ -5,20 +5,28 @@
  */
 
 #include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/udp.h>
 #include <net/inet_sock.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/ipv6_stubs.h>
+#include <net/route.h>
 #include <net/udp_tunnel.h>
 
+#include "receive.h"
 #include "socket.h"
 
 static int fennec_udp_recv(struct sock *sk, struct sk_buff *skb)
 {
 	struct fennec_device *fdev = rcu_dereference_sk_user_data(sk);
 
-	/* No protocol is spoken yet: every datagram is dropped and counted. */
-	if (fdev)
-		dev_core_stats_rx_dropped_inc(fdev->dev);
-	kfree_skb(skb);
-	return 0;
+	if (unlikely(!fdev)) {
+		kfree_skb(skb);
+		return 0;
+	}
+	return fennec_receive(fdev, skb);
 }
 
 static int fennec_socket_create(struct fennec_device *fdev, int family,
@@ -114,4 +122,149 @@ int fennec_socket_open(struct fennec_device *fdev, u16 port)
 void fennec_socket_close(struct fennec_device *fdev)
 {
 	fennec_socket_swap(fdev, NULL, NULL);
+}
+
+static int fennec_send4(struct fennec_device *fdev, struct sk_buff *skb,
+			const struct sockaddr_in *sin)
+{
+	struct flowi4 fl = {
+		.daddr = sin->sin_addr.s_addr,
+		.fl4_dport = sin->sin_port,
+		.flowi4_proto = IPPROTO_UDP,
+		.flowi4_mark = skb->mark,
+	};
+	struct sock *sk;
+	struct rtable *rt;
+	int err = 0;
+
+	rcu_read_lock_bh();
+	sk = rcu_dereference_bh(fdev->sock4);
+	if (unlikely(!sk)) {
+		err = -ENONET;
+		goto drop;
+	}
+	fl.fl4_sport = inet_sk(sk)->inet_sport;
+	rt = ip_route_output_flow(sock_net(sk), &fl, sk);
+	if (IS_ERR(rt)) {
+		err = PTR_ERR(rt);
+		goto drop;
+	}
+	if (unlikely(rt->dst.dev == fdev->dev)) {
+		/* The underlay would route into the overlay itself. */
+		ip_rt_put(rt);
+		err = -ELOOP;
+		goto drop;
+	}
+	skb->ignore_df = 1;
+	udp_tunnel_xmit_skb(rt, sk, skb, fl.saddr, fl.daddr, 0,
+			    ip4_dst_hoplimit(&rt->dst), 0, fl.fl4_sport,
+			    fl.fl4_dport, false, false);
+	rcu_read_unlock_bh();
+	return 0;
+
+drop:
+	rcu_read_unlock_bh();
+	kfree_skb(skb);
+	return err;
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+static int fennec_send6(struct fennec_device *fdev, struct sk_buff *skb,
+			const struct sockaddr_in6 *sin6)
+{
+	struct flowi6 fl = {
+		.daddr = sin6->sin6_addr,
+		.fl6_dport = sin6->sin6_port,
+		.flowi6_oif = sin6->sin6_scope_id,
+		.flowi6_proto = IPPROTO_UDP,
+		.flowi6_mark = skb->mark,
+	};
+	struct dst_entry *dst;
+	struct sock *sk;
+	int err = 0;
+
+	rcu_read_lock_bh();
+	sk = rcu_dereference_bh(fdev->sock6);
+	if (unlikely(!sk)) {
+		err = -ENONET;
+		goto drop;
+	}
+	fl.fl6_sport = inet_sk(sk)->inet_sport;
+	dst = ipv6_stub->ipv6_dst_lookup_flow(sock_net(sk), sk, &fl, NULL);
+	if (IS_ERR(dst)) {
+		err = PTR_ERR(dst);
+		goto drop;
+	}
+	if (unlikely(dst->dev == fdev->dev)) {
+		dst_release(dst);
+		err = -ELOOP;
+		goto drop;
+	}
+	skb->ignore_df = 1;
+	udp_tunnel6_xmit_skb(dst, sk, skb, skb->dev, &fl.saddr, &fl.daddr, 0,
+			     ip6_dst_hoplimit(dst), 0, fl.fl6_sport,
+			     fl.fl6_dport, false);
+	rcu_read_unlock_bh();
+	return 0;
+
+drop:
+	rcu_read_unlock_bh();
+	kfree_skb(skb);
+	return err;
+}
+#endif
+
+/**
+ * fennec_socket_send - send a datagram to a peer from the device's socket
+ * @fdev: the device
+ * @skb: the UDP payload, with headroom for the UDP and IP headers
+ * @ep: where to
+ *
+ * Consumes @skb whatever happens. Context: any, with BHs enabled or not.
+ * Return: 0 if handed to the underlay, or why not.
+ */
+int fennec_socket_send(struct fennec_device *fdev, struct sk_buff *skb,
+		       const union fennec_endpoint *ep)
+{
+	skb->dev = fdev->dev;
+	if (ep->sa.sa_family == AF_INET)
+		return fennec_send4(fdev, skb, &ep->sin);
+#if IS_ENABLED(CONFIG_IPV6)
+	if (ep->sa.sa_family == AF_INET6)
+		return fennec_send6(fdev, skb, &ep->sin6);
+#endif
+	kfree_skb(skb);
+	return -EAFNOSUPPORT;
+}
+
+/* The source of a datagram received on an underlay socket. */
+void fennec_endpoint_from_skb(union fennec_endpoint *ep,
+			      const struct sk_buff *skb)
+{
+	memset(ep, 0, sizeof(*ep));
+	if (ip_hdr(skb)->version == 4) {
+		ep->sin.sin_family = AF_INET;
+		ep->sin.sin_addr.s_addr = ip_hdr(skb)->saddr;
+		ep->sin.sin_port = udp_hdr(skb)->source;
+	} else {
+		ep->sin6.sin6_family = AF_INET6;
+		ep->sin6.sin6_addr = ipv6_hdr(skb)->saddr;
+		ep->sin6.sin6_port = udp_hdr(skb)->source;
+		ep->sin6.sin6_scope_id =
+			ipv6_iface_scope_id(&ipv6_hdr(skb)->saddr,
+					    skb->skb_iif);
+	}
+}
+
+bool fennec_endpoint_eq(const union fennec_endpoint *a,
+			const union fennec_endpoint *b)
+{
+	if (a->sa.sa_family != b->sa.sa_family)
+		return false;
+	if (a->sa.sa_family == AF_INET)
+		return a->sin.sin_port == b->sin.sin_port &&
+		       a->sin.sin_addr.s_addr == b->sin.sin_addr.s_addr;
+	return a->sin6.sin6_port == b->sin6.sin6_port &&
+	       ipv6_addr_equal(&a->sin6.sin6_addr, &b->sin6.sin6_addr) &&
+	       a->sin6.sin6_scope_id == b->sin6.sin6_scope_id;
 }

@@ -9,6 +9,7 @@ shift 2
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 mkdir -p "$out/src"
+out=$(cd "$out" && pwd)
 # Copy only what Kbuild reads; keep timestamps so rebuilds are incremental.
 cp -a --update "$top/Kbuild" "$out/src/"
 mkdir -p "$out/src/kernel" "$out/src/include"

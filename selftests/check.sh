@@ -72,6 +72,7 @@ add_summary() {
 echo "TAP version 13"
 
 step "user tools build with -Wall -Wextra -Werror" make -s -C user
+step "selftest programs build with -Wall -Wextra -Werror" make -s -C selftests
 make -s -C user test >"$log/unit" 2>&1
 unit_rc=$?
 sed 's/^/    /' "$log/unit"
@@ -95,8 +96,10 @@ for series in "${kernels[@]}"; do
 		echo "# debug tier: see selftests/debug-kernel/"
 		continue
 	fi
+	# Nested TAP, as kselftest nests a collection's subtests.
 	selftests/run-tests.sh --kernel "$series" --module "$out/fennec.ko" \
-		--summary "$log/summary" "${tests[@]}"
+		--summary "$log/summary" ${tests[@]+"${tests[@]}"} 2>&1 |
+		sed 's/^/    /'
 	add_summary "$log/summary"
 done
 

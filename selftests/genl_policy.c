@@ -194,12 +194,12 @@ int main(int argc, char **argv)
 
 	set_request(&r);
 	mnl_attr_put_u8(r.nlh, FENNEC_A_DEVICE_LISTEN_PORT, 1);
-	expect_refusal(&r, ERANGE, NULL, "listen port of the wrong size");
+	expect_refusal(&r, EINVAL, NULL, "listen port of the wrong size");
 
 	set_request(&r);
 	mnl_attr_put(r.nlh, FENNEC_A_DEVICE_PUBLIC_KEY, FENNEC_KEY_LEN - 1, key);
 	mnl_attr_put(r.nlh, FENNEC_A_DEVICE_ADDRESS, FENNEC_ADDR_LEN, addr);
-	expect_refusal(&r, EINVAL, NULL, "public key one byte short");
+	expect_refusal(&r, ERANGE, NULL, "public key one byte short");
 
 	set_request(&r);
 	mnl_attr_put(r.nlh, FENNEC_A_DEVICE_PUBLIC_KEY, FENNEC_KEY_LEN, key);
@@ -235,7 +235,7 @@ int main(int argc, char **argv)
 
 	request_init(&r, family, FENNEC_CMD_SET_DEVICE, 0);
 	mnl_attr_put_strz(r.nlh, FENNEC_A_DEVICE_IFNAME, "abcdefghijklmnopq");
-	expect_refusal(&r, ERANGE, NULL, "ifname longer than IFNAMSIZ");
+	expect_refusal(&r, EINVAL, NULL, "ifname longer than IFNAMSIZ");
 
 	request_init(&r, family, FENNEC_CMD_SET_DEVICE, 0);
 	mnl_attr_put_u16(r.nlh, FENNEC_A_DEVICE_LISTEN_PORT, 1);

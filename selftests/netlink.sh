@@ -8,7 +8,8 @@ ip link add fen0 type fennec
 fennec set fen0 listen-port 4000
 ip link set fen0 up
 
-check "malformed requests refused with errno and message" ./genl_policy fen0
+check "malformed requests refused with errno and message" \
+	"$(dirname "$0")/genl_policy" fen0
 
 unpriv() { setpriv --reuid 1000 --regid 1000 --clear-groups "$@"; }
 check_err "an unprivileged user cannot read a device" "Operation not permitted" \

@@ -19,12 +19,21 @@
 #endif
 
 static const struct command commands[] = {
-	{ "show", cmd_show, "[DEV] [--json]",
-	  "show every fennec device, or DEV" },
+	{ "show", cmd_show, "[DEV [links|sessions]] [--json]",
+	  "show every fennec device, or DEV, or DEV's links or sessions" },
 	{ "set", cmd_set,
 	  "DEV [listen-port PORT] [private-key FILE|-] [public-key KEY]\n"
-	  "      [address ADDR] [clear-identity]",
-	  "change DEV; private-key sets the key's public key and address" },
+	  "      [address ADDR] [clear-identity] [slot-width 1|2]\n"
+	  "   fennec set DEV link SLOT [endpoint HOST:PORT] [peer ADDR]\n"
+	  "      [mode full|fast] [mtu N] [keys KEYS] | link SLOT remove\n"
+	  "   fennec set DEV session ADDR [public-key KEY] [keys KEYS]\n"
+	  "      [route LABEL [mtu N]]... [no-routes] | session ADDR remove\n"
+	  "   KEYS: rx-index N tx-index N send-key FILE recv-key FILE [next]",
+	  "change DEV, its links or its sessions" },
+	{ "send", cmd_send, "DEV route LABEL HEX | DEV endpoint HOST:PORT HEX",
+	  "send a control packet from DEV's socket (as the helper does)" },
+	{ "monitor", cmd_monitor, "[DEV]",
+	  "print route misses, control packets and switch errors as they come" },
 	{ "genkey", cmd_genkey, "", "print a new private key" },
 	{ "pubkey", cmd_pubkey, "< PRIVATE",
 	  "print the public key of the private key on stdin" },

@@ -3,6 +3,8 @@
 #ifndef FENNEC_CLI_H
 #define FENNEC_CLI_H
 
+#include <stdbool.h>
+
 #define EXIT_USAGE 2
 
 struct command {
@@ -15,6 +17,11 @@ struct command {
 
 int cmd_show(const struct command *cmd, int argc, char **argv);
 int cmd_set(const struct command *cmd, int argc, char **argv);
+int cmd_set_table(const struct command *cmd, int argc, char **argv);
+int cmd_show_table(const struct command *cmd, const char *ifname,
+		   const char *what, bool as_json);
+int cmd_send(const struct command *cmd, int argc, char **argv);
+int cmd_monitor(const struct command *cmd, int argc, char **argv);
 int cmd_genkey(const struct command *cmd, int argc, char **argv);
 int cmd_pubkey(const struct command *cmd, int argc, char **argv);
 int cmd_addr(const struct command *cmd, int argc, char **argv);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fennec set DEV [listen-port PORT] [private-key FILE] [public-key KEY]
- *                [address ADDR] [clear-identity]
+ *                [address ADDR] [clear-identity] [slot-width 1|2]
+ * fennec set DEV link ... | session ...: cli/tables.c
  */
 #include <arpa/inet.h>
 #include <stdbool.h>
@@ -23,6 +24,7 @@ struct set_args {
 	const char *private_key;
 	const char *public_key;
 	const char *address;
+	const char *slot_width;
 	bool clear_identity;
 };
 
@@ -36,6 +38,8 @@ static const char **value_slot(struct set_args *a, const char *keyword)
 		return &a->public_key;
 	if (!strcmp(keyword, "address"))
 		return &a->address;
+	if (!strcmp(keyword, "slot-width"))
+		return &a->slot_width;
 	return NULL;
 }
 
@@ -117,6 +121,13 @@ static int make_change(const struct set_args *a, struct fennec_device_change *c)
 		}
 		c->set_listen_port = true;
 	}
+	if (a->slot_width) {
+		if (strcmp(a->slot_width, "1") && strcmp(a->slot_width, "2")) {
+			log_error("invalid slot-width \"%s\": 1 or 2", a->slot_width);
+			return -1;
+		}
+		c->slot_width = a->slot_width[0] - '0';
+	}
 	c->clear_identity = a->clear_identity;
 	if (a->private_key || a->public_key)
 		return read_identity(a, c);
@@ -130,6 +141,8 @@ int cmd_set(const struct command *cmd, int argc, char **argv)
 	struct genl g;
 	int ret;
 
+	if (argc >= 3 && (!strcmp(argv[2], "link") || !strcmp(argv[2], "session")))
+		return cmd_set_table(cmd, argc, argv);
 	ret = parse_args(cmd, argc, argv, &args);
 	if (ret)
 		return ret;

@@ -11,6 +11,7 @@
 #include "../lib/key.h"
 #include "../lib/log.h"
 #include "../lib/parse.h"
+#include "../lib/tables.h"
 #include "cli.h"
 
 struct device_text {
@@ -25,6 +26,22 @@ static void format_identity(const struct fennec_device *dev,
 	inet_ntop(AF_INET6, &dev->address, t->address, sizeof(t->address));
 }
 
+/* Only the reasons that happened: a quiet device prints nothing. */
+static void print_drops_text(const struct fennec_device *dev)
+{
+	bool any = false;
+
+	for (unsigned int r = 0; r < __FENNEC_A_DROP_MAX; r++) {
+		if (!dev->drops[r] || !drop_reason_name(r))
+			continue;
+		printf("%s %s %llu", any ? "," : "  drops:", drop_reason_name(r),
+		       (unsigned long long)dev->drops[r]);
+		any = true;
+	}
+	if (any)
+		putchar('\n');
+}
+
 static void print_text(const struct fennec_device *dev, bool first)
 {
 	struct device_text t;
@@ -33,11 +50,14 @@ static void print_text(const struct fennec_device *dev, bool first)
 		putchar('\n');
 	printf("interface: %s\n", dev->ifname);
 	printf("  listen port: %u\n", dev->listen_port);
-	if (!dev->has_identity)
-		return;
-	format_identity(dev, &t);
-	printf("  public key: %s\n", t.public_key);
-	printf("  address: %s\n", t.address);
+	if (dev->has_identity) {
+		format_identity(dev, &t);
+		printf("  public key: %s\n", t.public_key);
+		printf("  address: %s\n", t.address);
+	}
+	if (dev->slot_width)
+		printf("  slot width: %u\n", dev->slot_width);
+	print_drops_text(dev);
 }
 
 static void print_json(struct json *j, const struct fennec_device *dev)
@@ -52,6 +72,16 @@ static void print_json(struct json *j, const struct fennec_device *dev)
 		format_identity(dev, &t);
 		json_string(j, "public_key", t.public_key);
 		json_string(j, "address", t.address);
+	}
+	if (dev->slot_width)
+		json_uint(j, "slot_width", dev->slot_width);
+	if (dev->has_drops) {
+		json_begin_object(j, "drops");
+		for (unsigned int r = 0; r < __FENNEC_A_DROP_MAX; r++) {
+			if (drop_reason_name(r))
+				json_uint(j, drop_reason_name(r), dev->drops[r]);
+		}
+		json_end_object(j);
 	}
 	json_end_object(j);
 }
@@ -102,7 +132,7 @@ static int show_all(struct genl *g, bool as_json)
 
 int cmd_show(const struct command *cmd, int argc, char **argv)
 {
-	const char *ifname = NULL;
+	const char *ifname = NULL, *what = NULL;
 	bool as_json = false;
 	struct genl g;
 	int ret;
@@ -112,11 +142,15 @@ int cmd_show(const struct command *cmd, int argc, char **argv)
 			as_json = true;
 		else if (argv[i][0] == '-')
 			return usage_error(cmd, "unknown option \"%s\"", argv[i]);
+		else if (what)
+			return usage_error(cmd, "show takes one device and what to show");
 		else if (ifname)
-			return usage_error(cmd, "show takes one device");
+			what = argv[i];
 		else
 			ifname = argv[i];
 	}
+	if (what)
+		return cmd_show_table(cmd, ifname, what, as_json);
 	if (ifname && parse_ifname(ifname)) {
 		log_error("invalid device name \"%s\"", ifname);
 		return EXIT_FAILURE;

@@ -34,6 +34,19 @@ static bool device_attrs_ok(const struct nlattr **tb)
 	       (!addr || attr_ok(addr, MNL_TYPE_BINARY, FENNEC_ADDR_LEN));
 }
 
+static void parse_drops(const struct nlattr *nest, struct fennec_device *dev)
+{
+	const struct nlattr *a;
+
+	dev->has_drops = true;
+	mnl_attr_for_each_nested(a, nest) {
+		unsigned int t = mnl_attr_get_type(a);
+
+		if (t < __FENNEC_A_DROP_MAX && attr_ok(a, MNL_TYPE_U64, 0))
+			dev->drops[t] = mnl_attr_get_u64(a);
+	}
+}
+
 static int parse_device(const struct nlmsghdr *nlh, struct genl *g,
 			struct fennec_device *dev)
 {
@@ -55,6 +68,11 @@ static int parse_device(const struct nlmsghdr *nlh, struct genl *g,
 		       mnl_attr_get_payload(tb[FENNEC_A_DEVICE_ADDRESS]),
 		       FENNEC_ADDR_LEN);
 	}
+	if (tb[FENNEC_A_DEVICE_SLOT_WIDTH] &&
+	    attr_ok(tb[FENNEC_A_DEVICE_SLOT_WIDTH], MNL_TYPE_U8, 0))
+		dev->slot_width = mnl_attr_get_u8(tb[FENNEC_A_DEVICE_SLOT_WIDTH]);
+	if (tb[FENNEC_A_DEVICE_DROPS])
+		parse_drops(tb[FENNEC_A_DEVICE_DROPS], dev);
 	return 0;
 }
 
@@ -154,6 +172,8 @@ int device_set(struct genl *g, const struct fennec_device_change *c)
 		mnl_attr_put(req, FENNEC_A_DEVICE_ADDRESS, FENNEC_ADDR_LEN,
 			     &c->address);
 	}
+	if (c->slot_width)
+		mnl_attr_put_u8(req, FENNEC_A_DEVICE_SLOT_WIDTH, c->slot_width);
 	if (c->clear_identity)
 		mnl_attr_put_u32(req, FENNEC_A_DEVICE_FLAGS,
 				 FENNEC_DEVICE_F_CLEAR_IDENTITY);

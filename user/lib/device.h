@@ -19,6 +19,9 @@ struct fennec_device {
 	bool has_identity;			/* public key and address set */
 	uint8_t public_key[FENNEC_KEY_LEN];
 	struct in6_addr address;
+	unsigned int slot_width;
+	bool has_drops;
+	uint64_t drops[__FENNEC_A_DROP_MAX];	/* by FENNEC_A_DROP_* */
 };
 
 struct fennec_device_list {
@@ -37,6 +40,7 @@ struct fennec_device_change {
 	uint8_t public_key[FENNEC_KEY_LEN];
 	struct in6_addr address;
 	bool clear_identity;
+	unsigned int slot_width;		/* 0: unchanged */
 };
 
 /* Opens the fennec family. 0 or -errno; see genl_strerror. */

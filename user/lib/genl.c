@@ -106,3 +106,46 @@ void genl_close(struct genl *g)
 {
 	nlsock_close(&g->sock);
 }
+
+struct group_query {
+	const char *name;
+	int id;
+};
+
+static int group_id(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[CTRL_ATTR_MAX + 1];
+	struct group_query *q = data;
+	const struct nlattr *grp, *a;
+
+	if (genl_parse(nlh, tb, CTRL_ATTR_MAX) || !tb[CTRL_ATTR_MCAST_GROUPS])
+		return 0;
+	mnl_attr_for_each_nested(grp, tb[CTRL_ATTR_MCAST_GROUPS]) {
+		const char *name = NULL;
+		int id = -1;
+
+		mnl_attr_for_each_nested(a, grp) {
+			if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME &&
+			    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
+				name = mnl_attr_get_str(a);
+			if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID &&
+			    mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
+				id = mnl_attr_get_u32(a);
+		}
+		if (name && id >= 0 && !strcmp(name, q->name))
+			q->id = id;
+	}
+	return 0;
+}
+
+int genl_group_id(struct genl *g, const char *group)
+{
+	struct group_query q = { .name = group, .id = -1 };
+	struct nlmsghdr *req;
+
+	req = put_genl_header(&g->sock, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
+	mnl_attr_put_u16(req, CTRL_ATTR_FAMILY_ID, g->family);
+	if (nlsock_do(&g->sock, req, group_id, &q))
+		return -1;
+	return q.id;
+}

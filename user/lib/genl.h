@@ -19,6 +19,8 @@ struct genl {
  */
 int genl_open(struct genl *g, const char *family, uint8_t version);
 void genl_close(struct genl *g);
+/* The id of the family's multicast group GROUP, or -1. */
+int genl_group_id(struct genl *g, const char *group);
 
 /* Starts a request for command CMD of the family. */
 struct nlmsghdr *genl_request(struct genl *g, uint8_t cmd, uint16_t flags);

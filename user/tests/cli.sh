@@ -178,8 +178,24 @@ check "set names a malformed key file" \
 run fennec set sixteen-chars-xx listen-port 1
 check "set refuses a device name too long" \
 	fails 1 'invalid device name "sixteen-chars-xx"'
-run fennec show a b
-check "show takes one device" usage_fails "show takes one device"
+run fennec show a b c
+check "show takes one device and one table" usage_fails "show takes one device and what to show"
+run fennec show a tables
+check "show names the tables it knows" usage_fails "takes links, sessions or routes"
+run fennec set fen0 link 1 mode medium
+check "set link refuses an unknown mode" usage_fails "mode is full or fast"
+run fennec set fen0 link 1 endpoint 10.0.0.1
+check "set link refuses an endpoint without a port" fails 1 'invalid endpoint "10.0.0.1"'
+run fennec set fen0 link 1 keys rx-index 1 tx-index 2
+check "set link wants every key part" usage_fails "keys need rx-index, tx-index, send-key and recv-key"
+run fennec set fen0 session fc00::1 route 0g.00
+check "set session refuses a bad label" fails 1 'invalid route "0g.00"'
+run fennec set fen0 session fc00::1 route 000102030405060708090a0b0c0d0e0f10
+check "set session refuses a label over 16 bytes" fails 1 'invalid route'
+run fennec set fen0 slot-width 3
+check "set refuses a slot width other than 1 or 2" fails 1 'invalid slot-width "3"'
+run fennec monitor a b
+check "monitor takes one device" usage_fails "monitor takes at most one device"
 run fennec show --yaml
 check "show refuses an unknown option" usage_fails 'unknown option "--yaml"'
 

@@ -34,15 +34,63 @@
  *	&enum fennec_device_attr attributes.
  * @FENNEC_CMD_SET_DEVICE: change a device. Only the attributes present are
  *	changed; on any error nothing is changed.
+ * @FENNEC_CMD_SET_LINK: create or change the link in FENNEC_A_DEVICE_LINK
+ *	(named by its slot). Only the attributes present are changed; a new
+ *	link needs an endpoint. On any error nothing is changed.
+ * @FENNEC_CMD_DEL_LINK: remove the link in FENNEC_A_DEVICE_LINK, keys and
+ *	all
+ * @FENNEC_CMD_GET_LINK: dump a device's links, one message each; replies
+ *	carry the device's ifindex and a FENNEC_A_DEVICE_LINK
+ * @FENNEC_CMD_SET_SESSION: create or change the session in
+ *	FENNEC_A_DEVICE_SESSION (named by its address); routes given replace
+ *	all routes. On any error nothing is changed.
+ * @FENNEC_CMD_DEL_SESSION: remove the session in FENNEC_A_DEVICE_SESSION
+ * @FENNEC_CMD_GET_SESSION: dump a device's sessions with their routes, as
+ *	FENNEC_CMD_GET_LINK does links
+ * @FENNEC_CMD_TRANSMIT: send a control packet from the device's socket:
+ *	FENNEC_A_DEVICE_PAYLOAD to FENNEC_A_DEVICE_ENDPOINT as it is (a
+ *	handshake, which carries its own link header), or along
+ *	FENNEC_A_DEVICE_ROUTE as a control packet for the route's last node
+ * @FENNEC_CMD_EVENT_ROUTE_MISS: event: packets wait for a session to
+ *	FENNEC_A_DEVICE_ADDRESS; at most once a second per address
+ * @FENNEC_CMD_EVENT_CONTROL: event: a control packet arrived, in
+ *	FENNEC_A_DEVICE_PAYLOAD; a handshake with FENNEC_A_DEVICE_ENDPOINT (its
+ *	source), or a routed control packet with FENNEC_A_DEVICE_ROUTE (the
+ *	way back) and FENNEC_A_DEVICE_SLOT (the link it came in on)
+ * @FENNEC_CMD_EVENT_SWITCH_ERROR: event: a route failed at a switch:
+ *	FENNEC_A_DEVICE_ROUTE (the route), FENNEC_A_DEVICE_ERROR_POS (where
+ *	the failing slot starts), FENNEC_A_DEVICE_ERROR_CODE, and
+ *	FENNEC_A_DEVICE_ADDRESS (the session's peer) if the session is known
  * @__FENNEC_CMD_MAX: internal
+ *
+ * Events go to the multicast group FENNEC_MCGRP_EVENTS of the device's
+ * namespace; any number of listeners (the helper, ``fennec monitor``) can
+ * follow them.
  */
 enum fennec_cmd {
 	FENNEC_CMD_UNSPEC,
 	FENNEC_CMD_GET_DEVICE,
 	FENNEC_CMD_SET_DEVICE,
+	FENNEC_CMD_SET_LINK,
+	FENNEC_CMD_DEL_LINK,
+	FENNEC_CMD_GET_LINK,
+	FENNEC_CMD_SET_SESSION,
+	FENNEC_CMD_DEL_SESSION,
+	FENNEC_CMD_GET_SESSION,
+	FENNEC_CMD_TRANSMIT,
+	FENNEC_CMD_EVENT_ROUTE_MISS,
+	FENNEC_CMD_EVENT_CONTROL,
+	FENNEC_CMD_EVENT_SWITCH_ERROR,
 	__FENNEC_CMD_MAX
 };
+
 #define FENNEC_CMD_MAX (__FENNEC_CMD_MAX - 1)
+
+#define FENNEC_MCGRP_EVENTS	"events"
+/* Longest route: slots of 1 or 2 bytes, the destination's self slot last. */
+#define FENNEC_ROUTE_MAX	16
+/* Routes a session holds, most preferred first. */
+#define FENNEC_SESSION_ROUTES_MAX	8
 
 /**
  * enum fennec_device_attr - attributes of a device
@@ -61,6 +109,20 @@ enum fennec_cmd {
  *	until set.
  * @FENNEC_A_DEVICE_FLAGS: u32, &enum fennec_device_flag bits; in requests
  *	only
+ * @FENNEC_A_DEVICE_DROPS: nested, &enum fennec_drop_attr: packets the
+ *	datapath dropped, by reason, since the device was created; in replies
+ *	only
+ * @FENNEC_A_DEVICE_SLOT_WIDTH: u8, 1 or 2: bytes of this node's slots in
+ *	routes; changes only while the device has no links (default 1)
+ * @FENNEC_A_DEVICE_LINK: nested, &enum fennec_link_attr: a link
+ * @FENNEC_A_DEVICE_SESSION: nested, &enum fennec_session_attr: a session
+ * @FENNEC_A_DEVICE_PAYLOAD: binary: a control packet
+ * @FENNEC_A_DEVICE_ENDPOINT: binary, a struct sockaddr_in or sockaddr_in6
+ * @FENNEC_A_DEVICE_ROUTE: binary, 1 to FENNEC_ROUTE_MAX bytes: a route
+ * @FENNEC_A_DEVICE_SLOT: u16: the link a control packet came in on
+ * @FENNEC_A_DEVICE_ERROR_CODE: u8: why a switch refused a packet: 1 dead
+ *	slot, 2 malformed route
+ * @FENNEC_A_DEVICE_ERROR_POS: u8: where in the route the failing slot starts
  * @__FENNEC_A_DEVICE_MAX: internal
  */
 enum fennec_device_attr {
@@ -71,8 +133,19 @@ enum fennec_device_attr {
 	FENNEC_A_DEVICE_PUBLIC_KEY,
 	FENNEC_A_DEVICE_ADDRESS,
 	FENNEC_A_DEVICE_FLAGS,
+	FENNEC_A_DEVICE_DROPS,
+	FENNEC_A_DEVICE_SLOT_WIDTH,
+	FENNEC_A_DEVICE_LINK,
+	FENNEC_A_DEVICE_SESSION,
+	FENNEC_A_DEVICE_PAYLOAD,
+	FENNEC_A_DEVICE_ENDPOINT,
+	FENNEC_A_DEVICE_ROUTE,
+	FENNEC_A_DEVICE_SLOT,
+	FENNEC_A_DEVICE_ERROR_CODE,
+	FENNEC_A_DEVICE_ERROR_POS,
 	__FENNEC_A_DEVICE_MAX
 };
+
 #define FENNEC_A_DEVICE_MAX (__FENNEC_A_DEVICE_MAX - 1)
 
 /**
@@ -85,5 +158,184 @@ enum fennec_device_flag {
 	FENNEC_DEVICE_F_CLEAR_IDENTITY = 1U << 0,
 	__FENNEC_DEVICE_F_ALL = FENNEC_DEVICE_F_CLEAR_IDENTITY
 };
+
+/**
+ * enum fennec_drop_attr - why the datapath dropped packets: u64 counters
+ *	nested in FENNEC_A_DEVICE_DROPS
+ * @FENNEC_A_DROP_UNSPEC: never used
+ * @FENNEC_A_DROP_PAD: padding for 64-bit alignment
+ * @FENNEC_A_DROP_MALFORMED: too short, unknown type or version, bad route
+ *	position or length, not IPv6 inside
+ * @FENNEC_A_DROP_BAD_MAC: failed authentication (tampered, wrong key)
+ * @FENNEC_A_DROP_REPLAY: authentic, but its counter was seen already or is
+ *	too old for the replay window
+ * @FENNEC_A_DROP_UNKNOWN_INDEX: no keys with that receiver index
+ * @FENNEC_A_DROP_NO_ROUTE: sent to an address with no session and no route,
+ *	or outside fc00::/8
+ * @FENNEC_A_DROP_DEAD_SLOT: a transit packet for a slot with no link
+ * @FENNEC_A_DROP_TOO_BIG: larger than the path MTU
+ * @FENNEC_A_DROP_QUEUE_FULL: waiting for a session, with the queue full
+ * @FENNEC_A_DROP_SOURCE: authentic, but its inner source address is not
+ *	the peer's
+ * @FENNEC_A_DROP_UNDERLAY: the underlay could not send it (no route, no
+ *	socket)
+ * @__FENNEC_A_DROP_MAX: internal
+ */
+enum fennec_drop_attr {
+	FENNEC_A_DROP_UNSPEC,
+	FENNEC_A_DROP_PAD,
+	FENNEC_A_DROP_MALFORMED,
+	FENNEC_A_DROP_BAD_MAC,
+	FENNEC_A_DROP_REPLAY,
+	FENNEC_A_DROP_UNKNOWN_INDEX,
+	FENNEC_A_DROP_NO_ROUTE,
+	FENNEC_A_DROP_DEAD_SLOT,
+	FENNEC_A_DROP_TOO_BIG,
+	FENNEC_A_DROP_QUEUE_FULL,
+	FENNEC_A_DROP_SOURCE,
+	FENNEC_A_DROP_UNDERLAY,
+	__FENNEC_A_DROP_MAX
+};
+
+#define FENNEC_A_DROP_MAX (__FENNEC_A_DROP_MAX - 1)
+
+/**
+ * enum fennec_link_mode - how a link seals what it forwards
+ * @FENNEC_LINK_MODE_FULL: the whole packet, afresh at every hop (default):
+ *	a watcher of two links cannot match packets by their bytes
+ * @FENNEC_LINK_MODE_FAST: only the forwarding and end-to-end headers, bound
+ *	to the end-to-end tag: a hop costs the same for any packet size. For
+ *	links whose traffic analysis does not matter (a trusted backbone).
+ */
+enum fennec_link_mode {
+	FENNEC_LINK_MODE_FULL,
+	FENNEC_LINK_MODE_FAST,
+};
+
+/**
+ * enum fennec_keys_attr - one epoch of keys of a link or session (write only)
+ * @FENNEC_A_KEYS_UNSPEC: never used
+ * @FENNEC_A_KEYS_RX_INDEX: u32, not 0: our index, unique in the device;
+ *	the peer puts it in what it sends us
+ * @FENNEC_A_KEYS_TX_INDEX: u32: the peer's index, put in what we send
+ * @FENNEC_A_KEYS_SEND_KEY: binary, 32 bytes
+ * @FENNEC_A_KEYS_RECV_KEY: binary, 32 bytes
+ * @FENNEC_A_KEYS_NEXT: flag: keep these keys aside until the first packet
+ *	sealed with them arrives (the handshake's responder side); without
+ *	it they are used at once, the keys before kept for packets in flight
+ * @__FENNEC_A_KEYS_MAX: internal
+ */
+enum fennec_keys_attr {
+	FENNEC_A_KEYS_UNSPEC,
+	FENNEC_A_KEYS_RX_INDEX,
+	FENNEC_A_KEYS_TX_INDEX,
+	FENNEC_A_KEYS_SEND_KEY,
+	FENNEC_A_KEYS_RECV_KEY,
+	FENNEC_A_KEYS_NEXT,
+	__FENNEC_A_KEYS_MAX
+};
+
+#define FENNEC_A_KEYS_MAX (__FENNEC_A_KEYS_MAX - 1)
+
+/**
+ * enum fennec_traffic_attr - counters of a link or session (replies only)
+ * @FENNEC_A_TRAFFIC_UNSPEC: never used
+ * @FENNEC_A_TRAFFIC_PAD: padding
+ * @FENNEC_A_TRAFFIC_RX_PACKETS: u64
+ * @FENNEC_A_TRAFFIC_RX_BYTES: u64
+ * @FENNEC_A_TRAFFIC_TX_PACKETS: u64
+ * @FENNEC_A_TRAFFIC_TX_BYTES: u64
+ * @__FENNEC_A_TRAFFIC_MAX: internal
+ */
+enum fennec_traffic_attr {
+	FENNEC_A_TRAFFIC_UNSPEC,
+	FENNEC_A_TRAFFIC_PAD,
+	FENNEC_A_TRAFFIC_RX_PACKETS,
+	FENNEC_A_TRAFFIC_RX_BYTES,
+	FENNEC_A_TRAFFIC_TX_PACKETS,
+	FENNEC_A_TRAFFIC_TX_BYTES,
+	__FENNEC_A_TRAFFIC_MAX
+};
+
+/**
+ * enum fennec_link_attr - a link: a direct neighbour on a slot
+ * @FENNEC_A_LINK_UNSPEC: never used
+ * @FENNEC_A_LINK_SLOT: u16, 1 to 255 (slot width 1) or 65535: names it
+ * @FENNEC_A_LINK_ENDPOINT: binary, struct sockaddr_in or sockaddr_in6:
+ *	where to send; follows the neighbour when it roams
+ * @FENNEC_A_LINK_PEER: binary, 16 bytes in fc00::/8: the neighbour's
+ *	address; packets for it take the compact form
+ * @FENNEC_A_LINK_MODE: u8, &enum fennec_link_mode
+ * @FENNEC_A_LINK_MTU: u16, 1280 or more: largest inner packet it carries
+ * @FENNEC_A_LINK_KEYS: nested, &enum fennec_keys_attr: new keys (requests)
+ * @FENNEC_A_LINK_HAS_KEYS: u8 in replies: 1 if it has keys to send with
+ * @FENNEC_A_LINK_TRAFFIC: nested, &enum fennec_traffic_attr (replies)
+ * @__FENNEC_A_LINK_MAX: internal
+ */
+enum fennec_link_attr {
+	FENNEC_A_LINK_UNSPEC,
+	FENNEC_A_LINK_SLOT,
+	FENNEC_A_LINK_ENDPOINT,
+	FENNEC_A_LINK_PEER,
+	FENNEC_A_LINK_MODE,
+	FENNEC_A_LINK_MTU,
+	FENNEC_A_LINK_KEYS,
+	FENNEC_A_LINK_HAS_KEYS,
+	FENNEC_A_LINK_TRAFFIC,
+	__FENNEC_A_LINK_MAX
+};
+
+#define FENNEC_A_LINK_MAX (__FENNEC_A_LINK_MAX - 1)
+
+/**
+ * enum fennec_route_attr - one route of a session
+ * @FENNEC_A_ROUTE_UNSPEC: never used
+ * @FENNEC_A_ROUTE_LABEL: binary, 1 to FENNEC_ROUTE_MAX bytes: the slots,
+ *	this node's first, the destination's self slot (zero) last
+ * @FENNEC_A_ROUTE_MTU: u16: path MTU, 0 if unknown
+ * @FENNEC_A_ROUTE_ACTIVE: flag in replies: the route in use
+ * @__FENNEC_A_ROUTE_MAX: internal
+ */
+enum fennec_route_attr {
+	FENNEC_A_ROUTE_UNSPEC,
+	FENNEC_A_ROUTE_LABEL,
+	FENNEC_A_ROUTE_MTU,
+	FENNEC_A_ROUTE_ACTIVE,
+	__FENNEC_A_ROUTE_MAX
+};
+
+#define FENNEC_A_ROUTE_MAX (__FENNEC_A_ROUTE_MAX - 1)
+
+/**
+ * enum fennec_session_attr - an end-to-end session with another node
+ * @FENNEC_A_SESSION_UNSPEC: never used
+ * @FENNEC_A_SESSION_ADDRESS: binary, 16 bytes in fc00::/8: names it
+ * @FENNEC_A_SESSION_PUBLIC_KEY: binary, 32 bytes: the peer's key, as the
+ *	helper checked it against the address
+ * @FENNEC_A_SESSION_KEYS: nested, &enum fennec_keys_attr (requests)
+ * @FENNEC_A_SESSION_ROUTES: nested: FENNEC_A_SESSION_ROUTE attributes, at
+ *	most FENNEC_SESSION_ROUTES_MAX; in a request they replace every route
+ *	(an empty nest removes them)
+ * @FENNEC_A_SESSION_ROUTE: nested, &enum fennec_route_attr
+ * @FENNEC_A_SESSION_LEARNED: binary in replies: the way back that the
+ *	peer's last packet took
+ * @FENNEC_A_SESSION_HAS_KEYS: u8 in replies: 1 if it has keys to send with
+ * @FENNEC_A_SESSION_TRAFFIC: nested, &enum fennec_traffic_attr (replies)
+ * @__FENNEC_A_SESSION_MAX: internal
+ */
+enum fennec_session_attr {
+	FENNEC_A_SESSION_UNSPEC,
+	FENNEC_A_SESSION_ADDRESS,
+	FENNEC_A_SESSION_PUBLIC_KEY,
+	FENNEC_A_SESSION_KEYS,
+	FENNEC_A_SESSION_ROUTES,
+	FENNEC_A_SESSION_ROUTE,
+	FENNEC_A_SESSION_LEARNED,
+	FENNEC_A_SESSION_HAS_KEYS,
+	FENNEC_A_SESSION_TRAFFIC,
+	__FENNEC_A_SESSION_MAX
+};
+
+#define FENNEC_A_SESSION_MAX (__FENNEC_A_SESSION_MAX - 1)
 
 #endif /* _UAPI_LINUX_FENNEC_H */

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _FENNEC_EVENT_H
+#define _FENNEC_EVENT_H
+
+#include "device.h"
+#include "socket.h"
+
+struct fennec_session;
+
+void fennec_event_route_miss(struct fennec_device *fdev,
+			     const struct in6_addr *daddr);
+void fennec_event_control(struct fennec_device *fdev, struct sk_buff *skb,
+			  u16 slot, const union fennec_endpoint *from,
+			  const u8 *back, unsigned int back_len);
+void fennec_event_switch_error(struct fennec_device *fdev,
+			       struct fennec_session *session, u8 code,
+			       u8 pos, const u8 *route, unsigned int len);
+
+#endif /* _FENNEC_EVENT_H */

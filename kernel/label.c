@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Label switching. A route is a string of slots, one per hop, each at the
+ * width of the node that reads it (1 or 2 bytes, big-endian); slot 0 is
+ * "this node". A switch reads its slot at pos, writes the slot the packet
+ * came in on into the same bytes, byte-reversed, and moves pos on. So the
+ * bytes before pos, reversed, are always a working route back, whatever
+ * the widths along the way, and pos only grows: no loops.
+ *
+ * Pure functions on the forwarding header: also built in userspace tests.
+ */
+
+#include "label.h"
+
+/* Version, kind, flags and bounds, before any slot is read. */
+bool fennec_fwd_valid(const struct fennec_fwd_hdr *h)
+{
+	return fennec_fwd_version(h) == FENNEC_FWD_VERSION &&
+	       fennec_fwd_kind(h) <= FENNEC_FWD_ERROR &&
+	       !(h->flags & ~FENNEC_FWD_F_ALL) &&
+	       h->len <= FENNEC_ROUTE_LEN && h->pos < h->len;
+}
+
+/**
+ * fennec_switch - take one hop
+ * @h: a forwarding header that passed fennec_fwd_valid()
+ * @width: this node's slot width, 1 or 2
+ * @ingress: the slot the packet arrived on, 0 if it starts here
+ * @egress: gets the slot to send it on, for FENNEC_SWITCH_FORWARD
+ *
+ * Return: what to do. @h is left untouched if the route is malformed.
+ */
+enum fennec_switch_action fennec_switch(struct fennec_fwd_hdr *h,
+					unsigned int width, u16 ingress,
+					u16 *egress)
+{
+	u8 *slot = &h->route[h->pos];
+	u16 mine;
+
+	if (h->pos + width > h->len)
+		return FENNEC_SWITCH_MALFORMED;
+	if (width == 2) {
+		mine = (u16)slot[0] << 8 | slot[1];
+		if (!mine && h->pos + width != h->len)
+			return FENNEC_SWITCH_MALFORMED;
+		slot[0] = ingress & 0xff;
+		slot[1] = ingress >> 8;
+	} else {
+		mine = slot[0];
+		if (!mine && h->pos + width != h->len)
+			return FENNEC_SWITCH_MALFORMED;
+		/* A one-byte node has no wider slots to return on. */
+		slot[0] = ingress;
+	}
+	h->pos += width;
+	if (!mine)
+		return FENNEC_SWITCH_DELIVER;
+	*egress = mine;
+	return FENNEC_SWITCH_FORWARD;
+}
+
+/**
+ * fennec_route_reverse - the way back to where a packet came from
+ * @h: the forwarding header after the local fennec_switch()
+ * @out: gets the route back
+ *
+ * Return: its length (@h->pos).
+ */
+unsigned int fennec_route_reverse(const struct fennec_fwd_hdr *h,
+				  u8 out[FENNEC_ROUTE_LEN])
+{
+	unsigned int i;
+
+	for (i = 0; i < h->pos; i++)
+		out[i] = h->route[h->pos - 1 - i];
+	return h->pos;
+}

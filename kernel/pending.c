@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Packets for a destination with no session wait here, a few per
+ * destination and a few seconds at most, while the helper finds a route
+ * and sets up the session; the helper hears of each destination once a
+ * second at most, however many packets arrive for it.
+ */
+
+#include <linux/ipv6.h>
+#include <linux/jhash.h>
+#include <net/ipv6.h>
+
+#include "device.h"
+#include "pending.h"
+#include "send.h"
+
+void fennec_pending_init(struct fennec_pending *pending)
+{
+	skb_queue_head_init(&pending->queue);
+	spin_lock_init(&pending->lock);
+}
+
+static bool fennec_pending_is_for(const struct sk_buff *skb,
+				  const struct in6_addr *daddr)
+{
+	return ipv6_addr_equal(&ipv6_hdr(skb)->daddr, daddr);
+}
+
+/* When a held packet arrived, in jiffies, kept in its control block. */
+static unsigned long *fennec_pending_since(struct sk_buff *skb)
+{
+	BUILD_BUG_ON(sizeof(skb->cb) < sizeof(unsigned long));
+	return (unsigned long *)skb->cb;
+}
+
+static bool fennec_pending_expired(struct sk_buff *skb)
+{
+	return time_after(jiffies, *fennec_pending_since(skb) +
+				   FENNEC_PENDING_TIMEOUT);
+}
+
+/* Caller holds the lock. Moves packets that waited too long to @expired. */
+static void fennec_pending_expire(struct fennec_pending *pending,
+				  struct sk_buff_head *expired)
+{
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&pending->queue)) &&
+	       fennec_pending_expired(skb)) {
+		__skb_unlink(skb, &pending->queue);
+		__skb_queue_tail(expired, skb);
+	}
+}
+
+static void fennec_pending_drop_all(struct fennec_device *fdev,
+				    struct sk_buff_head *list,
+				    unsigned int reason)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(list)))
+		fennec_tx_drop(fdev, skb, reason);
+}
+
+/* Caller holds the lock. Whether to tell the helper of a miss for @daddr. */
+static bool fennec_pending_should_report(struct fennec_pending *pending,
+					 const struct in6_addr *daddr)
+{
+	u32 slot = jhash(daddr, sizeof(*daddr), 0) % FENNEC_MISS_SLOTS;
+
+	if (ipv6_addr_equal(&pending->misses[slot], daddr) &&
+	    time_before(jiffies, pending->miss_time[slot] +
+				 FENNEC_MISS_INTERVAL))
+		return false;
+	pending->misses[slot] = *daddr;
+	pending->miss_time[slot] = jiffies;
+	return true;
+}
+
+/**
+ * fennec_pending_hold - keep a packet until its destination has a session
+ * @fdev: the device
+ * @skb: an IPv6 packet, consumed: held, or dropped if the queue is full
+ * @daddr: its destination
+ *
+ * Return: true if the helper should be told of a route miss for @daddr now.
+ */
+bool fennec_pending_hold(struct fennec_device *fdev, struct sk_buff *skb,
+			 const struct in6_addr *daddr)
+{
+	struct fennec_pending *pending = &fdev->pending;
+	struct sk_buff_head expired;
+	unsigned int same = 0;
+	struct sk_buff *queued;
+	bool held = false;
+	bool report;
+
+	__skb_queue_head_init(&expired);
+	spin_lock_bh(&pending->lock);
+	fennec_pending_expire(pending, &expired);
+	report = fennec_pending_should_report(pending, daddr);
+	skb_queue_walk(&pending->queue, queued)
+		same += fennec_pending_is_for(queued, daddr);
+	if (skb_queue_len(&pending->queue) < FENNEC_PENDING_MAX &&
+	    same < FENNEC_PENDING_PER_DEST) {
+		*fennec_pending_since(skb) = jiffies;
+		__skb_queue_tail(&pending->queue, skb);
+		held = true;
+	}
+	spin_unlock_bh(&pending->lock);
+	fennec_pending_drop_all(fdev, &expired, FENNEC_A_DROP_NO_ROUTE);
+	if (!held)
+		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_QUEUE_FULL);
+	return report;
+}
+
+/**
+ * fennec_pending_take - the packets held for a destination
+ * @fdev: the device
+ * @daddr: the destination that now has a session
+ * @out: gets the packets, oldest first
+ */
+void fennec_pending_take(struct fennec_device *fdev,
+			 const struct in6_addr *daddr,
+			 struct sk_buff_head *out)
+{
+	struct fennec_pending *pending = &fdev->pending;
+	struct sk_buff_head expired;
+	struct sk_buff *skb, *tmp;
+
+	__skb_queue_head_init(&expired);
+	spin_lock_bh(&pending->lock);
+	fennec_pending_expire(pending, &expired);
+	skb_queue_walk_safe(&pending->queue, skb, tmp) {
+		if (!fennec_pending_is_for(skb, daddr))
+			continue;
+		__skb_unlink(skb, &pending->queue);
+		__skb_queue_tail(out, skb);
+	}
+	spin_unlock_bh(&pending->lock);
+	fennec_pending_drop_all(fdev, &expired, FENNEC_A_DROP_NO_ROUTE);
+}
+
+/* Drops every held packet: the device goes down or away. */
+void fennec_pending_purge(struct fennec_device *fdev)
+{
+	struct fennec_pending *pending = &fdev->pending;
+	struct sk_buff_head all;
+
+	__skb_queue_head_init(&all);
+	spin_lock_bh(&pending->lock);
+	skb_queue_splice_init(&pending->queue, &all);
+	memset(pending->misses, 0, sizeof(pending->misses));
+	spin_unlock_bh(&pending->lock);
+	fennec_pending_drop_all(fdev, &all, FENNEC_A_DROP_NO_ROUTE);
+}

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Receive: datagrams arriving on the device's UDP sockets, in softirq.
+ * Each is authenticated, then delivered to the stack, switched on towards
+ * its next hop, or handed to the helper.
+ */
+
+#include <linux/ipv6.h>
+#include <linux/udp.h>
+#include <net/ipv6.h>
+
+#include "device.h"
+#include "event.h"
+#include "label.h"
+#include "link.h"
+#include "receive.h"
+#include "seal.h"
+#include "send.h"
+#include "session.h"
+#include "socket.h"
+
+/* A datagram the datapath refuses: count it, by reason, and free it. */
+void fennec_rx_drop(struct fennec_device *fdev, struct sk_buff *skb,
+		    unsigned int reason)
+{
+	dev_core_stats_rx_dropped_inc(fdev->dev);
+	fennec_count_drop(fdev, reason);
+	kfree_skb(skb);
+}
+
+/**
+ * fennec_deliver - hand an authenticated inner packet to the stack
+ * @fdev: the device
+ * @skb: data at the inner IPv6 header, trailing bytes beyond it allowed
+ * @peer: the address the packet must come from (the session's or the
+ *	link's peer)
+ *
+ * Context: softirq.
+ */
+void fennec_deliver(struct fennec_device *fdev, struct sk_buff *skb,
+		    const struct in6_addr *peer)
+{
+	struct net_device *dev = fdev->dev;
+	const struct ipv6hdr *ip6;
+	unsigned int len;
+
+	if (unlikely(!pskb_may_pull(skb, sizeof(*ip6))))
+		goto malformed;
+	ip6 = (const struct ipv6hdr *)skb->data;
+	len = sizeof(*ip6) + ntohs(ip6->payload_len);
+	if (unlikely(ip6->version != 6 || len > skb->len))
+		goto malformed;
+	if (unlikely(!ipv6_addr_equal(&ip6->saddr, peer))) {
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_SOURCE);
+		return;
+	}
+	if (pskb_trim(skb, len))
+		goto malformed;
+	skb_scrub_packet(skb, !net_eq(fdev->creating_net, dev_net(dev)));
+	skb->dev = dev;
+	skb->protocol = htons(ETH_P_IPV6);
+	skb->pkt_type = PACKET_HOST;
+	/* Authenticated end to end: nothing to gain from checking again. */
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
+	skb->csum_level = ~0;
+	skb_reset_mac_header(skb);
+	skb_reset_network_header(skb);
+	skb_probe_transport_header(skb);
+	dev_sw_netstats_rx_add(dev, skb->len);
+	gro_cells_receive(&fdev->gro_cells, skb);
+	return;
+
+malformed:
+	fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
+}
+
+/*
+ * A switch error back along the way the packet came: the bytes before pos,
+ * reversed. The failing slot is put back in the copy of the route that
+ * the error carries, so the origin can tell which of its routes it was.
+ */
+static void fennec_send_switch_error(struct fennec_device *fdev,
+				     const struct fennec_fwd_hdr *fwd,
+				     const struct sk_buff *failed, u16 slot)
+{
+	unsigned int width = READ_ONCE(fdev->slot_width);
+	const struct fennec_e2e_hdr *e2e;
+	struct fennec_switch_error *err;
+	u8 back[FENNEC_ROUTE_LEN];
+	unsigned int back_len;
+	struct sk_buff *skb;
+
+	if (fwd->flags & FENNEC_FWD_F_SUPPRESS ||
+	    fennec_fwd_kind(fwd) == FENNEC_FWD_ERROR ||
+	    !__ratelimit(&fdev->error_ratelimit))
+		return;
+	back_len = fennec_route_reverse(fwd, back);
+	skb = alloc_skb(LL_MAX_HEADER + 128 + sizeof(*err) + FENNEC_TAG_LEN,
+			GFP_ATOMIC);
+	if (!skb)
+		return;
+	skb_reserve(skb, LL_MAX_HEADER + 128);
+	err = skb_put_zero(skb, sizeof(*err));
+	err->code = FENNEC_SWERR_DEAD_SLOT;
+	err->pos = fwd->pos - width;
+	err->slot = htons(slot);
+	err->route_len = fwd->len;
+	memcpy(err->route, fwd->route, fwd->len);
+	if (width == 2) {
+		err->route[err->pos] = slot >> 8;
+		err->route[err->pos + 1] = slot & 0xff;
+	} else {
+		err->route[err->pos] = slot;
+	}
+	if (fennec_fwd_kind(fwd) == FENNEC_FWD_DATA &&
+	    failed->len >= sizeof(*fwd) + sizeof(*e2e)) {
+		e2e = (const void *)(failed->data + sizeof(*fwd));
+		err->rx_index = e2e->rx_index;
+	}
+	fennec_push_fwd(skb, FENNEC_FWD_ERROR, FENNEC_FWD_F_SUPPRESS, back,
+			back_len);
+	fennec_route_send(fdev, skb);
+}
+
+/* A switch error reached the route's origin: fail over, tell the helper. */
+static void fennec_receive_switch_error(struct fennec_device *fdev,
+					struct sk_buff *skb)
+{
+	struct fennec_switch_error err;
+	struct fennec_session *session;
+
+	if (skb_copy_bits(skb, 0, &err, sizeof(err)) ||
+	    err.route_len > FENNEC_ROUTE_LEN) {
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
+		return;
+	}
+	consume_skb(skb);
+	session = fennec_session_by_tx_index(fdev, le32_to_cpu(err.rx_index));
+	if (session)
+		fennec_session_failover(session, err.route, err.route_len,
+					err.pos);
+	fennec_event_switch_error(fdev, session, err.code, err.pos, err.route,
+				  err.route_len);
+}
+
+/* An end-to-end data packet for this node. */
+static void fennec_receive_data(struct fennec_device *fdev,
+				struct sk_buff *skb, const u8 *back,
+				unsigned int back_len)
+{
+	struct fennec_session *session;
+	struct fennec_e2e_hdr e2e;
+	struct fennec_keypair *kp;
+	u64 counter;
+
+	if (skb_copy_bits(skb, 0, &e2e, sizeof(e2e))) {
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
+		return;
+	}
+	__skb_pull(skb, sizeof(e2e));
+	kp = fennec_index_lookup(fdev, le32_to_cpu(e2e.rx_index));
+	if (!kp || kp->owner_kind != FENNEC_KEYS_SESSION) {
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_UNKNOWN_INDEX);
+		return;
+	}
+	counter = le64_to_cpu(e2e.counter);
+	if (!fennec_open_e2e(skb, kp, counter)) {
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_BAD_MAC);
+		return;
+	}
+	if (!fennec_replay_accept(&kp->replay, counter)) {
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_REPLAY);
+		return;
+	}
+	session = kp->owner;
+	fennec_keyring_received(fdev, &session->keys, kp);
+	fennec_session_learn(session, back, back_len);
+	fennec_traffic_add(session->traffic, true, skb->len);
+	fennec_deliver(fdev, skb, &session->peer);
+}
+
+/*
+ * A forwarding header and what follows, opened: switch it on, or take it
+ * here if the route ends here.
+ */
+static void fennec_receive_forward(struct fennec_device *fdev,
+				   struct sk_buff *skb,
+				   struct fennec_link *ingress)
+{
+	struct fennec_fwd_hdr *fwd = (struct fennec_fwd_hdr *)skb->data;
+	u8 back[FENNEC_ROUTE_LEN];
+	struct fennec_link *link;
+	unsigned int back_len;
+	u16 egress;
+
+	if (skb->len < sizeof(*fwd) || !fennec_fwd_valid(fwd)) {
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
+		return;
+	}
+	switch (fennec_switch(fwd, READ_ONCE(fdev->slot_width), ingress->slot,
+			      &egress)) {
+	case FENNEC_SWITCH_MALFORMED:
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
+		return;
+	case FENNEC_SWITCH_FORWARD:
+		link = fennec_link_by_slot(fdev, egress);
+		if (unlikely(!link)) {
+			fennec_send_switch_error(fdev, fwd, skb, egress);
+			fennec_rx_drop(fdev, skb, FENNEC_A_DROP_DEAD_SLOT);
+			return;
+		}
+		if (fennec_tx_prepare(skb, sizeof(struct fennec_link_hdr),
+				      FENNEC_TAG_LEN)) {
+			fennec_rx_drop(fdev, skb, FENNEC_A_DROP_UNDERLAY);
+			return;
+		}
+		fennec_link_forward(fdev, link, skb);
+		return;
+	case FENNEC_SWITCH_DELIVER:
+		break;
+	}
+	back_len = fennec_route_reverse(fwd, back);
+	__skb_pull(skb, sizeof(*fwd));
+	switch (fennec_fwd_kind(fwd)) {
+	case FENNEC_FWD_DATA:
+		fennec_receive_data(fdev, skb, back, back_len);
+		break;
+	case FENNEC_FWD_CONTROL:
+		fennec_event_control(fdev, skb, ingress->slot, NULL, back,
+				     back_len);
+		break;
+	default:
+		fennec_receive_switch_error(fdev, skb);
+		break;
+	}
+}
+
+/* A datagram sealed by a neighbour: authenticate it, then act on it. */
+static void fennec_receive_sealed(struct fennec_device *fdev,
+				  struct sk_buff *skb,
+				  const union fennec_endpoint *from)
+{
+	struct fennec_link_hdr hdr;
+	struct fennec_keypair *kp;
+	struct fennec_link *link;
+
+	if (skb_ensure_writable(skb, skb->len)) {
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
+		return;
+	}
+	memcpy(&hdr, skb->data, sizeof(hdr));
+	if (hdr.flags || hdr.reserved) {
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
+		return;
+	}
+	kp = fennec_index_lookup(fdev, le32_to_cpu(hdr.rx_index));
+	if (!kp || kp->owner_kind != FENNEC_KEYS_LINK) {
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_UNKNOWN_INDEX);
+		return;
+	}
+	__skb_pull(skb, sizeof(hdr));
+	if (!fennec_open_link(skb, &hdr, kp)) {
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_BAD_MAC);
+		return;
+	}
+	if (!fennec_replay_accept(&kp->replay, le64_to_cpu(hdr.counter))) {
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_REPLAY);
+		return;
+	}
+	/* Checksum state was the outer datagram's, which is gone. */
+	skb->ip_summed = CHECKSUM_NONE;
+	link = kp->owner;
+	fennec_keyring_received(fdev, &link->keys, kp);
+	fennec_link_roam(link, from);
+	fennec_traffic_add(link->traffic, true, skb->len);
+	if (hdr.type != FENNEC_LINK_DIRECT)
+		fennec_receive_forward(fdev, skb, link);
+	else if (!skb->len)
+		consume_skb(skb);	/* keepalive */
+	else if (!link->has_peer)
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_SOURCE);
+	else
+		fennec_deliver(fdev, skb, &link->peer);
+}
+
+/**
+ * fennec_receive - take a datagram from the underlay
+ * @fdev: the device whose socket it reached
+ * @skb: the datagram, data at its UDP header
+ *
+ * Context: softirq, RCU read side (the UDP encap_rcv hook).
+ * Return: 0, the datagram consumed.
+ */
+int fennec_receive(struct fennec_device *fdev, struct sk_buff *skb)
+{
+	union fennec_endpoint from;
+
+	if (!pskb_may_pull(skb, sizeof(struct udphdr) +
+				sizeof(struct fennec_link_hdr))) {
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
+		return 0;
+	}
+	fennec_endpoint_from_skb(&from, skb);
+	__skb_pull(skb, sizeof(struct udphdr));
+	switch (skb->data[0]) {
+	case FENNEC_LINK_HANDSHAKE_INIT:
+	case FENNEC_LINK_HANDSHAKE_RESP:
+	case FENNEC_LINK_COOKIE:
+		fennec_event_control(fdev, skb, 0, &from, NULL, 0);
+		break;
+	case FENNEC_LINK_FORWARD:
+	case FENNEC_LINK_FORWARD_FAST:
+	case FENNEC_LINK_DIRECT:
+		fennec_receive_sealed(fdev, skb, &from);
+		break;
+	default:
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
+		break;
+	}
+	return 0;
+}

@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transmit: IPv6 packets the stack routes into the device leave here,
+ * sealed for their destination and sent along its route.
+ */
+
+#include <linux/icmpv6.h>
+#include <linux/ipv6.h>
+#include <linux/udp.h>
+#include <net/ipv6.h>
+
+#include "device.h"
+#include "event.h"
+#include "label.h"
+#include "link.h"
+#include "seal.h"
+#include "send.h"
+#include "session.h"
+#include "socket.h"
+
+/* A packet the datapath cannot send: count it, by reason, and free it. */
+void fennec_tx_drop(struct fennec_device *fdev, struct sk_buff *skb,
+		    unsigned int reason)
+{
+	dev_core_stats_tx_dropped_inc(fdev->dev);
+	fennec_count_drop(fdev, reason);
+	kfree_skb(skb);
+}
+
+/**
+ * fennec_tx_prepare - make a packet ready to be sealed in place
+ * @skb: the packet, data at what will be sealed
+ * @head: bytes of fennec headers to push in front
+ * @tail: bytes of tags to put behind
+ *
+ * Leaves @skb linear, private and with room for @head plus the UDP and IP
+ * headers of the underlay, and @tail; inner checksums left to "hardware"
+ * are computed now, since nothing can touch them once sealed.
+ *
+ * Return: 0 or -ENOMEM, @skb still the caller's either way.
+ */
+int fennec_tx_prepare(struct sk_buff *skb, unsigned int head,
+		      unsigned int tail)
+{
+	unsigned int need_head = head + sizeof(struct ipv6hdr) +
+				 sizeof(struct udphdr) + LL_MAX_HEADER;
+	int tail_short;
+
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+		return -ENOMEM;
+	if (skb_linearize(skb))
+		return -ENOMEM;
+	tail_short = (int)tail - (int)skb_tailroom(skb);
+	if (skb_cloned(skb) || skb_headroom(skb) < need_head || tail_short > 0) {
+		if (pskb_expand_head(skb,
+				     max_t(int, need_head - skb_headroom(skb), 0),
+				     max(tail_short, 0), GFP_ATOMIC))
+			return -ENOMEM;
+	}
+	skb_scrub_packet(skb, true);
+	skb->ip_summed = CHECKSUM_NONE;
+	return 0;
+}
+
+static bool fennec_tx_valid(struct sk_buff *skb)
+{
+	return skb->protocol == htons(ETH_P_IPV6) &&
+	       pskb_network_may_pull(skb, sizeof(struct ipv6hdr)) &&
+	       ipv6_hdr(skb)->version == 6;
+}
+
+/* Counts and sends a sealed datagram to a link's neighbour. */
+static void fennec_send_on_link(struct fennec_device *fdev,
+				struct fennec_link *link, struct sk_buff *skb)
+{
+	union fennec_endpoint ep;
+
+	fennec_link_endpoint(link, &ep);
+	fennec_traffic_add(link->traffic, false, skb->len);
+	if (fennec_socket_send(fdev, skb, &ep))
+		fennec_count_drop(fdev, FENNEC_A_DROP_UNDERLAY);
+}
+
+/**
+ * fennec_link_forward - seal a forwarding header and what follows for a link
+ * @fdev: the device
+ * @link: the next hop
+ * @skb: data at the forwarding header, prepared for sealing
+ *
+ * Consumes @skb. Context: RCU read side, BHs off.
+ */
+void fennec_link_forward(struct fennec_device *fdev, struct fennec_link *link,
+			 struct sk_buff *skb)
+{
+	struct fennec_keypair *kp = rcu_dereference(link->keys.now);
+	struct fennec_fwd_hdr *fwd = (struct fennec_fwd_hdr *)skb->data;
+	bool fast = READ_ONCE(link->fast) &&
+		    fennec_fwd_kind(fwd) == FENNEC_FWD_DATA;
+	u64 counter;
+
+	if (unlikely(!kp || !fennec_next_counter(kp, &counter))) {
+		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_NO_ROUTE);
+		return;
+	}
+	fwd->pmtu = htons(min_t(u16, ntohs(fwd->pmtu), READ_ONCE(link->mtu)));
+	fennec_seal_link(skb, kp, counter, fast ? FENNEC_LINK_FORWARD_FAST :
+						  FENNEC_LINK_FORWARD);
+	fennec_send_on_link(fdev, link, skb);
+}
+
+static void fennec_too_big(struct fennec_device *fdev, struct sk_buff *skb,
+			   unsigned int mtu)
+{
+	icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+	fennec_tx_drop(fdev, skb, FENNEC_A_DROP_TOO_BIG);
+}
+
+/* To a neighbour: the compact form, sealed once with the link's keys. */
+static void fennec_send_direct(struct fennec_device *fdev,
+			       struct fennec_link *link, struct sk_buff *skb)
+{
+	struct fennec_keypair *kp = rcu_dereference(link->keys.now);
+	unsigned int mtu = READ_ONCE(link->mtu);
+	u64 counter;
+
+	if (unlikely(skb->len > mtu)) {
+		fennec_too_big(fdev, skb, mtu);
+		return;
+	}
+	if (fennec_tx_prepare(skb, sizeof(struct fennec_link_hdr),
+			      FENNEC_TAG_LEN) ||
+	    !fennec_next_counter(kp, &counter)) {
+		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_UNDERLAY);
+		return;
+	}
+	fennec_seal_link(skb, kp, counter, FENNEC_LINK_DIRECT);
+	fennec_send_on_link(fdev, link, skb);
+}
+
+/**
+ * fennec_route_send - send a forwarding header and payload along a route
+ * @fdev: the device
+ * @skb: data at a forwarding header whose route starts with this node's
+ *	own slot, prepared for sealing
+ *
+ * Takes the first hop here, as any switch would with ingress slot 0.
+ * Consumes @skb. Context: RCU read side, BHs off.
+ * Return: 0, or the drop reason (&enum fennec_drop_attr).
+ */
+int fennec_route_send(struct fennec_device *fdev, struct sk_buff *skb)
+{
+	struct fennec_fwd_hdr *fwd = (struct fennec_fwd_hdr *)skb->data;
+	struct fennec_link *link;
+	u16 egress;
+
+	if (!fennec_fwd_valid(fwd) ||
+	    fennec_switch(fwd, READ_ONCE(fdev->slot_width), 0, &egress) !=
+	    FENNEC_SWITCH_FORWARD) {
+		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_NO_ROUTE);
+		return FENNEC_A_DROP_NO_ROUTE;
+	}
+	link = fennec_link_by_slot(fdev, egress);
+	if (!link) {
+		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_DEAD_SLOT);
+		return FENNEC_A_DROP_DEAD_SLOT;
+	}
+	fennec_link_forward(fdev, link, skb);
+	return 0;
+}
+
+/* Pushes a forwarding header for @route in front of the data. */
+void fennec_push_fwd(struct sk_buff *skb, unsigned int kind, u8 flags,
+		     const u8 *label, unsigned int len)
+{
+	struct fennec_fwd_hdr *fwd = skb_push(skb, sizeof(*fwd));
+
+	fwd->ver_kind = FENNEC_FWD_VERSION << 4 | kind;
+	fwd->flags = flags;
+	fwd->pos = 0;
+	fwd->len = len;
+	fwd->pmtu = htons(U16_MAX);
+	fwd->tclass = 0;
+	fwd->reserved = 0;
+	memcpy(fwd->route, label, len);
+	memset(fwd->route + len, 0, FENNEC_ROUTE_LEN - len);
+}
+
+#define FENNEC_ROUTED_HEAD (sizeof(struct fennec_link_hdr) + \
+			    sizeof(struct fennec_fwd_hdr) + \
+			    sizeof(struct fennec_e2e_hdr))
+
+/* To any node: sealed end to end, then hop by hop along the route. */
+static void fennec_send_routed(struct fennec_device *fdev,
+			       struct fennec_session *session,
+			       struct fennec_keypair *kp, struct sk_buff *skb)
+{
+	struct fennec_route route;
+	unsigned int len = skb->len;
+	u64 counter;
+
+	if (!fennec_session_route(session, &route)) {
+		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_NO_ROUTE);
+		return;
+	}
+	if (route.mtu && len > route.mtu) {
+		fennec_too_big(fdev, skb, route.mtu);
+		return;
+	}
+	if (fennec_tx_prepare(skb, FENNEC_ROUTED_HEAD, 2 * FENNEC_TAG_LEN) ||
+	    !fennec_next_counter(kp, &counter)) {
+		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_UNDERLAY);
+		return;
+	}
+	fennec_seal_e2e(skb, kp, counter);
+	fennec_push_fwd(skb, FENNEC_FWD_DATA, 0, route.label, route.len);
+	fennec_traffic_add(session->traffic, false, len);
+	/* Our own first hop is gone: on to the next route at once. */
+	if (fennec_route_send(fdev, skb) == FENNEC_A_DROP_DEAD_SLOT &&
+	    fennec_session_failover(session, route.label, route.len, 0))
+		fennec_event_switch_error(fdev, session, FENNEC_SWERR_DEAD_SLOT,
+					  0, route.label, route.len);
+}
+
+static void fennec_send_one(struct fennec_device *fdev, struct sk_buff *skb)
+{
+	const struct in6_addr *daddr = &ipv6_hdr(skb)->daddr;
+	struct fennec_session *session;
+	struct fennec_keypair *kp;
+	struct fennec_link *link;
+
+	if (daddr->s6_addr[0] != FENNEC_ADDR_PREFIX) {
+		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_NO_ROUTE);
+		return;
+	}
+	rcu_read_lock();
+	link = fennec_link_by_peer(fdev, daddr);
+	if (link && rcu_access_pointer(link->keys.now)) {
+		fennec_send_direct(fdev, link, skb);
+		goto out;
+	}
+	session = fennec_session_lookup(fdev, daddr);
+	kp = session ? rcu_dereference(session->keys.now) : NULL;
+	if (kp) {
+		fennec_send_routed(fdev, session, kp, skb);
+		goto out;
+	}
+	if (fennec_pending_hold(fdev, skb, daddr))
+		fennec_event_route_miss(fdev, daddr);
+out:
+	rcu_read_unlock();
+}
+
+/* A session got its keys: send what waited for them. */
+void fennec_send_pending(struct fennec_device *fdev,
+			 const struct in6_addr *daddr)
+{
+	struct sk_buff_head queue;
+	struct sk_buff *skb;
+
+	__skb_queue_head_init(&queue);
+	fennec_pending_take(fdev, daddr, &queue);
+	local_bh_disable();
+	while ((skb = __skb_dequeue(&queue)))
+		fennec_send_one(fdev, skb);
+	local_bh_enable();
+}
+
+/**
+ * fennec_xmit - send what the stack hands the device
+ * @fdev: the device
+ * @skb: an IPv6 packet, or a GSO train of them
+ *
+ * Context: softirq or process context with BHs off (ndo_start_xmit).
+ */
+void fennec_xmit(struct fennec_device *fdev, struct sk_buff *skb)
+{
+	struct sk_buff *segs, *next;
+
+	if (unlikely(!fennec_tx_valid(skb))) {
+		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
+		return;
+	}
+	if (!skb_is_gso(skb)) {
+		fennec_send_one(fdev, skb);
+		return;
+	}
+	/* Segments are sealed one by one; each is one datagram. */
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs)) {
+		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
+		return;
+	}
+	consume_skb(skb);
+	skb_list_walk_safe(segs, skb, next) {
+		skb_mark_not_on_list(skb);
+		fennec_send_one(fdev, skb);
+	}
+}

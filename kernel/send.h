@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _FENNEC_SEND_H
+#define _FENNEC_SEND_H
+
+#include "device.h"
+#include "link.h"
+
+void fennec_link_forward(struct fennec_device *fdev, struct fennec_link *link,
+			 struct sk_buff *skb);
+int fennec_route_send(struct fennec_device *fdev, struct sk_buff *skb);
+void fennec_push_fwd(struct sk_buff *skb, unsigned int kind, u8 flags,
+		     const u8 *label, unsigned int len);
+void fennec_send_pending(struct fennec_device *fdev,
+			 const struct in6_addr *daddr);
+void fennec_xmit(struct fennec_device *fdev, struct sk_buff *skb);
+int fennec_tx_prepare(struct sk_buff *skb, unsigned int head,
+		      unsigned int tail);
+void fennec_tx_drop(struct fennec_device *fdev, struct sk_buff *skb,
+		    unsigned int reason);
+
+#endif /* _FENNEC_SEND_H */

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sessions: end-to-end keys and routes to other nodes, found by address
+ * when sending and by key index when receiving. Changes hold RTNL; the
+ * datapath reads under RCU.
+ */
+
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+
+#include "device.h"
+#include "session.h"
+
+static const struct rhashtable_params fennec_session_params = {
+	.key_len = sizeof(struct in6_addr),
+	.key_offset = offsetof(struct fennec_session, peer),
+	.head_offset = offsetof(struct fennec_session, node),
+	.automatic_shrinking = true,
+};
+
+int fennec_sessions_init(struct fennec_device *fdev)
+{
+	INIT_LIST_HEAD(&fdev->session_list);
+	return rhashtable_init(&fdev->sessions, &fennec_session_params);
+}
+
+/* Context: RCU read side, or RTNL. */
+struct fennec_session *fennec_session_lookup(struct fennec_device *fdev,
+					     const struct in6_addr *peer)
+{
+	return rhashtable_lookup_fast(&fdev->sessions, peer,
+				      fennec_session_params);
+}
+
+/* Caller holds RTNL. A new, empty session for @peer. */
+struct fennec_session *fennec_session_create(struct fennec_device *fdev,
+					     const struct in6_addr *peer)
+{
+	struct fennec_session *session = kzalloc(sizeof(*session), GFP_KERNEL);
+	int err;
+
+	if (!session)
+		return ERR_PTR(-ENOMEM);
+	session->traffic = netdev_alloc_pcpu_stats(struct fennec_traffic);
+	if (!session->traffic) {
+		kfree(session);
+		return ERR_PTR(-ENOMEM);
+	}
+	session->peer = *peer;
+	spin_lock_init(&session->learned_lock);
+	err = rhashtable_lookup_insert_fast(&fdev->sessions, &session->node,
+					    fennec_session_params);
+	if (err) {
+		free_percpu(session->traffic);
+		kfree(session);
+		return ERR_PTR(err);
+	}
+	list_add_tail_rcu(&session->list, &fdev->session_list);
+	fdev->sessions_seq++;
+	return session;
+}
+
+static void fennec_session_free_rcu(struct rcu_head *rcu)
+{
+	struct fennec_session *session =
+		container_of(rcu, struct fennec_session, rcu);
+
+	kfree(rcu_dereference_raw(session->routes));
+	free_percpu(session->traffic);
+	kfree(session);
+}
+
+/* Caller holds RTNL. */
+void fennec_session_remove(struct fennec_device *fdev,
+			   struct fennec_session *session)
+{
+	rhashtable_remove_fast(&fdev->sessions, &session->node,
+			       fennec_session_params);
+	list_del_rcu(&session->list);
+	fdev->sessions_seq++;
+	fennec_keyring_clear(fdev, &session->keys);
+	call_rcu(&session->rcu, fennec_session_free_rcu);
+}
+
+/* Caller holds RTNL. */
+void fennec_sessions_destroy(struct fennec_device *fdev)
+{
+	struct fennec_session *session, *tmp;
+
+	list_for_each_entry_safe(session, tmp, &fdev->session_list, list)
+		fennec_session_remove(fdev, session);
+	rhashtable_destroy(&fdev->sessions);
+}
+
+/**
+ * fennec_session_by_tx_index - the session whose peer owns an index
+ * @fdev: the device
+ * @tx_index: an index the peer gave us, as switch errors carry
+ *
+ * A walk over every session: only for errors, which are rate-limited.
+ * Context: RCU read side.
+ */
+struct fennec_session *fennec_session_by_tx_index(struct fennec_device *fdev,
+						  u32 tx_index)
+{
+	struct fennec_session *session;
+	struct fennec_keypair *kp;
+
+	list_for_each_entry_rcu(session, &fdev->session_list, list) {
+		kp = rcu_dereference(session->keys.now);
+		if (kp && kp->tx_index == tx_index)
+			return session;
+		kp = rcu_dereference(session->keys.previous);
+		if (kp && kp->tx_index == tx_index)
+			return session;
+	}
+	return NULL;
+}
+
+/* Caller holds RTNL. Replaces every route; @routes may be NULL. */
+void fennec_session_set_routes(struct fennec_session *session,
+			       struct fennec_routes *routes)
+{
+	struct fennec_routes *old = rtnl_dereference(session->routes);
+
+	atomic_set(&session->active, 0);
+	rcu_assign_pointer(session->routes, routes);
+	if (old)
+		kfree_rcu(old, rcu);
+}
+
+/**
+ * fennec_session_route - the route to send on now
+ * @session: the session
+ * @route: gets a copy of it
+ *
+ * The helper's active route if there is one, else the route back that the
+ * peer's last packet took. Context: RCU read side.
+ * Return: false if there is neither.
+ */
+bool fennec_session_route(struct fennec_session *session,
+			  struct fennec_route *route)
+{
+	struct fennec_routes *routes = rcu_dereference(session->routes);
+	bool found;
+
+	if (routes && routes->count) {
+		unsigned int i = atomic_read(&session->active);
+
+		*route = routes->route[i < routes->count ? i : 0];
+		return true;
+	}
+	spin_lock_bh(&session->learned_lock);
+	*route = session->learned;
+	found = route->len;
+	spin_unlock_bh(&session->learned_lock);
+	return found;
+}
+
+/* The peer's packet came along @label (the way back). Context: softirq. */
+void fennec_session_learn(struct fennec_session *session, const u8 *label,
+			  unsigned int len)
+{
+	struct fennec_route *learned = &session->learned;
+
+	if (learned->len == len && !memcmp(learned->label, label, len))
+		return;
+	spin_lock_bh(&session->learned_lock);
+	memcpy(learned->label, label, len);
+	learned->len = len;
+	spin_unlock_bh(&session->learned_lock);
+}
+
+/**
+ * fennec_session_failover - a route of a session was found dead
+ * @session: the session
+ * @label: the dead route, as far as known: bytes from @pos on are the
+ *	sender's own
+ * @len: its length
+ * @pos: where the failing slot starts
+ *
+ * Moves the session to its next route if the dead one is the one in use.
+ * Context: softirq, RCU read side.
+ * Return: true if the session moved to another route.
+ */
+bool fennec_session_failover(struct fennec_session *session, const u8 *label,
+			     unsigned int len, unsigned int pos)
+{
+	struct fennec_routes *routes = rcu_dereference(session->routes);
+	const struct fennec_route *route;
+	unsigned int active;
+
+	if (!routes || routes->count < 2)
+		return false;
+	active = atomic_read(&session->active);
+	if (active >= routes->count)
+		return false;
+	route = &routes->route[active];
+	if (route->len != len || pos >= len ||
+	    memcmp(route->label + pos, label + pos, len - pos))
+		return false;
+	return atomic_cmpxchg(&session->active, active,
+			      (active + 1) % routes->count) == active;
+}

@@ -1,0 +1,110 @@
+#!/bin/bash
+# The datapath: direct and routed traffic, label switching, reverse routes,
+# mixed slot widths, switch errors and failover, IPv4 and IPv6 underlays.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/topology.sh"
+
+modprobe fennec
+sysctl -qw net.ipv6.auto_flowlabels=0
+
+line 5 1 1 2 1 1
+A=0 E=4
+
+check "neighbours ping over the compact form" ping_node 0 1 -c 3 -i 0.2
+check "...both ways" ping_node 1 0 -c 2 -i 0.2
+check "the link counts its traffic" bash -c \
+	'ip netns exec f0 fennec show fen0 links --json | grep -q "\"tx_packets\": [1-9]"'
+
+route_ae="$(slot 0 2)$(slot 1 2)$(slot 2 2)$(slot 3 2)$(slot 4 0)"
+route_ea="$(slot 4 1)$(slot 3 1)$(slot 2 1)$(slot 1 1)$(slot 0 0)"
+diag "route A->E $route_ae, E->A $route_ea (node 2 has 2-byte slots)"
+session $A $E "$route_ae" -
+check "A reaches E through three switches, E answering on the way back it learned" \
+	ping_node $A $E -c 3 -i 0.3
+learned=$(ip netns exec f4 fennec show fen0 sessions --json |
+	sed -n 's/.*"learned_route": "\(.*\)".*/\1/p' | tr -d .)
+check "E learned the reverse route, slot widths and all ($route_ea)" \
+	[ "$learned" = "$route_ea" ]
+check "E's routes: none configured, so it used the learned one" bash -c \
+	'! ip netns exec f4 fennec show fen0 sessions | grep -q "^  route:"'
+_session_side $E $A "$route_ea" 2>/dev/null ||
+	ip netns exec f4 fennec set fen0 session "$(addr_of 0)" route "$route_ea"
+check "with a configured route back too" ping_node $E $A -c 2 -i 0.3
+check "a transit node counted no drops on the way" \
+	[ "$(drop_count 2 dead_slot)" = 0 ]
+
+# A dead slot at node 2 (2-byte slots): the error names node 2's position.
+bad="$(slot 0 2)$(slot 1 2)$(slot 2 9)$(slot 3 2)$(slot 4 0)"
+ip netns exec f0 fennec monitor fen0 >/tmp/monitor.out 2>&1 &
+mon=$!
+on_cleanup "kill $mon 2>/dev/null"
+sleep 0.5
+ip netns exec f0 fennec set fen0 session "$(addr_of 4)" no-routes route "$bad"
+ping_node $A $E -c 1 >/dev/null 2>&1
+check "the switch with the dead slot counts it" [ "$(drop_count 2 dead_slot)" -ge 1 ]
+check "the error reaches A, naming the failing position (2)" \
+	wait_until 5 grep -q "switch-error .* pos 2 code 1" /tmp/monitor.out
+
+ip netns exec f0 fennec set fen0 session "$(addr_of 4)" no-routes \
+	route "$bad" route "$route_ae"
+ip netns exec f0 ping -6 -c 6 -i 0.3 -W 2 "$(addr_of 4)" >/tmp/ping.out 2>&1
+received=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' /tmp/ping.out)
+check "failover to the second route: at most the first ping lost ($received/6)" \
+	[ "${received:-0}" -ge 5 ]
+check "the second route is now the active one" bash -c \
+	"ip netns exec f0 fennec show fen0 sessions | grep -q 'route: ${route_ae:0:2}.* (active)'"
+
+# Control packets: sent by route, handed to the destination's helper with
+# the way back; to an endpoint, as they are.
+ip netns exec f4 fennec monitor fen0 >/tmp/monitor4.out 2>&1 &
+on_cleanup "kill $! 2>/dev/null"
+sleep 0.5
+check "a control packet sent along a route" \
+	ip netns exec f0 fennec send fen0 route "$route_ae" 48656c6c6f
+check "reaches the route's end as an event with the way back and ingress slot" \
+	wait_until 5 grep -q "control route-back $(echo "$route_ea" | sed 's/../&./g; s/\.$//') slot 1 5 bytes" /tmp/monitor4.out
+check_err "a route that starts on no link is refused" "no link on the route's first slot" \
+	ip netns exec f0 fennec send fen0 route 0700 00
+check_err "sending needs the device up" "device is down" \
+	bash -c 'ip netns exec f3 ip link set fen0 down; ip netns exec f3 fennec send fen0 route 0100 00'
+ip netns exec f3 ip link set fen0 up
+# Down took the address away, as IPv6 does.
+ip -n f3 -6 addr add "$(addr_of 3)/8" dev fen0 nodad
+check "a handshake-type datagram to an endpoint" \
+	ip netns exec f3 fennec send fen0 endpoint 10.0.3.2:4000 "01$(printf '%062d' 0)"
+check "is an event at the other end, with its source" \
+	wait_until 5 grep -q "control from 10.0.3.1:4000 32 bytes" /tmp/monitor4.out
+
+# No session yet: packets wait, the helper hears of the miss once, and
+# they leave when the session comes.
+ip netns exec f1 fennec monitor fen0 >/tmp/monitor1.out 2>&1 &
+on_cleanup "kill $! 2>/dev/null"
+sleep 0.5
+ip netns exec f1 ping -6 -c 1 -W 8 "$(addr_of 3)" >/tmp/ping13.out 2>&1 &
+pinger=$!
+check "a route miss is reported" \
+	wait_until 5 grep -q "route-miss $(addr_of 3)" /tmp/monitor1.out
+# The far end first: the waiting packet leaves as soon as node 1 has keys.
+new_key fe2e-1-3
+new_key fe2e-3-1
+_session_side 3 1 "$(slot 3 1)$(slot 2 1)$(slot 1 0)"
+_session_side 1 3 "$(slot 1 2)$(slot 2 2)$(slot 3 0)"
+wait $pinger
+check "the packet that waited for the session is answered" \
+	grep -q " 1 received" /tmp/ping13.out
+
+# IPv6 underlay: relink nodes 0 and 1 over their IPv6 addresses.
+ip netns exec f0 fennec set fen0 link 2 remove
+ip netns exec f1 fennec set fen0 link 1 remove
+link_nodes 0 1 2 1 v6
+check "neighbours ping over an IPv6 underlay" ping_node 0 1 -c 2 -i 0.2
+check "...and routed traffic crosses it" ping_node $A $E -c 2 -i 0.3
+
+# Path MTU: a link MTU below the packet gives Packet Too Big at the sender.
+ip netns exec f0 fennec set fen0 link 2 mtu 1300
+check_fail "a 1350-byte packet to a neighbour behind a 1300 MTU link" \
+	ping_node 0 1 -c 1 -s 1302 -M do
+check "is counted too big" [ "$(drop_count 0 too_big)" -ge 1 ]
+check "a packet that fits still goes" ping_node 0 1 -c 1 -s 1200
+
+done_testing

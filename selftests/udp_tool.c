@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * udp_tool: raw UDP for the datapath selftests, so that a test can look at
+ * and forge what crosses the underlay without forking per datagram.
+ *
+ *   udp_tool recv PORT [COUNT [TIMEOUT_MS]]  print each datagram as hex, a line each
+ *   udp_tool send HOST:PORT HEX [FROM_PORT]  send one datagram
+ *   udp_tool flood HOST:PORT N [SEED]        N random datagrams; half start
+ *                                            with a plausible sealed header
+ *
+ * HOST is an IPv4 address or an IPv6 one in brackets: [fd00::1]:4242.
+ * Exit status 0 on success, 1 on failure (with a message), 2 on usage.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: udp_tool recv PORT [COUNT [TIMEOUT_MS]]\n"
+			"       udp_tool send HOST:PORT HEX [FROM_PORT]\n"
+			"       udp_tool flood HOST:PORT N [SEED]\n");
+	return 2;
+}
+
+static int fail(const char *what)
+{
+	fprintf(stderr, "udp_tool: %s: %s\n", what, strerror(errno));
+	return 1;
+}
+
+static int parse_endpoint(const char *s, struct sockaddr_storage *ss,
+			  socklen_t *len)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	char host[64];
+	const char *colon;
+	size_t n;
+
+	memset(ss, 0, sizeof(*ss));
+	if (s[0] == '[') {
+		colon = strstr(s, "]:");
+		if (!colon || (n = colon - s - 1) >= sizeof(host))
+			return -1;
+		memcpy(host, s + 1, n);
+		host[n] = 0;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(atoi(colon + 2));
+		*len = sizeof(*sin6);
+		return inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1 ? 0 : -1;
+	}
+	colon = strrchr(s, ':');
+	if (!colon || (n = colon - s) >= sizeof(host))
+		return -1;
+	memcpy(host, s, n);
+	host[n] = 0;
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(atoi(colon + 1));
+	*len = sizeof(*sin);
+	return inet_pton(AF_INET, host, &sin->sin_addr) == 1 ? 0 : -1;
+}
+
+static int bound_socket(int family, int port)
+{
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 };
+	struct sockaddr_in a4 = { .sin_family = AF_INET };
+	int fd = socket(family, SOCK_DGRAM, 0);
+	int off = 0;
+
+	if (fd < 0 || !port)
+		return fd;
+	if (family == AF_INET6) {
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+		a6.sin6_port = htons(port);
+		if (bind(fd, (struct sockaddr *)&a6, sizeof(a6)) == 0)
+			return fd;
+	} else {
+		a4.sin_port = htons(port);
+		if (bind(fd, (struct sockaddr *)&a4, sizeof(a4)) == 0)
+			return fd;
+	}
+	close(fd);
+	return -1;
+}
+
+static int do_recv(int argc, char **argv)
+{
+	long count = argc > 3 ? atol(argv[3]) : 1;
+	int timeout = argc > 4 ? atoi(argv[4]) : 5000;
+	unsigned char buf[65536];
+	struct pollfd pfd;
+	long got = 0;
+	ssize_t n;
+
+	pfd.fd = bound_socket(AF_INET6, atoi(argv[2]));
+	pfd.events = POLLIN;
+	if (pfd.fd < 0)
+		return fail("bind");
+	/* Tells a test waiting on stdout that the socket is bound. */
+	fprintf(stderr, "udp_tool: listening\n");
+	while (got < count) {
+		if (poll(&pfd, 1, timeout) <= 0) {
+			fprintf(stderr, "udp_tool: %ld of %ld datagrams before the timeout\n",
+				got, count);
+			return 1;
+		}
+		n = recv(pfd.fd, buf, sizeof(buf), 0);
+		if (n < 0)
+			return fail("recv");
+		for (ssize_t i = 0; i < n; i++)
+			printf("%02x", buf[i]);
+		printf("\n");
+		fflush(stdout);
+		got++;
+	}
+	return 0;
+}
+
+static int do_send(int argc, char **argv)
+{
+	struct sockaddr_storage ss;
+	unsigned char buf[65536];
+	const char *hex = argv[3];
+	size_t n = strlen(hex) / 2;
+	socklen_t len;
+	int fd;
+
+	if (parse_endpoint(argv[2], &ss, &len) || strlen(hex) % 2 || n > sizeof(buf))
+		return usage();
+	for (size_t i = 0; i < n; i++) {
+		unsigned int b;
+
+		if (sscanf(hex + 2 * i, "%2x", &b) != 1)
+			return usage();
+		buf[i] = b;
+	}
+	fd = bound_socket(ss.ss_family, argc > 4 ? atoi(argv[4]) : 0);
+	if (fd < 0)
+		return fail("socket");
+	if (sendto(fd, buf, n, 0, (struct sockaddr *)&ss, len) != (ssize_t)n)
+		return fail("sendto");
+	return 0;
+}
+
+static int do_flood(int argc, char **argv)
+{
+	unsigned int seed = argc > 4 ? strtoul(argv[4], NULL, 0) : 1;
+	long count = atol(argv[3]);
+	struct sockaddr_storage ss;
+	unsigned char buf[1600];
+	socklen_t len;
+	int fd;
+
+	if (parse_endpoint(argv[2], &ss, &len) || count < 0)
+		return usage();
+	fd = bound_socket(ss.ss_family, 0);
+	if (fd < 0)
+		return fail("socket");
+	srandom(seed);
+	for (long i = 0; i < count; i++) {
+		size_t n = random() % sizeof(buf);
+
+		for (size_t j = 0; j < n; j++)
+			buf[j] = random();
+		/* Half of them look like sealed fennec packets, to get past
+		 * the first checks: a sealed type, zero flags and reserved
+		 * bytes. None is a handshake (types 1 to 3): those go to the
+		 * helper, not to the drop counters the tests add up.
+		 */
+		if (n >= 4 && (i & 1)) {
+			buf[0] = 4 + random() % 3;
+			buf[1] = buf[2] = buf[3] = 0;
+		} else if (n && buf[0] >= 1 && buf[0] <= 3) {
+			buf[0] = 0;
+		}
+		if (sendto(fd, buf, n, 0, (struct sockaddr *)&ss, len) < 0 &&
+		    errno != ECONNREFUSED && errno != ENOBUFS)
+			return fail("sendto");
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 3 && !strcmp(argv[1], "recv"))
+		return do_recv(argc, argv);
+	if (argc >= 4 && !strcmp(argv[1], "send"))
+		return do_send(argc, argv);
+	if (argc >= 4 && !strcmp(argv[1], "flood"))
+		return do_flood(argc, argv);
+	return usage();
+}
