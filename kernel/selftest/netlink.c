@@ -47,6 +47,27 @@ static int __init fennec_try_identity(int key_len, u8 key_byte,
 	return err;
 }
 
+/*
+ * An attribute without a policy entry would be accepted unchecked; those
+ * only sent to userspace have NLA_REJECT.
+ */
+static bool __init fennec_policy_complete(const char *name,
+					  const struct nla_policy *policy,
+					  int maxattr)
+{
+	bool ok = true;
+	int i;
+
+	for (i = 1; i <= maxattr; i++) {
+		if (policy[i].type == NLA_UNSPEC) {
+			pr_err("fennec: %s attribute %d has no policy\n",
+			       name, i);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
 bool __init fennec_netlink_selftest(void)
 {
 	const int absent = FENNEC_TRY_ABSENT, key_len = FENNEC_KEY_LEN;
@@ -54,13 +75,16 @@ bool __init fennec_netlink_selftest(void)
 	bool ok = true;
 	int i;
 
-	/* An attribute without a policy entry would be accepted unchecked. */
-	for (i = 1; i <= FENNEC_A_DEVICE_MAX; i++) {
-		if (fennec_device_policy[i].type == NLA_UNSPEC) {
-			pr_err("fennec: attribute %d has no policy\n", i);
-			ok = false;
-		}
-	}
+	ok &= fennec_policy_complete("device", fennec_device_policy,
+				     FENNEC_A_DEVICE_MAX);
+	ok &= fennec_policy_complete("link", fennec_link_policy,
+				     FENNEC_A_LINK_MAX);
+	ok &= fennec_policy_complete("keys", fennec_keys_policy,
+				     FENNEC_A_KEYS_MAX);
+	ok &= fennec_policy_complete("session", fennec_session_policy,
+				     FENNEC_A_SESSION_MAX);
+	ok &= fennec_policy_complete("route", fennec_route_policy,
+				     FENNEC_A_ROUTE_MAX);
 	for (i = 0; i < ARRAY_SIZE(fennec_genl_ops); i++) {
 		ok &= FENNEC_EXPECT(fennec_genl_ops[i].policy ==
 				    fennec_device_policy);
