@@ -35,9 +35,11 @@ deps:
 check: deps
 	selftests/check.sh
 
-# The debug tier: the VM selftests under KASAN, kmemleak and lockdep.
+# The debug tier: the VM selftests under KASAN, kmemleak and lockdep, with
+# fennec.ko's load-time self-tests on, then the proof that the tier catches
+# a use-after-free, a leak and locking bugs (selftests/check-debug.sh).
 check-debug: deps
-	selftests/check.sh --debug
+	selftests/check-debug.sh
 
 demo: deps
 	selftests/demo.sh

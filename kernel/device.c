@@ -243,3 +243,7 @@ void fennec_device_uninit(void)
 }
 
 MODULE_ALIAS_RTNL_LINK("fennec");
+
+#ifdef FENNEC_SELFTEST
+#include "selftest/device.c"
+#endif

@@ -6,13 +6,18 @@
 
 #include <linux/module.h>
 
+#include "broken.h"
 #include "device.h"
 #include "netlink.h"
+#include "selftest.h"
 
 static int __init fennec_mod_init(void)
 {
 	int err;
 
+	err = fennec_selftests();
+	if (err)
+		return err;
 	err = fennec_device_init();
 	if (err)
 		return err;
@@ -23,6 +28,7 @@ static int __init fennec_mod_init(void)
 	}
 	pr_info("fennec: loaded, netlink family version %d\n",
 		FENNEC_GENL_VERSION);
+	fennec_broken_at_load();
 	return 0;
 }
 

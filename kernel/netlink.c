@@ -486,3 +486,7 @@ void fennec_genl_uninit(void)
 }
 
 MODULE_ALIAS_GENL_FAMILY(FENNEC_GENL_NAME);
+
+#ifdef FENNEC_SELFTEST
+#include "selftest/netlink.c"
+#endif

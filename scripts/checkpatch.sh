@@ -19,4 +19,4 @@ fi
 
 cd "$top"
 "$dir/scripts/checkpatch.pl" --no-tree --strict --terse --show-types \
-	--ignore FILE_PATH_CHANGES -f kernel/*.[ch] include/uapi/linux/fennec.h
+	--ignore FILE_PATH_CHANGES -f kernel/*.[ch] kernel/selftest/*.c include/uapi/linux/fennec.h

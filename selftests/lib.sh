@@ -97,9 +97,10 @@ done_testing() {
 }
 
 # wait_until SECS CMD...: runs CMD every 0.1 s until it succeeds (status 0)
-# or SECS have passed (status 1).
+# or SECS have passed (status 1). SECS is stretched by $FENNEC_TIME_FACTOR
+# (the debug tier sets it: its kernel is several times slower).
 wait_until() {
-	local deadline=$((SECONDS + $1))
+	local deadline=$((SECONDS + $1 * ${FENNEC_TIME_FACTOR:-1}))
 	shift
 	until "$@"; do
 		[ $SECONDS -lt $deadline ] || return 1
