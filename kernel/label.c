@@ -75,3 +75,7 @@ unsigned int fennec_route_reverse(const struct fennec_fwd_hdr *h,
 		out[i] = h->route[h->pos - 1 - i];
 	return h->pos;
 }
+
+#ifdef FENNEC_SELFTEST
+#include "selftest/label.c"
+#endif

@@ -60,3 +60,7 @@ bool fennec_replay_accept(struct fennec_replay *r, u64 counter)
 	spin_unlock_bh(&r->lock);
 	return fresh;
 }
+
+#ifdef FENNEC_SELFTEST
+#include "selftest/replay.c"
+#endif

@@ -156,3 +156,7 @@ bool fennec_open_e2e(struct sk_buff *skb, struct fennec_keypair *kp,
 	skb_trim(skb, len - FENNEC_TAG_LEN);
 	return true;
 }
+
+#ifdef FENNEC_SELFTEST
+#include "selftest/seal.c"
+#endif

@@ -18,6 +18,9 @@ struct fennec_selftest {
 static const struct fennec_selftest fennec_selftest_list[] __initconst = {
 	{ "device", fennec_device_selftest },
 	{ "netlink", fennec_netlink_selftest },
+	{ "label", fennec_label_selftest },
+	{ "replay", fennec_replay_selftest },
+	{ "seal", fennec_seal_selftest },
 #ifdef FENNEC_BROKEN_SELFTEST
 	{ "broken", fennec_broken_selftest },
 #endif
