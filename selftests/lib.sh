@@ -11,8 +11,8 @@
 #             check_err DESC REGEX CMD...; diag MSG...; done_testing
 # waiting:    wait_until SECS CMD...
 # namespaces: ns_new NAME; n NAME CMD...; on_cleanup CMD...; cleanup (at exit)
-# kernel:     slab_count CACHE; slab_snapshot; slab_compare SNAPSHOT MAX;
-#             mod_refcnt MODULE
+# kernel:     slab_count CACHE; slab_snapshot FILE;
+#             slab_compare FILE MAX [SECS]; mod_refcnt MODULE
 
 _tap_n=0 _tap_failed=0 _tap_plan=
 _netns=() _cleanups=()
@@ -146,16 +146,25 @@ slab_count() {
 	fi
 }
 
-# slab_snapshot: "cache objects" lines for every slab cache.
-slab_snapshot() { awk 'NR > 2 { print $1, $2 }' /proc/slabinfo; }
+# slab_snapshot FILE: "cache objects" lines for every slab cache, into FILE.
+slab_snapshot() { awk 'NR > 2 { print $1, $2 }' /proc/slabinfo >"$1"; }
 
-# slab_compare SNAPSHOT MAX: fails, naming them, if caches grew by MAX or
-# more objects since SNAPSHOT (an earlier slab_snapshot's output).
-slab_compare() {
-	slab_snapshot | awk -v max="$2" '
+# _slab_grown FILE MAX: prints the caches that grew by MAX or more objects
+# since the snapshot in FILE, and fails if there are any.
+_slab_grown() {
+	awk 'NR > 2 { print $1, $2 }' /proc/slabinfo | awk -v max="$2" '
 		NR == FNR { before[$1] = $2; next }
 		$2 - before[$1] >= max { print $1 ": " before[$1] " -> " $2; grew = 1 }
-		END { exit grew }' <(printf '%s\n' "$1") -
+		END { exit grew }' "$1" -
+}
+
+# slab_compare FILE MAX [SECS]: fails, naming them, if caches grew by MAX or
+# more objects since the snapshot in FILE and are still that large after
+# SECS (default 10, stretched as wait_until's). Sockets and net_devices are
+# freed after an RCU grace period, and under TCG those lag: objects that go
+# away within the wait were not leaked.
+slab_compare() {
+	wait_until "${3:-10}" _slab_grown "$1" "$2" >/dev/null || _slab_grown "$1" "$2"
 }
 
 # mod_refcnt MODULE: the module's reference count.
