@@ -147,13 +147,18 @@ void fennec_keyring_clear(struct fennec_device *fdev,
  *
  * The first packet under the next keys makes them current: the peer has
  * them. Context: softirq, RCU read side.
+ *
+ * Return: whether @kp just became current, so that packets waiting for
+ * keys to send with can go.
  */
-void fennec_keyring_received(struct fennec_device *fdev,
+bool fennec_keyring_received(struct fennec_device *fdev,
 			     struct fennec_keyring *ring,
 			     struct fennec_keypair *kp)
 {
+	bool promoted = false;
+
 	if (likely(rcu_access_pointer(ring->next) != kp))
-		return;
+		return false;
 	spin_lock_bh(&fdev->keys_lock);
 	if (rcu_access_pointer(ring->next) == kp) {
 		fennec_keypair_retire(fdev,
@@ -162,6 +167,8 @@ void fennec_keyring_received(struct fennec_device *fdev,
 				   fennec_keyring_get(fdev, &ring->now));
 		rcu_assign_pointer(ring->now, kp);
 		RCU_INIT_POINTER(ring->next, NULL);
+		promoted = true;
 	}
 	spin_unlock_bh(&fdev->keys_lock);
+	return promoted;
 }

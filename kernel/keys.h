@@ -75,7 +75,7 @@ int fennec_keyring_install(struct fennec_device *fdev,
 			   struct fennec_keypair *kp, bool as_next);
 void fennec_keyring_clear(struct fennec_device *fdev,
 			  struct fennec_keyring *ring);
-void fennec_keyring_received(struct fennec_device *fdev,
+bool fennec_keyring_received(struct fennec_device *fdev,
 			     struct fennec_keyring *ring,
 			     struct fennec_keypair *kp);
 

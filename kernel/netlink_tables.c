@@ -155,7 +155,26 @@ static void fennec_apply_link(struct fennec_link *link, struct nlattr **tb,
 		WRITE_ONCE(link->mtu, nla_get_u16(tb[FENNEC_A_LINK_MTU]));
 }
 
-static int fennec_set_link(struct fennec_device *fdev, struct genl_info *info)
+/* A keepalive needs keys to send with: the link's, or the request's own. */
+static int fennec_check_keepalive(struct nlattr **tb, struct fennec_link *link,
+				  struct netlink_ext_ack *extack)
+{
+	struct nlattr *keys = tb[FENNEC_A_LINK_KEYS];
+	bool now_keys;
+
+	if (!tb[FENNEC_A_LINK_KEEPALIVE])
+		return 0;
+	/* A request's keys are sent with at once unless they are "next". */
+	now_keys = keys && !nla_find_nested(keys, FENNEC_A_KEYS_NEXT);
+	if (now_keys || (link && rcu_access_pointer(link->keys.now)))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, tb[FENNEC_A_LINK_KEEPALIVE],
+			    "no keys to send a keepalive with");
+	return -ENOKEY;
+}
+
+static int fennec_set_link(struct fennec_device *fdev, struct genl_info *info,
+			   struct in6_addr *flush)
 {
 	struct nlattr *tb_buf[FENNEC_A_LINK_MAX + 1], **tb;
 	struct fennec_keypair *kp = NULL;
@@ -176,7 +195,8 @@ static int fennec_set_link(struct fennec_device *fdev, struct genl_info *info)
 		return -ERANGE;
 	}
 	link = fennec_link_get(fdev, slot);
-	err = fennec_check_link(fdev, tb, link, &ep, info->extack);
+	err = fennec_check_link(fdev, tb, link, &ep, info->extack) ?:
+	      fennec_check_keepalive(tb, link, info->extack);
 	if (err)
 		return err;
 	if (!link) {
@@ -210,6 +230,10 @@ static int fennec_set_link(struct fennec_device *fdev, struct genl_info *info)
 	}
 	if (new)
 		fennec_link_publish(fdev, new);
+	if (tb[FENNEC_A_LINK_KEEPALIVE])
+		fennec_link_keepalive(fdev, link);
+	if (kp && !as_next && link->has_peer)
+		*flush = link->peer;
 	return 0;
 
 err_keys:
@@ -222,14 +246,24 @@ err_new:
 
 int fennec_genl_set_link_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct in6_addr flush = {};
 	struct fennec_device *fdev;
 	int err;
 
 	rtnl_lock();
 	fdev = fennec_genl_lookup(info);
-	err = IS_ERR(fdev) ? PTR_ERR(fdev) : fennec_set_link(fdev, info);
+	err = IS_ERR(fdev) ? PTR_ERR(fdev) :
+			     fennec_set_link(fdev, info, &flush);
+	if (!err)
+		dev_hold(fdev->dev);
 	rtnl_unlock();
-	return err;
+	if (err)
+		return err;
+	/* Packets that waited for this neighbour's keys leave now. */
+	if (!ipv6_addr_any(&flush))
+		fennec_send_pending(fdev, &flush);
+	dev_put(fdev->dev);
+	return 0;
 }
 
 int fennec_genl_del_link_doit(struct sk_buff *skb, struct genl_info *info)

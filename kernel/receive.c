@@ -173,8 +173,9 @@ static void fennec_receive_data(struct fennec_device *fdev,
 		return;
 	}
 	session = kp->owner;
-	fennec_keyring_received(fdev, &session->keys, kp);
 	fennec_session_learn(session, back, back_len);
+	if (fennec_keyring_received(fdev, &session->keys, kp))
+		fennec_send_pending(fdev, &session->peer);
 	fennec_traffic_add(session->traffic, true, skb->len);
 	fennec_deliver(fdev, skb, &session->peer);
 }
@@ -270,8 +271,10 @@ static void fennec_receive_sealed(struct fennec_device *fdev,
 	/* Checksum state was the outer datagram's, which is gone. */
 	skb->ip_summed = CHECKSUM_NONE;
 	link = kp->owner;
-	fennec_keyring_received(fdev, &link->keys, kp);
 	fennec_link_roam(link, from);
+	/* The responder of a handshake can send now: what waited goes. */
+	if (fennec_keyring_received(fdev, &link->keys, kp) && link->has_peer)
+		fennec_send_pending(fdev, &link->peer);
 	fennec_traffic_add(link->traffic, true, skb->len);
 	if (hdr.type != FENNEC_LINK_DIRECT)
 		fennec_receive_forward(fdev, skb, link);

@@ -138,6 +138,43 @@ static void fennec_send_direct(struct fennec_device *fdev,
 }
 
 /**
+ * fennec_link_keepalive - send a neighbour an empty compact packet
+ * @fdev: the device
+ * @link: the neighbour, with keys to send with
+ *
+ * Tells a handshake's responder that its keys are in use, and keeps NAT
+ * mappings alive. Context: process, RTNL held (the link cannot go).
+ */
+void fennec_link_keepalive(struct fennec_device *fdev,
+			   struct fennec_link *link)
+{
+	struct fennec_keypair *kp;
+	struct sk_buff *skb;
+	u64 counter;
+
+	skb = alloc_skb(LL_MAX_HEADER + sizeof(struct ipv6hdr) +
+			sizeof(struct udphdr) + sizeof(struct fennec_link_hdr) +
+			FENNEC_TAG_LEN, GFP_KERNEL);
+	if (!skb) {
+		fennec_count_drop(fdev, FENNEC_A_DROP_UNDERLAY);
+		return;
+	}
+	skb_reserve(skb, LL_MAX_HEADER + sizeof(struct ipv6hdr) +
+		    sizeof(struct udphdr) + sizeof(struct fennec_link_hdr));
+	local_bh_disable();
+	rcu_read_lock();
+	kp = rcu_dereference(link->keys.now);
+	if (kp && fennec_next_counter(kp, &counter)) {
+		fennec_seal_link(skb, kp, counter, FENNEC_LINK_DIRECT);
+		fennec_send_on_link(fdev, link, skb);
+	} else {
+		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_NO_ROUTE);
+	}
+	rcu_read_unlock();
+	local_bh_enable();
+}
+
+/**
  * fennec_route_send - send a forwarding header and payload along a route
  * @fdev: the device
  * @skb: data at a forwarding header whose route starts with this node's
@@ -250,7 +287,7 @@ out:
 	rcu_read_unlock();
 }
 
-/* A session got its keys: send what waited for them. */
+/* A session or link got its keys: send what waited for them. */
 void fennec_send_pending(struct fennec_device *fdev,
 			 const struct in6_addr *daddr)
 {

@@ -36,6 +36,23 @@ flip() {
 }
 
 rx_before=$(link_rx 1 1)
+check "fennec set link keepalive sends one sealed, empty packet" \
+	ip netns exec f0 fennec set fen0 link 2 keepalive
+check "...which the neighbour authenticates and counts" \
+	wait_until 3 bash -c "[ \"\$(ip netns exec f1 fennec show fen0 links --json |
+		awk '/\"slot\": 1,/ { c = 1 } c && /rx_packets/ { gsub(/,/, \"\"); print \$2; exit }')\" -gt $rx_before ]"
+ip netns exec f0 fennec set fen0 link 9 endpoint 10.0.0.2:4009
+check_err "a keepalive on a link without keys is refused, naming why" \
+	"no keys to send a keepalive with" ip netns exec f0 fennec set fen0 link 9 keepalive
+check_err "...as are keys kept aside as next with it" \
+	"no keys to send a keepalive with" ip netns exec f0 fennec set fen0 link 9 \
+	keys rx-index 777 tx-index 778 send-key /tmp/keys/flink-0-1 \
+	recv-key /tmp/keys/flink-1-0 next keepalive
+check "...and the refused request changed nothing (the link has no keys)" bash -c \
+	"ip netns exec f0 fennec show fen0 links --json | grep -A8 '\"slot\": 9,' | grep -q '\"keys\": \"none\"'"
+ip netns exec f0 fennec set fen0 link 9 remove
+
+rx_before=$(link_rx 1 1)
 send "$dgram"
 check "the captured datagram, sent on, is accepted once" \
 	wait_until 3 bash -c "[ \"\$(ip netns exec f1 fennec show fen0 links --json |

@@ -25,7 +25,8 @@ static const struct command commands[] = {
 	  "DEV [listen-port PORT] [private-key FILE|-] [public-key KEY]\n"
 	  "      [address ADDR] [clear-identity] [slot-width 1|2]\n"
 	  "   fennec set DEV link SLOT [endpoint HOST:PORT] [peer ADDR]\n"
-	  "      [mode full|fast] [mtu N] [keys KEYS] | link SLOT remove\n"
+	  "      [mode full|fast] [mtu N] [keys KEYS] [keepalive]\n"
+	  "      | link SLOT remove\n"
 	  "   fennec set DEV session ADDR [public-key KEY] [keys KEYS]\n"
 	  "      [route LABEL [mtu N]]... [no-routes] | session ADDR remove\n"
 	  "   KEYS: rx-index N tx-index N send-key FILE recv-key FILE [next]",

@@ -2,7 +2,7 @@
 /*
  * The datapath's tables, driven by hand (tests, scripts, debugging):
  *   fennec set DEV link SLOT [endpoint HOST:PORT] [peer ADDR] [mode full|fast]
- *                   [mtu N] [keys KEYSPEC] | link SLOT remove
+ *                   [mtu N] [keys KEYSPEC] [keepalive] | link SLOT remove
  *   fennec set DEV session ADDR [public-key KEY] [keys KEYSPEC]
  *                   [route LABEL [mtu N]]... [no-routes] | session ADDR remove
  *   KEYSPEC: rx-index N tx-index N send-key FILE recv-key FILE [next]
@@ -120,6 +120,10 @@ static int link_setting(const struct command *cmd, struct nlmsghdr *req,
 	if (!strcmp(k, "keys")) {
 		(*i)++;
 		return put_keys(cmd, req, FENNEC_A_LINK_KEYS, argc, argv, i);
+	}
+	if (!strcmp(k, "keepalive")) {
+		mnl_attr_put(req, FENNEC_A_LINK_KEEPALIVE, 0, NULL);
+		return 0;
 	}
 	if (!v)
 		return usage_error(cmd, "%s needs a value", k);

@@ -270,6 +270,11 @@ enum fennec_traffic_attr {
  * @FENNEC_A_LINK_KEYS: nested, &enum fennec_keys_attr: new keys (requests)
  * @FENNEC_A_LINK_HAS_KEYS: u8 in replies: 1 if it has keys to send with
  * @FENNEC_A_LINK_TRAFFIC: nested, &enum fennec_traffic_attr (replies)
+ * @FENNEC_A_LINK_KEEPALIVE: flag in requests: once the change is made,
+ *	send the neighbour a keepalive sealed with the keys in use (how the
+ *	initiator of a handshake tells the responder its keys are live, and
+ *	how a helper keeps a NAT mapping open). The link must have keys to
+ *	send with, or get them in the same request.
  * @__FENNEC_A_LINK_MAX: internal
  */
 enum fennec_link_attr {
@@ -282,6 +287,7 @@ enum fennec_link_attr {
 	FENNEC_A_LINK_KEYS,
 	FENNEC_A_LINK_HAS_KEYS,
 	FENNEC_A_LINK_TRAFFIC,
+	FENNEC_A_LINK_KEEPALIVE,
 	__FENNEC_A_LINK_MAX
 };
 
