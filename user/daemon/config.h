@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fennecd's configuration: --peer arguments and the INI config file
+ * (Documentation/cli.md). A problem is returned as -1 and one line in ERR,
+ * without the program's name; a file's problems start with "FILE:LINE: ".
+ * Start from a zeroed struct daemon_config and config_free() it in the end,
+ * also after an error. Call sodium_init() first.
+ *
+ * The merge rule: the command line wins. Read the file into one config and
+ * the flags into another, then config_merge() the flags' into the file's.
+ */
+#ifndef FENNEC_DAEMON_CONFIG_H
+#define FENNEC_DAEMON_CONFIG_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/fennec.h>
+
+#include "../lib/tables.h"
+
+#define CONFIG_ERR_LEN 512
+#define CONFIG_LINE_MAX 1024	/* bytes of a file's line, without '\n' */
+#define CONFIG_PSK_LEN 32
+
+struct peer_config {
+	uint8_t public_key[FENNEC_KEY_LEN];
+	bool has_endpoint;		/* else it will contact us */
+	union endpoint endpoint;
+	bool has_psk;
+	uint8_t psk[CONFIG_PSK_LEN];	/* secret: wipe copies of it */
+	enum fennec_link_mode mode;	/* FENNEC_LINK_MODE_FULL by default */
+	unsigned int keepalive;		/* seconds, 0: off */
+	unsigned int line;		/* of its [Peer]; 0: not from a file */
+};
+
+struct daemon_config {
+	char ifname[IFNAMSIZ];		/* "": not set */
+	char *private_key_path;		/* owned; NULL: not set */
+	bool set_listen_port;
+	uint16_t listen_port;
+	struct peer_config *peers;	/* guarded memory, for the psks */
+	size_t npeers;
+	size_t peers_cap;
+	char *user;			/* owned; NULL: not set */
+};
+
+/*
+ * "PUBKEY@HOST:PORT", or a bare "PUBKEY": a neighbour that will contact us.
+ * Fills all of P (mode full, no keepalive, no psk).
+ */
+int config_parse_peer_arg(struct peer_config *p, const char *spec,
+			  char err[CONFIG_ERR_LEN]);
+/* Appends a copy of P; refuses a public key C already has. */
+int config_add_peer(struct daemon_config *c, const struct peer_config *p,
+		    char err[CONFIG_ERR_LEN]);
+struct peer_config *config_find_peer(const struct daemon_config *c,
+				     const uint8_t key[FENNEC_KEY_LEN]);
+/* Replaces *FIELD (private_key_path, user) with a copy of VALUE. 0 or -1. */
+int config_set_string(char **field, const char *value);
+
+/*
+ * Reads the config file at PATH into C: what it sets replaces what C holds,
+ * its peers are added to C's. Relative paths in it are relative to the
+ * file's directory.
+ */
+int config_read_file(struct daemon_config *c, const char *path,
+		     char err[CONFIG_ERR_LEN]);
+/*
+ * Applies what CMDLINE sets over C: the device name, private key path,
+ * listen port and user replace C's; a peer C already has gets CMDLINE's
+ * endpoint, if it gives one, and keeps the rest (psk, mode, keepalive);
+ * other peers are added.
+ */
+int config_merge(struct daemon_config *c, const struct daemon_config *cmdline,
+		 char err[CONFIG_ERR_LEN]);
+/* Checks that C names a device and a private key. */
+int config_check(const struct daemon_config *c, char err[CONFIG_ERR_LEN]);
+/* Wipes the psks and frees everything; C is zeroed, ready for reuse. */
+void config_free(struct daemon_config *c);
+
+#endif
