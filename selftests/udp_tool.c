@@ -4,7 +4,9 @@
  * and forge what crosses the underlay without forking per datagram.
  *
  *   udp_tool recv PORT [COUNT [TIMEOUT_MS]]  print each datagram as hex, a line each
- *   udp_tool send HOST:PORT HEX [FROM_PORT]  send one datagram
+ *   udp_tool send HOST:PORT HEX [FROM_PORT [COUNT]]
+ *                                            send one datagram, or COUNT
+ *                                            copies of it (a replay flood)
  *   udp_tool flood HOST:PORT N [SEED]        N random datagrams; half start
  *                                            with a plausible sealed header
  *
@@ -25,7 +27,7 @@
 static int usage(void)
 {
 	fprintf(stderr, "usage: udp_tool recv PORT [COUNT [TIMEOUT_MS]]\n"
-			"       udp_tool send HOST:PORT HEX [FROM_PORT]\n"
+			"       udp_tool send HOST:PORT HEX [FROM_PORT [COUNT]]\n"
 			"       udp_tool flood HOST:PORT N [SEED]\n");
 	return 2;
 }
@@ -129,11 +131,13 @@ static int do_send(int argc, char **argv)
 	struct sockaddr_storage ss;
 	unsigned char buf[65536];
 	const char *hex = argv[3];
+	long count = argc > 5 ? atol(argv[5]) : 1;
 	size_t n = strlen(hex) / 2;
 	socklen_t len;
 	int fd;
 
-	if (parse_endpoint(argv[2], &ss, &len) || strlen(hex) % 2 || n > sizeof(buf))
+	if (parse_endpoint(argv[2], &ss, &len) || strlen(hex) % 2 ||
+	    n > sizeof(buf) || count < 1)
 		return usage();
 	for (size_t i = 0; i < n; i++) {
 		unsigned int b;
@@ -145,8 +149,10 @@ static int do_send(int argc, char **argv)
 	fd = bound_socket(ss.ss_family, argc > 4 ? atoi(argv[4]) : 0);
 	if (fd < 0)
 		return fail("socket");
-	if (sendto(fd, buf, n, 0, (struct sockaddr *)&ss, len) != (ssize_t)n)
-		return fail("sendto");
+	for (long i = 0; i < count; i++)
+		if (sendto(fd, buf, n, 0, (struct sockaddr *)&ss, len) != (ssize_t)n &&
+		    (count == 1 || (errno != ECONNREFUSED && errno != ENOBUFS)))
+			return fail("sendto");
 	return 0;
 }
 

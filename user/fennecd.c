@@ -1,19 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fennecd: the Fennec helper daemon. For now it gives its device the node's
- * identity, address and port, brings it up, and waits for SIGINT/SIGTERM.
- * Exit status: 0 on a signal, 1 failure, 2 usage error.
+ * fennecd: the Fennec helper daemon. It gives its device the node's
+ * identity, makes a link to each configured neighbour, keys it with Noise
+ * handshakes and rekeys it, and stays in the foreground until SIGINT or
+ * SIGTERM. SIGUSR1 rekeys every link now; SIGUSR2 logs the handshake
+ * counters. Exit status: 0 on a signal, 1 failure, 2 usage error.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "daemon/config.h"
+#include "daemon/datapath.h"
 #include "daemon/identity.h"
+#include "daemon/links.h"
+#include "daemon/privileges.h"
 #include "lib/key.h"
 #include "lib/log.h"
 #include "lib/parse.h"
@@ -25,18 +36,20 @@
 #define EXIT_USAGE 2
 
 struct options {
-	struct device_config device;
-	const char *private_key;
+	struct daemon_config cmdline;
+	const char *config_file;
 	enum log_level log_level;
 };
 
 static const char usage_text[] =
-	"Usage: fennecd --interface DEV --private-key FILE [--listen-port PORT]\n"
-	"               [--log-level error|warn|info|debug] [--foreground]\n"
+	"Usage: fennecd --interface DEV --private-key FILE [--listen-port N]\n"
+	"               [--peer PUBKEY@HOST:PORT]... [--config FILE]\n"
+	"               [--user NAME] [--log-level error|warn|info|debug]\n"
 	"\n"
-	"Gives DEV the identity of the private key in FILE ('-': stdin): its\n"
-	"public key, its address (added as ADDR/8) and the listen port, brings\n"
-	"DEV up and stays in the foreground until SIGINT or SIGTERM.\n";
+	"Gives DEV the identity of the private key in FILE ('-': stdin), adds\n"
+	"its address as ADDR/8 and brings DEV up, then keeps a link to each\n"
+	"peer (a bare PUBKEY: one that will call us), keyed by handshakes.\n"
+	"Runs in the foreground, logging to stderr, until SIGINT or SIGTERM.\n";
 
 __attribute__((format(printf, 1, 2)))
 static int usage_error(const char *fmt, ...)
@@ -56,6 +69,9 @@ static const struct option long_options[] = {
 	{ "interface", required_argument, NULL, 'i' },
 	{ "private-key", required_argument, NULL, 'k' },
 	{ "listen-port", required_argument, NULL, 'p' },
+	{ "peer", required_argument, NULL, 'P' },
+	{ "config", required_argument, NULL, 'c' },
+	{ "user", required_argument, NULL, 'u' },
 	{ "log-level", required_argument, NULL, 'l' },
 	{ "foreground", no_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
@@ -63,22 +79,48 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* EXIT_SUCCESS to run, else the status to exit with at once. */
+static int add_peer_arg(struct daemon_config *c, const char *spec)
+{
+	char err[CONFIG_ERR_LEN];
+	struct peer_config p;
+	int ret;
+
+	ret = config_parse_peer_arg(&p, spec, err) ||
+	      config_add_peer(c, &p, err);
+	sodium_memzero(&p, sizeof(p));
+	return ret ? usage_error("%s", err) : EXIT_SUCCESS;
+}
+
+/* EXIT_SUCCESS to go on, else the status to exit with at once. */
 static int parse_option(int opt, struct options *o)
 {
+	struct daemon_config *c = &o->cmdline;
+
 	switch (opt) {
 	case 'i':
 		if (parse_ifname(optarg))
 			return usage_error("invalid interface name \"%s\"", optarg);
-		o->device.ifname = optarg;
+		strcpy(c->ifname, optarg);
 		break;
 	case 'k':
-		o->private_key = optarg;
+		if (config_set_string(&c->private_key_path, optarg))
+			return EXIT_FAILURE;
 		break;
 	case 'p':
-		if (parse_port(optarg, &o->device.listen_port))
+		if (parse_port(optarg, &c->listen_port))
 			return usage_error("invalid listen port \"%s\"", optarg);
-		o->device.set_listen_port = true;
+		c->set_listen_port = true;
+		break;
+	case 'P':
+		return add_peer_arg(c, optarg);
+	case 'c':
+		o->config_file = optarg;
+		break;
+	case 'u':
+		if (!*optarg)
+			return usage_error("invalid user name \"\"");
+		if (config_set_string(&c->user, optarg))
+			return EXIT_FAILURE;
 		break;
 	case 'l':
 		if (log_parse_level(optarg, &o->log_level))
@@ -99,8 +141,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	int opt, ret;
 
 	opterr = 1;
-	while ((opt = getopt_long(argc, argv, "i:k:p:l:fhV", long_options,
-				  NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "i:k:p:P:c:u:l:fhV",
+				  long_options, NULL)) != -1) {
 		if (opt == 'h') {
 			fputs(usage_text, stdout);
 			return EXIT_SUCCESS;
@@ -115,11 +157,27 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument \"%s\"", argv[optind]);
-	if (!o->device.ifname)
+	if (!o->config_file && !o->cmdline.ifname[0])
 		return usage_error("--interface is required");
-	if (!o->private_key)
+	if (!o->config_file && !o->cmdline.private_key_path)
 		return usage_error("--private-key is required");
 	return -1;
+}
+
+/* The file's settings under the command line's. 0, or the exit status. */
+static int load_config(const struct options *o, struct daemon_config *cfg)
+{
+	char err[CONFIG_ERR_LEN];
+
+	if (o->config_file && config_read_file(cfg, o->config_file, err)) {
+		log_error("%s", err);
+		return EXIT_FAILURE;
+	}
+	if (config_merge(cfg, &o->cmdline, err) || config_check(cfg, err)) {
+		log_error("%s", err);
+		return EXIT_FAILURE;
+	}
+	return 0;
 }
 
 static void log_identity(const char *ifname, const struct identity *id)
@@ -132,43 +190,168 @@ static void log_identity(const char *ifname, const struct identity *id)
 	log_info("%s is %s (pubkey %s)", ifname, addr, key);
 }
 
-/* Waits for one of SIGS, which the caller has blocked. */
-static void wait_for_signal(const sigset_t *sigs)
+static uint64_t clock_ns(clockid_t clock)
 {
-	siginfo_t info;
-	int sig;
+	struct timespec ts;
 
-	do
-		sig = sigwaitinfo(sigs, &info);
-	while (sig < 0);
-	log_debug("exiting on %s", strsignal(sig));
+	clock_gettime(clock, &ts);
+	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+/* Tests shorten the rekey interval and message limit this way. */
+static void rekey_limits_from_env(struct links *l)
+{
+	const char *t = getenv("FENNECD_REKEY_AFTER_TIME");
+	const char *m = getenv("FENNECD_REKEY_AFTER_MESSAGES");
+
+	if (t && strtoull(t, NULL, 10))
+		l->rekey_after_ns = strtoull(t, NULL, 10) * NSEC_PER_SEC;
+	if (m && strtoull(m, NULL, 10))
+		l->rekey_after_messages = strtoull(m, NULL, 10);
+}
+
+struct loop {
+	struct datapath dp;
+	struct links links;
+	int sigfd;
+};
+
+static void on_event(const struct datapath_event *ev, void *data)
+{
+	struct loop *lp = data;
+
+	links_event(&lp->links, ev, clock_ns(CLOCK_MONOTONIC),
+		    clock_ns(CLOCK_REALTIME));
+}
+
+/* 1 to go on, 0 to stop on a signal. */
+static int on_signal(struct loop *lp)
+{
+	struct signalfd_siginfo si;
+
+	if (read(lp->sigfd, &si, sizeof(si)) != sizeof(si))
+		return 1;
+	switch (si.ssi_signo) {
+	case SIGUSR1:
+		log_info("rekeying every link");
+		links_rekey_all(&lp->links, clock_ns(CLOCK_MONOTONIC),
+				clock_ns(CLOCK_REALTIME));
+		return 1;
+	case SIGUSR2:
+		links_log_stats(&lp->links);
+		return 1;
+	default:
+		log_debug("exiting on %s", strsignal(si.ssi_signo));
+		return 0;
+	}
+}
+
+static int poll_timeout(const struct links *l)
+{
+	uint64_t now = clock_ns(CLOCK_MONOTONIC), next = links_next_timer(l);
+
+	if (next <= now)
+		return 0;
+	/* Round up, so a timer is never run a little early, over and over. */
+	return (next - now + 999999) / 1000000;
+}
+
+static int run(struct loop *lp)
+{
+	struct pollfd fds[2] = {
+		{ .fd = datapath_event_fd(&lp->dp), .events = POLLIN },
+		{ .fd = lp->sigfd, .events = POLLIN },
+	};
+	int ret;
+
+	for (;;) {
+		links_timers(&lp->links, clock_ns(CLOCK_MONOTONIC),
+			     clock_ns(CLOCK_REALTIME));
+		if (poll(fds, 2, poll_timeout(&lp->links)) < 0 &&
+		    errno != EINTR) {
+			log_error("poll: %s", strerror(errno));
+			return EXIT_FAILURE;
+		}
+		if (fds[1].revents & POLLIN && !on_signal(lp))
+			return EXIT_SUCCESS;
+		if (!(fds[0].revents & POLLIN))
+			continue;
+		ret = datapath_read_events(&lp->dp, on_event, lp);
+		if (ret < 0)
+			return EXIT_FAILURE;
+		if (ret > 0) {
+			log_warn("%s: kernel events were lost; handshaking again",
+				 lp->dp.ifname);
+			links_rekey_all(&lp->links, clock_ns(CLOCK_MONOTONIC),
+					clock_ns(CLOCK_REALTIME));
+		}
+	}
+}
+
+static int start(struct daemon_config *cfg, struct identity *id,
+		 struct loop *lp)
+{
+	struct device_config dc = {
+		.ifname = cfg->ifname,
+		.set_listen_port = cfg->set_listen_port,
+		.listen_port = cfg->listen_port,
+	};
+
+	if (identity_load(id, cfg->private_key_path) ||
+	    privileges_drop(cfg->user) || identity_install(id, &dc))
+		return -1;
+	log_identity(cfg->ifname, id);
+	if (datapath_open(&lp->dp, cfg->ifname) ||
+	    links_init(&lp->links, &lp->dp, id->private_key, cfg,
+		       clock_ns(CLOCK_MONOTONIC)))
+		return -1;
+	rekey_limits_from_env(&lp->links);
+	log_info("%s: %zu neighbour%s configured", cfg->ifname, cfg->npeers,
+		 cfg->npeers == 1 ? "" : "s");
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	struct options o = { .log_level = LEVEL_INFO };
-	struct identity id;
+	struct daemon_config cfg = { 0 };
+	struct identity id = { 0 };
+	struct loop lp = { .sigfd = -1 };
 	sigset_t sigs;
 	int ret;
 
 	log_init("fennecd", LEVEL_INFO);
+	if (sodium_init() < 0) {
+		log_error("cannot initialise libsodium");
+		return EXIT_FAILURE;
+	}
 	ret = parse_options(argc, argv, &o);
 	if (ret >= 0)
-		return ret;
+		goto out;
 	log_init("fennecd", o.log_level);
 	/* Blocked from the start, so a signal during setup is not lost. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGUSR1);
+	sigaddset(&sigs, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
-	if (sodium_init() < 0) {
-		log_error("cannot initialise libsodium");
-		return EXIT_FAILURE;
-	}
-	if (identity_load(&id, o.private_key) ||
-	    identity_install(&id, &o.device))
-		return EXIT_FAILURE;
-	log_identity(o.device.ifname, &id);
-	wait_for_signal(&sigs);
-	return EXIT_SUCCESS;
+	lp.sigfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	ret = load_config(&o, &cfg);
+	if (ret)
+		goto out;
+	ret = EXIT_FAILURE;
+	if (lp.sigfd < 0)
+		log_error("signalfd: %s", strerror(errno));
+	else if (!start(&cfg, &id, &lp))
+		ret = run(&lp);
+	links_free(&lp.links);
+	datapath_close(&lp.dp);
+out:
+	identity_free(&id);
+	config_free(&cfg);
+	config_free(&o.cmdline);
+	if (lp.sigfd >= 0)
+		close(lp.sigfd);
+	return ret;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <arpa/inet.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "../lib/device.h"
@@ -14,10 +15,35 @@
 
 int identity_load(struct identity *id, const char *path)
 {
-	if (keyfile_read_public_of_private(path, id->public_key))
+	/* sodium_malloc locks the pages and guards them. */
+	id->private_key = sodium_malloc(FENNEC_KEY_LEN);
+	if (!id->private_key) {
+		log_error("cannot allocate locked memory for the private key");
 		return -1;
+	}
+	if (keyfile_read_private(path, id->private_key))
+		goto err;
+	if (key_public(id->public_key, id->private_key)) {
+		log_error("invalid private key in \"%s\": it has no public key",
+			  path);
+		goto err;
+	}
+	sodium_mprotect_readonly(id->private_key);
 	key_address(&id->address, id->public_key);
 	return 0;
+
+err:
+	identity_free(id);
+	return -1;
+}
+
+void identity_free(struct identity *id)
+{
+	if (!id->private_key)
+		return;
+	/* sodium_free wipes it. */
+	sodium_free(id->private_key);
+	id->private_key = NULL;
 }
 
 static int set_device(struct genl *g, const struct identity *id,

@@ -1,0 +1,244 @@
+#!/bin/bash
+# fennecd: neighbours told only each other's key and endpoint connect by
+# Noise handshakes over the device's own socket; rekeys lose nothing; a
+# neighbour that moves is followed; wrong keys and psks never connect;
+# malformed, replayed and flooded handshakes are dropped and counted; a
+# helper killed with -9 leaves the datapath working and its successor
+# carries on; it runs as nobody with CAP_NET_ADMIN alone.
+#
+# Nodes h0 (middle), h1 and h2, each with fen0 on port 4000:
+#   h1 10.9.1.2 --veth-- 10.9.1.1 h0 10.9.2.1 --veth-- 10.9.2.2 h2
+source "$(dirname "$0")/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+d=/tmp/fennecd
+mkdir -p $d
+modprobe fennec
+
+for i in 0 1 2; do
+	ns_new "h$i"
+	ip -n "h$i" link add fen0 type fennec
+	(umask 077 && fennec genkey >"$d/key$i" && fennec genkey >"$d/psk$i")
+	chmod 600 "$d/key$i" "$d/psk$i"
+	fennec pubkey <"$d/key$i" >"$d/pub$i"
+done
+for i in 1 2; do
+	ip link add v0 netns h0 type veth peer v1 netns "h$i"
+	ip -n h0 link set v0 name "to$i" up
+	ip -n "h$i" link set v1 name up0 up
+	ip -n h0 addr add "10.9.$i.1/24" dev "to$i"
+	ip -n "h$i" addr add "10.9.$i.2/24" dev up0
+done
+pub() { cat "$d/pub$1"; }
+addr() { fennec addr <"$d/pub$1"; }
+
+# daemon NAME NODE [ENV=VALUE...] -- [fennecd options]: starts fennecd in
+# node NODE's namespace, logging to $d/NAME.log; its pid in $d/NAME.pid and,
+# once it has exited, its exit status in $d/NAME.rc.
+daemon() {
+	local name=$1 node=$2 envs=()
+	shift 2
+	while [ "$1" != -- ]; do envs+=("$1"); shift; done
+	shift
+	rm -f "$d/$name.pid" "$d/$name.rc"
+	# ip netns exec forks: the inner bash writes fennecd's own pid.
+	(
+		ip netns exec "h$node" bash -c 'echo $$ >"$0"; exec "$@"' \
+			"$d/$name.pid" env ${envs[@]+"${envs[@]}"} fennecd \
+			--interface fen0 --private-key "$d/key$node" \
+			--listen-port 4000 --log-level debug "$@" 2>>"$d/$name.log"
+		echo $? >"$d/$name.rc"
+	) &
+	wait_until 5 test -s "$d/$name.pid"
+	on_cleanup kill -9 "$(cat "$d/$name.pid")"
+}
+# stop NAME [-SIGNAL]: stops daemon NAME; fails unless it exits with 0
+stop() {
+	kill "${2:--TERM}" "$(cat "$d/$1.pid")"
+	wait_until 10 test -s "$d/$1.rc" && [ "$(cat "$d/$1.rc")" = 0 ]
+}
+alive() { kill -0 "$(cat "$d/$1.pid")" 2>/dev/null; }
+
+# stat NAME FIELD: the handshake counter FIELD ("completed", "replayed",
+# ...) that daemon NAME logs on SIGUSR2.
+stat() {
+	local before
+	before=$(grep -c 'handshakes:' "$d/$1.log")
+	kill -USR2 "$(cat "$d/$1.pid")"
+	wait_until 5 bash -c "[ \$(grep -c 'handshakes:' $d/$1.log) -gt $before ]" || return 1
+	grep 'handshakes:' "$d/$1.log" | tail -n 1 |
+		grep -oE "[0-9]+ $2" | head -n 1 | cut -d' ' -f1
+}
+# stat_at_least NAME FIELD N
+stat_at_least() { local v; v=$(stat "$1" "$2") && [ "$v" -ge "$3" ]; }
+now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+# received OUTPUT: the "N received" of a ping's summary
+received() { sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$1"; }
+
+# --- two nodes told only each other's key and endpoint ----------------------
+daemon d0 0 -- --peer "$(pub 1)@10.9.1.2:4000" --peer "$(pub 2)@10.9.2.2:4000"
+daemon d1 1 -- --peer "$(pub 0)@10.9.1.1:4000"
+start=$(now_ms)
+check "h0 reaches h1's address" \
+	wait_until 10 n h0 ping -6 -c 1 -W 1 "$(addr 1)"
+took=$(($(now_ms) - start))
+check "...within a second of both helpers running (${took} ms)" \
+	[ "$took" -le $((1000 * ${FENNEC_TIME_FACTOR:-1})) ]
+check "h1 reaches h0's address" n h1 ping -6 -c 1 -W 2 "$(addr 0)"
+check "fennecd gave the device its address and brought it up" bash -c \
+	"ip -n h1 -6 addr show dev fen0 | grep -q '$(addr 1)/8' && ip -n h1 link show fen0 | grep -q ',UP'"
+check "the link is keyed and named by the neighbour's address" bash -c \
+	"ip netns exec h0 fennec show fen0 links | grep -q '$(addr 1)'"
+
+# --- rekeys without loss ----------------------------------------------------
+n h0 ping -6 -q -i 0.01 -c 1000 -W 2 "$(addr 1)" >$d/ping.rekey 2>&1 &
+ping_pid=$!
+before=$(stat d0 completed)
+for i in 1 2 3 4 5 6 7 8; do
+	sleep 1
+	if [ $((i % 2)) = 1 ]; then kill -USR1 "$(cat $d/d0.pid)"; else kill -USR1 "$(cat $d/d1.pid)"; fi
+done
+wait $ping_pid
+check "1000 pings at 10 ms across 8 forced rekeys: none lost" \
+	[ "$(received "$(cat $d/ping.rekey)")" = 1000 ]
+check "...and the rekeys happened (8 or more handshakes)" \
+	stat_at_least d0 completed $((before + 8))
+
+# --- the wrong key or psk never connects ----------------------------------
+# h0 calls h2 with psk0, and meanwhile h2's port hears h0's initiation.
+n h2 "$here/udp_tool" recv 4000 1 20000 >$d/initiation 2>/dev/null &
+cap=$!
+cat >$d/h0.conf <<EOF
+[Interface]
+PrivateKeyFile = $d/key0
+ListenPort = 4000
+[Peer]
+PublicKey = $(pub 1)
+Endpoint = 10.9.1.2:4000
+[Peer]
+PublicKey = $(pub 2)
+Endpoint = 10.9.2.2:4000
+PresharedKeyFile = $d/psk0
+EOF
+stop d0
+daemon d0 0 -- --config $d/h0.conf
+wait $cap
+check "an initiation from h0 to h2 was captured" \
+	bash -c "[ \$(head -c 2 $d/initiation) = 01 ]"
+daemon d2 2 -- --peer "$(fennec genkey | fennec pubkey)@10.9.2.1:4000"
+check "h2 with the wrong key for h0 does not connect" \
+	bash -c "sleep 2; ! ip netns exec h2 ping -6 -c 2 -W 1 $(addr 0)"
+check "...h0 dropped its initiations as not for it (bad mac)" stat_at_least d0 "bad mac" 1
+check "...and h2 did not know h0's key" stat_at_least d2 "unknown peer" 1
+stop d2
+cat >$d/h2.conf <<EOF
+[Peer]
+PublicKey = $(pub 0)
+Endpoint = 10.9.2.1:4000
+PresharedKeyFile = $d/psk2
+EOF
+daemon d2 2 -- --config $d/h2.conf
+check "h2 with the wrong psk does not connect" \
+	bash -c "sleep 2; ! ip netns exec h2 ping -6 -c 2 -W 1 $(addr 0)"
+check "...its handshakes were refused" stat_at_least d2 rejected 1
+stop d2
+cp $d/psk0 $d/psk2
+daemon d2 2 -- --config $d/h2.conf
+check "with the same psk it connects" \
+	wait_until 10 n h2 ping -6 -c 1 -W 1 "$(addr 0)"
+
+# --- malformed, replayed and flooded handshakes ---------------------------
+hex=$(cat $d/initiation)
+send() { n h0 "$here/udp_tool" send 10.9.2.2:4000 "$@"; }
+# h2 answers a newer initiation of h0's first: the captured one is older.
+done_before=$(stat d2 completed)
+kill -USR1 "$(cat $d/d0.pid)"
+wait_until 10 stat_at_least d2 completed $((done_before + 1))
+replayed=$(stat d2 replayed)
+send "$hex"
+send "$hex"
+check "a replayed initiation is dropped and counted" \
+	stat_at_least d2 replayed $((replayed + 2))
+bad=$(stat d2 "bad mac")
+send "${hex:0:100}ff${hex:102}"
+check "a tampered initiation is dropped and counted (bad mac)" \
+	stat_at_least d2 "bad mac" $((bad + 1))
+malformed=$(stat d2 malformed)
+send "${hex:0:120}"
+send "0100000000000000000000000000000000000000"
+check "truncated handshakes are dropped and counted" \
+	stat_at_least d2 malformed $((malformed + 2))
+check "h2's link to h0 still works" n h2 ping -6 -c 2 -i 0.2 -W 2 "$(addr 0)"
+
+n h2 ping -6 -q -i 0.02 -c 300 -W 2 "$(addr 0)" >$d/ping.flood 2>&1 &
+ping_pid=$!
+send "$hex" 0 20000
+send "$hex" 0 20000
+wait $ping_pid
+check "20000 initiations a burst, twice: h2's traffic with h0 lost nothing" \
+	[ "$(received "$(cat $d/ping.flood)")" = 300 ]
+check "...the flood was rate limited" stat_at_least d2 "rate limited" 1
+check "...or answered with cookies" stat_at_least d2 "cookies sent" 1
+done_before=$(stat d2 completed)
+kill -USR1 "$(cat $d/d2.pid)"
+check "...and a handshake after it still completes" \
+	wait_until 10 stat_at_least d2 completed $((done_before + 1))
+check "the helper survived it all" alive d2
+
+# --- a neighbour that moves is followed -----------------------------------
+n h1 ip addr del 10.9.1.2/24 dev up0
+n h1 ip addr add 10.9.1.3/24 dev up0
+check "h1 moved to 10.9.1.3 reaches h0" n h1 ping -6 -c 2 -i 0.2 -W 2 "$(addr 0)"
+check "h0 follows it: its link's endpoint is the new address" bash -c \
+	"ip netns exec h0 fennec show fen0 links | grep -q '10.9.1.3:4000'"
+check "h0 reaches h1 at its new address" n h0 ping -6 -c 2 -i 0.2 -W 2 "$(addr 1)"
+done_before=$(stat d0 completed)
+kill -USR1 "$(cat $d/d0.pid)"
+check "h0's next handshake goes to the new address" \
+	wait_until 10 stat_at_least d0 completed $((done_before + 1))
+
+# --- kill -9, and a successor ---------------------------------------------
+n h0 ping -6 -q -i 0.02 -c 400 -W 2 "$(addr 1)" >$d/ping.kill 2>&1 &
+ping_pid=$!
+sleep 1
+stop d0 -9 || true
+check "with h0's helper killed, its traffic goes on" \
+	n h0 ping -6 -c 2 -i 0.2 -W 2 "$(addr 1)"
+daemon d0b 0 FENNECD_REKEY_AFTER_TIME=2 -- --config $d/h0.conf
+wait $ping_pid
+check "400 pings across the kill and the restart: none lost" \
+	[ "$(received "$(cat $d/ping.kill)")" = 400 ]
+check "the new helper kept the kernel's links and keys" \
+	wait_until 5 grep -q "kept link .* and its keys" $d/d0b.log
+check "...and rekeys them, by time too (2 s here)" \
+	wait_until 15 stat_at_least d0b completed 3
+
+# --- by message count -------------------------------------------------------
+check "fennecd exits 0 on SIGTERM" stop d1
+daemon d1b 1 FENNECD_REKEY_AFTER_MESSAGES=100 -- --peer "$(pub 0)@10.9.1.1:4000"
+wait_until 10 n h1 ping -6 -c 1 -W 1 "$(addr 0)" >/dev/null
+first=$(stat d1b completed)
+check "1000 pings with a rekey every 100 messages: none lost" bash -c \
+	"ip netns exec h1 ping -6 -q -i 0.01 -c 1000 -W 2 $(addr 0) | grep -q ' 1000 received'"
+check "...and h1 rekeyed by message count, at least twice" \
+	stat_at_least d1b completed $((first + 2))
+
+# --- CAP_NET_ADMIN alone, as nobody ---------------------------------------
+stop d1b
+daemon d1c 1 -- --peer "$(pub 0)@10.9.1.1:4000" --user nobody
+pid=$(cat $d/d1c.pid)
+check "fennecd --user nobody runs as nobody" \
+	wait_until 5 bash -c "grep -qE '^Uid:[[:space:]]+65534[[:space:]]+65534[[:space:]]+65534' /proc/$pid/status"
+check "...with CAP_NET_ADMIN alone: effective, permitted and bounding" bash -c \
+	"grep -qE '^CapEff:[[:space:]]*0000000000001000' /proc/$pid/status &&
+	 grep -qE '^CapPrm:[[:space:]]*0000000000001000' /proc/$pid/status &&
+	 grep -qE '^CapBnd:[[:space:]]*0000000000001000' /proc/$pid/status"
+done_before=$(stat d1c completed)
+kill -USR1 "$pid"
+check "...and still handshakes" wait_until 10 stat_at_least d1c completed $((done_before + 1))
+check "...and h1 reaches h0" n h1 ping -6 -c 2 -i 0.2 -W 2 "$(addr 0)"
+check "every helper still running exits 0 on SIGTERM" \
+	eval "stop d0b && stop d2 && stop d1c"
+if [ "$_tap_failed" != 0 ]; then
+	for f in "$d"/*.log; do diag "--- $f" "$(tail -n 20 "$f")"; done
+fi
+done_testing

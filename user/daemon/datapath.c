@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <net/if.h>
+#include <sodium.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "../lib/device.h"
+#include "../lib/log.h"
+#include "datapath.h"
+
+/* Room for bursts of handshakes and route misses while we are busy. */
+#define EVENT_RCVBUF (4 << 20)
+
+static int open_events(struct datapath *dp)
+{
+	int group, size = EVENT_RCVBUF, fd;
+
+	if (device_open(&dp->events)) {
+		log_error("%s", genl_strerror(&dp->events));
+		return -1;
+	}
+	group = genl_group_id(&dp->events, FENNEC_MCGRP_EVENTS);
+	if (group < 0 ||
+	    mnl_socket_setsockopt(dp->events.sock.nl, NETLINK_ADD_MEMBERSHIP,
+				  &group, sizeof(group))) {
+		log_error("cannot follow the kernel's events: %s",
+			  group < 0 ? "no events group" : strerror(errno));
+		return -1;
+	}
+	fd = mnl_socket_get_fd(dp->events.sock.nl);
+	/* FORCE needs CAP_NET_ADMIN, which we keep; else the sysctl limit. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	return 0;
+}
+
+int datapath_open(struct datapath *dp, const char *ifname)
+{
+	struct fennec_device dev;
+
+	memset(dp, 0, sizeof(*dp));
+	dp->ifname = ifname;
+	if (device_open(&dp->req)) {
+		log_error("%s", genl_strerror(&dp->req));
+		return -1;
+	}
+	if (device_get(&dp->req, ifname, &dev)) {
+		log_error("device \"%s\": %s", ifname, genl_strerror(&dp->req));
+		return -1;
+	}
+	dp->ifindex = dev.ifindex;
+	return open_events(dp);
+}
+
+void datapath_close(struct datapath *dp)
+{
+	genl_close(&dp->req);
+	genl_close(&dp->events);
+}
+
+static struct nlmsghdr *link_request(struct datapath *dp, uint8_t cmd,
+				     uint16_t slot, struct nlattr **nest)
+{
+	struct nlmsghdr *req = genl_request(&dp->req, cmd, 0);
+
+	mnl_attr_put_u32(req, FENNEC_A_DEVICE_IFINDEX, dp->ifindex);
+	*nest = mnl_attr_nest_start(req, FENNEC_A_DEVICE_LINK);
+	mnl_attr_put_u16(req, FENNEC_A_LINK_SLOT, slot);
+	return req;
+}
+
+static void put_keys(struct nlmsghdr *req, const struct datapath_keys *k)
+{
+	struct nlattr *nest = mnl_attr_nest_start(req, FENNEC_A_LINK_KEYS);
+
+	mnl_attr_put_u32(req, FENNEC_A_KEYS_RX_INDEX, k->rx_index);
+	mnl_attr_put_u32(req, FENNEC_A_KEYS_TX_INDEX, k->tx_index);
+	mnl_attr_put(req, FENNEC_A_KEYS_SEND_KEY, FENNEC_KEY_LEN, k->send_key);
+	mnl_attr_put(req, FENNEC_A_KEYS_RECV_KEY, FENNEC_KEY_LEN, k->recv_key);
+	if (k->next)
+		mnl_attr_put(req, FENNEC_A_KEYS_NEXT, 0, NULL);
+	mnl_attr_nest_end(req, nest);
+}
+
+int datapath_set_link(struct datapath *dp, const struct datapath_link *l)
+{
+	struct nlattr *nest;
+	struct nlmsghdr *req = link_request(dp, FENNEC_CMD_SET_LINK, l->slot,
+					    &nest);
+	int ret;
+
+	if (l->endpoint)
+		mnl_attr_put(req, FENNEC_A_LINK_ENDPOINT,
+			     endpoint_len(l->endpoint), l->endpoint);
+	if (l->peer)
+		mnl_attr_put(req, FENNEC_A_LINK_PEER, sizeof(*l->peer), l->peer);
+	if (l->set_mode)
+		mnl_attr_put_u8(req, FENNEC_A_LINK_MODE, l->mode);
+	if (l->keys)
+		put_keys(req, l->keys);
+	if (l->keepalive)
+		mnl_attr_put(req, FENNEC_A_LINK_KEEPALIVE, 0, NULL);
+	mnl_attr_nest_end(req, nest);
+	ret = genl_do(&dp->req, req, NULL, NULL);
+	/* The request held keys: leave none in the send buffer. */
+	sodium_memzero(req, req->nlmsg_len);
+	if (ret && ret != -EEXIST)
+		log_error("%s: link %u: %s", dp->ifname, l->slot,
+			  genl_strerror(&dp->req));
+	return ret;
+}
+
+int datapath_del_link(struct datapath *dp, uint16_t slot)
+{
+	struct nlattr *nest;
+	struct nlmsghdr *req = link_request(dp, FENNEC_CMD_DEL_LINK, slot,
+					    &nest);
+	int ret;
+
+	mnl_attr_nest_end(req, nest);
+	ret = genl_do(&dp->req, req, NULL, NULL);
+	if (ret)
+		log_error("%s: removing link %u: %s", dp->ifname, slot,
+			  genl_strerror(&dp->req));
+	return ret;
+}
+
+struct link_dump {
+	void (*cb)(const struct datapath_link_state *, void *);
+	void *data;
+};
+
+static void parse_link_traffic(const struct nlattr *nest,
+			       struct datapath_link_state *s)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest) {
+		if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+			continue;
+		if (mnl_attr_get_type(a) == FENNEC_A_TRAFFIC_RX_PACKETS)
+			s->rx_packets = mnl_attr_get_u64(a);
+		else if (mnl_attr_get_type(a) == FENNEC_A_TRAFFIC_TX_PACKETS)
+			s->tx_packets = mnl_attr_get_u64(a);
+	}
+}
+
+static void parse_link(const struct nlattr *nest, struct datapath_link_state *s)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest) {
+		size_t len = mnl_attr_get_payload_len(a);
+
+		switch (mnl_attr_get_type(a)) {
+		case FENNEC_A_LINK_SLOT:
+			if (mnl_attr_validate(a, MNL_TYPE_U16) >= 0)
+				s->slot = mnl_attr_get_u16(a);
+			break;
+		case FENNEC_A_LINK_ENDPOINT:
+			if (len <= sizeof(s->endpoint)) {
+				memcpy(&s->endpoint, mnl_attr_get_payload(a), len);
+				s->has_endpoint = true;
+			}
+			break;
+		case FENNEC_A_LINK_PEER:
+			if (len == sizeof(s->peer)) {
+				memcpy(&s->peer, mnl_attr_get_payload(a), len);
+				s->has_peer = true;
+			}
+			break;
+		case FENNEC_A_LINK_HAS_KEYS:
+			if (mnl_attr_validate(a, MNL_TYPE_U8) >= 0)
+				s->has_keys = mnl_attr_get_u8(a);
+			break;
+		case FENNEC_A_LINK_TRAFFIC:
+			parse_link_traffic(a, s);
+			break;
+		}
+	}
+}
+
+static int dumped_link(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[FENNEC_A_DEVICE_MAX + 1];
+	struct datapath_link_state s = { 0 };
+	struct link_dump *d = data;
+
+	if (genl_parse(nlh, tb, FENNEC_A_DEVICE_MAX) ||
+	    !tb[FENNEC_A_DEVICE_LINK])
+		return 0;
+	parse_link(tb[FENNEC_A_DEVICE_LINK], &s);
+	if (s.slot)
+		d->cb(&s, d->data);
+	return 0;	/* nlsock_cb: 0 goes on */
+}
+
+int datapath_dump_links(struct datapath *dp,
+			void (*cb)(const struct datapath_link_state *, void *),
+			void *data)
+{
+	struct nlmsghdr *req = genl_request(&dp->req, FENNEC_CMD_GET_LINK,
+					    NLM_F_DUMP);
+	struct link_dump d = { cb, data };
+	int ret;
+
+	mnl_attr_put_u32(req, FENNEC_A_DEVICE_IFINDEX, dp->ifindex);
+	ret = genl_dump(&dp->req, req, dumped_link, NULL, &d);
+	if (ret)
+		log_error("%s: reading links: %s", dp->ifname,
+			  genl_strerror(&dp->req));
+	return ret;
+}
+
+int datapath_transmit(struct datapath *dp, const union endpoint *ep,
+		      const uint8_t *msg, size_t len)
+{
+	struct nlmsghdr *req = genl_request(&dp->req, FENNEC_CMD_TRANSMIT, 0);
+	char text[64];
+	int ret;
+
+	mnl_attr_put_u32(req, FENNEC_A_DEVICE_IFINDEX, dp->ifindex);
+	mnl_attr_put(req, FENNEC_A_DEVICE_PAYLOAD, len, msg);
+	mnl_attr_put(req, FENNEC_A_DEVICE_ENDPOINT, endpoint_len(ep), ep);
+	ret = genl_do(&dp->req, req, NULL, NULL);
+	if (ret)
+		log_warn("%s: sending to %s: %s", dp->ifname,
+			 format_endpoint(ep, text, sizeof(text)),
+			 genl_strerror(&dp->req));
+	return ret;
+}
+
+int datapath_event_fd(const struct datapath *dp)
+{
+	return mnl_socket_get_fd(dp->events.sock.nl);
+}
+
+static void parse_event(const struct nlattr **tb, struct datapath_event *ev)
+{
+	const struct nlattr *a;
+	size_t len;
+
+	if ((a = tb[FENNEC_A_DEVICE_PAYLOAD])) {
+		ev->payload = mnl_attr_get_payload(a);
+		ev->payload_len = mnl_attr_get_payload_len(a);
+	}
+	a = tb[FENNEC_A_DEVICE_ENDPOINT];
+	if (a && (len = mnl_attr_get_payload_len(a)) <= sizeof(ev->endpoint)) {
+		memcpy(&ev->endpoint, mnl_attr_get_payload(a), len);
+		ev->has_endpoint = true;
+	}
+	a = tb[FENNEC_A_DEVICE_ADDRESS];
+	if (a && mnl_attr_get_payload_len(a) == sizeof(ev->address)) {
+		memcpy(&ev->address, mnl_attr_get_payload(a), sizeof(ev->address));
+		ev->has_address = true;
+	}
+	a = tb[FENNEC_A_DEVICE_ROUTE];
+	if (a && (len = mnl_attr_get_payload_len(a)) <= FENNEC_ROUTE_MAX) {
+		memcpy(ev->route, mnl_attr_get_payload(a), len);
+		ev->route_len = len;
+	}
+	a = tb[FENNEC_A_DEVICE_SLOT];
+	if (a && mnl_attr_validate(a, MNL_TYPE_U16) >= 0)
+		ev->slot = mnl_attr_get_u16(a);
+}
+
+struct event_run {
+	struct datapath *dp;
+	void (*cb)(const struct datapath_event *, void *);
+	void *data;
+};
+
+static int got_event(const struct nlmsghdr *nlh, void *data)
+{
+	const struct genlmsghdr *gh = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[FENNEC_A_DEVICE_MAX + 1];
+	struct datapath_event ev = { 0 };
+	struct event_run *r = data;
+
+	if (genl_parse(nlh, tb, FENNEC_A_DEVICE_MAX) ||
+	    !tb[FENNEC_A_DEVICE_IFINDEX] ||
+	    mnl_attr_validate(tb[FENNEC_A_DEVICE_IFINDEX], MNL_TYPE_U32) < 0 ||
+	    mnl_attr_get_u32(tb[FENNEC_A_DEVICE_IFINDEX]) != r->dp->ifindex)
+		return MNL_CB_OK;
+	ev.cmd = gh->cmd;
+	parse_event(tb, &ev);
+	r->cb(&ev, r->data);
+	return MNL_CB_OK;
+}
+
+int datapath_read_events(struct datapath *dp,
+			 void (*cb)(const struct datapath_event *, void *),
+			 void *data)
+{
+	struct event_run r = { dp, cb, data };
+	static char buf[65536];
+	int lost = 0;
+	ssize_t n;
+
+	for (;;) {
+		n = mnl_socket_recvfrom(dp->events.sock.nl, buf, sizeof(buf));
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return lost;
+			if (errno == ENOBUFS) {
+				lost = 1;
+				continue;
+			}
+			log_error("%s: receiving events: %s", dp->ifname,
+				  strerror(errno));
+			return -1;
+		}
+		if (mnl_cb_run(buf, n, 0, 0, got_event, &r) < 0)
+			return -1;
+	}
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fennecd's neighbours: a kernel link for each, keyed by Noise handshakes
+ * (handshake.h) that the helper sends and receives through the device's
+ * own socket, rekeyed by time and by message count, followed when they
+ * roam. No clock read here: callers pass monotonic and wall time in ns.
+ */
+#ifndef FENNEC_DAEMON_LINKS_H
+#define FENNEC_DAEMON_LINKS_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "datapath.h"
+#include "handshake.h"
+#include "ratelimit.h"
+
+#define NSEC_PER_SEC 1000000000ULL
+
+/* What a handshake message met with, for the log and SIGUSR2. */
+struct link_stats {
+	uint64_t completed;		/* handshakes that gave keys */
+	uint64_t initiations_sent;
+	uint64_t malformed;		/* wrong length or header */
+	uint64_t bad_mac;		/* mac1 or mac2 wrong: not for us */
+	uint64_t rejected;		/* Noise refused it: key, psk, tamper */
+	uint64_t replayed;		/* timestamp not newer than the last */
+	uint64_t unknown_peer;		/* a static key not configured */
+	uint64_t unexpected;		/* a response or cookie nobody awaits */
+	uint64_t rate_limited;
+	uint64_t cookies_sent;
+};
+
+struct neighbour {
+	struct peer_config cfg;
+	struct in6_addr address;
+	uint16_t slot;			/* 0: no kernel link yet */
+	bool has_endpoint;
+	union endpoint endpoint;	/* where it was last heard from */
+	bool has_keys;			/* the kernel has keys for it */
+	bool keys_ours;			/* from a handshake we started */
+	uint64_t keys_at;		/* monotonic ns of the last keys */
+	uint64_t tx_at_keys;		/* the link's tx_packets then */
+	uint64_t rekey_at;		/* 0: no rekey due */
+	struct hs_initiator ini;
+	unsigned int attempts;		/* initiations sent without answer */
+	uint64_t retry_at;		/* 0: none pending */
+	uint64_t keepalive_at;		/* 0: none due */
+	bool has_timestamp;
+	uint8_t timestamp[HS_TIMESTAMP_LEN];	/* newest initiation's */
+};
+
+struct links {
+	struct datapath *dp;
+	struct hs_identity id;
+	struct hs_cookie_checker cookies;
+	struct ratelimit rl;		/* messages that cost a DH */
+	struct ratelimit rl_cookies;	/* cookie replies under load */
+	struct neighbour *nb;		/* guarded memory: psks, keys */
+	size_t count;
+	uint64_t rekey_after_ns;
+	uint64_t rekey_after_messages;
+	uint64_t poll_at;		/* next read of the kernel's links */
+	struct link_stats stats;
+};
+
+/*
+ * Sets up a neighbour for each configured peer, taking over the links a
+ * helper before us left in the kernel (by peer address). PRIVATE_KEY
+ * stays the caller's. 0 or -1, logged.
+ */
+int links_init(struct links *l, struct datapath *dp,
+	       const uint8_t *private_key, const struct daemon_config *cfg,
+	       uint64_t now);
+void links_free(struct links *l);
+
+/* An event from the kernel. */
+void links_event(struct links *l, const struct datapath_event *ev,
+		 uint64_t now, uint64_t wall);
+/* Runs what is due at NOW: retries, rekeys, keepalives, polls. */
+void links_timers(struct links *l, uint64_t now, uint64_t wall);
+/* When links_timers() next has something to do. */
+uint64_t links_next_timer(const struct links *l);
+/* Starts a handshake with every neighbour now (SIGUSR1, event loss). */
+void links_rekey_all(struct links *l, uint64_t now, uint64_t wall);
+void links_log_stats(const struct links *l);
+
+#endif
