@@ -245,26 +245,6 @@ static char *trim(char *s)
 	return s;
 }
 
-/* Reads all of FD into BUF, up to MAX bytes: the length, or -1 (errno). */
-static ssize_t read_all(int fd, char *buf, size_t max)
-{
-	size_t len = 0;
-	ssize_t n;
-
-	while (len < max) {
-		n = read(fd, buf + len, max - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			return len;
-		len += n;
-	}
-	errno = EFBIG;
-	return -1;
-}
-
 /* Reads the preshared key in the file at PATH (TEXT: PSK_FILE_MAX + 1). */
 static int read_psk_text(struct parser *p, const char *path, char *text)
 {
@@ -278,7 +258,7 @@ static int read_psk_text(struct parser *p, const char *path, char *text)
 			    path, strerror(errno));
 	snprintf(name, sizeof(name), "\"%s\"", path);
 	keyfile_warn_if_exposed(fd, name);
-	len = read_all(fd, text, PSK_FILE_MAX);
+	len = keyfile_read_all(fd, text, PSK_FILE_MAX);
 	close(fd);
 	if (len < 0 && errno != EFBIG)
 		return fail(p, p->line, "cannot read preshared key file \"%s\": %s",

@@ -36,14 +36,13 @@ void keyfile_warn_if_exposed(int fd, const char *name)
 			 name, st.st_mode & 07777);
 }
 
-/* Reads all of FD into BUF (size KEYFILE_MAX); the length, or -1 (errno). */
-static ssize_t read_all(int fd, char *buf)
+ssize_t keyfile_read_all(int fd, char *buf, size_t max)
 {
 	size_t len = 0;
 	ssize_t n;
 
-	while (len < KEYFILE_MAX) {
-		n = read(fd, buf + len, KEYFILE_MAX - len);
+	while (len < max) {
+		n = read(fd, buf + len, max - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -109,7 +108,7 @@ static int read_key(const char *path, const char *what, bool secret,
 		snprintf(buf, sizeof(buf), "\"%s\"", path);
 		keyfile_warn_if_exposed(fd, buf);
 	}
-	len = read_all(fd, text);
+	len = keyfile_read_all(fd, text, KEYFILE_MAX);
 	if (len >= 0)
 		key_text = trim(text, len);
 	if (len < 0)

@@ -7,6 +7,7 @@
 #define FENNEC_KEYFILE_H
 
 #include <stdint.h>
+#include <sys/types.h>
 #include <linux/fennec.h>
 
 /* 0 or -1. */
@@ -19,6 +20,11 @@ int keyfile_read_private(const char *path, uint8_t *key);
  */
 int keyfile_read_public_of_private(const char *path,
 				   uint8_t public_key[FENNEC_KEY_LEN]);
+/*
+ * Reads all of FD into BUF, up to MAX bytes: the length, or -1 with errno
+ * (EFBIG if there is more).
+ */
+ssize_t keyfile_read_all(int fd, char *buf, size_t max);
 /* Warns if others may access FD's file (a secret's); NAME names it. */
 void keyfile_warn_if_exposed(int fd, const char *name);
 

@@ -287,17 +287,25 @@ static int make_ephemeral(struct noise_handshake *hs)
 	return crypto_scalarmult_base(hs->e_pub, hs->e_priv) ? -1 : 0;
 }
 
+/* The e token: a fresh ephemeral key, sent and hashed. */
+static int write_e(struct noise_handshake *hs, uint8_t **p)
+{
+	if (make_ephemeral(hs))
+		return -1;
+	memcpy(*p, hs->e_pub, NOISE_KEY_LEN);
+	*p += NOISE_KEY_LEN;
+	mix_e(hs, hs->e_pub);
+	return 0;
+}
+
 /* -> e, es, s, ss, payload */
 static int write_msg1(struct noise_handshake *hs, const uint8_t *payload,
 		      size_t len, uint8_t *out)
 {
 	uint8_t *p = out;
 
-	if (make_ephemeral(hs))
+	if (write_e(hs, &p))
 		return -EINVAL;
-	memcpy(p, hs->e_pub, NOISE_KEY_LEN);
-	p += NOISE_KEY_LEN;
-	mix_e(hs, hs->e_pub);
 	if (mix_dh(&hs->sym, hs->e_priv, hs->rs))
 		return -EINVAL;
 	p += encrypt_and_hash(&hs->sym, hs->s_pub, NOISE_KEY_LEN, p);
@@ -313,11 +321,8 @@ static int write_msg2(struct noise_handshake *hs, const uint8_t *payload,
 {
 	uint8_t *p = out;
 
-	if (make_ephemeral(hs))
+	if (write_e(hs, &p))
 		return -EINVAL;
-	memcpy(p, hs->e_pub, NOISE_KEY_LEN);
-	p += NOISE_KEY_LEN;
-	mix_e(hs, hs->e_pub);
 	if (mix_dh(&hs->sym, hs->e_priv, hs->re) ||
 	    mix_dh(&hs->sym, hs->e_priv, hs->rs))
 		return -EINVAL;
