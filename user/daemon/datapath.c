@@ -109,7 +109,8 @@ int datapath_set_link(struct datapath *dp, const struct datapath_link *l)
 	ret = genl_do(&dp->req, req, NULL, NULL);
 	/* The request held keys: leave none in the send buffer. */
 	sodium_memzero(req, req->nlmsg_len);
-	if (ret && ret != -EEXIST)
+	/* Callers handle a taken index, and keys not there yet. */
+	if (ret && ret != -EEXIST && ret != -ENOKEY)
 		log_error("%s: link %u: %s", dp->ifname, l->slot,
 			  genl_strerror(&dp->req));
 	return ret;

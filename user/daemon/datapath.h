@@ -69,7 +69,10 @@ struct datapath_event {
 int datapath_open(struct datapath *dp, const char *ifname);
 void datapath_close(struct datapath *dp);
 
-/* EEXIST: the receive index is taken. 0 or -errno, logged but EEXIST. */
+/*
+ * 0 or -errno, logged but for EEXIST (the receive index is taken) and
+ * ENOKEY (a keepalive with no keys to send it with).
+ */
 int datapath_set_link(struct datapath *dp, const struct datapath_link *l);
 int datapath_del_link(struct datapath *dp, uint16_t slot);
 /* Calls CB for each of the device's links. 0 or -errno, logged. */
