@@ -232,7 +232,28 @@ chmod 0600 "$tmp/key"
 run fennecd -i fentest-none -k "$tmp/key"
 check "fennecd without the module or device fails in one line" \
 	eval 'fails 1 "module is not loaded" || fails 1 "no such device" ||
-	      fails 1 "Operation not permitted"'
+	      fails 1 "Operation not permitted" || fails 1 "CAP_NET_ADMIN is needed"'
+pub=hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=
+run fennecd -i fen0 -k "$tmp/key" --peer "$pub@10.0.0.2"
+check "fennecd names a peer without a port" \
+	usage_fails "peer \"$pub@10.0.0.2\": invalid endpoint \"10.0.0.2\""
+run fennecd -i fen0 -k "$tmp/key" --peer "nokey@10.0.0.2:4242"
+check "fennecd names a peer with a malformed key" usage_fails 'peer "nokey@10.0.0.2:4242"'
+run fennecd -i fen0 -k "$tmp/key" --peer "$pub@[fd00::2]:4242" --peer "$pub@10.0.0.2:1"
+check "fennecd refuses the same peer twice" usage_fails "$pub"
+run fennecd -i fen0 -k "$tmp/key" --user ""
+check "fennecd refuses an empty user name" usage_fails 'invalid user name ""'
+run fennecd --config "$tmp/missing.conf"
+check "fennecd names a missing config file" \
+	fails 1 "cannot open config file \"$tmp/missing.conf\""
+printf '[Interface]\nListenPort = 4242\nFoo = 1\n' >"$tmp/bad.conf"
+run fennecd -i fen0 -k "$tmp/key" --config "$tmp/bad.conf"
+check "fennecd names a config file's bad line" \
+	fails 1 "$tmp/bad.conf:3: unknown key \"Foo\" in [Interface]"
+printf '[Peer]\nPublicKey = %s\n' "$pub" >"$tmp/nodev.conf"
+run fennecd --config "$tmp/nodev.conf"
+check "a config file that names no device is refused, saying so" \
+	fails 1 "no device: give --interface DEV"
 
 echo "1..$n"
 [ $failed = 0 ]
