@@ -77,17 +77,20 @@ check "is an event at the other end, with its source" \
 
 # No session yet: packets wait, the helper hears of the miss once, and
 # they leave when the session comes.
-ip netns exec f1 fennec monitor fen0 >/tmp/monitor1.out 2>&1 &
-on_cleanup "kill $! 2>/dev/null"
-sleep 0.5
-ip netns exec f1 ping -6 -c 1 -W 8 "$(addr_of 3)" >/tmp/ping13.out 2>&1 &
-pinger=$!
-check "a route miss is reported" \
-	wait_until 5 grep -q "route-miss $(addr_of 3)" /tmp/monitor1.out
-# The far end first: the waiting packet leaves as soon as node 1 has keys.
+# The far end is ready first, so that what the test waits on after the
+# miss is node 1's session alone: held packets expire after 5 s, and the
+# debug kernel is slow to fork.
 new_key fe2e-1-3
 new_key fe2e-3-1
 _session_side 3 1 "$(slot 3 1)$(slot 2 1)$(slot 1 0)"
+ip netns exec f1 fennec monitor fen0 >/tmp/monitor1.out 2>&1 &
+on_cleanup "kill $! 2>/dev/null"
+sleep 0.5
+addr3=$(addr_of 3)
+ip netns exec f1 ping -6 -c 1 -W 8 "$addr3" >/tmp/ping13.out 2>&1 &
+pinger=$!
+check "a route miss is reported" \
+	wait_until 5 grep -q "route-miss $addr3" /tmp/monitor1.out
 _session_side 1 3 "$(slot 1 2)$(slot 2 2)$(slot 3 0)"
 wait $pinger
 check "the packet that waited for the session is answered" \
