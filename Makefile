@@ -25,6 +25,10 @@ user:
 sparse:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 KCFLAGS=-Werror modules
 
+# The routing simulator: make sim [SIM_NODES=1000] (user/sim/sim.c).
+sim:
+	$(MAKE) -C user sim $(if $(SIM_NODES),SIM_NODES=$(SIM_NODES))
+
 checkpatch:
 	scripts/checkpatch.sh
 
@@ -65,3 +69,4 @@ clean:
 
 .PHONY: all module user sparse checkpatch deps check check-debug demo bench install \
 	dkms-install clean
+.PHONY: sim

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The simulator's results: a table (text or Markdown) and an SVG plot. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+
+static int compare(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* p in [0, 1]; sorts v. */
+double percentile(double *v, unsigned int n, double p)
+{
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof(*v), compare);
+	return v[(unsigned int)(p * (n - 1) + 0.5)];
+}
+
+static double pct(unsigned int part, unsigned int whole)
+{
+	return whole ? 100.0 * part / whole : 0;
+}
+
+static double mean(double sum, unsigned int n)
+{
+	return n ? sum / n : 0;
+}
+
+static const char *const columns[] = {
+	"topology", "route bytes", "nodes", "degree mean/max", "churn %/min",
+	"lookups", "success %", "failed: splice too long", "of them: target",
+	"BFS path too long",
+	"steps", "queries", "route hops", "BFS hops", "stretch median",
+	"stretch p90", "routes of max length", "table entries", "table route B",
+};
+
+static void header(FILE *f, int md)
+{
+	unsigned int n = sizeof(columns) / sizeof(columns[0]);
+
+	for (unsigned int i = 0; i < n; i++)
+		fprintf(f, md ? "| %s " : "%s%s", columns[i],
+			md ? "" : i + 1 < n ? "\t" : "");
+	fprintf(f, md ? "|\n" : "\n");
+	for (unsigned int i = 0; md && i < n; i++)
+		fprintf(f, "|---");
+	fprintf(f, md ? "|\n" : "");
+}
+
+static void row(FILE *f, const struct run *r, int md)
+{
+	const struct result *x = &r->res;
+	double *copy = xcalloc(x->n_stretch, sizeof(double));
+	const char *sep = md ? " | " : "\t";
+	double median, p90;
+
+	memcpy(copy, x->stretch, x->n_stretch * sizeof(double));
+	median = percentile(copy, x->n_stretch, 0.5);
+	p90 = percentile(copy, x->n_stretch, 0.9);
+	free(copy);
+	fprintf(f, "%s%s%s%d%s%d%s%.2f/%d%s%g%s%u%s%.2f%s%u%s%u%s%u%s",
+		md ? "| " : "", r->topology, sep, RT_ROUTE_MAX, sep, r->nodes,
+		sep, r->mean_degree,
+		r->max_degree, sep, r->churn, sep, x->lookups, sep,
+		pct(x->found, x->lookups), sep, x->too_long, sep,
+		x->named_too_long, sep, x->beyond_16, sep);
+	fprintf(f, "%.2f%s%.1f%s%.2f%s%.2f%s%.2f%s%.2f%s%u%s%.1f%s%.2f%s\n",
+		mean(x->steps, x->found), sep, mean(x->queries, x->lookups),
+		sep, mean(x->route_hops, x->found), sep,
+		mean(x->bfs_hops, x->found), sep, median, sep, p90, sep,
+		x->at_max, sep, x->table_entries, sep, x->table_route_bytes,
+		md ? " |" : "");
+}
+
+void report_table(FILE *f, const struct run *runs, int n_runs, int md,
+		  const char *svg)
+{
+	if (md) {
+		fprintf(f, "# Routing simulation results, %d-byte routes\n\n",
+			RT_ROUTE_MAX);
+		fprintf(f, "Written by `make sim` (user/sim/sim.c); "
+			"Documentation/routing.md explains the columns.\n\n");
+	}
+	header(f, md);
+	for (int i = 0; i < n_runs; i++)
+		row(f, &runs[i], md);
+	if (md && svg)
+		fprintf(f, "\n![stretch CDF and success against churn](%s)\n",
+			svg);
+}
+
+static const char *const colours[] = { "#1f77b4", "#d62728", "#2ca02c",
+					"#9467bd", "#ff7f0e" };
+
+#define W 360
+#define H 260
+#define PAD 40
+
+/* The CDF of stretch, 1 to 6, of the runs at 5 % churn. */
+static void stretch_cdf(FILE *f, struct run *runs, int n_runs)
+{
+	fprintf(f, "<g transform=\"translate(%d,20)\">\n", PAD);
+	fprintf(f, "<text x=\"%d\" y=\"0\" text-anchor=\"middle\">stretch CDF "
+		"(5 %% churn/min)</text>\n", W / 2);
+	for (int i = 0, k = 0; i < n_runs; i++) {
+		struct result *x = &runs[i].res;
+
+		if (runs[i].churn != 5 || !x->n_stretch)
+			continue;
+		qsort(x->stretch, x->n_stretch, sizeof(double), compare);
+		fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" points=\"",
+			colours[k % 5]);
+		for (unsigned int j = 0; j < x->n_stretch; j++) {
+			double v = x->stretch[j] > 6 ? 6 : x->stretch[j];
+
+			fprintf(f, "%.1f,%.1f ", (v - 1) / 5 * W,
+				H - (double)(j + 1) / x->n_stretch * H);
+		}
+		fprintf(f, "\"/>\n<text x=\"%d\" y=\"%d\" fill=\"%s\">%s"
+			"</text>\n",
+			W - 100, H - 40 + 16 * k, colours[k % 5],
+			runs[i].topology);
+		k++;
+	}
+	for (int v = 1; v <= 6; v++)
+		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%d"
+			"</text>\n", (v - 1) * W / 5, H + 16, v);
+	fprintf(f, "<text x=\"-8\" y=\"%d\" text-anchor=\"end\">0</text>\n"
+		"<text x=\"-8\" y=\"8\" text-anchor=\"end\">1</text>\n"
+		"<rect width=\"%d\" height=\"%d\" fill=\"none\" "
+		"stroke=\"#888\"/>"
+		"\n</g>\n", H, W, H);
+}
+
+/* Success of the random-graph runs against churn, 0 to 10 %. */
+static void success_churn(FILE *f, const struct run *runs, int n_runs)
+{
+	int k = 0;
+
+	fprintf(f, "<g transform=\"translate(%d,20)\">\n", 2 * PAD + W + 20);
+	fprintf(f, "<text x=\"%d\" y=\"0\" text-anchor=\"middle\">lookup "
+		"success %% against churn %%/min (random 2-4)</text>\n", W / 2);
+	for (int i = 0; i < n_runs; i++) {
+		const struct result *x = &runs[i].res;
+		double y = pct(x->found, x->lookups);
+
+		if (runs[i].topology[0] != 'r')
+			continue;
+		fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" "
+			"fill=\"%s\"/>"
+			"<text x=\"%.1f\" y=\"%.1f\">%.1f</text>\n",
+			runs[i].churn / 10 * W, H - y / 100 * H, colours[0],
+			runs[i].churn / 10 * W + 6, H - y / 100 * H - 6, y);
+		k++;
+	}
+	for (int v = 0; v <= 10; v += 2)
+		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%d"
+			"</text>\n", v * W / 10, H + 16, v);
+	fprintf(f, "<text x=\"-8\" y=\"%d\" text-anchor=\"end\">0</text>\n"
+		"<text x=\"-8\" y=\"8\" text-anchor=\"end\">100</text>\n"
+		"<rect width=\"%d\" height=\"%d\" fill=\"none\" "
+		"stroke=\"#888\"/>"
+		"\n</g>\n", H, W, H);
+	(void)k;
+}
+
+void report_svg(FILE *f, struct run *runs, int n_runs)
+{
+	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+		"height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n"
+		"<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
+		4 * PAD + 2 * W + 20, H + 60);
+	stretch_cdf(f, runs, n_runs);
+	success_churn(f, runs, n_runs);
+	fprintf(f, "</svg>\n");
+}

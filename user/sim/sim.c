@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A discrete-event simulator of Fennec routing: user/routing, unchanged,
+ * on thousands of nodes of a random graph (degree 2 to 4) or a scale-free
+ * one (Barabasi-Albert), with per-link latency, label switching of every
+ * message hop by hop, switch errors, and churn. Messages travel encoded
+ * with rt_msg_encode and are decoded at the other end.
+ *
+ *   sim -n NODES [-m out.md] [-s out.svg] [-r seed] [-w warmup_s]
+ *       [-d measure_s] [-l lookups_per_s] [-q] [-k runs] [-B] [-F] [-X]
+ *
+ * -q runs only the random graph at 5 % churn, -k N the first N runs of the
+ * plan in main(); -B turns the query budget off, -F the per-first-hop
+ * limit of k / degree (back to RT_PER_FIRST_HOP for all), -X the rule that
+ * answers leave out routes back through the asker's link.
+ *
+ * Prints a table of lookup success, steps and queries per lookup, and path
+ * stretch (hops of the route found over the BFS shortest path); writes it
+ * as Markdown, and an SVG of the stretch CDF and of success against churn.
+ * Measured lookups start after the warm-up, 20 a second by default, each
+ * from a random live node to another; probes are answered at once.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim.h"
+
+uint64_t rnd(struct sim *s)
+{
+	s->rng ^= s->rng << 13;
+	s->rng ^= s->rng >> 7;
+	s->rng ^= s->rng << 17;
+	return s->rng;
+}
+
+unsigned int rnd_below(struct sim *s, unsigned int n)
+{
+	return rnd(s) % n;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (!p) {
+		fprintf(stderr, "sim: out of memory\n");
+		exit(1);
+	}
+	return p;
+}
+
+void heap_push(struct heap *h, struct event *e)
+{
+	size_t i = h->n++;
+
+	if (h->n > h->size) {
+		h->size = h->size ? h->size * 2 : 1024;
+		h->ev = realloc(h->ev, h->size * sizeof(*h->ev));
+		if (!h->ev)
+			exit(1);
+	}
+	while (i && h->ev[(i - 1) / 2]->t > e->t) {
+		h->ev[i] = h->ev[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h->ev[i] = e;
+}
+
+struct event *heap_pop(struct heap *h)
+{
+	struct event *top = h->ev[0], *last = h->ev[--h->n];
+	size_t i = 0;
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && h->ev[c + 1]->t < h->ev[c]->t)
+			c++;
+		if (h->ev[c]->t >= last->t)
+			break;
+		h->ev[i] = h->ev[c];
+		i = c;
+	}
+	if (h->n)
+		h->ev[i] = last;
+	return top;
+}
+
+struct event *new_event(struct sim *s, uint64_t t, int type, int node)
+{
+	struct event *e = malloc(sizeof(*e));
+
+	if (!e) {
+		fprintf(stderr, "sim: out of memory\n");
+		exit(1);
+	}
+	memset(e, 0, offsetof(struct event, msg));
+	e->t = t;
+	e->type = type;
+	e->node = node;
+	e->gen = s->node[node].gen;
+	return e;
+}
+
+struct options {
+	int nodes, warmup, measure, rate, runs, no_budget, fixed_limit, no_skip;
+	uint64_t seed;
+	const char *md, *svg;
+};
+
+static void degrees(const struct graph *g, struct run *r)
+{
+	r->max_degree = 0;
+	for (int i = 0; i < g->n; i++) {
+		int d = g->off[i + 1] - g->off[i];
+
+		r->max_degree = d > r->max_degree ? d : r->max_degree;
+	}
+	r->mean_degree = (double)g->off[g->n] / g->n;
+}
+
+static void run_one(const struct options *o, struct run *r, int scale_free)
+{
+	struct sim s = { 0 };
+	clock_t start = clock();
+
+	s.rng = o->seed * 0x9e3779b97f4a7c15ULL + 1;
+	s.churn = r->churn;
+	s.warmup = o->warmup * SEC;
+	s.measure_end = s.warmup + o->measure * SEC;
+	s.lookups_per_s = o->rate;
+	s.budget = !o->no_budget;
+	s.spread_first_hop = !o->fixed_limit;
+	s.skip_back = !o->no_skip;
+	if (scale_free)
+		graph_scale_free(&s, o->nodes);
+	else
+		graph_random(&s, o->nodes);
+	degrees(&s.g, r);
+	net_start(&s);
+	while (s.heap.n) {
+		struct event *e = heap_pop(&s.heap);
+
+		s.now = e->t;
+		if (s.now > s.measure_end + 2 * QUERY_TIMEOUT) {
+			free(e);
+			break;
+		}
+		net_event(&s, e);
+		free(e);
+	}
+	net_stop(&s);
+	r->res = s.res;
+	r->nodes = o->nodes;
+	r->seconds = (double)(clock() - start) / CLOCKS_PER_SEC;
+	fprintf(stderr, "sim: %s, %g %% churn: %u lookups, %lu messages, "
+		"%.1f s\n", r->topology, r->churn, r->res.lookups, s.messages,
+		r->seconds);
+}
+
+static int parse(int argc, char **argv, struct options *o)
+{
+	int c;
+
+	while ((c = getopt(argc, argv, "n:m:s:r:w:d:l:qk:BFX")) != -1) {
+		switch (c) {
+		case 'n': o->nodes = atoi(optarg); break;
+		case 'm': o->md = optarg; break;
+		case 's': o->svg = optarg; break;
+		case 'r': o->seed = strtoull(optarg, NULL, 0); break;
+		case 'w': o->warmup = atoi(optarg); break;
+		case 'd': o->measure = atoi(optarg); break;
+		case 'l': o->rate = atoi(optarg); break;
+		case 'q': o->runs = 1; break;
+		case 'k': o->runs = atoi(optarg); break;
+		case 'B': o->no_budget = 1; break;
+		case 'F': o->fixed_limit = 1; break;
+		case 'X': o->no_skip = 1; break;
+		default: return -1;
+		}
+	}
+	return o->nodes >= 10 && o->rate > 0 && o->measure > 0 ? 0 : -1;
+}
+
+static void write_outputs(const struct options *o, struct run *runs, int n)
+{
+	FILE *f;
+	const char *svg = o->svg ? strrchr(o->svg, '/') : NULL;
+
+	svg = svg ? svg + 1 : o->svg;
+	report_table(stdout, runs, n, 0, NULL);
+	if (o->md) {
+		f = fopen(o->md, "w");
+		if (!f) {
+			perror(o->md);
+			exit(1);
+		}
+		report_table(f, runs, n, 1, svg);
+		fclose(f);
+	}
+	if (o->svg) {
+		f = fopen(o->svg, "w");
+		if (!f) {
+			perror(o->svg);
+			exit(1);
+		}
+		report_svg(f, runs, n);
+		fclose(f);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { .nodes = 1000, .warmup = 300, .measure = 120,
+			     .rate = 20, .seed = 1 };
+	static const struct { const char *topology; double churn; } plan[] = {
+		{ "random 2-4", 5 }, { "scale-free", 5 }, { "random 2-4", 0 },
+		{ "random 2-4", 10 },
+	};
+	struct run runs[4] = { 0 };
+	int n = 0;
+
+	if (parse(argc, argv, &o)) {
+		fprintf(stderr, "usage: sim -n NODES [-m MD] [-s SVG] "
+			"[-r SEED] "
+			"[-w WARMUP_S] [-d MEASURE_S] [-l LOOKUPS_PER_S] [-q] "
+			"[-k RUNS] [-B] [-F] [-X]\n");
+		return 2;
+	}
+	for (unsigned int i = 0; i < sizeof(plan) / sizeof(plan[0]); i++) {
+		if (o.runs && (int)i >= o.runs)
+			break;
+		runs[n].topology = plan[i].topology;
+		runs[n].churn = plan[i].churn;
+		run_one(&o, &runs[n], plan[i].topology[0] == 's');
+		n++;
+	}
+	write_outputs(&o, runs, n);
+	for (int i = 0; i < n; i++)
+		free(runs[i].res.stretch);
+	return 0;
+}

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The routing simulator's state, shared by its parts (see sim.c). */
+#ifndef FENNEC_SIM_H
+#define FENNEC_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../routing/routing.h"
+
+#define MS		1000000ULL
+#define SEC		(1000 * MS)
+#define QUERY_TIMEOUT	(1 * SEC)
+#define REFRESH		(30 * SEC)
+#define SLOTS		2		/* lookups per node: upkeep, measured */
+#define HOPS_MAX	64
+
+/* The graph, in compressed rows: node i's slot s is nbr[off[i] + s - 1]. */
+struct graph {
+	int n;
+	int *off, *nbr;
+	uint32_t *lat_us;		/* per link, the same both ways */
+	uint8_t *width;
+};
+
+struct sim_lookup {
+	struct rt_lookup l;
+	int active;
+	uint32_t serial;
+	int target;			/* measured: node index, gen */
+	uint32_t target_gen;
+	uint64_t started;
+};
+
+struct sim_node {
+	struct rt_table table;
+	int alive;
+	uint32_t gen;
+	uint64_t died;
+	struct sim_lookup slot[SLOTS];
+};
+
+enum ev_type { EV_QUERY, EV_ANSWER, EV_FAIL, EV_TICK, EV_REFRESH,
+	       EV_MEASURE };
+
+struct event {
+	uint64_t t;
+	uint8_t type, slot;
+	int node, peer;			/* at, and from */
+	uint32_t gen, peer_gen, serial;
+	uint8_t peer_id[RT_ID_LEN];
+	uint64_t sent;
+	uint32_t back_us;		/* latency of the way back */
+	uint8_t back_len, in_slot;
+	uint8_t back[RT_ROUTE_MAX];	/* reverse route */
+	uint16_t len;
+	uint8_t msg[RT_MSG_MAX];
+};
+
+struct heap {
+	struct event **ev;
+	size_t n, size;
+};
+
+struct result {
+	unsigned int lookups, found, too_long, beyond_16, no_bfs;
+	unsigned int named_too_long;	/* target named, splice too long */
+	double steps, queries;
+	double *stretch;		/* of each success */
+	unsigned int n_stretch, stretch_size;
+	double route_hops, bfs_hops;		/* sums over successes */
+	unsigned int at_max;		/* found routes of 16 bytes */
+	double table_entries, table_route_bytes;	/* at the end */
+};
+
+struct sim {
+	struct graph g;
+	struct sim_node *node;
+	struct heap heap;
+	uint64_t now, rng;
+	double churn;			/* % of nodes per minute */
+	double churn_owed;
+	int budget;			/* queries ask for routes that fit */
+	int spread_first_hop;		/* per-first-hop limit k / degree */
+	int skip_back;			/* answers leave out the asker's link */
+	int *dead, n_dead;
+	uint64_t warmup, measure_end;
+	unsigned int lookups_per_s;
+	int *bfs_dist, *bfs_queue;
+	struct result res;
+	unsigned long events, messages;
+};
+
+uint64_t rnd(struct sim *s);
+unsigned int rnd_below(struct sim *s, unsigned int n);
+void *xcalloc(size_t n, size_t size);
+void heap_push(struct heap *h, struct event *e);
+struct event *heap_pop(struct heap *h);
+struct event *new_event(struct sim *s, uint64_t t, int type, int node);
+
+/* graph.c */
+void graph_random(struct sim *s, int n);
+void graph_scale_free(struct sim *s, int n);
+void graph_free(struct graph *g);
+int graph_slot_to(const struct graph *g, int from, int to);
+/* Hops of the shortest path between live nodes, -1 if none. */
+int graph_bfs(struct sim *s, int from, int to);
+
+/* net.c */
+void net_start(struct sim *s);
+void net_event(struct sim *s, struct event *e);
+void net_stop(struct sim *s);
+
+/* report.c */
+struct run {
+	const char *topology;
+	double churn;
+	int nodes;
+	double mean_degree;
+	int max_degree;
+	struct result res;
+	double seconds;
+};
+
+double percentile(double *v, unsigned int n, double p);
+void report_table(FILE *f, const struct run *runs, int n_runs, int md,
+		  const char *svg);
+void report_svg(FILE *f, struct run *runs, int n_runs);
+
+#endif
