@@ -12,6 +12,7 @@
 
 #include "device.h"
 #include "link.h"
+#include "queue.h"
 #include "session.h"
 #include "send.h"
 #include "socket.h"
@@ -98,8 +99,15 @@ void fennec_read_drops(struct fennec_device *fdev,
 static int fennec_ndo_open(struct net_device *dev)
 {
 	struct fennec_device *fdev = netdev_priv(dev);
+	int err;
 
-	return fennec_socket_open(fdev, fdev->listen_port);
+	err = fennec_queues_open(fdev);
+	if (err)
+		return err;
+	err = fennec_socket_open(fdev, fdev->listen_port);
+	if (err)
+		fennec_queues_close(fdev);
+	return err;
 }
 
 static int fennec_ndo_stop(struct net_device *dev)
@@ -107,6 +115,7 @@ static int fennec_ndo_stop(struct net_device *dev)
 	struct fennec_device *fdev = netdev_priv(dev);
 
 	fennec_socket_close(fdev);
+	fennec_queues_close(fdev);
 	fennec_pending_purge(fdev);
 	return 0;
 }

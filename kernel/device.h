@@ -16,6 +16,7 @@
 #include "pending.h"
 
 struct fennec_link;
+struct fennec_queues;
 
 /*
  * Bytes a routed packet carries on top of the inner IPv6 packet: link header
@@ -61,6 +62,7 @@ struct fennec_drop_stats {
  * @session_list: every session, in creation order, for dumps (RTNL)
  * @sessions_seq: changes whenever @session_list does, for dumps (RTNL)
  * @error_ratelimit: switch errors this node sends
+ * @queues: spread sealing and opening over CPUs, while up (RCU)
  *
  * Configuration changes hold RTNL; the datapath reads under RCU.
  */
@@ -86,6 +88,7 @@ struct fennec_device {
 	struct list_head session_list;
 	unsigned int sessions_seq;
 	struct ratelimit_state error_ratelimit;
+	struct fennec_queues __rcu *queues;
 };
 
 /* Counts a packet dropped for @reason (&enum fennec_drop_attr). */

@@ -9,6 +9,7 @@
 #include <net/genetlink.h>
 
 #include "event.h"
+#include "queue.h"
 #include "netlink.h"
 #include "session.h"
 
@@ -91,7 +92,7 @@ void fennec_event_control(struct fennec_device *fdev, struct sk_buff *skb,
 	}
 	fennec_event_send(fdev, msg, hdr);
 out:
-	consume_skb(skb);
+	fennec_skb_consume(skb);
 }
 
 void fennec_event_switch_error(struct fennec_device *fdev,

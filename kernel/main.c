@@ -9,6 +9,7 @@
 #include "broken.h"
 #include "device.h"
 #include "netlink.h"
+#include "queue.h"
 #include "selftest.h"
 
 static int __init fennec_mod_init(void)
@@ -18,24 +19,32 @@ static int __init fennec_mod_init(void)
 	err = fennec_selftests();
 	if (err)
 		return err;
-	err = fennec_device_init();
+	err = fennec_queue_init();
 	if (err)
 		return err;
+	err = fennec_device_init();
+	if (err)
+		goto err_queue;
 	err = fennec_genl_init();
-	if (err) {
-		fennec_device_uninit();
-		return err;
-	}
+	if (err)
+		goto err_device;
 	pr_info("fennec: loaded, netlink family version %d\n",
 		FENNEC_GENL_VERSION);
 	fennec_broken_at_load();
 	return 0;
+
+err_device:
+	fennec_device_uninit();
+err_queue:
+	fennec_queue_uninit();
+	return err;
 }
 
 static void __exit fennec_mod_exit(void)
 {
 	fennec_genl_uninit();
 	fennec_device_uninit();
+	fennec_queue_uninit();
 }
 
 module_init(fennec_mod_init);

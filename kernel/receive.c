@@ -13,6 +13,7 @@
 #include "event.h"
 #include "label.h"
 #include "link.h"
+#include "queue.h"
 #include "receive.h"
 #include "seal.h"
 #include "send.h"
@@ -25,7 +26,8 @@ void fennec_rx_drop(struct fennec_device *fdev, struct sk_buff *skb,
 {
 	dev_core_stats_rx_dropped_inc(fdev->dev);
 	fennec_count_drop(fdev, reason);
-	kfree_skb(skb);
+	if (!fennec_job_free(skb, true))
+		kfree_skb(skb);
 }
 
 /**
@@ -67,7 +69,8 @@ void fennec_deliver(struct fennec_device *fdev, struct sk_buff *skb,
 	skb_reset_network_header(skb);
 	skb_probe_transport_header(skb);
 	dev_sw_netstats_rx_add(dev, skb->len);
-	gro_cells_receive(&fdev->gro_cells, skb);
+	if (!fennec_job_deliver(skb))
+		gro_cells_receive(&fdev->gro_cells, skb);
 	return;
 
 malformed:
@@ -134,7 +137,7 @@ static void fennec_receive_switch_error(struct fennec_device *fdev,
 		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
 		return;
 	}
-	consume_skb(skb);
+	fennec_skb_consume(skb);
 	session = fennec_session_by_tx_index(fdev, le32_to_cpu(err.rx_index));
 	if (session)
 		fennec_session_failover(session, err.route, err.route_len,
@@ -279,7 +282,7 @@ static void fennec_receive_sealed(struct fennec_device *fdev,
 	if (hdr.type != FENNEC_LINK_DIRECT)
 		fennec_receive_forward(fdev, skb, link);
 	else if (!skb->len)
-		consume_skb(skb);	/* keepalive */
+		fennec_skb_consume(skb);	/* keepalive */
 	else if (!link->has_peer)
 		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_SOURCE);
 	else
@@ -287,21 +290,20 @@ static void fennec_receive_sealed(struct fennec_device *fdev,
 }
 
 /**
- * fennec_receive - take a datagram from the underlay
+ * fennec_receive_datagram - act on a datagram from the underlay
  * @fdev: the device whose socket it reached
  * @skb: the datagram, data at its UDP header
  *
- * Context: softirq, RCU read side (the UDP encap_rcv hook).
- * Return: 0, the datagram consumed.
+ * Context: BHs off, RCU read side.
  */
-int fennec_receive(struct fennec_device *fdev, struct sk_buff *skb)
+void fennec_receive_datagram(struct fennec_device *fdev, struct sk_buff *skb)
 {
 	union fennec_endpoint from;
 
 	if (!pskb_may_pull(skb, sizeof(struct udphdr) +
 				sizeof(struct fennec_link_hdr))) {
 		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
-		return 0;
+		return;
 	}
 	fennec_endpoint_from_skb(&from, skb);
 	__skb_pull(skb, sizeof(struct udphdr));
@@ -320,5 +322,19 @@ int fennec_receive(struct fennec_device *fdev, struct sk_buff *skb)
 		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
 		break;
 	}
+}
+
+/**
+ * fennec_receive - take a datagram from the underlay
+ * @fdev: the device whose socket it reached
+ * @skb: the datagram, data at its UDP header
+ *
+ * Context: softirq, RCU read side (the UDP encap_rcv hook).
+ * Return: 0, the datagram consumed.
+ */
+int fennec_receive(struct fennec_device *fdev, struct sk_buff *skb)
+{
+	if (!fennec_queue_rx(fdev, skb))
+		fennec_receive_datagram(fdev, skb);
 	return 0;
 }

@@ -6,6 +6,7 @@
 
 void fennec_deliver(struct fennec_device *fdev, struct sk_buff *skb,
 		    const struct in6_addr *peer);
+void fennec_receive_datagram(struct fennec_device *fdev, struct sk_buff *skb);
 int fennec_receive(struct fennec_device *fdev, struct sk_buff *skb);
 void fennec_rx_drop(struct fennec_device *fdev, struct sk_buff *skb,
 		    unsigned int reason);

@@ -13,6 +13,7 @@
 #include "event.h"
 #include "label.h"
 #include "link.h"
+#include "queue.h"
 #include "seal.h"
 #include "send.h"
 #include "session.h"
@@ -24,7 +25,8 @@ void fennec_tx_drop(struct fennec_device *fdev, struct sk_buff *skb,
 {
 	dev_core_stats_tx_dropped_inc(fdev->dev);
 	fennec_count_drop(fdev, reason);
-	kfree_skb(skb);
+	if (!fennec_job_free(skb, true))
+		kfree_skb(skb);
 }
 
 /**
@@ -77,6 +79,8 @@ static void fennec_send_on_link(struct fennec_device *fdev,
 
 	fennec_link_endpoint(link, &ep);
 	fennec_traffic_add(link->traffic, false, skb->len);
+	if (fennec_job_send(skb, &ep))
+		return;
 	if (fennec_socket_send(fdev, skb, &ep))
 		fennec_count_drop(fdev, FENNEC_A_DROP_UNDERLAY);
 }
@@ -258,7 +262,14 @@ static void fennec_send_routed(struct fennec_device *fdev,
 					  0, route.label, route.len);
 }
 
-static void fennec_send_one(struct fennec_device *fdev, struct sk_buff *skb)
+/**
+ * fennec_send_one - seal and send one packet from the stack
+ * @fdev: the device
+ * @skb: an IPv6 packet, not a GSO train
+ *
+ * Context: BHs off.
+ */
+void fennec_send_one(struct fennec_device *fdev, struct sk_buff *skb)
 {
 	const struct in6_addr *daddr = &ipv6_hdr(skb)->daddr;
 	struct fennec_session *session;
@@ -281,7 +292,11 @@ static void fennec_send_one(struct fennec_device *fdev, struct sk_buff *skb)
 		fennec_send_routed(fdev, session, kp, skb);
 		goto out;
 	}
-	if (fennec_pending_hold(fdev, skb, daddr))
+	/* Held beyond its turn in a queue: the queue's copy goes. */
+	skb = fennec_job_detach(skb);
+	if (!skb)
+		fennec_count_drop(fdev, FENNEC_A_DROP_UNDERLAY);
+	else if (fennec_pending_hold(fdev, skb, daddr))
 		fennec_event_route_miss(fdev, daddr);
 out:
 	rcu_read_unlock();
@@ -302,6 +317,14 @@ void fennec_send_pending(struct fennec_device *fdev,
 	local_bh_enable();
 }
 
+/* On the device's queue if it has one, else here and now. */
+static void fennec_send_queued(struct fennec_device *fdev,
+			       struct sk_buff *skb)
+{
+	if (!fennec_queue_tx(fdev, skb))
+		fennec_send_one(fdev, skb);
+}
+
 /**
  * fennec_xmit - send what the stack hands the device
  * @fdev: the device
@@ -318,7 +341,7 @@ void fennec_xmit(struct fennec_device *fdev, struct sk_buff *skb)
 		return;
 	}
 	if (!skb_is_gso(skb)) {
-		fennec_send_one(fdev, skb);
+		fennec_send_queued(fdev, skb);
 		return;
 	}
 	/* Segments are sealed one by one; each is one datagram. */
@@ -330,6 +353,6 @@ void fennec_xmit(struct fennec_device *fdev, struct sk_buff *skb)
 	consume_skb(skb);
 	skb_list_walk_safe(segs, skb, next) {
 		skb_mark_not_on_list(skb);
-		fennec_send_one(fdev, skb);
+		fennec_send_queued(fdev, skb);
 	}
 }

@@ -14,6 +14,7 @@ void fennec_push_fwd(struct sk_buff *skb, unsigned int kind, u8 flags,
 		     const u8 *label, unsigned int len);
 void fennec_send_pending(struct fennec_device *fdev,
 			 const struct in6_addr *daddr);
+void fennec_send_one(struct fennec_device *fdev, struct sk_buff *skb);
 void fennec_xmit(struct fennec_device *fdev, struct sk_buff *skb);
 int fennec_tx_prepare(struct sk_buff *skb, unsigned int head,
 		      unsigned int tail);

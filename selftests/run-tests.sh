@@ -27,7 +27,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 logdir=$here/../build/selftests-logs
 usage() { sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 
-vmargs=() tests=() kernel='' modroot='' summary=''
+vmargs=() tests=() kernel='' modroot='' summary='' cpus=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel|--modules-root|--module|--summary|--timeout|--cpus|--mem|--append|--logdir)
@@ -38,7 +38,8 @@ while [ $# -gt 0 ]; do
 	--summary) summary=$2; shift 2 ;;
 	--logdir) logdir=$2; shift 2 ;;
 	--modules-root) modroot=$2; vmargs+=("$1" "$2"); shift 2 ;;
-	--module|--timeout|--cpus|--mem|--append)
+	--cpus) cpus=$2; vmargs+=("$1" "$2"); shift 2 ;;
+	--module|--timeout|--mem|--append)
 		vmargs+=("$1" "$2"); shift 2 ;;
 	-h|--help) usage ;;
 	-*) echo "run-tests.sh: unknown option $1" >&2; usage ;;
@@ -47,11 +48,13 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$kernel" ] || usage
 
-# The label in the results: the series, or a custom kernel's release.
+# The label in the results: the series, or a custom kernel's release, and
+# the vCPUs when --cpus says (6.12-1cpu).
 label=$kernel
 if ! [[ $kernel =~ ^[0-9]+\.[0-9]+$ ]] && [ -n "$modroot" ]; then
 	label=$(ls "$modroot/lib/modules" | head -n 1)
 fi
+[ -z "$cpus" ] || label="$label-${cpus}cpu"
 
 if [ ${#tests[@]} -eq 0 ]; then
 	for t in "$here"/*.sh; do

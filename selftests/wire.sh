@@ -97,7 +97,7 @@ check "with new keys on both sides, the neighbours talk again" ping_node 0 1 -c 
 # no_route on transmit.
 total_drops() {
 	local r sum=0
-	for r in malformed bad_mac replay unknown_index dead_slot wrong_source; do
+	for r in malformed bad_mac replay unknown_index dead_slot wrong_source busy; do
 		sum=$((sum + $(drop_count 1 $r)))
 	done
 	echo $sum

@@ -121,6 +121,7 @@ const char *drop_reason_name(unsigned int reason)
 		[FENNEC_A_DROP_QUEUE_FULL] = "queue_full",
 		[FENNEC_A_DROP_SOURCE] = "wrong_source",
 		[FENNEC_A_DROP_UNDERLAY] = "underlay",
+		[FENNEC_A_DROP_BUSY] = "busy",
 	};
 
 	return reason < sizeof(names) / sizeof(names[0]) ? names[reason] : NULL;

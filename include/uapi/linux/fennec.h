@@ -179,6 +179,8 @@ enum fennec_device_flag {
  *	the peer's
  * @FENNEC_A_DROP_UNDERLAY: the underlay could not send it (no route, no
  *	socket)
+ * @FENNEC_A_DROP_BUSY: more packets came than the CPUs could seal or open
+ *	(the device's send or receive queue was full)
  * @__FENNEC_A_DROP_MAX: internal
  */
 enum fennec_drop_attr {
@@ -194,6 +196,7 @@ enum fennec_drop_attr {
 	FENNEC_A_DROP_QUEUE_FULL,
 	FENNEC_A_DROP_SOURCE,
 	FENNEC_A_DROP_UNDERLAY,
+	FENNEC_A_DROP_BUSY,
 	__FENNEC_A_DROP_MAX
 };
 
