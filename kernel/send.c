@@ -121,9 +121,9 @@ static void fennec_too_big(struct fennec_device *fdev, struct sk_buff *skb,
 
 /* To a neighbour: the compact form, sealed once with the link's keys. */
 static void fennec_send_direct(struct fennec_device *fdev,
-			       struct fennec_link *link, struct sk_buff *skb)
+			       struct fennec_link *link,
+			       struct fennec_keypair *kp, struct sk_buff *skb)
 {
-	struct fennec_keypair *kp = rcu_dereference(link->keys.now);
 	unsigned int mtu = READ_ONCE(link->mtu);
 	u64 counter;
 
@@ -152,19 +152,19 @@ static void fennec_send_direct(struct fennec_device *fdev,
 void fennec_link_keepalive(struct fennec_device *fdev,
 			   struct fennec_link *link)
 {
+	const unsigned int head = LL_MAX_HEADER + sizeof(struct ipv6hdr) +
+				  sizeof(struct udphdr) +
+				  sizeof(struct fennec_link_hdr);
 	struct fennec_keypair *kp;
 	struct sk_buff *skb;
 	u64 counter;
 
-	skb = alloc_skb(LL_MAX_HEADER + sizeof(struct ipv6hdr) +
-			sizeof(struct udphdr) + sizeof(struct fennec_link_hdr) +
-			FENNEC_TAG_LEN, GFP_KERNEL);
+	skb = alloc_skb(head + FENNEC_TAG_LEN, GFP_KERNEL);
 	if (!skb) {
 		fennec_count_drop(fdev, FENNEC_A_DROP_UNDERLAY);
 		return;
 	}
-	skb_reserve(skb, LL_MAX_HEADER + sizeof(struct ipv6hdr) +
-		    sizeof(struct udphdr) + sizeof(struct fennec_link_hdr));
+	skb_reserve(skb, head);
 	local_bh_disable();
 	rcu_read_lock();
 	kp = rcu_dereference(link->keys.now);
@@ -282,8 +282,10 @@ void fennec_send_one(struct fennec_device *fdev, struct sk_buff *skb)
 	}
 	rcu_read_lock();
 	link = fennec_link_by_peer(fdev, daddr);
-	if (link && rcu_access_pointer(link->keys.now)) {
-		fennec_send_direct(fdev, link, skb);
+	/* Read once: a link being deleted loses its keys under us. */
+	kp = link ? rcu_dereference(link->keys.now) : NULL;
+	if (kp) {
+		fennec_send_direct(fdev, link, kp, skb);
 		goto out;
 	}
 	session = fennec_session_lookup(fdev, daddr);
