@@ -151,9 +151,10 @@ static void fennec_job_finish(struct fennec_device *fdev, struct sk_buff *skb)
 }
 
 /*
- * Lets go, in order, every processed packet at the head of @order. One CPU
- * at a time does it; a CPU that finds another at it leaves a note that
- * makes that one look again before it stops. Context: BHs off.
+ * Lets go, in order, every processed packet at the head of @order. Only on
+ * @queue->release_cpu, one task at a time; one that finds another at it
+ * leaves a note that makes that one look again before it stops.
+ * Context: BHs off.
  */
 static void fennec_queue_release(struct fennec_queue *queue)
 {
@@ -176,6 +177,26 @@ static void fennec_queue_release(struct fennec_queue *queue)
 		/* Unlocked before reading the note another CPU left meanwhile. */
 		smp_mb();
 	} while (atomic_read(&queue->want_release));
+}
+
+/* Has the packets at the head let go on the release CPU. Context: BHs off. */
+static void fennec_queue_kick(struct fennec_queue *queue)
+{
+	if (smp_processor_id() == queue->release_cpu)
+		fennec_queue_release(queue);
+	else
+		queue_work_on(queue->release_cpu, fennec_crypt_wq,
+			      &queue->release_work);
+}
+
+static void fennec_release_work(struct work_struct *work)
+{
+	struct fennec_queue *queue =
+		container_of(work, struct fennec_queue, release_work);
+
+	local_bh_disable();
+	fennec_queue_release(queue);
+	local_bh_enable();
 }
 
 /* Processes one packet; its action goes in its cb once processing is over. */
@@ -209,7 +230,7 @@ static void fennec_crypt_work(struct work_struct *work)
 		rcu_read_lock();
 		fennec_job_run(queue, skb);
 		rcu_read_unlock();
-		fennec_queue_release(queue);
+		fennec_queue_kick(queue);
 		local_bh_enable();
 		cond_resched();
 	}
@@ -242,7 +263,7 @@ static bool fennec_queue_add(struct fennec_queue *queue, struct sk_buff *skb)
 		fennec_count_drop(queue->fdev, FENNEC_A_DROP_BUSY);
 		cb->action = FENNEC_JOB_DROP;
 		atomic_set_release(&cb->state, FENNEC_JOB_DONE);
-		fennec_queue_release(queue);
+		fennec_queue_kick(queue);
 		return true;
 	}
 	cpu = fennec_queue_next_cpu(queue);
@@ -314,8 +335,20 @@ static void fennec_queue_free(struct fennec_queue *queue)
 	free_percpu(queue->workers);
 }
 
+/* The @n-th online CPU, counting round. */
+static int fennec_online_cpu(unsigned int n)
+{
+	int cpu;
+
+	n %= num_online_cpus();
+	for_each_online_cpu(cpu)
+		if (!n--)
+			return cpu;
+	return cpumask_first(cpu_online_mask);
+}
+
 static int fennec_queue_setup(struct fennec_queue *queue,
-			      struct fennec_device *fdev,
+			      struct fennec_device *fdev, unsigned int n,
 			      void (*process)(struct fennec_device *fdev,
 					      struct sk_buff *skb))
 {
@@ -324,6 +357,9 @@ static int fennec_queue_setup(struct fennec_queue *queue,
 	queue->fdev = fdev;
 	queue->process = process;
 	queue->next_cpu = -1;
+	/* Devices, and a device's two directions, release on different CPUs. */
+	queue->release_cpu = fennec_online_cpu(2 * fdev->dev->ifindex + n);
+	INIT_WORK(&queue->release_work, fennec_release_work);
 	atomic_set(&queue->want_release, 0);
 	queue->workers = alloc_percpu(struct fennec_crypt_worker);
 	if (!queue->workers)
@@ -355,6 +391,7 @@ static void fennec_queue_drain(struct fennec_queue *queue)
 
 	for_each_possible_cpu(cpu)
 		flush_work(&per_cpu_ptr(queue->workers, cpu)->work);
+	flush_work(&queue->release_work);
 	local_bh_disable();
 	fennec_queue_release(queue);
 	local_bh_enable();
@@ -382,9 +419,9 @@ int fennec_queues_open(struct fennec_device *fdev)
 
 	if (!queues)
 		return -ENOMEM;
-	if (fennec_queue_setup(&queues->tx, fdev, fennec_process_tx))
+	if (fennec_queue_setup(&queues->tx, fdev, 0, fennec_process_tx))
 		goto err;
-	if (fennec_queue_setup(&queues->rx, fdev, fennec_process_rx))
+	if (fennec_queue_setup(&queues->rx, fdev, 1, fennec_process_rx))
 		goto err_tx;
 	rcu_assign_pointer(fdev->queues, queues);
 	return 0;

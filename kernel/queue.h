@@ -20,8 +20,11 @@ struct fennec_crypt_worker;
  * @crypt: packets not yet processed, for any CPU's worker to take
  * @workers: one per CPU
  * @next_cpu: the CPU whose worker was woken for the last packet
- * @want_release: a packet was processed while another CPU held @order's
- *	consumer lock, so that CPU looks at the head again
+ * @release_cpu: the one CPU that lets packets go: sent or delivered from
+ *	several, they would pass each other in those CPUs' backlogs
+ * @release_work: lets packets go on @release_cpu, for workers elsewhere
+ * @want_release: a packet was processed while @order's consumer lock was
+ *	held, so its holder looks at the head again
  */
 struct fennec_queue {
 	struct fennec_device *fdev;
@@ -30,6 +33,8 @@ struct fennec_queue {
 	struct ptr_ring crypt;
 	struct fennec_crypt_worker __percpu *workers;
 	int next_cpu;
+	int release_cpu;
+	struct work_struct release_work;
 	atomic_t want_release;
 };
 

@@ -33,6 +33,41 @@ check "with a configured route back too" ping_node $E $A -c 2 -i 0.3
 check "a transit node counted no drops on the way" \
 	[ "$(drop_count 2 dead_slot)" = 0 ]
 
+# The send and receive queues spread packets over CPUs (kernel/queue.c);
+# they must still leave in the order they came. iperf3's receiver counts
+# UDP datagrams that arrive out of order.
+udp_burst() { # udp_burst FROM TO: "received out-of-order" for a 2 s burst
+	ip netns exec "f$2" iperf3 -s -1 -J >/tmp/burst.json 2>&1 &
+	local server=$!
+	sleep 0.3
+	ip netns exec "f$1" iperf3 -u -c "$(addr_of "$2")" -b 40M -l 1000 \
+		-t 2 >/dev/null 2>&1
+	wait $server
+	tr -d , </tmp/burst.json | awk '
+		/"out_of_order":/ { o = $2 }
+		/"sum_received":/ { r = 1 }
+		r && /"lost_packets":/ { lost = $2 }
+		r && /"packets":/ { p = $2; r = 0 }
+		END { print p - lost, o + 0 }'
+}
+read -r got ooo < <(udp_burst 0 1)
+check "a UDP burst to a neighbour arrives ($got datagrams)" [ "$got" -ge 100 ]
+check "...in the order it was sent ($ooo out of order)" [ "$ooo" = 0 ]
+read -r got ooo < <(udp_burst $A $E)
+check "a routed UDP burst through three switches arrives ($got)" \
+	[ "$got" -ge 100 ]
+check "...in order ($ooo out of order)" [ "$ooo" = 0 ]
+# That the count can tell: the underlay reorders, fennec passes it on.
+if ip netns exec f0 tc qdisc add dev r0 root netem delay 2ms reorder 50% \
+	2>/dev/null; then
+	read -r got ooo < <(udp_burst 0 1)
+	ip netns exec f0 tc qdisc del dev r0 root
+	check "an underlay that reorders is seen to ($ooo out of order)" \
+		[ "$ooo" -gt 0 ]
+else
+	skip "an underlay that reorders is seen to" "no netem qdisc"
+fi
+
 # A dead slot at node 2 (2-byte slots): the error names node 2's position.
 bad="$(slot 0 2)$(slot 1 2)$(slot 2 9)$(slot 3 2)$(slot 4 0)"
 ip netns exec f0 fennec monitor fen0 >/tmp/monitor.out 2>&1 &
