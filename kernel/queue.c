@@ -280,6 +280,27 @@ static struct fennec_queues *fennec_queues_get(struct fennec_device *fdev)
 	return rcu_dereference(fdev->queues);
 }
 
+/* Queues @skb in the device's receive or send queue, if it has them. */
+static bool fennec_queue(struct fennec_device *fdev, struct sk_buff *skb,
+			 bool rx)
+{
+	struct fennec_queues *queues;
+	bool queued = true;
+
+	rcu_read_lock();
+	queues = fennec_queues_get(fdev);
+	if (!queues) {
+		queued = false;
+	} else if (!fennec_queue_add(rx ? &queues->rx : &queues->tx, skb)) {
+		if (rx)
+			fennec_rx_drop(fdev, skb, FENNEC_A_DROP_BUSY);
+		else
+			fennec_tx_drop(fdev, skb, FENNEC_A_DROP_BUSY);
+	}
+	rcu_read_unlock();
+	return queued;
+}
+
 /**
  * fennec_queue_tx - seal and send a packet from the stack on any CPU
  * @fdev: the device
@@ -291,33 +312,13 @@ static struct fennec_queues *fennec_queues_get(struct fennec_device *fdev)
  */
 bool fennec_queue_tx(struct fennec_device *fdev, struct sk_buff *skb)
 {
-	struct fennec_queues *queues;
-	bool queued = true;
-
-	rcu_read_lock();
-	queues = fennec_queues_get(fdev);
-	if (!queues)
-		queued = false;
-	else if (!fennec_queue_add(&queues->tx, skb))
-		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_BUSY);
-	rcu_read_unlock();
-	return queued;
+	return fennec_queue(fdev, skb, false);
 }
 
 /* Like fennec_queue_tx(), for a datagram from the underlay. */
 bool fennec_queue_rx(struct fennec_device *fdev, struct sk_buff *skb)
 {
-	struct fennec_queues *queues;
-	bool queued = true;
-
-	rcu_read_lock();
-	queues = fennec_queues_get(fdev);
-	if (!queues)
-		queued = false;
-	else if (!fennec_queue_add(&queues->rx, skb))
-		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_BUSY);
-	rcu_read_unlock();
-	return queued;
+	return fennec_queue(fdev, skb, true);
 }
 
 static void fennec_skb_leftover(void *ptr)
