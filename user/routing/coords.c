@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Coordinates: each node's paths to the RT_LANDMARKS lowest IDs it hears
+ * of, built hop by hop from its neighbours' beacons, and routes between
+ * two nodes from their paths. A node is a landmark while it hears of fewer
+ * than RT_LANDMARKS lower IDs; no one is in charge of the choice.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "routing.h"
+
+static const uint8_t *tag_of(const uint8_t id[RT_ID_LEN])
+{
+	return id + 1;		/* byte 0 is the fc prefix of every ID */
+}
+
+static int id_cmp(const uint8_t a[RT_ID_LEN], const uint8_t b[RT_ID_LEN])
+{
+	return memcmp(a, b, RT_ID_LEN);
+}
+
+static void self_hop(const struct rt_coords *c, struct rt_hop *h)
+{
+	memset(h, 0, sizeof(*h));
+	memcpy(h->tag, tag_of(c->id), RT_TAG_LEN);
+	h->width = c->width;
+}
+
+void rt_coords_init(struct rt_coords *c, const uint8_t id[RT_ID_LEN],
+		    unsigned int width)
+{
+	memset(c, 0, sizeof(*c));
+	memcpy(c->id, id, RT_ID_LEN);
+	c->width = width;
+}
+
+int rt_landmark_index(const struct rt_coords *c, const uint8_t id[RT_ID_LEN])
+{
+	for (unsigned int i = 0; i < c->n; i++)
+		if (!id_cmp(c->lm[i].id, id))
+			return i;
+	return -RT_ENOENT;
+}
+
+static void remove_landmark(struct rt_coords *c, unsigned int i)
+{
+	memmove(&c->lm[i], &c->lm[i + 1], (c->n - i - 1) * sizeof(c->lm[0]));
+	c->n--;
+	c->reach_stale = 1;
+}
+
+/* Room for a landmark of this ID, in order; NULL if it ranks too low. */
+static struct rt_landmark *insert_landmark(struct rt_coords *c,
+					   const uint8_t id[RT_ID_LEN])
+{
+	unsigned int i = c->n;
+
+	while (i > 0 && id_cmp(id, c->lm[i - 1].id) < 0)
+		i--;
+	if (i >= RT_LANDMARKS)
+		return NULL;
+	if (c->n == RT_LANDMARKS)
+		c->n--;
+	memmove(&c->lm[i + 1], &c->lm[i], (c->n - i) * sizeof(c->lm[0]));
+	memset(&c->lm[i], 0, sizeof(c->lm[i]));
+	memcpy(c->lm[i].id, id, RT_ID_LEN);
+	c->n++;
+	c->reach_stale = 1;
+	return &c->lm[i];
+}
+
+static void expire(struct rt_coords *c, uint64_t now)
+{
+	for (unsigned int i = c->n; i-- > 0;)
+		if (id_cmp(c->lm[i].id, c->id) &&
+		    now - c->lm[i].heard > RT_LANDMARK_TTL_NS)
+			remove_landmark(c, i);
+}
+
+int rt_coords_tick(struct rt_coords *c, uint64_t now)
+{
+	struct rt_landmark *lm;
+	int self;
+
+	expire(c, now);
+	self = rt_landmark_index(c, c->id);
+	if (self < 0) {
+		lm = insert_landmark(c, c->id);
+		if (!lm)
+			return 0;
+		lm->path.n = 1;
+		self_hop(c, &lm->path.hop[0]);
+	} else {
+		lm = &c->lm[self];
+	}
+	if (now < c->next_beacon)
+		return 0;
+	lm->seq = ++c->own_seq;
+	lm->heard = now;
+	c->next_beacon = now + RT_BEACON_NS;
+	return 1;
+}
+
+static int slot_fits(unsigned int slot, unsigned int width)
+{
+	return width == 2 || slot <= 0xff;
+}
+
+static int hop_valid(const struct rt_hop *h)
+{
+	return (h->width == 1 || h->width == 2) && slot_fits(h->up, h->width) &&
+	       slot_fits(h->down, h->width);
+}
+
+static int has_tag(const struct rt_coord *p, const uint8_t *tag)
+{
+	for (unsigned int i = 0; i < p->n; i++)
+		if (!memcmp(p->hop[i].tag, tag, RT_TAG_LEN))
+			return 1;
+	return 0;
+}
+
+/* Every hop slots set but the landmark's up, and the landmark last. */
+int rt_beacon_valid(const struct rt_beacon *b)
+{
+	const struct rt_coord *p = &b->path;
+
+	if (b->landmark[0] != FENNEC_ADDR_PREFIX || p->n < 1 ||
+	    p->n >= RT_COORD_HOPS ||
+	    memcmp(p->hop[p->n - 1].tag, tag_of(b->landmark), RT_TAG_LEN))
+		return 0;
+	for (unsigned int i = 0; i < p->n; i++) {
+		const struct rt_hop *h = &p->hop[i];
+
+		if (!hop_valid(h) || !h->down || !h->up != (i == p->n - 1u))
+			return 0;
+	}
+	return 1;
+}
+
+/* A newer round, or a shorter path in this one, or a path where we had none. */
+static int better(const struct rt_landmark *lm, const struct rt_beacon *b)
+{
+	if (b->seq != lm->seq)
+		return b->seq > lm->seq;
+	return !lm->path.n || b->path.n + 1 < lm->path.n;
+}
+
+int rt_beacon_receive(struct rt_coords *c, unsigned int in_slot,
+		      const struct rt_beacon *b, uint64_t now)
+{
+	struct rt_landmark *lm;
+	int i;
+
+	if (!in_slot || !slot_fits(in_slot, c->width) || !rt_beacon_valid(b))
+		return -RT_EINVAL;
+	if (!id_cmp(b->landmark, c->id) || has_tag(&b->path, tag_of(c->id)))
+		return -RT_ELOOP;
+	i = rt_landmark_index(c, b->landmark);
+	if (i >= 0 && !better(&c->lm[i], b))
+		return -RT_ESTALE;
+	lm = i >= 0 ? &c->lm[i] : insert_landmark(c, b->landmark);
+	if (!lm)
+		return -RT_ESTALE;
+	lm->seq = b->seq;
+	lm->heard = now;
+	self_hop(c, &lm->path.hop[0]);
+	lm->path.hop[0].up = in_slot;
+	memcpy(&lm->path.hop[1], b->path.hop, b->path.n * sizeof(b->path.hop[0]));
+	lm->path.n = b->path.n + 1;
+	c->reach_stale = 1;
+	return lm - c->lm;
+}
+
+int rt_beacon_make(const struct rt_coords *c, unsigned int index,
+		   unsigned int out_slot, struct rt_beacon *b)
+{
+	const struct rt_landmark *lm;
+
+	if (index >= c->n || !c->lm[index].path.n || !out_slot ||
+	    !slot_fits(out_slot, c->width))
+		return -RT_EINVAL;
+	lm = &c->lm[index];
+	memcpy(b->landmark, lm->id, RT_ID_LEN);
+	b->seq = lm->seq;
+	b->path = lm->path;
+	b->path.hop[0].down = out_slot;
+	return 0;
+}
+
+void rt_coords_link_down(struct rt_coords *c, unsigned int slot)
+{
+	for (unsigned int i = 0; i < c->n; i++) {
+		struct rt_coord *p = &c->lm[i].path;
+
+		if (p->n > 1 && p->hop[0].up == slot) {
+			p->n = 0;
+			c->reach_stale = 1;
+		}
+	}
+}
+
+void rt_coords_publish(const struct rt_coords *c, struct rt_pub *pub)
+{
+	uint8_t order[RT_LANDMARKS];
+	unsigned int n = 0, hops = 0;
+
+	for (unsigned int i = 0; i < c->n; i++) {
+		unsigned int k = n, len = c->lm[i].path.n;
+
+		if (!len)
+			continue;
+		for (; k > 0 && c->lm[order[k - 1]].path.n > len; k--)
+			order[k] = order[k - 1];
+		order[k] = i;
+		n++;
+	}
+	memset(pub, 0, sizeof(*pub));
+	for (unsigned int i = 0; i < n && hops < RT_PUB_HOPS; i++) {
+		struct rt_coord *p = &pub->path[pub->n++];
+
+		*p = c->lm[order[i]].path;
+		if (p->n > RT_PUB_HOPS - hops)
+			p->n = RT_PUB_HOPS - hops;
+		hops += p->n;
+		for (unsigned int k = 0; k < p->n; k++)
+			p->hop[k].up = 0;
+	}
+}
+
+int rt_pub_valid(const struct rt_pub *p)
+{
+	unsigned int hops = 0;
+
+	if (p->n > RT_LANDMARKS)
+		return 0;
+	for (unsigned int i = 0; i < p->n; i++) {
+		const struct rt_coord *q = &p->path[i];
+
+		if (q->n < 1 || q->n > RT_COORD_HOPS ||
+		    memcmp(q->hop[0].tag, p->path[0].hop[0].tag, RT_TAG_LEN))
+			return 0;
+		for (unsigned int k = 0; k < q->n; k++)
+			if (!hop_valid(&q->hop[k]) || q->hop[k].up ||
+			    !q->hop[k].down != !k)
+				return 0;
+		hops += q->n;
+	}
+	return hops <= RT_PUB_HOPS;
+}
+
+static int reach_cmp(const void *a, const void *b)
+{
+	const struct rt_reach *x = a, *y = b;
+	int d = memcmp(x->tag, y->tag, RT_TAG_LEN);
+
+	return d ? d : x->hop - y->hop;
+}
+
+/* Every node on our paths, by tag, nearest occurrence first. */
+static void index_reach(struct rt_coords *c)
+{
+	c->n_reach = 0;
+	for (unsigned int i = 0; i < c->n; i++) {
+		const struct rt_coord *p = &c->lm[i].path;
+
+		for (unsigned int k = 0; k < p->n; k++) {
+			struct rt_reach *r = &c->reach[c->n_reach++];
+
+			memcpy(r->tag, p->hop[k].tag, RT_TAG_LEN);
+			r->path = i;
+			r->hop = k;
+		}
+	}
+	qsort(c->reach, c->n_reach, sizeof(c->reach[0]), reach_cmp);
+	c->reach_stale = 0;
+}
+
+/* The nearest of our hops that is the node `tag`, or NULL. */
+static const struct rt_reach *reach_of(const struct rt_coords *c,
+				       const uint8_t *tag)
+{
+	unsigned int lo = 0, hi = c->n_reach;
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+
+		if (memcmp(c->reach[mid].tag, tag, RT_TAG_LEN) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == c->n_reach || memcmp(c->reach[lo].tag, tag, RT_TAG_LEN))
+		return NULL;
+	return &c->reach[lo];
+}
+
+/* Route bytes of hops 0..to-1 of a path: up them, or down to hop 0. */
+static unsigned int path_bytes(const struct rt_coord *p, unsigned int to)
+{
+	unsigned int n = 0;
+
+	for (unsigned int k = 0; k < to; k++)
+		n += p->hop[k].width;
+	return n;
+}
+
+static unsigned int put_slot(uint8_t *p, unsigned int width,
+			     unsigned int slot)
+{
+	if (width == 2)
+		*p++ = slot >> 8;
+	*p = slot;
+	return width;
+}
+
+struct meet {
+	const struct rt_coord *up, *down;
+	unsigned int i, j, bytes;
+};
+
+static unsigned int write_route(const struct meet *m,
+				uint8_t route[RT_ROUTE_MAX])
+{
+	unsigned int len = 0;
+
+	for (unsigned int k = 0; k < m->i; k++)
+		len += put_slot(route + len, m->up->hop[k].width,
+				m->up->hop[k].up);
+	for (unsigned int k = m->j; k > 0; k--)
+		len += put_slot(route + len, m->down->hop[k].width,
+				m->down->hop[k].down);
+	return len + put_slot(route + len, m->down->hop[0].width, 0);
+}
+
+int rt_route_to(struct rt_coords *c, const struct rt_pub *to,
+		uint8_t route[RT_ROUTE_MAX])
+{
+	struct meet best = { .bytes = ~0u };
+
+	if (c->reach_stale)
+		index_reach(c);
+	for (unsigned int q = 0; q < to->n; q++) {
+		const struct rt_coord *down = &to->path[q];
+
+		for (unsigned int j = 0; j < down->n; j++) {
+			const struct rt_reach *r = reach_of(c, down->hop[j].tag);
+			const struct rt_coord *up;
+			unsigned int bytes;
+
+			if (!r)
+				continue;
+			up = &c->lm[r->path].path;
+			bytes = path_bytes(up, r->hop) + path_bytes(down, j + 1);
+			if (bytes < best.bytes)
+				best = (struct meet){ up, down, r->hop, j,
+						      bytes };
+		}
+	}
+	if (!best.up)
+		return -RT_ENOENT;
+	if (!best.i && !best.j)
+		return -RT_EINVAL;	/* they are us */
+	if (best.bytes > RT_ROUTE_MAX)
+		return -RT_ETOOLONG;
+	return write_route(&best, route);
+}
