@@ -78,6 +78,21 @@ static void expire(struct rt_coords *c, uint64_t now)
 			remove_landmark(c, i);
 }
 
+static int fresh(const struct rt_landmark *lm, const struct rt_alt *a)
+{
+	return a->path.n && a->seq + 1 >= lm->seq;
+}
+
+const struct rt_coord *rt_landmark_path(const struct rt_coords *c,
+					unsigned int index)
+{
+	const struct rt_landmark *lm = &c->lm[index];
+
+	if (index >= c->n || !lm->n_alt || !fresh(lm, &lm->alt[0]))
+		return NULL;
+	return &lm->alt[0].path;
+}
+
 int rt_coords_tick(struct rt_coords *c, uint64_t now)
 {
 	struct rt_landmark *lm;
@@ -89,14 +104,15 @@ int rt_coords_tick(struct rt_coords *c, uint64_t now)
 		lm = insert_landmark(c, c->id);
 		if (!lm)
 			return 0;
-		lm->path.n = 1;
-		self_hop(c, &lm->path.hop[0]);
+		lm->n_alt = 1;
+		lm->alt[0].path.n = 1;
+		self_hop(c, &lm->alt[0].path.hop[0]);
 	} else {
 		lm = &c->lm[self];
 	}
 	if (now < c->next_beacon)
 		return 0;
-	lm->seq = ++c->own_seq;
+	lm->seq = lm->alt[0].seq = ++c->own_seq;
 	lm->heard = now;
 	c->next_beacon = now + RT_BEACON_NS;
 	return 1;
@@ -139,18 +155,62 @@ int rt_beacon_valid(const struct rt_beacon *b)
 	return 1;
 }
 
-/* A newer round, or a shorter path in this one, or a path where we had none. */
-static int better(const struct rt_landmark *lm, const struct rt_beacon *b)
+/* Fresh first, then fewer hops, then the newer round. */
+static int alt_better(const struct rt_landmark *lm, const struct rt_alt *a,
+		      const struct rt_alt *b)
 {
-	if (b->seq != lm->seq)
-		return b->seq > lm->seq;
-	return !lm->path.n || b->path.n + 1 < lm->path.n;
+	if (fresh(lm, a) != fresh(lm, b))
+		return fresh(lm, a);
+	if (a->path.n != b->path.n)
+		return a->path.n < b->path.n;
+	return a->seq > b->seq;
+}
+
+static void sort_alts(struct rt_landmark *lm)
+{
+	for (unsigned int i = 1; i < lm->n_alt; i++) {
+		struct rt_alt a = lm->alt[i];
+		unsigned int k = i;
+
+		for (; k > 0 && alt_better(lm, &a, &lm->alt[k - 1]); k--)
+			lm->alt[k] = lm->alt[k - 1];
+		lm->alt[k] = a;
+	}
+}
+
+/* The entry for the path by our link `slot`: its own, a free or the worst. */
+static struct rt_alt *alt_for(struct rt_landmark *lm, unsigned int slot,
+			      const struct rt_alt *offer)
+{
+	for (unsigned int i = 0; i < lm->n_alt; i++)
+		if (lm->alt[i].path.hop[0].up == slot)
+			return offer->seq >= lm->alt[i].seq ? &lm->alt[i] :
+			       NULL;
+	if (lm->n_alt < RT_ALTS)
+		return &lm->alt[lm->n_alt++];
+	if (alt_better(lm, offer, &lm->alt[RT_ALTS - 1]))
+		return &lm->alt[RT_ALTS - 1];
+	return NULL;
+}
+
+static int same_path(const struct rt_alt *a, const struct rt_alt *b)
+{
+	return a->path.n == b->path.n &&
+	       !memcmp(a->path.hop, b->path.hop,
+		       a->path.n * sizeof(a->path.hop[0]));
+}
+
+static int same_alt(const struct rt_alt *a, const struct rt_alt *b)
+{
+	return a->seq == b->seq && same_path(a, b);
 }
 
 int rt_beacon_receive(struct rt_coords *c, unsigned int in_slot,
 		      const struct rt_beacon *b, uint64_t now)
 {
+	struct rt_alt offer = { .seq = b->seq }, best;
 	struct rt_landmark *lm;
+	struct rt_alt *a;
 	int i;
 
 	if (!in_slot || !slot_fits(in_slot, c->width) || !rt_beacon_valid(b))
@@ -158,80 +218,115 @@ int rt_beacon_receive(struct rt_coords *c, unsigned int in_slot,
 	if (!id_cmp(b->landmark, c->id) || has_tag(&b->path, tag_of(c->id)))
 		return -RT_ELOOP;
 	i = rt_landmark_index(c, b->landmark);
-	if (i >= 0 && !better(&c->lm[i], b))
-		return -RT_ESTALE;
 	lm = i >= 0 ? &c->lm[i] : insert_landmark(c, b->landmark);
 	if (!lm)
 		return -RT_ESTALE;
-	lm->seq = b->seq;
-	lm->heard = now;
-	self_hop(c, &lm->path.hop[0]);
-	lm->path.hop[0].up = in_slot;
-	memcpy(&lm->path.hop[1], b->path.hop, b->path.n * sizeof(b->path.hop[0]));
-	lm->path.n = b->path.n + 1;
-	c->reach_stale = 1;
-	return lm - c->lm;
+	if (b->seq > lm->seq || !lm->heard) {
+		lm->seq = b->seq;
+		lm->heard = now;
+	}
+	self_hop(c, &offer.path.hop[0]);
+	offer.path.hop[0].up = in_slot;
+	memcpy(&offer.path.hop[1], b->path.hop,
+	       b->path.n * sizeof(b->path.hop[0]));
+	offer.path.n = b->path.n + 1;
+	best = lm->alt[0];
+	a = alt_for(lm, in_slot, &offer);
+	if (!a)
+		return -RT_ESTALE;
+	/* A new round by the same path leaves our index of hops as it is. */
+	if (!same_path(a, &offer) || !fresh(lm, a))
+		c->reach_stale = 1;
+	*a = offer;
+	sort_alts(lm);
+	return same_alt(&best, &lm->alt[0]) ? -RT_ESTALE : lm - c->lm;
 }
 
 int rt_beacon_make(const struct rt_coords *c, unsigned int index,
 		   unsigned int out_slot, struct rt_beacon *b)
 {
-	const struct rt_landmark *lm;
+	const struct rt_coord *path = rt_landmark_path(c, index);
 
-	if (index >= c->n || !c->lm[index].path.n || !out_slot ||
-	    !slot_fits(out_slot, c->width))
+	if (!path || !out_slot || !slot_fits(out_slot, c->width))
 		return -RT_EINVAL;
-	lm = &c->lm[index];
-	memcpy(b->landmark, lm->id, RT_ID_LEN);
-	b->seq = lm->seq;
-	b->path = lm->path;
+	memcpy(b->landmark, c->lm[index].id, RT_ID_LEN);
+	b->seq = c->lm[index].alt[0].seq;
+	b->path = *path;
 	b->path.hop[0].down = out_slot;
 	return 0;
 }
 
-void rt_coords_link_down(struct rt_coords *c, unsigned int slot)
+static int drop_link(struct rt_landmark *lm, unsigned int slot)
 {
-	for (unsigned int i = 0; i < c->n; i++) {
-		struct rt_coord *p = &c->lm[i].path;
+	unsigned int k = 0;
+	int best_gone = 0;
 
-		if (p->n > 1 && p->hop[0].up == slot) {
-			p->n = 0;
+	for (unsigned int i = 0; i < lm->n_alt; i++) {
+		if (lm->alt[i].path.n > 1 && lm->alt[i].path.hop[0].up == slot)
+			best_gone |= i == 0;
+		else
+			lm->alt[k++] = lm->alt[i];
+	}
+	lm->n_alt = k;
+	return best_gone;
+}
+
+uint32_t rt_coords_link_down(struct rt_coords *c, unsigned int slot)
+{
+	uint32_t changed = 0;
+
+	for (unsigned int i = 0; i < c->n; i++)
+		if (drop_link(&c->lm[i], slot)) {
+			changed |= 1u << i;
 			c->reach_stale = 1;
 		}
-	}
+	return changed;
+}
+
+static unsigned int hop_bytes(const struct rt_coord *p, unsigned int n)
+{
+	unsigned int bytes = 0;
+
+	for (unsigned int k = 0; k < n; k++)
+		bytes += RT_TAG_LEN + 1 + p->hop[k].width;
+	return bytes;
 }
 
 void rt_coords_publish(const struct rt_coords *c, struct rt_pub *pub)
 {
-	uint8_t order[RT_LANDMARKS];
-	unsigned int n = 0, hops = 0;
+	const struct rt_coord *order[RT_LANDMARKS];
+	unsigned int n = 0, bytes = 0;
 
 	for (unsigned int i = 0; i < c->n; i++) {
-		unsigned int k = n, len = c->lm[i].path.n;
+		const struct rt_coord *p = rt_landmark_path(c, i);
+		unsigned int k = n;
 
-		if (!len)
+		if (!p)
 			continue;
-		for (; k > 0 && c->lm[order[k - 1]].path.n > len; k--)
+		for (; k > 0 && order[k - 1]->n > p->n; k--)
 			order[k] = order[k - 1];
-		order[k] = i;
+		order[k] = p;
 		n++;
 	}
 	memset(pub, 0, sizeof(*pub));
-	for (unsigned int i = 0; i < n && hops < RT_PUB_HOPS; i++) {
-		struct rt_coord *p = &pub->path[pub->n++];
+	for (unsigned int i = 0; i < n; i++) {
+		struct rt_coord *p = &pub->path[pub->n];
 
-		*p = c->lm[order[i]].path;
-		if (p->n > RT_PUB_HOPS - hops)
-			p->n = RT_PUB_HOPS - hops;
-		hops += p->n;
+		*p = *order[i];
+		while (p->n && bytes + hop_bytes(p, p->n) > RT_PUB_BYTES)
+			p->n--;
+		if (!p->n)
+			break;
+		bytes += hop_bytes(p, p->n);
 		for (unsigned int k = 0; k < p->n; k++)
 			p->hop[k].up = 0;
+		pub->n++;
 	}
 }
 
 int rt_pub_valid(const struct rt_pub *p)
 {
-	unsigned int hops = 0;
+	unsigned int bytes = 0;
 
 	if (p->n > RT_LANDMARKS)
 		return 0;
@@ -245,9 +340,9 @@ int rt_pub_valid(const struct rt_pub *p)
 			if (!hop_valid(&q->hop[k]) || q->hop[k].up ||
 			    !q->hop[k].down != !k)
 				return 0;
-		hops += q->n;
+		bytes += hop_bytes(q, q->n);
 	}
-	return hops <= RT_PUB_HOPS;
+	return bytes <= RT_PUB_BYTES;
 }
 
 static int reach_cmp(const void *a, const void *b)
@@ -258,20 +353,31 @@ static int reach_cmp(const void *a, const void *b)
 	return d ? d : x->hop - y->hop;
 }
 
-/* Every node on our paths, by tag, nearest occurrence first. */
+static void index_path(struct rt_coords *c, unsigned int lm,
+		       unsigned int alt)
+{
+	const struct rt_coord *p = &c->lm[lm].alt[alt].path;
+
+	for (unsigned int k = 0; k < p->n; k++) {
+		struct rt_reach *r = &c->reach[c->n_reach++];
+
+		memcpy(r->tag, p->hop[k].tag, RT_TAG_LEN);
+		r->lm = lm;
+		r->alt = alt;
+		r->hop = k;
+	}
+}
+
+/* Every node on our fresh paths, by tag, nearest occurrence first. */
 static void index_reach(struct rt_coords *c)
 {
 	c->n_reach = 0;
 	for (unsigned int i = 0; i < c->n; i++) {
-		const struct rt_coord *p = &c->lm[i].path;
+		const struct rt_landmark *lm = &c->lm[i];
 
-		for (unsigned int k = 0; k < p->n; k++) {
-			struct rt_reach *r = &c->reach[c->n_reach++];
-
-			memcpy(r->tag, p->hop[k].tag, RT_TAG_LEN);
-			r->path = i;
-			r->hop = k;
-		}
+		for (unsigned int a = 0; a < lm->n_alt; a++)
+			if (fresh(lm, &lm->alt[a]))
+				index_path(c, i, a);
 	}
 	qsort(c->reach, c->n_reach, sizeof(c->reach[0]), reach_cmp);
 	c->reach_stale = 0;
@@ -351,7 +457,7 @@ int rt_route_to(struct rt_coords *c, const struct rt_pub *to,
 
 			if (!r)
 				continue;
-			up = &c->lm[r->path].path;
+			up = &c->lm[r->lm].alt[r->alt].path;
 			bytes = path_bytes(up, r->hop) + path_bytes(down, j + 1);
 			if (bytes < best.bytes)
 				best = (struct meet){ up, down, r->hop, j,

@@ -44,7 +44,10 @@
 #define RT_LANDMARKS	16	/* landmarks a node keeps paths to */
 #endif
 #define RT_COORD_HOPS	20	/* hops of a path, its owner and landmark too */
-#define RT_PUB_HOPS	150	/* hops of published coordinates, all paths */
+#define RT_ALTS		4	/* paths kept per landmark, by other links */
+#define RT_MSG_LIMIT	1200	/* bytes of the largest control message */
+/* Hop bytes of published coordinates: what a lookup leaves of the limit. */
+#define RT_PUB_BYTES	(RT_MSG_LIMIT - 5 - 2 * 16 - 32 - 3 - RT_LANDMARKS)
 #define RT_TAG_LEN	4	/* ID bytes that name a hop */
 #define RT_BEACON_NS	(10 * 1000000000ULL)	/* a landmark's period */
 #define RT_LANDMARK_TTL_NS (35 * 1000000000ULL) /* silent this long: gone */
@@ -85,17 +88,30 @@ struct rt_coord {
 	struct rt_hop hop[RT_COORD_HOPS];
 };
 
+/* A path to a landmark by one of our links, as of its beacon round. */
+struct rt_alt {
+	uint32_t seq;
+	struct rt_coord path;
+};
+
+/*
+ * A landmark, and our paths to it by up to RT_ALTS of our links: the
+ * best first (fresh: of this round or the one before; then fewest hops).
+ * Only the best is advertised and published; all fresh ones serve to
+ * build routes and to take over at once when a link goes down.
+ */
 struct rt_landmark {
 	uint8_t id[RT_ID_LEN];
-	uint32_t seq;				/* its latest beacon */
+	uint32_t seq;				/* its latest round heard */
 	uint64_t heard;				/* when that came, ns */
-	struct rt_coord path;			/* ours to it */
+	unsigned int n_alt;
+	struct rt_alt alt[RT_ALTS];
 };
 
 /* A node we can reach by its tag: a hop of one of our paths. */
 struct rt_reach {
 	uint8_t tag[RT_TAG_LEN];
-	uint8_t path, hop;
+	uint8_t lm, alt, hop;
 };
 
 /* A node's coordinates: its paths to the RT_LANDMARKS lowest IDs heard. */
@@ -108,7 +124,7 @@ struct rt_coords {
 	uint64_t next_beacon;
 	int reach_stale;			/* paths changed since sorted */
 	unsigned int n_reach;			/* sorted by tag */
-	struct rt_reach reach[RT_LANDMARKS * RT_COORD_HOPS];
+	struct rt_reach reach[RT_LANDMARKS * RT_ALTS * RT_COORD_HOPS];
 };
 
 /* What a node publishes of its coordinates: its paths, `down` only. */
@@ -144,9 +160,15 @@ int rt_beacon_receive(struct rt_coords *c, unsigned int in_slot,
 /* Our beacon for landmark `index`, to send out on our link `out_slot`. */
 int rt_beacon_make(const struct rt_coords *c, unsigned int index,
 		   unsigned int out_slot, struct rt_beacon *b);
-/* Our link on `slot` went down: paths through it are gone till rebuilt. */
-void rt_coords_link_down(struct rt_coords *c, unsigned int slot);
-/* Our paths, shortest first, at most RT_PUB_HOPS hops in all. */
+/*
+ * Our link on `slot` went down: paths through it are gone. A bit mask of
+ * the landmarks (by index) whose best path changed: send their beacons.
+ */
+uint32_t rt_coords_link_down(struct rt_coords *c, unsigned int slot);
+/* Our best path to landmark `index`, or NULL if none is fresh. */
+const struct rt_coord *rt_landmark_path(const struct rt_coords *c,
+					unsigned int index);
+/* Our best paths, shortest first, as many as RT_PUB_BYTES can carry. */
 void rt_coords_publish(const struct rt_coords *c, struct rt_pub *pub);
 /*
  * The shortest route from us to the owner of `to`: up one of our paths to
@@ -397,10 +419,7 @@ enum rt_msg_type {
 };
 
 #define RT_MSG_HDR_LEN	5	/* type, txid */
-/* The largest: a lookup with RT_PUB_HOPS hops of width 2. */
-#define RT_MSG_MAX	(RT_MSG_HDR_LEN + 2 * RT_ID_LEN + FENNEC_KEY_LEN + \
-			 2 + 1 + RT_LANDMARKS + \
-			 RT_PUB_HOPS * (RT_TAG_LEN + 1 + 2))
+#define RT_MSG_MAX	RT_MSG_LIMIT	/* a lookup with RT_PUB_BYTES of hops */
 
 struct rt_msg {
 	uint8_t type;

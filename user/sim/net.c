@@ -461,11 +461,15 @@ static void leave(struct sim *s, int i)
 		int j = s->g.nbr[k];
 
 		int slot = graph_slot_to(&s->g, j, i);
+		uint32_t changed;
 
 		if (!s->node[j].alive)
 			continue;
 		rt_link_down(&s->node[j].table, slot);
-		rt_coords_link_down(&s->node[j].coords, slot);
+		changed = rt_coords_link_down(&s->node[j].coords, slot);
+		for (int k = 0; changed; k++, changed >>= 1)
+			if (changed & 1)
+				spread_beacon(s, j, k, 0);
 	}
 	rt_table_free(&n->table);
 	s->dead[s->n_dead++] = i;
@@ -581,6 +585,7 @@ static void evaluate(struct sim *s, struct sim_lookup *sl, int a)
 	walk(s, a, best->route, best->len, &w);
 	s->res.found++;
 	s->res.steps += sl->hops;
+	s->res.forwards[sl->hops < RT_LOOKUP_TTL ? sl->hops : RT_LOOKUP_TTL]++;
 	s->res.route_hops += w.hops;
 	s->res.bfs_hops += shortest;
 	s->res.at_max += best->len == RT_ROUTE_MAX;
@@ -632,8 +637,10 @@ void net_stop(struct sim *s)
 		const struct rt_coords *c = &s->node[i].coords;
 
 		for (unsigned int k = 0; k < c->n; k++) {
-			landmarks += c->lm[k].path.n > 0;
-			hops += c->lm[k].path.n;
+			const struct rt_coord *p = rt_landmark_path(c, k);
+
+			landmarks += p != NULL;
+			hops += p ? p->n : 0;
 		}
 		for (int b = 0; b < RT_ID_BITS; b++) {
 			struct rt_bucket *k = s->node[i].table.bucket[b];

@@ -77,6 +77,7 @@ struct result {
 	double route_hops, bfs_hops;		/* sums over successes */
 	unsigned int at_max;		/* found routes of 16 bytes */
 	double table_entries, table_route_bytes;	/* at the end */
+	unsigned int forwards[RT_LOOKUP_TTL + 1];	/* of successes */
 	double landmarks, path_hops;	/* per node at the end */
 	double beacons;			/* per node per second */
 };

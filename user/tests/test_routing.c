@@ -362,8 +362,9 @@ static void test_coords_line(void)
 		all &= net.coords[i].n == LINE;
 	ok(all, "every node of %d elects all %d as landmarks (fewer than %d)",
 	   LINE, LINE, RT_LANDMARKS);
-	ok(net.coords[0].lm[rt_landmark_index(&net.coords[0],
-					       net.coords[5].id)].path.n == 6,
+	ok(rt_landmark_path(&net.coords[0],
+			    rt_landmark_index(&net.coords[0],
+					      net.coords[5].id))->n == 6,
 	   "node 0's path to node 5 has its 6 hops");
 	rt_coords_publish(&net.coords[5], &pub);
 	ok(rt_pub_valid(&pub) && pub.n == LINE && pub.path[0].n == 1,
@@ -436,7 +437,7 @@ static void test_election(void)
 	   "the same round by no shorter path: nothing new");
 	b = beacon_from(0x10, 2);
 	ok(rt_beacon_receive(&c, 2, &b, 2 * RT_BEACON_NS) == 0 &&
-	   c.lm[0].path.hop[0].up == 2, "a newer round is taken, by its link");
+	   c.lm[0].alt[0].path.hop[0].up == 2, "a newer round is taken, by its link");
 	b.seq = 3;
 	b.path.n = 2;
 	b.path.hop[1] = b.path.hop[0];
