@@ -472,3 +472,116 @@ int rt_route_to(struct rt_coords *c, const struct rt_pub *to,
 		return -RT_ETOOLONG;
 	return write_route(&best, route);
 }
+
+/* A hop of their published paths, by tag: hops from it down to them. */
+struct rt_mark {
+	uint8_t tag[RT_TAG_LEN];
+	uint8_t hop;
+};
+
+static int tag_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, RT_TAG_LEN);	/* the tag comes first */
+}
+
+static int mark_cmp(const void *a, const void *b)
+{
+	const struct rt_mark *x = a, *y = b;
+	int d = tag_cmp(x, y);
+
+	return d ? d : x->hop - y->hop;
+}
+
+static unsigned int index_marks(const struct rt_pub *to, struct rt_mark *m)
+{
+	unsigned int n = 0;
+
+	for (unsigned int q = 0; q < to->n; q++)
+		for (unsigned int j = 0; j < to->path[q].n; j++) {
+			memcpy(m[n].tag, to->path[q].hop[j].tag, RT_TAG_LEN);
+			m[n++].hop = j;
+		}
+	qsort(m, n, sizeof(*m), mark_cmp);
+	return n;
+}
+
+/* Hops from the node `tag` down to them, or -1 if none of theirs has it. */
+static int marked(const struct rt_mark *m, unsigned int n, const uint8_t *tag)
+{
+	const struct rt_mark *hit = bsearch(tag, m, n, sizeof(*m), tag_cmp);
+
+	while (hit && hit > m && !memcmp(hit[-1].tag, tag, RT_TAG_LEN))
+		hit--;
+	return hit ? hit->hop : -1;
+}
+
+/* Our own place on their paths, if any: its `down` slot, hops left. */
+static int down_from_us(const struct rt_coords *c, const struct rt_pub *to,
+			unsigned int *slot)
+{
+	int best = -1;
+
+	for (unsigned int q = 0; q < to->n; q++)
+		for (unsigned int j = 1; j < to->path[q].n; j++) {
+			const struct rt_hop *h = &to->path[q].hop[j];
+
+			if (memcmp(h->tag, tag_of(c->id), RT_TAG_LEN) ||
+			    (best >= 0 && (int)j - 1 >= best))
+				continue;
+			best = j - 1;
+			*slot = h->down;
+		}
+	return best;
+}
+
+/*
+ * The link whose far end is fewest hops from them: down their path if we
+ * are on it, else by a neighbour's path (our paths by each link) to a
+ * node on theirs. Not back where it came from.
+ */
+static int next_link(const struct rt_coords *c, const struct rt_pub *to,
+		     unsigned int in_slot)
+{
+	struct rt_mark marks[RT_LANDMARKS * RT_COORD_HOPS];
+	unsigned int n = index_marks(to, marks), slot = 0;
+	int best = down_from_us(c, to, &slot);
+
+	for (unsigned int i = 0; i < c->n; i++) {
+		const struct rt_landmark *lm = &c->lm[i];
+
+		for (unsigned int a = 0; a < lm->n_alt; a++) {
+			const struct rt_coord *p = &lm->alt[a].path;
+
+			if (!fresh(lm, &lm->alt[a]) || p->n < 2 ||
+			    p->hop[0].up == in_slot)
+				continue;
+			for (unsigned int k = 1; k < p->n; k++) {
+				int j = marked(marks, n, p->hop[k].tag);
+
+				if (j < 0 || (best >= 0 && (int)k - 1 + j >= best))
+					continue;
+				best = k - 1 + j;
+				slot = p->hop[0].up;
+			}
+		}
+	}
+	return best < 0 ? -RT_ENOENT : (int)slot;
+}
+
+int rt_discover_step(struct rt_coords *c, struct rt_msg *m,
+		     unsigned int in_slot)
+{
+	if (m->type != RT_MSG_DISCOVER)
+		return -RT_EINVAL;
+	if (in_slot) {
+		if (m->back_len + c->width + m->width > RT_ROUTE_MAX)
+			return -RT_ETOOLONG;
+		/* Byte-reversed, as a switch writes its return slot. */
+		m->back[m->back_len++] = in_slot;
+		if (c->width == 2)
+			m->back[m->back_len++] = in_slot >> 8;
+	}
+	if (!id_cmp(m->target, c->id))
+		return 0;
+	return next_link(c, &m->coords, in_slot);
+}

@@ -217,3 +217,48 @@ void rt_found_msg(struct rt_msg *m, struct rt_coords *c,
 	msg_of(m, c, key, txid);
 	m->type = RT_MSG_FOUND;
 }
+
+int rt_discover_msg(struct rt_msg *m, const struct rt_coords *c,
+		    const uint8_t key[FENNEC_KEY_LEN], const struct rt_msg *q)
+{
+	if (q->type != RT_MSG_LOOKUP)
+		return -RT_EINVAL;
+	memset(m, 0, sizeof(*m));
+	m->type = RT_MSG_DISCOVER;
+	m->txid = q->txid;
+	memcpy(m->target, q->id, RT_ID_LEN);
+	memcpy(m->id, c->id, RT_ID_LEN);
+	memcpy(m->key, key, FENNEC_KEY_LEN);
+	m->width = c->width;
+	m->coords = q->coords;
+	/* Room for a whole way back within RT_MSG_LIMIT: the last paths give. */
+	m->back_len = RT_ROUTE_MAX - m->width;
+	while (rt_msg_encode(m, NULL, 0) == -RT_EINVAL && m->coords.n > 1)
+		m->coords.n--;
+	m->back_len = 0;
+	return 0;
+}
+
+int rt_lookup_discovered(struct rt_lookup *l, struct rt_table *t,
+			 const struct rt_msg *m, unsigned int flags,
+			 uint64_t now)
+{
+	struct rt_node n = { .width = m->width };
+
+	if (m->type != RT_MSG_DISCOVER || !same_id(m->id, l->target) ||
+	    l->found)
+		return -RT_ENOENT;
+	for (unsigned int i = 0; i < m->back_len; i++)
+		n.route[i] = m->back[m->back_len - 1 - i];
+	n.route_len = m->back_len + m->width;
+	if (!rt_route_valid(n.route, n.route_len, t->cfg.width, m->width))
+		return -RT_EINVAL;
+	memcpy(n.id, m->id, RT_ID_LEN);
+	memcpy(n.key, m->key, FENNEC_KEY_LEN);
+	add_target_route(l, n.route, n.route_len);
+	rt_insert(t, &n, flags | RT_ANSWERED, now);
+	l->target_node = n;
+	l->found = 1;
+	l->done = 1;
+	return 0;
+}

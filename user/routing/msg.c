@@ -131,6 +131,13 @@ static int take_pub(struct cursor *c, struct rt_pub *p)
 	return 0;
 }
 
+/* Messages that name a node: its ID, key, width and coordinates. */
+static int has_node(uint8_t type)
+{
+	return type == RT_MSG_LOOKUP || type == RT_MSG_FOUND ||
+	       type == RT_MSG_DISCOVER;
+}
+
 /* The coordinates are those of the node the message names. */
 static int pub_of(const struct rt_pub *p, const uint8_t id[RT_ID_LEN])
 {
@@ -138,7 +145,7 @@ static int pub_of(const struct rt_pub *p, const uint8_t id[RT_ID_LEN])
 	       !memcmp(p->path[0].hop[0].tag, id + 1, RT_TAG_LEN);
 }
 
-static int msg_valid(const struct rt_msg *m)
+static int fields_valid(const struct rt_msg *m)
 {
 	switch (m->type) {
 	case RT_MSG_PROBE:
@@ -154,8 +161,25 @@ static int msg_valid(const struct rt_msg *m)
 	case RT_MSG_FOUND:
 		return is_id(m->id) && (m->width == 1 || m->width == 2) &&
 		       pub_of(&m->coords, m->id);
+	case RT_MSG_DISCOVER:
+		return is_id(m->id) && is_id(m->target) &&
+		       (m->width == 1 || m->width == 2) &&
+		       m->back_len + m->width <= RT_ROUTE_MAX &&
+		       pub_of(&m->coords, m->target);
 	}
 	return 0;
+}
+
+static void put_body(struct out *o, const struct rt_msg *m);
+
+static int msg_valid(const struct rt_msg *m)
+{
+	struct out count = { NULL, 0, 0 };
+
+	if (!fields_valid(m))
+		return 0;
+	put_body(&count, m);
+	return count.len <= RT_MSG_LIMIT;
 }
 
 static void put_body(struct out *o, const struct rt_msg *m)
@@ -170,13 +194,17 @@ static void put_body(struct out *o, const struct rt_msg *m)
 	put_be(o, 4, m->txid);
 	if (m->type != RT_MSG_FOUND)
 		put(o, m->target, RT_ID_LEN);
-	if (m->type != RT_MSG_LOOKUP && m->type != RT_MSG_FOUND)
+	if (!has_node(m->type))
 		return;
 	put(o, m->id, RT_ID_LEN);
 	put(o, m->key, FENNEC_KEY_LEN);
 	put_u8(o, m->width);
 	if (m->type == RT_MSG_LOOKUP)
 		put_u8(o, m->ttl);
+	if (m->type == RT_MSG_DISCOVER) {
+		put_u8(o, m->back_len);
+		put(o, m->back, m->back_len);
+	}
 	put_pub(o, &m->coords);
 }
 
@@ -188,6 +216,12 @@ int rt_msg_encode(const struct rt_msg *m, uint8_t *buf, size_t size)
 		return -RT_EINVAL;
 	put_body(&o, m);
 	return o.len <= size ? (int)o.len : -RT_ESPACE;
+}
+
+static int take_back(struct cursor *c, struct rt_msg *m)
+{
+	return take_u8(c, &m->back_len) || m->back_len > RT_ROUTE_MAX ||
+	       take(c, m->back, m->back_len);
 }
 
 static int take_body(struct cursor *c, struct rt_msg *m)
@@ -205,11 +239,12 @@ static int take_body(struct cursor *c, struct rt_msg *m)
 		return -1;
 	if (m->type != RT_MSG_FOUND && take(c, m->target, RT_ID_LEN))
 		return -1;
-	if (m->type != RT_MSG_LOOKUP && m->type != RT_MSG_FOUND)
+	if (!has_node(m->type))
 		return 0;
 	return take(c, m->id, RT_ID_LEN) ||
 	       take(c, m->key, FENNEC_KEY_LEN) || take_u8(c, &m->width) ||
 	       (m->type == RT_MSG_LOOKUP && take_u8(c, &m->ttl)) ||
+	       (m->type == RT_MSG_DISCOVER && take_back(c, m)) ||
 	       take_pub(c, &m->coords);
 }
 
@@ -219,7 +254,7 @@ int rt_msg_decode(struct rt_msg *m, const uint8_t *buf, size_t len)
 
 	memset(m, 0, sizeof(*m));
 	if (take_u8(&c, &m->type) || m->type < RT_MSG_PROBE ||
-	    m->type > RT_MSG_FOUND || take_body(&c, m) || c.left ||
+	    m->type > RT_MSG_DISCOVER || take_body(&c, m) || c.left ||
 	    !msg_valid(m))
 		return -RT_EMALFORMED;
 	return 0;

@@ -370,6 +370,25 @@ void rt_lookup_msg(struct rt_msg *m, struct rt_coords *c,
 		   const uint8_t target[RT_ID_LEN], uint32_t txid);
 void rt_found_msg(struct rt_msg *m, struct rt_coords *c,
 		  const uint8_t key[FENNEC_KEY_LEN], uint32_t txid);
+/*
+ * The target has no route to the asker that fits: it sends a discover
+ * message (`rt_discover_msg`, from the lookup `q`), hop by hop over links,
+ * towards the asker, each node choosing by its own paths and its
+ * neighbours' (`rt_discover_step`); the message records the way back. At
+ * the asker, `rt_lookup_discovered` makes it a route to the target.
+ */
+int rt_discover_msg(struct rt_msg *m, const struct rt_coords *c,
+		    const uint8_t key[FENNEC_KEY_LEN], const struct rt_msg *q);
+/*
+ * A discover message came in on our link `in_slot` (0: we start it). 0 if
+ * it is for us; else the slot to send it on, or -RT_ETOOLONG (the way
+ * back would not fit), -RT_ENOENT (no way on).
+ */
+int rt_discover_step(struct rt_coords *c, struct rt_msg *m,
+		     unsigned int in_slot);
+int rt_lookup_discovered(struct rt_lookup *l, struct rt_table *t,
+			 const struct rt_msg *m, unsigned int flags,
+			 uint64_t now);
 /* The node a published coordinate set names, with our route to it. */
 int rt_node_from(struct rt_coords *c, const uint8_t id[RT_ID_LEN],
 		 const uint8_t key[FENNEC_KEY_LEN], unsigned int width,
@@ -416,6 +435,7 @@ enum rt_msg_type {
 	RT_MSG_BEACON = 5,
 	RT_MSG_LOOKUP = 6,
 	RT_MSG_FOUND = 7,
+	RT_MSG_DISCOVER = 8,
 };
 
 #define RT_MSG_HDR_LEN	5	/* type, txid */
@@ -425,12 +445,15 @@ struct rt_msg {
 	uint8_t type;
 	uint32_t txid;			/* not in beacons */
 	uint8_t target[RT_ID_LEN];	/* lookup, probe, probe reply */
-	/* lookup: the asker; found: the target. */
+	/* lookup: the asker; found, discover: the target. */
 	uint8_t id[RT_ID_LEN];
 	uint8_t key[FENNEC_KEY_LEN];
 	uint8_t width;
 	uint8_t ttl;			/* lookup: forwards left, 1.. */
-	struct rt_pub coords;		/* lookup, found */
+	/* discover: return slots so far, each byte-reversed, in order. */
+	uint8_t back_len;
+	uint8_t back[RT_ROUTE_MAX];
+	struct rt_pub coords;		/* lookup, found, discover */
 	struct rt_beacon beacon;	/* beacon */
 };
 

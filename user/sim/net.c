@@ -303,6 +303,28 @@ static void start_lookup(struct sim *s, int a, int slot,
 	pump(s, a, slot);
 }
 
+/* A discover message goes on from node x to its neighbour on `slot`. */
+static void send_discover(struct sim *s, int x, const struct event *from,
+			  const struct rt_msg *m, int slot)
+{
+	struct event *e;
+	int y;
+
+	if (slot <= 0)
+		return;
+	y = neighbour(s, x, slot);
+	if (!s->node[y].alive)
+		return;
+	e = new_event(s, s->now + 1000ULL * s->g.lat_us[s->g.off[x] + slot - 1],
+		      EV_DISCOVER, y);
+	copy_lookup(e, from);
+	e->hops = from->hops;
+	e->in_slot = graph_slot_to(&s->g, y, x);
+	e->len = rt_msg_encode(m, e->msg, sizeof(e->msg));
+	s->messages++;
+	schedule(s, e);
+}
+
 /* The target answers the asker, by a route from their coordinates. */
 static void answer(struct sim *s, int t, const struct event *e,
 		   const struct rt_msg *q)
@@ -315,6 +337,9 @@ static void answer(struct sim *s, int t, const struct event *e,
 	if (rt_node_from(&n->coords, q->id, q->key, q->width, &q->coords,
 			 &asker)) {
 		s->res.no_route_back += e->slot == MEASURED;
+		rt_discover_msg(&m, &n->coords, n->key, q);
+		send_discover(s, t, e, &m,
+			      rt_discover_step(&n->coords, &m, 0));
 		return;
 	}
 	rt_found_msg(&m, &n->coords, n->key, q->txid);
@@ -367,6 +392,29 @@ static struct sim_lookup *lookup_of(struct sim *s, const struct event *e)
 	if (!current(s, e) || !sl->active || sl->serial != e->serial)
 		return NULL;
 	return sl;
+}
+
+static void on_discover(struct sim *s, struct event *e)
+{
+	struct sim_node *n = &s->node[e->node];
+	struct sim_lookup *sl;
+	struct rt_msg m;
+	int slot;
+
+	if (!current(s, e) || rt_msg_decode(&m, e->msg, e->len))
+		return;
+	slot = rt_discover_step(&n->coords, &m, e->in_slot);
+	if (slot) {
+		send_discover(s, e->node, e, &m, slot);
+		return;
+	}
+	sl = lookup_of(s, e);
+	if (!sl || m.txid != sl->serial ||
+	    rt_lookup_discovered(&sl->l, &n->table, &m, RT_TRUSTED, s->now))
+		return;
+	sl->hops = e->hops;
+	s->res.discovered += e->slot == MEASURED;
+	pump(s, e->node, e->slot);
 }
 
 static void on_found(struct sim *s, struct event *e)
@@ -601,6 +649,7 @@ void net_event(struct sim *s, struct event *e)
 	case EV_FOUND: on_found(s, e); break;
 	case EV_FAIL: on_fail(s, e); break;
 	case EV_FWD_FAIL: on_fwd_fail(s, e); break;
+	case EV_DISCOVER: on_discover(s, e); break;
 	case EV_TICK: on_tick(s, e); break;
 	case EV_REFRESH: on_refresh(s, e); break;
 	case EV_MEASURE: on_measure(s, e); break;

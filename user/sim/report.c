@@ -33,7 +33,7 @@ static double mean(double sum, unsigned int n)
 
 static const char *const columns[] = {
 	"topology", "route bytes", "nodes", "degree mean/max", "churn %/min",
-	"lookups", "success %", "target answered %", "no route back",
+	"lookups", "success %", "target answered %", "no route back", "by discover",
 	"BFS path too long",
 	"forwards", "first hops", "route hops", "BFS hops", "stretch median",
 	"stretch p90", "routes of max length", "table entries", "table route B",
@@ -64,12 +64,13 @@ static void row(FILE *f, const struct run *r, int md)
 	median = percentile(copy, x->n_stretch, 0.5);
 	p90 = percentile(copy, x->n_stretch, 0.9);
 	free(copy);
-	fprintf(f, "%s%s%s%d%s%d%s%.2f/%d%s%g%s%u%s%.2f%s%.2f%s%u%s%u%s",
+	fprintf(f, "%s%s%s%d%s%d%s%.2f/%d%s%g%s%u%s%.2f%s%.2f%s%u%s%u%s%u%s",
 		md ? "| " : "", r->topology, sep, RT_ROUTE_MAX, sep, r->nodes,
 		sep, r->mean_degree,
 		r->max_degree, sep, r->churn, sep, x->lookups, sep,
 		pct(x->found, x->lookups), sep, pct(x->answered, x->lookups),
-		sep, x->no_route_back, sep, x->beyond_16, sep);
+		sep, x->no_route_back, sep, x->discovered, sep, x->beyond_16,
+		sep);
 	fprintf(f, "%.2f%s%.1f%s%.2f%s%.2f%s%.2f%s%.2f%s%u%s%.1f%s%.2f%s"
 		"%.1f%s%.1f%s%.1f%s\n",
 		mean(x->steps, x->found), sep, mean(x->queries, x->lookups),

@@ -45,7 +45,7 @@ struct sim_node {
 };
 
 enum ev_type { EV_BEACON, EV_LOOKUP, EV_FOUND, EV_FAIL, EV_FWD_FAIL,
-	       EV_TICK, EV_REFRESH, EV_MEASURE };
+	       EV_DISCOVER, EV_TICK, EV_REFRESH, EV_MEASURE };
 
 struct event {
 	uint64_t t;
@@ -71,6 +71,7 @@ struct heap {
 struct result {
 	unsigned int lookups, found, answered, beyond_16, no_bfs;
 	unsigned int no_route_back;	/* the target had no route to us */
+	unsigned int discovered;	/* found by a discover message */
 	double steps, queries;
 	double *stretch;		/* of each success */
 	unsigned int n_stretch, stretch_size;

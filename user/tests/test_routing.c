@@ -608,6 +608,61 @@ static void test_forward_rules(void)
 	net_free(&net);
 }
 
+/* A discover message from node 5 to node 0 along the line, hop by hop. */
+static int discover_along(struct net *net, struct rt_msg *d, int *at)
+{
+	int slot = rt_discover_step(&net->coords[5], d, 0);
+	struct rt_msg got;
+
+	*at = 5;
+	while (slot > 0) {
+		int next = *at + (slot == 2 ? 1 : -1);
+
+		if (next < 0 || next >= LINE || carry(d, &got))
+			return -RT_EINVAL;
+		*d = got;
+		slot = rt_discover_step(&net->coords[next], d,
+					slot == 2 ? 1 : 2);
+		*at = next;
+	}
+	return slot;
+}
+
+static void test_discover(void)
+{
+	const uint8_t want[] = { 2, 2, 0, 2, 2, 2, 0 };
+	struct rt_msg q, d;
+	struct rt_lookup l;
+	struct net net;
+	int at;
+
+	net_init(&net);
+	rt_lookup_msg(&q, &net.coords[0], net.key[0], net.table[5].cfg.id, 5);
+	rt_lookup_start(&l, &net.table[0], net.table[5].cfg.id, 0);
+	ok(rt_discover_msg(&d, &net.coords[5], net.key[5], &q) == 0 &&
+	   discover_along(&net, &d, &at) == 0 && at == 0,
+	   "a discover message walks down the asker's path to it");
+	ok(rt_lookup_discovered(&l, &net.table[0], &d, RT_TRUSTED, 0) == 0 &&
+	   l.found && route_is(l.route[0], l.route_len[0], want, sizeof(want)),
+	   "its way back, reversed, is the route 02 02 0002 02 02 00");
+	ok(rt_lookup_discovered(&l, &net.table[0], &d, RT_TRUSTED, 0) ==
+	   -RT_ENOENT, "a second one for a found lookup is refused");
+	rt_discover_msg(&d, &net.coords[5], net.key[5], &q);
+	d.coords.n = 1;		/* only the asker itself: no path to follow */
+	ok(discover_along(&net, &d, &at) == 0 && at == 0,
+	   "with none of its paths, neighbours' paths lead to it");
+	rt_discover_msg(&d, &net.coords[5], net.key[5], &q);
+	d.coords.path[0] = d.coords.path[3];	/* 0's path to node 3 */
+	d.coords.n = 1;
+	ok(discover_along(&net, &d, &at) == 0 && at == 0 && d.back_len == 6,
+	   "with only its path to node 3: to node 3 by node 4's, then down");
+	rt_discover_msg(&d, &net.coords[5], net.key[5], &q);
+	d.back_len = RT_ROUTE_MAX - 1;
+	ok(rt_discover_step(&net.coords[4], &d, 2) == -RT_ETOOLONG,
+	   "a way back that would not fit ends it");
+	net_free(&net);
+}
+
 /* Decoding either fails or gives a message that encodes to the input. */
 static int total(const uint8_t *buf, size_t len, int *decoded)
 {
@@ -693,6 +748,17 @@ static void test_messages(void)
 	   "and a trailing byte are refused", len);
 	ok(truncations_refused(&found, &len), "found: all %d too", len);
 	ok(truncations_refused(&beacon, &len), "beacon: all %d too", len);
+	rt_discover_msg(&m, &net.coords[5], net.key[5], &lookup);
+	rt_discover_step(&net.coords[4], &m, 2);
+	ok(m.back_len == 1 && truncations_refused(&m, &len),
+	   "discover: all %d too", len);
+	ok(flips_exact(&m, &decoded),
+	   "100000 one-bit flips of a discover: %u decode, all exact",
+	   decoded);
+	m.back_len = RT_ROUTE_MAX;
+	ok(rt_msg_encode(&m, buf, sizeof(buf)) == -RT_EINVAL,
+	   "a way back with no room for the self slot is refused");
+	memset(&m, 0, sizeof(m));
 	ok(rt_msg_decode(&d, buf, rt_msg_encode(&beacon, buf, sizeof(buf)))
 	   == 0 && d.beacon.seq == beacon.beacon.seq &&
 	   d.beacon.path.hop[0].down == 2 && d.beacon.path.n == 3,
@@ -734,7 +800,7 @@ static void test_messages(void)
 		for (size_t j = 0; j < n; j++)
 			buf[j] = next_random();
 		if (i & 1)	/* a plausible header, to get further in */
-			buf[0] = RT_MSG_PROBE + next_random() % 5;
+			buf[0] = RT_MSG_PROBE + next_random() % 6;
 		fine &= total(buf, n, &got);
 		decoded += got;
 		garbage++;
@@ -746,6 +812,16 @@ static void test_messages(void)
 	ok(flips_exact(&beacon, &decoded),
 	   "100000 one-bit flips of a beacon: %u decode, all exact", decoded);
 	ok(RT_MSG_MAX <= 1200, "the largest message is %d bytes", RT_MSG_MAX);
+	lookup.coords.n = RT_LANDMARKS;
+	for (unsigned int i = 0; i < RT_LANDMARKS; i++) {
+		struct rt_coord *p = &lookup.coords.path[i];
+
+		p->hop[0] = lookup.coords.path[0].hop[0];
+		for (p->n = 1; p->n < RT_COORD_HOPS; p->n++)
+			p->hop[p->n] = lookup.coords.path[1].hop[1];
+	}
+	ok(rt_msg_encode(&lookup, buf, sizeof(buf)) == -RT_EINVAL,
+	   "coordinates over %d bytes are refused", RT_PUB_BYTES);
 	net_free(&net);
 }
 
@@ -823,6 +899,7 @@ int main(void)
 	test_election();
 	test_lookup();
 	test_forward_rules();
+	test_discover();
 	test_rate_hook();
 	test_messages();
 	test_paths();
