@@ -283,19 +283,62 @@ uint32_t rt_coords_link_down(struct rt_coords *c, unsigned int slot)
 	return changed;
 }
 
-static unsigned int hop_bytes(const struct rt_coord *p, unsigned int n)
+static unsigned int hop_bytes(const struct rt_coord *p, unsigned int from,
+			      unsigned int to)
 {
 	unsigned int bytes = 0;
 
-	for (unsigned int k = 0; k < n; k++)
+	for (unsigned int k = from; k < to; k++)
 		bytes += RT_TAG_LEN + 1 + p->hop[k].width;
+	return bytes;
+}
+
+static int same_hop(const struct rt_hop *a, const struct rt_hop *b)
+{
+	return !memcmp(a->tag, b->tag, RT_TAG_LEN) && a->width == b->width &&
+	       a->up == b->up && a->down == b->down;
+}
+
+void rt_pub_share(const struct rt_pub *p, unsigned int i, unsigned int *base,
+		  unsigned int *shared)
+{
+	*base = 0;
+	*shared = 0;
+	for (unsigned int j = 0; j < i; j++) {
+		const struct rt_coord *a = &p->path[i], *b = &p->path[j];
+		unsigned int k = 0;
+
+		while (k < a->n && k < b->n && same_hop(&a->hop[k], &b->hop[k]))
+			k++;
+		if (k > *shared) {
+			*base = j;
+			*shared = k;
+		}
+	}
+}
+
+/* Bytes of path i: base, shared, count of its own hops, and those. */
+static unsigned int path_size(const struct rt_pub *p, unsigned int i)
+{
+	unsigned int base, shared;
+
+	rt_pub_share(p, i, &base, &shared);
+	return 3 + hop_bytes(&p->path[i], shared, p->path[i].n);
+}
+
+unsigned int rt_pub_size(const struct rt_pub *p)
+{
+	unsigned int bytes = 1;
+
+	for (unsigned int i = 0; i < p->n; i++)
+		bytes += path_size(p, i);
 	return bytes;
 }
 
 void rt_coords_publish(const struct rt_coords *c, struct rt_pub *pub)
 {
 	const struct rt_coord *order[RT_LANDMARKS];
-	unsigned int n = 0, bytes = 0;
+	unsigned int n = 0, bytes = 1;
 
 	for (unsigned int i = 0; i < c->n; i++) {
 		const struct rt_coord *p = rt_landmark_path(c, i);
@@ -310,24 +353,24 @@ void rt_coords_publish(const struct rt_coords *c, struct rt_pub *pub)
 	}
 	memset(pub, 0, sizeof(*pub));
 	for (unsigned int i = 0; i < n; i++) {
-		struct rt_coord *p = &pub->path[pub->n];
+		struct rt_coord *p = &pub->path[pub->n++];
 
 		*p = *order[i];
-		while (p->n && bytes + hop_bytes(p, p->n) > RT_PUB_BYTES)
-			p->n--;
-		if (!p->n)
-			break;
-		bytes += hop_bytes(p, p->n);
 		for (unsigned int k = 0; k < p->n; k++)
 			p->hop[k].up = 0;
-		pub->n++;
+		/* The last to fit loses the hops nearest its landmark. */
+		while (p->n && bytes + path_size(pub, i) > RT_PUB_BYTES)
+			p->n--;
+		if (!p->n) {
+			pub->n--;
+			break;
+		}
+		bytes += path_size(pub, i);
 	}
 }
 
 int rt_pub_valid(const struct rt_pub *p)
 {
-	unsigned int bytes = 0;
-
 	if (p->n > RT_LANDMARKS)
 		return 0;
 	for (unsigned int i = 0; i < p->n; i++) {
@@ -340,9 +383,8 @@ int rt_pub_valid(const struct rt_pub *p)
 			if (!hop_valid(&q->hop[k]) || q->hop[k].up ||
 			    !q->hop[k].down != !k)
 				return 0;
-		bytes += hop_bytes(q, q->n);
 	}
-	return bytes <= RT_PUB_BYTES;
+	return rt_pub_size(p) <= RT_PUB_BYTES;
 }
 
 static int reach_cmp(const void *a, const void *b)

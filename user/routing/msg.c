@@ -97,19 +97,20 @@ static int take_hop(struct cursor *c, struct rt_hop *h, int with_up)
 	       take_slot(c, h->width, &h->down);
 }
 
-static void put_path(struct out *o, const struct rt_coord *p, int with_up)
+/* A beacon's path: every hop with both slots. */
+static void put_path(struct out *o, const struct rt_coord *p)
 {
 	put_u8(o, p->n);
 	for (unsigned int i = 0; i < p->n; i++)
-		put_hop(o, &p->hop[i], with_up);
+		put_hop(o, &p->hop[i], 1);
 }
 
-static int take_path(struct cursor *c, struct rt_coord *p, int with_up)
+static int take_path(struct cursor *c, struct rt_coord *p)
 {
 	if (take_u8(c, &p->n) || p->n < 1 || p->n > RT_COORD_HOPS)
 		return -1;
 	for (unsigned int i = 0; i < p->n; i++)
-		if (take_hop(c, &p->hop[i], with_up))
+		if (take_hop(c, &p->hop[i], 1))
 			return -1;
 	return 0;
 }
@@ -117,8 +118,39 @@ static int take_path(struct cursor *c, struct rt_coord *p, int with_up)
 static void put_pub(struct out *o, const struct rt_pub *p)
 {
 	put_u8(o, p->n);
-	for (unsigned int i = 0; i < p->n; i++)
-		put_path(o, &p->path[i], 0);
+	for (unsigned int i = 0; i < p->n; i++) {
+		const struct rt_coord *q = &p->path[i];
+		unsigned int base, shared;
+
+		rt_pub_share(p, i, &base, &shared);
+		put_u8(o, base);
+		put_u8(o, shared);
+		put_u8(o, q->n - shared);
+		for (unsigned int k = shared; k < q->n; k++)
+			put_hop(o, &q->hop[k], 0);
+	}
+}
+
+/* Path i: the first `shared` hops of path `base`, then `own` of its own. */
+static int take_shared(struct cursor *c, struct rt_pub *p, unsigned int i)
+{
+	struct rt_coord *q = &p->path[i];
+	uint8_t base, shared, own;
+	unsigned int want_base, want_shared;
+
+	if (take_u8(c, &base) || take_u8(c, &shared) || take_u8(c, &own) ||
+	    (i ? base >= i || !shared || shared > p->path[base].n :
+		 base || shared) ||
+	    shared + own < 1 || shared + own > RT_COORD_HOPS)
+		return -1;
+	memcpy(q->hop, p->path[base].hop, shared * sizeof(q->hop[0]));
+	q->n = shared + own;
+	for (unsigned int k = shared; k < q->n; k++)
+		if (take_hop(c, &q->hop[k], 0))
+			return -1;
+	/* Only the one encoding there is: it must re-encode to itself. */
+	rt_pub_share(p, i, &want_base, &want_shared);
+	return want_base == base && want_shared == shared ? 0 : -1;
 }
 
 static int take_pub(struct cursor *c, struct rt_pub *p)
@@ -126,7 +158,7 @@ static int take_pub(struct cursor *c, struct rt_pub *p)
 	if (take_u8(c, &p->n) || p->n > RT_LANDMARKS)
 		return -1;
 	for (unsigned int i = 0; i < p->n; i++)
-		if (take_path(c, &p->path[i], 0))
+		if (take_shared(c, p, i))
 			return -1;
 	return 0;
 }
@@ -188,7 +220,7 @@ static void put_body(struct out *o, const struct rt_msg *m)
 	if (m->type == RT_MSG_BEACON) {
 		put(o, m->beacon.landmark, RT_ID_LEN);
 		put_be(o, 4, m->beacon.seq);
-		put_path(o, &m->beacon.path, 1);
+		put_path(o, &m->beacon.path);
 		return;
 	}
 	put_be(o, 4, m->txid);
@@ -233,7 +265,7 @@ static int take_body(struct cursor *c, struct rt_msg *m)
 		    take_be(c, 4, &seq))
 			return -1;
 		m->beacon.seq = seq;
-		return take_path(c, &m->beacon.path, 1);
+		return take_path(c, &m->beacon.path);
 	}
 	if (take_be(c, 4, &m->txid))
 		return -1;

@@ -46,8 +46,8 @@
 #define RT_COORD_HOPS	20	/* hops of a path, its owner and landmark too */
 #define RT_ALTS		4	/* paths kept per landmark, by other links */
 #define RT_MSG_LIMIT	1200	/* bytes of the largest control message */
-/* Hop bytes of published coordinates: what a lookup leaves of the limit. */
-#define RT_PUB_BYTES	(RT_MSG_LIMIT - 5 - 2 * 16 - 32 - 3 - RT_LANDMARKS)
+/* Bytes of published coordinates, encoded: what a lookup leaves. */
+#define RT_PUB_BYTES	(RT_MSG_LIMIT - 71)
 #define RT_TAG_LEN	4	/* ID bytes that name a hop */
 #define RT_BEACON_NS	(10 * 1000000000ULL)	/* a landmark's period */
 #define RT_LANDMARK_TTL_NS (35 * 1000000000ULL) /* silent this long: gone */
@@ -170,6 +170,14 @@ const struct rt_coord *rt_landmark_path(const struct rt_coords *c,
 					unsigned int index);
 /* Our best paths, shortest first, as many as RT_PUB_BYTES can carry. */
 void rt_coords_publish(const struct rt_coords *c, struct rt_pub *pub);
+/*
+ * Published path i is encoded as the first `shared` hops of the earlier
+ * path `base` (the earliest with the longest common start), then its own.
+ */
+void rt_pub_share(const struct rt_pub *p, unsigned int i, unsigned int *base,
+		  unsigned int *shared);
+/* Bytes of published coordinates, encoded. */
+unsigned int rt_pub_size(const struct rt_pub *p);
 /*
  * The shortest route from us to the owner of `to`: up one of our paths to
  * the first node it shares with one of theirs, then down theirs. Its

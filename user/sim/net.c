@@ -297,6 +297,7 @@ static void start_lookup(struct sim *s, int a, int slot,
 	struct sim_lookup *sl = &s->node[a].slot[slot];
 
 	sl->active = 1;
+	sl->reached = 0;
 	sl->serial++;
 	sl->started = s->now;
 	rt_lookup_start(&sl->l, &s->node[a].table, target, s->now);
@@ -354,6 +355,16 @@ static void answer(struct sim *s, int t, const struct event *e,
 	schedule(s, r);
 }
 
+/* For the measurement: the target got the lookup. */
+static void note_reached(struct sim *s, const struct event *e)
+{
+	struct sim_node *a = &s->node[e->origin];
+
+	if (e->slot == MEASURED && a->gen == e->origin_gen &&
+	    a->slot[MEASURED].serial == e->serial)
+		a->slot[MEASURED].reached = 1;
+}
+
 static void on_lookup(struct sim *s, struct event *e)
 {
 	struct sim_node *n = &s->node[e->node];
@@ -366,8 +377,10 @@ static void on_lookup(struct sim *s, struct event *e)
 		return;
 	r = rt_lookup_forward(&n->table, &n->coords, &m, RT_TRUSTED, &next,
 			      s->now);
-	if (r == RT_FWD_TARGET)
+	if (r == RT_FWD_TARGET) {
+		note_reached(s, e);
 		answer(s, e->node, e, &m);
+	}
 	if (r != RT_FWD_NEXT)
 		return;
 	m.ttl--;
@@ -628,6 +641,7 @@ static void evaluate(struct sim *s, struct sim_lookup *sl, int a)
 	}
 	best = rt_paths_best(&paths);
 	s->res.answered += sl->l.found;
+	s->res.reached += sl->reached;
 	if (!best || best->state != RT_PATH_UP)
 		return;
 	walk(s, a, best->route, best->len, &w);

@@ -32,6 +32,7 @@ struct sim_lookup {
 	uint32_t target_gen;
 	uint64_t started;
 	unsigned int hops;		/* forwards to the target, if found */
+	int reached;			/* a copy reached the target */
 };
 
 struct sim_node {
@@ -69,7 +70,7 @@ struct heap {
 };
 
 struct result {
-	unsigned int lookups, found, answered, beyond_16, no_bfs;
+	unsigned int lookups, found, answered, reached, beyond_16, no_bfs;
 	unsigned int no_route_back;	/* the target had no route to us */
 	unsigned int discovered;	/* found by a discover message */
 	double steps, queries;

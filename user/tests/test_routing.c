@@ -731,12 +731,30 @@ static void test_messages(void)
 	net_init(&net);
 	sample_messages(&net, &lookup, &found, &beacon);
 	/*
-	 * Node 0's paths: 1 + 2 + ... + 6 hops of 6 bytes; the 4 through
-	 * node 2 write its slot in 2 bytes.
+	 * Node 0's 6 paths: to itself, then each one hop longer than the one
+	 * before, whose hops it shares: 3 bytes (base, shared, own) and one
+	 * hop of 6 bytes each (7 for node 2, whose slot takes 2), and a count.
 	 */
 	len = rt_msg_encode(&lookup, buf, sizeof(buf));
-	ok(len == RT_MSG_HDR_LEN + 2 * RT_ID_LEN + FENNEC_KEY_LEN + 3 + 6 +
-	   21 * (RT_TAG_LEN + 2) + 4, "a lookup encodes to %d bytes", len);
+	ok(len == 71 + 1 + 6 * (3 + RT_TAG_LEN + 2) + 1,
+	   "a lookup encodes to %d bytes", len);
+	/* count at 71; paths at 72 (1 hop of 6), 81 (1 hop), 90 (node 2's) */
+	ok(rt_msg_decode(&d, buf, len) == 0 && buf[90] == 1 && buf[91] == 2 &&
+	   buf[92] == 1, "its third path: 2 hops of the second, 1 of its own");
+	{
+		/* The same path as 1 hop of the first and 2 of its own. */
+		uint8_t other[RT_MSG_MAX];
+		const uint8_t head[] = { 0, 1, 2 };
+
+		memcpy(other, buf, 90);
+		memcpy(other + 90, head, 3);
+		memcpy(other + 93, buf + 84, 6);
+		memcpy(other + 99, buf + 93, len - 93);
+		ok(rt_msg_decode(&d, other, len + 6) == -RT_EMALFORMED,
+		   "sharing fewer hops than it could is refused: one "
+		   "encoding only");
+	}
+	len = rt_msg_encode(&lookup, buf, sizeof(buf));
 	ok(rt_msg_decode(&d, buf, len) == 0 && d.txid == 0x01020304 &&
 	   d.ttl == RT_LOOKUP_TTL && d.coords.n == LINE &&
 	   !memcmp(&d.coords.path[5], &lookup.coords.path[5],
@@ -817,8 +835,11 @@ static void test_messages(void)
 		struct rt_coord *p = &lookup.coords.path[i];
 
 		p->hop[0] = lookup.coords.path[0].hop[0];
-		for (p->n = 1; p->n < RT_COORD_HOPS; p->n++)
+		for (p->n = 1; p->n < RT_COORD_HOPS; p->n++) {
 			p->hop[p->n] = lookup.coords.path[1].hop[1];
+			p->hop[p->n].tag[0] = i;	/* no two alike */
+			p->hop[p->n].tag[1] = p->n;
+		}
 	}
 	ok(rt_msg_encode(&lookup, buf, sizeof(buf)) == -RT_EINVAL,
 	   "coordinates over %d bytes are refused", RT_PUB_BYTES);
