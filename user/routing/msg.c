@@ -202,18 +202,6 @@ static int fields_valid(const struct rt_msg *m)
 	return 0;
 }
 
-static void put_body(struct out *o, const struct rt_msg *m);
-
-static int msg_valid(const struct rt_msg *m)
-{
-	struct out count = { NULL, 0, 0 };
-
-	if (!fields_valid(m))
-		return 0;
-	put_body(&count, m);
-	return count.len <= RT_MSG_LIMIT;
-}
-
 static void put_body(struct out *o, const struct rt_msg *m)
 {
 	put_u8(o, m->type);
@@ -244,9 +232,11 @@ int rt_msg_encode(const struct rt_msg *m, uint8_t *buf, size_t size)
 {
 	struct out o = { buf, size, 0 };
 
-	if (!msg_valid(m))
+	if (!fields_valid(m))
 		return -RT_EINVAL;
 	put_body(&o, m);
+	if (o.len > RT_MSG_LIMIT)
+		return -RT_EINVAL;
 	return o.len <= size ? (int)o.len : -RT_ESPACE;
 }
 
@@ -286,8 +276,8 @@ int rt_msg_decode(struct rt_msg *m, const uint8_t *buf, size_t len)
 
 	memset(m, 0, sizeof(*m));
 	if (take_u8(&c, &m->type) || m->type < RT_MSG_PROBE ||
-	    m->type > RT_MSG_DISCOVER || take_body(&c, m) || c.left ||
-	    !msg_valid(m))
+	    m->type > RT_MSG_DISCOVER || len > RT_MSG_LIMIT ||
+	    take_body(&c, m) || c.left || !fields_valid(m))
 		return -RT_EMALFORMED;
 	return 0;
 }

@@ -41,7 +41,7 @@
 #define RT_LOOKUP_TTL	16	/* forwards a lookup may take */
 
 #ifndef RT_LANDMARKS
-#define RT_LANDMARKS	16	/* landmarks a node keeps paths to */
+#define RT_LANDMARKS	24	/* landmarks a node keeps paths to */
 #endif
 #define RT_COORD_HOPS	20	/* hops of a path, its owner and landmark too */
 #define RT_ALTS		4	/* paths kept per landmark, by other links */
@@ -176,8 +176,6 @@ void rt_coords_publish(const struct rt_coords *c, struct rt_pub *pub);
  */
 void rt_pub_share(const struct rt_pub *p, unsigned int i, unsigned int *base,
 		  unsigned int *shared);
-/* Bytes of published coordinates, encoded. */
-unsigned int rt_pub_size(const struct rt_pub *p);
 /*
  * The shortest route from us to the owner of `to`: up one of our paths to
  * the first node it shares with one of theirs, then down theirs. Its
@@ -187,7 +185,10 @@ int rt_route_to(struct rt_coords *c, const struct rt_pub *to,
 		uint8_t route[RT_ROUTE_MAX]);
 /* 1 if a beacon is well formed: the landmark last, every slot set. */
 int rt_beacon_valid(const struct rt_beacon *b);
-/* 1 if a published path is well formed: hop 0 its owner, down slots set. */
+/*
+ * 1 if published paths are well formed: hop 0 their owner, down slots set.
+ * (Their size is the message's to check: at most RT_MSG_LIMIT in all.)
+ */
 int rt_pub_valid(const struct rt_pub *p);
 
 /* A node as a table holds it and an answer names it. */

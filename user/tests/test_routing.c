@@ -842,7 +842,7 @@ static void test_messages(void)
 		}
 	}
 	ok(rt_msg_encode(&lookup, buf, sizeof(buf)) == -RT_EINVAL,
-	   "coordinates over %d bytes are refused", RT_PUB_BYTES);
+	   "a lookup over %d bytes is refused", RT_MSG_LIMIT);
 	net_free(&net);
 }
 
