@@ -196,11 +196,20 @@ static struct rt_alt *alt_for(struct rt_landmark *lm, unsigned int slot,
 	return NULL;
 }
 
+static int same_hop(const struct rt_hop *a, const struct rt_hop *b)
+{
+	return !memcmp(a->tag, b->tag, RT_TAG_LEN) && a->width == b->width &&
+	       a->up == b->up && a->down == b->down;
+}
+
 static int same_path(const struct rt_alt *a, const struct rt_alt *b)
 {
-	return a->path.n == b->path.n &&
-	       !memcmp(a->path.hop, b->path.hop,
-		       a->path.n * sizeof(a->path.hop[0]));
+	if (a->path.n != b->path.n)
+		return 0;
+	for (unsigned int k = 0; k < a->path.n; k++)
+		if (!same_hop(&a->path.hop[k], &b->path.hop[k]))
+			return 0;
+	return 1;
 }
 
 static int same_alt(const struct rt_alt *a, const struct rt_alt *b)
@@ -294,12 +303,6 @@ static unsigned int hop_bytes(const struct rt_coord *p, unsigned int from,
 	for (unsigned int k = from; k < to; k++)
 		bytes += RT_TAG_LEN + 1 + p->hop[k].width;
 	return bytes;
-}
-
-static int same_hop(const struct rt_hop *a, const struct rt_hop *b)
-{
-	return !memcmp(a->tag, b->tag, RT_TAG_LEN) && a->width == b->width &&
-	       a->up == b->up && a->down == b->down;
 }
 
 void rt_pub_share(const struct rt_pub *p, unsigned int i, unsigned int *base,

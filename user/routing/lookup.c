@@ -5,8 +5,10 @@
  * fail; every node on the way forwards it to its own closest entry if that
  * is closer than itself, and learns the asker from the coordinates the
  * lookup carries; the target answers the asker by a route from the two
- * coordinates. No route is ever spliced: every route is made from
- * coordinates, up to a node two paths share and down.
+ * coordinates, or, when none fits, by a discover message that finds its
+ * way hop by hop. No route is ever spliced: every route is made from
+ * coordinates (up to a node two paths share, then down) or recorded hop by
+ * hop.
  */
 #include <string.h>
 
@@ -164,12 +166,38 @@ int rt_lookup_timeout(struct rt_lookup *l, const uint8_t from[RT_ID_LEN])
 	return 0;
 }
 
+/*
+ * Of our two entries closest to the target and closer than us (not the
+ * asker: it chose us as nearer than itself), the target if it is one,
+ * else the one a bit of the txid picks: copies of a lookup (each with its
+ * own txid) take different ways, and do not all meet the same stale
+ * entry. 0 if there is none.
+ */
+static int next_hop(const struct rt_table *t, const struct rt_msg *m,
+		    struct rt_node *next)
+{
+	struct rt_node near[3];
+	unsigned int n, k = 0;
+
+	n = rt_closest(t, m->target, near, 3, 0, RT_ROUTE_MAX);
+	for (unsigned int i = 0; i < n && k < 2; i++)
+		if (!same_id(near[i].id, m->id) &&
+		    rt_closer(m->target, near[i].id, t->cfg.id) < 0)
+			near[k++] = near[i];
+	if (!k)
+		return 0;
+	if (k == 1 || same_id(near[0].id, m->target))
+		*next = near[0];
+	else
+		*next = near[m->txid >> (m->ttl & 7) & 1];
+	return 1;
+}
+
 int rt_lookup_forward(struct rt_table *t, struct rt_coords *c,
 		      const struct rt_msg *m, unsigned int flags,
 		      struct rt_node *next, uint64_t now)
 {
-	struct rt_node near[2], asker;
-	unsigned int n;
+	struct rt_node asker;
 
 	if (m->type != RT_MSG_LOOKUP)
 		return -RT_EINVAL;
@@ -180,14 +208,7 @@ int rt_lookup_forward(struct rt_table *t, struct rt_coords *c,
 		return RT_FWD_TARGET;
 	if (m->ttl <= 1)
 		return RT_FWD_END;
-	/* Not back to the asker: it chose us as nearer than itself. */
-	n = rt_closest(t, m->target, near, 2, 0, RT_ROUTE_MAX);
-	if (n && same_id(near[0].id, m->id))
-		near[0] = near[--n];
-	if (!n || rt_closer(m->target, near[0].id, t->cfg.id) >= 0)
-		return RT_FWD_END;
-	*next = near[0];
-	return RT_FWD_NEXT;
+	return next_hop(t, m, next) ? RT_FWD_NEXT : RT_FWD_END;
 }
 
 static void msg_of(struct rt_msg *m, struct rt_coords *c,

@@ -28,14 +28,13 @@
 
 #define RT_ID_LEN	FENNEC_ADDR_LEN		/* node ID = node address */
 #define RT_ID_BITS	(RT_ID_LEN * 8)
-#define RT_K		8	/* entries per bucket, and lookup results */
+#define RT_K		8	/* entries per bucket */
 #define RT_PER_FIRST_HOP 2	/* entries per bucket through one first slot */
-#define RT_ALPHA	3	/* queries in flight per lookup */
-#define RT_SHORTLIST	16	/* candidates a lookup tracks */
+#define RT_ALPHA	3	/* lookup copies in flight */
 #define RT_NEARER	1	/* route bytes shorter to displace an entry */
 #define RT_FAIL_MAX	2	/* failures that make an entry evictable */
 #define RT_STALE_NS	(15 * 60 * 1000000000ULL) /* unanswered this long */
-#define RT_TARGET_ROUTES 4	/* candidate routes a lookup keeps */
+#define RT_TARGET_ROUTES 4	/* routes to its target a lookup keeps */
 #define RT_PATHS_MAX	4	/* routes kept per destination */
 #define RT_LOOKUP_TRIES	6	/* first hops a lookup may try */
 #define RT_LOOKUP_TTL	16	/* forwards a lookup may take */
@@ -55,7 +54,7 @@
 /* Errors, returned negated. */
 enum rt_error {
 	RT_EINVAL = 1,		/* malformed argument or route */
-	RT_ETOOLONG,		/* spliced route over RT_ROUTE_MAX */
+	RT_ETOOLONG,		/* a route over RT_ROUTE_MAX */
 	RT_EUNTRUSTED,		/* not from an answer over a live session */
 	RT_ESELF,		/* our own ID */
 	RT_EKEY,		/* key does not match the ID */
@@ -373,7 +372,10 @@ enum rt_forward_result {
 int rt_lookup_forward(struct rt_table *t, struct rt_coords *c,
 		      const struct rt_msg *m, unsigned int flags,
 		      struct rt_node *next, uint64_t now);
-/* Our lookup for `target`, and our answer to one, with our coordinates. */
+/*
+ * Our lookup for `target`, and our answer to one, with our coordinates.
+ * Give each copy of a lookup its own txid: forwarders choose by it.
+ */
 void rt_lookup_msg(struct rt_msg *m, struct rt_coords *c,
 		   const uint8_t key[FENNEC_KEY_LEN],
 		   const uint8_t target[RT_ID_LEN], uint32_t txid);

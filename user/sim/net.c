@@ -258,8 +258,9 @@ static void send_query(struct sim *s, int a, int slot, const struct rt_node *to)
 	fake.origin_gen = s->node[a].gen;
 	fake.serial = sl->serial;
 	fake.sent = s->now;
+	/* Each copy its own txid: the serial, and which copy. */
 	rt_lookup_msg(&m, &s->node[a].coords, s->node[a].key, sl->l.target,
-		      sl->serial);
+		      sl->serial << 3 | (sl->l.queries & 7));
 	/* The timeout; a switch error comes back sooner. */
 	e = new_event(s, s->now + QUERY_TIMEOUT, EV_FAIL, a);
 	e->slot = slot;
@@ -422,7 +423,7 @@ static void on_discover(struct sim *s, struct event *e)
 		return;
 	}
 	sl = lookup_of(s, e);
-	if (!sl || m.txid != sl->serial ||
+	if (!sl || m.txid >> 3 != sl->serial ||
 	    rt_lookup_discovered(&sl->l, &n->table, &m, RT_TRUSTED, s->now))
 		return;
 	sl->hops = e->hops;
@@ -437,7 +438,7 @@ static void on_found(struct sim *s, struct event *e)
 	struct rt_msg m;
 
 	if (!sl || rt_msg_decode(&m, e->msg, e->len) ||
-	    m.txid != sl->serial)
+	    m.txid >> 3 != sl->serial)
 		return;
 	memcpy(target.id, m.id, RT_ID_LEN);
 	memcpy(target.key, m.key, FENNEC_KEY_LEN);

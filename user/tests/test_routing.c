@@ -577,16 +577,33 @@ static void test_lookup(void)
 
 static void test_forward_rules(void)
 {
-	struct rt_node next;
+	struct rt_node next, n3;
+	struct rt_pub pub3;
 	struct rt_msg m;
 	struct net net;
 
 	net_init(&net);
-	rt_lookup_msg(&m, &net.coords[0], net.key[0], net.table[5].cfg.id, 1);
+	rt_coords_publish(&net.coords[3], &pub3);
+	rt_lookup_msg(&m, &net.coords[0], net.key[0], net.table[5].cfg.id, 2);
 	ok(rt_lookup_forward(&net.table[1], &net.coords[1], &m, RT_TRUSTED,
 			     &next, 0) == RT_FWD_NEXT &&
 	   !memcmp(next.id, net.table[2].cfg.id, RT_ID_LEN),
 	   "node 1 forwards to its entry closest to the target");
+	/* Node 1 learns node 3 too: two entries closer to the target. */
+	rt_node_from(&net.coords[1], net.table[3].cfg.id, net.key[3], 1,
+		     &pub3, &n3);
+	rt_insert(&net.table[1], &n3, RT_TRUSTED, 0);
+	ok(rt_lookup_forward(&net.table[1], &net.coords[1], &m, RT_TRUSTED,
+			     &next, 0) == RT_FWD_NEXT &&
+	   !memcmp(next.id, net.table[3].cfg.id, RT_ID_LEN),
+	   "a txid with bit %d clear: the closest of the two, node 3",
+	   RT_LOOKUP_TTL & 7);
+	m.txid = 1 << (RT_LOOKUP_TTL & 7);
+	ok(rt_lookup_forward(&net.table[1], &net.coords[1], &m, RT_TRUSTED,
+			     &next, 0) == RT_FWD_NEXT &&
+	   !memcmp(next.id, net.table[2].cfg.id, RT_ID_LEN),
+	   "another copy's txid, that bit set: the other, node 2");
+	rt_remove(&net.table[1], net.table[3].cfg.id);
 	rt_route_failed(&net.table[1], net.table[2].cfg.id);
 	ok(rt_lookup_forward(&net.table[1], &net.coords[1], &m, RT_TRUSTED,
 			     &next, 0) == RT_FWD_END,
