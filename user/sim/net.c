@@ -251,13 +251,14 @@ static void forward(struct sim *s, int f, const struct event *e,
 static void send_query(struct sim *s, int a, int slot, const struct rt_node *to)
 {
 	struct sim_lookup *sl = &s->node[a].slot[slot];
-	struct event *e, fake = { .origin = a, .slot = slot };
+	/* The lookup as the asker's own forwarding step sees it. */
+	struct event *e, first = { .origin = a, .slot = slot };
 	struct rt_msg m;
 	int len;
 
-	fake.origin_gen = s->node[a].gen;
-	fake.serial = sl->serial;
-	fake.sent = s->now;
+	first.origin_gen = s->node[a].gen;
+	first.serial = sl->serial;
+	first.sent = s->now;
 	/* Each copy its own txid: the serial, and which copy. */
 	rt_lookup_msg(&m, &s->node[a].coords, s->node[a].key, sl->l.target,
 		      sl->serial << 3 | (sl->l.queries & 7));
@@ -267,11 +268,11 @@ static void send_query(struct sim *s, int a, int slot, const struct rt_node *to)
 	e->serial = sl->serial;
 	memcpy(e->peer_id, to->id, RT_ID_LEN);
 	schedule(s, e);
-	len = rt_msg_encode(&m, fake.msg, sizeof(fake.msg));
+	len = rt_msg_encode(&m, first.msg, sizeof(first.msg));
 	if (len < 0)
 		return;		/* no coordinates yet */
-	fake.len = len;
-	forward(s, a, &fake, to, EV_FAIL);
+	first.len = len;
+	forward(s, a, &first, to, EV_FAIL);
 }
 
 static void evaluate(struct sim *s, struct sim_lookup *sl, int a);
@@ -320,7 +321,6 @@ static void send_discover(struct sim *s, int x, const struct event *from,
 	e = new_event(s, s->now + 1000ULL * s->g.lat_us[s->g.off[x] + slot - 1],
 		      EV_DISCOVER, y);
 	copy_lookup(e, from);
-	e->hops = from->hops;
 	e->in_slot = graph_slot_to(&s->g, y, x);
 	e->len = rt_msg_encode(m, e->msg, sizeof(e->msg));
 	s->messages++;
