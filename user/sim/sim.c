@@ -213,7 +213,7 @@ static void write_outputs(const struct options *o, struct run *runs, int n)
 
 int main(int argc, char **argv)
 {
-	struct options o = { .nodes = 1000, .warmup = 120, .measure = 120,
+	struct options o = { .nodes = 1000, .warmup = 100, .measure = 100,
 			     .rate = 20, .seed = 1 };
 	static const struct { const char *topology; double churn; } plan[] = {
 		{ "random 2-4", 5 }, { "scale-free", 5 }, { "random 2-4", 0 },
