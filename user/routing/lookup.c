@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Iterative find_node: a shortlist of the closest nodes heard of, RT_ALPHA
- * queries in flight to the closest not yet asked, done when the whole
- * shortlist of live candidates has answered or the target itself has.
- * (Kademlia stops at the RT_K closest; here a node that knows the target
- * may not be able to name it within the route budget, so the rest of the
- * shortlist gets asked too.)
- * Every node an answer names gets our route to the replier spliced with
- * the replier's route to it.
+ * Lookups forwarded through the tables. The asker sends its lookup to the
+ * RT_ALPHA entries of its table closest to the target, more when those
+ * fail; every node on the way forwards it to its own closest entry if that
+ * is closer than itself, and learns the asker from the coordinates the
+ * lookup carries; the target answers the asker by a route from the two
+ * coordinates, or, when none fits, by a discover message that finds its
+ * way hop by hop. No route is ever spliced: every route is made from
+ * coordinates (up to a node two paths share, then down) or recorded hop by
+ * hop.
  */
 #include <string.h>
 
@@ -18,16 +19,16 @@ static int same_id(const uint8_t a[RT_ID_LEN], const uint8_t b[RT_ID_LEN])
 	return !memcmp(a, b, RT_ID_LEN);
 }
 
-static void add_target_route(struct rt_lookup *l, const struct rt_node *n)
+static void add_target_route(struct rt_lookup *l, const uint8_t *route,
+			     unsigned int len)
 {
 	unsigned int i;
 
 	for (i = 0; i < l->routes; i++)
-		if (l->route_len[i] == n->route_len &&
-		    !memcmp(l->route[i], n->route, n->route_len))
+		if (l->route_len[i] == len && !memcmp(l->route[i], route, len))
 			return;
 	i = l->routes;
-	while (i > 0 && l->route_len[i - 1] > n->route_len)
+	while (i > 0 && l->route_len[i - 1] > len)
 		i--;
 	if (i >= RT_TARGET_ROUTES)
 		return;
@@ -36,10 +37,9 @@ static void add_target_route(struct rt_lookup *l, const struct rt_node *n)
 	memmove(l->route[i + 1], l->route[i],
 		(l->routes - i) * RT_ROUTE_MAX);
 	memmove(&l->route_len[i + 1], &l->route_len[i], l->routes - i);
-	memcpy(l->route[i], n->route, n->route_len);
-	l->route_len[i] = n->route_len;
+	memcpy(l->route[i], route, len);
+	l->route_len[i] = len;
 	l->routes++;
-	l->target_width = n->width;
 }
 
 static struct rt_cand *find_cand(struct rt_lookup *l,
@@ -49,37 +49,6 @@ static struct rt_cand *find_cand(struct rt_lookup *l,
 		if (same_id(l->cand[i].node.id, id))
 			return &l->cand[i];
 	return NULL;
-}
-
-static void add_cand(struct rt_lookup *l, const struct rt_node *n,
-		     unsigned int hops)
-{
-	struct rt_cand *c = find_cand(l, n->id);
-	unsigned int i;
-
-	if (same_id(n->id, l->target))
-		add_target_route(l, n);
-	if (c) {
-		if (c->state == RT_CAND_NEW &&
-		    n->route_len < c->node.route_len)
-			c->node = *n;
-		return;
-	}
-	i = l->n;
-	while (i > 0 && rt_closer(l->target, n->id, l->cand[i - 1].node.id) < 0)
-		i--;
-	if (i >= RT_SHORTLIST)
-		return;
-	if (l->n == RT_SHORTLIST) {
-		if (l->cand[--l->n].state == RT_CAND_ASKED)
-			l->in_flight--;
-	}
-	memmove(&l->cand[i + 1], &l->cand[i], (l->n - i) * sizeof(l->cand[0]));
-	memset(&l->cand[i], 0, sizeof(l->cand[i]));
-	l->cand[i].node = *n;
-	l->cand[i].state = RT_CAND_NEW;
-	l->cand[i].hops = hops;
-	l->n++;
 }
 
 int rt_may_answer(const struct rt_table *t, const uint8_t peer[RT_ID_LEN],
@@ -92,8 +61,7 @@ int rt_may_answer(const struct rt_table *t, const uint8_t peer[RT_ID_LEN],
 int rt_lookup_start(struct rt_lookup *l, const struct rt_table *t,
 		    const uint8_t target[RT_ID_LEN], uint64_t now)
 {
-	struct rt_node near[RT_SHORTLIST];
-	unsigned int n;
+	struct rt_node near[RT_LOOKUP_TRIES];
 
 	memset(l, 0, sizeof(*l));
 	memcpy(l->target, target, RT_ID_LEN);
@@ -103,30 +71,29 @@ int rt_lookup_start(struct rt_lookup *l, const struct rt_table *t,
 		l->done_reported = 1;
 		return -RT_ERATE;
 	}
-	n = rt_closest(t, target, near, RT_SHORTLIST, 0, RT_ROUTE_MAX);
-	for (unsigned int i = 0; i < n; i++)
-		add_cand(l, &near[i], 1);
+	l->n = rt_closest(t, target, near, RT_LOOKUP_TRIES, 0, RT_ROUTE_MAX);
+	for (unsigned int i = 0; i < l->n; i++)
+		l->cand[i].node = near[i];
 	return 0;
+}
+
+static int report_done(struct rt_lookup *l, struct rt_action *act)
+{
+	l->done = 1;
+	if (l->done_reported)
+		return 0;
+	l->done_reported = 1;
+	act->kind = RT_ACT_DONE;
+	return 1;
 }
 
 int rt_lookup_next(struct rt_lookup *l, struct rt_action *act)
 {
-	unsigned int live = 0;
-
-	if (l->done) {
-		if (l->done_reported)
-			return 0;
-		l->done_reported = 1;
-		act->kind = RT_ACT_DONE;
-		return 1;
-	}
-	/* Until the target is found, the whole shortlist is worth asking. */
-	for (unsigned int i = 0; i < l->n && live < RT_SHORTLIST; i++) {
+	if (l->done)
+		return report_done(l, act);
+	for (unsigned int i = 0; i < l->n; i++) {
 		struct rt_cand *c = &l->cand[i];
 
-		if (c->state == RT_CAND_FAILED)
-			continue;
-		live++;
 		if (c->state != RT_CAND_NEW)
 			continue;
 		if (l->in_flight >= RT_ALPHA)
@@ -140,67 +107,54 @@ int rt_lookup_next(struct rt_lookup *l, struct rt_action *act)
 	}
 	if (l->in_flight)
 		return 0;
-	l->done = 1;
-	l->done_reported = 1;
-	act->kind = RT_ACT_DONE;
-	return 1;
+	return report_done(l, act);
 }
 
-static void finish_if_target(struct rt_lookup *l, const struct rt_cand *c)
+int rt_node_from(struct rt_coords *c, const uint8_t id[RT_ID_LEN],
+		 const uint8_t key[FENNEC_KEY_LEN], unsigned int width,
+		 const struct rt_pub *coords, struct rt_node *out)
 {
-	if (!same_id(c->node.id, l->target))
-		return;
-	l->hops = c->hops;
-	l->done = 1;
-}
+	int len;
 
-int rt_lookup_answer(struct rt_lookup *l, struct rt_table *t,
-		     const uint8_t from[RT_ID_LEN], const struct rt_node *nodes,
-		     unsigned int n, unsigned int flags, uint32_t rtt_us,
-		     uint64_t now)
-{
-	struct rt_cand *c = find_cand(l, from);
-	struct rt_cand replier;
-
-	if (!c || (c->state != RT_CAND_ASKED && c->state != RT_CAND_FAILED))
-		return -RT_ENOENT;
-	if (c->state == RT_CAND_ASKED)
-		l->in_flight--;
-	c->state = RT_CAND_ANSWERED;
-	l->answers++;
-	replier = *c;	/* add_cand may move or drop it */
-	rt_insert(t, &replier.node, flags | RT_ANSWERED, now);
-	rt_answered(t, from, rtt_us, now);
-	for (unsigned int i = 0; i < n && !l->done; i++) {
-		struct rt_node spliced = nodes[i];
-		struct rt_entry *known;
-		int len;
-
-		if (same_id(spliced.id, t->cfg.id))
-			continue;
-		len = rt_splice(spliced.route, replier.node.route,
-				replier.node.route_len, replier.node.width,
-				nodes[i].route, nodes[i].route_len);
-		if (len == -RT_ETOOLONG) {
-			l->too_long++;
-			l->target_too_long += same_id(spliced.id, l->target);
-		}
-		if (len < 0)
-			continue;
-		spliced.route_len = len;
-		known = rt_find(t, spliced.id);
-		if (known && known->failures < RT_FAIL_MAX &&
-		    known->node.route_len < len)
-			spliced = known->node;	/* a shorter route we have */
-		rt_insert(t, &spliced, flags & RT_TRUSTED, now);
-		add_cand(l, &spliced, replier.hops + 1);
-	}
-	finish_if_target(l, &replier);
+	memset(out, 0, sizeof(*out));
+	len = rt_route_to(c, coords, out->route);
+	if (len < 0)
+		return len;
+	memcpy(out->id, id, RT_ID_LEN);
+	memcpy(out->key, key, FENNEC_KEY_LEN);
+	out->width = width;
+	out->route_len = len;
 	return 0;
 }
 
-int rt_lookup_timeout(struct rt_lookup *l, struct rt_table *t,
-		      const uint8_t from[RT_ID_LEN])
+int rt_lookup_found(struct rt_lookup *l, struct rt_table *t,
+		    struct rt_coords *c, const struct rt_node *target,
+		    const struct rt_pub *coords, const uint8_t *back,
+		    unsigned int back_len, unsigned int flags, uint64_t now)
+{
+	struct rt_node n;
+
+	if (!same_id(target->id, l->target) || l->found)
+		return -RT_ENOENT;
+	if (back_len &&
+	    rt_route_valid(back, back_len, t->cfg.width, target->width))
+		add_target_route(l, back, back_len);
+	if (!rt_node_from(c, target->id, target->key, target->width, coords,
+			  &n)) {
+		add_target_route(l, n.route, n.route_len);
+		rt_insert(t, &n, flags | RT_ANSWERED, now);
+	}
+	if (!l->routes)
+		return -RT_EINVAL;
+	l->target_node = *target;
+	l->target_node.route_len = l->route_len[0];
+	memcpy(l->target_node.route, l->route[0], l->route_len[0]);
+	l->found = 1;
+	l->done = 1;
+	return 0;
+}
+
+int rt_lookup_timeout(struct rt_lookup *l, const uint8_t from[RT_ID_LEN])
 {
 	struct rt_cand *c = find_cand(l, from);
 
@@ -209,6 +163,123 @@ int rt_lookup_timeout(struct rt_lookup *l, struct rt_table *t,
 	c->state = RT_CAND_FAILED;
 	l->in_flight--;
 	l->timeouts++;
-	rt_failed(t, from);
+	return 0;
+}
+
+/*
+ * Of our two entries closest to the target and closer than us (not the
+ * asker: it chose us as nearer than itself), the target if it is one,
+ * else the one a bit of the txid picks: copies of a lookup (each with its
+ * own txid) take different ways, and do not all meet the same stale
+ * entry. 0 if there is none.
+ */
+static int next_hop(const struct rt_table *t, const struct rt_msg *m,
+		    struct rt_node *next)
+{
+	struct rt_node near[3];
+	unsigned int n, k = 0;
+
+	n = rt_closest(t, m->target, near, 3, 0, RT_ROUTE_MAX);
+	for (unsigned int i = 0; i < n && k < 2; i++)
+		if (!same_id(near[i].id, m->id) &&
+		    rt_closer(m->target, near[i].id, t->cfg.id) < 0)
+			near[k++] = near[i];
+	if (!k)
+		return 0;
+	if (k == 1 || same_id(near[0].id, m->target))
+		*next = near[0];
+	else
+		*next = near[m->txid >> (m->ttl & 7) & 1];
+	return 1;
+}
+
+int rt_lookup_forward(struct rt_table *t, struct rt_coords *c,
+		      const struct rt_msg *m, unsigned int flags,
+		      struct rt_node *next, uint64_t now)
+{
+	struct rt_node asker;
+
+	if (m->type != RT_MSG_LOOKUP)
+		return -RT_EINVAL;
+	if (!same_id(m->id, t->cfg.id) &&
+	    !rt_node_from(c, m->id, m->key, m->width, &m->coords, &asker))
+		rt_insert(t, &asker, flags & RT_TRUSTED, now);
+	if (same_id(m->target, t->cfg.id))
+		return RT_FWD_TARGET;
+	if (m->ttl <= 1)
+		return RT_FWD_END;
+	return next_hop(t, m, next) ? RT_FWD_NEXT : RT_FWD_END;
+}
+
+static void msg_of(struct rt_msg *m, struct rt_coords *c,
+		   const uint8_t key[FENNEC_KEY_LEN], uint32_t txid)
+{
+	memset(m, 0, sizeof(*m));
+	m->txid = txid;
+	memcpy(m->id, c->id, RT_ID_LEN);
+	memcpy(m->key, key, FENNEC_KEY_LEN);
+	m->width = c->width;
+	rt_coords_publish(c, &m->coords);
+}
+
+void rt_lookup_msg(struct rt_msg *m, struct rt_coords *c,
+		   const uint8_t key[FENNEC_KEY_LEN],
+		   const uint8_t target[RT_ID_LEN], uint32_t txid)
+{
+	msg_of(m, c, key, txid);
+	m->type = RT_MSG_LOOKUP;
+	m->ttl = RT_LOOKUP_TTL;
+	memcpy(m->target, target, RT_ID_LEN);
+}
+
+void rt_found_msg(struct rt_msg *m, struct rt_coords *c,
+		  const uint8_t key[FENNEC_KEY_LEN], uint32_t txid)
+{
+	msg_of(m, c, key, txid);
+	m->type = RT_MSG_FOUND;
+}
+
+int rt_discover_msg(struct rt_msg *m, const struct rt_coords *c,
+		    const uint8_t key[FENNEC_KEY_LEN], const struct rt_msg *q)
+{
+	if (q->type != RT_MSG_LOOKUP)
+		return -RT_EINVAL;
+	memset(m, 0, sizeof(*m));
+	m->type = RT_MSG_DISCOVER;
+	m->txid = q->txid;
+	memcpy(m->target, q->id, RT_ID_LEN);
+	memcpy(m->id, c->id, RT_ID_LEN);
+	memcpy(m->key, key, FENNEC_KEY_LEN);
+	m->width = c->width;
+	m->coords = q->coords;
+	/* Room for a whole way back within RT_MSG_LIMIT: the last paths give. */
+	m->back_len = RT_ROUTE_MAX - m->width;
+	while (rt_msg_encode(m, NULL, 0) == -RT_EINVAL && m->coords.n > 1)
+		m->coords.n--;
+	m->back_len = 0;
+	return 0;
+}
+
+int rt_lookup_discovered(struct rt_lookup *l, struct rt_table *t,
+			 const struct rt_msg *m, unsigned int flags,
+			 uint64_t now)
+{
+	struct rt_node n = { .width = m->width };
+
+	if (m->type != RT_MSG_DISCOVER || !same_id(m->id, l->target) ||
+	    l->found)
+		return -RT_ENOENT;
+	for (unsigned int i = 0; i < m->back_len; i++)
+		n.route[i] = m->back[m->back_len - 1 - i];
+	n.route_len = m->back_len + m->width;
+	if (!rt_route_valid(n.route, n.route_len, t->cfg.width, m->width))
+		return -RT_EINVAL;
+	memcpy(n.id, m->id, RT_ID_LEN);
+	memcpy(n.key, m->key, FENNEC_KEY_LEN);
+	add_target_route(l, n.route, n.route_len);
+	rt_insert(t, &n, flags | RT_ANSWERED, now);
+	l->target_node = n;
+	l->found = 1;
+	l->done = 1;
 	return 0;
 }

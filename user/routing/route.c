@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The XOR metric over node IDs, and label routes: checks and splicing. */
+/* The XOR metric over node IDs, and label routes: checks. */
 #include <string.h>
 
 #include "routing.h"
@@ -56,22 +56,4 @@ int rt_route_valid(const uint8_t *route, unsigned int len,
 			    zero(route, first_width)))
 		return 0;
 	return 1;
-}
-
-int rt_splice(uint8_t out[RT_ROUTE_MAX], const uint8_t *to_b,
-	      unsigned int to_b_len, unsigned int b_width,
-	      const uint8_t *b_to_c, unsigned int b_to_c_len)
-{
-	unsigned int head;
-
-	if (!rt_route_valid(to_b, to_b_len, 0, b_width) ||
-	    b_to_c_len > RT_ROUTE_MAX || b_to_c_len < b_width + 1 ||
-	    zero(b_to_c, b_width) || b_to_c[b_to_c_len - 1])
-		return -RT_EINVAL;
-	head = to_b_len - b_width;
-	if (head + b_to_c_len > RT_ROUTE_MAX)
-		return -RT_ETOOLONG;
-	memmove(out + head, b_to_c, b_to_c_len);
-	memmove(out, to_b, head);
-	return head + b_to_c_len;
 }

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Fennec routing: a Kademlia table over node addresses whose entries are
- * label routes, iterative lookups that splice the routes repliers report,
- * and the choice among several routes to one destination.
+ * Fennec routing: coordinates (each node's paths to a few self-elected
+ * landmarks, spread by beacons) from which any two nodes' coordinates give
+ * a label route; a Kademlia table over node addresses whose entries are
+ * label routes; lookups forwarded greedily through the tables that carry
+ * the asker's coordinates and bring back the target's; and the choice
+ * among several routes to one destination.
  *
  * No I/O, no clock, no randomness: the caller passes the time (`now`, ns)
  * and does the sending, so the same code runs in fennecd and in user/sim.
@@ -25,21 +28,33 @@
 
 #define RT_ID_LEN	FENNEC_ADDR_LEN		/* node ID = node address */
 #define RT_ID_BITS	(RT_ID_LEN * 8)
-#define RT_K		8	/* entries per bucket, and lookup results */
+#define RT_K		8	/* entries per bucket */
 #define RT_PER_FIRST_HOP 2	/* entries per bucket through one first slot */
-#define RT_ALPHA	3	/* queries in flight per lookup */
-#define RT_SHORTLIST	16	/* candidates a lookup tracks */
+#define RT_ALPHA	3	/* lookup copies in flight */
 #define RT_NEARER	1	/* route bytes shorter to displace an entry */
 #define RT_FAIL_MAX	2	/* failures that make an entry evictable */
 #define RT_STALE_NS	(15 * 60 * 1000000000ULL) /* unanswered this long */
-#define RT_TARGET_ROUTES 4	/* candidate routes a lookup keeps */
+#define RT_TARGET_ROUTES 4	/* routes to its target a lookup keeps */
 #define RT_PATHS_MAX	4	/* routes kept per destination */
-#define RT_ANSWER_MAX	RT_K	/* nodes in one find_node answer */
+#define RT_LOOKUP_TRIES	6	/* first hops a lookup may try */
+#define RT_LOOKUP_TTL	16	/* forwards a lookup may take */
+
+#ifndef RT_LANDMARKS
+#define RT_LANDMARKS	24	/* landmarks a node keeps paths to */
+#endif
+#define RT_COORD_HOPS	20	/* hops of a path, its owner and landmark too */
+#define RT_ALTS		4	/* paths kept per landmark, by other links */
+#define RT_MSG_LIMIT	1200	/* bytes of the largest control message */
+/* Bytes of published coordinates, encoded: what a lookup leaves. */
+#define RT_PUB_BYTES	(RT_MSG_LIMIT - 71)
+#define RT_TAG_LEN	4	/* ID bytes that name a hop */
+#define RT_BEACON_NS	(10 * 1000000000ULL)	/* a landmark's period */
+#define RT_LANDMARK_TTL_NS (35 * 1000000000ULL) /* silent this long: gone */
 
 /* Errors, returned negated. */
 enum rt_error {
 	RT_EINVAL = 1,		/* malformed argument or route */
-	RT_ETOOLONG,		/* spliced route over RT_ROUTE_MAX */
+	RT_ETOOLONG,		/* a route over RT_ROUTE_MAX */
 	RT_EUNTRUSTED,		/* not from an answer over a live session */
 	RT_ESELF,		/* our own ID */
 	RT_EKEY,		/* key does not match the ID */
@@ -49,7 +64,131 @@ enum rt_error {
 	RT_ESPACE,		/* buffer too small */
 	RT_EMALFORMED,		/* message does not decode */
 	RT_ENOENT,		/* no such node, route or query */
+	RT_ELOOP,		/* a path through ourselves */
+	RT_ESTALE,		/* an older or no better beacon */
 };
+
+/*
+ * Coordinates. A hop of a path from a node (hop 0) up to a landmark (the
+ * last hop): the hop's node, named by RT_TAG_LEN bytes of its ID, its slot
+ * width, its slot towards the landmark (`up`, 0 at the landmark) and its
+ * slot towards the path's owner (`down`, 0 at the owner). Published paths
+ * carry no `up` (0): only their owner goes up them.
+ */
+struct rt_hop {
+	uint8_t tag[RT_TAG_LEN];
+	uint8_t width;
+	uint16_t up;
+	uint16_t down;
+};
+
+struct rt_coord {
+	uint8_t n;				/* hops, 1..RT_COORD_HOPS */
+	struct rt_hop hop[RT_COORD_HOPS];
+};
+
+/* A path to a landmark by one of our links, as of its beacon round. */
+struct rt_alt {
+	uint32_t seq;
+	struct rt_coord path;
+};
+
+/*
+ * A landmark, and our paths to it by up to RT_ALTS of our links: the
+ * best first (fresh: of this round or the one before; then fewest hops).
+ * Only the best is advertised and published; all fresh ones serve to
+ * build routes and to take over at once when a link goes down.
+ */
+struct rt_landmark {
+	uint8_t id[RT_ID_LEN];
+	uint32_t seq;				/* its latest round heard */
+	uint64_t heard;				/* when that came, ns */
+	unsigned int n_alt;
+	struct rt_alt alt[RT_ALTS];
+};
+
+/* A node we can reach by its tag: a hop of one of our paths. */
+struct rt_reach {
+	uint8_t tag[RT_TAG_LEN];
+	uint8_t lm, alt, hop;
+};
+
+/* A node's coordinates: its paths to the RT_LANDMARKS lowest IDs heard. */
+struct rt_coords {
+	uint8_t id[RT_ID_LEN];
+	uint8_t width;
+	unsigned int n;				/* landmarks, lowest ID first */
+	struct rt_landmark lm[RT_LANDMARKS];
+	uint32_t own_seq;			/* our beacons, as a landmark */
+	uint64_t next_beacon;
+	int reach_stale;			/* paths changed since sorted */
+	unsigned int n_reach;			/* sorted by tag */
+	struct rt_reach reach[RT_LANDMARKS * RT_ALTS * RT_COORD_HOPS];
+};
+
+/* What a node publishes of its coordinates: its paths, `down` only. */
+struct rt_pub {
+	uint8_t n;
+	struct rt_coord path[RT_LANDMARKS];
+};
+
+/* A beacon: the sender's path to a landmark, hop 0 the sender. */
+struct rt_beacon {
+	uint8_t landmark[RT_ID_LEN];
+	uint32_t seq;
+	struct rt_coord path;
+};
+
+void rt_coords_init(struct rt_coords *c, const uint8_t id[RT_ID_LEN],
+		    unsigned int width);
+/*
+ * Expires landmarks silent for RT_LANDMARK_TTL_NS; makes us a landmark
+ * while fewer than RT_LANDMARKS lower IDs are heard. 1 if our own beacon is
+ * due now: send rt_beacon_make(c, 0.., slot) of our landmark index
+ * (rt_landmark_index(c, c->id)) to every neighbour.
+ */
+int rt_coords_tick(struct rt_coords *c, uint64_t now);
+int rt_landmark_index(const struct rt_coords *c, const uint8_t id[RT_ID_LEN]);
+/*
+ * A beacon came in on our link `in_slot`. The index of the landmark whose
+ * path changed (send our beacon for it to every neighbour), or -RT_ESTALE
+ * (nothing new), -RT_ELOOP, -RT_EINVAL.
+ */
+int rt_beacon_receive(struct rt_coords *c, unsigned int in_slot,
+		      const struct rt_beacon *b, uint64_t now);
+/* Our beacon for landmark `index`, to send out on our link `out_slot`. */
+int rt_beacon_make(const struct rt_coords *c, unsigned int index,
+		   unsigned int out_slot, struct rt_beacon *b);
+/*
+ * Our link on `slot` went down: paths through it are gone. A bit mask of
+ * the landmarks (by index) whose best path changed: send their beacons.
+ */
+uint32_t rt_coords_link_down(struct rt_coords *c, unsigned int slot);
+/* Our best path to landmark `index`, or NULL if none is fresh. */
+const struct rt_coord *rt_landmark_path(const struct rt_coords *c,
+					unsigned int index);
+/* Our best paths, shortest first, as many as RT_PUB_BYTES can carry. */
+void rt_coords_publish(const struct rt_coords *c, struct rt_pub *pub);
+/*
+ * Published path i is encoded as the first `shared` hops of the earlier
+ * path `base` (the earliest with the longest common start), then its own.
+ */
+void rt_pub_share(const struct rt_pub *p, unsigned int i, unsigned int *base,
+		  unsigned int *shared);
+/*
+ * The shortest route from us to the owner of `to`: up one of our paths to
+ * the first node it shares with one of theirs, then down theirs. Its
+ * length, -RT_ENOENT (no shared node), -RT_ETOOLONG.
+ */
+int rt_route_to(struct rt_coords *c, const struct rt_pub *to,
+		uint8_t route[RT_ROUTE_MAX]);
+/* 1 if a beacon is well formed: the landmark last, every slot set. */
+int rt_beacon_valid(const struct rt_beacon *b);
+/*
+ * 1 if published paths are well formed: hop 0 their owner, down slots set.
+ * (Their size is the message's to check: at most RT_MSG_LIMIT in all.)
+ */
+int rt_pub_valid(const struct rt_pub *p);
 
 /* A node as a table holds it and an answer names it. */
 struct rt_node {
@@ -112,15 +251,6 @@ unsigned int rt_prefix_len(const uint8_t a[RT_ID_LEN],
  * width first_width (0: any) not 0. */
 int rt_route_valid(const uint8_t *route, unsigned int len,
 		   unsigned int first_width, unsigned int dest_width);
-/*
- * Our route to B (ending in B's self slot, b_width zero bytes) and B's
- * route to C (starting with B's slot) give our route to C. Its length,
- * or -RT_EINVAL, -RT_ETOOLONG (over RT_ROUTE_MAX).
- */
-int rt_splice(uint8_t out[RT_ROUTE_MAX], const uint8_t *to_b,
-	      unsigned int to_b_len, unsigned int b_width,
-	      const uint8_t *b_to_c, unsigned int b_to_c_len);
-
 /* The table. */
 enum rt_insert_flags {
 	RT_TRUSTED = 1,		/* from an answer over a live session */
@@ -145,6 +275,8 @@ void rt_answered(struct rt_table *t, const uint8_t id[RT_ID_LEN],
 		 uint32_t rtt_us, uint64_t now);
 /* A query to it timed out. */
 void rt_failed(struct rt_table *t, const uint8_t id[RT_ID_LEN]);
+/* A switch error on our route to it: that route is dead. */
+void rt_route_failed(struct rt_table *t, const uint8_t id[RT_ID_LEN]);
 /* Our link on `slot` went down: every entry through it is failed. */
 void rt_link_down(struct rt_table *t, unsigned int slot);
 /* The first slot of a route from this table's owner. */
@@ -158,35 +290,39 @@ unsigned int rt_closest(const struct rt_table *t,
 			const uint8_t target[RT_ID_LEN], struct rt_node *out,
 			unsigned int max, unsigned int skip_slot,
 			unsigned int budget);
-/* The budget to ask for: bytes our route to `to` leaves for its routes. */
-unsigned int rt_budget(const struct rt_node *to);
 
-/* Iterative lookups: an explicit state machine; the caller sends. */
-enum rt_cand_state { RT_CAND_NEW, RT_CAND_ASKED, RT_CAND_ANSWERED,
-		     RT_CAND_FAILED };
+struct rt_msg;
+
+/*
+ * Lookups, forwarded: the asker sends a lookup (its ID, key and published
+ * coordinates, and the target) to the closest entry of its table; each
+ * node forwards it to its closest entry that is closer to the target than
+ * itself; the target answers the asker directly, by a route from the two
+ * coordinates, with its own. The asker tries RT_ALPHA first hops at once
+ * and up to RT_LOOKUP_TRIES in all. An explicit state machine; the caller
+ * sends.
+ */
+enum rt_cand_state { RT_CAND_NEW, RT_CAND_ASKED, RT_CAND_FAILED };
 
 struct rt_cand {
-	struct rt_node node;		/* route from us, spliced */
+	struct rt_node node;
 	uint8_t state;
-	uint8_t hops;			/* lookup steps that found it */
 };
 
 struct rt_lookup {
 	uint8_t target[RT_ID_LEN];
-	struct rt_cand cand[RT_SHORTLIST];	/* closest first */
+	struct rt_cand cand[RT_LOOKUP_TRIES];	/* first hops, closest first */
 	unsigned int n;
 	unsigned int in_flight;
-	unsigned int queries, answers, timeouts;
-	unsigned int too_long;		/* spliced routes refused */
-	unsigned int target_too_long;	/* of them, to the target */
-	unsigned int hops;		/* steps to the target, if found */
+	unsigned int queries, timeouts;
+	int found;
 	int done;
-	int done_reported;		/* RT_ACT_DONE given */
+	int done_reported;			/* RT_ACT_DONE given */
 	/* Routes to the target itself, shortest first. */
 	unsigned int routes;
 	uint8_t route_len[RT_TARGET_ROUTES];
 	uint8_t route[RT_TARGET_ROUTES][RT_ROUTE_MAX];
-	uint8_t target_width;
+	struct rt_node target_node;		/* its key and width, if found */
 };
 
 enum rt_action_kind { RT_ACT_QUERY = 1, RT_ACT_DONE };
@@ -205,16 +341,69 @@ int rt_lookup_start(struct rt_lookup *l, const struct rt_table *t,
 /* 1 and an action to take, or 0: wait for answers or timeouts. */
 int rt_lookup_next(struct rt_lookup *l, struct rt_action *act);
 /*
- * `from` answered with nodes (routes from `from`). flags: RT_TRUSTED if
- * over a live session, which lets them into the table. 0 or -RT_ENOENT.
+ * The target answered (a found message, decoded): routes to it from its
+ * coordinates and `back` (the route its answer came by, reversed: label
+ * switching gives it; len 0 if none) become the lookup's routes; flags
+ * RT_TRUSTED if over a live session lets it into the table. 0, or
+ * -RT_ENOENT (not our target), -RT_EINVAL.
  */
-int rt_lookup_answer(struct rt_lookup *l, struct rt_table *t,
-		     const uint8_t from[RT_ID_LEN], const struct rt_node *nodes,
-		     unsigned int n, unsigned int flags, uint32_t rtt_us,
-		     uint64_t now);
-int rt_lookup_timeout(struct rt_lookup *l, struct rt_table *t,
-		      const uint8_t from[RT_ID_LEN]);
+int rt_lookup_found(struct rt_lookup *l, struct rt_table *t,
+		    struct rt_coords *c, const struct rt_node *target,
+		    const struct rt_pub *coords, const uint8_t *back,
+		    unsigned int back_len, unsigned int flags, uint64_t now);
+/*
+ * No answer by way of first hop `from`: a timer or a switch error (for
+ * which the caller also calls rt_route_failed).
+ */
+int rt_lookup_timeout(struct rt_lookup *l, const uint8_t from[RT_ID_LEN]);
 
+enum rt_forward_result {
+	RT_FWD_TARGET = 1,	/* we are the target: answer the asker */
+	RT_FWD_NEXT,		/* send it on to `next` */
+	RT_FWD_END,		/* no one closer: it ends here */
+};
+
+/*
+ * A lookup (decoded) reached us over a session: the asker goes into our
+ * table (flags: RT_TRUSTED), by a route from its coordinates, and the
+ * lookup goes on: an rt_forward_result, `next` set for RT_FWD_NEXT. The
+ * caller decrements the message's ttl; 0 ends it.
+ */
+int rt_lookup_forward(struct rt_table *t, struct rt_coords *c,
+		      const struct rt_msg *m, unsigned int flags,
+		      struct rt_node *next, uint64_t now);
+/*
+ * Our lookup for `target`, and our answer to one, with our coordinates.
+ * Give each copy of a lookup its own txid: forwarders choose by it.
+ */
+void rt_lookup_msg(struct rt_msg *m, struct rt_coords *c,
+		   const uint8_t key[FENNEC_KEY_LEN],
+		   const uint8_t target[RT_ID_LEN], uint32_t txid);
+void rt_found_msg(struct rt_msg *m, struct rt_coords *c,
+		  const uint8_t key[FENNEC_KEY_LEN], uint32_t txid);
+/*
+ * The target has no route to the asker that fits: it sends a discover
+ * message (`rt_discover_msg`, from the lookup `q`), hop by hop over links,
+ * towards the asker, each node choosing by its own paths and its
+ * neighbours' (`rt_discover_step`); the message records the way back. At
+ * the asker, `rt_lookup_discovered` makes it a route to the target.
+ */
+int rt_discover_msg(struct rt_msg *m, const struct rt_coords *c,
+		    const uint8_t key[FENNEC_KEY_LEN], const struct rt_msg *q);
+/*
+ * A discover message came in on our link `in_slot` (0: we start it). 0 if
+ * it is for us; else the slot to send it on, or -RT_ETOOLONG (the way
+ * back would not fit), -RT_ENOENT (no way on).
+ */
+int rt_discover_step(struct rt_coords *c, struct rt_msg *m,
+		     unsigned int in_slot);
+int rt_lookup_discovered(struct rt_lookup *l, struct rt_table *t,
+			 const struct rt_msg *m, unsigned int flags,
+			 uint64_t now);
+/* The node a published coordinate set names, with our route to it. */
+int rt_node_from(struct rt_coords *c, const uint8_t id[RT_ID_LEN],
+		 const uint8_t key[FENNEC_KEY_LEN], unsigned int width,
+		 const struct rt_pub *coords, struct rt_node *out);
 /* Path choice: several routes to one destination. */
 enum rt_path_state { RT_PATH_UNVERIFIED, RT_PATH_UP, RT_PATH_DOWN };
 
@@ -252,26 +441,31 @@ const struct rt_path *rt_paths_to_probe(const struct rt_paths *p);
 
 /* DHT control messages. */
 enum rt_msg_type {
-	RT_MSG_FIND_NODE = 1,
-	RT_MSG_NODES = 2,
 	RT_MSG_PROBE = 3,
 	RT_MSG_PROBE_REPLY = 4,
+	RT_MSG_BEACON = 5,
+	RT_MSG_LOOKUP = 6,
+	RT_MSG_FOUND = 7,
+	RT_MSG_DISCOVER = 8,
 };
 
 #define RT_MSG_HDR_LEN	5	/* type, txid */
-#define RT_MSG_NODE_MIN	(RT_ID_LEN + FENNEC_KEY_LEN + 2 + 2)
-#define RT_MSG_MAX	(RT_MSG_HDR_LEN + 2 + \
-			 RT_ANSWER_MAX * (RT_ID_LEN + FENNEC_KEY_LEN + 2 + \
-					  RT_ROUTE_MAX))
+#define RT_MSG_MAX	RT_MSG_LIMIT	/* a lookup with RT_PUB_BYTES of hops */
 
 struct rt_msg {
 	uint8_t type;
-	uint32_t txid;
-	uint8_t target[RT_ID_LEN];	/* find_node, probe, probe reply */
-	uint8_t budget;			/* find_node: route bytes wanted */
-	uint8_t width;			/* nodes: the replier's slot width */
-	uint8_t count;			/* nodes */
-	struct rt_node nodes[RT_ANSWER_MAX];
+	uint32_t txid;			/* not in beacons */
+	uint8_t target[RT_ID_LEN];	/* lookup, probe, probe reply */
+	/* lookup: the asker; found, discover: the target. */
+	uint8_t id[RT_ID_LEN];
+	uint8_t key[FENNEC_KEY_LEN];
+	uint8_t width;
+	uint8_t ttl;			/* lookup: forwards left, 1.. */
+	/* discover: return slots so far, each byte-reversed, in order. */
+	uint8_t back_len;
+	uint8_t back[RT_ROUTE_MAX];
+	struct rt_pub coords;		/* lookup, found, discover */
+	struct rt_beacon beacon;	/* beacon */
 };
 
 /* Length written, or -RT_EINVAL, -RT_ESPACE. */

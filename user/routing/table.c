@@ -122,8 +122,8 @@ static int update(struct rt_table *t, struct rt_entry *e,
 /*
  * Proximity: in a full bucket of good entries (or among the entries through
  * first slot `first` that has reached its limit; 0: all), the one whose
- * route is longest gives way to a node at least RT_NEARER bytes nearer.
- * Short routes are what splicing needs.
+ * route is longest gives way to a node at least RT_NEARER bytes nearer:
+ * short routes break less often under churn.
  */
 static struct rt_entry *farther(const struct rt_table *t,
 				struct rt_bucket *b, unsigned int first,
@@ -237,6 +237,14 @@ void rt_failed(struct rt_table *t, const uint8_t id[RT_ID_LEN])
 		e->failures++;
 }
 
+void rt_route_failed(struct rt_table *t, const uint8_t id[RT_ID_LEN])
+{
+	struct rt_entry *e = rt_find(t, id);
+
+	if (e)
+		e->failures = RT_FAIL_MAX;
+}
+
 void rt_link_down(struct rt_table *t, unsigned int slot)
 {
 	for (unsigned int i = 0; i < RT_ID_BITS; i++) {
@@ -289,9 +297,4 @@ unsigned int rt_closest(const struct rt_table *t,
 		}
 	}
 	return n;
-}
-
-unsigned int rt_budget(const struct rt_node *to)
-{
-	return RT_ROUTE_MAX + to->width - to->route_len;
 }

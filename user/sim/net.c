@@ -87,40 +87,21 @@ static struct rt_node node_as(struct sim *s, int i, const uint8_t *route,
 	struct rt_node n = { .width = s->g.width[i], .route_len = len };
 
 	memcpy(n.id, id_of(s, i), RT_ID_LEN);
-	memcpy(n.key, id_of(s, i), RT_ID_LEN);	/* the sim checks no keys */
-	memcpy(n.key + RT_ID_LEN, id_of(s, i), RT_ID_LEN);
+	memcpy(n.key, s->node[i].key, FENNEC_KEY_LEN);
 	memcpy(n.route, route, len);
 	return n;
 }
 
-/* i learns that the node behind its link `slot` is there. */
-static void link_up(struct sim *s, int i, int slot)
+static void random_id(struct sim *s, uint8_t id[RT_ID_LEN])
 {
-	int j = s->g.nbr[s->g.off[i] + slot - 1];
-	uint8_t route[4] = { 0 };
-	struct rt_node n;
-
-	write_slot(route, s->g.width[i], slot);
-	n = node_as(s, j, route, s->g.width[i] + s->g.width[j]);
-	rt_insert(&s->node[i].table, &n, RT_TRUSTED | RT_ANSWERED, s->now);
+	for (unsigned int k = 0; k < RT_ID_LEN; k++)
+		id[k] = rnd(s);
+	id[0] = FENNEC_ADDR_PREFIX;
 }
 
-static void new_identity(struct sim *s, int i)
+static int current(struct sim *s, const struct event *e)
 {
-	int degree = s->g.off[i + 1] - s->g.off[i];
-	struct rt_config cfg = { .width = s->g.width[i] };
-
-	/* Room for a whole bucket whatever the degree, 2 at least. */
-	if (s->spread_first_hop)
-		cfg.per_first_hop = (RT_K + degree - 1) / degree;
-	if (cfg.per_first_hop < RT_PER_FIRST_HOP)
-		cfg.per_first_hop = RT_PER_FIRST_HOP;
-
-	for (unsigned int k = 0; k < RT_ID_LEN; k++)
-		cfg.id[k] = rnd(s);
-	cfg.id[0] = FENNEC_ADDR_PREFIX;
-	rt_table_free(&s->node[i].table);
-	rt_table_init(&s->node[i].table, &cfg);
+	return s->node[e->node].alive && s->node[e->node].gen == e->gen;
 }
 
 static void schedule(struct sim *s, struct event *e)
@@ -128,38 +109,170 @@ static void schedule(struct sim *s, struct event *e)
 	heap_push(&s->heap, e);
 }
 
-static void send_query(struct sim *s, int a, int slot, const struct rt_node *to)
+static int degree(struct sim *s, int i)
 {
-	struct sim_lookup *sl = &s->node[a].slot[slot];
-	struct rt_msg m = { .type = RT_MSG_FIND_NODE, .txid = sl->serial };
+	return s->g.off[i + 1] - s->g.off[i];
+}
+
+static int neighbour(struct sim *s, int i, int slot)
+{
+	return s->g.nbr[s->g.off[i] + slot - 1];
+}
+
+/* i's beacon for landmark `index` to its neighbour on `slot`. */
+static void send_beacon(struct sim *s, int i, int index, int slot)
+{
+	int j = neighbour(s, i, slot);
+	struct rt_msg m = { .type = RT_MSG_BEACON };
+	struct event *e;
+
+	if (!s->node[j].alive ||
+	    rt_beacon_make(&s->node[i].coords, index, slot, &m.beacon))
+		return;
+	e = new_event(s, s->now + 1000ULL * s->g.lat_us[s->g.off[i] + slot - 1],
+		      EV_BEACON, j);
+	e->in_slot = graph_slot_to(&s->g, j, i);
+	e->len = rt_msg_encode(&m, e->msg, sizeof(e->msg));
+	s->beacons++;
+	schedule(s, e);
+}
+
+static void spread_beacon(struct sim *s, int i, int index, int except)
+{
+	for (int slot = 1; slot <= degree(s, i); slot++)
+		if (slot != except)
+			send_beacon(s, i, index, slot);
+}
+
+static void on_beacon(struct sim *s, struct event *e)
+{
+	struct sim_node *n = &s->node[e->node];
+	struct rt_msg m;
+	int index;
+
+	if (!current(s, e) || rt_msg_decode(&m, e->msg, e->len))
+		return;
+	index = rt_beacon_receive(&n->coords, e->in_slot, &m.beacon, s->now);
+	if (index >= 0)
+		spread_beacon(s, e->node, index, e->in_slot);
+}
+
+/* i learns that the node behind its link `slot` is there, and its paths. */
+static void link_up(struct sim *s, int i, int slot)
+{
+	int j = neighbour(s, i, slot);
+	uint8_t route[4] = { 0 };
+	struct rt_node n;
+
+	write_slot(route, s->g.width[i], slot);
+	n = node_as(s, j, route, s->g.width[i] + s->g.width[j]);
+	rt_insert(&s->node[i].table, &n, RT_TRUSTED | RT_ANSWERED, s->now);
+	for (unsigned int k = 0; k < s->node[j].coords.n; k++)
+		send_beacon(s, j, k, graph_slot_to(&s->g, j, i));
+}
+
+static void new_identity(struct sim *s, int i)
+{
+	struct rt_config cfg = { .width = s->g.width[i] };
+	int d = degree(s, i);
+
+	/* Room for a whole bucket whatever the degree, 2 at least. */
+	if (s->spread_first_hop)
+		cfg.per_first_hop = (RT_K + d - 1) / d;
+	if (cfg.per_first_hop < RT_PER_FIRST_HOP)
+		cfg.per_first_hop = RT_PER_FIRST_HOP;
+	random_id(s, cfg.id);
+	/* The sim checks no keys: a key that names its node will do. */
+	memcpy(s->node[i].key, cfg.id, RT_ID_LEN);
+	memcpy(s->node[i].key + RT_ID_LEN, cfg.id, RT_ID_LEN);
+	rt_table_free(&s->node[i].table);
+	rt_table_init(&s->node[i].table, &cfg);
+	rt_coords_init(&s->node[i].coords, cfg.id, cfg.width);
+}
+
+/*
+ * A control packet from `from` along `route`: delivered to its end, or a
+ * switch error back to the sender. The event to schedule, or NULL if it
+ * is lost (a node of another ID there now fails the session).
+ */
+static struct event *send_routed(struct sim *s, int from, const uint8_t *route,
+				 unsigned int len, const uint8_t to[RT_ID_LEN],
+				 int type, int error_type)
+{
 	struct event *e;
 	struct walk w;
 
 	s->messages++;
-	memcpy(m.target, sl->l.target, RT_ID_LEN);
-	m.budget = s->budget ? rt_budget(to) : RT_ROUTE_MAX;
-	/* The timeout, or a switch error coming back sooner. */
-	walk(s, a, to->route, to->route_len, &w);
-	e = new_event(s, s->now + (w.dest < 0 ? 2000ULL * w.lat_us :
-				   QUERY_TIMEOUT), EV_FAIL, a);
+	walk(s, from, route, len, &w);
+	if (w.dest < 0) {
+		e = new_event(s, s->now + 2000ULL * w.lat_us, error_type, from);
+		e->in_slot = 1;		/* a switch error, not a timeout */
+		memcpy(e->peer_id, to, RT_ID_LEN);
+		return e;
+	}
+	if (memcmp(id_of(s, w.dest), to, RT_ID_LEN))
+		return NULL;
+	e = new_event(s, s->now + 1000ULL * w.lat_us, type, w.dest);
+	e->peer = from;
+	e->peer_gen = s->node[from].gen;
+	e->back_len = len;
+	e->in_slot = w.in_slot;
+	memcpy(e->back, w.back, len);
+	return e;
+}
+
+static void copy_lookup(struct event *to, const struct event *from)
+{
+	to->origin = from->origin;
+	to->origin_gen = from->origin_gen;
+	to->slot = from->slot;
+	to->serial = from->serial;
+	to->sent = from->sent;
+	to->hops = from->hops;
+}
+
+/* A lookup (encoded in `e`) goes on from node f to `next`. */
+static void forward(struct sim *s, int f, const struct event *e,
+		    const struct rt_node *next, int error_type)
+{
+	struct event *out;
+
+	out = send_routed(s, f, next->route, next->route_len, next->id,
+			  EV_LOOKUP, error_type);
+	if (!out)
+		return;
+	copy_lookup(out, e);
+	out->hops += out->type == EV_LOOKUP;
+	out->len = e->len;
+	memcpy(out->msg, e->msg, e->len);
+	schedule(s, out);
+}
+
+static void send_query(struct sim *s, int a, int slot, const struct rt_node *to)
+{
+	struct sim_lookup *sl = &s->node[a].slot[slot];
+	/* The lookup as the asker's own forwarding step sees it. */
+	struct event *e, first = { .origin = a, .slot = slot };
+	struct rt_msg m;
+	int len;
+
+	first.origin_gen = s->node[a].gen;
+	first.serial = sl->serial;
+	first.sent = s->now;
+	/* Each copy its own txid: the serial, and which copy. */
+	rt_lookup_msg(&m, &s->node[a].coords, s->node[a].key, sl->l.target,
+		      sl->serial << 3 | (sl->l.queries & 7));
+	/* The timeout; a switch error comes back sooner. */
+	e = new_event(s, s->now + QUERY_TIMEOUT, EV_FAIL, a);
 	e->slot = slot;
 	e->serial = sl->serial;
 	memcpy(e->peer_id, to->id, RT_ID_LEN);
 	schedule(s, e);
-	if (w.dest < 0 || memcmp(id_of(s, w.dest), to->id, RT_ID_LEN))
-		return;	/* a wrong node would fail the session: lost */
-	e = new_event(s, s->now + 1000ULL * w.lat_us, EV_QUERY, w.dest);
-	e->peer = a;
-	e->peer_gen = s->node[a].gen;
-	e->slot = slot;
-	e->serial = sl->serial;
-	e->sent = s->now;
-	e->back_us = w.lat_us;
-	e->back_len = to->route_len;
-	e->in_slot = w.in_slot;
-	memcpy(e->back, w.back, to->route_len);
-	e->len = rt_msg_encode(&m, e->msg, sizeof(e->msg));
-	schedule(s, e);
+	len = rt_msg_encode(&m, first.msg, sizeof(first.msg));
+	if (len < 0)
+		return;		/* no coordinates yet */
+	first.len = len;
+	forward(s, a, &first, to, EV_FAIL);
 }
 
 static void evaluate(struct sim *s, struct sim_lookup *sl, int a);
@@ -186,46 +299,104 @@ static void start_lookup(struct sim *s, int a, int slot,
 	struct sim_lookup *sl = &s->node[a].slot[slot];
 
 	sl->active = 1;
+	sl->reached = 0;
 	sl->serial++;
 	sl->started = s->now;
 	rt_lookup_start(&sl->l, &s->node[a].table, target, s->now);
 	pump(s, a, slot);
 }
 
-static int current(struct sim *s, const struct event *e)
+/* A discover message goes on from node x to its neighbour on `slot`. */
+static void send_discover(struct sim *s, int x, const struct event *from,
+			  const struct rt_msg *m, int slot)
 {
-	return s->node[e->node].alive && s->node[e->node].gen == e->gen;
+	struct event *e;
+	int y;
+
+	if (slot <= 0)
+		return;
+	y = neighbour(s, x, slot);
+	if (!s->node[y].alive)
+		return;
+	e = new_event(s, s->now + 1000ULL * s->g.lat_us[s->g.off[x] + slot - 1],
+		      EV_DISCOVER, y);
+	copy_lookup(e, from);
+	e->in_slot = graph_slot_to(&s->g, y, x);
+	e->len = rt_msg_encode(m, e->msg, sizeof(e->msg));
+	s->messages++;
+	schedule(s, e);
 }
 
-static void on_query(struct sim *s, struct event *e)
+/* The target answers the asker, by a route from their coordinates. */
+static void answer(struct sim *s, int t, const struct event *e,
+		   const struct rt_msg *q)
 {
-	struct rt_msg q, m = { .type = RT_MSG_NODES };
-	int d = e->node, a = e->peer;
+	struct sim_node *n = &s->node[t];
+	struct rt_node asker;
+	struct rt_msg m;
 	struct event *r;
 
-	if (!current(s, e) || rt_msg_decode(&q, e->msg, e->len) ||
-	    !rt_may_answer(&s->node[d].table, id_of(s, a), s->now))
+	if (rt_node_from(&n->coords, q->id, q->key, q->width, &q->coords,
+			 &asker)) {
+		s->res.no_route_back += e->slot == MEASURED;
+		rt_discover_msg(&m, &n->coords, n->key, q);
+		send_discover(s, t, e, &m,
+			      rt_discover_step(&n->coords, &m, 0));
 		return;
-	/* The query came over a live session: the querier may go in. */
-	if (s->node[a].alive && s->node[a].gen == e->peer_gen) {
-		struct rt_node n = node_as(s, a, e->back, e->back_len);
-
-		rt_insert(&s->node[d].table, &n, RT_TRUSTED, s->now);
 	}
-	m.txid = q.txid;
-	m.width = s->g.width[d];
-	m.count = rt_closest(&s->node[d].table, q.target, m.nodes,
-			     RT_ANSWER_MAX, s->skip_back ? e->in_slot : 0,
-			     q.budget);
-	r = new_event(s, s->now + 1000ULL * e->back_us, EV_ANSWER, a);
-	r->gen = e->peer_gen;
-	r->slot = e->slot;
-	r->serial = e->serial;
-	r->sent = e->sent;
-	memcpy(r->peer_id, id_of(s, d), RT_ID_LEN);
+	rt_found_msg(&m, &n->coords, n->key, q->txid);
+	r = send_routed(s, t, asker.route, asker.route_len, asker.id,
+			EV_FOUND, EV_FWD_FAIL);
+	if (!r || r->type != EV_FOUND) {
+		free(r);	/* its switch error is of no use to the target */
+		return;
+	}
+	copy_lookup(r, e);
 	r->len = rt_msg_encode(&m, r->msg, sizeof(r->msg));
-	s->messages++;
 	schedule(s, r);
+}
+
+/* For the measurement: the target got the lookup. */
+static void note_reached(struct sim *s, const struct event *e)
+{
+	struct sim_node *a = &s->node[e->origin];
+
+	if (e->slot == MEASURED && a->gen == e->origin_gen &&
+	    a->slot[MEASURED].serial == e->serial)
+		a->slot[MEASURED].reached = 1;
+}
+
+static void on_lookup(struct sim *s, struct event *e)
+{
+	struct sim_node *n = &s->node[e->node];
+	struct rt_node next;
+	struct rt_msg m;
+	int r;
+
+	if (!current(s, e) || rt_msg_decode(&m, e->msg, e->len) ||
+	    !rt_may_answer(&n->table, m.id, s->now))
+		return;
+	r = rt_lookup_forward(&n->table, &n->coords, &m, RT_TRUSTED, &next,
+			      s->now);
+	if (r == RT_FWD_TARGET) {
+		note_reached(s, e);
+		answer(s, e->node, e, &m);
+	}
+	if (r != RT_FWD_NEXT)
+		return;
+	m.ttl--;
+	e->len = rt_msg_encode(&m, e->msg, sizeof(e->msg));
+	forward(s, e->node, e, &next, EV_FWD_FAIL);
+}
+
+/* A switch error on a lookup's next hop: that route is dead; try again. */
+static void on_fwd_fail(struct sim *s, struct event *e)
+{
+	if (!current(s, e))
+		return;
+	rt_route_failed(&s->node[e->node].table, e->peer_id);
+	if (e->len)
+		on_lookup(s, e);
 }
 
 static struct sim_lookup *lookup_of(struct sim *s, const struct event *e)
@@ -237,16 +408,46 @@ static struct sim_lookup *lookup_of(struct sim *s, const struct event *e)
 	return sl;
 }
 
-static void on_answer(struct sim *s, struct event *e)
+static void on_discover(struct sim *s, struct event *e)
+{
+	struct sim_node *n = &s->node[e->node];
+	struct sim_lookup *sl;
+	struct rt_msg m;
+	int slot;
+
+	if (!current(s, e) || rt_msg_decode(&m, e->msg, e->len))
+		return;
+	slot = rt_discover_step(&n->coords, &m, e->in_slot);
+	if (slot) {
+		send_discover(s, e->node, e, &m, slot);
+		return;
+	}
+	sl = lookup_of(s, e);
+	if (!sl || m.txid >> 3 != sl->serial ||
+	    rt_lookup_discovered(&sl->l, &n->table, &m, RT_TRUSTED, s->now))
+		return;
+	sl->hops = e->hops;
+	s->res.discovered += e->slot == MEASURED;
+	pump(s, e->node, e->slot);
+}
+
+static void on_found(struct sim *s, struct event *e)
 {
 	struct sim_lookup *sl = lookup_of(s, e);
+	struct rt_node target = { 0 };
 	struct rt_msg m;
 
-	if (!sl || rt_msg_decode(&m, e->msg, e->len))
+	if (!sl || rt_msg_decode(&m, e->msg, e->len) ||
+	    m.txid >> 3 != sl->serial)
 		return;
-	rt_lookup_answer(&sl->l, &s->node[e->node].table, e->peer_id,
-			 m.nodes, m.count, RT_TRUSTED,
-			 (s->now - e->sent) / 1000, s->now);
+	memcpy(target.id, m.id, RT_ID_LEN);
+	memcpy(target.key, m.key, FENNEC_KEY_LEN);
+	target.width = m.width;
+	if (rt_lookup_found(&sl->l, &s->node[e->node].table,
+			    &s->node[e->node].coords, &target, &m.coords,
+			    e->back, e->back_len, RT_TRUSTED, s->now))
+		return;
+	sl->hops = e->hops;
 	pump(s, e->node, e->slot);
 }
 
@@ -256,34 +457,38 @@ static void on_fail(struct sim *s, struct event *e)
 
 	if (!sl)
 		return;
-	if (rt_lookup_timeout(&sl->l, &s->node[e->node].table, e->peer_id))
+	if (e->in_slot)
+		rt_route_failed(&s->node[e->node].table, e->peer_id);
+	if (rt_lookup_timeout(&sl->l, e->peer_id))
 		return;
 	pump(s, e->node, e->slot);
 }
 
-static void random_id(struct sim *s, uint8_t id[RT_ID_LEN])
-{
-	for (unsigned int k = 0; k < RT_ID_LEN; k++)
-		id[k] = rnd(s);
-	id[0] = FENNEC_ADDR_PREFIX;
-}
-
-/* Each node's upkeep: a lookup of itself first, then of random IDs. */
+/*
+ * Each node's upkeep: a lookup of itself every REFRESH, so that the nodes
+ * on the way to its ID learn it. The first, slot 1, once, after a join.
+ */
 static void on_refresh(struct sim *s, struct event *e)
 {
 	int a = e->node;
-	uint8_t target[RT_ID_LEN];
 
-	if (s->node[a].alive && !s->node[a].slot[UPKEEP].active) {
-		if (e->slot)
-			memcpy(target, id_of(s, a), RT_ID_LEN);
-		else
-			random_id(s, target);
-		start_lookup(s, a, UPKEEP, target);
-	}
-	if (e->slot)
-		return;		/* the first, once */
+	if (s->node[a].alive && s->node[a].gen == e->gen &&
+	    !s->node[a].slot[UPKEEP].active)
+		start_lookup(s, a, UPKEEP, id_of(s, a));
+	if (e->slot || !s->node[a].alive || s->node[a].gen != e->gen)
+		return;
 	e = new_event(s, s->now + REFRESH, EV_REFRESH, a);
+	schedule(s, e);
+}
+
+static void schedule_refresh(struct sim *s, int i, uint64_t first)
+{
+	struct event *e = new_event(s, s->now + first, EV_REFRESH, i);
+
+	e->slot = 1;
+	schedule(s, e);
+	e = new_event(s, s->now + first + rnd_below(s, REFRESH / MS) * MS,
+		      EV_REFRESH, i);
 	schedule(s, e);
 }
 
@@ -303,7 +508,8 @@ static void join(struct sim *s, int i)
 		link_up(s, i, k - s->g.off[i] + 1);
 		link_up(s, j, graph_slot_to(&s->g, j, i));
 	}
-	start_lookup(s, i, UPKEEP, id_of(s, i));
+	/* Once its neighbours' beacons are in. */
+	schedule_refresh(s, i, SEC);
 }
 
 static void leave(struct sim *s, int i)
@@ -316,19 +522,40 @@ static void leave(struct sim *s, int i)
 	for (int k = s->g.off[i]; k < s->g.off[i + 1]; k++) {
 		int j = s->g.nbr[k];
 
-		if (s->node[j].alive)
-			rt_link_down(&s->node[j].table,
-				     graph_slot_to(&s->g, j, i));
+		int slot = graph_slot_to(&s->g, j, i);
+		uint32_t changed;
+
+		if (!s->node[j].alive)
+			continue;
+		rt_link_down(&s->node[j].table, slot);
+		changed = rt_coords_link_down(&s->node[j].coords, slot);
+		for (int k = 0; changed; k++, changed >>= 1)
+			if (changed & 1)
+				spread_beacon(s, j, k, 0);
 	}
 	rt_table_free(&n->table);
 	s->dead[s->n_dead++] = i;
 }
 
-/* Churn: nodes that left last tick come back as new nodes; others leave. */
+static void coords_tick(struct sim *s)
+{
+	for (int i = 0; i < s->g.n; i++) {
+		struct rt_coords *c = &s->node[i].coords;
+
+		if (s->node[i].alive && rt_coords_tick(c, s->now))
+			spread_beacon(s, i, rt_landmark_index(c, c->id), 0);
+	}
+}
+
+/*
+ * Every second: landmarks' beacons, and churn: nodes that left last tick
+ * come back as new nodes; others leave.
+ */
 static void on_tick(struct sim *s, struct event *e)
 {
 	int back = s->n_dead;
 
+	coords_tick(s);
 	if (s->now >= s->warmup) {
 		s->churn_owed += s->g.n * s->churn / 100 / 60;
 		while (back > 0)
@@ -414,14 +641,14 @@ static void evaluate(struct sim *s, struct sim_lookup *sl, int a)
 			rt_paths_probe_failed(&paths, route, len);
 	}
 	best = rt_paths_best(&paths);
-	if (!best || best->state != RT_PATH_UP) {
-		s->res.too_long += sl->l.too_long > 0;
-		s->res.named_too_long += sl->l.target_too_long > 0;
+	s->res.answered += sl->l.found;
+	s->res.reached += sl->reached;
+	if (!best || best->state != RT_PATH_UP)
 		return;
-	}
 	walk(s, a, best->route, best->len, &w);
 	s->res.found++;
-	s->res.steps += sl->l.hops;
+	s->res.steps += sl->hops;
+	s->res.forwards[sl->hops < RT_LOOKUP_TTL ? sl->hops : RT_LOOKUP_TTL]++;
 	s->res.route_hops += w.hops;
 	s->res.bfs_hops += shortest;
 	s->res.at_max += best->len == RT_ROUTE_MAX;
@@ -432,9 +659,12 @@ void net_event(struct sim *s, struct event *e)
 {
 	s->events++;
 	switch (e->type) {
-	case EV_QUERY: on_query(s, e); break;
-	case EV_ANSWER: on_answer(s, e); break;
+	case EV_BEACON: on_beacon(s, e); break;
+	case EV_LOOKUP: on_lookup(s, e); break;
+	case EV_FOUND: on_found(s, e); break;
 	case EV_FAIL: on_fail(s, e); break;
+	case EV_FWD_FAIL: on_fwd_fail(s, e); break;
+	case EV_DISCOVER: on_discover(s, e); break;
 	case EV_TICK: on_tick(s, e); break;
 	case EV_REFRESH: on_refresh(s, e); break;
 	case EV_MEASURE: on_measure(s, e); break;
@@ -456,26 +686,26 @@ void net_start(struct sim *s)
 	for (int i = 0; i < n; i++)
 		for (int k = s->g.off[i]; k < s->g.off[i + 1]; k++)
 			link_up(s, i, k - s->g.off[i] + 1);
-	/* Everyone looks itself up in the first 10 s, then refreshes. */
-	for (int i = 0; i < n; i++) {
-		struct event *e = new_event(s, rnd_below(s, 10000) * MS,
-					    EV_REFRESH, i);
-
-		e->slot = 1;
-		schedule(s, e);
-		e = new_event(s, 10 * SEC + rnd_below(s, 30000) * MS,
-			      EV_REFRESH, i);
-		schedule(s, e);
-	}
+	/* Everyone looks itself up once landmarks are chosen, then again. */
+	for (int i = 0; i < n; i++)
+		schedule_refresh(s, i, 5 * SEC + rnd_below(s, 10000) * MS);
 	schedule(s, new_event(s, SEC, EV_TICK, 0));
 	schedule(s, new_event(s, s->warmup, EV_MEASURE, 0));
 }
 
 void net_stop(struct sim *s)
 {
-	unsigned long entries = 0, bytes = 0;
+	unsigned long entries = 0, bytes = 0, landmarks = 0, hops = 0;
 
 	for (int i = 0; i < s->g.n; i++) {
+		const struct rt_coords *c = &s->node[i].coords;
+
+		for (unsigned int k = 0; k < c->n; k++) {
+			const struct rt_coord *p = rt_landmark_path(c, k);
+
+			landmarks += p != NULL;
+			hops += p ? p->n : 0;
+		}
 		for (int b = 0; b < RT_ID_BITS; b++) {
 			struct rt_bucket *k = s->node[i].table.bucket[b];
 
@@ -487,6 +717,9 @@ void net_stop(struct sim *s)
 	}
 	s->res.table_entries = (double)entries / s->g.n;
 	s->res.table_route_bytes = entries ? (double)bytes / entries : 0;
+	s->res.landmarks = (double)landmarks / s->g.n;
+	s->res.path_hops = landmarks ? (double)hops / landmarks - 1 : 0;
+	s->res.beacons = (double)s->beacons / s->g.n / (s->now / SEC);
 	while (s->heap.n)
 		free(heap_pop(&s->heap));
 	free(s->heap.ev);

@@ -33,10 +33,11 @@ static double mean(double sum, unsigned int n)
 
 static const char *const columns[] = {
 	"topology", "route bytes", "nodes", "degree mean/max", "churn %/min",
-	"lookups", "success %", "failed: splice too long", "of them: target",
+	"lookups", "success %", "target reached %", "target answered %", "no route back", "by discover",
 	"BFS path too long",
-	"steps", "queries", "route hops", "BFS hops", "stretch median",
+	"forwards", "first hops", "route hops", "BFS hops", "stretch median",
 	"stretch p90", "routes of max length", "table entries", "table route B",
+	"landmarks", "path hops", "beacons /node/s",
 };
 
 static void header(FILE *f, int md)
@@ -63,17 +64,21 @@ static void row(FILE *f, const struct run *r, int md)
 	median = percentile(copy, x->n_stretch, 0.5);
 	p90 = percentile(copy, x->n_stretch, 0.9);
 	free(copy);
-	fprintf(f, "%s%s%s%d%s%d%s%.2f/%d%s%g%s%u%s%.2f%s%u%s%u%s%u%s",
+	fprintf(f, "%s%s%s%d%s%d%s%.2f/%d%s%g%s%u%s%.2f%s%.2f%s%.2f%s%u%s%u%s%u%s",
 		md ? "| " : "", r->topology, sep, RT_ROUTE_MAX, sep, r->nodes,
 		sep, r->mean_degree,
 		r->max_degree, sep, r->churn, sep, x->lookups, sep,
-		pct(x->found, x->lookups), sep, x->too_long, sep,
-		x->named_too_long, sep, x->beyond_16, sep);
-	fprintf(f, "%.2f%s%.1f%s%.2f%s%.2f%s%.2f%s%.2f%s%u%s%.1f%s%.2f%s\n",
+		pct(x->found, x->lookups), sep, pct(x->reached, x->lookups),
+		sep, pct(x->answered, x->lookups),
+		sep, x->no_route_back, sep, x->discovered, sep, x->beyond_16,
+		sep);
+	fprintf(f, "%.2f%s%.1f%s%.2f%s%.2f%s%.2f%s%.2f%s%u%s%.1f%s%.2f%s"
+		"%.1f%s%.1f%s%.1f%s\n",
 		mean(x->steps, x->found), sep, mean(x->queries, x->lookups),
 		sep, mean(x->route_hops, x->found), sep,
 		mean(x->bfs_hops, x->found), sep, median, sep, p90, sep,
 		x->at_max, sep, x->table_entries, sep, x->table_route_bytes,
+		sep, x->landmarks, sep, x->path_hops, sep, x->beacons,
 		md ? " |" : "");
 }
 
@@ -90,7 +95,8 @@ void report_table(FILE *f, const struct run *runs, int n_runs, int md,
 	for (int i = 0; i < n_runs; i++)
 		row(f, &runs[i], md);
 	if (md && svg)
-		fprintf(f, "\n![stretch CDF and success against churn](%s)\n",
+		fprintf(f, "\n![stretch CDF, success against churn, lookup "
+			"forwards](%s)\n",
 			svg);
 }
 
@@ -101,12 +107,31 @@ static const char *const colours[] = { "#1f77b4", "#d62728", "#2ca02c",
 #define H 260
 #define PAD 40
 
+/* A panel at x, and its title. */
+static void panel(FILE *f, int x, const char *title)
+{
+	fprintf(f, "<g transform=\"translate(%d,20)\">\n", x);
+	fprintf(f, "<text x=\"%d\" y=\"0\" text-anchor=\"middle\">%s"
+		"</text>\n", W / 2, title);
+}
+
+/* Its x labels, from..to by step, y labels 0 and y_top, frame; closes it. */
+static void axes(FILE *f, int from, int to, int step, const char *y_top)
+{
+	for (int v = from; v <= to; v += step)
+		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%d"
+			"</text>\n", (v - from) * W / (to - from), H + 16, v);
+	fprintf(f, "<text x=\"-8\" y=\"%d\" text-anchor=\"end\">0</text>\n"
+		"<text x=\"-8\" y=\"8\" text-anchor=\"end\">%s</text>\n"
+		"<rect width=\"%d\" height=\"%d\" fill=\"none\" "
+		"stroke=\"#888\"/>"
+		"\n</g>\n", H, y_top, W, H);
+}
+
 /* The CDF of stretch, 1 to 6, of the runs at 5 % churn. */
 static void stretch_cdf(FILE *f, struct run *runs, int n_runs)
 {
-	fprintf(f, "<g transform=\"translate(%d,20)\">\n", PAD);
-	fprintf(f, "<text x=\"%d\" y=\"0\" text-anchor=\"middle\">stretch CDF "
-		"(5 %% churn/min)</text>\n", W / 2);
+	panel(f, PAD, "stretch CDF (5 % churn/min)");
 	for (int i = 0, k = 0; i < n_runs; i++) {
 		struct result *x = &runs[i].res;
 
@@ -127,24 +152,37 @@ static void stretch_cdf(FILE *f, struct run *runs, int n_runs)
 			runs[i].topology);
 		k++;
 	}
-	for (int v = 1; v <= 6; v++)
-		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%d"
-			"</text>\n", (v - 1) * W / 5, H + 16, v);
-	fprintf(f, "<text x=\"-8\" y=\"%d\" text-anchor=\"end\">0</text>\n"
-		"<text x=\"-8\" y=\"8\" text-anchor=\"end\">1</text>\n"
-		"<rect width=\"%d\" height=\"%d\" fill=\"none\" "
-		"stroke=\"#888\"/>"
-		"\n</g>\n", H, W, H);
+	axes(f, 1, 6, 1, "1");
+}
+
+/* How many forwards successful lookups took, 0 to 10, at 5 % churn. */
+static void forwards(FILE *f, const struct run *runs, int n_runs)
+{
+	panel(f, 3 * PAD + 2 * W + 40,
+	      "lookup forwards, share of successes (5 % churn/min)");
+	for (int i = 0, k = 0; i < n_runs; i++) {
+		const struct result *x = &runs[i].res;
+
+		if (runs[i].churn != 5 || !x->found)
+			continue;
+		fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" points=\"",
+			colours[k % 5]);
+		for (int h = 0; h <= 10; h++)
+			fprintf(f, "%.1f,%.1f ", h * W / 10.0,
+				H - (double)x->forwards[h] / x->found * H);
+		fprintf(f, "\"/>\n<text x=\"%d\" y=\"%d\" fill=\"%s\">%s"
+			"</text>\n", W - 100, 20 + 16 * k, colours[k % 5],
+			runs[i].topology);
+		k++;
+	}
+	axes(f, 0, 10, 2, "1");
 }
 
 /* Success of the random-graph runs against churn, 0 to 10 %. */
 static void success_churn(FILE *f, const struct run *runs, int n_runs)
 {
-	int k = 0;
-
-	fprintf(f, "<g transform=\"translate(%d,20)\">\n", 2 * PAD + W + 20);
-	fprintf(f, "<text x=\"%d\" y=\"0\" text-anchor=\"middle\">lookup "
-		"success %% against churn %%/min (random 2-4)</text>\n", W / 2);
+	panel(f, 2 * PAD + W + 20,
+	      "lookup success % against churn %/min (random 2-4)");
 	for (int i = 0; i < n_runs; i++) {
 		const struct result *x = &runs[i].res;
 		double y = pct(x->found, x->lookups);
@@ -156,17 +194,8 @@ static void success_churn(FILE *f, const struct run *runs, int n_runs)
 			"<text x=\"%.1f\" y=\"%.1f\">%.1f</text>\n",
 			runs[i].churn / 10 * W, H - y / 100 * H, colours[0],
 			runs[i].churn / 10 * W + 6, H - y / 100 * H - 6, y);
-		k++;
 	}
-	for (int v = 0; v <= 10; v += 2)
-		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%d"
-			"</text>\n", v * W / 10, H + 16, v);
-	fprintf(f, "<text x=\"-8\" y=\"%d\" text-anchor=\"end\">0</text>\n"
-		"<text x=\"-8\" y=\"8\" text-anchor=\"end\">100</text>\n"
-		"<rect width=\"%d\" height=\"%d\" fill=\"none\" "
-		"stroke=\"#888\"/>"
-		"\n</g>\n", H, W, H);
-	(void)k;
+	axes(f, 0, 10, 2, "100");
 }
 
 void report_svg(FILE *f, struct run *runs, int n_runs)
@@ -174,8 +203,9 @@ void report_svg(FILE *f, struct run *runs, int n_runs)
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
 		"height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n"
 		"<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
-		4 * PAD + 2 * W + 20, H + 60);
+		5 * PAD + 3 * W + 40, H + 60);
 	stretch_cdf(f, runs, n_runs);
 	success_churn(f, runs, n_runs);
+	forwards(f, runs, n_runs);
 	fprintf(f, "</svg>\n");
 }

@@ -4,21 +4,22 @@
  * on thousands of nodes of a random graph (degree 2 to 4) or a scale-free
  * one (Barabasi-Albert), with per-link latency, label switching of every
  * message hop by hop, switch errors, and churn. Messages travel encoded
- * with rt_msg_encode and are decoded at the other end.
+ * with rt_msg_encode and are decoded at the other end: beacons over one
+ * link, lookups and answers along their routes.
  *
  *   sim -n NODES [-m out.md] [-s out.svg] [-r seed] [-w warmup_s]
- *       [-d measure_s] [-l lookups_per_s] [-q] [-k runs] [-B] [-F] [-X]
+ *       [-d measure_s] [-l lookups_per_s] [-q] [-k runs] [-F]
  *
  * -q runs only the random graph at 5 % churn, -k N the first N runs of the
- * plan in main(); -B turns the query budget off, -F the per-first-hop
- * limit of k / degree (back to RT_PER_FIRST_HOP for all), -X the rule that
- * answers leave out routes back through the asker's link.
+ * plan in main(); -F turns off the per-first-hop limit of k / degree (back
+ * to RT_PER_FIRST_HOP for all).
  *
- * Prints a table of lookup success, steps and queries per lookup, and path
- * stretch (hops of the route found over the BFS shortest path); writes it
- * as Markdown, and an SVG of the stretch CDF and of success against churn.
- * Measured lookups start after the warm-up, 20 a second by default, each
- * from a random live node to another; probes are answered at once.
+ * Prints a table of lookup success, forwards and first hops per lookup,
+ * and path stretch (hops of the route found over the BFS shortest path);
+ * writes it as Markdown, and an SVG of the stretch CDF, of lookup forwards
+ * and of success against churn. Measured lookups start after the warm-up,
+ * 20 a second by default, each from a random live node to another; probes
+ * are answered at once.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,7 +109,7 @@ struct event *new_event(struct sim *s, uint64_t t, int type, int node)
 }
 
 struct options {
-	int nodes, warmup, measure, rate, runs, no_budget, fixed_limit, no_skip;
+	int nodes, warmup, measure, rate, runs, fixed_limit;
 	uint64_t seed;
 	const char *md, *svg;
 };
@@ -134,9 +135,7 @@ static void run_one(const struct options *o, struct run *r, int scale_free)
 	s.warmup = o->warmup * SEC;
 	s.measure_end = s.warmup + o->measure * SEC;
 	s.lookups_per_s = o->rate;
-	s.budget = !o->no_budget;
 	s.spread_first_hop = !o->fixed_limit;
-	s.skip_back = !o->no_skip;
 	if (scale_free)
 		graph_scale_free(&s, o->nodes);
 	else
@@ -167,7 +166,7 @@ static int parse(int argc, char **argv, struct options *o)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "n:m:s:r:w:d:l:qk:BFX")) != -1) {
+	while ((c = getopt(argc, argv, "n:m:s:r:w:d:l:qk:F")) != -1) {
 		switch (c) {
 		case 'n': o->nodes = atoi(optarg); break;
 		case 'm': o->md = optarg; break;
@@ -178,9 +177,7 @@ static int parse(int argc, char **argv, struct options *o)
 		case 'l': o->rate = atoi(optarg); break;
 		case 'q': o->runs = 1; break;
 		case 'k': o->runs = atoi(optarg); break;
-		case 'B': o->no_budget = 1; break;
 		case 'F': o->fixed_limit = 1; break;
-		case 'X': o->no_skip = 1; break;
 		default: return -1;
 		}
 	}
@@ -216,7 +213,7 @@ static void write_outputs(const struct options *o, struct run *runs, int n)
 
 int main(int argc, char **argv)
 {
-	struct options o = { .nodes = 1000, .warmup = 300, .measure = 120,
+	struct options o = { .nodes = 1000, .warmup = 100, .measure = 100,
 			     .rate = 20, .seed = 1 };
 	static const struct { const char *topology; double churn; } plan[] = {
 		{ "random 2-4", 5 }, { "scale-free", 5 }, { "random 2-4", 0 },
@@ -229,7 +226,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: sim -n NODES [-m MD] [-s SVG] "
 			"[-r SEED] "
 			"[-w WARMUP_S] [-d MEASURE_S] [-l LOOKUPS_PER_S] [-q] "
-			"[-k RUNS] [-B] [-F] [-X]\n");
+			"[-k RUNS] [-F]\n");
 		return 2;
 	}
 	for (unsigned int i = 0; i < sizeof(plan) / sizeof(plan[0]); i++) {

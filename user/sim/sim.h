@@ -11,7 +11,7 @@
 
 #define MS		1000000ULL
 #define SEC		(1000 * MS)
-#define QUERY_TIMEOUT	(1 * SEC)
+#define QUERY_TIMEOUT	(2 * SEC)	/* a lookup, forwarded and answered */
 #define REFRESH		(30 * SEC)
 #define SLOTS		2		/* lookups per node: upkeep, measured */
 #define HOPS_MAX	64
@@ -31,18 +31,22 @@ struct sim_lookup {
 	int target;			/* measured: node index, gen */
 	uint32_t target_gen;
 	uint64_t started;
+	unsigned int hops;		/* forwards to the target, if found */
+	int reached;			/* a copy reached the target */
 };
 
 struct sim_node {
 	struct rt_table table;
+	struct rt_coords coords;
+	uint8_t key[FENNEC_KEY_LEN];
 	int alive;
 	uint32_t gen;
 	uint64_t died;
 	struct sim_lookup slot[SLOTS];
 };
 
-enum ev_type { EV_QUERY, EV_ANSWER, EV_FAIL, EV_TICK, EV_REFRESH,
-	       EV_MEASURE };
+enum ev_type { EV_BEACON, EV_LOOKUP, EV_FOUND, EV_FAIL, EV_FWD_FAIL,
+	       EV_DISCOVER, EV_TICK, EV_REFRESH, EV_MEASURE };
 
 struct event {
 	uint64_t t;
@@ -52,7 +56,9 @@ struct event {
 	uint8_t peer_id[RT_ID_LEN];
 	uint64_t sent;
 	uint32_t back_us;		/* latency of the way back */
-	uint8_t back_len, in_slot;
+	uint8_t back_len, in_slot, hops;	/* hops: forwards so far */
+	int origin;			/* the lookup's asker */
+	uint32_t origin_gen;
 	uint8_t back[RT_ROUTE_MAX];	/* reverse route */
 	uint16_t len;
 	uint8_t msg[RT_MSG_MAX];
@@ -64,14 +70,18 @@ struct heap {
 };
 
 struct result {
-	unsigned int lookups, found, too_long, beyond_16, no_bfs;
-	unsigned int named_too_long;	/* target named, splice too long */
+	unsigned int lookups, found, answered, reached, beyond_16, no_bfs;
+	unsigned int no_route_back;	/* the target had no route to us */
+	unsigned int discovered;	/* found by a discover message */
 	double steps, queries;
 	double *stretch;		/* of each success */
 	unsigned int n_stretch, stretch_size;
 	double route_hops, bfs_hops;		/* sums over successes */
 	unsigned int at_max;		/* found routes of 16 bytes */
 	double table_entries, table_route_bytes;	/* at the end */
+	unsigned int forwards[RT_LOOKUP_TTL + 1];	/* of successes */
+	double landmarks, path_hops;	/* per node at the end */
+	double beacons;			/* per node per second */
 };
 
 struct sim {
@@ -81,15 +91,13 @@ struct sim {
 	uint64_t now, rng;
 	double churn;			/* % of nodes per minute */
 	double churn_owed;
-	int budget;			/* queries ask for routes that fit */
 	int spread_first_hop;		/* per-first-hop limit k / degree */
-	int skip_back;			/* answers leave out the asker's link */
 	int *dead, n_dead;
 	uint64_t warmup, measure_end;
 	unsigned int lookups_per_s;
 	int *bfs_dist, *bfs_queue;
 	struct result res;
-	unsigned long events, messages;
+	unsigned long events, messages, beacons;
 };
 
 uint64_t rnd(struct sim *s);

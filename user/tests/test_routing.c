@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The routing library: the XOR metric, bucket rules, the per-first-hop
- * limit, route splicing, a lookup on a hand-built line of nodes, message
- * decoding of truncated and random input, and path choice.
+ * limit, landmarks and routes from coordinates and a forwarded lookup on a
+ * hand-built line of nodes, message decoding of truncated, random and
+ * flipped input, and path choice.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -224,148 +225,642 @@ static void test_first_hop_limit(void)
 	rt_table_free(&t);
 }
 
-static int spliced(const char *what, const uint8_t *a, unsigned int a_len,
-		   unsigned int b_width, const uint8_t *b, unsigned int b_len,
-		   const uint8_t *want, int want_len)
-{
-	uint8_t out[FENNEC_ROUTE_MAX];
-	int len = rt_splice(out, a, a_len, b_width, b, b_len);
-
-	return ok(len == want_len && (len < 0 || !memcmp(out, want, len)),
-		  "splice: %s (%d)", what, len);
-}
-
-static void test_splice(void)
-{
-	const uint8_t a_b1[] = { 0x02, 0x03, 0x00 };
-	const uint8_t b_c1[] = { 0x04, 0x00 };
-	const uint8_t want1[] = { 0x02, 0x03, 0x04, 0x00 };
-	const uint8_t a_b2[] = { 0x02, 0x00, 0x05, 0x00, 0x00 };
-	const uint8_t b_c2[] = { 0x00, 0x03, 0x01, 0x00 };
-	const uint8_t want2[] = { 0x02, 0x00, 0x05, 0x00, 0x03, 0x01, 0x00 };
-	const uint8_t a_b3[] = { 0x02, 0x00, 0x03, 0x00 };
-	const uint8_t b_c3[] = { 0x03, 0x01, 0x00, 0x00 };
-	const uint8_t want3[] = { 0x02, 0x00, 0x03, 0x03, 0x01, 0x00, 0x00 };
-	const uint8_t bad_c[] = { 0x00, 0x04, 0x00 };
-	const uint8_t open_c[] = { 0x04, 0x05 };
-	uint8_t long_a[10] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 0 };
-	uint8_t long_c[8] = { 1, 2, 3, 4, 5, 6, 0, 0 };
-	uint8_t want_16[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9,
-				1, 2, 3, 4, 5, 6, 0 };
-
-	spliced("1-byte hops: 02 03 00 + 04 00 = 02 03 04 00",
-		a_b1, 3, 1, b_c1, 2, want1, 4);
-	spliced("B 2 wide: 02 0005 0000 + 0003 01 00 = 02 0005 0003 01 00",
-		a_b2, 5, 2, b_c2, 4, want2, 7);
-	spliced("B 1 wide, C 2 wide: 02 0003 00 + 03 01 0000 = "
-		"02 0003 03 01 0000", a_b3, 4, 1, b_c3, 4, want3, 7);
-	spliced("02 0003 00 read as a 2-byte B: its self slot is not 0000",
-		a_b3, 4, 2, b_c2, 4, NULL, -RT_EINVAL);
-	spliced("B's route may not start with slot 0",
-		a_b1, 3, 1, bad_c, 3, NULL, -RT_EINVAL);
-	spliced("B's route must end in a self slot",
-		a_b1, 3, 1, open_c, 2, NULL, -RT_EINVAL);
-	spliced("9 + 6 hop bytes and a 0: exactly 16 bytes",
-		long_a, 10, 1, long_c, 7, want_16, 16);
-	long_c[6] = 7;
-	spliced("one byte more than FENNEC_ROUTE_MAX is refused",
-		long_a, 10, 1, long_c, 8, NULL, -RT_ETOOLONG);
-}
-
-/* A line of LINE nodes; node i reaches i-1 on slot 1 and i+1 on slot 2. */
+/*
+ * A line of LINE nodes; node i reaches i-1 on slot 1 and i+1 on slot 2.
+ * Node WIDE has 2-byte slots. Node i's ID is closer to the last node's
+ * the higher i is, so that a lookup from 0 for LINE-1 walks the line.
+ */
 #define LINE 6
+#define WIDE 2
 
 struct net {
 	struct rt_table table[LINE];
-	int deaf;			/* a node that never answers, or -1 */
+	struct rt_coords coords[LINE];
+	uint8_t key[LINE][FENNEC_KEY_LEN];
+	int deaf;			/* a node that drops lookups, or -1 */
+	unsigned int beacons;		/* sent while spreading */
 };
 
-static unsigned int index_of(const uint8_t id[RT_ID_LEN])
+static unsigned int width_of(int i)
 {
-	return id[RT_ID_LEN - 1];
+	return i == WIDE ? 2 : 1;
+}
+
+static unsigned int slot_at(const uint8_t *p, unsigned int width)
+{
+	return width == 2 ? (unsigned int)p[0] << 8 | p[1] : p[0];
 }
 
 /* Where a route from `from` ends, or -1 if it falls off the line. */
 static int walk(int from, const uint8_t *route, unsigned int len)
 {
+	unsigned int pos = 0;
 	int at = from;
 
-	for (unsigned int i = 0; i < len; i++) {
-		if (route[i] == 0)
-			return i == len - 1 ? at : -1;
-		at += route[i] == 2 ? 1 : route[i] == 1 ? -1 : 1000;
+	while (pos + width_of(at) <= len) {
+		unsigned int slot = slot_at(route + pos, width_of(at));
+
+		pos += width_of(at);
+		if (!slot)
+			return pos == len ? at : -1;
+		at += slot == 2 ? 1 : slot == 1 ? -1 : 1000;
 		if (at < 0 || at >= LINE)
 			return -1;
 	}
 	return -1;
 }
 
+/* i's beacon for landmark `index` to its neighbour on `slot`, and on. */
+static void send_beacon(struct net *net, int i, int index, unsigned int slot)
+{
+	int j = i + (slot == 2 ? 1 : -1);
+	uint8_t buf[RT_MSG_MAX];
+	struct rt_msg m = { .type = RT_MSG_BEACON }, d;
+	int len, got;
+
+	if (j < 0 || j >= LINE ||
+	    rt_beacon_make(&net->coords[i], index, slot, &m.beacon))
+		return;
+	net->beacons++;
+	len = rt_msg_encode(&m, buf, sizeof(buf));
+	if (len < 0 || rt_msg_decode(&d, buf, len))
+		return;
+	got = rt_beacon_receive(&net->coords[j], slot == 2 ? 1 : 2, &d.beacon,
+				0);
+	if (got < 0)
+		return;
+	send_beacon(net, j, got, 1);
+	send_beacon(net, j, got, 2);
+}
+
+static void spread(struct net *net)
+{
+	for (int i = 0; i < LINE; i++) {
+		struct rt_coords *c = &net->coords[i];
+
+		if (!rt_coords_tick(c, 0))
+			continue;
+		send_beacon(net, i, rt_landmark_index(c, c->id), 1);
+		send_beacon(net, i, rt_landmark_index(c, c->id), 2);
+	}
+}
+
 static void net_init(struct net *net)
 {
 	for (unsigned int i = 0; i < LINE; i++) {
-		struct rt_config cfg = { .width = 1 };
+		struct rt_config cfg = { .width = width_of(i) };
 
-		/* IDs far apart in XOR so that no node knows the way. */
-		make_id(cfg.id, 0x11 * i, i);
+		make_id(cfg.id, i < LINE - 1 ? 1 << (LINE - 1 - i) : 0, i);
 		rt_table_init(&net->table[i], &cfg);
+		rt_coords_init(&net->coords[i], cfg.id, cfg.width);
+		memset(net->key[i], 0x30 + i, FENNEC_KEY_LEN);
 	}
 	for (unsigned int i = 0; i < LINE; i++) {
 		for (int side = -1; side <= 1; side += 2) {
 			int j = (int)i + side;
-			struct rt_node n = { .width = 1, .route_len = 2 };
+			struct rt_node n = { .width = width_of(j) };
 
 			if (j < 0 || j >= LINE)
 				continue;
 			memcpy(n.id, net->table[j].cfg.id, RT_ID_LEN);
-			n.route[0] = side < 0 ? 1 : 2;
+			memcpy(n.key, net->key[j], FENNEC_KEY_LEN);
+			n.route[width_of(i) - 1] = side < 0 ? 1 : 2;
+			n.route_len = width_of(i) + width_of(j);
 			rt_insert(&net->table[i], &n, RT_TRUSTED, 0);
 		}
 	}
 	net->deaf = -1;
+	net->beacons = 0;
+	spread(net);
 }
 
-/* Node `to` answers `from` with its closest to the target. */
-static void answer(struct net *net, struct rt_lookup *l, int from, int to,
-		   const struct rt_node *asked)
+static void net_free(struct net *net)
 {
-	struct rt_node nodes[RT_K];
-	unsigned int back = from < to ? 1 : 2, n;
-
-	/* The replier leaves out routes back through the querier. */
-	n = rt_closest(&net->table[to], l->target, nodes, RT_K, back,
-		       rt_budget(asked));
-	rt_lookup_answer(l, &net->table[from], asked->id, nodes, n,
-			 RT_TRUSTED, 100, 0);
+	for (unsigned int i = 0; i < LINE; i++)
+		rt_table_free(&net->table[i]);
 }
 
-/*
- * Runs a lookup from `from` for `target`, delivering queries in order of
- * emission (a FIFO: deterministic); counts routes that miss their node.
- */
-static void run_lookup(struct net *net, struct rt_lookup *l, int from,
-		       int target, int *bad_routes)
+static int route_is(const uint8_t *route, int len, const uint8_t *want,
+		    int want_len)
 {
-	struct rt_action queue[64], act;
-	unsigned int head = 0, tail = 0;
-	int to;
+	return len == want_len && !memcmp(route, want, len);
+}
 
-	rt_lookup_start(l, &net->table[from], net->table[target].cfg.id, 0);
-	*bad_routes = 0;
-	for (;;) {
-		while (tail < 64 && rt_lookup_next(l, &act) &&
-		       act.kind == RT_ACT_QUERY)
-			queue[tail++] = act;
-		if (head == tail)
-			break;
-		act = queue[head++];
-		to = walk(from, act.to.route, act.to.route_len);
-		if (to < 0 || to != (int)index_of(act.to.id))
-			(*bad_routes)++;
-		else if (to == net->deaf)
-			rt_lookup_timeout(l, &net->table[from], act.to.id);
-		else
-			answer(net, l, from, to, &act.to);
+static void test_coords_line(void)
+{
+	/* 0 -> 5: 02 02 0002 02 02 00; node 2 writes its slot in 2 bytes. */
+	const uint8_t right[] = { 2, 2, 0, 2, 2, 2, 0 };
+	const uint8_t left[] = { 1, 1, 1, 0, 1, 1, 0 };
+	const uint8_t to_wide[] = { 1, 0, 0 };	/* 3 -> 2 */
+	uint8_t route[RT_ROUTE_MAX];
+	struct rt_pub pub;
+	struct net net;
+	int len, all = 1;
+
+	net_init(&net);
+	for (int i = 0; i < LINE; i++)
+		all &= net.coords[i].n == LINE;
+	ok(all, "every node of %d elects all %d as landmarks (fewer than %d)",
+	   LINE, LINE, RT_LANDMARKS);
+	ok(rt_landmark_path(&net.coords[0],
+			    rt_landmark_index(&net.coords[0],
+					      net.coords[5].id))->n == 6,
+	   "node 0's path to node 5 has its 6 hops");
+	rt_coords_publish(&net.coords[5], &pub);
+	ok(rt_pub_valid(&pub) && pub.n == LINE && pub.path[0].n == 1,
+	   "published: %d paths, the shortest (to itself) first", pub.n);
+	len = rt_route_to(&net.coords[0], &pub, route);
+	ok(route_is(route, len, right, sizeof(right)) &&
+	   walk(0, route, len) == 5,
+	   "0 -> 5 from coordinates: 02 02 0002 02 02 00 (%d bytes)", len);
+	rt_coords_publish(&net.coords[0], &pub);
+	len = rt_route_to(&net.coords[5], &pub, route);
+	ok(route_is(route, len, left, sizeof(left)) &&
+	   walk(5, route, len) == 0, "5 -> 0: 01 01 0001 01 01 00");
+	rt_coords_publish(&net.coords[2], &pub);
+	len = rt_route_to(&net.coords[3], &pub, route);
+	ok(route_is(route, len, to_wide, sizeof(to_wide)),
+	   "3 -> 2 ends in the 2-byte self slot 0000");
+	len = rt_route_to(&net.coords[2], &pub, route);
+	ok(len == -RT_EINVAL, "no route from a node to itself");
+	rt_coords_link_down(&net.coords[0], 2);
+	rt_coords_publish(&net.coords[0], &pub);
+	ok(pub.n == 1 && pub.path[0].n == 1,
+	   "node 0's only link down: its one path left is to itself");
+	rt_coords_publish(&net.coords[5], &pub);
+	len = rt_route_to(&net.coords[0], &pub, route);
+	ok(route_is(route, len, right, sizeof(right)),
+	   "node 5's path to node 0 still gives the way down to it");
+	net_free(&net);
+}
+
+/* A beacon from a landmark of ID fc `first` .. 00, one hop away. */
+static struct rt_beacon beacon_from(uint8_t first, uint32_t seq)
+{
+	struct rt_beacon b = { .seq = seq };
+
+	make_id(b.landmark, first, 0);
+	b.path.n = 1;
+	memcpy(b.path.hop[0].tag, b.landmark + 1, RT_TAG_LEN);
+	b.path.hop[0].width = 1;
+	b.path.hop[0].down = 3;
+	return b;
+}
+
+static void test_election(void)
+{
+	const uint64_t s = 1000000000ULL;
+	struct rt_coords c;
+	struct rt_beacon b;
+	uint8_t id[RT_ID_LEN];
+	int accepted = 0;
+
+	make_id(id, 0x80, 0x77);
+	rt_coords_init(&c, id, 1);
+	ok(rt_coords_tick(&c, 0) == 1 && c.n == 1,
+	   "alone, a node is a landmark and beacons at once");
+	ok(rt_coords_tick(&c, s) == 0 && rt_coords_tick(&c, RT_BEACON_NS) == 1,
+	   "then every %llu s", RT_BEACON_NS / s);
+	for (unsigned int i = 0; i < RT_LANDMARKS; i++) {
+		b = beacon_from(0x10 + i, 1);
+		accepted += rt_beacon_receive(&c, 1, &b, RT_BEACON_NS) >= 0;
 	}
+	ok(accepted == RT_LANDMARKS && c.n == RT_LANDMARKS &&
+	   rt_landmark_index(&c, id) < 0,
+	   "%d lower IDs heard: it is no longer a landmark", RT_LANDMARKS);
+	ok(!rt_coords_tick(&c, 2 * RT_BEACON_NS), "and sends no beacon");
+	b = beacon_from(0x90, 1);
+	ok(rt_beacon_receive(&c, 1, &b, 0) == -RT_ESTALE,
+	   "a higher ID than all %d kept is ignored", RT_LANDMARKS);
+	b = beacon_from(0x10, 1);
+	ok(rt_beacon_receive(&c, 2, &b, 0) == -RT_ESTALE,
+	   "the same round by no shorter path: nothing new");
+	b = beacon_from(0x10, 2);
+	ok(rt_beacon_receive(&c, 2, &b, 2 * RT_BEACON_NS) == 0 &&
+	   c.lm[0].alt[0].path.hop[0].up == 2, "a newer round is taken, by its link");
+	b.seq = 3;
+	b.path.n = 2;
+	b.path.hop[1] = b.path.hop[0];
+	memcpy(b.path.hop[0].tag, id + 1, RT_TAG_LEN);
+	b.path.hop[0].up = 1;
+	ok(rt_beacon_receive(&c, 1, &b, 0) == -RT_ELOOP,
+	   "a path through ourselves is refused");
+	b = beacon_from(0x10, 4);
+	b.path.hop[0].down = 0;
+	ok(rt_beacon_receive(&c, 1, &b, 0) == -RT_EINVAL,
+	   "a beacon without the sender's slot towards us is refused");
+	b = beacon_from(0x10, 4);
+	b.path.hop[0].tag[0] ^= 1;
+	ok(rt_beacon_receive(&c, 1, &b, 0) == -RT_EINVAL,
+	   "a path that does not end at its landmark is refused");
+	ok(rt_coords_tick(&c, RT_BEACON_NS + RT_LANDMARK_TTL_NS + 1) == 1 &&
+	   c.n == 2 && rt_landmark_index(&c, id) == 1,
+	   "silent landmarks expire; the node stands again and beacons");
+}
+
+/* Delivers a message through its encoding, as a real link would. */
+static int carry(const struct rt_msg *m, struct rt_msg *out)
+{
+	uint8_t buf[RT_MSG_MAX];
+	int len = rt_msg_encode(m, buf, sizeof(buf));
+
+	return len < 0 ? len : rt_msg_decode(out, buf, len);
+}
+
+/* The route along the line from `from` up to `to`. */
+static unsigned int line_route(uint8_t *route, int from, int to)
+{
+	unsigned int len = 0;
+
+	for (int k = from; k < to; k++) {
+		len += width_of(k);
+		route[len - 1] = 2;
+		if (width_of(k) == 2)
+			route[len - 2] = 0;
+	}
+	memset(route + len, 0, width_of(to));
+	return len + width_of(to);
+}
+
+/* From node `at`, the lookup goes on till it is answered or lost. */
+static void deliver(struct net *net, struct rt_lookup *l,
+		    const struct rt_node *to, int at, struct rt_msg *m,
+		    unsigned int *forwards)
+{
+	struct rt_node next, asker, target = { 0 };
+	struct rt_msg found, got;
+	uint8_t back[RT_ROUTE_MAX];
+	int t;
+
+	for (;;) {
+		t = walk(at, to->route, to->route_len);
+		if (t < 0 || t == net->deaf || carry(m, &got))
+			return;
+		at = t;
+		if (rt_lookup_forward(&net->table[t], &net->coords[t], &got,
+				      RT_TRUSTED, &next, 0) != RT_FWD_NEXT)
+			break;
+		got.ttl--;
+		*m = got;
+		to = &next;
+		(*forwards)++;
+	}
+	if (memcmp(got.target, net->table[t].cfg.id, RT_ID_LEN) ||
+	    rt_node_from(&net->coords[t], got.id, got.key, got.width,
+			 &got.coords, &asker))
+		return;
+	rt_found_msg(&found, &net->coords[t], net->key[t], got.txid);
+	if (walk(t, asker.route, asker.route_len) != 0 || carry(&found, &got))
+		return;
+	memcpy(target.id, got.id, RT_ID_LEN);
+	memcpy(target.key, got.key, FENNEC_KEY_LEN);
+	target.width = got.width;
+	/* The answer's way back reversed, as label switching gives it. */
+	rt_lookup_found(l, &net->table[0], &net->coords[0], &target,
+			&got.coords, back, line_route(back, 0, t), RT_TRUSTED,
+			0);
+}
+
+/* Runs a lookup from node 0 for node LINE-1 to its end. */
+static void run_lookup(struct net *net, struct rt_lookup *l,
+		       unsigned int *forwards)
+{
+	struct rt_action act;
+	struct rt_msg m;
+
+	*forwards = 0;
+	rt_lookup_start(l, &net->table[0], net->table[LINE - 1].cfg.id, 0);
+	while (rt_lookup_next(l, &act) && act.kind == RT_ACT_QUERY) {
+		rt_lookup_msg(&m, &net->coords[0], net->key[0], l->target, 9);
+		deliver(net, l, &act.to, 0, &m, forwards);
+		if (!l->found)
+			rt_lookup_timeout(l, act.to.id);
+	}
+}
+
+static void test_lookup(void)
+{
+	const uint8_t want[] = { 2, 2, 0, 2, 2, 2, 0 };
+	unsigned int forwards;
+	struct rt_lookup l;
+	struct rt_entry *e;
+	struct net net;
+
+	net_init(&net);
+	run_lookup(&net, &l, &forwards);
+	ok(l.found && l.done && l.queries == 1 && l.timeouts == 0,
+	   "a lookup along the line is answered by its target");
+	ok(forwards == LINE - 2, "forwarded by every node between (%u)",
+	   forwards);
+	ok(l.routes == 1 && route_is(l.route[0], l.route_len[0], want,
+				     sizeof(want)),
+	   "its route and the answer's way back agree: 02 02 0002 02 02 00");
+	ok(!memcmp(l.target_node.key, net.key[LINE - 1], FENNEC_KEY_LEN) &&
+	   l.target_node.width == 1, "the target's key and width come too");
+	e = rt_find(&net.table[0], net.table[LINE - 1].cfg.id);
+	ok(e && e->last_seen == 0 && e->node.route_len == sizeof(want),
+	   "the target goes into the asker's table");
+	e = rt_find(&net.table[3], net.table[0].cfg.id);
+	ok(e && walk(3, e->node.route, e->node.route_len) == 0,
+	   "a node on the way learns the asker, by a working route");
+	ok(rt_find(&net.table[LINE - 1], net.table[0].cfg.id) != NULL,
+	   "and so does the target");
+	net_free(&net);
+
+	net_init(&net);
+	net.deaf = 3;
+	run_lookup(&net, &l, &forwards);
+	ok(l.done && !l.found && l.routes == 0 && l.timeouts == 1,
+	   "a dead node on the only path: done, no route, one timeout");
+	net_free(&net);
+}
+
+static void test_forward_rules(void)
+{
+	struct rt_node next, n3;
+	struct rt_pub pub3;
+	struct rt_msg m;
+	struct net net;
+
+	net_init(&net);
+	rt_coords_publish(&net.coords[3], &pub3);
+	rt_lookup_msg(&m, &net.coords[0], net.key[0], net.table[5].cfg.id, 2);
+	ok(rt_lookup_forward(&net.table[1], &net.coords[1], &m, RT_TRUSTED,
+			     &next, 0) == RT_FWD_NEXT &&
+	   !memcmp(next.id, net.table[2].cfg.id, RT_ID_LEN),
+	   "node 1 forwards to its entry closest to the target");
+	/* Node 1 learns node 3 too: two entries closer to the target. */
+	rt_node_from(&net.coords[1], net.table[3].cfg.id, net.key[3], 1,
+		     &pub3, &n3);
+	rt_insert(&net.table[1], &n3, RT_TRUSTED, 0);
+	ok(rt_lookup_forward(&net.table[1], &net.coords[1], &m, RT_TRUSTED,
+			     &next, 0) == RT_FWD_NEXT &&
+	   !memcmp(next.id, net.table[3].cfg.id, RT_ID_LEN),
+	   "a txid with bit %d clear: the closest of the two, node 3",
+	   RT_LOOKUP_TTL & 7);
+	m.txid = 1 << (RT_LOOKUP_TTL & 7);
+	ok(rt_lookup_forward(&net.table[1], &net.coords[1], &m, RT_TRUSTED,
+			     &next, 0) == RT_FWD_NEXT &&
+	   !memcmp(next.id, net.table[2].cfg.id, RT_ID_LEN),
+	   "another copy's txid, that bit set: the other, node 2");
+	rt_remove(&net.table[1], net.table[3].cfg.id);
+	rt_route_failed(&net.table[1], net.table[2].cfg.id);
+	ok(rt_lookup_forward(&net.table[1], &net.coords[1], &m, RT_TRUSTED,
+			     &next, 0) == RT_FWD_END,
+	   "after a switch error on that route, and no one else closer: end");
+	m.ttl = 1;
+	ok(rt_lookup_forward(&net.table[3], &net.coords[3], &m, RT_TRUSTED,
+			     &next, 0) == RT_FWD_END, "a ttl of 1 ends it");
+	rt_lookup_msg(&m, &net.coords[5], net.key[5], net.table[5].cfg.id, 1);
+	ok(rt_lookup_forward(&net.table[4], &net.coords[4], &m, RT_TRUSTED,
+			     &next, 0) == RT_FWD_END,
+	   "a node's lookup of itself is not sent back to it");
+	ok(rt_lookup_forward(&net.table[5], &net.coords[5], &m, RT_TRUSTED,
+			     &next, 0) == RT_FWD_TARGET,
+	   "the target knows itself");
+	rt_lookup_msg(&m, &net.coords[0], net.key[0], net.table[5].cfg.id, 1);
+	ok(rt_lookup_forward(&net.table[4], &net.coords[4], &m, 0, &next, 0) ==
+	   RT_FWD_NEXT && !rt_find(&net.table[4], net.table[0].cfg.id),
+	   "a lookup not over a session teaches nothing");
+	net_free(&net);
+}
+
+/* A discover message from node 5 to node 0 along the line, hop by hop. */
+static int discover_along(struct net *net, struct rt_msg *d, int *at)
+{
+	int slot = rt_discover_step(&net->coords[5], d, 0);
+	struct rt_msg got;
+
+	*at = 5;
+	while (slot > 0) {
+		int next = *at + (slot == 2 ? 1 : -1);
+
+		if (next < 0 || next >= LINE || carry(d, &got))
+			return -RT_EINVAL;
+		*d = got;
+		slot = rt_discover_step(&net->coords[next], d,
+					slot == 2 ? 1 : 2);
+		*at = next;
+	}
+	return slot;
+}
+
+static void test_discover(void)
+{
+	const uint8_t want[] = { 2, 2, 0, 2, 2, 2, 0 };
+	struct rt_msg q, d;
+	struct rt_lookup l;
+	struct net net;
+	int at;
+
+	net_init(&net);
+	rt_lookup_msg(&q, &net.coords[0], net.key[0], net.table[5].cfg.id, 5);
+	rt_lookup_start(&l, &net.table[0], net.table[5].cfg.id, 0);
+	ok(rt_discover_msg(&d, &net.coords[5], net.key[5], &q) == 0 &&
+	   discover_along(&net, &d, &at) == 0 && at == 0,
+	   "a discover message walks down the asker's path to it");
+	ok(rt_lookup_discovered(&l, &net.table[0], &d, RT_TRUSTED, 0) == 0 &&
+	   l.found && route_is(l.route[0], l.route_len[0], want, sizeof(want)),
+	   "its way back, reversed, is the route 02 02 0002 02 02 00");
+	ok(rt_lookup_discovered(&l, &net.table[0], &d, RT_TRUSTED, 0) ==
+	   -RT_ENOENT, "a second one for a found lookup is refused");
+	rt_discover_msg(&d, &net.coords[5], net.key[5], &q);
+	d.coords.n = 1;		/* only the asker itself: no path to follow */
+	ok(discover_along(&net, &d, &at) == 0 && at == 0,
+	   "with none of its paths, neighbours' paths lead to it");
+	rt_discover_msg(&d, &net.coords[5], net.key[5], &q);
+	d.coords.path[0] = d.coords.path[3];	/* 0's path to node 3 */
+	d.coords.n = 1;
+	ok(discover_along(&net, &d, &at) == 0 && at == 0 && d.back_len == 6,
+	   "with only its path to node 3: to node 3 by node 4's, then down");
+	rt_discover_msg(&d, &net.coords[5], net.key[5], &q);
+	d.back_len = RT_ROUTE_MAX - 1;
+	ok(rt_discover_step(&net.coords[4], &d, 2) == -RT_ETOOLONG,
+	   "a way back that would not fit ends it");
+	net_free(&net);
+}
+
+/* Decoding either fails or gives a message that encodes to the input. */
+static int total(const uint8_t *buf, size_t len, int *decoded)
+{
+	uint8_t again[RT_MSG_MAX];
+	struct rt_msg m;
+
+	*decoded = 0;
+	if (rt_msg_decode(&m, buf, len) < 0)
+		return 1;
+	*decoded = 1;
+	return rt_msg_encode(&m, again, sizeof(again)) == (int)len &&
+	       !memcmp(again, buf, len);
+}
+
+/* Every truncation of an encoded message is refused. */
+static int truncations_refused(const struct rt_msg *m, int *len)
+{
+	uint8_t buf[RT_MSG_MAX + 1];
+	struct rt_msg d;
+	int refused = 0;
+
+	*len = rt_msg_encode(m, buf, sizeof(buf));
+	for (int i = 0; i < *len; i++)
+		refused += rt_msg_decode(&d, buf, i) == -RT_EMALFORMED;
+	buf[*len] = 0;
+	return *len > 0 && refused == *len &&
+	       rt_msg_decode(&d, buf, *len + 1) == -RT_EMALFORMED;
+}
+
+/* 100000 one-bit flips of a message: whatever decodes is exact. */
+static int flips_exact(const struct rt_msg *m, unsigned int *decoded)
+{
+	uint8_t buf[RT_MSG_MAX], copy[RT_MSG_MAX];
+	int len = rt_msg_encode(m, buf, sizeof(buf)), fine = 1, got;
+
+	*decoded = 0;
+	for (unsigned int i = 0; i < 100000; i++) {
+		memcpy(copy, buf, len);
+		copy[next_random() % len] ^= 1 << (next_random() % 8);
+		fine &= total(copy, len, &got);
+		*decoded += got;
+	}
+	return fine;
+}
+
+/* A lookup from node 0 of the line, a found from node 5, a beacon. */
+static void sample_messages(struct net *net, struct rt_msg *lookup,
+			    struct rt_msg *found, struct rt_msg *beacon)
+{
+	rt_lookup_msg(lookup, &net->coords[0], net->key[0],
+		      net->table[5].cfg.id, 0x01020304);
+	rt_found_msg(found, &net->coords[5], net->key[5], 0x01020304);
+	memset(beacon, 0, sizeof(*beacon));
+	beacon->type = RT_MSG_BEACON;
+	rt_beacon_make(&net->coords[3], 0, 2, &beacon->beacon);
+}
+
+static void test_messages(void)
+{
+	struct rt_msg lookup, found, beacon, d, m = { 0 };
+	uint8_t buf[RT_MSG_MAX + 8];
+	unsigned int garbage = 0, decoded = 0, fine = 1;
+	int len, got;
+	struct net net;
+
+	net_init(&net);
+	sample_messages(&net, &lookup, &found, &beacon);
+	/*
+	 * Node 0's 6 paths: to itself, then each one hop longer than the one
+	 * before, whose hops it shares: 3 bytes (base, shared, own) and one
+	 * hop of 6 bytes each (7 for node 2, whose slot takes 2), and a count.
+	 */
+	len = rt_msg_encode(&lookup, buf, sizeof(buf));
+	ok(len == 71 + 1 + 6 * (3 + RT_TAG_LEN + 2) + 1,
+	   "a lookup encodes to %d bytes", len);
+	/* count at 71; paths at 72 (1 hop of 6), 81 (1 hop), 90 (node 2's) */
+	ok(rt_msg_decode(&d, buf, len) == 0 && buf[90] == 1 && buf[91] == 2 &&
+	   buf[92] == 1, "its third path: 2 hops of the second, 1 of its own");
+	{
+		/* The same path as 1 hop of the first and 2 of its own. */
+		uint8_t other[RT_MSG_MAX];
+		const uint8_t head[] = { 0, 1, 2 };
+
+		memcpy(other, buf, 90);
+		memcpy(other + 90, head, 3);
+		memcpy(other + 93, buf + 84, 6);
+		memcpy(other + 99, buf + 93, len - 93);
+		ok(rt_msg_decode(&d, other, len + 6) == -RT_EMALFORMED,
+		   "sharing fewer hops than it could is refused: one "
+		   "encoding only");
+	}
+	len = rt_msg_encode(&lookup, buf, sizeof(buf));
+	ok(rt_msg_decode(&d, buf, len) == 0 && d.txid == 0x01020304 &&
+	   d.ttl == RT_LOOKUP_TTL && d.coords.n == LINE &&
+	   !memcmp(&d.coords.path[5], &lookup.coords.path[5],
+		   sizeof(d.coords.path[5])),
+	   "and decodes to the same coordinates");
+	ok(rt_msg_encode(&lookup, buf, len - 1) == -RT_ESPACE,
+	   "encode checks the buffer size");
+	ok(truncations_refused(&lookup, &len), "lookup: all %d truncations "
+	   "and a trailing byte are refused", len);
+	ok(truncations_refused(&found, &len), "found: all %d too", len);
+	ok(truncations_refused(&beacon, &len), "beacon: all %d too", len);
+	rt_discover_msg(&m, &net.coords[5], net.key[5], &lookup);
+	rt_discover_step(&net.coords[4], &m, 2);
+	ok(m.back_len == 1 && truncations_refused(&m, &len),
+	   "discover: all %d too", len);
+	ok(flips_exact(&m, &decoded),
+	   "100000 one-bit flips of a discover: %u decode, all exact",
+	   decoded);
+	m.back_len = RT_ROUTE_MAX;
+	ok(rt_msg_encode(&m, buf, sizeof(buf)) == -RT_EINVAL,
+	   "a way back with no room for the self slot is refused");
+	memset(&m, 0, sizeof(m));
+	ok(rt_msg_decode(&d, buf, rt_msg_encode(&beacon, buf, sizeof(buf)))
+	   == 0 && d.beacon.seq == beacon.beacon.seq &&
+	   d.beacon.path.hop[0].down == 2 && d.beacon.path.n == 3,
+	   "a beacon from node 3 for node 5: its 3-hop path, its slot to us");
+	d = lookup;
+	d.coords.path[1].hop[0].tag[0] ^= 1;
+	ok(rt_msg_encode(&d, buf, sizeof(buf)) == -RT_EINVAL,
+	   "coordinates of some other node than the asker are refused");
+	d = lookup;
+	d.coords.path[2].hop[1].down = 0;
+	ok(rt_msg_encode(&d, buf, sizeof(buf)) == -RT_EINVAL,
+	   "a published hop without its slot is refused");
+	d = lookup;
+	d.ttl = RT_LOOKUP_TTL + 1;
+	ok(rt_msg_encode(&d, buf, sizeof(buf)) == -RT_EINVAL,
+	   "a ttl over %d is refused", RT_LOOKUP_TTL);
+	d = beacon;
+	d.beacon.path.hop[1].width = 3;
+	ok(rt_msg_encode(&d, buf, sizeof(buf)) == -RT_EINVAL,
+	   "a slot width of 3 is refused");
+	len = rt_msg_encode(&beacon, buf, sizeof(buf));
+	buf[1 + RT_ID_LEN + 4] = RT_COORD_HOPS + 1;	/* its hops */
+	ok(rt_msg_decode(&d, buf, len) == -RT_EMALFORMED,
+	   "a path longer than %d hops is refused", RT_COORD_HOPS);
+	m.type = RT_MSG_PROBE_REPLY;
+	m.txid = 7;
+	make_id(m.target, 0x42, 0x43);
+	len = rt_msg_encode(&m, buf, sizeof(buf));
+	ok(len == 21 && rt_msg_decode(&d, buf, len) == 0 &&
+	   d.type == RT_MSG_PROBE_REPLY && d.txid == 7,
+	   "probe reply: 21 bytes, round trip");
+	buf[0] = 1;
+	ok(rt_msg_decode(&d, buf, len) == -RT_EMALFORMED,
+	   "an unknown type (find_node is gone) is refused");
+
+	for (unsigned int i = 0; i < 200000; i++) {
+		size_t n = next_random() % sizeof(buf);
+
+		for (size_t j = 0; j < n; j++)
+			buf[j] = next_random();
+		if (i & 1)	/* a plausible header, to get further in */
+			buf[0] = RT_MSG_PROBE + next_random() % 6;
+		fine &= total(buf, n, &got);
+		decoded += got;
+		garbage++;
+	}
+	ok(fine, "%u random buffers: no crash, %u decoded and each "
+	   "re-encodes to itself", garbage, decoded);
+	ok(flips_exact(&lookup, &decoded),
+	   "100000 one-bit flips of a lookup: %u decode, all exact", decoded);
+	ok(flips_exact(&beacon, &decoded),
+	   "100000 one-bit flips of a beacon: %u decode, all exact", decoded);
+	ok(RT_MSG_MAX <= 1200, "the largest message is %d bytes", RT_MSG_MAX);
+	lookup.coords.n = RT_LANDMARKS;
+	for (unsigned int i = 0; i < RT_LANDMARKS; i++) {
+		struct rt_coord *p = &lookup.coords.path[i];
+
+		p->hop[0] = lookup.coords.path[0].hop[0];
+		for (p->n = 1; p->n < RT_COORD_HOPS; p->n++) {
+			p->hop[p->n] = lookup.coords.path[1].hop[1];
+			p->hop[p->n].tag[0] = i;	/* no two alike */
+			p->hop[p->n].tag[1] = p->n;
+		}
+	}
+	ok(rt_msg_encode(&lookup, buf, sizeof(buf)) == -RT_EINVAL,
+	   "a lookup over %d bytes is refused", RT_MSG_LIMIT);
+	net_free(&net);
 }
 
 static int refuse_lookups(void *ctx, enum rt_limit what,
@@ -393,157 +888,6 @@ static void test_rate_hook(void)
 	ok(rt_may_answer(&t, cfg.id, 0) && calls == 2,
 	   "and is asked before answering");
 	rt_table_free(&t);
-}
-
-static void test_lookup(void)
-{
-	const uint8_t want[] = { 2, 2, 2, 2, 2, 0 };
-	struct rt_lookup l;
-	struct net net;
-	int bad;
-
-	net_init(&net);
-	run_lookup(&net, &l, 0, LINE - 1, &bad);
-	ok(l.done && l.done_reported, "lookup along a line terminates");
-	ok(bad == 0, "every route the lookup used reached its node");
-	ok(l.routes >= 1 && l.route_len[0] == sizeof(want) &&
-	   !memcmp(l.route[0], want, sizeof(want)),
-	   "it finds the route 02 02 02 02 02 00 to the far end");
-	ok(l.hops == LINE - 1, "in %u steps", l.hops);
-	ok(l.queries == LINE - 1 && l.timeouts == 0,
-	   "asking each node once (%u queries)", l.queries);
-	ok(rt_find(&net.table[0], net.table[LINE - 1].cfg.id) != NULL,
-	   "the trusted answers put the far end in the table");
-	for (unsigned int i = 0; i < LINE; i++)
-		rt_table_free(&net.table[i]);
-
-	net_init(&net);
-	net.deaf = 3;
-	run_lookup(&net, &l, 0, LINE - 1, &bad);
-	ok(l.done && l.routes == 0 && l.timeouts == 1,
-	   "a dead node on the only path: done, no route, one timeout");
-	ok(rt_find(&net.table[0], net.table[3].cfg.id)->failures == 1,
-	   "and the table counts the failure");
-	for (unsigned int i = 0; i < LINE; i++)
-		rt_table_free(&net.table[i]);
-}
-
-static struct rt_msg sample_answer(void)
-{
-	struct rt_msg m = { .type = RT_MSG_NODES, .txid = 0x01020304,
-			    .width = 2, .count = 3 };
-
-	for (unsigned int i = 0; i < m.count; i++) {
-		struct rt_node *n = &m.nodes[i];
-
-		make_id(n->id, i, i);
-		memset(n->key, 0xa0 + i, FENNEC_KEY_LEN);
-		n->width = 1 + (i & 1);
-		n->route_len = 2 + n->width + i;
-		memset(n->route, 0, n->route_len);
-		n->route[1] = 7;	/* slot 0x0007 of the replier */
-		for (int j = 2; j < n->route_len - n->width; j++)
-			n->route[j] = j;
-	}
-	return m;
-}
-
-/* Decoding either fails or gives a message that encodes to the input. */
-static int total(const uint8_t *buf, size_t len, int *decoded)
-{
-	uint8_t again[RT_MSG_MAX];
-	struct rt_msg m;
-
-	*decoded = 0;
-	if (rt_msg_decode(&m, buf, len) < 0)
-		return 1;
-	*decoded = 1;
-	return rt_msg_encode(&m, again, sizeof(again)) == (int)len &&
-	       !memcmp(again, buf, len);
-}
-
-static void test_messages(void)
-{
-	struct rt_msg m = sample_answer(), d;
-	uint8_t buf[RT_MSG_MAX + 8], query[64];
-	unsigned int truncations = 0, garbage = 0, decoded = 0, fine = 1;
-	int len, qlen, got;
-
-	len = rt_msg_encode(&m, buf, sizeof(buf));
-	ok(len == RT_MSG_HDR_LEN + 2 + 3 * (RT_ID_LEN + FENNEC_KEY_LEN + 2) +
-	   3 + 5 + 5, "answer encodes to %d bytes", len);
-	ok(rt_msg_decode(&d, buf, len) == 0 && d.count == 3 &&
-	   d.txid == 0x01020304 && d.width == 2 && d.nodes[2].route_len == 5 &&
-	   !memcmp(&d.nodes[1], &m.nodes[1], sizeof(d.nodes[1])),
-	   "and decodes to the same nodes");
-	ok(rt_msg_encode(&m, buf, len - 1) == -RT_ESPACE,
-	   "encode checks the buffer size");
-	for (int i = 0; i < len; i++)
-		truncations += rt_msg_decode(&d, buf, i) == -RT_EMALFORMED;
-	ok(truncations == (unsigned int)len,
-	   "every one of %d truncations is refused", len);
-	buf[len] = 0;
-	ok(rt_msg_decode(&d, buf, len + 1) == -RT_EMALFORMED,
-	   "a trailing byte is refused");
-	m.nodes[1].route[m.nodes[1].route_len - 1] = 9;
-	ok(rt_msg_encode(&m, buf, sizeof(buf)) == -RT_EINVAL,
-	   "encode refuses a route without a self slot");
-
-	memset(&m, 0, sizeof(m));
-	m.type = RT_MSG_FIND_NODE;
-	m.txid = 7;
-	make_id(m.target, 0x42, 0x43);
-	ok(rt_msg_encode(&m, query, sizeof(query)) == -RT_EINVAL,
-	   "find_node with a budget of 0 is refused");
-	m.budget = 9;
-	qlen = rt_msg_encode(&m, query, sizeof(query));
-	ok(qlen == 22 && rt_msg_decode(&d, query, qlen) == 0 &&
-	   d.txid == 7 && d.budget == 9 &&
-	   !memcmp(d.target, m.target, RT_ID_LEN),
-	   "find_node: 22 bytes, round trip");
-	query[21] = 17;
-	ok(rt_msg_decode(&d, query, qlen) == -RT_EMALFORMED,
-	   "a budget over FENNEC_ROUTE_MAX is refused");
-	query[21] = 9;
-	truncations = 0;
-	for (int i = 0; i < qlen; i++)
-		truncations += rt_msg_decode(&d, query, i) == -RT_EMALFORMED;
-	ok(truncations == (unsigned int)qlen, "its truncations are refused");
-	query[0] = 9;
-	ok(rt_msg_decode(&d, query, qlen) == -RT_EMALFORMED,
-	   "an unknown type is refused");
-	m.type = RT_MSG_PROBE_REPLY;
-	qlen = rt_msg_encode(&m, query, sizeof(query));
-	ok(qlen == 21 && rt_msg_decode(&d, query, qlen) == 0 &&
-	   d.type == RT_MSG_PROBE_REPLY && d.budget == 0,
-	   "probe reply: 21 bytes, round trip");
-
-	for (unsigned int i = 0; i < 200000; i++) {
-		size_t n = next_random() % sizeof(buf);
-
-		for (size_t j = 0; j < n; j++)
-			buf[j] = next_random();
-		if (i & 1)	/* a plausible header, to get further in */
-			buf[0] = 1 + next_random() % 4;
-		fine &= total(buf, n, &got);
-		decoded += got;
-		garbage++;
-	}
-	ok(fine, "%u random buffers: no crash, %u decoded and each "
-	   "re-encodes to itself", garbage, decoded);
-	m = sample_answer();
-	len = rt_msg_encode(&m, buf, sizeof(buf));
-	decoded = 0;
-	for (unsigned int i = 0; i < 100000; i++) {
-		uint8_t copy[RT_MSG_MAX + 8];
-
-		memcpy(copy, buf, len);
-		copy[next_random() % len] ^= 1 << (next_random() % 8);
-		fine &= total(copy, len, &got);
-		decoded += got;
-	}
-	ok(fine, "100000 one-bit flips of an answer: %u decode, all exact",
-	   decoded);
 }
 
 static void test_paths(void)
@@ -589,8 +933,11 @@ int main(void)
 	test_buckets();
 	test_proximity();
 	test_first_hop_limit();
-	test_splice();
+	test_coords_line();
+	test_election();
 	test_lookup();
+	test_forward_rules();
+	test_discover();
 	test_rate_hook();
 	test_messages();
 	test_paths();
