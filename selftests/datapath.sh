@@ -58,7 +58,7 @@ check "a routed UDP burst through three switches arrives ($got)" \
 	[ "$got" -ge 100 ]
 check "...in order ($ooo out of order)" [ "$ooo" = 0 ]
 # That the count can tell: the underlay reorders, fennec passes it on.
-if ip netns exec f0 tc qdisc add dev r0 root netem delay 2ms reorder 50% \
+if ip netns exec f0 tc qdisc add dev r0 root netem delay 10ms reorder 50% \
 	2>/dev/null; then
 	read -r got ooo < <(udp_burst 0 1)
 	ip netns exec f0 tc qdisc del dev r0 root
