@@ -4,7 +4,8 @@
  * stack or the underlay joins two rings: @order, which remembers arrival
  * order, and @crypt, which any CPU's worker takes packets from to process.
  * A processed packet leaves when every packet that came before it has left,
- * so a flow stays in order however the CPUs share the work out.
+ * and always from the same CPU, so a flow stays in order however the CPUs
+ * share the work out.
  */
 
 #include <linux/cpumask.h>

@@ -8,8 +8,6 @@
 #include "socket.h"
 
 struct fennec_device;
-struct fennec_queue;
-
 struct fennec_crypt_worker;
 
 /**
