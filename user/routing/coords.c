@@ -217,6 +217,31 @@ static int same_alt(const struct rt_alt *a, const struct rt_alt *b)
 	return a->seq == b->seq && same_path(a, b);
 }
 
+static int drop_link(struct rt_landmark *lm, unsigned int slot);
+
+/*
+ * The neighbour on in_slot now reaches the landmark through us: the path
+ * it offered before by that link is gone. The landmark's index if that was
+ * our best, else -RT_ELOOP.
+ */
+static int looped(struct rt_coords *c, unsigned int in_slot,
+		  const struct rt_beacon *b)
+{
+	int i = rt_landmark_index(c, b->landmark);
+	unsigned int n;
+
+	if (i < 0)
+		return -RT_ELOOP;
+	n = c->lm[i].n_alt;
+	if (drop_link(&c->lm[i], in_slot)) {
+		c->reach_stale = 1;
+		return i;
+	}
+	if (c->lm[i].n_alt != n)
+		c->reach_stale = 1;
+	return -RT_ELOOP;
+}
+
 int rt_beacon_receive(struct rt_coords *c, unsigned int in_slot,
 		      const struct rt_beacon *b, uint64_t now)
 {
@@ -227,8 +252,10 @@ int rt_beacon_receive(struct rt_coords *c, unsigned int in_slot,
 
 	if (!in_slot || !slot_fits(in_slot, c->width) || !rt_beacon_valid(b))
 		return -RT_EINVAL;
-	if (!id_cmp(b->landmark, c->id) || has_tag(&b->path, tag_of(c->id)))
+	if (!id_cmp(b->landmark, c->id))
 		return -RT_ELOOP;
+	if (has_tag(&b->path, tag_of(c->id)))
+		return looped(c, in_slot, b);
 	i = rt_landmark_index(c, b->landmark);
 	lm = i >= 0 ? &c->lm[i] : insert_landmark(c, b->landmark);
 	if (!lm)

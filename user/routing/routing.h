@@ -152,7 +152,9 @@ int rt_landmark_index(const struct rt_coords *c, const uint8_t id[RT_ID_LEN]);
 /*
  * A beacon came in on our link `in_slot`. The index of the landmark whose
  * path changed (send our beacon for it to every neighbour), or -RT_ESTALE
- * (nothing new), -RT_ELOOP, -RT_EINVAL.
+ * (nothing new), -RT_ELOOP, -RT_EINVAL. A path through ourselves is
+ * refused, and takes away the one that link offered before (the
+ * neighbour's way now goes through us): the index, if that was our best.
  */
 int rt_beacon_receive(struct rt_coords *c, unsigned int in_slot,
 		      const struct rt_beacon *b, uint64_t now);
