@@ -24,7 +24,9 @@
 #include "daemon/datapath.h"
 #include "daemon/identity.h"
 #include "daemon/links.h"
+#include "daemon/mesh.h"
 #include "daemon/privileges.h"
+#include "daemon/sessions.h"
 #include "lib/key.h"
 #include "lib/log.h"
 #include "lib/parse.h"
@@ -198,30 +200,73 @@ static uint64_t clock_ns(clockid_t clock)
 	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 }
 
+struct loop {
+	struct datapath dp;
+	struct links links;
+	struct mesh mesh;
+	struct sessions sessions;
+	int sigfd;
+};
+
 /* Tests shorten the rekey interval and message limit this way. */
-static void rekey_limits_from_env(struct links *l)
+static void rekey_limits_from_env(struct loop *lp)
 {
 	const char *t = getenv("FENNECD_REKEY_AFTER_TIME");
 	const char *m = getenv("FENNECD_REKEY_AFTER_MESSAGES");
 
-	if (t && strtoull(t, NULL, 10))
-		l->rekey_after_ns = strtoull(t, NULL, 10) * NSEC_PER_SEC;
+	if (t && strtoull(t, NULL, 10)) {
+		lp->links.rekey_after_ns = strtoull(t, NULL, 10) * NSEC_PER_SEC;
+		lp->sessions.rekey_after_ns = lp->links.rekey_after_ns;
+	}
 	if (m && strtoull(m, NULL, 10))
-		l->rekey_after_messages = strtoull(m, NULL, 10);
+		lp->links.rekey_after_messages = strtoull(m, NULL, 10);
 }
 
-struct loop {
-	struct datapath dp;
-	struct links links;
-	int sigfd;
-};
+/* A neighbour with fresh keys: the mesh learns of it. */
+static void neighbour_up(void *ctx, const struct neighbour *n, uint64_t now)
+{
+	struct loop *lp = ctx;
+
+	mesh_link_up(&lp->mesh, n->slot, n->width, n->address.s6_addr,
+		     n->cfg.public_key, now);
+}
+
+/* A neighbour gone silent: routes through it are down. */
+static void neighbour_down(void *ctx, const struct neighbour *n, uint64_t now)
+{
+	struct loop *lp = ctx;
+
+	mesh_link_down(&lp->mesh, n->slot);
+	sessions_link_down(&lp->sessions, n->slot, now);
+}
 
 static void on_event(const struct datapath_event *ev, void *data)
 {
+	uint64_t now = clock_ns(CLOCK_MONOTONIC), wall = clock_ns(CLOCK_REALTIME);
 	struct loop *lp = data;
 
-	links_event(&lp->links, ev, clock_ns(CLOCK_MONOTONIC),
-		    clock_ns(CLOCK_REALTIME));
+	if (links_event(&lp->links, ev, now, wall))
+		return;
+	switch (ev->cmd) {
+	case FENNEC_CMD_EVENT_ROUTE_MISS:
+		if (ev->has_address)
+			sessions_route_miss(&lp->sessions, &ev->address, now,
+					    wall);
+		break;
+	case FENNEC_CMD_EVENT_CONTROL:
+		if (!ev->payload_len)
+			break;
+		if (ev->payload[0] == CONTROL_HANDSHAKE ||
+		    ev->payload[0] == RT_MSG_PROBE_REPLY)
+			sessions_control(&lp->sessions, ev, now, wall);
+		else
+			mesh_control(&lp->mesh, ev, now);
+		break;
+	case FENNEC_CMD_EVENT_SWITCH_ERROR:
+		mesh_switch_error(&lp->mesh, ev, now);
+		sessions_switch_error(&lp->sessions, ev, now);
+		break;
+	}
 }
 
 /* 1 to go on, 0 to stop on a signal. */
@@ -239,6 +284,8 @@ static int on_signal(struct loop *lp)
 		return 1;
 	case SIGUSR2:
 		links_log_stats(&lp->links);
+		mesh_log_stats(&lp->mesh);
+		sessions_log_stats(&lp->sessions);
 		return 1;
 	default:
 		log_debug("exiting on %s", strsignal(si.ssi_signo));
@@ -246,9 +293,26 @@ static int on_signal(struct loop *lp)
 	}
 }
 
-static int poll_timeout(const struct links *l)
+static void run_timers(struct loop *lp)
 {
-	uint64_t now = clock_ns(CLOCK_MONOTONIC), next = links_next_timer(l);
+	uint64_t now = clock_ns(CLOCK_MONOTONIC), wall = clock_ns(CLOCK_REALTIME);
+
+	links_timers(&lp->links, now, wall);
+	mesh_timers(&lp->mesh, now);
+	sessions_timers(&lp->sessions, now, wall);
+}
+
+static int poll_timeout(const struct loop *lp)
+{
+	uint64_t now = clock_ns(CLOCK_MONOTONIC);
+	uint64_t next = links_next_timer(&lp->links), t;
+
+	t = mesh_next_timer(&lp->mesh);
+	if (t < next)
+		next = t;
+	t = sessions_next_timer(&lp->sessions);
+	if (t < next)
+		next = t;
 
 	if (next <= now)
 		return 0;
@@ -265,9 +329,8 @@ static int run(struct loop *lp)
 	int ret;
 
 	for (;;) {
-		links_timers(&lp->links, clock_ns(CLOCK_MONOTONIC),
-			     clock_ns(CLOCK_REALTIME));
-		if (poll(fds, 2, poll_timeout(&lp->links)) < 0 &&
+		run_timers(lp);
+		if (poll(fds, 2, poll_timeout(lp)) < 0 &&
 		    errno != EINTR) {
 			log_error("poll: %s", strerror(errno));
 			return EXIT_FAILURE;
@@ -296,16 +359,25 @@ static int start(struct daemon_config *cfg, struct identity *id,
 		.set_listen_port = cfg->set_listen_port,
 		.listen_port = cfg->listen_port,
 	};
+	uint64_t now;
 
 	if (identity_load(id, cfg->private_key_path) ||
 	    privileges_drop(cfg->user) || identity_install(id, &dc))
 		return -1;
 	log_identity(cfg->ifname, id);
+	now = clock_ns(CLOCK_MONOTONIC);
 	if (datapath_open(&lp->dp, cfg->ifname) ||
-	    links_init(&lp->links, &lp->dp, id->private_key, cfg,
-		       clock_ns(CLOCK_MONOTONIC)))
+	    mesh_init(&lp->mesh, &lp->dp, id->public_key, now) ||
+	    links_init(&lp->links, &lp->dp, id->private_key, cfg, now) ||
+	    sessions_init(&lp->sessions, &lp->dp, &lp->mesh, &lp->links.id,
+			  now))
 		return -1;
-	rekey_limits_from_env(&lp->links);
+	lp->links.up = neighbour_up;
+	lp->links.down = neighbour_down;
+	lp->links.ctx = lp;
+	lp->mesh.found = sessions_found;
+	lp->mesh.ctx = &lp->sessions;
+	rekey_limits_from_env(lp);
 	log_info("%s: %zu neighbour%s configured", cfg->ifname, cfg->npeers,
 		 cfg->npeers == 1 ? "" : "s");
 	return 0;
@@ -345,7 +417,9 @@ int main(int argc, char **argv)
 		log_error("signalfd: %s", strerror(errno));
 	else if (!start(&cfg, &id, &lp))
 		ret = run(&lp);
+	sessions_free(&lp.sessions);
 	links_free(&lp.links);
+	mesh_free(&lp.mesh);
 	datapath_close(&lp.dp);
 out:
 	identity_free(&id);

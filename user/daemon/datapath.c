@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libmnl/libmnl.h>
@@ -54,6 +55,7 @@ int datapath_open(struct datapath *dp, const char *ifname)
 		return -1;
 	}
 	dp->ifindex = dev.ifindex;
+	dp->width = dev.slot_width ? dev.slot_width : 1;
 	return open_events(dp);
 }
 
@@ -74,9 +76,10 @@ static struct nlmsghdr *link_request(struct datapath *dp, uint8_t cmd,
 	return req;
 }
 
-static void put_keys(struct nlmsghdr *req, const struct datapath_keys *k)
+static void put_keys(struct nlmsghdr *req, uint16_t type,
+		     const struct datapath_keys *k)
 {
-	struct nlattr *nest = mnl_attr_nest_start(req, FENNEC_A_LINK_KEYS);
+	struct nlattr *nest = mnl_attr_nest_start(req, type);
 
 	mnl_attr_put_u32(req, FENNEC_A_KEYS_RX_INDEX, k->rx_index);
 	mnl_attr_put_u32(req, FENNEC_A_KEYS_TX_INDEX, k->tx_index);
@@ -102,7 +105,7 @@ int datapath_set_link(struct datapath *dp, const struct datapath_link *l)
 	if (l->set_mode)
 		mnl_attr_put_u8(req, FENNEC_A_LINK_MODE, l->mode);
 	if (l->keys)
-		put_keys(req, l->keys);
+		put_keys(req, FENNEC_A_LINK_KEYS, l->keys);
 	if (l->keepalive)
 		mnl_attr_put(req, FENNEC_A_LINK_KEEPALIVE, 0, NULL);
 	mnl_attr_nest_end(req, nest);
@@ -236,6 +239,167 @@ int datapath_transmit(struct datapath *dp, const union endpoint *ep,
 	return ret;
 }
 
+int datapath_send(struct datapath *dp, const uint8_t *route, size_t route_len,
+		  const uint8_t *msg, size_t len)
+{
+	struct nlmsghdr *req = genl_request(&dp->req, FENNEC_CMD_TRANSMIT, 0);
+	int ret;
+
+	mnl_attr_put_u32(req, FENNEC_A_DEVICE_IFINDEX, dp->ifindex);
+	mnl_attr_put(req, FENNEC_A_DEVICE_PAYLOAD, len, msg);
+	mnl_attr_put(req, FENNEC_A_DEVICE_ROUTE, route_len, route);
+	ret = genl_do(&dp->req, req, NULL, NULL);
+	/* A link that just went away: the caller's timers see to it. */
+	if (ret)
+		log_debug("%s: sending a control packet: %s", dp->ifname,
+			  genl_strerror(&dp->req));
+	return ret;
+}
+
+int datapath_set_session(struct datapath *dp,
+			 const struct datapath_session *s)
+{
+	struct nlmsghdr *req = genl_request(&dp->req, FENNEC_CMD_SET_SESSION,
+					    0);
+	struct nlattr *nest, *routes, *r;
+	char addr[INET6_ADDRSTRLEN];
+	int ret;
+
+	mnl_attr_put_u32(req, FENNEC_A_DEVICE_IFINDEX, dp->ifindex);
+	nest = mnl_attr_nest_start(req, FENNEC_A_DEVICE_SESSION);
+	mnl_attr_put(req, FENNEC_A_SESSION_ADDRESS, sizeof(s->address),
+		     &s->address);
+	if (s->public_key)
+		mnl_attr_put(req, FENNEC_A_SESSION_PUBLIC_KEY, FENNEC_KEY_LEN,
+			     s->public_key);
+	if (s->keys)
+		put_keys(req, FENNEC_A_SESSION_KEYS, s->keys);
+	if (s->set_routes) {
+		routes = mnl_attr_nest_start(req, FENNEC_A_SESSION_ROUTES);
+		for (size_t i = 0; i < s->nroutes; i++) {
+			r = mnl_attr_nest_start(req, FENNEC_A_SESSION_ROUTE);
+			mnl_attr_put(req, FENNEC_A_ROUTE_LABEL,
+				     s->route_len[i], s->route[i]);
+			mnl_attr_nest_end(req, r);
+		}
+		mnl_attr_nest_end(req, routes);
+	}
+	mnl_attr_nest_end(req, nest);
+	ret = genl_do(&dp->req, req, NULL, NULL);
+	sodium_memzero(req, req->nlmsg_len);
+	if (ret && ret != -EEXIST)
+		log_error("%s: session %s: %s", dp->ifname,
+			  inet_ntop(AF_INET6, &s->address, addr, sizeof(addr)),
+			  genl_strerror(&dp->req));
+	return ret;
+}
+
+int datapath_del_session(struct datapath *dp, const struct in6_addr *address)
+{
+	struct nlmsghdr *req = genl_request(&dp->req, FENNEC_CMD_DEL_SESSION,
+					    0);
+	struct nlattr *nest;
+
+	mnl_attr_put_u32(req, FENNEC_A_DEVICE_IFINDEX, dp->ifindex);
+	nest = mnl_attr_nest_start(req, FENNEC_A_DEVICE_SESSION);
+	mnl_attr_put(req, FENNEC_A_SESSION_ADDRESS, sizeof(*address), address);
+	mnl_attr_nest_end(req, nest);
+	return genl_do(&dp->req, req, NULL, NULL);
+}
+
+struct session_dump {
+	void (*cb)(const struct datapath_session_state *, void *);
+	void *data;
+};
+
+static void parse_session_routes(const struct nlattr *nest,
+				 struct datapath_session_state *s)
+{
+	const struct nlattr *r, *a;
+
+	mnl_attr_for_each_nested(r, nest) {
+		if (s->nroutes == FENNEC_SESSION_ROUTES_MAX)
+			return;
+		mnl_attr_for_each_nested(a, r) {
+			size_t len = mnl_attr_get_payload_len(a);
+
+			if (mnl_attr_get_type(a) != FENNEC_A_ROUTE_LABEL ||
+			    !len || len > FENNEC_ROUTE_MAX)
+				continue;
+			memcpy(s->route[s->nroutes], mnl_attr_get_payload(a),
+			       len);
+			s->route_len[s->nroutes++] = len;
+		}
+	}
+}
+
+static void parse_session(const struct nlattr *nest,
+			  struct datapath_session_state *s)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest) {
+		size_t len = mnl_attr_get_payload_len(a);
+
+		switch (mnl_attr_get_type(a)) {
+		case FENNEC_A_SESSION_ADDRESS:
+			if (len == sizeof(s->address)) {
+				memcpy(&s->address, mnl_attr_get_payload(a),
+				       len);
+				s->has_address = true;
+			}
+			break;
+		case FENNEC_A_SESSION_PUBLIC_KEY:
+			if (len == FENNEC_KEY_LEN) {
+				memcpy(s->public_key, mnl_attr_get_payload(a),
+				       len);
+				s->has_public_key = true;
+			}
+			break;
+		case FENNEC_A_SESSION_HAS_KEYS:
+			if (mnl_attr_validate(a, MNL_TYPE_U8) >= 0)
+				s->has_keys = mnl_attr_get_u8(a);
+			break;
+		case FENNEC_A_SESSION_ROUTES:
+			parse_session_routes(a, s);
+			break;
+		}
+	}
+}
+
+static int dumped_session(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[FENNEC_A_DEVICE_MAX + 1];
+	struct datapath_session_state s = { 0 };
+	struct session_dump *d = data;
+
+	if (genl_parse(nlh, tb, FENNEC_A_DEVICE_MAX) ||
+	    !tb[FENNEC_A_DEVICE_SESSION])
+		return 0;
+	parse_session(tb[FENNEC_A_DEVICE_SESSION], &s);
+	if (s.has_address)
+		d->cb(&s, d->data);
+	return 0;
+}
+
+int datapath_dump_sessions(struct datapath *dp,
+			   void (*cb)(const struct datapath_session_state *,
+				      void *),
+			   void *data)
+{
+	struct nlmsghdr *req = genl_request(&dp->req, FENNEC_CMD_GET_SESSION,
+					    NLM_F_DUMP);
+	struct session_dump d = { cb, data };
+	int ret;
+
+	mnl_attr_put_u32(req, FENNEC_A_DEVICE_IFINDEX, dp->ifindex);
+	ret = genl_dump(&dp->req, req, dumped_session, NULL, &d);
+	if (ret)
+		log_error("%s: reading sessions: %s", dp->ifname,
+			  genl_strerror(&dp->req));
+	return ret;
+}
+
 int datapath_event_fd(const struct datapath *dp)
 {
 	return mnl_socket_get_fd(dp->events.sock.nl);
@@ -268,6 +432,12 @@ static void parse_event(const struct nlattr **tb, struct datapath_event *ev)
 	a = tb[FENNEC_A_DEVICE_SLOT];
 	if (a && mnl_attr_validate(a, MNL_TYPE_U16) >= 0)
 		ev->slot = mnl_attr_get_u16(a);
+	a = tb[FENNEC_A_DEVICE_ERROR_POS];
+	if (a && mnl_attr_validate(a, MNL_TYPE_U8) >= 0)
+		ev->error_pos = mnl_attr_get_u8(a);
+	a = tb[FENNEC_A_DEVICE_ERROR_CODE];
+	if (a && mnl_attr_validate(a, MNL_TYPE_U8) >= 0)
+		ev->error_code = mnl_attr_get_u8(a);
 }
 
 struct event_run {

@@ -20,6 +20,7 @@ struct datapath {
 	struct genl events;		/* the events multicast group */
 	uint32_t ifindex;
 	const char *ifname;
+	unsigned int width;		/* the device's slot width */
 };
 
 /* Keys for one epoch, as FENNEC_A_KEYS_* take them. */
@@ -61,8 +62,30 @@ struct datapath_event {
 	bool has_address;
 	struct in6_addr address;	/* a route miss's destination */
 	size_t route_len;
-	uint8_t route[FENNEC_ROUTE_MAX];
+	uint8_t route[FENNEC_ROUTE_MAX];	/* way back, or failed route */
 	uint16_t slot;
+	uint8_t error_pos, error_code;	/* a switch error's */
+};
+
+/* What a SET_SESSION changes; NULL or false fields are left as they are. */
+struct datapath_session {
+	struct in6_addr address;
+	const uint8_t *public_key;
+	const struct datapath_keys *keys;
+	bool set_routes;		/* replace the routes with these */
+	size_t nroutes;
+	uint8_t route_len[FENNEC_SESSION_ROUTES_MAX];
+	uint8_t route[FENNEC_SESSION_ROUTES_MAX][FENNEC_ROUTE_MAX];
+};
+
+/* A session as the kernel dumps it. */
+struct datapath_session_state {
+	bool has_address, has_public_key, has_keys;
+	struct in6_addr address;
+	uint8_t public_key[FENNEC_KEY_LEN];
+	size_t nroutes;
+	uint8_t route_len[FENNEC_SESSION_ROUTES_MAX];
+	uint8_t route[FENNEC_SESSION_ROUTES_MAX][FENNEC_ROUTE_MAX];
 };
 
 /* 0, or -1 with the problem logged. */
@@ -82,6 +105,22 @@ int datapath_dump_links(struct datapath *dp,
 /* Sends a handshake message as it is to EP. 0 or -errno, logged. */
 int datapath_transmit(struct datapath *dp, const union endpoint *ep,
 		      const uint8_t *msg, size_t len);
+
+/*
+ * Sends MSG as a control packet along ROUTE, for the helper of the route's
+ * last node. 0 or -errno, logged at debug level: the caller's timers see
+ * to what is lost.
+ */
+int datapath_send(struct datapath *dp, const uint8_t *route, size_t route_len,
+		  const uint8_t *msg, size_t len);
+/* 0 or -errno, logged but for EEXIST (the receive index is taken). */
+int datapath_set_session(struct datapath *dp,
+			 const struct datapath_session *s);
+int datapath_del_session(struct datapath *dp, const struct in6_addr *address);
+int datapath_dump_sessions(struct datapath *dp,
+			   void (*cb)(const struct datapath_session_state *,
+				      void *),
+			   void *data);
 
 /* The events socket, for poll(). */
 int datapath_event_fd(const struct datapath *dp);

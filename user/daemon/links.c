@@ -16,8 +16,15 @@
 /* Retransmits: 0.25 s doubling to 16 s, each +-25 % of jitter. */
 #define RETRY_FIRST_NS		(NSEC_PER_SEC / 4)
 #define RETRY_MAX_NS		(16 * NSEC_PER_SEC)
-/* How often the kernel's links are read: roaming, message counts. */
-#define POLL_NS			(2 * NSEC_PER_SEC)
+/*
+ * How often the kernel's links are read: roaming, message counts, and
+ * whether the neighbour is still there. A link that sent nothing since the
+ * last poll sends a keepalive, so that a live neighbour is always heard;
+ * one not heard for LINK_DEAD_POLLS polls in a row is taken to be gone,
+ * until it is heard again.
+ */
+#define POLL_NS			NSEC_PER_SEC
+#define LINK_DEAD_POLLS		3
 /* Handshake messages handled: per source and in all, each second. */
 #define RATE_PER_SOURCE		20
 #define RATE_GLOBAL		200
@@ -234,6 +241,10 @@ static void got_keys(struct links *l, struct neighbour *n, bool ours,
 			  name_of(n, name), ours ? "initiator" : "responder");
 	n->has_keys = true;
 	n->keys_ours = ours;
+	n->silent = false;
+	n->quiet_polls = 0;
+	if (l->up)
+		l->up(l->ctx, n, now);
 	n->keys_at = now;
 	n->tx_at_keys = TX_UNREAD;
 	/* The initiator rekeys; the responder only if the initiator does not. */
@@ -245,7 +256,8 @@ static void got_keys(struct links *l, struct neighbour *n, bool ours,
 static void initiate(struct links *l, struct neighbour *n, uint64_t now,
 		     uint64_t wall)
 {
-	uint8_t msg[HS_INITIATION_MIN], ts[HS_TIMESTAMP_LEN];
+	uint8_t msg[HS_INITIATION_MIN + 1], ts[HS_TIMESTAMP_LEN];
+	uint8_t width = l->dp->width;
 	uint64_t backoff;
 	int len;
 
@@ -254,7 +266,7 @@ static void initiate(struct links *l, struct neighbour *n, uint64_t now,
 	hs_tai64n(ts, wall);
 	len = hs_initiation_create(&n->ini, &l->id, n->cfg.public_key,
 				   n->cfg.has_psk ? n->cfg.psk : NULL,
-				   new_index(), ts, now, NULL, 0, msg,
+				   new_index(), ts, now, &width, 1, msg,
 				   sizeof(msg));
 	if (len < 0) {
 		log_error("%s: cannot make a handshake: %s", l->dp->ifname,
@@ -273,6 +285,12 @@ static void initiate(struct links *l, struct neighbour *n, uint64_t now,
 static uint32_t get_le32(const uint8_t *p)
 {
 	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* A handshake's payload is the sender's slot width; none: 1. */
+static uint8_t width_of(const uint8_t *payload, int len)
+{
+	return len >= 1 && payload[0] == 2 ? 2 : 1;
 }
 
 static void count_read_error(struct links *l, int err)
@@ -329,6 +347,7 @@ static int install_responder_keys(struct links *l, struct neighbour *n,
 				  struct hs_responder *r, uint8_t *out,
 				  size_t out_size)
 {
+	uint8_t width = l->dp->width;
 	struct datapath_keys dk;
 	struct hs_keys keys;
 	int len = -EEXIST, err;
@@ -337,7 +356,7 @@ static int install_responder_keys(struct links *l, struct neighbour *n,
 		struct hs_responder tmp = *r;
 
 		len = hs_response_create(&tmp, n->cfg.has_psk ? n->cfg.psk :
-					 NULL, new_index(), NULL, 0, out,
+					 NULL, new_index(), &width, 1, out,
 					 out_size, &keys);
 		hs_responder_wipe(&tmp);
 		if (len < 0)
@@ -355,7 +374,7 @@ static int install_responder_keys(struct links *l, struct neighbour *n,
 static void on_initiation(struct links *l, const struct datapath_event *ev,
 			  uint64_t now)
 {
-	uint8_t out[HS_RESPONSE_MIN], payload[HS_PAYLOAD_MAX];
+	uint8_t out[HS_RESPONSE_MIN + 1], payload[HS_PAYLOAD_MAX];
 	char name[INET6_ADDRSTRLEN];
 	struct hs_responder r = { 0 };
 	struct neighbour *n;
@@ -389,6 +408,7 @@ static void on_initiation(struct links *l, const struct datapath_event *ev,
 		n->endpoint = ev->endpoint;
 		n->has_endpoint = true;
 	}
+	n->width = width_of(payload, len);
 	len = install_responder_keys(l, n, &r, out, sizeof(out));
 	if (len < 0)
 		goto out;
@@ -422,6 +442,8 @@ static void on_response(struct links *l, const struct datapath_event *ev,
 	}
 	len = hs_response_read(&n->ini, &l->id, ev->payload, ev->payload_len,
 			       payload, sizeof(payload), &keys);
+	if (len >= 0)
+		n->width = width_of(payload, len);
 	sodium_memzero(payload, sizeof(payload));
 	if (len < 0) {
 		count_read_error(l, len);
@@ -478,28 +500,62 @@ static void on_control(struct links *l, const struct datapath_event *ev,
 	}
 }
 
-void links_event(struct links *l, const struct datapath_event *ev,
-		 uint64_t now, uint64_t wall)
+int links_event(struct links *l, const struct datapath_event *ev,
+		uint64_t now, uint64_t wall)
 {
-	char addr[INET6_ADDRSTRLEN];
 	struct neighbour *n;
 
 	switch (ev->cmd) {
 	case FENNEC_CMD_EVENT_CONTROL:
-		/* Routed control packets are the DHT's, still to come. */
-		if (ev->has_endpoint)
-			on_control(l, ev, now);
-		break;
+		if (!ev->has_endpoint)
+			return 0;
+		on_control(l, ev, now);
+		return 1;
 	case FENNEC_CMD_EVENT_ROUTE_MISS:
 		n = ev->has_address ? by_address(l, &ev->address) : NULL;
-		if (n && !n->ini.pending) {
+		if (!n)
+			return 0;
+		if (!n->ini.pending)
 			initiate(l, n, now, wall);
-		} else if (!n && ev->has_address) {
-			inet_ntop(AF_INET6, &ev->address, addr, sizeof(addr));
-			log_debug("%s: no route to %s", l->dp->ifname, addr);
-		}
-		break;
+		return 1;
 	}
+	return 0;
+}
+
+/*
+ * Keepalives when idle, and whether the neighbour was heard, from the
+ * counts the poll just read: after the dump, whose socket they share.
+ */
+static void liveness(struct links *l, struct neighbour *n, uint64_t now)
+{
+	char name[INET6_ADDRSTRLEN];
+	bool heard = n->rx_polled != n->rx_seen;
+
+	if (n->has_keys && n->tx_polled == n->tx_seen) {
+		struct datapath_link dl = { .slot = n->slot, .keepalive = true };
+
+		datapath_set_link(l->dp, &dl);
+	}
+	n->rx_seen = n->rx_polled;
+	n->tx_seen = n->tx_polled;
+	if (heard) {
+		n->quiet_polls = 0;
+		if (n->silent) {
+			n->silent = false;
+			log_info("%s: neighbour %s is heard again",
+				 l->dp->ifname, name_of(n, name));
+			if (l->up && n->width)
+				l->up(l->ctx, n, now);
+		}
+		return;
+	}
+	if (!n->has_keys || n->silent || ++n->quiet_polls < LINK_DEAD_POLLS)
+		return;
+	n->silent = true;
+	log_info("%s: neighbour %s is silent: routes avoid it",
+		 l->dp->ifname, name_of(n, name));
+	if (l->down)
+		l->down(l->ctx, n, now);
 }
 
 /* Roaming and message counts: what the kernel's links say. */
@@ -510,6 +566,9 @@ static void polled_link(const struct datapath_link_state *s, void *data)
 
 	if (!n || n->slot != s->slot)
 		return;
+	n->polled = true;
+	n->rx_polled = s->rx_packets;
+	n->tx_polled = s->tx_packets;
 	if (s->has_endpoint) {
 		n->endpoint = s->endpoint;
 		n->has_endpoint = true;
@@ -549,7 +608,12 @@ void links_timers(struct links *l, uint64_t now, uint64_t wall)
 {
 	if (now >= l->poll_at) {
 		l->poll_at = now + POLL_NS;
-		datapath_dump_links(l->dp, polled_link, l);
+		for (size_t i = 0; i < l->count; i++)
+			l->nb[i].polled = false;
+		if (!datapath_dump_links(l->dp, polled_link, l))
+			for (size_t i = 0; i < l->count; i++)
+				if (l->nb[i].polled)
+					liveness(l, &l->nb[i], now);
 	}
 	for (size_t i = 0; i < l->count; i++)
 		neighbour_timers(l, &l->nb[i], now, wall);

@@ -50,6 +50,12 @@ struct neighbour {
 	uint64_t keepalive_at;		/* 0: none due */
 	bool has_timestamp;
 	uint8_t timestamp[HS_TIMESTAMP_LEN];	/* newest initiation's */
+	uint8_t width;			/* its slot width, from handshakes */
+	bool silent;			/* nothing heard for LINK_DEAD_POLLS */
+	unsigned int quiet_polls;	/* polls without a packet from it */
+	uint64_t rx_seen, tx_seen;	/* the link's counts at the last poll */
+	bool polled;			/* and at this one: */
+	uint64_t rx_polled, tx_polled;
 };
 
 struct links {
@@ -64,6 +70,13 @@ struct links {
 	uint64_t rekey_after_messages;
 	uint64_t poll_at;		/* next read of the kernel's links */
 	struct link_stats stats;
+	/*
+	 * The mesh's hooks: a neighbour has new keys (and its slot width) or
+	 * is heard again; it has gone silent.
+	 */
+	void (*up)(void *ctx, const struct neighbour *n, uint64_t now);
+	void (*down)(void *ctx, const struct neighbour *n, uint64_t now);
+	void *ctx;
 };
 
 /*
@@ -76,9 +89,12 @@ int links_init(struct links *l, struct datapath *dp,
 	       uint64_t now);
 void links_free(struct links *l);
 
-/* An event from the kernel. */
-void links_event(struct links *l, const struct datapath_event *ev,
-		 uint64_t now, uint64_t wall);
+/*
+ * An event from the kernel: 1 if it was a neighbour's (a handshake from the
+ * underlay, a route miss for its address), else 0.
+ */
+int links_event(struct links *l, const struct datapath_event *ev,
+		uint64_t now, uint64_t wall);
 /* Runs what is due at NOW: retries, rekeys, keepalives, polls. */
 void links_timers(struct links *l, uint64_t now, uint64_t wall);
 /* When links_timers() next has something to do. */

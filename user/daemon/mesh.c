@@ -1,0 +1,577 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/key.h"
+#include "../lib/log.h"
+#include "links.h"
+#include "mesh.h"
+
+#define TICK_NS		NSEC_PER_SEC
+#define REFRESH_NS	(30 * NSEC_PER_SEC)	/* a lookup of ourselves */
+#define FIRST_REFRESH_NS NSEC_PER_SEC		/* once neighbours are in */
+#define QUERY_NS	(2 * NSEC_PER_SEC)	/* a lookup copy's answer */
+#define FORWARD_KEEP_NS	NSEC_PER_SEC
+/* Lookups answered or forwarded per asker, and in all, each second. */
+#define ANSWER_PER_PEER	20
+#define ANSWER_GLOBAL	500
+#define ANSWER_BURST	40
+
+static const char *id_text(const uint8_t *id, char *buf)
+{
+	return inet_ntop(AF_INET6, id, buf, INET6_ADDRSTRLEN);
+}
+
+static void write_slot(uint8_t *p, unsigned int width, unsigned int slot)
+{
+	if (width == 2)
+		*p++ = slot >> 8;
+	*p = slot;
+}
+
+/* The route to a neighbour: our slot, then its own slot 0. */
+static unsigned int neighbour_route(const struct mesh *m,
+				    const struct mesh_neighbour *nb,
+				    uint8_t route[RT_ROUTE_MAX])
+{
+	memset(route, 0, RT_ROUTE_MAX);
+	write_slot(route, m->dp->width, nb->slot);
+	return m->dp->width + nb->width;
+}
+
+static struct mesh_neighbour *neighbour_on(struct mesh *m, unsigned int slot)
+{
+	for (size_t i = 0; i < m->nnb; i++)
+		if (slot && m->nb[i].slot == slot)
+			return &m->nb[i];
+	return NULL;
+}
+
+static int send_msg(struct mesh *m, const uint8_t *route, unsigned int len,
+		    const struct rt_msg *msg)
+{
+	uint8_t buf[RT_MSG_MAX];
+	int n = rt_msg_encode(msg, buf, sizeof(buf));
+
+	if (n < 0)
+		return n;
+	return datapath_send(m->dp, route, len, buf, n);
+}
+
+static int send_to_neighbour(struct mesh *m, const struct mesh_neighbour *nb,
+			     const struct rt_msg *msg)
+{
+	uint8_t route[RT_ROUTE_MAX];
+
+	return send_msg(m, route, neighbour_route(m, nb, route), msg);
+}
+
+static void send_beacon(struct mesh *m, unsigned int index,
+			const struct mesh_neighbour *nb)
+{
+	struct rt_msg msg = { .type = RT_MSG_BEACON };
+
+	if (rt_beacon_make(m->coords, index, nb->slot, &msg.beacon))
+		return;
+	if (!send_to_neighbour(m, nb, &msg))
+		m->stats.beacons_sent++;
+}
+
+/* Our beacon for landmark INDEX to every neighbour but the one on EXCEPT. */
+static void spread_beacon(struct mesh *m, unsigned int index,
+			  unsigned int except)
+{
+	for (size_t i = 0; i < m->nnb; i++)
+		if (m->nb[i].slot && m->nb[i].slot != except)
+			send_beacon(m, index, &m->nb[i]);
+}
+
+static int key_matches(const uint8_t key[FENNEC_KEY_LEN],
+		       const uint8_t id[RT_ID_LEN])
+{
+	struct in6_addr a;
+
+	key_address(&a, key);
+	return !memcmp(&a, id, RT_ID_LEN);
+}
+
+static int allow(void *ctx, enum rt_limit what, const uint8_t peer[RT_ID_LEN],
+		 uint64_t now)
+{
+	union endpoint who = { .sin6 = { .sin6_family = AF_INET6 } };
+	struct mesh *m = ctx;
+
+	memcpy(&who.sin6.sin6_addr, what == RT_LIMIT_ANSWER ? peer : m->id,
+	       RT_ID_LEN);
+	if (ratelimit_allow(&m->rl, &who, now))
+		return 1;
+	m->stats.refused++;
+	return 0;
+}
+
+int mesh_init(struct mesh *m, struct datapath *dp,
+	      const uint8_t public_key[FENNEC_KEY_LEN], uint64_t now)
+{
+	struct rt_config cfg = {
+		.width = dp->width,
+		.key_matches = key_matches,
+		.allow = allow,
+		.ctx = m,
+	};
+	struct in6_addr a;
+
+	memset(m, 0, sizeof(*m));
+	m->dp = dp;
+	memcpy(m->key, public_key, FENNEC_KEY_LEN);
+	key_address(&a, public_key);
+	memcpy(m->id, &a, RT_ID_LEN);
+	memcpy(cfg.id, m->id, RT_ID_LEN);
+	m->coords = calloc(1, sizeof(*m->coords));
+	m->look = calloc(MESH_LOOKUPS, sizeof(*m->look));
+	m->fwd = calloc(MESH_FORWARDS, sizeof(*m->fwd));
+	if (!m->coords || !m->look || !m->fwd) {
+		log_error("out of memory");
+		return -1;
+	}
+	rt_table_init(&m->table, &cfg);
+	rt_coords_init(m->coords, m->id, dp->width);
+	ratelimit_init(&m->rl, ANSWER_PER_PEER, ANSWER_GLOBAL, ANSWER_BURST);
+	m->tick_at = now;
+	return 0;
+}
+
+void mesh_free(struct mesh *m)
+{
+	rt_table_free(&m->table);
+	free(m->coords);
+	free(m->look);
+	free(m->fwd);
+	free(m->nb);
+	m->coords = NULL;
+	m->look = NULL;
+	m->fwd = NULL;
+	m->nb = NULL;
+	m->nnb = 0;
+}
+
+void mesh_link_up(struct mesh *m, uint16_t slot, unsigned int width,
+		  const uint8_t id[RT_ID_LEN],
+		  const uint8_t key[FENNEC_KEY_LEN], uint64_t now)
+{
+	struct mesh_neighbour *nb = neighbour_on(m, slot), *more;
+	struct rt_node node = { .width = width };
+
+	if (!nb) {
+		for (size_t i = 0; i < m->nnb && !nb; i++)
+			if (!m->nb[i].slot)
+				nb = &m->nb[i];
+	}
+	if (!nb) {
+		more = realloc(m->nb, (m->nnb + 1) * sizeof(*m->nb));
+		if (!more) {
+			log_error("out of memory");
+			return;
+		}
+		m->nb = more;
+		nb = &m->nb[m->nnb++];
+	}
+	nb->slot = slot;
+	nb->width = width;
+	memcpy(nb->id, id, RT_ID_LEN);
+	memcpy(node.id, id, RT_ID_LEN);
+	memcpy(node.key, key, FENNEC_KEY_LEN);
+	node.route_len = neighbour_route(m, nb, node.route);
+	rt_insert(&m->table, &node, RT_TRUSTED | RT_ANSWERED, now);
+	for (unsigned int i = 0; i < m->coords->n; i++)
+		send_beacon(m, i, nb);
+	if (!m->refresh_at || m->refresh_at > now + FIRST_REFRESH_NS)
+		m->refresh_at = now + FIRST_REFRESH_NS;
+}
+
+void mesh_link_down(struct mesh *m, uint16_t slot)
+{
+	struct mesh_neighbour *nb = neighbour_on(m, slot);
+	uint32_t changed;
+
+	if (!nb)
+		return;
+	nb->slot = 0;
+	rt_link_down(&m->table, slot);
+	changed = rt_coords_link_down(m->coords, slot);
+	for (unsigned int i = 0; changed; i++, changed >>= 1)
+		if (changed & 1)
+			spread_beacon(m, i, 0);
+}
+
+static struct mesh_lookup *lookup_by_serial(struct mesh *m, uint32_t serial)
+{
+	for (int i = 0; i < MESH_LOOKUPS; i++)
+		if (m->look[i].active && m->look[i].serial == serial)
+			return &m->look[i];
+	return NULL;
+}
+
+static void send_query(struct mesh *m, struct mesh_lookup *ml,
+		       const struct rt_node *to, uint64_t now)
+{
+	struct mesh_query *q = &ml->q[ml->nq++ % RT_LOOKUP_TRIES];
+	static struct rt_msg msg;
+
+	memcpy(q->to, to->id, RT_ID_LEN);
+	q->route_len = to->route_len;
+	memcpy(q->route, to->route, to->route_len);
+	q->deadline = now + QUERY_NS;
+	/* Each copy its own txid: forwarders choose between two by it. */
+	rt_lookup_msg(&msg, m->coords, m->key, ml->l.target,
+		      ml->serial << 3 | (ml->l.queries & 7));
+	if (!send_msg(m, to->route, to->route_len, &msg))
+		m->stats.queries++;
+}
+
+static void lookup_ended(struct mesh *m, struct mesh_lookup *ml, uint64_t now)
+{
+	char text[INET6_ADDRSTRLEN];
+
+	ml->active = false;
+	if (!memcmp(ml->l.target, m->id, RT_ID_LEN))
+		return;
+	if (ml->l.found)
+		m->stats.lookups_found++;
+	else
+		m->stats.lookups_failed++;
+	log_debug("%s: lookup of %s: %s (%u queries, %u routes)",
+		  m->dp->ifname, id_text(ml->l.target, text),
+		  ml->l.found ? "found" : "not found", ml->l.queries,
+		  ml->l.routes);
+	if (m->found)
+		m->found(m->ctx, &ml->l, now);
+}
+
+static void pump(struct mesh *m, struct mesh_lookup *ml, uint64_t now)
+{
+	struct rt_action act;
+
+	while (ml->active && rt_lookup_next(&ml->l, &act)) {
+		if (act.kind == RT_ACT_QUERY)
+			send_query(m, ml, &act.to, now);
+		else
+			lookup_ended(m, ml, now);
+	}
+}
+
+int mesh_lookup(struct mesh *m, const uint8_t target[RT_ID_LEN], uint64_t now)
+{
+	struct mesh_lookup *ml = NULL;
+
+	for (int i = 0; i < MESH_LOOKUPS; i++) {
+		if (m->look[i].active &&
+		    !memcmp(m->look[i].l.target, target, RT_ID_LEN))
+			return 0;
+		if (!m->look[i].active && !ml)
+			ml = &m->look[i];
+	}
+	if (!ml)
+		return -1;
+	memset(ml, 0, sizeof(*ml));
+	if (rt_lookup_start(&ml->l, &m->table, target, now))
+		return -1;
+	ml->active = true;
+	ml->serial = ++m->serial & 0x1fffffff;
+	m->stats.lookups++;
+	pump(m, ml, now);
+	return 0;
+}
+
+static void remember_forward(struct mesh *m, const struct rt_node *next,
+			     const uint8_t *msg, size_t len, uint64_t now)
+{
+	struct mesh_forward *f = &m->fwd[m->fwd_next++ % MESH_FORWARDS];
+
+	memcpy(f->next, next->id, RT_ID_LEN);
+	f->route_len = next->route_len;
+	memcpy(f->route, next->route, next->route_len);
+	memcpy(f->msg, msg, len);
+	f->len = len;
+	f->until = now + FORWARD_KEEP_NS;
+}
+
+/* The target answers the asker: by a route from their coordinates, or
+ * with a discover message when none fits. */
+static void answer(struct mesh *m, const struct rt_msg *q)
+{
+	static struct rt_msg msg;
+	struct mesh_neighbour *nb;
+	struct rt_node asker;
+	int slot;
+
+	if (!rt_node_from(m->coords, q->id, q->key, q->width, &q->coords,
+			  &asker)) {
+		rt_found_msg(&msg, m->coords, m->key, q->txid);
+		if (!send_msg(m, asker.route, asker.route_len, &msg))
+			m->stats.answered++;
+		return;
+	}
+	if (rt_discover_msg(&msg, m->coords, m->key, q))
+		return;
+	slot = rt_discover_step(m->coords, &msg, 0);
+	nb = slot > 0 ? neighbour_on(m, slot) : NULL;
+	if (nb && !send_to_neighbour(m, nb, &msg))
+		m->stats.discovers++;
+}
+
+static void on_lookup(struct mesh *m, struct rt_msg *msg, uint64_t now)
+{
+	uint8_t buf[RT_MSG_MAX];
+	struct rt_node next;
+	int r, len;
+
+	if (!rt_may_answer(&m->table, msg->id, now))
+		return;
+	r = rt_lookup_forward(&m->table, m->coords, msg, RT_TRUSTED, &next,
+			      now);
+	if (r == RT_FWD_TARGET)
+		answer(m, msg);
+	if (r != RT_FWD_NEXT || msg->ttl <= 1)
+		return;
+	msg->ttl--;
+	len = rt_msg_encode(msg, buf, sizeof(buf));
+	if (len < 0)
+		return;
+	remember_forward(m, &next, buf, len, now);
+	if (!datapath_send(m->dp, next.route, next.route_len, buf, len))
+		m->stats.forwarded++;
+}
+
+static void on_found(struct mesh *m, const struct rt_msg *msg,
+		     const struct datapath_event *ev, uint64_t now)
+{
+	struct mesh_lookup *ml = lookup_by_serial(m, msg->txid >> 3);
+	struct rt_node target = { .width = msg->width };
+
+	if (!ml)
+		return;
+	memcpy(target.id, msg->id, RT_ID_LEN);
+	memcpy(target.key, msg->key, FENNEC_KEY_LEN);
+	if (rt_lookup_found(&ml->l, &m->table, m->coords, &target,
+			    &msg->coords, ev->route, ev->route_len, RT_TRUSTED,
+			    now))
+		return;
+	pump(m, ml, now);
+}
+
+/* Beacons and discover messages come from a neighbour, one hop away. */
+static struct mesh_neighbour *from_neighbour(struct mesh *m,
+					     const struct datapath_event *ev)
+{
+	struct mesh_neighbour *nb = neighbour_on(m, ev->slot);
+
+	if (nb && ev->route_len != m->dp->width + nb->width)
+		return NULL;
+	return nb;
+}
+
+static void on_discover(struct mesh *m, struct rt_msg *msg,
+			const struct datapath_event *ev, uint64_t now)
+{
+	struct mesh_neighbour *nb;
+	struct mesh_lookup *ml;
+	int slot;
+
+	if (!from_neighbour(m, ev))
+		return;
+	slot = rt_discover_step(m->coords, msg, ev->slot);
+	if (slot > 0) {
+		nb = neighbour_on(m, slot);
+		if (nb)
+			send_to_neighbour(m, nb, msg);
+		return;
+	}
+	ml = slot ? NULL : lookup_by_serial(m, msg->txid >> 3);
+	if (ml && !rt_lookup_discovered(&ml->l, &m->table, msg, RT_TRUSTED,
+					now))
+		pump(m, ml, now);
+}
+
+static void on_beacon(struct mesh *m, const struct rt_msg *msg,
+		      const struct datapath_event *ev, uint64_t now)
+{
+	int index;
+
+	if (!from_neighbour(m, ev))
+		return;
+	m->stats.beacons_received++;
+	index = rt_beacon_receive(m->coords, ev->slot, &msg->beacon, now);
+	if (index >= 0)
+		spread_beacon(m, index, ev->slot);
+}
+
+static void on_probe(struct mesh *m, const struct rt_msg *msg,
+		     const struct datapath_event *ev)
+{
+	struct rt_msg reply = {
+		.type = RT_MSG_PROBE_REPLY,
+		.txid = msg->txid,
+	};
+
+	/* A route that now ends at another node fails its probe. */
+	if (memcmp(msg->target, m->id, RT_ID_LEN) || !ev->route_len)
+		return;
+	memcpy(reply.target, m->id, RT_ID_LEN);
+	if (!send_msg(m, ev->route, ev->route_len, &reply))
+		m->stats.probes_answered++;
+}
+
+void mesh_control(struct mesh *m, const struct datapath_event *ev,
+		  uint64_t now)
+{
+	static struct rt_msg msg;
+
+	if (rt_msg_decode(&msg, ev->payload, ev->payload_len)) {
+		m->stats.malformed++;
+		return;
+	}
+	switch (msg.type) {
+	case RT_MSG_BEACON:
+		on_beacon(m, &msg, ev, now);
+		break;
+	case RT_MSG_LOOKUP:
+		on_lookup(m, &msg, now);
+		break;
+	case RT_MSG_FOUND:
+		on_found(m, &msg, ev, now);
+		break;
+	case RT_MSG_DISCOVER:
+		on_discover(m, &msg, ev, now);
+		break;
+	case RT_MSG_PROBE:
+		on_probe(m, &msg, ev);
+		break;
+	}
+}
+
+static bool same_route(const uint8_t *a, unsigned int alen, const uint8_t *b,
+		       unsigned int blen)
+{
+	return alen == blen && !memcmp(a, b, alen);
+}
+
+void mesh_switch_error(struct mesh *m, const struct datapath_event *ev,
+		       uint64_t now)
+{
+	static struct rt_msg msg;
+
+	for (int i = 0; i < MESH_LOOKUPS; i++) {
+		struct mesh_lookup *ml = &m->look[i];
+
+		for (unsigned int j = 0; ml->active && j < RT_LOOKUP_TRIES;
+		     j++) {
+			struct mesh_query *q = &ml->q[j];
+
+			if (!q->deadline || !same_route(q->route, q->route_len,
+							ev->route,
+							ev->route_len))
+				continue;
+			q->deadline = 0;
+			rt_route_failed(&m->table, q->to);
+			if (!rt_lookup_timeout(&ml->l, q->to))
+				pump(m, ml, now);
+		}
+	}
+	for (int i = 0; i < MESH_FORWARDS; i++) {
+		struct mesh_forward *f = &m->fwd[i];
+
+		if (f->until < now || !same_route(f->route, f->route_len,
+						  ev->route, ev->route_len))
+			continue;
+		f->until = 0;
+		rt_route_failed(&m->table, f->next);
+		/* Forward it again, to the next closest. */
+		if (!rt_msg_decode(&msg, f->msg, f->len)) {
+			msg.ttl++;
+			on_lookup(m, &msg, now);
+		}
+	}
+}
+
+int mesh_probe(struct mesh *m, const uint8_t *route, unsigned int len,
+	       const uint8_t target[RT_ID_LEN], uint32_t txid)
+{
+	struct rt_msg msg = { .type = RT_MSG_PROBE, .txid = txid };
+
+	memcpy(msg.target, target, RT_ID_LEN);
+	return send_msg(m, route, len, &msg);
+}
+
+static void query_timers(struct mesh *m, struct mesh_lookup *ml, uint64_t now)
+{
+	for (unsigned int j = 0; ml->active && j < RT_LOOKUP_TRIES; j++) {
+		struct mesh_query *q = &ml->q[j];
+
+		if (!q->deadline || q->deadline > now)
+			continue;
+		q->deadline = 0;
+		if (!rt_lookup_timeout(&ml->l, q->to))
+			pump(m, ml, now);
+	}
+}
+
+void mesh_timers(struct mesh *m, uint64_t now)
+{
+	int own;
+
+	if (now >= m->tick_at) {
+		m->tick_at = now + TICK_NS;
+		if (rt_coords_tick(m->coords, now) == 1) {
+			own = rt_landmark_index(m->coords, m->id);
+			if (own >= 0)
+				spread_beacon(m, own, 0);
+		}
+	}
+	if (m->refresh_at && now >= m->refresh_at) {
+		m->refresh_at = now + REFRESH_NS;
+		mesh_lookup(m, m->id, now);
+	}
+	for (int i = 0; i < MESH_LOOKUPS; i++)
+		if (m->look[i].active)
+			query_timers(m, &m->look[i], now);
+}
+
+uint64_t mesh_next_timer(const struct mesh *m)
+{
+	uint64_t t = m->tick_at;
+
+	if (m->refresh_at && m->refresh_at < t)
+		t = m->refresh_at;
+	for (int i = 0; i < MESH_LOOKUPS; i++)
+		for (unsigned int j = 0; m->look[i].active &&
+		     j < RT_LOOKUP_TRIES; j++)
+			if (m->look[i].q[j].deadline &&
+			    m->look[i].q[j].deadline < t)
+				t = m->look[i].q[j].deadline;
+	return t;
+}
+
+void mesh_log_stats(const struct mesh *m)
+{
+	const struct mesh_stats *s = &m->stats;
+
+	log_info("%s: mesh: %u table entries, %u landmarks; beacons %llu "
+		 "sent, %llu received; lookups %llu (%llu found, %llu not), "
+		 "%llu queries; %llu forwarded, %llu answered, %llu "
+		 "discovers; %llu probes answered; %llu malformed, %llu "
+		 "refused", m->dp->ifname, m->table.count, m->coords->n,
+		 (unsigned long long)s->beacons_sent,
+		 (unsigned long long)s->beacons_received,
+		 (unsigned long long)s->lookups,
+		 (unsigned long long)s->lookups_found,
+		 (unsigned long long)s->lookups_failed,
+		 (unsigned long long)s->queries,
+		 (unsigned long long)s->forwarded,
+		 (unsigned long long)s->answered,
+		 (unsigned long long)s->discovers,
+		 (unsigned long long)s->probes_answered,
+		 (unsigned long long)s->malformed,
+		 (unsigned long long)s->refused);
+}

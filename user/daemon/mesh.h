@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fennecd's part of the mesh: user/routing's coordinates, table and
+ * lookups, driven by the kernel's control packets. Beacons and discover
+ * messages go to neighbours, lookups and found messages along label routes;
+ * a lookup's result goes to the caller's found() hook. Documentation/
+ * routing.md describes the messages and what each step does.
+ */
+#ifndef FENNEC_DAEMON_MESH_H
+#define FENNEC_DAEMON_MESH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../routing/routing.h"
+#include "datapath.h"
+#include "ratelimit.h"
+
+#define MESH_LOOKUPS	64	/* lookups in flight */
+#define MESH_FORWARDS	16	/* lookups forwarded, kept for a switch error */
+
+struct mesh_query {
+	uint8_t to[RT_ID_LEN];
+	uint8_t route_len;
+	uint8_t route[RT_ROUTE_MAX];
+	uint64_t deadline;		/* 0: answered or failed */
+};
+
+struct mesh_lookup {
+	bool active;
+	uint32_t serial;		/* txid >> 3 of its copies */
+	struct rt_lookup l;
+	unsigned int nq;
+	struct mesh_query q[RT_LOOKUP_TRIES];
+};
+
+struct mesh_forward {
+	uint8_t next[RT_ID_LEN];
+	uint8_t route_len;
+	uint8_t route[RT_ROUTE_MAX];
+	uint64_t until;
+	size_t len;
+	uint8_t msg[RT_MSG_MAX];
+};
+
+struct mesh_neighbour {
+	uint16_t slot;			/* 0: a free entry */
+	uint8_t width;
+	uint8_t id[RT_ID_LEN];
+};
+
+struct mesh_stats {
+	uint64_t beacons_sent, beacons_received;
+	uint64_t lookups, lookups_found, lookups_failed;
+	uint64_t queries, forwarded, answered, discovers;
+	uint64_t probes_answered, malformed, refused;
+};
+
+struct mesh {
+	struct datapath *dp;
+	uint8_t id[RT_ID_LEN];
+	uint8_t key[FENNEC_KEY_LEN];
+	struct rt_table table;
+	struct rt_coords *coords;
+	struct ratelimit rl;		/* lookups answered and started */
+	size_t nnb;
+	struct mesh_neighbour *nb;
+	uint32_t serial;
+	struct mesh_lookup *look;	/* MESH_LOOKUPS of them */
+	unsigned int fwd_next;
+	struct mesh_forward *fwd;	/* MESH_FORWARDS of them */
+	uint64_t tick_at, refresh_at;
+	/* A lookup ended: l->found says whether it found its target. */
+	void (*found)(void *ctx, const struct rt_lookup *l, uint64_t now);
+	void *ctx;
+	struct mesh_stats stats;
+};
+
+/* 0, or -1 (out of memory, logged). */
+int mesh_init(struct mesh *m, struct datapath *dp,
+	      const uint8_t public_key[FENNEC_KEY_LEN], uint64_t now);
+void mesh_free(struct mesh *m);
+
+/* A neighbour's link has keys: it joins the table and gets our beacons. */
+void mesh_link_up(struct mesh *m, uint16_t slot, unsigned int width,
+		  const uint8_t id[RT_ID_LEN],
+		  const uint8_t key[FENNEC_KEY_LEN], uint64_t now);
+/* It stopped answering: routes through it are gone. */
+void mesh_link_down(struct mesh *m, uint16_t slot);
+
+/*
+ * A lookup of TARGET, unless one is in flight: its result comes to
+ * found(). 0, or -1 if none could start (rate limit, too many at once).
+ */
+int mesh_lookup(struct mesh *m, const uint8_t target[RT_ID_LEN],
+		uint64_t now);
+/* A routed control packet with a routing message (rt_msg_type). */
+void mesh_control(struct mesh *m, const struct datapath_event *ev,
+		  uint64_t now);
+/* A switch error: lookups sent or forwarded by that route try another. */
+void mesh_switch_error(struct mesh *m, const struct datapath_event *ev,
+		       uint64_t now);
+/* A probe of ROUTE, for the node TARGET, with TXID. 0 or -errno. */
+int mesh_probe(struct mesh *m, const uint8_t *route, unsigned int len,
+	       const uint8_t target[RT_ID_LEN], uint32_t txid);
+
+void mesh_timers(struct mesh *m, uint64_t now);
+uint64_t mesh_next_timer(const struct mesh *m);
+void mesh_log_stats(const struct mesh *m);
+
+#endif

@@ -1,0 +1,744 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
+#include <errno.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "../lib/key.h"
+#include "../lib/log.h"
+#include "links.h"
+#include "sessions.h"
+
+/* As links (links.c): the initiator rekeys, the responder as a fallback. */
+#define REKEY_AFTER_NS		(120 * NSEC_PER_SEC)
+#define RESPONDER_GRACE_NS	(30 * NSEC_PER_SEC)
+/* Initiations: 0.25 s doubling to 4 s; after 6, look the peer up again. */
+#define RETRY_FIRST_NS		(NSEC_PER_SEC / 4)
+#define RETRY_MAX_NS		(4 * NSEC_PER_SEC)
+#define ATTEMPTS_MAX		6
+/* Routes in use are probed each second; a probe gets a second. */
+#define PROBE_NS		NSEC_PER_SEC
+#define PROBE_TIMEOUT_NS	NSEC_PER_SEC
+#define RATE_PER_SOURCE		20
+#define RATE_GLOBAL		200
+#define RATE_BURST		20
+#define COOKIE_PER_SOURCE	100
+#define COOKIE_GLOBAL		1000
+#define INDEX_TRIES		8
+
+static const char *name_of(const struct e2e_session *e, char *buf)
+{
+	return inet_ntop(AF_INET6, &e->address, buf, INET6_ADDRSTRLEN);
+}
+
+static uint32_t new_index(void)
+{
+	uint32_t i;
+
+	do
+		i = randombytes_random();
+	while (!i);
+	return i;
+}
+
+static uint64_t jitter(uint64_t ns)
+{
+	return ns - ns / 4 + randombytes_uniform(1000) * (ns / 2000);
+}
+
+static uint32_t get_le32(const uint8_t *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static struct e2e_session *find(struct sessions *ss, const void *address)
+{
+	for (size_t i = 0; i < ss->count; i++)
+		if (ss->s[i].used &&
+		    !memcmp(&ss->s[i].address, address, sizeof(struct in6_addr)))
+			return &ss->s[i];
+	return NULL;
+}
+
+static struct e2e_session *add(struct sessions *ss, const void *address)
+{
+	struct e2e_session *e = find(ss, address);
+
+	for (size_t i = 0; i < SESSIONS_MAX && !e; i++)
+		if (!ss->s[i].used)
+			e = &ss->s[i];
+	if (!e) {
+		log_warn("%s: no room for another session", ss->dp->ifname);
+		return NULL;
+	}
+	if (!e->used) {
+		memset(e, 0, sizeof(*e));
+		e->used = true;
+		memcpy(&e->address, address, sizeof(e->address));
+		rt_paths_init(&e->paths);
+		if (e - ss->s >= (ptrdiff_t)ss->count)
+			ss->count = e - ss->s + 1;
+	}
+	return e;
+}
+
+static struct e2e_session *by_pending_index(struct sessions *ss,
+					    uint32_t index)
+{
+	for (size_t i = 0; i < ss->count; i++)
+		if (ss->s[i].used && ss->s[i].ini.pending &&
+		    ss->s[i].ini.sender_index == index)
+			return &ss->s[i];
+	return NULL;
+}
+
+/* The usable routes, the one to use first. */
+static size_t usable_routes(const struct e2e_session *e,
+			    struct datapath_session *ds)
+{
+	const struct rt_paths *p = &e->paths;
+	const struct rt_path *best = rt_paths_best(p);
+
+	ds->nroutes = 0;
+	if (!best)
+		return 0;
+	memcpy(ds->route[0], best->route, best->len);
+	ds->route_len[ds->nroutes++] = best->len;
+	for (unsigned int i = 0; i < p->n; i++) {
+		if ((int)i == p->active || p->path[i].state == RT_PATH_DOWN)
+			continue;
+		memcpy(ds->route[ds->nroutes], p->path[i].route,
+		       p->path[i].len);
+		ds->route_len[ds->nroutes++] = p->path[i].len;
+	}
+	return ds->nroutes;
+}
+
+/* Gives the kernel the session's routes, and KEYS if not NULL. */
+static int push(struct sessions *ss, struct e2e_session *e,
+		const struct datapath_keys *keys)
+{
+	struct datapath_session ds = {
+		.address = e->address,
+		.public_key = e->public_key,
+		.keys = keys,
+		.set_routes = true,
+	};
+
+	usable_routes(e, &ds);
+	return datapath_set_session(ss->dp, &ds);
+}
+
+static void look_up(struct sessions *ss, struct e2e_session *e, uint64_t now)
+{
+	if (!e->looking && !mesh_lookup(ss->mesh, e->address.s6_addr, now))
+		e->looking = true;
+}
+
+static void send_handshake(struct sessions *ss, const uint8_t *route,
+			   size_t route_len, const uint8_t *msg, size_t len)
+{
+	uint8_t buf[1 + HS_RESPONSE_MIN + HS_INITIATION_MIN];
+
+	if (len + 1 > sizeof(buf))
+		return;
+	buf[0] = CONTROL_HANDSHAKE;
+	memcpy(buf + 1, msg, len);
+	datapath_send(ss->dp, route, route_len, buf, len + 1);
+}
+
+static void initiate(struct sessions *ss, struct e2e_session *e, uint64_t now,
+		     uint64_t wall)
+{
+	uint8_t msg[HS_INITIATION_MIN], ts[HS_TIMESTAMP_LEN];
+	struct datapath_session ds;
+	uint64_t backoff;
+	size_t n;
+	int len;
+
+	n = e->has_key ? usable_routes(e, &ds) : 0;
+	if (!n || e->attempts >= ATTEMPTS_MAX) {
+		e->retry_at = 0;
+		e->attempts = 0;
+		hs_initiator_wipe(&e->ini);
+		rt_paths_init(&e->paths);
+		look_up(ss, e, now);
+		return;
+	}
+	hs_tai64n(ts, wall);
+	len = hs_initiation_create(&e->ini, ss->id, e->public_key, NULL,
+				   new_index(), ts, now, NULL, 0, msg,
+				   sizeof(msg));
+	if (len < 0)
+		return;
+	/* Each attempt by the next route. */
+	n = e->attempts % n;
+	send_handshake(ss, ds.route[n], ds.route_len[n], msg, len);
+	ss->stats.initiations_sent++;
+	e->sent_at = now;
+	backoff = RETRY_FIRST_NS << (e->attempts < 5 ? e->attempts : 5);
+	e->retry_at = now + jitter(backoff < RETRY_MAX_NS ? backoff :
+				   RETRY_MAX_NS);
+	e->attempts++;
+}
+
+static void adopt(const struct datapath_session_state *st, void *data)
+{
+	struct sessions *ss = data;
+	struct e2e_session *e;
+	char name[INET6_ADDRSTRLEN];
+
+	if (!st->has_public_key)
+		return;
+	e = add(ss, &st->address);
+	if (!e)
+		return;
+	memcpy(e->public_key, st->public_key, FENNEC_KEY_LEN);
+	e->has_key = true;
+	e->has_keys = st->has_keys;
+	for (size_t i = 0; i < st->nroutes; i++)
+		rt_paths_add(&e->paths, st->route[i], st->route_len[i]);
+	/* Keys we did not make may be old: replace them soon. */
+	e->retry_at = 1;
+	e->probe_at = 1;
+	log_info("%s: session %s: kept%s, %zu routes", ss->dp->ifname,
+		 name_of(e, name), e->has_keys ? " with its keys" : "",
+		 st->nroutes);
+}
+
+int sessions_init(struct sessions *ss, struct datapath *dp, struct mesh *mesh,
+		  const struct hs_identity *id, uint64_t now)
+{
+	memset(ss, 0, sizeof(*ss));
+	ss->dp = dp;
+	ss->mesh = mesh;
+	ss->id = id;
+	ss->rekey_after_ns = REKEY_AFTER_NS;
+	ratelimit_init(&ss->rl, RATE_PER_SOURCE, RATE_GLOBAL, RATE_BURST);
+	ratelimit_init(&ss->rl_cookies, COOKIE_PER_SOURCE, COOKIE_GLOBAL,
+		       RATE_BURST);
+	ss->s = sodium_allocarray(SESSIONS_MAX, sizeof(*ss->s));
+	if (!ss->s) {
+		log_error("out of memory");
+		return -1;
+	}
+	memset(ss->s, 0, SESSIONS_MAX * sizeof(*ss->s));
+	(void)now;
+	return datapath_dump_sessions(dp, adopt, ss) ? -1 : 0;
+}
+
+void sessions_free(struct sessions *ss)
+{
+	if (!ss->s)
+		return;
+	for (size_t i = 0; i < ss->count; i++)
+		hs_initiator_wipe(&ss->s[i].ini);
+	sodium_free(ss->s);
+	sodium_memzero(&ss->cookies, sizeof(ss->cookies));
+	ss->s = NULL;
+	ss->count = 0;
+}
+
+void sessions_route_miss(struct sessions *ss, const struct in6_addr *address,
+			 uint64_t now, uint64_t wall)
+{
+	struct e2e_session *e = add(ss, address);
+
+	if (!e)
+		return;
+	/* Keys the kernel no longer has (a session removed by hand). */
+	e->has_keys = false;
+	if (!e->has_key || !rt_paths_best(&e->paths))
+		look_up(ss, e, now);
+	else if (!e->ini.pending)
+		initiate(ss, e, now, wall);
+}
+
+void sessions_found(void *ctx, const struct rt_lookup *l, uint64_t now)
+{
+	struct sessions *ss = ctx;
+	struct e2e_session *e = find(ss, l->target);
+	char name[INET6_ADDRSTRLEN];
+	struct in6_addr a;
+
+	if (!e)
+		return;
+	e->looking = false;
+	if (!l->found) {
+		log_info("%s: no route to %s", ss->dp->ifname,
+			 name_of(e, name));
+		return;
+	}
+	key_address(&a, l->target_node.key);
+	if (memcmp(&a, &e->address, sizeof(a))) {
+		log_warn("%s: a lookup of %s gave a key of another address",
+			 ss->dp->ifname, name_of(e, name));
+		return;
+	}
+	memcpy(e->public_key, l->target_node.key, FENNEC_KEY_LEN);
+	e->has_key = true;
+	if (!rt_paths_best(&e->paths))
+		rt_paths_init(&e->paths);
+	for (unsigned int i = 0; i < l->routes; i++)
+		rt_paths_add(&e->paths, l->route[i], l->route_len[i]);
+	log_debug("%s: %s: %u routes found", ss->dp->ifname, name_of(e, name),
+		  l->routes);
+	if (e->has_keys)
+		push(ss, e, NULL);
+	else if (!e->ini.pending)
+		e->retry_at = now;	/* by the timers, which know the time */
+}
+
+static void got_keys(struct sessions *ss, struct e2e_session *e, bool ours,
+		     uint64_t now)
+{
+	char name[INET6_ADDRSTRLEN];
+
+	if (!e->has_keys)
+		log_info("%s: session with %s is up", ss->dp->ifname,
+			 name_of(e, name));
+	e->has_keys = true;
+	e->keys_ours = ours;
+	e->rekey_at = now + jitter(ss->rekey_after_ns) +
+		      (ours ? 0 : RESPONDER_GRACE_NS);
+	e->probe_at = now + PROBE_NS;
+	ss->stats.completed++;
+}
+
+static void count_read_error(struct sessions *ss, int err)
+{
+	if (err == -EACCES)
+		ss->stats.bad_mac++;
+	else if (err == -EKEYREJECTED)
+		ss->stats.rejected++;
+	else if (err == -ENOENT)
+		ss->stats.unexpected++;
+	else
+		ss->stats.malformed++;
+}
+
+static void to_datapath_keys(struct datapath_keys *dk,
+			     const struct hs_keys *k, bool next)
+{
+	dk->rx_index = k->rx_index;
+	dk->tx_index = k->tx_index;
+	memcpy(dk->send_key, k->send_key, sizeof(dk->send_key));
+	memcpy(dk->recv_key, k->recv_key, sizeof(dk->recv_key));
+	dk->next = next;
+}
+
+/* The way back stands for the sender, as an endpoint does for links. */
+static void source_of(union endpoint *who, const struct datapath_event *ev)
+{
+	memset(who, 0, sizeof(*who));
+	who->sin6.sin6_family = AF_INET6;
+	memcpy(&who->sin6.sin6_addr, ev->route, ev->route_len);
+}
+
+static bool admit(struct sessions *ss, const struct datapath_event *ev,
+		  const uint8_t *msg, size_t len, uint64_t now)
+{
+	uint8_t reply[HS_COOKIE_REPLY_LEN];
+	union endpoint who;
+	int err, n;
+
+	err = hs_mac1_check(ss->id, msg, len);
+	if (err) {
+		count_read_error(ss, err);
+		return false;
+	}
+	source_of(&who, ev);
+	if (ratelimit_under_load(&ss->rl, now) &&
+	    hs_mac2_check(&ss->cookies, now, ev->route, ev->route_len, msg,
+			  len)) {
+		if (!ratelimit_allow(&ss->rl_cookies, &who, now)) {
+			ss->stats.rate_limited++;
+			return false;
+		}
+		n = hs_cookie_reply_create(&ss->cookies, ss->id, now,
+					   ev->route, ev->route_len, msg, len,
+					   reply, sizeof(reply));
+		if (n > 0) {
+			send_handshake(ss, ev->route, ev->route_len, reply, n);
+			ss->stats.cookies_sent++;
+		}
+		return false;
+	}
+	if (!ratelimit_allow(&ss->rl, &who, now)) {
+		ss->stats.rate_limited++;
+		return false;
+	}
+	return true;
+}
+
+/* Keys aside until the initiator uses them; the way back as a route. */
+static int answer(struct sessions *ss, struct e2e_session *e,
+		  struct hs_responder *r, const struct datapath_event *ev,
+		  uint8_t *out, size_t out_size)
+{
+	struct datapath_keys dk;
+	struct hs_keys keys;
+	int len = -EEXIST, err;
+
+	rt_paths_add(&e->paths, ev->route, ev->route_len);
+	for (int i = 0; i < INDEX_TRIES && len == -EEXIST; i++) {
+		struct hs_responder tmp = *r;
+
+		len = hs_response_create(&tmp, NULL, new_index(), NULL, 0, out,
+					 out_size, &keys);
+		hs_responder_wipe(&tmp);
+		if (len < 0)
+			break;
+		to_datapath_keys(&dk, &keys, true);
+		err = push(ss, e, &dk);
+		sodium_memzero(&keys, sizeof(keys));
+		sodium_memzero(&dk, sizeof(dk));
+		if (err)
+			len = err;
+	}
+	return len;
+}
+
+static void on_initiation(struct sessions *ss, const struct datapath_event *ev,
+			  const uint8_t *msg, size_t len, uint64_t now)
+{
+	uint8_t out[HS_RESPONSE_MIN], payload[HS_PAYLOAD_MAX];
+	struct hs_responder r = { 0 };
+	struct e2e_session *e;
+	struct in6_addr a;
+	int n;
+
+	if (!ev->route_len || !admit(ss, ev, msg, len, now))
+		return;
+	n = hs_initiation_read(&r, ss->id, msg, len, payload, sizeof(payload));
+	if (n < 0) {
+		count_read_error(ss, n);
+		goto out;
+	}
+	/* Its address is its key's: whoever holds the key is that node. */
+	key_address(&a, r.remote_static);
+	e = add(ss, &a);
+	if (!e)
+		goto out;
+	if (e->has_timestamp && !hs_timestamp_newer(r.timestamp, e->timestamp)) {
+		ss->stats.replayed++;
+		goto out;
+	}
+	memcpy(e->public_key, r.remote_static, FENNEC_KEY_LEN);
+	e->has_key = true;
+	n = answer(ss, e, &r, ev, out, sizeof(out));
+	if (n < 0)
+		goto out;
+	memcpy(e->timestamp, r.timestamp, sizeof(e->timestamp));
+	e->has_timestamp = true;
+	send_handshake(ss, ev->route, ev->route_len, out, n);
+	got_keys(ss, e, false, now);
+out:
+	hs_responder_wipe(&r);
+	sodium_memzero(payload, sizeof(payload));
+}
+
+static void on_response(struct sessions *ss, const struct datapath_event *ev,
+			const uint8_t *msg, size_t len, uint64_t now)
+{
+	uint8_t payload[HS_PAYLOAD_MAX];
+	struct datapath_keys dk;
+	struct e2e_session *e;
+	struct hs_keys keys;
+	int n, err;
+
+	err = hs_mac1_check(ss->id, msg, len);
+	e = err ? NULL : by_pending_index(ss, get_le32(msg + 4));
+	if (err || !e) {
+		count_read_error(ss, err ?: -ENOENT);
+		return;
+	}
+	n = hs_response_read(&e->ini, ss->id, msg, len, payload,
+			     sizeof(payload), &keys);
+	sodium_memzero(payload, sizeof(payload));
+	if (n < 0) {
+		count_read_error(ss, n);
+		return;
+	}
+	/* The way it came is a route to the responder that works. */
+	if (ev->route_len) {
+		rt_paths_add(&e->paths, ev->route, ev->route_len);
+		rt_paths_probe_ok(&e->paths, ev->route, ev->route_len,
+				  (now - e->sent_at) / 1000);
+	}
+	to_datapath_keys(&dk, &keys, false);
+	err = push(ss, e, &dk);
+	sodium_memzero(&keys, sizeof(keys));
+	sodium_memzero(&dk, sizeof(dk));
+	if (err)
+		return;
+	e->attempts = 0;
+	e->retry_at = 0;
+	got_keys(ss, e, true, now);
+}
+
+static void on_cookie(struct sessions *ss, const uint8_t *msg, size_t len,
+		      uint64_t now)
+{
+	struct e2e_session *e = by_pending_index(ss, get_le32(msg + 4));
+	int err = e ? hs_cookie_reply_read(&e->ini, msg, len, now) : -ENOENT;
+
+	if (err) {
+		count_read_error(ss, err);
+		return;
+	}
+	e->retry_at = now + jitter(RETRY_FIRST_NS);
+}
+
+static void on_handshake(struct sessions *ss, const struct datapath_event *ev,
+			 uint64_t now)
+{
+	const uint8_t *msg = ev->payload + 1;
+	size_t len = ev->payload_len - 1;
+
+	if (len < HS_HEADER_LEN) {
+		ss->stats.malformed++;
+		return;
+	}
+	switch (msg[0]) {
+	case HS_TYPE_INITIATION:
+		on_initiation(ss, ev, msg, len, now);
+		break;
+	case HS_TYPE_RESPONSE:
+		on_response(ss, ev, msg, len, now);
+		break;
+	case HS_TYPE_COOKIE_REPLY:
+		on_cookie(ss, msg, len, now);
+		break;
+	default:
+		ss->stats.malformed++;
+	}
+}
+
+/* A change of routes the kernel must hear of; with none left, a lookup. */
+static void routes_changed(struct sessions *ss, struct e2e_session *e,
+			   uint64_t now)
+{
+	if (!rt_paths_best(&e->paths)) {
+		rt_paths_init(&e->paths);
+		look_up(ss, e, now);
+	}
+	if (e->has_keys)
+		push(ss, e, NULL);
+}
+
+static void on_probe_reply(struct sessions *ss, const struct datapath_event *ev,
+			   uint64_t now)
+{
+	struct rt_msg m;
+	struct e2e_session *e;
+	int before;
+
+	if (rt_msg_decode(&m, ev->payload, ev->payload_len))
+		return;
+	e = find(ss, m.target);
+	if (!e || !e->probe_txid || e->probe_txid != m.txid)
+		return;
+	e->probe_txid = 0;
+	before = e->paths.active;
+	rt_paths_probe_ok(&e->paths, e->probe_route, e->probe_len,
+			  (now - e->probe_sent) / 1000);
+	/* An unverified route waits for its probe: the next one, soon. */
+	if (rt_paths_to_probe(&e->paths))
+		e->probe_at = now;
+	if (e->paths.active != before)
+		routes_changed(ss, e, now);
+}
+
+void sessions_control(struct sessions *ss, const struct datapath_event *ev,
+		      uint64_t now, uint64_t wall)
+{
+	(void)wall;
+	if (!ev->payload_len)
+		return;
+	if (ev->payload[0] == CONTROL_HANDSHAKE)
+		on_handshake(ss, ev, now);
+	else if (ev->payload[0] == RT_MSG_PROBE_REPLY)
+		on_probe_reply(ss, ev, now);
+}
+
+static void route_failed(struct sessions *ss, struct e2e_session *e,
+			 const struct datapath_event *ev, uint64_t now)
+{
+	char name[INET6_ADDRSTRLEN];
+
+	if (ev->error_pos >= ev->route_len)
+		return;
+	rt_paths_switch_error(&e->paths, ev->route, ev->route_len,
+			      ev->error_pos);
+	ss->stats.routes_failed++;
+	log_debug("%s: %s: a route failed at byte %u", ss->dp->ifname,
+		  name_of(e, name), ev->error_pos);
+	if (e->ini.pending)
+		e->retry_at = now;
+	routes_changed(ss, e, now);
+}
+
+static bool has_route(const struct e2e_session *e, const uint8_t *route,
+		      size_t len)
+{
+	for (unsigned int i = 0; i < e->paths.n; i++)
+		if (e->paths.path[i].len == len &&
+		    !memcmp(e->paths.path[i].route, route, len))
+			return true;
+	return false;
+}
+
+void sessions_switch_error(struct sessions *ss,
+			   const struct datapath_event *ev, uint64_t now)
+{
+	struct e2e_session *e;
+
+	if (ev->has_address) {
+		e = find(ss, &ev->address);
+		if (e)
+			route_failed(ss, e, ev, now);
+		return;
+	}
+	/* A control packet's (a handshake, a probe): whose route it was. */
+	for (size_t i = 0; i < ss->count; i++) {
+		e = &ss->s[i];
+		if (e->used && has_route(e, ev->route, ev->route_len)) {
+			if (e->probe_txid &&
+			    e->probe_len == ev->route_len &&
+			    !memcmp(e->probe_route, ev->route, ev->route_len))
+				e->probe_txid = 0;
+			route_failed(ss, e, ev, now);
+		}
+	}
+}
+
+void sessions_link_down(struct sessions *ss, uint16_t slot, uint64_t now)
+{
+	unsigned int width = ss->dp->width;
+	uint8_t first[2] = { slot >> 8, slot & 0xff };
+
+	for (size_t i = 0; i < ss->count; i++) {
+		struct e2e_session *e = &ss->s[i];
+		int before = e->paths.active;
+
+		if (!e->used)
+			continue;
+		for (unsigned int j = 0; j < e->paths.n; j++)
+			if (e->paths.path[j].len > width &&
+			    !memcmp(e->paths.path[j].route, first + 2 - width,
+				    width))
+				rt_paths_switch_error(&e->paths,
+						      e->paths.path[j].route,
+						      e->paths.path[j].len,
+						      width - 1);
+		if (e->paths.active != before || !rt_paths_best(&e->paths))
+			routes_changed(ss, e, now);
+	}
+}
+
+static void probe(struct sessions *ss, struct e2e_session *e, uint64_t now)
+{
+	const struct rt_path *p = rt_paths_to_probe(&e->paths);
+
+	if (!p)
+		p = rt_paths_best(&e->paths);
+	e->probe_at = now + PROBE_NS;
+	if (!p)
+		return;
+	e->probe_txid = ++ss->probe_serial ?: ++ss->probe_serial;
+	e->probe_sent = now;
+	e->probe_len = p->len;
+	memcpy(e->probe_route, p->route, p->len);
+	mesh_probe(ss->mesh, p->route, p->len, e->address.s6_addr,
+		   e->probe_txid);
+	ss->stats.probes_sent++;
+}
+
+static void probe_timers(struct sessions *ss, struct e2e_session *e,
+			 uint64_t now)
+{
+	int before = e->paths.active;
+
+	if (e->probe_txid && now >= e->probe_sent + PROBE_TIMEOUT_NS) {
+		e->probe_txid = 0;
+		ss->stats.probes_lost++;
+		rt_paths_probe_failed(&e->paths, e->probe_route, e->probe_len);
+		if (e->paths.active != before)
+			routes_changed(ss, e, now);
+	}
+	if (!e->probe_txid && e->probe_at && now >= e->probe_at)
+		probe(ss, e, now);
+}
+
+static void session_timers(struct sessions *ss, struct e2e_session *e,
+			   uint64_t now, uint64_t wall)
+{
+	if (e->retry_at && now >= e->retry_at) {
+		initiate(ss, e, now, wall);
+	} else if (e->rekey_at && now >= e->rekey_at && !e->ini.pending) {
+		e->rekey_at = 0;
+		e->attempts = 0;
+		initiate(ss, e, now, wall);
+	}
+	if (e->has_keys)
+		probe_timers(ss, e, now);
+}
+
+void sessions_timers(struct sessions *ss, uint64_t now, uint64_t wall)
+{
+	for (size_t i = 0; i < ss->count; i++)
+		if (ss->s[i].used)
+			session_timers(ss, &ss->s[i], now, wall);
+}
+
+static void earliest(uint64_t *t, uint64_t when)
+{
+	if (when && when < *t)
+		*t = when;
+}
+
+uint64_t sessions_next_timer(const struct sessions *ss)
+{
+	uint64_t t = UINT64_MAX;
+
+	for (size_t i = 0; i < ss->count; i++) {
+		const struct e2e_session *e = &ss->s[i];
+
+		if (!e->used)
+			continue;
+		earliest(&t, e->retry_at);
+		if (!e->ini.pending)
+			earliest(&t, e->rekey_at);
+		if (!e->has_keys)
+			continue;
+		if (e->probe_txid)
+			earliest(&t, e->probe_sent + PROBE_TIMEOUT_NS);
+		else
+			earliest(&t, e->probe_at);
+	}
+	return t;
+}
+
+void sessions_log_stats(const struct sessions *ss)
+{
+	const struct e2e_stats *s = &ss->stats;
+
+	log_info("%s: sessions: %llu handshakes completed, %llu initiations "
+		 "sent; dropped: %llu malformed, %llu bad mac, %llu rejected, "
+		 "%llu replayed, %llu unexpected, %llu rate limited; %llu "
+		 "cookies sent; probes %llu sent, %llu lost; %llu routes "
+		 "failed", ss->dp->ifname,
+		 (unsigned long long)s->completed,
+		 (unsigned long long)s->initiations_sent,
+		 (unsigned long long)s->malformed,
+		 (unsigned long long)s->bad_mac,
+		 (unsigned long long)s->rejected,
+		 (unsigned long long)s->replayed,
+		 (unsigned long long)s->unexpected,
+		 (unsigned long long)s->rate_limited,
+		 (unsigned long long)s->cookies_sent,
+		 (unsigned long long)s->probes_sent,
+		 (unsigned long long)s->probes_lost,
+		 (unsigned long long)s->routes_failed);
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fennecd's end-to-end sessions: made on demand when the kernel holds
+ * packets for an address it has no session with. The mesh looks the
+ * address up (mesh.h); a Noise handshake along the routes found, carried
+ * in routed control packets, gives the keys; both go down to the kernel.
+ * Routes are probed, the fastest used, and a route that fails is dropped
+ * at once. Rekeyed by time, as links are.
+ */
+#ifndef FENNEC_DAEMON_SESSIONS_H
+#define FENNEC_DAEMON_SESSIONS_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../routing/routing.h"
+#include "datapath.h"
+#include "handshake.h"
+#include "mesh.h"
+#include "ratelimit.h"
+
+/* The first byte of a routed control packet that holds a handshake. */
+#define CONTROL_HANDSHAKE	9
+
+#define SESSIONS_MAX		1024
+
+struct e2e_stats {
+	uint64_t completed, initiations_sent;
+	uint64_t malformed, bad_mac, rejected, replayed, unexpected;
+	uint64_t rate_limited, cookies_sent;
+	uint64_t probes_sent, probes_lost, routes_failed;
+};
+
+struct e2e_session {
+	bool used;
+	struct in6_addr address;	/* the peer's, its node ID */
+	bool has_key;
+	uint8_t public_key[FENNEC_KEY_LEN];
+	bool has_keys;			/* the kernel has keys for it */
+	bool keys_ours;
+	uint64_t rekey_at;		/* 0: none due */
+	struct hs_initiator ini;
+	unsigned int attempts;
+	uint64_t sent_at;		/* of the pending initiation */
+	uint64_t retry_at;
+	bool has_timestamp;
+	uint8_t timestamp[HS_TIMESTAMP_LEN];
+	bool looking;			/* a lookup is on its way */
+	struct rt_paths paths;
+	uint32_t probe_txid;		/* 0: no probe out */
+	uint64_t probe_sent, probe_at;
+	uint8_t probe_len;
+	uint8_t probe_route[RT_ROUTE_MAX];
+};
+
+struct sessions {
+	struct datapath *dp;
+	struct mesh *mesh;
+	const struct hs_identity *id;
+	struct hs_cookie_checker cookies;
+	struct ratelimit rl, rl_cookies;
+	struct e2e_session *s;		/* guarded memory: keys in flight */
+	size_t count;
+	uint32_t probe_serial;
+	uint64_t rekey_after_ns;
+	struct e2e_stats stats;
+};
+
+/* Takes over the sessions a helper before us left in the kernel. */
+int sessions_init(struct sessions *ss, struct datapath *dp, struct mesh *mesh,
+		  const struct hs_identity *id, uint64_t now);
+void sessions_free(struct sessions *ss);
+
+/* The kernel holds packets for ADDRESS. */
+void sessions_route_miss(struct sessions *ss, const struct in6_addr *address,
+			 uint64_t now, uint64_t wall);
+/* The mesh's found() hook. */
+void sessions_found(void *ctx, const struct rt_lookup *l, uint64_t now);
+/* A routed control packet: a handshake, or a probe reply. */
+void sessions_control(struct sessions *ss, const struct datapath_event *ev,
+		      uint64_t now, uint64_t wall);
+void sessions_switch_error(struct sessions *ss,
+			   const struct datapath_event *ev, uint64_t now);
+/* Our link on SLOT is silent: routes that leave by it are down. */
+void sessions_link_down(struct sessions *ss, uint16_t slot, uint64_t now);
+
+void sessions_timers(struct sessions *ss, uint64_t now, uint64_t wall);
+uint64_t sessions_next_timer(const struct sessions *ss);
+void sessions_log_stats(const struct sessions *ss);
+
+#endif
