@@ -2,9 +2,10 @@
 # fennecd: neighbours told only each other's key and endpoint connect by
 # Noise handshakes over the device's own socket; rekeys lose nothing; a
 # neighbour that moves is followed; wrong keys and psks never connect;
-# malformed, replayed and flooded handshakes are dropped and counted; a
-# helper killed with -9 leaves the datapath working and its successor
-# carries on; it runs as nobody with CAP_NET_ADMIN alone.
+# malformed, replayed and flooded handshakes are dropped and counted; h1
+# and h2, told only of h0, reach each other over an end-to-end session made
+# on demand; a helper killed with -9 leaves the datapath working and its
+# successor carries on; it runs as nobody with CAP_NET_ADMIN alone.
 #
 # Nodes h0 (middle), h1 and h2, each with fen0 on port 4000:
 #   h1 10.9.1.2 --veth-- 10.9.1.1 h0 10.9.2.1 --veth-- 10.9.2.2 h2
@@ -58,18 +59,24 @@ stop() {
 }
 alive() { kill -0 "$(cat "$d/$1.pid")" 2>/dev/null; }
 
-# stat NAME FIELD: the handshake counter FIELD ("completed", "replayed",
-# ...) that daemon NAME logs on SIGUSR2.
-stat() {
+# counter NAME LINE FIELD: the counter FIELD ("completed", "replayed", ...)
+# of the LINE ("handshakes:" for links, "sessions:", "mesh:") that daemon
+# NAME logs on SIGUSR2.
+counter() {
 	local before
-	before=$(grep -c 'handshakes:' "$d/$1.log")
+	before=$(grep -c "$2" "$d/$1.log")
 	kill -USR2 "$(cat "$d/$1.pid")"
-	wait_until 5 bash -c "[ \$(grep -c 'handshakes:' $d/$1.log) -gt $before ]" || return 1
-	grep 'handshakes:' "$d/$1.log" | tail -n 1 |
-		grep -oE "[0-9]+ $2" | head -n 1 | cut -d' ' -f1
+	wait_until 5 bash -c "[ \$(grep -c '$2' $d/$1.log) -gt $before ]" || return 1
+	grep "$2" "$d/$1.log" | tail -n 1 |
+		grep -oE "[0-9]+ $3" | head -n 1 | cut -d' ' -f1
 }
+stat() { counter "$1" 'handshakes:' "$2"; }
+e2e_stat() { counter "$1" 'sessions:' "$2"; }
+mesh_stat() { counter "$1" 'mesh:' "$2"; }
 # stat_at_least NAME FIELD N
 stat_at_least() { local v; v=$(stat "$1" "$2") && [ "$v" -ge "$3" ]; }
+e2e_at_least() { local v; v=$(e2e_stat "$1" "$2") && [ "$v" -ge "$3" ]; }
+mesh_at_least() { local v; v=$(mesh_stat "$1" "$2") && [ "$v" -ge "$3" ]; }
 now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 # received OUTPUT: the "N received" of a ping's summary
 received() { sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$1"; }
@@ -149,6 +156,44 @@ cp $d/psk0 $d/psk2
 daemon d2 2 -- --config $d/h2.conf
 check "with the same psk it connects" \
 	wait_until 10 n h2 ping -6 -c 1 -W 1 "$(addr 0)"
+
+# --- end-to-end sessions, made on demand ------------------------------------
+# h1 and h2 know only h0. h1's packets for h2 wait in the kernel while
+# fennecd looks h2 up through h0 and handshakes with it end to end.
+check "h1 reaches h2's address through h0, each told only of h0" \
+	wait_until 10 n h1 ping -6 -c 1 -W 1 "$(addr 2)"
+check "...over an end-to-end session with keys, routed by h0 (01.02.00)" bash -c \
+	"ip netns exec h1 fennec show fen0 sessions | grep -A5 '$(addr 2)' | grep -q 'keys: set' &&
+	 ip netns exec h1 fennec show fen0 sessions | grep -A5 '$(addr 2)' | grep -q 'route: 01.02.00 (active)'"
+check "...h2 has the session too, named by h1's address" bash -c \
+	"ip netns exec h2 fennec show fen0 sessions | grep -A5 '$(addr 1)' | grep -q 'keys: set'"
+check "...and h0 holds no session: it only switches" bash -c \
+	"[ -z \"\$(ip netns exec h0 fennec show fen0 sessions)\" ]"
+check "h2 reaches h1 back" n h2 ping -6 -c 2 -i 0.2 -W 2 "$(addr 1)"
+check "the sessions' routes are probed and answered" \
+	wait_until 5 mesh_at_least d2 'probes answered' 1
+malformed=$(e2e_stat d2 malformed)
+n h1 fennec send fen0 route 01.02.00 0901000000
+n h1 fennec send fen0 route 01.02.00 "09$(head -c 200 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+check "malformed end-to-end handshakes are dropped and counted" \
+	wait_until 5 e2e_at_least d2 malformed $((malformed + 2))
+malformed=$(mesh_stat d2 malformed)
+n h1 fennec send fen0 route 01.02.00 06ff
+check "...and so are malformed routing messages" \
+	wait_until 5 mesh_at_least d2 malformed $((malformed + 1))
+n h1 ping -6 -q -i 0.02 -c 300 -W 2 "$(addr 2)" >$d/ping.e2ekill 2>&1 &
+ping_pid=$!
+sleep 1
+stop d1 -9 || true
+daemon d1 1 FENNECD_REKEY_AFTER_TIME=2 -- --peer "$(pub 0)@10.9.1.1:4000"
+wait $ping_pid
+check "300 pings h1 to h2 across a kill -9 of h1's helper and a restart: none lost" \
+	[ "$(received "$(cat $d/ping.e2ekill)")" = 300 ]
+check "the new helper kept the kernel's session and its keys" \
+	wait_until 5 grep -q "session $(addr 2): kept with its keys" $d/d1.log
+check "...and rekeys it end to end, by time too (2 s here)" \
+	wait_until 15 e2e_at_least d1 'handshakes completed' 2
+check "h1 still reaches h2 after the rekeys" n h1 ping -6 -c 2 -i 0.2 -W 2 "$(addr 2)"
 
 # --- malformed, replayed and flooded handshakes ---------------------------
 hex=$(cat $d/initiation)
