@@ -55,6 +55,7 @@ const struct nla_policy fennec_session_policy[FENNEC_A_SESSION_MAX + 1] = {
 	[FENNEC_A_SESSION_LEARNED] = { .type = NLA_REJECT },
 	[FENNEC_A_SESSION_HAS_KEYS] = { .type = NLA_REJECT },
 	[FENNEC_A_SESSION_TRAFFIC] = { .type = NLA_REJECT },
+	[FENNEC_A_SESSION_KEEPALIVE] = { .type = NLA_FLAG },
 };
 
 const struct nla_policy fennec_device_policy[FENNEC_A_DEVICE_MAX + 1] = {

@@ -599,6 +599,24 @@ err:
 	return ERR_PTR(err);
 }
 
+/* As for links: keys to send with, the session's or the request's own. */
+static int fennec_check_session_keepalive(struct nlattr **tb,
+					  struct fennec_session *session,
+					  struct netlink_ext_ack *extack)
+{
+	struct nlattr *keys = tb[FENNEC_A_SESSION_KEYS];
+	bool now_keys;
+
+	if (!tb[FENNEC_A_SESSION_KEEPALIVE])
+		return 0;
+	now_keys = keys && !nla_find_nested(keys, FENNEC_A_KEYS_NEXT);
+	if (now_keys || (session && rcu_access_pointer(session->keys.now)))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, tb[FENNEC_A_SESSION_KEEPALIVE],
+			    "no keys to send a keepalive with");
+	return -ENOKEY;
+}
+
 static int fennec_set_session(struct fennec_device *fdev,
 			      struct genl_info *info, struct in6_addr *flush)
 {
@@ -620,13 +638,16 @@ static int fennec_set_session(struct fennec_device *fdev,
 				    "that is this node's own address");
 		return -EINVAL;
 	}
+	session = fennec_session_lookup(fdev, &peer);
+	err = fennec_check_session_keepalive(tb, session, info->extack);
+	if (err)
+		return err;
 	if (tb[FENNEC_A_SESSION_ROUTES]) {
 		routes = fennec_parse_routes(tb[FENNEC_A_SESSION_ROUTES],
 					     info->extack);
 		if (IS_ERR(routes))
 			return PTR_ERR(routes);
 	}
-	session = fennec_session_lookup(fdev, &peer);
 	if (!session) {
 		session = fennec_session_create(fdev, &peer);
 		if (IS_ERR(session)) {
@@ -656,6 +677,8 @@ static int fennec_set_session(struct fennec_device *fdev,
 	}
 	if (tb[FENNEC_A_SESSION_ROUTES])
 		fennec_session_set_routes(session, routes);
+	if (tb[FENNEC_A_SESSION_KEEPALIVE])
+		fennec_session_keepalive(fdev, session);
 	*flush = peer;
 	return 0;
 

@@ -180,7 +180,10 @@ static void fennec_receive_data(struct fennec_device *fdev,
 	if (fennec_keyring_received(fdev, &session->keys, kp))
 		fennec_send_pending(fdev, &session->peer);
 	fennec_traffic_add(session->traffic, true, skb->len);
-	fennec_deliver(fdev, skb, &session->peer);
+	if (!skb->len)
+		fennec_skb_consume(skb);	/* keepalive */
+	else
+		fennec_deliver(fdev, skb, &session->peer);
 }
 
 /*

@@ -263,6 +263,41 @@ static void fennec_send_routed(struct fennec_device *fdev,
 }
 
 /**
+ * fennec_session_keepalive - send a session's peer an empty packet
+ * @fdev: the device
+ * @session: the session, with keys to send with
+ *
+ * Tells a handshake's responder that its keys are in use, as
+ * fennec_link_keepalive() does for links, so that it need not wait for
+ * data. Context: process, RTNL held (the session cannot go).
+ */
+void fennec_session_keepalive(struct fennec_device *fdev,
+			      struct fennec_session *session)
+{
+	struct fennec_keypair *kp;
+	struct sk_buff *skb;
+
+	skb = alloc_skb(LL_MAX_HEADER + sizeof(struct ipv6hdr) +
+			sizeof(struct udphdr) + FENNEC_ROUTED_HEAD +
+			2 * FENNEC_TAG_LEN, GFP_KERNEL);
+	if (!skb) {
+		fennec_count_drop(fdev, FENNEC_A_DROP_UNDERLAY);
+		return;
+	}
+	skb_reserve(skb, LL_MAX_HEADER + sizeof(struct ipv6hdr) +
+			 sizeof(struct udphdr) + FENNEC_ROUTED_HEAD);
+	local_bh_disable();
+	rcu_read_lock();
+	kp = rcu_dereference(session->keys.now);
+	if (kp)
+		fennec_send_routed(fdev, session, kp, skb);
+	else
+		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_NO_ROUTE);
+	rcu_read_unlock();
+	local_bh_enable();
+}
+
+/**
  * fennec_send_one - seal and send one packet from the stack
  * @fdev: the device
  * @skb: an IPv6 packet, not a GSO train

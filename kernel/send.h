@@ -4,11 +4,14 @@
 
 #include "device.h"
 #include "link.h"
+#include "session.h"
 
 void fennec_link_forward(struct fennec_device *fdev, struct fennec_link *link,
 			 struct sk_buff *skb);
 void fennec_link_keepalive(struct fennec_device *fdev,
 			   struct fennec_link *link);
+void fennec_session_keepalive(struct fennec_device *fdev,
+			      struct fennec_session *session);
 int fennec_route_send(struct fennec_device *fdev, struct sk_buff *skb);
 void fennec_push_fwd(struct sk_buff *skb, unsigned int kind, u8 flags,
 		     const u8 *label, unsigned int len);

@@ -119,6 +119,31 @@ check "every one of them counted by reason" \
 	[ $((after - before + sn_after - sn_before)) = 100000 ]
 check "and the link still works" ping_node 0 1 -c 2 -i 0.2
 
+# A session's keepalive: node 2 keeps its keys for node 0 aside as next, as
+# a handshake's responder does; node 0's keepalive, with no data, makes
+# them current.
+new_key fka-0-2
+new_key fka-2-0
+ip netns exec f2 fennec set fen0 session "$(addr_of 0)" keys rx-index 700 \
+	tx-index 701 send-key /tmp/keys/fka-2-0 recv-key /tmp/keys/fka-0-2 next
+ip netns exec f0 fennec set fen0 session "$(addr_of 2)" keys rx-index 701 \
+	tx-index 700 send-key /tmp/keys/fka-0-2 recv-key /tmp/keys/fka-2-0 \
+	route "$(slot 0 2)$(slot 1 2)$(slot 2 0)"
+check "node 2's session keys are aside (next): none to send with" bash -c \
+	"ip netns exec f2 fennec show fen0 sessions | grep -q 'keys: none'"
+check_err "a session keepalive without keys to send with is refused, naming why" \
+	"no keys to send a keepalive with" \
+	ip netns exec f2 fennec set fen0 session "$(addr_of 0)" keepalive
+malformed=$(drop_count 2 malformed)
+check "fennec set session keepalive sends one empty packet end to end" \
+	ip netns exec f0 fennec set fen0 session "$(addr_of 2)" keepalive
+check "...which makes node 2's next keys current" wait_until 3 bash -c \
+	"ip netns exec f2 fennec show fen0 sessions | grep -q 'keys: set'"
+check "...and is taken as a keepalive, not a malformed packet" \
+	[ "$(drop_count 2 malformed)" = "$malformed" ]
+ip netns exec f0 fennec set fen0 session "$(addr_of 2)" remove
+ip netns exec f2 fennec set fen0 session "$(addr_of 0)" remove
+
 # Teardown under traffic: a routed flow across node 1, then its namespace
 # goes, then the module.
 session 0 2 "$(slot 0 2)$(slot 1 2)$(slot 2 0)" -

@@ -28,7 +28,8 @@ static const struct command commands[] = {
 	  "      [mode full|fast] [mtu N] [keys KEYS] [keepalive]\n"
 	  "      | link SLOT remove\n"
 	  "   fennec set DEV session ADDR [public-key KEY] [keys KEYS]\n"
-	  "      [route LABEL [mtu N]]... [no-routes] | session ADDR remove\n"
+	  "      [route LABEL [mtu N]]... [no-routes] [keepalive]\n"
+	  "      | session ADDR remove\n"
 	  "   KEYS: rx-index N tx-index N send-key FILE recv-key FILE [next]",
 	  "change DEV, its links or its sessions" },
 	{ "send", cmd_send, "DEV route LABEL HEX | DEV endpoint HOST:PORT HEX",

@@ -4,7 +4,8 @@
  *   fennec set DEV link SLOT [endpoint HOST:PORT] [peer ADDR] [mode full|fast]
  *                   [mtu N] [keys KEYSPEC] [keepalive] | link SLOT remove
  *   fennec set DEV session ADDR [public-key KEY] [keys KEYSPEC]
- *                   [route LABEL [mtu N]]... [no-routes] | session ADDR remove
+ *                   [route LABEL [mtu N]]... [no-routes] [keepalive]
+ *                   | session ADDR remove
  *   KEYSPEC: rx-index N tx-index N send-key FILE recv-key FILE [next]
  *   fennec show DEV links|sessions [--json]
  *   fennec monitor DEV
@@ -211,6 +212,10 @@ static int session_setting(const struct command *cmd, struct nlmsghdr *req,
 			return EXIT_FAILURE;
 		}
 		mnl_attr_put(req, FENNEC_A_SESSION_PUBLIC_KEY, sizeof(key), key);
+		return 0;
+	}
+	if (!strcmp(k, "keepalive")) {
+		mnl_attr_put(req, FENNEC_A_SESSION_KEEPALIVE, 0, NULL);
 		return 0;
 	}
 	return usage_error(cmd, "unknown session setting \"%s\"", k);

@@ -284,6 +284,8 @@ int datapath_set_session(struct datapath *dp,
 		}
 		mnl_attr_nest_end(req, routes);
 	}
+	if (s->keepalive)
+		mnl_attr_put(req, FENNEC_A_SESSION_KEEPALIVE, 0, NULL);
 	mnl_attr_nest_end(req, nest);
 	ret = genl_do(&dp->req, req, NULL, NULL);
 	sodium_memzero(req, req->nlmsg_len);

@@ -72,6 +72,7 @@ struct datapath_session {
 	struct in6_addr address;
 	const uint8_t *public_key;
 	const struct datapath_keys *keys;
+	bool keepalive;			/* send one keepalive after the change */
 	bool set_routes;		/* replace the routes with these */
 	size_t nroutes;
 	uint8_t route_len[FENNEC_SESSION_ROUTES_MAX];

@@ -114,7 +114,11 @@ static size_t usable_routes(const struct e2e_session *e,
 	return ds->nroutes;
 }
 
-/* Gives the kernel the session's routes, and KEYS if not NULL. */
+/*
+ * Gives the kernel the session's routes, and KEYS if not NULL: keys to
+ * send with at once (not "next") go with a keepalive, which tells the
+ * responder they are in use even if we have nothing to send.
+ */
 static int push(struct sessions *ss, struct e2e_session *e,
 		const struct datapath_keys *keys)
 {
@@ -122,6 +126,7 @@ static int push(struct sessions *ss, struct e2e_session *e,
 		.address = e->address,
 		.public_key = e->public_key,
 		.keys = keys,
+		.keepalive = keys && !keys->next,
 		.set_routes = true,
 	};
 

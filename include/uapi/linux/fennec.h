@@ -330,6 +330,9 @@ enum fennec_route_attr {
  *	peer's last packet took
  * @FENNEC_A_SESSION_HAS_KEYS: u8 in replies: 1 if it has keys to send with
  * @FENNEC_A_SESSION_TRAFFIC: nested, &enum fennec_traffic_attr (replies)
+ * @FENNEC_A_SESSION_KEEPALIVE: flag in requests: once the change is made,
+ *	send the peer an empty end-to-end packet under the keys in use, which
+ *	tells a handshake's responder that its "next" keys are in use
  * @__FENNEC_A_SESSION_MAX: internal
  */
 enum fennec_session_attr {
@@ -342,6 +345,7 @@ enum fennec_session_attr {
 	FENNEC_A_SESSION_LEARNED,
 	FENNEC_A_SESSION_HAS_KEYS,
 	FENNEC_A_SESSION_TRAFFIC,
+	FENNEC_A_SESSION_KEEPALIVE,
 	__FENNEC_A_SESSION_MAX
 };
 
