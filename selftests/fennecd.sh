@@ -273,6 +273,12 @@ check "1000 pings with a rekey every 100 messages: none lost" bash -c \
 	"ip netns exec h1 ping -6 -q -i 0.01 -c 1000 -W 2 $(addr 0) | grep -q ' 1000 received'"
 check "...and h1 rekeyed by message count, at least twice" \
 	stat_at_least d1b completed $((first + 2))
+wait_until 10 n h1 ping -6 -c 1 -W 1 "$(addr 2)" >/dev/null
+first=$(e2e_stat d1b 'handshakes completed')
+check "1000 pings h1 to h2, end to end, a rekey every 100 messages: none lost" bash -c \
+	"ip netns exec h1 ping -6 -q -i 0.01 -c 1000 -W 2 $(addr 2) | grep -q ' 1000 received'"
+check "...and the end-to-end session rekeyed by message count, at least twice" \
+	e2e_at_least d1b 'handshakes completed' $((first + 2))
 
 # --- CAP_NET_ADMIN alone, as nobody ---------------------------------------
 stop d1b

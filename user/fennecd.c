@@ -218,8 +218,11 @@ static void rekey_limits_from_env(struct loop *lp)
 		lp->links.rekey_after_ns = strtoull(t, NULL, 10) * NSEC_PER_SEC;
 		lp->sessions.rekey_after_ns = lp->links.rekey_after_ns;
 	}
-	if (m && strtoull(m, NULL, 10))
+	if (m && strtoull(m, NULL, 10)) {
 		lp->links.rekey_after_messages = strtoull(m, NULL, 10);
+		lp->sessions.rekey_after_messages =
+			lp->links.rekey_after_messages;
+	}
 }
 
 /* A neighbour with fresh keys: the mesh learns of it. */

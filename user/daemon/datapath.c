@@ -139,6 +139,17 @@ struct link_dump {
 	void *data;
 };
 
+static uint64_t traffic_tx(const struct nlattr *nest)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest)
+		if (mnl_attr_get_type(a) == FENNEC_A_TRAFFIC_TX_PACKETS &&
+		    mnl_attr_validate(a, MNL_TYPE_U64) >= 0)
+			return mnl_attr_get_u64(a);
+	return 0;
+}
+
 static void parse_link_traffic(const struct nlattr *nest,
 			       struct datapath_link_state *s)
 {
@@ -364,6 +375,9 @@ static void parse_session(const struct nlattr *nest,
 			break;
 		case FENNEC_A_SESSION_ROUTES:
 			parse_session_routes(a, s);
+			break;
+		case FENNEC_A_SESSION_TRAFFIC:
+			s->tx_packets = traffic_tx(a);
 			break;
 		}
 	}

@@ -82,6 +82,7 @@ struct datapath_session {
 /* A session as the kernel dumps it. */
 struct datapath_session_state {
 	bool has_address, has_public_key, has_keys;
+	uint64_t tx_packets;
 	struct in6_addr address;
 	uint8_t public_key[FENNEC_KEY_LEN];
 	size_t nroutes;

@@ -16,8 +16,13 @@
 #define RETRY_FIRST_NS		(NSEC_PER_SEC / 4)
 #define RETRY_MAX_NS		(4 * NSEC_PER_SEC)
 #define ATTEMPTS_MAX		6
-/* Routes in use are probed each second; a probe gets a second. */
+/*
+ * Routes in use are probed each second, those of a session that sent
+ * nothing for IDLE_NS every 30 s; a probe gets a second.
+ */
 #define PROBE_NS		NSEC_PER_SEC
+#define PROBE_IDLE_NS		(30 * NSEC_PER_SEC)
+#define IDLE_NS			(30 * NSEC_PER_SEC)
 #define PROBE_TIMEOUT_NS	NSEC_PER_SEC
 #define RATE_PER_SOURCE		20
 #define RATE_GLOBAL		200
@@ -25,6 +30,13 @@
 #define COOKIE_PER_SOURCE	100
 #define COOKIE_GLOBAL		1000
 #define INDEX_TRIES		8
+#define REKEY_AFTER_MESSAGES	(1ULL << 59)	/* the kernel stops at 2^60 */
+/* Message counts are read from the kernel this often. */
+#define POLL_NS			(2 * NSEC_PER_SEC)
+/* A peer never reached is forgotten after this long without a miss. */
+#define FORGET_NS		(60 * NSEC_PER_SEC)
+/* tx_at_keys before the next poll has read the session's count. */
+#define TX_UNREAD		UINT64_MAX
 
 static const char *name_of(const struct e2e_session *e, char *buf)
 {
@@ -206,6 +218,7 @@ static void adopt(const struct datapath_session_state *st, void *data)
 	/* Keys we did not make may be old: replace them soon. */
 	e->retry_at = 1;
 	e->probe_at = 1;
+	e->tx_at_keys = TX_UNREAD;
 	log_info("%s: session %s: kept%s, %zu routes", ss->dp->ifname,
 		 name_of(e, name), e->has_keys ? " with its keys" : "",
 		 st->nroutes);
@@ -219,6 +232,8 @@ int sessions_init(struct sessions *ss, struct datapath *dp, struct mesh *mesh,
 	ss->mesh = mesh;
 	ss->id = id;
 	ss->rekey_after_ns = REKEY_AFTER_NS;
+	ss->rekey_after_messages = REKEY_AFTER_MESSAGES;
+	ss->poll_at = now + POLL_NS;
 	ratelimit_init(&ss->rl, RATE_PER_SOURCE, RATE_GLOBAL, RATE_BURST);
 	ratelimit_init(&ss->rl_cookies, COOKIE_PER_SOURCE, COOKIE_GLOBAL,
 		       RATE_BURST);
@@ -228,7 +243,6 @@ int sessions_init(struct sessions *ss, struct datapath *dp, struct mesh *mesh,
 		return -1;
 	}
 	memset(ss->s, 0, SESSIONS_MAX * sizeof(*ss->s));
-	(void)now;
 	return datapath_dump_sessions(dp, adopt, ss) ? -1 : 0;
 }
 
@@ -251,6 +265,7 @@ void sessions_route_miss(struct sessions *ss, const struct in6_addr *address,
 
 	if (!e)
 		return;
+	e->active_at = now;
 	/* Keys the kernel no longer has (a session removed by hand). */
 	e->has_keys = false;
 	if (!e->has_key || !rt_paths_best(&e->paths))
@@ -304,6 +319,9 @@ static void got_keys(struct sessions *ss, struct e2e_session *e, bool ours,
 			 name_of(e, name));
 	e->has_keys = true;
 	e->keys_ours = ours;
+	e->active_at = now;
+	e->sent_data_at = now;
+	e->tx_at_keys = TX_UNREAD;
 	e->rekey_at = now + jitter(ss->rekey_after_ns) +
 		      (ours ? 0 : RESPONDER_GRACE_NS);
 	e->probe_at = now + PROBE_NS;
@@ -648,7 +666,8 @@ static void probe(struct sessions *ss, struct e2e_session *e, uint64_t now)
 
 	if (!p)
 		p = rt_paths_best(&e->paths);
-	e->probe_at = now + PROBE_NS;
+	e->probe_at = now + (now - e->sent_data_at < IDLE_NS ? PROBE_NS :
+			     PROBE_IDLE_NS);
 	if (!p)
 		return;
 	e->probe_txid = ++ss->probe_serial ?: ++ss->probe_serial;
@@ -690,11 +709,54 @@ static void session_timers(struct sessions *ss, struct e2e_session *e,
 		probe_timers(ss, e, now);
 }
 
+/* Message counts: rekey long before a key runs out. */
+static void polled_session(const struct datapath_session_state *st,
+			   void *data)
+{
+	struct sessions *ss = data;
+	struct e2e_session *e = find(ss, &st->address);
+
+	if (!e || !e->has_keys)
+		return;
+	if (st->tx_packets != e->tx_seen) {
+		e->tx_seen = st->tx_packets;
+		e->sent_data_at = ss->polled_at;
+	}
+	if (e->tx_at_keys == TX_UNREAD)
+		e->tx_at_keys = st->tx_packets;
+	if (!e->ini.pending &&
+	    st->tx_packets - e->tx_at_keys >= ss->rekey_after_messages) {
+		e->tx_at_keys = st->tx_packets;
+		e->rekey_at = 1;	/* at once */
+	}
+}
+
+/* A peer that was never reached, and nobody asks for any more. */
+static bool forgotten(const struct e2e_session *e, uint64_t now)
+{
+	return !e->has_keys && !e->looking && !e->ini.pending &&
+	       !e->retry_at && now - e->active_at > FORGET_NS;
+}
+
 void sessions_timers(struct sessions *ss, uint64_t now, uint64_t wall)
 {
-	for (size_t i = 0; i < ss->count; i++)
-		if (ss->s[i].used)
-			session_timers(ss, &ss->s[i], now, wall);
+	if (now >= ss->poll_at) {
+		ss->poll_at = now + POLL_NS;
+		ss->polled_at = now;
+		datapath_dump_sessions(ss->dp, polled_session, ss);
+	}
+	for (size_t i = 0; i < ss->count; i++) {
+		struct e2e_session *e = &ss->s[i];
+
+		if (!e->used)
+			continue;
+		if (forgotten(e, now)) {
+			hs_initiator_wipe(&e->ini);
+			sodium_memzero(e, sizeof(*e));
+			continue;
+		}
+		session_timers(ss, e, now, wall);
+	}
 }
 
 static void earliest(uint64_t *t, uint64_t when)
@@ -705,7 +767,7 @@ static void earliest(uint64_t *t, uint64_t when)
 
 uint64_t sessions_next_timer(const struct sessions *ss)
 {
-	uint64_t t = UINT64_MAX;
+	uint64_t t = ss->poll_at;
 
 	for (size_t i = 0; i < ss->count; i++) {
 		const struct e2e_session *e = &ss->s[i];

@@ -47,6 +47,10 @@ struct e2e_session {
 	bool has_timestamp;
 	uint8_t timestamp[HS_TIMESTAMP_LEN];
 	bool looking;			/* a lookup is on its way */
+	uint64_t active_at;		/* last miss, handshake or lookup */
+	uint64_t tx_at_keys;		/* the kernel's count when keyed */
+	uint64_t tx_seen;		/* and at the last poll */
+	uint64_t sent_data_at;		/* when that count last grew */
 	struct rt_paths paths;
 	uint32_t probe_txid;		/* 0: no probe out */
 	uint64_t probe_sent, probe_at;
@@ -63,7 +67,10 @@ struct sessions {
 	struct e2e_session *s;		/* guarded memory: keys in flight */
 	size_t count;
 	uint32_t probe_serial;
+	uint64_t poll_at;		/* next read of the kernel's sessions */
+	uint64_t polled_at;
 	uint64_t rekey_after_ns;
+	uint64_t rekey_after_messages;
 	struct e2e_stats stats;
 };
 
