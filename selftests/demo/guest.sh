@@ -81,7 +81,13 @@ wait $ping
 kill -USR2 "$(cat /tmp/alice.pid)"
 sleep 0.3
 grep 'handshakes:' /tmp/alice.log | tail -n 1 | sed 's/^/[alice] /'
-echo "(alice to carol needs a route through bob: the DHT finds it, issue 5)"
+
+say "alice was told only of bob, yet reaches carol: fennecd finds her"
+echo "(alice's first packet waits in the kernel while fennecd looks carol up"
+echo " through bob and handshakes with her end to end)"
+run ip netns exec alice ping -6 -c 3 -i 0.3 "$(addr carol)"
+run ip netns exec alice fennec show fen0 sessions
+echo "(route 01.02.00: alice's link 1 to bob, bob's link 2 to carol, carol)"
 
 say "The address is the key's: fennec addr agrees with the kernel"
 pub=$(fennec pubkey </tmp/alice.key)
@@ -117,6 +123,45 @@ kill $mon
 run ip netns exec n0 fennec show fen0 sessions
 run ip netns exec n2 fennec show fen0
 for i in 0 1 2 3 4; do ip netns del "n$i"; done
+
+say "A mesh of a dozen nodes, each told only of its neighbours"
+echo "(a ring of 12, m0..m11, with chords m0-m6, m3-m9, m2-m7)"
+mesh_edges="0-1 1-2 2-3 3-4 4-5 5-6 6-7 7-8 8-9 9-10 10-11 11-0 0-6 3-9 2-7"
+declare -A mesh_peers
+for i in $(seq 0 11); do
+	ip netns add "m$i"
+	ip -n "m$i" link set lo up
+	ip -n "m$i" link add fen0 type fennec
+	(umask 077 && fennec genkey >"/tmp/m$i.key")
+	fennec pubkey <"/tmp/m$i.key" >"/tmp/m$i.pub"
+done
+k=0
+for e in $mesh_edges; do
+	a=${e%-*} b=${e#*-} k=$((k + 1))
+	ip link add va netns "m$a" type veth peer vb netns "m$b"
+	ip -n "m$a" link set va name "to$b" up
+	ip -n "m$b" link set vb name "to$a" up
+	ip -n "m$a" addr add "10.43.$k.1/24" dev "to$b"
+	ip -n "m$b" addr add "10.43.$k.2/24" dev "to$a"
+	mesh_peers[$a]+=" --peer=$(cat "/tmp/m$b.pub")@10.43.$k.2:4242"
+	mesh_peers[$b]+=" --peer=$(cat "/tmp/m$a.pub")@10.43.$k.1:4242"
+done
+for i in $(seq 0 11); do
+	# shellcheck disable=SC2086
+	ip netns exec "m$i" bash -c 'echo $$ >"$0"; exec "$@"' "/tmp/m$i.pid" \
+		fennecd --interface fen0 --private-key "/tmp/m$i.key" \
+		--listen-port 4242 ${mesh_peers[$i]} 2>"/tmp/m$i.log" &
+done
+sleep 3
+echo "m4 to m10: no link between them, nor between their neighbours"
+t0=${EPOCHREALTIME/./}
+ip netns exec m4 ping -6 -c 1 -W 10 "$(fennec addr </tmp/m10.pub)" >/dev/null
+echo "the first answer came $(((${EPOCHREALTIME/./} - t0) / 1000)) ms after the first packet (lookup, handshake)"
+run ip netns exec m4 ping -6 -c 3 -i 0.3 "$(fennec addr </tmp/m10.pub)"
+run ip netns exec m4 fennec show fen0 sessions
+for i in $(seq 0 11); do kill "$(cat "/tmp/m$i.pid")"; done
+sleep 0.5
+for i in $(seq 0 11); do ip netns del "m$i"; done
 
 say "Cleaning up: stopping fennecd, deleting the namespaces, unloading"
 for node in alice bob carol; do
