@@ -228,8 +228,11 @@ send "$hex" 0 $flood
 wait $ping_pid
 check "$flood initiations a burst, twice: h2's traffic with h0 lost nothing" \
 	[ "$(received "$(cat $d/ping.flood)")" = 300 ]
-check "...the flood was rate limited" stat_at_least d2 "rate limited" 1
-check "...or answered with cookies" stat_at_least d2 "cookies sent" 1
+# Rate limits and cookies: which of them a flood meets depends on how fast
+# the helper reads it (under the debug kernel, all may get cookies).
+limited=$(stat d2 "rate limited") cookies=$(stat d2 "cookies sent")
+check "...the flood was rate limited or answered with cookies ($limited limited, $cookies cookies)" \
+	[ $((limited + cookies)) -ge 1 ]
 done_before=$(stat d2 completed)
 kill -USR1 "$(cat $d/d2.pid)"
 check "...and a handshake after it still completes" \
