@@ -8,9 +8,9 @@
 #                [--logdir DIR] [TEST...]
 #
 # TEST is a script name (device, device.sh) or path; the default is every
-# selftests/*.sh that sources lib.sh. Each script's TAP is shown indented
-# (its other output, e.g. kernel messages, as "# " lines; the kernel's boot
-# messages are left out), followed by
+# selftests/*.sh that sources lib.sh, but those in $held (below). Each
+# script's TAP is shown indented (its other output, e.g. kernel messages,
+# as "# " lines; the kernel's boot messages are left out), followed by
 # "ok N <kernel>:<script>" or "not ok N <kernel>:<script>". A script fails
 # if a subtest fails, or if the run itself goes wrong (kernel warning,
 # crash, timeout, no plan, fewer or more tests than planned, exit status
@@ -56,9 +56,14 @@ if ! [[ $kernel =~ ^[0-9]+\.[0-9]+$ ]] && [ -n "$modroot" ]; then
 fi
 [ -z "$cpus" ] || label="$label-${cpus}cpu"
 
+# Tests left out of the default run (make check, make check-debug) until
+# what they test exists; name them to run them. mesh.sh: fennecd's routing
+# (issue #5).
+held=" mesh.sh "
 if [ ${#tests[@]} -eq 0 ]; then
 	for t in "$here"/*.sh; do
 		case ${t##*/} in lib.sh|run-tests.sh) continue ;; esac
+		case $held in *" ${t##*/} "*) continue ;; esac
 		if grep -q '^source .*lib\.sh' "$t"; then tests+=("$t"); fi
 	done
 fi
