@@ -45,6 +45,7 @@ struct fennec_traffic {
 struct fennec_link {
 	u16 slot;
 	bool fast;
+	bool down;		/* the helper's word: routes through it fail */
 	u16 mtu;
 	bool has_peer;
 	struct in6_addr peer;

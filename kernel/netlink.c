@@ -32,6 +32,7 @@ const struct nla_policy fennec_link_policy[FENNEC_A_LINK_MAX + 1] = {
 	[FENNEC_A_LINK_HAS_KEYS] = { .type = NLA_REJECT },
 	[FENNEC_A_LINK_TRAFFIC] = { .type = NLA_REJECT },
 	[FENNEC_A_LINK_KEEPALIVE] = { .type = NLA_FLAG },
+	[FENNEC_A_LINK_DOWN] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 const struct nla_policy fennec_route_policy[FENNEC_A_ROUTE_MAX + 1] = {

@@ -153,6 +153,8 @@ static void fennec_apply_link(struct fennec_link *link, struct nlattr **tb,
 				       FENNEC_LINK_MODE_FAST);
 	if (tb[FENNEC_A_LINK_MTU])
 		WRITE_ONCE(link->mtu, nla_get_u16(tb[FENNEC_A_LINK_MTU]));
+	if (tb[FENNEC_A_LINK_DOWN])
+		WRITE_ONCE(link->down, nla_get_u8(tb[FENNEC_A_LINK_DOWN]));
 }
 
 /* A keepalive needs keys to send with: the link's, or the request's own. */
@@ -335,6 +337,7 @@ static int fennec_put_link(struct sk_buff *skb, struct fennec_link *link)
 		       link->fast ? FENNEC_LINK_MODE_FAST :
 				    FENNEC_LINK_MODE_FULL) ||
 	    nla_put_u16(skb, FENNEC_A_LINK_MTU, link->mtu) ||
+	    nla_put_u8(skb, FENNEC_A_LINK_DOWN, READ_ONCE(link->down)) ||
 	    nla_put_u8(skb, FENNEC_A_LINK_HAS_KEYS,
 		       !!rcu_access_pointer(link->keys.now)) ||
 	    fennec_put_traffic(skb, FENNEC_A_LINK_TRAFFIC, link->traffic))

@@ -211,7 +211,7 @@ static void fennec_receive_forward(struct fennec_device *fdev,
 		return;
 	case FENNEC_SWITCH_FORWARD:
 		link = fennec_link_by_slot(fdev, egress);
-		if (unlikely(!link)) {
+		if (unlikely(!link || READ_ONCE(link->down))) {
 			fennec_send_switch_error(fdev, fwd, skb, egress);
 			fennec_rx_drop(fdev, skb, FENNEC_A_DROP_DEAD_SLOT);
 			return;

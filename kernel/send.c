@@ -201,7 +201,7 @@ int fennec_route_send(struct fennec_device *fdev, struct sk_buff *skb)
 		return FENNEC_A_DROP_NO_ROUTE;
 	}
 	link = fennec_link_by_slot(fdev, egress);
-	if (!link) {
+	if (!link || READ_ONCE(link->down)) {
 		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_DEAD_SLOT);
 		return FENNEC_A_DROP_DEAD_SLOT;
 	}

@@ -147,6 +147,32 @@ check "...and is taken as a keepalive, not a malformed packet" \
 ip netns exec f0 fennec set fen0 session "$(addr_of 2)" remove
 ip netns exec f2 fennec set fen0 session "$(addr_of 0)" remove
 
+# A link marked down (as fennecd marks a silent neighbour's): routes
+# through it fail at once, with a switch error back; marked up, they work.
+session 0 2 "$(slot 0 2)$(slot 1 2)$(slot 2 0)" "$(slot 2 1)$(slot 1 1)$(slot 0 0)"
+check "a session from node 0 to node 2 through node 1 works" ping_node 0 2 -c 1
+check "fennec set link state down" ip netns exec f1 fennec set fen0 link 2 state down
+check "...shows in fennec show" bash -c \
+	"ip netns exec f1 fennec show fen0 links | grep -A6 '^link: 2' | grep -q 'state: down'"
+dead=$(drop_count 1 dead_slot)
+ip netns exec f0 fennec monitor fen0 >/tmp/monitor.down 2>&1 &
+mon=$!
+sleep 0.3
+check_fail "packets routed through it do not arrive" ping_node 0 2 -c 1 -W 1
+check "...the switch counts them as for a dead slot" \
+	[ "$(drop_count 1 dead_slot)" -gt "${dead:-0}" ]
+check "...and the origin hears a switch error" \
+	wait_until 3 grep -q "switch-error $(addr_of 2)" /tmp/monitor.down
+kill $mon
+ip netns exec f0 fennec set fen0 session "$(addr_of 2)" \
+	route "$(slot 0 2)$(slot 1 2)$(slot 2 0)"
+ip netns exec f1 fennec set fen0 link 2 state up
+check "marked up again, the route works" ping_node 0 2 -c 1
+check_err "a state other than up or down is refused" "state is up or down" \
+	ip netns exec f1 fennec set fen0 link 2 state sideways
+ip netns exec f0 fennec set fen0 session "$(addr_of 2)" remove
+ip netns exec f2 fennec set fen0 session "$(addr_of 0)" remove
+
 # Teardown under traffic: a routed flow across node 1, then its namespace
 # goes, then the module.
 session 0 2 "$(slot 0 2)$(slot 1 2)$(slot 2 0)" -

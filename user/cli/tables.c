@@ -2,7 +2,8 @@
 /*
  * The datapath's tables, driven by hand (tests, scripts, debugging):
  *   fennec set DEV link SLOT [endpoint HOST:PORT] [peer ADDR] [mode full|fast]
- *                   [mtu N] [keys KEYSPEC] [keepalive] | link SLOT remove
+ *                   [mtu N] [state up|down] [keys KEYSPEC] [keepalive]
+ *                   | link SLOT remove
  *   fennec set DEV session ADDR [public-key KEY] [keys KEYSPEC]
  *                   [route LABEL [mtu N]]... [no-routes] [keepalive]
  *                   | session ADDR remove
@@ -142,6 +143,10 @@ static int link_setting(const struct command *cmd, struct nlmsghdr *req,
 			return usage_error(cmd, "mode is full or fast");
 		mnl_attr_put_u8(req, FENNEC_A_LINK_MODE, !strcmp(v, "fast") ?
 				FENNEC_LINK_MODE_FAST : FENNEC_LINK_MODE_FULL);
+	} else if (!strcmp(k, "state")) {
+		if (strcmp(v, "up") && strcmp(v, "down"))
+			return usage_error(cmd, "state is up or down");
+		mnl_attr_put_u8(req, FENNEC_A_LINK_DOWN, !strcmp(v, "down"));
 	} else if (!strcmp(k, "mtu")) {
 		if (parse_uint(v, UINT16_MAX, &n)) {
 			log_error("invalid mtu \"%s\"", v);

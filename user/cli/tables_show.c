@@ -150,6 +150,9 @@ static int dumped_link(const struct nlmsghdr *nlh, void *data)
 			   FENNEC_LINK_MODE_FAST ? "fast" : "full");
 	if (lt[FENNEC_A_LINK_MTU])
 		put_uint(c, "mtu", mnl_attr_get_u16(lt[FENNEC_A_LINK_MTU]));
+	if (lt[FENNEC_A_LINK_DOWN])
+		put_string(c, "state", mnl_attr_get_u8(lt[FENNEC_A_LINK_DOWN]) ?
+			   "down" : "up");
 	if (lt[FENNEC_A_LINK_HAS_KEYS])
 		put_string(c, "keys", mnl_attr_get_u8(lt[FENNEC_A_LINK_HAS_KEYS]) ?
 			   "set" : "none");

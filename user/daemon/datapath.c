@@ -108,6 +108,8 @@ int datapath_set_link(struct datapath *dp, const struct datapath_link *l)
 		put_keys(req, FENNEC_A_LINK_KEYS, l->keys);
 	if (l->keepalive)
 		mnl_attr_put(req, FENNEC_A_LINK_KEEPALIVE, 0, NULL);
+	if (l->set_down)
+		mnl_attr_put_u8(req, FENNEC_A_LINK_DOWN, l->down);
 	mnl_attr_nest_end(req, nest);
 	ret = genl_do(&dp->req, req, NULL, NULL);
 	/* The request held keys: leave none in the send buffer. */
@@ -192,6 +194,10 @@ static void parse_link(const struct nlattr *nest, struct datapath_link_state *s)
 		case FENNEC_A_LINK_HAS_KEYS:
 			if (mnl_attr_validate(a, MNL_TYPE_U8) >= 0)
 				s->has_keys = mnl_attr_get_u8(a);
+			break;
+		case FENNEC_A_LINK_DOWN:
+			if (mnl_attr_validate(a, MNL_TYPE_U8) >= 0)
+				s->down = mnl_attr_get_u8(a);
 			break;
 		case FENNEC_A_LINK_TRAFFIC:
 			parse_link_traffic(a, s);

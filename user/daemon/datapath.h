@@ -41,12 +41,13 @@ struct datapath_link {
 	enum fennec_link_mode mode;
 	const struct datapath_keys *keys;
 	bool keepalive;			/* send one keepalive after the change */
+	bool set_down, down;		/* routes through it fail, or not */
 };
 
 /* A link as the kernel dumps it. */
 struct datapath_link_state {
 	uint16_t slot;
-	bool has_endpoint, has_peer, has_keys;
+	bool has_endpoint, has_peer, has_keys, down;
 	union endpoint endpoint;
 	struct in6_addr peer;
 	uint64_t rx_packets, tx_packets;

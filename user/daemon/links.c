@@ -522,6 +522,17 @@ int links_event(struct links *l, const struct datapath_event *ev,
 	return 0;
 }
 
+/* Whether routes through the neighbour fail at its switch: the kernel's. */
+static void set_down(struct links *l, struct neighbour *n, bool down)
+{
+	struct datapath_link dl = {
+		.slot = n->slot, .set_down = true, .down = down,
+	};
+
+	if (!datapath_set_link(l->dp, &dl))
+		n->kernel_down = down;
+}
+
 /*
  * Keepalives when idle, and whether the neighbour was heard, from the
  * counts the poll just read: after the dump, whose socket they share.
@@ -540,6 +551,9 @@ static void liveness(struct links *l, struct neighbour *n, uint64_t now)
 	n->tx_seen = n->tx_polled;
 	if (heard) {
 		n->quiet_polls = 0;
+		/* Ours, or left by a helper before us. */
+		if (n->kernel_down)
+			set_down(l, n, false);
 		if (n->silent) {
 			n->silent = false;
 			log_info("%s: neighbour %s is heard again",
@@ -554,6 +568,7 @@ static void liveness(struct links *l, struct neighbour *n, uint64_t now)
 	n->silent = true;
 	log_info("%s: neighbour %s is silent: routes avoid it",
 		 l->dp->ifname, name_of(n, name));
+	set_down(l, n, true);
 	if (l->down)
 		l->down(l->ctx, n, now);
 }
@@ -567,6 +582,7 @@ static void polled_link(const struct datapath_link_state *s, void *data)
 	if (!n || n->slot != s->slot)
 		return;
 	n->polled = true;
+	n->kernel_down = s->down;
 	n->rx_polled = s->rx_packets;
 	n->tx_polled = s->tx_packets;
 	if (s->has_endpoint) {

@@ -56,6 +56,7 @@ struct neighbour {
 	uint64_t rx_seen, tx_seen;	/* the link's counts at the last poll */
 	bool polled;			/* and at this one: */
 	uint64_t rx_polled, tx_polled;
+	bool kernel_down;		/* the kernel's link is marked down */
 };
 
 struct links {

@@ -10,8 +10,14 @@
 #include "mesh.h"
 
 #define TICK_NS		NSEC_PER_SEC
-#define REFRESH_NS	(30 * NSEC_PER_SEC)	/* a lookup of ourselves */
-#define FIRST_REFRESH_NS NSEC_PER_SEC		/* once neighbours are in */
+/*
+ * A lookup of ourselves, so that the nodes nearest our ID learn our
+ * coordinates: 1 s after a neighbour comes, then 2, 4, 8 and 16 s later
+ * (our coordinates settle as beacons come in, and a lookup that carried
+ * none taught nobody anything), then every 30 s.
+ */
+#define REFRESH_NS	(30 * NSEC_PER_SEC)
+#define FIRST_REFRESH_NS NSEC_PER_SEC
 #define QUERY_NS	(2 * NSEC_PER_SEC)	/* a lookup copy's answer */
 #define FORWARD_KEEP_NS	NSEC_PER_SEC
 /* Lookups answered or forwarded per asker, and in all, each second. */
@@ -162,6 +168,7 @@ void mesh_link_up(struct mesh *m, uint16_t slot, unsigned int width,
 {
 	struct mesh_neighbour *nb = neighbour_on(m, slot), *more;
 	struct rt_node node = { .width = width };
+	bool fresh = !nb;		/* not a rekey of one we have */
 
 	if (!nb) {
 		for (size_t i = 0; i < m->nnb && !nb; i++)
@@ -186,6 +193,9 @@ void mesh_link_up(struct mesh *m, uint16_t slot, unsigned int width,
 	rt_insert(&m->table, &node, RT_TRUSTED | RT_ANSWERED, now);
 	for (unsigned int i = 0; i < m->coords->n; i++)
 		send_beacon(m, i, nb);
+	if (!fresh)
+		return;
+	m->refresh_ns = FIRST_REFRESH_NS;
 	if (!m->refresh_at || m->refresh_at > now + FIRST_REFRESH_NS)
 		m->refresh_at = now + FIRST_REFRESH_NS;
 }
@@ -530,7 +540,9 @@ void mesh_timers(struct mesh *m, uint64_t now)
 		}
 	}
 	if (m->refresh_at && now >= m->refresh_at) {
-		m->refresh_at = now + REFRESH_NS;
+		m->refresh_ns = m->refresh_ns * 2 < REFRESH_NS ?
+				m->refresh_ns * 2 : REFRESH_NS;
+		m->refresh_at = now + m->refresh_ns;
 		mesh_lookup(m, m->id, now);
 	}
 	for (int i = 0; i < MESH_LOOKUPS; i++)

@@ -70,6 +70,7 @@ struct mesh {
 	unsigned int fwd_next;
 	struct mesh_forward *fwd;	/* MESH_FORWARDS of them */
 	uint64_t tick_at, refresh_at;
+	uint64_t refresh_ns;		/* the next wait between refreshes */
 	/* A lookup ended: l->found says whether it found its target. */
 	void (*found)(void *ctx, const struct rt_lookup *l, uint64_t now);
 	void *ctx;

@@ -30,6 +30,12 @@
 #define COOKIE_PER_SOURCE	100
 #define COOKIE_GLOBAL		1000
 #define INDEX_TRIES		8
+/*
+ * A session with keys but no working route raises no route miss (the
+ * kernel answers by the way back it learned, which may be dead): look
+ * the peer up again this often while the session is in use.
+ */
+#define RELOOKUP_NS		(2 * NSEC_PER_SEC)
 #define REKEY_AFTER_MESSAGES	(1ULL << 59)	/* the kernel stops at 2^60 */
 /* Message counts are read from the kernel this often. */
 #define POLL_NS			(2 * NSEC_PER_SEC)
@@ -148,6 +154,7 @@ static int push(struct sessions *ss, struct e2e_session *e,
 
 static void look_up(struct sessions *ss, struct e2e_session *e, uint64_t now)
 {
+	e->relookup_at = now + RELOOKUP_NS;
 	if (!e->looking && !mesh_lookup(ss->mesh, e->address.s6_addr, now))
 		e->looking = true;
 }
@@ -705,8 +712,16 @@ static void session_timers(struct sessions *ss, struct e2e_session *e,
 		e->attempts = 0;
 		initiate(ss, e, now, wall);
 	}
-	if (e->has_keys)
-		probe_timers(ss, e, now);
+	if (!e->has_keys)
+		return;
+	probe_timers(ss, e, now);
+	if (rt_paths_best(&e->paths) || !e->relookup_at ||
+	    now < e->relookup_at)
+		return;
+	if (now - e->sent_data_at < IDLE_NS)
+		look_up(ss, e, now);
+	else
+		e->relookup_at = 0;	/* until it sends again */
 }
 
 /* Message counts: rekey long before a key runs out. */
@@ -721,6 +736,8 @@ static void polled_session(const struct datapath_session_state *st,
 	if (st->tx_packets != e->tx_seen) {
 		e->tx_seen = st->tx_packets;
 		e->sent_data_at = ss->polled_at;
+		if (!rt_paths_best(&e->paths) && !e->relookup_at)
+			e->relookup_at = ss->polled_at;
 	}
 	if (e->tx_at_keys == TX_UNREAD)
 		e->tx_at_keys = st->tx_packets;
@@ -783,6 +800,8 @@ uint64_t sessions_next_timer(const struct sessions *ss)
 			earliest(&t, e->probe_sent + PROBE_TIMEOUT_NS);
 		else
 			earliest(&t, e->probe_at);
+		if (!rt_paths_best(&e->paths))
+			earliest(&t, e->relookup_at);
 	}
 	return t;
 }

@@ -47,6 +47,7 @@ struct e2e_session {
 	bool has_timestamp;
 	uint8_t timestamp[HS_TIMESTAMP_LEN];
 	bool looking;			/* a lookup is on its way */
+	uint64_t relookup_at;		/* keys but no route: look again */
 	uint64_t active_at;		/* last miss, handshake or lookup */
 	uint64_t tx_at_keys;		/* the kernel's count when keyed */
 	uint64_t tx_seen;		/* and at the last poll */

@@ -278,6 +278,11 @@ enum fennec_traffic_attr {
  *	initiator of a handshake tells the responder its keys are live, and
  *	how a helper keeps a NAT mapping open). The link must have keys to
  *	send with, or get them in the same request.
+ * @FENNEC_A_LINK_DOWN: u8, 0 or 1: 1 if the helper found the neighbour
+ *	gone (silent). Routes through it fail at once, with a switch error
+ *	back to their origin, as for a slot with no link; its keys and
+ *	endpoint stay, and packets from it are still taken. Replies always
+ *	carry it.
  * @__FENNEC_A_LINK_MAX: internal
  */
 enum fennec_link_attr {
@@ -291,6 +296,7 @@ enum fennec_link_attr {
 	FENNEC_A_LINK_HAS_KEYS,
 	FENNEC_A_LINK_TRAFFIC,
 	FENNEC_A_LINK_KEEPALIVE,
+	FENNEC_A_LINK_DOWN,
 	__FENNEC_A_LINK_MAX
 };
 
