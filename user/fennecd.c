@@ -22,6 +22,7 @@
 
 #include "daemon/config.h"
 #include "daemon/datapath.h"
+#include "daemon/discovery.h"
 #include "daemon/identity.h"
 #include "daemon/links.h"
 #include "daemon/mesh.h"
@@ -46,11 +47,13 @@ struct options {
 static const char usage_text[] =
 	"Usage: fennecd --interface DEV --private-key FILE [--listen-port N]\n"
 	"               [--peer PUBKEY@HOST:PORT]... [--config FILE]\n"
-	"               [--user NAME] [--log-level error|warn|info|debug]\n"
+	"               [--discover IFACE]... [--user NAME]\n"
+	"               [--log-level error|warn|info|debug]\n"
 	"\n"
 	"Gives DEV the identity of the private key in FILE ('-': stdin), adds\n"
 	"its address as ADDR/8 and brings DEV up, then keeps a link to each\n"
-	"peer (a bare PUBKEY: one that will call us), keyed by handshakes.\n"
+	"peer (a bare PUBKEY: one that will call us), keyed by handshakes,\n"
+	"and to each node whose beacon it hears on a --discover IFACE.\n"
 	"Runs in the foreground, logging to stderr, until SIGINT or SIGTERM.\n";
 
 __attribute__((format(printf, 1, 2)))
@@ -74,6 +77,7 @@ static const struct option long_options[] = {
 	{ "peer", required_argument, NULL, 'P' },
 	{ "config", required_argument, NULL, 'c' },
 	{ "user", required_argument, NULL, 'u' },
+	{ "discover", required_argument, NULL, 'D' },
 	{ "log-level", required_argument, NULL, 'l' },
 	{ "foreground", no_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
@@ -97,6 +101,7 @@ static int add_peer_arg(struct daemon_config *c, const char *spec)
 static int parse_option(int opt, struct options *o)
 {
 	struct daemon_config *c = &o->cmdline;
+	char err[CONFIG_ERR_LEN];
 
 	switch (opt) {
 	case 'i':
@@ -115,6 +120,10 @@ static int parse_option(int opt, struct options *o)
 		break;
 	case 'P':
 		return add_peer_arg(c, optarg);
+	case 'D':
+		if (config_add_discover(c, optarg, err))
+			return usage_error("--discover: %s", err);
+		break;
 	case 'c':
 		o->config_file = optarg;
 		break;
@@ -143,7 +152,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	int opt, ret;
 
 	opterr = 1;
-	while ((opt = getopt_long(argc, argv, "i:k:p:P:c:u:l:fhV",
+	while ((opt = getopt_long(argc, argv, "i:k:p:P:c:u:D:l:fhV",
 				  long_options, NULL)) != -1) {
 		if (opt == 'h') {
 			fputs(usage_text, stdout);
@@ -205,6 +214,7 @@ struct loop {
 	struct links links;
 	struct mesh mesh;
 	struct sessions sessions;
+	struct discovery disc;
 	int sigfd;
 };
 
@@ -289,6 +299,7 @@ static int on_signal(struct loop *lp)
 		links_log_stats(&lp->links);
 		mesh_log_stats(&lp->mesh);
 		sessions_log_stats(&lp->sessions);
+		discovery_log_stats(&lp->disc);
 		return 1;
 	default:
 		log_debug("exiting on %s", strsignal(si.ssi_signo));
@@ -303,6 +314,7 @@ static void run_timers(struct loop *lp)
 	links_timers(&lp->links, now, wall);
 	mesh_timers(&lp->mesh, now);
 	sessions_timers(&lp->sessions, now, wall);
+	discovery_timers(&lp->disc, now, wall);
 }
 
 static int poll_timeout(const struct loop *lp)
@@ -316,6 +328,9 @@ static int poll_timeout(const struct loop *lp)
 	t = sessions_next_timer(&lp->sessions);
 	if (t < next)
 		next = t;
+	t = discovery_next_timer(&lp->disc);
+	if (t < next)
+		next = t;
 
 	if (next <= now)
 		return 0;
@@ -325,21 +340,25 @@ static int poll_timeout(const struct loop *lp)
 
 static int run(struct loop *lp)
 {
-	struct pollfd fds[2] = {
+	struct pollfd fds[3] = {
 		{ .fd = datapath_event_fd(&lp->dp), .events = POLLIN },
 		{ .fd = lp->sigfd, .events = POLLIN },
+		{ .fd = discovery_fd(&lp->disc), .events = POLLIN },
 	};
 	int ret;
 
 	for (;;) {
 		run_timers(lp);
-		if (poll(fds, 2, poll_timeout(lp)) < 0 &&
+		if (poll(fds, 3, poll_timeout(lp)) < 0 &&
 		    errno != EINTR) {
 			log_error("poll: %s", strerror(errno));
 			return EXIT_FAILURE;
 		}
 		if (fds[1].revents & POLLIN && !on_signal(lp))
 			return EXIT_SUCCESS;
+		if (fds[2].revents & POLLIN)
+			discovery_read(&lp->disc, clock_ns(CLOCK_MONOTONIC),
+				       clock_ns(CLOCK_REALTIME));
 		if (!(fds[0].revents & POLLIN))
 			continue;
 		ret = datapath_read_events(&lp->dp, on_event, lp);
@@ -365,7 +384,8 @@ static int start(struct daemon_config *cfg, struct identity *id,
 	uint64_t now;
 
 	if (identity_load(id, cfg->private_key_path) ||
-	    privileges_drop(cfg->user) || identity_install(id, &dc))
+	    privileges_drop(cfg->user) || discovery_open(&lp->disc, cfg) ||
+	    identity_install(id, &dc))
 		return -1;
 	log_identity(cfg->ifname, id);
 	now = clock_ns(CLOCK_MONOTONIC);
@@ -381,6 +401,7 @@ static int start(struct daemon_config *cfg, struct identity *id,
 	lp->mesh.found = sessions_found;
 	lp->mesh.ctx = &lp->sessions;
 	rekey_limits_from_env(lp);
+	discovery_start(&lp->disc, &lp->dp, &lp->links, now);
 	log_info("%s: %zu neighbour%s configured", cfg->ifname, cfg->npeers,
 		 cfg->npeers == 1 ? "" : "s");
 	return 0;
@@ -391,7 +412,7 @@ int main(int argc, char **argv)
 	struct options o = { .log_level = LEVEL_INFO };
 	struct daemon_config cfg = { 0 };
 	struct identity id = { 0 };
-	struct loop lp = { .sigfd = -1 };
+	struct loop lp = { .sigfd = -1, .disc.epfd = -1 };
 	sigset_t sigs;
 	int ret;
 
@@ -420,6 +441,7 @@ int main(int argc, char **argv)
 		log_error("signalfd: %s", strerror(errno));
 	else if (!start(&cfg, &id, &lp))
 		ret = run(&lp);
+	discovery_free(&lp.disc);
 	sessions_free(&lp.sessions);
 	links_free(&lp.links);
 	mesh_free(&lp.mesh);

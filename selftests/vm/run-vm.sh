@@ -51,7 +51,7 @@ KMOD_NAMES=(modprobe insmod rmmod lsmod depmod modinfo)
 # Modules the tests use; with their dependencies. Missing or built-in ones
 # are skipped.
 MODULES=(veth dummy tun wireguard udp_tunnel ip6_udp_tunnel libchacha20poly1305
-	chacha20poly1305 poly1305 curve25519-x86_64 ipv6 sch_netem)
+	chacha20poly1305 poly1305 curve25519-x86_64 ipv6 sch_netem bridge)
 
 # "# VM: " lines say why a run failed (run-tests.sh looks for them);
 # "# run-vm: " lines are notes.

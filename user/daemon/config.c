@@ -162,6 +162,42 @@ int config_add_peer(struct daemon_config *c, const struct peer_config *p,
 	return 0;
 }
 
+/* What the kernel takes as a device name (dev_valid_name()). */
+static bool valid_ifname(const char *s)
+{
+	if (parse_ifname(s) || !strcmp(s, ".") || !strcmp(s, ".."))
+		return false;
+	for (; *s; s++)
+		if (*s == '/' || *s == ':' || isspace((unsigned char)*s))
+			return false;
+	return true;
+}
+
+static bool has_discover(const struct daemon_config *c, const char *name)
+{
+	for (size_t i = 0; i < c->ndiscover; i++)
+		if (!strcmp(c->discover[i], name))
+			return true;
+	return false;
+}
+
+int config_add_discover(struct daemon_config *c, const char *name,
+			char err[CONFIG_ERR_LEN])
+{
+	if (!*name)
+		return set_error(err, "an empty interface name");
+	if (!valid_ifname(name))
+		return set_error(err, "\"%.*s\" is not an interface name (1 to %d bytes, no '/', ':' or whitespace)",
+				 QUOTE_MAX, name, IFNAMSIZ - 1);
+	if (has_discover(c, name))
+		return set_error(err, "interface \"%s\" is named twice", name);
+	if (c->ndiscover == CONFIG_DISCOVER_MAX)
+		return set_error(err, "more than %d interfaces",
+				 CONFIG_DISCOVER_MAX);
+	strcpy(c->discover[c->ndiscover++], name);
+	return 0;
+}
+
 int config_set_string(char **field, const char *value)
 {
 	char *copy = strdup(value);
@@ -186,7 +222,7 @@ static const char *const section_names[] = {
 enum key_id {
 	KEY_INTERFACE, KEY_PRIVATE_KEY_FILE, KEY_PRIVATE_KEY, KEY_LISTEN_PORT,
 	KEY_PUBLIC_KEY, KEY_ENDPOINT, KEY_PSK_FILE, KEY_PSK, KEY_MODE,
-	KEY_KEEPALIVE, KEY_COUNT
+	KEY_KEEPALIVE, KEY_DISCOVER, KEY_COUNT
 };
 
 struct parser {
@@ -326,6 +362,27 @@ static int set_listen_port(struct parser *p, const char *value)
 	return 0;
 }
 
+/* "IFACE[, IFACE...]": each as --discover takes it. */
+static int set_discover(struct parser *p, const char *value)
+{
+	char problem[CONFIG_ERR_LEN], name[CONFIG_LINE_MAX + 1];
+	const char *s = value, *comma;
+	size_t len;
+
+	for (;;) {
+		comma = strchr(s, ',');
+		len = comma ? (size_t)(comma - s) : strlen(s);
+		memcpy(name, s, len);
+		name[len] = '\0';
+		if (config_add_discover(p->c, trim(name), problem))
+			return fail(p, p->line, "invalid Discover \"%.*s\": %s",
+				    QUOTE_MAX, value, problem);
+		if (!comma)
+			return 0;
+		s = comma + 1;
+	}
+}
+
 static int set_public_key(struct parser *p, const char *value)
 {
 	const struct peer_config *old;
@@ -392,6 +449,7 @@ static const struct key_def {
 			      refuse_private_key },
 	[KEY_LISTEN_PORT] = { "ListenPort", SECTION_INTERFACE,
 			      set_listen_port },
+	[KEY_DISCOVER] = { "Discover", SECTION_INTERFACE, set_discover },
 	[KEY_PUBLIC_KEY] = { "PublicKey", SECTION_PEER, set_public_key },
 	[KEY_ENDPOINT] = { "Endpoint", SECTION_PEER, set_endpoint },
 	[KEY_PSK_FILE] = { "PresharedKeyFile", SECTION_PEER, set_psk_file },
@@ -615,6 +673,14 @@ int config_merge(struct daemon_config *c, const struct daemon_config *cmdline,
 	for (size_t i = 0; i < cmdline->npeers; i++)
 		if (merge_peer(c, &cmdline->peers[i], err))
 			return -1;
+	for (size_t i = 0; i < cmdline->ndiscover; i++) {
+		if (has_discover(c, cmdline->discover[i]))
+			continue;
+		if (c->ndiscover == CONFIG_DISCOVER_MAX)
+			return set_error(err, "more than %d interfaces to discover on (Discover and --discover together)",
+					 CONFIG_DISCOVER_MAX);
+		strcpy(c->discover[c->ndiscover++], cmdline->discover[i]);
+	}
 	return 0;
 }
 

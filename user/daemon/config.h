@@ -23,6 +23,7 @@
 #define CONFIG_ERR_LEN 512
 #define CONFIG_LINE_MAX 1024	/* bytes of a file's line, without '\n' */
 #define CONFIG_PSK_LEN 32
+#define CONFIG_DISCOVER_MAX 16	/* interfaces to discover neighbours on */
 
 struct peer_config {
 	uint8_t public_key[FENNEC_KEY_LEN];
@@ -44,6 +45,9 @@ struct daemon_config {
 	size_t npeers;
 	size_t peers_cap;
 	char *user;			/* owned; NULL: not set */
+	/* LAN interfaces to find neighbours on by beacon (discovery.h) */
+	char discover[CONFIG_DISCOVER_MAX][IFNAMSIZ];
+	size_t ndiscover;
 };
 
 /*
@@ -59,6 +63,13 @@ struct peer_config *config_find_peer(const struct daemon_config *c,
 				     const uint8_t key[FENNEC_KEY_LEN]);
 /* Replaces *FIELD (private_key_path, user) with a copy of VALUE. 0 or -1. */
 int config_set_string(char **field, const char *value);
+/*
+ * Adds the interface NAME to those C discovers on (--discover). Refuses
+ * a name the kernel would not take, one given twice, and more than
+ * CONFIG_DISCOVER_MAX; ERR names the problem, not the option.
+ */
+int config_add_discover(struct daemon_config *c, const char *name,
+			char err[CONFIG_ERR_LEN]);
 
 /*
  * Reads the config file at PATH into C: what it sets replaces what C holds,
@@ -71,7 +82,7 @@ int config_read_file(struct daemon_config *c, const char *path,
  * Applies what CMDLINE sets over C: the device name, private key path,
  * listen port and user replace C's; a peer C already has gets CMDLINE's
  * endpoint, if it gives one, and keeps the rest (psk, mode, keepalive);
- * other peers are added.
+ * other peers are added; so are discovery interfaces C does not have.
  */
 int config_merge(struct daemon_config *c, const struct daemon_config *cmdline,
 		 char err[CONFIG_ERR_LEN]);

@@ -2,7 +2,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "../lib/key.h"
 #include "../lib/log.h"
@@ -92,52 +94,67 @@ static bool slot_taken(const struct links *l, uint16_t slot)
 /* The kernel's links: adopt those a helper before us left, by address. */
 struct adopt {
 	struct links *l;
-	uint16_t used[FENNEC_SESSION_ROUTES_MAX * 32];
-	size_t nused;
 	uint64_t now;
+	bool oom;
 };
 
-static void adopt_link(const struct datapath_link_state *s, void *data)
+static void adopt(struct links *l, struct neighbour *n,
+		  const struct datapath_link_state *s, uint64_t now)
 {
-	struct adopt *a = data;
-	struct neighbour *n = s->has_peer ? by_address(a->l, &s->peer) : NULL;
 	char name[INET6_ADDRSTRLEN];
 
-	if (a->nused < sizeof(a->used) / sizeof(a->used[0]))
-		a->used[a->nused++] = s->slot;
-	if (!n)
-		return;
 	n->slot = s->slot;
 	n->has_keys = s->has_keys;
 	n->tx_at_keys = s->tx_packets;
-	n->keys_at = a->now;
+	n->keys_at = now;
 	if (s->has_endpoint) {
 		n->endpoint = s->endpoint;
 		n->has_endpoint = true;
 	}
-	log_info("%s: neighbour %s: kept link %u%s", a->l->dp->ifname,
+	log_info("%s: neighbour %s: kept link %u%s", l->dp->ifname,
 		 name_of(n, name), n->slot, n->has_keys ? " and its keys" : "");
 }
 
-static bool used_by_kernel(const struct adopt *a, uint16_t slot)
+static void adopt_link(const struct datapath_link_state *s, void *data)
 {
-	for (size_t i = 0; i < a->nused; i++)
-		if (a->used[i] == slot)
+	struct adopt *a = data;
+	struct links *l = a->l;
+	struct neighbour *n = s->has_peer ? by_address(l, &s->peer) : NULL;
+	struct datapath_link_state *more;
+
+	if (n) {
+		adopt(l, n, s, a->now);
+		return;
+	}
+	more = realloc(l->orphans, (l->norphans + 1) * sizeof(*more));
+	if (!more) {
+		a->oom = true;
+		return;
+	}
+	l->orphans = more;
+	l->orphans[l->norphans++] = *s;
+}
+
+static bool orphan_slot(const struct links *l, uint16_t slot)
+{
+	for (size_t i = 0; i < l->norphans; i++)
+		if (l->orphans[i].slot == slot)
 			return true;
 	return false;
 }
 
-static void assign_slots(struct links *l, const struct adopt *a)
+static void assign_slots(struct links *l)
 {
 	uint16_t next = 1;
 
 	for (size_t i = 0; i < l->count; i++) {
 		if (l->nb[i].slot)
 			continue;
-		while (used_by_kernel(a, next) || slot_taken(l, next))
+		while (orphan_slot(l, next) || slot_taken(l, next))
 			next++;
 		l->nb[i].slot = next++;
 	}
+	l->next_slot = next;
 }
 
 /* Creates or updates the kernel's link: endpoint, peer, mode, KEYS. */
@@ -162,6 +179,7 @@ int links_init(struct links *l, struct datapath *dp,
 	       uint64_t now)
 {
 	struct adopt a = { .l = l, .now = now };
+	size_t cap = cfg->npeers ? cfg->npeers : 1;
 
 	memset(l, 0, sizeof(*l));
 	l->dp = dp;
@@ -174,13 +192,13 @@ int links_init(struct links *l, struct datapath *dp,
 	ratelimit_init(&l->rl, RATE_PER_SOURCE, RATE_GLOBAL, RATE_BURST);
 	ratelimit_init(&l->rl_cookies, COOKIE_PER_SOURCE, COOKIE_GLOBAL,
 		       RATE_BURST);
-	l->nb = sodium_allocarray(cfg->npeers ? cfg->npeers : 1,
-				  sizeof(*l->nb));
+	l->nb = sodium_allocarray(cap, sizeof(*l->nb));
 	if (!l->nb) {
 		log_error("out of memory");
 		return -1;
 	}
-	memset(l->nb, 0, (cfg->npeers ? cfg->npeers : 1) * sizeof(*l->nb));
+	memset(l->nb, 0, cap * sizeof(*l->nb));
+	l->cap = cap;
 	l->count = cfg->npeers;
 	for (size_t i = 0; i < l->count; i++) {
 		struct neighbour *n = &l->nb[i];
@@ -192,7 +210,11 @@ int links_init(struct links *l, struct datapath *dp,
 	}
 	if (datapath_dump_links(dp, adopt_link, &a))
 		return -1;
-	assign_slots(l, &a);
+	if (a.oom) {
+		log_error("out of memory");
+		return -1;
+	}
+	assign_slots(l);
 	for (size_t i = 0; i < l->count; i++) {
 		struct neighbour *n = &l->nb[i];
 
@@ -214,8 +236,11 @@ void links_free(struct links *l)
 		hs_initiator_wipe(&l->nb[i].ini);
 	sodium_free(l->nb);
 	sodium_memzero(&l->id, sizeof(l->id));
+	free(l->orphans);
+	l->orphans = NULL;
+	l->norphans = 0;
 	l->nb = NULL;
-	l->count = 0;
+	l->count = l->cap = 0;
 }
 
 static void to_datapath_keys(struct datapath_keys *dk,
@@ -652,6 +677,126 @@ uint64_t links_next_timer(const struct links *l)
 		earliest(&t, l->nb[i].keepalive_at);
 	}
 	return t;
+}
+
+struct neighbour *links_find(struct links *l, const uint8_t *key)
+{
+	return by_key(l, key);
+}
+
+/*
+ * Moves the neighbours to guarded memory twice the size; sodium_free()
+ * wipes the old. Nothing keeps a pointer into it across calls.
+ */
+static int grow(struct links *l)
+{
+	size_t cap = l->cap ? 2 * l->cap : 4;
+	struct neighbour *nb = sodium_allocarray(cap, sizeof(*nb));
+
+	if (!nb)
+		return -1;
+	memset(nb, 0, cap * sizeof(*nb));
+	if (l->count)
+		memcpy(nb, l->nb, l->count * sizeof(*nb));
+	sodium_free(l->nb);
+	l->nb = nb;
+	l->cap = cap;
+	return 0;
+}
+
+/*
+ * A slot no neighbour and no orphan holds, from next_slot on and around:
+ * one just freed is taken last, so sessions' routes through it fail
+ * rather than reach another node while they learn it is gone. 0: full.
+ */
+static uint16_t free_slot(struct links *l)
+{
+	unsigned int max = l->dp->width == 2 ? 0xffff : 0xff;
+	unsigned int slot = l->next_slot;
+
+	for (unsigned int i = 0; i < max; i++, slot++) {
+		if (slot < 1 || slot > max)
+			slot = 1;
+		if (!slot_taken(l, slot) && !orphan_slot(l, slot)) {
+			l->next_slot = slot + 1;
+			return slot;
+		}
+	}
+	return 0;
+}
+
+/* The orphan with ADDRESS, which a helper before us made for it; -1: none. */
+static ssize_t orphan_of(const struct links *l, const struct in6_addr *address)
+{
+	for (size_t i = 0; i < l->norphans; i++)
+		if (l->orphans[i].has_peer &&
+		    !memcmp(&l->orphans[i].peer, address, sizeof(*address)))
+			return i;
+	return -1;
+}
+
+struct neighbour *links_add(struct links *l, const uint8_t *key,
+			    const union endpoint *ep, uint64_t now,
+			    uint64_t wall)
+{
+	char name[INET6_ADDRSTRLEN];
+	struct neighbour *n;
+	ssize_t orphan;
+
+	if (by_key(l, key))
+		return NULL;
+	if (l->count == l->cap && grow(l)) {
+		log_error("out of memory");
+		return NULL;
+	}
+	n = &l->nb[l->count];
+	memset(n, 0, sizeof(*n));
+	memcpy(n->cfg.public_key, key, FENNEC_KEY_LEN);
+	n->cfg.mode = FENNEC_LINK_MODE_FULL;
+	n->added = true;
+	key_address(&n->address, key);
+	n->endpoint = *ep;
+	n->has_endpoint = true;
+	/*
+	 * A link we keep keeps its endpoint: what EP came in was not
+	 * authenticated, and must not move a link that works.
+	 */
+	orphan = orphan_of(l, &n->address);
+	if (orphan >= 0)
+		adopt(l, n, &l->orphans[orphan], now);
+	else
+		n->slot = free_slot(l);
+	if (!n->slot) {
+		log_warn("%s: no free slot for neighbour %s", l->dp->ifname,
+			 name_of(n, name));
+		return NULL;
+	}
+	if (push_link(l, n, NULL, false)) {
+		memset(n, 0, sizeof(*n));
+		return NULL;
+	}
+	if (orphan >= 0)
+		l->orphans[orphan] = l->orphans[--l->norphans];
+	l->count++;
+	initiate(l, n, now, wall);
+	return n;
+}
+
+void links_remove(struct links *l, struct neighbour *n, uint64_t now)
+{
+	size_t last = l->count - 1;
+
+	if (!n->added)		/* configured neighbours stay, whatever happens */
+		return;
+	if (n->has_keys && !n->silent && l->down)
+		l->down(l->ctx, n, now);
+	if (n->slot)
+		datapath_del_link(l->dp, n->slot);
+	hs_initiator_wipe(&n->ini);
+	if (n != &l->nb[last])
+		*n = l->nb[last];
+	sodium_memzero(&l->nb[last], sizeof(l->nb[last]));
+	l->count--;
 }
 
 void links_rekey_all(struct links *l, uint64_t now, uint64_t wall)

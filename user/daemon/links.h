@@ -34,7 +34,8 @@ struct link_stats {
 };
 
 struct neighbour {
-	struct peer_config cfg;
+	struct peer_config cfg;		/* added ones: key, mode full, no psk */
+	bool added;			/* by links_add(), not configured */
 	struct in6_addr address;
 	uint16_t slot;			/* 0: no kernel link yet */
 	bool has_endpoint;
@@ -67,6 +68,15 @@ struct links {
 	struct ratelimit rl_cookies;	/* cookie replies under load */
 	struct neighbour *nb;		/* guarded memory: psks, keys */
 	size_t count;
+	size_t cap;			/* nb's room; it grows */
+	/*
+	 * The kernel's links at start that no configured neighbour took: a
+	 * helper before us may have made them for neighbours it found. Their
+	 * slots are not given out; links_add() takes one over by address.
+	 */
+	struct datapath_link_state *orphans;
+	size_t norphans;
+	uint16_t next_slot;		/* where links_add() looks first */
 	uint64_t rekey_after_ns;
 	uint64_t rekey_after_messages;
 	uint64_t poll_at;		/* next read of the kernel's links */
@@ -100,6 +110,23 @@ int links_event(struct links *l, const struct datapath_event *ev,
 void links_timers(struct links *l, uint64_t now, uint64_t wall);
 /* When links_timers() next has something to do. */
 uint64_t links_next_timer(const struct links *l);
+/*
+ * Neighbours that are not configured (discovery.c): links_add() makes one
+ * for KEY, reached at EP (no psk, mode full), with a kernel link in a free
+ * slot (or the one a helper before us left for its address), and starts a
+ * handshake with it; NULL if it cannot (logged), or if KEY is a neighbour
+ * already. links_remove() deletes such a neighbour's kernel link and forgets
+ * it, telling the down() hook first if it was up; it leaves configured
+ * neighbours alone. A neighbour pointer, from
+ * these or links_find(), is good until the next links_add() or
+ * links_remove().
+ */
+struct neighbour *links_add(struct links *l, const uint8_t *key,
+			    const union endpoint *ep, uint64_t now,
+			    uint64_t wall);
+void links_remove(struct links *l, struct neighbour *n, uint64_t now);
+struct neighbour *links_find(struct links *l, const uint8_t *key);
+
 /* Starts a handshake with every neighbour now (SIGUSR1, event loss). */
 void links_rekey_all(struct links *l, uint64_t now, uint64_t wall);
 void links_log_stats(const struct links *l);

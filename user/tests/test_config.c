@@ -326,6 +326,35 @@ static const struct bad_file {
 	{ "preshared key file too long",
 	  "[Peer]\nPublicKey = " K1 "\nPresharedKeyFile = psk-long\n", 3,
 	  "invalid preshared key in" },
+	{ "Discover with an empty name", "[Interface]\nDiscover = eth0,,eth1\n",
+	  2, "invalid Discover \"eth0,,eth1\": an empty interface name" },
+	{ "Discover with a trailing comma", "[Interface]\nDiscover = eth0 ,\n",
+	  2, "invalid Discover \"eth0 ,\": an empty interface name" },
+	{ "Discover with a leading comma", "[Interface]\nDiscover = , eth0\n",
+	  2, "an empty interface name" },
+	{ "Discover with a slash", "[Interface]\nDiscover = eth0, a/b\n", 2,
+	  "invalid Discover \"eth0, a/b\": \"a/b\" is not an interface name (1 to 15 bytes, no '/', ':' or whitespace)" },
+	{ "Discover with a colon", "[Interface]\nDiscover = eth0:1\n", 2,
+	  "\"eth0:1\" is not an interface name" },
+	{ "Discover with inner whitespace", "[Interface]\nDiscover = eth 0\n", 2,
+	  "\"eth 0\" is not an interface name" },
+	{ "Discover \"..\"", "[Interface]\nDiscover = ..\n", 2,
+	  "\"..\" is not an interface name" },
+	{ "Discover with a name too long",
+	  "[Interface]\nDiscover = sixteen-chars-xx\n", 2,
+	  "\"sixteen-chars-xx\" is not an interface name (1 to 15 bytes" },
+	{ "Discover naming one twice", "[Interface]\nDiscover = eth0, lan, eth0\n",
+	  2, "interface \"eth0\" is named twice" },
+	{ "Discover twice", "[Interface]\nDiscover = eth0\nDiscover = eth1\n",
+	  3, "duplicate key \"Discover\" in [Interface] (first on line 2)" },
+	{ "Discover without a value", "[Interface]\nDiscover =\n", 2,
+	  "no value for \"Discover\"" },
+	{ "Discover in [Peer]",
+	  "[Peer]\nPublicKey = " K1 "\nDiscover = eth0\n", 3,
+	  "unknown key \"Discover\" in [Peer]" },
+	{ "Discover of 17 interfaces",
+	  "[Interface]\nDiscover = e1,e2,e3,e4,e5,e6,e7,e8,e9,e10,e11,e12,e13,"
+	  "e14,e15,e16,e17\n", 2, "more than 16 interfaces" },
 	{ "a directory as preshared key file",
 	  "[Peer]\nPublicKey = " K1 "\nPresharedKeyFile = .\n", 3,
 	  "cannot read preshared key file" },
@@ -564,12 +593,81 @@ static void test_check(void)
 	config_free(&c);
 }
 
+static void test_discover(void)
+{
+	static const char file[] =
+		"[Interface]\n"
+		"discover =  eth0 ,br-lan,\tlan.5 # the LANs\n";
+	struct daemon_config c = { 0 }, cmd = { 0 };
+	char err[CONFIG_ERR_LEN] = "", name[32];
+	int ret;
+
+	ret = config_read_file(&c, write_file("disc.conf", file), err);
+	ok((!ret && c.ndiscover == 3 && !strcmp(c.discover[0], "eth0") &&
+	    !strcmp(c.discover[1], "br-lan") &&
+	    !strcmp(c.discover[2], "lan.5")) || note(err),
+	   "Discover = a list, whitespace and a comment around its names");
+	config_free(&c);
+	ret = config_read_file(&c, write_file("disc.conf",
+		"[Interface]\nDiscover = e1,e2,e3,e4,e5,e6,e7,e8,e9,e10,e11,e12,"
+		"e13,e14,e15,abcdefghijklmno\n"), err);
+	ok((!ret && c.ndiscover == CONFIG_DISCOVER_MAX &&
+	    !strcmp(c.discover[15], "abcdefghijklmno")) || note(err),
+	   "Discover of 16 interfaces, a name of 15 bytes");
+	config_free(&c);
+
+	ok(!config_add_discover(&cmd, "eth1", err) &&
+	   !config_add_discover(&cmd, "eth0", err) && cmd.ndiscover == 2,
+	   "--discover twice, two interfaces");
+	ok(config_add_discover(&cmd, "eth1", err) == -1 &&
+	   !strcmp(err, "interface \"eth1\" is named twice") && cmd.ndiscover == 2,
+	   "--discover of the same interface twice is refused");
+	ok(config_add_discover(&cmd, "", err) == -1 &&
+	   !strcmp(err, "an empty interface name"), "--discover \"\" is refused");
+	ok(config_add_discover(&cmd, "a/b", err) == -1 &&
+	   !strcmp(err, "\"a/b\" is not an interface name (1 to 15 bytes, no '/', ':' or whitespace)"),
+	   "--discover a/b is refused, naming it");
+	ok(config_add_discover(&cmd, "sixteen-chars-xx", err) == -1 &&
+	   said(err, "is not an interface name"),
+	   "--discover of 16 bytes is refused");
+	ok(config_add_discover(&cmd, ".", err) == -1 && cmd.ndiscover == 2,
+	   "--discover . is refused");
+
+	if (config_read_file(&c, write_file("disc.conf", file), err))
+		abort();
+	ret = config_merge(&c, &cmd, err);
+	ok((!ret && c.ndiscover == 4 && !strcmp(c.discover[0], "eth0") &&
+	    !strcmp(c.discover[3], "eth1")) || note(err),
+	   "the command line's interfaces join the file's, once each");
+	config_free(&c);
+	for (int i = 0; i < 15; i++) {
+		snprintf(name, sizeof(name), "x%d", i);
+		if (config_add_discover(&c, name, err))
+			abort();
+	}
+	ret = config_merge(&c, &cmd, err);
+	ok(ret == -1 && said(err, "more than 16 interfaces to discover on"),
+	   "more than 16 interfaces from the file and the command line: refused");
+	config_free(&c);
+	for (int i = 0; i < 16; i++) {
+		snprintf(name, sizeof(name), "x%d", i);
+		config_add_discover(&c, name, err);
+	}
+	ok(config_add_discover(&c, "y", err) == -1 &&
+	   !strcmp(err, "more than 16 interfaces"),
+	   "a 17th --discover is refused");
+	config_free(&c);
+	config_free(&cmd);
+	ok(!cmd.ndiscover, "config_free forgets the interfaces");
+}
+
 static void remove_dir(void)
 {
 	static const char *const names[] = {
 		"psk", "psk-open", "psk-bad", "psk-long", "fen0.conf",
 		"empty.conf", "abs.conf", "rel.conf", "open.conf",
 		"closed.conf", "bad.conf", "long.conf", "nul.conf",
+		"disc.conf",
 	};
 	char path[PATH_MAX];
 
@@ -594,6 +692,7 @@ int main(void)
 	test_add_peer();
 	test_merge();
 	test_check();
+	test_discover();
 	remove_dir();
 	return tap_done();
 }

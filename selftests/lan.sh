@@ -1,0 +1,215 @@
+#!/bin/bash
+# LAN discovery: nodes on one LAN, each told only to discover on it
+# (fennecd --discover lan0, no --peer), find each other by multicast beacon
+# to [ff02::114]:4243 and peer over IPv6 link-local addresses; a node that
+# does not discover is not peered with; a wrong interface fails at start;
+# malformed beacons are dropped and counted; a node whose helper dies is
+# forgotten once its beacons stop, and found again when it comes back.
+#
+# Nodes h1..h4 and a stranger hx, each with lan0 into the bridge br0 of
+# namespace "lan", with IPv6 link-local addresses only:
+#   h1 h2 h3 (--discover lan0)   h4 (no --discover)   hx (no fennecd)
+source "$(dirname "$0")/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+d=/tmp/lan
+mkdir -p $d
+modprobe fennec
+# A found neighbour silent and without beacons for this long is forgotten
+# (30 s by default).
+forget=6
+
+bail() { echo "Bail out! $*"; exit 1; }
+ns_new lan
+ip -n lan link add br0 type bridge mcast_snooping 0 ||
+	bail "no bridge for the LAN (the VM needs the bridge module)"
+ip -n lan link set br0 up
+for i in 1 2 3 4 x; do
+	ns_new "h$i"
+	ip link add lan0 netns "h$i" type veth peer "p$i" netns lan
+	ip -n lan link set "p$i" master br0 up
+	ip -n "h$i" link set lan0 up
+	ip -n "h$i" link add fen0 type fennec
+	(umask 077 && fennec genkey >"$d/key$i")
+	fennec pubkey <"$d/key$i" >"$d/pub$i"
+done
+pub() { cat "$d/pub$1"; }
+addr() { fennec addr <"$d/pub$1"; }
+# ll NODE: NODE's link-local address on lan0, once DAD is done
+ll() {
+	ip -n "h$1" -6 addr show dev lan0 scope link -tentative |
+		sed -n 's/.*inet6 \(fe80::[0-9a-f:]*\)\/64.*/\1/p'
+}
+has_ll() { [ -n "$(ll "$1")" ]; }
+for i in 1 2 3 4 x; do
+	wait_until 10 has_ll $i || bail "h$i has no link-local address on lan0"
+done
+
+# daemon NAME NODE [ENV=VALUE...] -- [fennecd options]: as fennecd.sh's:
+# fennecd in node NODE's namespace, logging to $d/NAME.log, its pid in
+# $d/NAME.pid and, once it has exited, its exit status in $d/NAME.rc.
+daemon() {
+	local name=$1 node=$2 envs=()
+	shift 2
+	while [ "$1" != -- ]; do envs+=("$1"); shift; done
+	shift
+	rm -f "$d/$name.pid" "$d/$name.rc"
+	(
+		ip netns exec "h$node" bash -c 'echo $$ >"$0"; exec "$@"' \
+			"$d/$name.pid" env ${envs[@]+"${envs[@]}"} fennecd \
+			--interface fen0 --private-key "$d/key$node" \
+			--listen-port 4000 --log-level debug "$@" 2>>"$d/$name.log"
+		echo $? >"$d/$name.rc"
+	) &
+	wait_until 5 test -s "$d/$name.pid"
+	on_cleanup kill -9 "$(cat "$d/$name.pid")"
+}
+stop() {
+	kill "${2:--TERM}" "$(cat "$d/$1.pid")"
+	wait_until 10 test -s "$d/$1.rc" && [ "$(cat "$d/$1.rc")" = 0 ]
+}
+# counter NAME FIELD: the counter FIELD of the "discovery:" line that
+# daemon NAME logs on SIGUSR2.
+counter() {
+	local before
+	before=$(grep -c 'discovery:' "$d/$1.log")
+	kill -USR2 "$(cat "$d/$1.pid")"
+	wait_until 5 bash -c "[ \$(grep -c 'discovery:' $d/$1.log) -gt $before ]" || return 1
+	grep 'discovery:' "$d/$1.log" | tail -n 1 |
+		grep -oE "[0-9]+ $2" | head -n 1 | cut -d' ' -f1
+}
+at_least() { local v; v=$(counter "$1" "$2") && [ "$v" -ge "$3" ]; }
+# links NODE: the links fennec shows on NODE's fen0
+links() { n "h$1" fennec show fen0 links; }
+nlinks() { links "$1" | grep -c '^link: '; }
+# has_link NODE PEER: NODE has a link to PEER's address
+has_link() { links "$1" | grep -q "peer: $(addr "$2")"; }
+# nlinks_are N NODE...: each NODE has N links
+nlinks_are() {
+	local want=$1 i
+	shift
+	for i in "$@"; do [ "$(nlinks "$i")" = "$want" ] || return 1; done
+}
+keyed_links_are() { [ "$(links "$1" | grep -c 'keys: set')" = "$2" ]; }
+udp6_out() { n "h$1" awk '$1 == "Udp6OutDatagrams" { print $2 }' /proc/net/snmp6; }
+now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+
+# --- three nodes told nothing but the LAN -----------------------------------
+env=(FENNECD_DISCOVER_FORGET_TIME=$forget)
+for i in 1 2 3; do daemon "d$i" "$i" "${env[@]}" -- --discover lan0; done
+daemon d4 4 --
+for i in 1 2 3 4; do wait_until 10 grep -q "configured" "$d/d$i.log"; done
+start=$(now_ms)
+for i in 1 2 3; do
+	for j in 1 2 3; do
+		[ "$i" != "$j" ] || continue
+		left=$(((10000 * ${FENNEC_TIME_FACTOR:-1} - $(now_ms) + start) / 1000))
+		check "h$i reaches h$j's address, found on the LAN" \
+			wait_until "$((left > 0 ? left : 0))" \
+			n "h$i" ping -6 -c 1 -W 1 "$(addr $j)"
+	done
+done
+took=$(($(now_ms) - start))
+check "...all six within 10 s of the helpers being up (${took} ms)" \
+	[ "$took" -le $((10000 * ${FENNEC_TIME_FACTOR:-1})) ]
+for i in 1 2 3; do
+	check "h$i shows 2 links, both keyed" \
+		eval "nlinks_are 2 $i && keyed_links_are $i 2"
+done
+check "...h1's to h2 and h3, at their link-local addresses and port" bash -c "
+	ip netns exec h1 fennec show fen0 links | grep -A1 'endpoint: \[$(ll 2)\]:4000' | grep -q 'peer: $(addr 2)' &&
+	ip netns exec h1 fennec show fen0 links | grep -A1 'endpoint: \[$(ll 3)\]:4000' | grep -q 'peer: $(addr 3)'"
+check "h1 logged whom it found, and where" \
+	grep -q "found neighbour $(addr 2) at \[$(ll 2)%lan0\]:4000" $d/d1.log
+check "...and counts its beacons, sent and received" \
+	eval "at_least d1 sent 1 && at_least d1 received 2"
+
+# --- a node that does not discover ------------------------------------------
+out1=$(udp6_out 1) out4=$(udp6_out 4)
+sleep 7
+check "h4, without --discover, sent no beacon (no UDP at all) in 7 s" \
+	[ "$(udp6_out 4)" = "$out4" ]
+check "...while h1 sent some" [ "$(udp6_out 1)" -gt "$out1" ]
+check "...h4 listens on no discovery port" bash -c \
+	"[ -z \"\$(ip netns exec h4 ss -Hnlu 'sport = :4243')\" ]"
+check "...and has no link, nor any of the others to it" \
+	eval "nlinks_are 0 4 && ! has_link 1 4 && ! has_link 2 4 && ! has_link 3 4"
+
+# --- the wrong interface ----------------------------------------------------
+n hx fennecd --interface fen0 --private-key "$d/keyx" --discover nosuch0 \
+	>/dev/null 2>$d/nosuch.err
+rc=$?
+check "--discover of an interface that does not exist: exit 1" [ "$rc" = 1 ]
+check "...with one line naming it" bash -c "
+	[ \$(wc -l <$d/nosuch.err) = 1 ] &&
+	grep -qx 'fennecd: cannot discover on \"nosuch0\": no such interface' $d/nosuch.err"
+check "...before the device was touched" bash -c \
+	"! ip netns exec hx fennec show fen0 | grep -q 'public key'"
+check_err "--discover fen0, the fennec device itself: refused" \
+	'^fennecd: cannot discover on "fen0": it is the fennec device$' \
+	n hx fennecd --interface fen0 --private-key "$d/keyx" --discover fen0
+check_err "--discover of an invalid name: a usage error naming it" \
+	'^fennecd: --discover: "a/b" is not an interface name' \
+	n hx fennecd --interface fen0 --private-key "$d/keyx" --discover a/b
+printf '[Interface]\nDiscover = lan0,, fen0\n' >$d/bad.conf
+check_err "Discover = with an empty name in the config file: refused" \
+	"^fennecd: $d/bad.conf:2: invalid Discover \"lan0,, fen0\": an empty interface name\$" \
+	n hx fennecd --interface fen0 --private-key "$d/keyx" --config $d/bad.conf
+
+# --- malformed and forged beacons, from hx ----------------------------------
+send() { n hx "$here/udp_tool" send "[ff02::114]:4243" "$@"; }
+tohex() { od -An -tx1 | tr -d ' \n'; }
+# a well-formed beacon: "FNNC", version 1, flags 0, port 4000, a random key
+good="464e4e4301000fa0$(head -c 32 /dev/urandom | tohex)"
+for i in 1 2 3; do eval "malformed$i=\$(counter d$i malformed)"; done
+send "464e4e4301000fa0"			# a header alone
+send "${good}00"			# a byte too many
+send "${good:0:78}"			# a byte short
+send "00${good:2}"			# another magic
+send "${good:0:8}02${good:10}"		# version 2
+send "${good:0:12}0000${good:16}"	# port 0
+for i in 1 2 3; do
+	check "h$i dropped and counted 6 malformed beacons" \
+		wait_until 5 at_least "d$i" malformed $((malformed$i + 6))
+done
+check "...and each still has its 2 links" nlinks_are 2 1 2 3
+send "${good:0:8}02${good:10}" 0 200
+check "200 beacons at once from one address: rate limited" \
+	wait_until 5 at_least d1 'rate limited' 1
+sleep 4 # the rate limit's burst back
+own=$(counter d1 'own key')
+send "${good:0:16}$(base64 -d <"$d/pub1" | tohex)"
+check "a beacon with h1's own key, from elsewhere: counted, ignored" \
+	wait_until 5 at_least d1 'own key' $((own + 1))
+# A key nobody holds: a neighbour for a while, but never keyed; forgotten
+# once its beacons stop.
+send "$good"
+check "a beacon with a key nobody holds makes a neighbour of it" \
+	wait_until 5 nlinks_are 3 1 2 3
+check "...whose handshake never completes: forgotten $forget s after its beacon" \
+	wait_until $((forget + 5)) nlinks_are 2 1 2 3
+check "...logged as never keyed" grep -q "forgot neighbour .*: never keyed" $d/d1.log
+
+# --- a node that dies, and comes back ---------------------------------------
+stop d3 -9 || true
+forgot_3() { ! has_link 1 3 && ! has_link 2 3; }
+check "with h3's helper killed, h1 and h2 forget h3: its links are removed" \
+	wait_until $((forget + 10)) forgot_3
+check "...logged as silent, without beacons" \
+	grep -q "forgot neighbour $(addr 3): silent, and no beacon for $forget s" $d/d1.log
+check "...h1 and h2 still reach each other" n h1 ping -6 -c 1 -W 2 "$(addr 2)"
+check "...and the counters say so" at_least d2 forgotten 1
+daemon d3b 3 "${env[@]}" -- --discover lan0
+check "a new helper on h3: h3 reaches h1 again" \
+	wait_until 10 n h3 ping -6 -c 1 -W 1 "$(addr 1)"
+check "...and h2" wait_until 10 n h3 ping -6 -c 1 -W 1 "$(addr 2)"
+check "...keeping the kernel's links its predecessor made" \
+	grep -q "kept link .* and its keys" $d/d3b.log
+check "...two of them, no more" nlinks_are 2 3
+check "...and h1 and h2 link to h3 again" eval "has_link 1 3 && has_link 2 3"
+
+check "every helper exits 0 on SIGTERM" \
+	eval "stop d1 && stop d2 && stop d3b && stop d4"
+if [ "$_tap_failed" != 0 ]; then
+	for f in "$d"/*.log; do diag "--- $f" "$(tail -n 30 "$f")"; done
+fi
+done_testing

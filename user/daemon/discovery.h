@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fennecd's neighbours on a LAN, found by multicast beacon (--discover
+ * IFACE, Discover = IFACE in [Interface]): on each such interface a UDP
+ * beacon (the node's public key and fennec port) goes to [ff02::114]:4243
+ * every 5 s, +-25 %; a beacon heard there from a link-local address, with a
+ * key that is not a neighbour yet, makes that node one (links_add()), and
+ * the handshake proves its key. A found neighbour that is silent and sent
+ * no beacon for 30 s is forgotten, its kernel link deleted. The beacon's
+ * bytes are in Documentation/protocol.md, "LAN discovery beacons".
+ *
+ * Sockets: one per interface, bound to the group with the interface's
+ * scope id (so no CAP_NET_RAW is needed for SO_BINDTODEVICE), all behind
+ * one epoll descriptor for the caller's poll().
+ */
+#ifndef FENNEC_DAEMON_DISCOVERY_H
+#define FENNEC_DAEMON_DISCOVERY_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "datapath.h"
+#include "links.h"
+#include "ratelimit.h"
+
+#define DISCOVERY_GROUP		"ff02::114"	/* RFC 4727's experimental group */
+#define DISCOVERY_PORT		4243
+#define DISCOVERY_MAGIC		"FNNC"
+#define DISCOVERY_VERSION	1
+#define DISCOVERY_BEACON_LEN	40	/* magic 4, version, flags, port 2, key 32 */
+#define DISCOVERY_MAX		64	/* neighbours found at once */
+#define DISCOVERY_PER_SOURCE	4	/* of them behind one address */
+
+/* What the beacons met with, for SIGUSR2. */
+struct discovery_stats {
+	uint64_t sent, received;	/* beacons; received: well-formed */
+	uint64_t found, forgotten;	/* neighbours */
+	uint64_t malformed;		/* length, magic, version, port 0 */
+	uint64_t not_link_local;	/* a source that is not fe80::/10 */
+	uint64_t rate_limited;
+	uint64_t own_key;		/* our own key, from another node */
+	uint64_t full;			/* DISCOVERY_MAX or _PER_SOURCE reached */
+};
+
+struct discovery_iface {
+	char name[IFNAMSIZ];
+	uint32_t ifindex;		/* 0: gone, looked for at each beacon */
+	int fd;				/* -1: none */
+	uint64_t beacon_at;		/* the next beacon */
+	uint64_t sent_at;		/* the last one, 0: none yet */
+	int last_error;			/* of the last send, for the log */
+};
+
+/* A neighbour found by beacon; links.c has the rest of it. */
+struct discovered {
+	uint8_t key[FENNEC_KEY_LEN];
+	union endpoint from;		/* the beacon's source, port ignored */
+	uint64_t beacon_at;		/* its last beacon */
+};
+
+struct discovery {
+	const char *devname;		/* the fennec device, for the log */
+	struct datapath *dp;
+	struct links *links;
+	int epfd;			/* -1: discovery is off */
+	size_t nifaces;
+	struct discovery_iface ifaces[CONFIG_DISCOVER_MAX];
+	uint16_t port;			/* the device's listen port, beaconed */
+	uint8_t beacon[DISCOVERY_BEACON_LEN];
+	size_t count;
+	struct discovered found[DISCOVERY_MAX];
+	struct ratelimit rl;		/* beacons per source and in all */
+	uint64_t forget_ns;		/* no beacon for this long: forgettable */
+	uint64_t sweep_at;
+	struct discovery_stats stats;
+};
+
+/*
+ * Opens a socket on each interface CFG names for discovery: before the
+ * device is touched, so that a wrong name changes nothing. Fails (logged,
+ * one line naming it) on an interface that does not exist, the fennec
+ * device itself, or one that cannot join the group. With none named,
+ * discovery is off and costs nothing. FENNECD_DISCOVER_FORGET_TIME=SECONDS
+ * in the environment replaces the 30 s (for tests). 0 or -1.
+ */
+int discovery_open(struct discovery *d, const struct daemon_config *cfg);
+/* Then, with the device set up: the first beacons go out at NOW. */
+void discovery_start(struct discovery *d, struct datapath *dp,
+		     struct links *links, uint64_t now);
+void discovery_free(struct discovery *d);
+
+/* For poll(): readable when a beacon is waiting; -1 when discovery is off. */
+int discovery_fd(const struct discovery *d);
+/* Reads the beacons waiting. */
+void discovery_read(struct discovery *d, uint64_t now, uint64_t wall);
+/* Sends the beacons due, forgets the neighbours gone. */
+void discovery_timers(struct discovery *d, uint64_t now, uint64_t wall);
+/* When discovery_timers() next has something to do; UINT64_MAX: never. */
+uint64_t discovery_next_timer(const struct discovery *d);
+void discovery_log_stats(const struct discovery *d);
+
+/*
+ * The beacon's bytes, without I/O (unit tests): discovery_beacon_make()
+ * fills BUF (DISCOVERY_BEACON_LEN bytes); discovery_beacon_parse() gives
+ * the key and port of a well-formed beacon, 0, or -1 for anything else.
+ */
+void discovery_beacon_make(uint8_t *buf, const uint8_t *key, uint16_t port);
+int discovery_beacon_parse(const uint8_t *buf, size_t len, uint8_t *key,
+			   uint16_t *port);
+
+#endif
