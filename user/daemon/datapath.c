@@ -385,6 +385,13 @@ static void parse_session(const struct nlattr *nest,
 		case FENNEC_A_SESSION_TRAFFIC:
 			s->tx_packets = traffic_tx(a);
 			break;
+		case FENNEC_A_SESSION_LEARNED:
+			if (len && len <= FENNEC_ROUTE_MAX) {
+				memcpy(s->learned, mnl_attr_get_payload(a),
+				       len);
+				s->learned_len = len;
+			}
+			break;
 		}
 	}
 }

@@ -84,6 +84,8 @@ struct datapath_session {
 struct datapath_session_state {
 	bool has_address, has_public_key, has_keys;
 	uint64_t tx_packets;
+	uint8_t learned_len;		/* the way back the peer's packets took */
+	uint8_t learned[FENNEC_ROUTE_MAX];
 	struct in6_addr address;
 	uint8_t public_key[FENNEC_KEY_LEN];
 	size_t nroutes;

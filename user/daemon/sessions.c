@@ -222,6 +222,9 @@ static void adopt(const struct datapath_session_state *st, void *data)
 	e->has_keys = st->has_keys;
 	for (size_t i = 0; i < st->nroutes; i++)
 		rt_paths_add(&e->paths, st->route[i], st->route_len[i]);
+	/* The way the peer's packets come is a route to it too. */
+	if (st->learned_len)
+		rt_paths_add(&e->paths, st->learned, st->learned_len);
 	/* Keys we did not make may be old: replace them soon. */
 	e->retry_at = 1;
 	e->probe_at = 1;
@@ -592,13 +595,26 @@ void sessions_control(struct sessions *ss, const struct datapath_event *ev,
 		on_probe_reply(ss, ev, now);
 }
 
+/* Whether a route not yet down starts with these LEN bytes. */
+static bool route_in_use(const struct e2e_session *e, const uint8_t *route,
+			 size_t len)
+{
+	for (unsigned int i = 0; i < e->paths.n; i++)
+		if (e->paths.path[i].state != RT_PATH_DOWN &&
+		    e->paths.path[i].len >= len &&
+		    !memcmp(e->paths.path[i].route, route, len))
+			return true;
+	return false;
+}
+
 static void route_failed(struct sessions *ss, struct e2e_session *e,
 			 const struct datapath_event *ev, uint64_t now)
 {
 	char name[INET6_ADDRSTRLEN];
 
-	if (ev->error_pos >= ev->route_len)
-		return;
+	if (ev->error_pos >= ev->route_len ||
+	    !route_in_use(e, ev->route, ev->error_pos + 1))
+		return;		/* one of many about a route already down */
 	rt_paths_switch_error(&e->paths, ev->route, ev->route_len,
 			      ev->error_pos);
 	ss->stats.routes_failed++;
