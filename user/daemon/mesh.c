@@ -425,8 +425,14 @@ static void on_probe(struct mesh *m, const struct rt_msg *msg,
 		.txid = msg->txid,
 	};
 
-	/* A route that now ends at another node fails its probe. */
-	if (memcmp(msg->target, m->id, RT_ID_LEN) || !ev->route_len)
+	static const uint8_t any[RT_ID_LEN];
+
+	/*
+	 * A route that now ends at another node fails its probe. A probe for
+	 * the all-zero ID is for whichever node it reaches (a trace's).
+	 */
+	if ((memcmp(msg->target, m->id, RT_ID_LEN) &&
+	     memcmp(msg->target, any, RT_ID_LEN)) || !ev->route_len)
 		return;
 	memcpy(reply.target, m->id, RT_ID_LEN);
 	if (!send_msg(m, ev->route, ev->route_len, &reply))

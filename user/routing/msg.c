@@ -80,6 +80,14 @@ static int is_id(const uint8_t id[RT_ID_LEN])
 	return id[0] == FENNEC_ADDR_PREFIX;
 }
 
+static int is_any(const uint8_t id[RT_ID_LEN])
+{
+	for (int i = 0; i < RT_ID_LEN; i++)
+		if (id[i])
+			return 0;
+	return 1;
+}
+
 /* A hop: tag, width, then `up` (beacons only) and `down` at that width. */
 static void put_hop(struct out *o, const struct rt_hop *h, int with_up)
 {
@@ -181,6 +189,8 @@ static int fields_valid(const struct rt_msg *m)
 {
 	switch (m->type) {
 	case RT_MSG_PROBE:
+		/* The all-zero ID: whichever node it reaches (a trace's). */
+		return is_id(m->target) || is_any(m->target);
 	case RT_MSG_PROBE_REPLY:
 		return is_id(m->target);
 	case RT_MSG_BEACON:

@@ -828,6 +828,17 @@ static void test_messages(void)
 	buf[0] = 1;
 	ok(rt_msg_decode(&d, buf, len) == -RT_EMALFORMED,
 	   "an unknown type (find_node is gone) is refused");
+	memset(m.target, 0, RT_ID_LEN);
+	ok(rt_msg_encode(&m, buf, sizeof(buf)) == -RT_EINVAL,
+	   "a probe reply names its node: the all-zero ID is refused");
+	m.type = RT_MSG_PROBE;
+	len = rt_msg_encode(&m, buf, sizeof(buf));
+	ok(len == 21 && rt_msg_decode(&d, buf, len) == 0 &&
+	   d.type == RT_MSG_PROBE && !d.target[0] && !d.target[15],
+	   "a probe for the all-zero ID (any node: a trace's) round trips");
+	m.target[15] = 1;
+	ok(rt_msg_encode(&m, buf, sizeof(buf)) == -RT_EINVAL,
+	   "...but not one for any other ID outside fc00::/8");
 
 	for (unsigned int i = 0; i < 200000; i++) {
 		size_t n = next_random() % sizeof(buf);
