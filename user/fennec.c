@@ -19,8 +19,8 @@
 #endif
 
 static const struct command commands[] = {
-	{ "show", cmd_show, "[DEV [links|sessions]] [--json]",
-	  "show every fennec device, or DEV, or DEV's links or sessions" },
+	{ "show", cmd_show, "[DEV [links|sessions|dht]] [--json]",
+	  "show every fennec device, or DEV, or DEV's links, sessions or DHT" },
 	{ "set", cmd_set,
 	  "DEV [listen-port PORT] [private-key FILE|-] [public-key KEY]\n"
 	  "      [address ADDR] [clear-identity] [slot-width 1|2]\n"
@@ -35,6 +35,10 @@ static const struct command commands[] = {
 	  "change DEV, its links or its sessions" },
 	{ "send", cmd_send, "DEV route LABEL HEX | DEV endpoint HOST:PORT HEX",
 	  "send a control packet from DEV's socket (as the helper does)" },
+	{ "graph", cmd_graph, "DEV",
+	  "print the mesh DEV's fennecd knows as a Graphviz graph" },
+	{ "trace", cmd_trace, "DEV ADDR",
+	  "trace the route to ADDR hop by hop, with each hop's latency" },
 	{ "monitor", cmd_monitor, "[DEV]",
 	  "print route misses, control packets and switch errors as they come" },
 	{ "genkey", cmd_genkey, "", "print a new private key" },

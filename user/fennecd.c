@@ -4,7 +4,9 @@
  * identity, makes a link to each configured neighbour, keys it with Noise
  * handshakes and rekeys it, and stays in the foreground until SIGINT or
  * SIGTERM. SIGUSR1 rekeys every link now; SIGUSR2 logs the handshake
- * counters. Exit status: 0 on a signal, 1 failure, 2 usage error.
+ * counters; the CLI asks about the mesh over the control socket
+ * @fennecd/DEV (daemon/control.h). Exit status: 0 on a signal, 1
+ * failure, 2 usage error.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,6 +23,7 @@
 #include <unistd.h>
 
 #include "daemon/config.h"
+#include "daemon/control.h"
 #include "daemon/datapath.h"
 #include "daemon/discovery.h"
 #include "daemon/identity.h"
@@ -215,6 +218,7 @@ struct loop {
 	struct mesh mesh;
 	struct sessions sessions;
 	struct discovery disc;
+	struct control control;
 	int sigfd;
 };
 
@@ -269,6 +273,9 @@ static void on_event(const struct datapath_event *ev, void *data)
 	case FENNEC_CMD_EVENT_CONTROL:
 		if (!ev->payload_len)
 			break;
+		if (ev->payload[0] == RT_MSG_PROBE_REPLY &&
+		    control_probe_reply(&lp->control, ev, now))
+			break;		/* a trace's, for the CLI */
 		if (ev->payload[0] == CONTROL_HANDSHAKE ||
 		    ev->payload[0] == RT_MSG_PROBE_REPLY)
 			sessions_control(&lp->sessions, ev, now, wall);
@@ -278,6 +285,7 @@ static void on_event(const struct datapath_event *ev, void *data)
 	case FENNEC_CMD_EVENT_SWITCH_ERROR:
 		mesh_switch_error(&lp->mesh, ev, now);
 		sessions_switch_error(&lp->sessions, ev, now);
+		control_switch_error(&lp->control, ev, now);
 		break;
 	}
 }
@@ -315,6 +323,7 @@ static void run_timers(struct loop *lp)
 	mesh_timers(&lp->mesh, now);
 	sessions_timers(&lp->sessions, now, wall);
 	discovery_timers(&lp->disc, now, wall);
+	control_timers(&lp->control, now);
 }
 
 static int poll_timeout(const struct loop *lp)
@@ -331,6 +340,9 @@ static int poll_timeout(const struct loop *lp)
 	t = discovery_next_timer(&lp->disc);
 	if (t < next)
 		next = t;
+	t = control_next_timer(&lp->control);
+	if (t < next)
+		next = t;
 
 	if (next <= now)
 		return 0;
@@ -340,16 +352,21 @@ static int poll_timeout(const struct loop *lp)
 
 static int run(struct loop *lp)
 {
-	struct pollfd fds[3] = {
+	struct pollfd fds[3 + CONTROL_FDS] = {
 		{ .fd = datapath_event_fd(&lp->dp), .events = POLLIN },
 		{ .fd = lp->sigfd, .events = POLLIN },
 		{ .fd = discovery_fd(&lp->disc), .events = POLLIN },
 	};
+	unsigned int n;
 	int ret;
 
 	for (;;) {
 		run_timers(lp);
-		if (poll(fds, 3, poll_timeout(lp)) < 0 &&
+		/* The control socket's: they come and go with clients. */
+		n = 3 + control_pollfds(&lp->control, fds + 3);
+		for (unsigned int i = 0; i < n; i++)
+			fds[i].revents = 0;
+		if (poll(fds, n, poll_timeout(lp)) < 0 &&
 		    errno != EINTR) {
 			log_error("poll: %s", strerror(errno));
 			return EXIT_FAILURE;
@@ -359,6 +376,8 @@ static int run(struct loop *lp)
 		if (fds[2].revents & POLLIN)
 			discovery_read(&lp->disc, clock_ns(CLOCK_MONOTONIC),
 				       clock_ns(CLOCK_REALTIME));
+		control_events(&lp->control, fds + 3, n - 3,
+			       clock_ns(CLOCK_MONOTONIC));
 		if (!(fds[0].revents & POLLIN))
 			continue;
 		ret = datapath_read_events(&lp->dp, on_event, lp);
@@ -400,6 +419,8 @@ static int start(struct daemon_config *cfg, struct identity *id,
 	lp->links.ctx = lp;
 	lp->mesh.found = sessions_found;
 	lp->mesh.ctx = &lp->sessions;
+	/* Without it fennecd still works: the CLI cannot ask it, is all. */
+	control_open(&lp->control, &lp->dp, &lp->mesh, &lp->sessions, now);
 	rekey_limits_from_env(lp);
 	discovery_start(&lp->disc, &lp->dp, &lp->links, now);
 	log_info("%s: %zu neighbour%s configured", cfg->ifname, cfg->npeers,
@@ -412,7 +433,7 @@ int main(int argc, char **argv)
 	struct options o = { .log_level = LEVEL_INFO };
 	struct daemon_config cfg = { 0 };
 	struct identity id = { 0 };
-	struct loop lp = { .sigfd = -1, .disc.epfd = -1 };
+	struct loop lp = { .sigfd = -1, .disc.epfd = -1, .control.fd = -1 };
 	sigset_t sigs;
 	int ret;
 
@@ -442,6 +463,7 @@ int main(int argc, char **argv)
 	else if (!start(&cfg, &id, &lp))
 		ret = run(&lp);
 	discovery_free(&lp.disc);
+	control_close(&lp.control);
 	sessions_free(&lp.sessions);
 	links_free(&lp.links);
 	mesh_free(&lp.mesh);

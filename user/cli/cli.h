@@ -20,6 +20,9 @@ int cmd_set(const struct command *cmd, int argc, char **argv);
 int cmd_set_table(const struct command *cmd, int argc, char **argv);
 int cmd_show_table(const struct command *cmd, const char *ifname,
 		   const char *what, bool as_json);
+int cmd_show_dht(const struct command *cmd, const char *ifname, bool as_json);
+int cmd_graph(const struct command *cmd, int argc, char **argv);
+int cmd_trace(const struct command *cmd, int argc, char **argv);
 int cmd_send(const struct command *cmd, int argc, char **argv);
 int cmd_monitor(const struct command *cmd, int argc, char **argv);
 int cmd_genkey(const struct command *cmd, int argc, char **argv);

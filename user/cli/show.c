@@ -149,6 +149,8 @@ int cmd_show(const struct command *cmd, int argc, char **argv)
 		else
 			ifname = argv[i];
 	}
+	if (what && !strcmp(what, "dht"))
+		return cmd_show_dht(cmd, ifname, as_json);	/* fennecd's */
 	if (what)
 		return cmd_show_table(cmd, ifname, what, as_json);
 	if (ifname && parse_ifname(ifname)) {

@@ -255,7 +255,7 @@ int cmd_show_table(const struct command *cmd, const char *ifname,
 	int ret = EXIT_SUCCESS;
 
 	if (!links && strcmp(what, "sessions") && strcmp(what, "routes"))
-		return usage_error(cmd, "show DEV takes links, sessions or routes");
+		return usage_error(cmd, "show DEV takes links, sessions, routes or dht");
 	if (device_open(&g)) {
 		log_error("%s", genl_strerror(&g));
 		genl_close(&g);

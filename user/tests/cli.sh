@@ -181,7 +181,7 @@ check "set refuses a device name too long" \
 run fennec show a b c
 check "show takes one device and one table" usage_fails "show takes one device and what to show"
 run fennec show a tables
-check "show names the tables it knows" usage_fails "takes links, sessions or routes"
+check "show names the tables it knows" usage_fails "takes links, sessions, routes or dht"
 run fennec set fen0 link 1 mode medium
 check "set link refuses an unknown mode" usage_fails "mode is full or fast"
 run fennec set fen0 link 1 endpoint 10.0.0.1
@@ -209,6 +209,31 @@ else
 		eval 'fails 1 "fennec module is not loaded (modprobe fennec)" ||
 		      fails 1 "Operation not permitted"'
 fi
+
+# What fennecd is asked: no fennecd serves a device of this name.
+nodev=nofennecd$$
+run fennec show $nodev dht
+check "show DEV dht without a fennecd: one line, status 1" \
+	fails 1 "no fennecd for $nodev (is it running?)"
+run fennec show $nodev dht --json
+check "...and with --json" fails 1 "no fennecd for $nodev (is it running?)"
+run fennec graph $nodev
+check "graph without a fennecd: the same" \
+	fails 1 "no fennecd for $nodev (is it running?)"
+run fennec trace $nodev fc00::1
+check "trace without a fennecd: the same" \
+	fails 1 "no fennecd for $nodev (is it running?)"
+run fennec trace $nodev fc00::zz
+check "trace refuses what is not an address" \
+	fails 1 'invalid address "fc00::zz": not an IPv6 address'
+run fennec trace $nodev
+check "trace takes a device and an address" \
+	usage_fails "trace takes a device and an address"
+run fennec graph
+check "graph takes a device" usage_fails "graph takes one device"
+run fennec graph averyveryverylongname
+check "graph refuses a device name too long" \
+	fails 1 'invalid device name "averyveryverylongname"'
 
 # --- fennecd ---
 run fennecd

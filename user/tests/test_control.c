@@ -1,0 +1,974 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fennecd's control socket and the CLI's views of its replies: a mesh
+ * built by hand (table, neighbours, landmark paths) reported, parsed and
+ * shown as the DHT, JSON and Graphviz dot (checked against dot's grammar,
+ * and by dot itself where installed); replies that are not; the socket's
+ * requests, refusals and slow clients; and traces over a simulated route
+ * whose hops have slots of either width, with answers, losses and switch
+ * errors. datapath_send is this file's: it records the probes sent.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <poll.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../cli/mesh_view.h"
+#include "../daemon/control.h"
+#include "../daemon/links.h"
+#include "../lib/key.h"
+#include "../lib/log.h"
+#include "../lib/tables.h"
+#include "tap.h"
+
+#define MS	1000000ULL
+
+/* --- the datapath, faked: what was sent ----------------------------------- */
+
+struct sent {
+	uint8_t len;
+	uint8_t route[RT_ROUTE_MAX];
+	struct rt_msg msg;
+};
+
+static struct sent sent[64];
+static unsigned int nsent;
+
+int datapath_send(struct datapath *dp, const uint8_t *route, size_t route_len,
+		  const uint8_t *msg, size_t len)
+{
+	struct sent *s = &sent[nsent % 64];
+
+	(void)dp;
+	nsent++;
+	s->len = route_len;
+	memcpy(s->route, route, route_len);
+	return rt_msg_decode(&s->msg, msg, len) ? -EINVAL : 0;
+}
+
+/* --- a mesh by hand ------------------------------------------------------- */
+
+struct node {
+	uint8_t key[FENNEC_KEY_LEN];
+	uint8_t id[RT_ID_LEN];
+	char addr[INET6_ADDRSTRLEN];
+	char tag[9];
+};
+
+static void make_node(struct node *n)
+{
+	struct in6_addr a;
+
+	randombytes_buf(n->key, sizeof(n->key));
+	key_address(&a, n->key);
+	memcpy(n->id, &a, RT_ID_LEN);
+	inet_ntop(AF_INET6, &a, n->addr, sizeof(n->addr));
+	snprintf(n->tag, sizeof(n->tag), "%02x%02x%02x%02x", n->id[1],
+		 n->id[2], n->id[3], n->id[4]);
+}
+
+static struct rt_hop hop(const struct node *n, uint16_t up, uint16_t down)
+{
+	struct rt_hop h = { .width = 1, .up = up, .down = down };
+
+	memcpy(h.tag, n->id + 1, RT_TAG_LEN);
+	return h;
+}
+
+static void add_path(struct rt_landmark *lm, uint32_t seq, unsigned int n,
+		     const struct rt_hop *hops)
+{
+	struct rt_alt *a = &lm->alt[lm->n_alt++];
+
+	a->seq = seq;
+	a->path.n = n;
+	memcpy(a->path.hop, hops, n * sizeof(*hops));
+}
+
+static void table_add(struct mesh *m, const struct node *n, const char *route,
+		      unsigned int flags, uint64_t now)
+{
+	struct rt_node rn = { .width = 1 };
+
+	memcpy(rn.id, n->id, RT_ID_LEN);
+	memcpy(rn.key, n->key, FENNEC_KEY_LEN);
+	rn.route_len = parse_label(route, rn.route);
+	ok(rt_insert(&m->table, &rn, RT_TRUSTED | flags, now) > 0,
+	   "table entry %s by %s", n->addr, route);
+}
+
+static void add_neighbour(struct mesh *m, uint16_t slot, const struct node *n)
+{
+	struct mesh_neighbour *nb;
+
+	m->nb = realloc(m->nb, (m->nnb + 1) * sizeof(*m->nb));
+	nb = &m->nb[m->nnb++];
+	nb->slot = slot;
+	nb->width = 1;
+	memcpy(nb->id, n->id, RT_ID_LEN);
+}
+
+/*
+ * S (us) with neighbours A (slot 1) and B (slot 2), C further on in the
+ * table, landmark L by A (2 hops, fresh), by B and X (3, fresh) and by A
+ * again, stale; and S a landmark itself.
+ */
+static struct node S, A, B, C, L, X;
+static struct datapath dp = { .width = 1 };
+static struct mesh mesh;
+
+static void build_mesh(uint64_t now)
+{
+	uint8_t key[FENNEC_KEY_LEN];
+	struct rt_landmark *lm;
+	struct in6_addr a;
+
+	randombytes_buf(key, sizeof(key));
+	mesh_init(&mesh, &dp, key, now);
+	memcpy(S.key, key, sizeof(key));
+	key_address(&a, key);
+	memcpy(S.id, &a, RT_ID_LEN);
+	inet_ntop(AF_INET6, &a, S.addr, sizeof(S.addr));
+	snprintf(S.tag, sizeof(S.tag), "%02x%02x%02x%02x", S.id[1], S.id[2],
+		 S.id[3], S.id[4]);
+	make_node(&A);
+	make_node(&B);
+	make_node(&C);
+	make_node(&L);
+	make_node(&X);
+	add_neighbour(&mesh, 1, &A);
+	add_neighbour(&mesh, 2, &B);
+	table_add(&mesh, &A, "01.00", RT_ANSWERED, now - 3000 * MS);
+	table_add(&mesh, &B, "02.00", RT_ANSWERED, now);
+	table_add(&mesh, &C, "01.03.00", 0, now);
+	mesh.stats.beacons_sent = 42;
+	mesh.stats.probes_answered = 7;
+
+	lm = &mesh.coords->lm[0];
+	memcpy(lm->id, L.id, RT_ID_LEN);
+	lm->seq = 10;
+	lm->heard = now - 2000 * MS;
+	add_path(lm, 10, 3, (struct rt_hop[]){ hop(&S, 1, 0), hop(&A, 2, 4),
+					       hop(&L, 0, 3) });
+	add_path(lm, 9, 4, (struct rt_hop[]){ hop(&S, 2, 0), hop(&B, 6, 1),
+					      hop(&X, 1, 2), hop(&L, 0, 5) });
+	add_path(lm, 7, 3, (struct rt_hop[]){ hop(&S, 1, 0), hop(&A, 2, 4),
+					      hop(&L, 0, 3) });
+	lm = &mesh.coords->lm[1];
+	memcpy(lm->id, S.id, RT_ID_LEN);
+	lm->seq = 4;
+	lm->heard = now;
+	add_path(lm, 4, 1, (struct rt_hop[]){ hop(&S, 0, 0) });
+	mesh.coords->n = 2;
+}
+
+/* What FN writes, as a string (malloc'd). */
+#define CAPTURE(buf, call) do {						\
+	size_t _len;							\
+	FILE *out = open_memstream(&(buf), &_len);			\
+	call;								\
+	fclose(out);							\
+} while (0)
+
+static bool starts(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* --- dot's grammar (graphviz.org/doc/info/lang.html), the parts we write -- */
+
+struct dot {
+	const char *p;
+	bool directed;
+	char tok[256];
+	int kind;		/* 0 end, 'i' ID, 'e' edge op, or the char */
+};
+
+static void dot_next(struct dot *d)
+{
+	size_t n = 0;
+
+	for (;;) {
+		while (isspace((unsigned char)*d->p))
+			d->p++;
+		if (d->p[0] == '/' && d->p[1] == '/')
+			d->p += strcspn(d->p, "\n");
+		else if (d->p[0] == '/' && d->p[1] == '*' &&
+			 strstr(d->p + 2, "*/"))
+			d->p = strstr(d->p + 2, "*/") + 2;
+		else
+			break;
+	}
+	d->tok[0] = 0;
+	if (!*d->p) {
+		d->kind = 0;
+	} else if (*d->p == '"') {
+		for (d->p++; *d->p && *d->p != '"' && n < 250; d->p++) {
+			if (*d->p == '\\' && d->p[1])
+				d->tok[n++] = *d->p++;
+			d->tok[n++] = *d->p;
+		}
+		d->kind = *d->p == '"' ? 'i' : '?';
+		d->p += !!*d->p;
+		d->tok[n] = 0;
+	} else if (isalpha((unsigned char)*d->p) || *d->p == '_' ||
+		   isdigit((unsigned char)*d->p) || *d->p == '.') {
+		bool num = !isalpha((unsigned char)*d->p) && *d->p != '_';
+
+		while ((isalnum((unsigned char)*d->p) || *d->p == '_' ||
+			(num && *d->p == '.')) && n < 250)
+			d->tok[n++] = *d->p++;
+		d->tok[n] = 0;
+		d->kind = 'i';
+		/* A numeral is digits only; an identifier cannot start so. */
+		for (size_t i = 0; num && i < n; i++)
+			if (!isdigit((unsigned char)d->tok[i]) &&
+			    d->tok[i] != '.')
+				d->kind = '?';
+	} else if (d->p[0] == '-' && (d->p[1] == '-' || d->p[1] == '>')) {
+		d->kind = d->p[1] == '>' ? 'E' : 'e';
+		d->p += 2;
+	} else {
+		d->kind = *d->p++;
+	}
+}
+
+static bool keyword(const struct dot *d, const char *k)
+{
+	return d->kind == 'i' && !strcasecmp(d->tok, k);
+}
+
+static bool plain_id(const struct dot *d)
+{
+	return d->kind == 'i' && !keyword(d, "node") && !keyword(d, "edge") &&
+	       !keyword(d, "graph") && !keyword(d, "digraph") &&
+	       !keyword(d, "subgraph") && !keyword(d, "strict");
+}
+
+/* attr_list: '[' [ID '=' ID [';'|','] ...] ']' ... */
+static bool dot_attrs(struct dot *d)
+{
+	while (d->kind == '[') {
+		dot_next(d);
+		while (d->kind != ']') {
+			if (!plain_id(d))
+				return false;
+			dot_next(d);
+			if (d->kind != '=')
+				return false;
+			dot_next(d);
+			if (!plain_id(d))
+				return false;
+			dot_next(d);
+			if (d->kind == ';' || d->kind == ',')
+				dot_next(d);
+		}
+		dot_next(d);
+	}
+	return true;
+}
+
+static bool dot_valid(const char *text)
+{
+	struct dot d = { .p = text };
+
+	dot_next(&d);
+	if (keyword(&d, "strict"))
+		dot_next(&d);
+	if (!keyword(&d, "graph") && !keyword(&d, "digraph"))
+		return false;
+	d.directed = keyword(&d, "digraph");
+	dot_next(&d);
+	if (plain_id(&d))
+		dot_next(&d);
+	if (d.kind != '{')
+		return false;
+	dot_next(&d);
+	while (d.kind != '}') {
+		if (keyword(&d, "node") || keyword(&d, "edge") ||
+		    keyword(&d, "graph")) {
+			dot_next(&d);
+			if (d.kind != '[' || !dot_attrs(&d))
+				return false;
+		} else if (plain_id(&d)) {
+			dot_next(&d);
+			if (d.kind == '=') {
+				dot_next(&d);
+				if (!plain_id(&d))
+					return false;
+				dot_next(&d);
+			}
+			while (d.kind == 'e' || d.kind == 'E') {
+				if ((d.kind == 'E') != d.directed)
+					return false;
+				dot_next(&d);
+				if (!plain_id(&d))
+					return false;
+				dot_next(&d);
+			}
+			if (!dot_attrs(&d))
+				return false;
+		} else {
+			return false;
+		}
+		if (d.kind == ';')
+			dot_next(&d);
+	}
+	dot_next(&d);
+	return d.kind == 0;
+}
+
+static void test_dot_checker(void)
+{
+	ok(dot_valid("graph g { a -- b [x=\"1\"]; c; node [shape=box] }") &&
+	   dot_valid("digraph { \"a b\" -> c -> d; // x\n e=f }") &&
+	   !dot_valid("graph g { a -> b }") &&
+	   !dot_valid("graph g { a -- }") &&
+	   !dot_valid("graph g { a [x=] }") &&
+	   !dot_valid("graph g { \"a }") &&
+	   !dot_valid("graph g { a } }") && !dot_valid("graph g { 1a }"),
+	   "the dot grammar check takes dot and refuses what is not");
+}
+
+/* --- the mesh reply, parsed and shown ------------------------------------- */
+
+static void test_report(uint64_t now)
+{
+	char *report = NULL, *text = NULL, *json = NULL, *dot = NULL;
+	char err[MV_ERR_LEN] = "", needle[200];
+	struct mesh_view v;
+	int r;
+
+	CAPTURE(report, control_mesh_report(out, &mesh, now));
+	ok(starts(report, CTL_HELLO "\nnode ") &&
+	   strstr(report, "\nend\n") &&
+	   report[strlen(report) - 1] == '\n', "the report: hello to end");
+	r = mesh_view_parse(&v, report, err);
+	ok(!r, "...parses (%s)", err);
+	if (r) {
+		free(report);
+		return;
+	}
+	ok(!memcmp(v.id, S.id, RT_ID_LEN) && v.width == 1 &&
+	   v.nneighbours == 2 && v.nentries == 3 && v.nlandmarks == 2 &&
+	   v.npaths == 4 && v.ncounters == 14,
+	   "...as 2 neighbours, 3 entries, 2 landmarks, 4 paths, 14 counters");
+	ok(v.paths[1].n == 4 && v.paths[1].fresh && !v.paths[2].fresh &&
+	   v.paths[1].hop[1].up == 6 && v.paths[1].hop[1].down == 1 &&
+	   !memcmp(v.paths[1].hop[2].tag, X.id + 1, RT_TAG_LEN),
+	   "...paths keep their hops' tags, slots and freshness");
+
+	CAPTURE(text, mesh_view_print_dht(out, &v));
+	snprintf(needle, sizeof(needle), "node: %s\n  slot width: 1\n", S.addr);
+	ok(!strncmp(text, needle, strlen(needle)) &&
+	   strstr(text, " beacons_sent 42 ") &&
+	   strstr(text, " probes_answered 7 "),
+	   "dht: this node, its slot width, its counters");
+	snprintf(needle, sizeof(needle), "\nentry: %s\n  route: 01.00\n"
+		 "  rtt: unknown\n  failures: 0\n  last answer: 3 s ago\n",
+		 A.addr);
+	ok(strstr(text, needle) != NULL, "dht: an entry: route, rtt, "
+	   "failures, seconds since it answered");
+	snprintf(needle, sizeof(needle), "\nentry: %s\n  route: 01.03.00\n"
+		 "  rtt: unknown\n  failures: 0\n  last answer: never\n",
+		 C.addr);
+	ok(strstr(text, needle) != NULL, "dht: one that never answered");
+	snprintf(needle, sizeof(needle), "\nlandmark: %s\n  fresh paths: 2\n"
+		 "  best path: 2 hops\n", L.addr);
+	ok(strstr(text, needle) != NULL, "dht: a landmark: its fresh paths "
+	   "and the best one's hops");
+	snprintf(needle, sizeof(needle), "\nlandmark: %s (this node)\n"
+		 "  fresh paths: 1\n  best path: 0 hops\n", S.addr);
+	ok(strstr(text, needle) != NULL, "dht: this node as a landmark");
+
+	CAPTURE(json, mesh_view_print_dht_json(out, &v, "fen0"));
+	snprintf(needle, sizeof(needle), "{\n  \"ifname\": \"fen0\",\n"
+		 "  \"address\": \"%s\",\n  \"slot_width\": 1,\n"
+		 "  \"counters\": {\n    \"table_entries\": 3,", S.addr);
+	ok(!strncmp(json, needle, strlen(needle)), "dht --json: an object, "
+	   "one member a line");
+	snprintf(needle, sizeof(needle), "\"address\": \"%s\",\n"
+		 "      \"slot_width\": 1,\n      \"route\": \"01.00\",\n"
+		 "      \"failures\": 0,\n      \"last_answer_s\": 3,", A.addr);
+	ok(strstr(json, needle) != NULL, "dht --json: a table entry");
+	snprintf(needle, sizeof(needle), "\"address\": \"%s\",\n"
+		 "      \"self\": false,\n      \"fresh_paths\": 2,\n"
+		 "      \"best_hops\": 2,\n      \"heard_s\": 2\n", L.addr);
+	ok(strstr(json, needle) != NULL, "dht --json: a landmark");
+	if (system("command -v python3 >/dev/null 2>&1") == 0) {
+		FILE *py = popen("python3 -c 'import json, sys; "
+				 "d = json.load(sys.stdin); "
+				 "assert len(d[\"table\"]) == 3; "
+				 "assert len(d[\"landmarks\"]) == 2' 2>&1",
+				 "w");
+
+		fputs(json, py);
+		ok(pclose(py) == 0,
+		   "dht --json: python's json module reads it");
+	} else {
+		ok(1, "dht --json: python's json module reads it # SKIP no "
+		   "python3");
+	}
+
+	CAPTURE(dot, mesh_view_print_dot(out, &v, "fen\"0"));
+	ok(starts(dot, "graph \"fen\\\"0\" {\n") &&
+	   !strcmp(dot + strlen(dot) - 2, "}\n"),
+	   "graph: an undirected graph named by the device, quoted");
+	ok(dot_valid(dot), "graph: dot's grammar");
+	snprintf(needle, sizeof(needle), "\t\"%s\" [label=\"%s\", "
+		 "style=filled, fillcolor=lightgrey, peripheries=2];\n",
+		 S.tag, S.addr);
+	ok(strstr(dot, needle) != NULL, "graph: this node, by address, "
+	   "filled, a landmark");
+	snprintf(needle, sizeof(needle), "\t\"%s\" [label=\"%s\"];\n", A.tag,
+		 A.addr);
+	ok(strstr(dot, needle) != NULL, "graph: a neighbour by address");
+	snprintf(needle, sizeof(needle), "\t\"%s\" [label=\"%s\", "
+		 "peripheries=2];\n", L.tag, L.addr);
+	ok(strstr(dot, needle) != NULL, "graph: the landmark by address, "
+	   "double-bordered");
+	snprintf(needle, sizeof(needle), "\t\"%s\" [label=\"%s\"];\n", X.tag,
+		 X.tag);
+	ok(strstr(dot, needle) != NULL, "graph: a hop known by tag alone");
+	ok(!strstr(dot, C.tag), "graph: a table entry on no path is not "
+	   "drawn");
+	ok(count(dot, " [label=") == 5 && count(dot, " -- ") == 5,
+	   "graph: 5 nodes and 5 edges, each once (paths share A--L, "
+	   "neighbours S--A and S--B)");
+	snprintf(needle, sizeof(needle), "\t\"%s\" -- \"%s\" [taillabel=\"1\", "
+		 "headlabel=\"4\"];\n", S.tag, A.tag);
+	ok(strstr(dot, needle) != NULL, "graph: a link with our slot (from "
+	   "the neighbour) and its (from a path)");
+	snprintf(needle, sizeof(needle), "\t\"%s\" -- \"%s\" [taillabel=\"1\", "
+		 "headlabel=\"5\"];\n", X.tag, L.tag);
+	ok(strstr(dot, needle) != NULL, "graph: a path's hop to the next");
+	if (system("command -v dot >/dev/null 2>&1") == 0) {
+		FILE *g = popen("dot -Tsvg -o /dev/null", "w");
+
+		fputs(dot, g);
+		ok(pclose(g) == 0, "graph: dot -Tsvg takes it");
+	} else {
+		ok(1, "graph: dot -Tsvg takes it # SKIP graphviz is not "
+		   "installed");
+	}
+	free(report);
+	free(text);
+	free(json);
+	free(dot);
+	mesh_view_free(&v);
+}
+
+static void test_bad_replies(void)
+{
+	char err[MV_ERR_LEN];
+	struct mesh_view v;
+	struct trace_view t;
+
+	ok(mesh_view_parse(&v, "", err) && strstr(err, "without an answer"),
+	   "an empty reply: \"%s\"", err);
+	ok(mesh_view_parse(&v, "HTTP/1.0 200 OK\n", err) &&
+	   strstr(err, "not a reply"), "not ours: \"%s\"", err);
+	ok(mesh_view_parse(&v, "fennecd-control 9\nend\n", err) &&
+	   strstr(err, "protocol 9"), "another version: \"%s\"", err);
+	ok(mesh_view_parse(&v, CTL_HELLO "\nerror permission denied: x\n",
+			   err) && !strcmp(err, "permission denied: x"),
+	   "the daemon's error, as it says it");
+	ok(mesh_view_parse(&v, CTL_HELLO "\nnode fc00::1 1\n", err) &&
+	   strstr(err, "cut short"), "no end line: \"%s\"", err);
+	ok(mesh_view_parse(&v, CTL_HELLO "\nnode fc00::1 1\nend", err) &&
+	   strstr(err, "cut short"), "a last line without its newline");
+	ok(mesh_view_parse(&v, CTL_HELLO "\nentry fc00::1 1 01.00 0 0\nend\n",
+			   err) && strstr(err, "malformed \"entry\""),
+	   "a short record: \"%s\"", err);
+	ok(mesh_view_parse(&v, CTL_HELLO "\npath 0 1 3 0102030a/1/0/0\nend\n",
+			   err), "a path of a landmark not named");
+	ok(!mesh_view_parse(&v, CTL_HELLO "\nnode fc00::1 2\nnews 1 2 3\n"
+			    "end\n", err) && v.width == 2,
+	   "records of other kinds are skipped");
+	mesh_view_free(&v);
+	ok(trace_view_parse(&t, CTL_HELLO "\nhop 2 - 01.00 - timeout\nend\n",
+			    err), "a trace's hops counted from 1");
+}
+
+/* --- the socket ----------------------------------------------------------- */
+
+static struct control ctl;
+static struct sessions sessions;
+
+static void pump(uint64_t now)
+{
+	struct pollfd fds[CONTROL_FDS];
+	unsigned int n = control_pollfds(&ctl, fds);
+
+	poll(fds, n, 20);
+	control_events(&ctl, fds, n, now);
+}
+
+static int client(void)
+{
+	struct sockaddr_un sun;
+	socklen_t len = ctl_address(&sun, dp.ifname);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+	if (connect(fd, (struct sockaddr *)&sun, len)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Reads what FD has: -1 while more may come; 0 at the end. */
+static int drain(int fd, char *buf, size_t size, size_t *len)
+{
+	ssize_t n;
+
+	while ((n = recv(fd, buf + *len, size - 1 - *len, 0)) > 0)
+		*len += n;
+	buf[*len] = 0;
+	return n == 0 || (n < 0 && errno == ECONNRESET) ? 0 : -1;
+}
+
+/* Sends REQ on FD and pumps until the reply is whole; into BUF. */
+static int finish(int fd, char *buf, size_t size, uint64_t now)
+{
+	size_t len = 0;
+
+	for (int i = 0; i < 200; i++) {
+		pump(now);
+		if (!drain(fd, buf, size, &len)) {
+			close(fd);
+			return 0;
+		}
+	}
+	close(fd);
+	return -1;
+}
+
+static int exchange(const char *req, char *buf, size_t size, uint64_t now)
+{
+	int fd = client();
+
+	if (fd < 0)
+		return -1;
+	if (req && send(fd, req, strlen(req), MSG_NOSIGNAL) < 0) {
+		close(fd);
+		return -1;
+	}
+	return finish(fd, buf, size, now);
+}
+
+static bool all_free(void)
+{
+	for (int i = 0; i < CONTROL_CONNS; i++)
+		if (ctl.conn[i].state != CONN_FREE)
+			return false;
+	return true;
+}
+
+static void test_socket(uint64_t now)
+{
+	static char buf[1 << 16];
+	struct control other;
+	struct pollfd pf;
+	char big[300];
+	int fd, fds[CONTROL_CONNS];
+	bool full;
+
+	ok(control_open(&ctl, &dp, &mesh, &sessions, now) == 0 && ctl.fd >= 0,
+	   "the socket @fennecd/%s", dp.ifname);
+	ok(!exchange("mesh\n", buf, sizeof(buf), now) &&
+	   starts(buf, CTL_HELLO "\nnode ") &&
+	   !strcmp(buf + strlen(buf) - 5, "\nend\n"),
+	   "\"mesh\": the report, then the socket is closed");
+	fd = client();
+	send(fd, "mesh", 4, 0);
+	shutdown(fd, SHUT_WR);
+	ok(!finish(fd, buf, sizeof(buf), now) &&
+	   starts(buf, CTL_HELLO "\nnode "),
+	   "...without a newline, ended by a shutdown");
+	ok(!exchange("dance\n", buf, sizeof(buf), now) &&
+	   !strcmp(buf, CTL_HELLO "\nerror unknown request \"dance\"\n"),
+	   "an unknown request: an error line");
+	ok(!exchange("mesh please\n", buf, sizeof(buf), now) &&
+	   strstr(buf, "error unknown request"), "...or one with arguments");
+	ok(!exchange("trace fc00::1\n", buf, sizeof(buf), now) &&
+	   strstr(buf, "\nerror no route to fc00::1: no session with it, "),
+	   "a trace to an address it knows no way to");
+	ok(!exchange("trace banana\n", buf, sizeof(buf), now) &&
+	   strstr(buf, "error invalid address \"banana\""),
+	   "a trace to no address");
+	memset(big, 'x', sizeof(big));
+	big[sizeof(big) - 1] = 0;
+	ok(!exchange(big, buf, sizeof(buf), now) &&
+	   strstr(buf, "error request too long"), "a request too long");
+	ok(all_free(), "each connection is gone after its reply");
+
+	fd = client();
+	send(fd, "me", 2, 0);
+	pump(now);
+	control_timers(&ctl, now + CONTROL_IO_NS - 1);
+	ok(!all_free(), "a client that says half a request has %llu s",
+	   CONTROL_IO_NS / NSEC_PER_SEC);
+	control_timers(&ctl, now + CONTROL_IO_NS);
+	pf = (struct pollfd){ .fd = fd, .events = POLLIN };
+	/* Its "me" unread: the hang-up is a reset. */
+	ok(all_free() && poll(&pf, 1, 1000) == 1 &&
+	   recv(fd, buf, sizeof(buf), 0) <= 0,
+	   "...then it is hung up on, without an answer");
+	close(fd);
+	ok(control_next_timer(&ctl) == UINT64_MAX, "no timer when idle");
+
+	for (int i = 0; i < CONTROL_CONNS; i++) {
+		fds[i] = client();
+		pump(now);
+	}
+	full = !all_free();
+	for (int i = 0; i < CONTROL_CONNS; i++)
+		full &= ctl.conn[i].state == CONN_READ;
+	ok(full && control_pollfds(&ctl, (struct pollfd[CONTROL_FDS]){ 0 }) ==
+	   CONTROL_CONNS, "%d silent clients: the listening socket is not "
+	   "polled while they hold every slot", CONTROL_CONNS);
+	fd = client();
+	ok(fd >= 0, "...another waits in the backlog");
+	control_timers(&ctl, now + CONTROL_IO_NS);
+	send(fd, "mesh\n", 5, 0);
+	ok(!finish(fd, buf, sizeof(buf), now + CONTROL_IO_NS) &&
+	   strstr(buf, "\nend\n"), "...and is answered once they time out");
+	for (int i = 0; i < CONTROL_CONNS; i++)
+		close(fds[i]);
+
+	ok(control_open(&other, &dp, &mesh, &sessions, now) == 0 &&
+	   other.fd < 0 && other.bind_at == now + NSEC_PER_SEC,
+	   "a second fennecd for the device: the name is in use, tried "
+	   "again in a second");
+	control_close(&ctl);
+	control_timers(&other, now + NSEC_PER_SEC);
+	ok(other.fd >= 0, "...and taken once the first one has gone");
+	ctl = other;
+}
+
+/* The uid the control socket answers besides root: not this client's. */
+static void test_refusal(uint64_t now)
+{
+	static char buf[4096];
+	uid_t saved = ctl.uid;
+	int status, p[2];
+	pid_t pid;
+
+	if (geteuid() != 0) {
+		ctl.uid = geteuid() + 1;
+		ok(!exchange("mesh\n", buf, sizeof(buf), now) &&
+		   strstr(buf, "\nerror permission denied: only root and "
+			  "fennecd's user"), "another user is refused");
+		ctl.uid = saved;
+		return;
+	}
+	/* As root: a child that is nobody asks. */
+	if (pipe(p))
+		return;
+	fflush(stdout);		/* the child must not print it again */
+	pid = fork();
+	if (!pid) {
+		size_t len = 0;
+		int fd;
+
+		if (setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(2);
+		fd = client();
+		if (fd < 0)
+			_exit(3);
+		send(fd, "mesh\n", 5, MSG_NOSIGNAL);
+		for (int i = 0; i < 300; i++) {
+			struct pollfd pf = { .fd = fd, .events = POLLIN };
+
+			poll(&pf, 1, 10);
+			if (!drain(fd, buf, sizeof(buf), &len))
+				break;
+		}
+		if (write(p[1], buf, len) < 0)
+			_exit(4);
+		_exit(0);
+	}
+	close(p[1]);
+	for (int i = 0; i < 300 && waitpid(pid, &status, WNOHANG) == 0; i++)
+		pump(now);
+	memset(buf, 0, sizeof(buf));
+	if (read(p[0], buf, sizeof(buf) - 1) < 0)
+		buf[0] = 0;
+	close(p[0]);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+	   !strcmp(buf, CTL_HELLO "\nerror permission denied: only root and "
+		   "fennecd's user (uid 0) may ask\n"),
+	   "nobody is refused by a fennecd running as root: \"%.*s\"",
+	   (int)strcspn(buf + 18, "\n"), buf + 18);
+	ok(all_free(), "...and its connection closed");
+}
+
+/* --- traces over a simulated route ---------------------------------------- */
+
+/*
+ * The nodes along a route from us (node 0), each with its slot width,
+ * switch the probe as fennec_switch() does: the node whose slot is 0 at
+ * the route's very end answers; a 0 anywhere else, or a route too short,
+ * is dropped; a node past `dead` is a dead slot.
+ */
+struct sim {
+	unsigned int n;
+	unsigned int width[8];
+	const struct node *node[8];
+	unsigned int silent_from;	/* nodes from here on do not answer */
+	unsigned int dead;		/* the slot of node `dead`-1 is dead */
+};
+
+static int sim_answers(const struct sim *s, const uint8_t *route,
+		       unsigned int len, unsigned int *dead_pos)
+{
+	unsigned int pos = 0;
+
+	for (unsigned int k = 0; k < s->n; k++) {
+		unsigned int w = s->width[k], slot;
+
+		if (pos + w > len)
+			return -1;
+		slot = w == 2 ? route[pos] << 8 | route[pos + 1] : route[pos];
+		pos += w;
+		if (!slot)
+			return pos == len && k < s->silent_from ? (int)k : -1;
+		if (s->dead && k + 1 == s->dead) {
+			*dead_pos = pos - w;
+			return -2;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Answers the probes sent since FROM, each 3 ms after NOW or the answer
+ * before; each answer may send more probes.
+ */
+static void sim_run(const struct sim *s, unsigned int from, uint64_t now)
+{
+	for (unsigned int i = from; i < nsent; i++) {
+		const struct sent *p = &sent[i % 64];
+		struct datapath_event ev = { .cmd = FENNEC_CMD_EVENT_CONTROL };
+		struct rt_msg reply = { .type = RT_MSG_PROBE_REPLY };
+		uint8_t buf[64];
+		unsigned int pos = 0;
+		int k = sim_answers(s, p->route, p->len, &pos), len;
+
+		if (p->msg.type != RT_MSG_PROBE)
+			continue;
+		if (k == -2) {
+			ev.cmd = FENNEC_CMD_EVENT_SWITCH_ERROR;
+			ev.route_len = p->len;
+			memcpy(ev.route, p->route, p->len);
+			memset(ev.route, 0xee, pos);	/* the way back */
+			ev.error_pos = pos;
+			control_switch_error(&ctl, &ev, now);
+			continue;
+		}
+		if (k < 0)
+			continue;
+		now += 3 * MS;
+		reply.txid = p->msg.txid;
+		memcpy(reply.target, s->node[k]->id, RT_ID_LEN);
+		len = rt_msg_encode(&reply, buf, sizeof(buf));
+		ev.payload = buf;
+		ev.payload_len = len;
+		ev.route_len = p->len;
+		ok(control_probe_reply(&ctl, &ev, now), "probe %s answered by "
+		   "node %d, and taken by the trace",
+		   format_label(p->route, p->len, (char[64]){ 0 }), k);
+	}
+}
+
+static void set_session(const struct node *to, const char *route)
+{
+	uint8_t r[RT_ROUTE_MAX];
+	int len = parse_label(route, r);
+
+	memset(&sessions.s[0], 0, sizeof(sessions.s[0]));
+	sessions.s[0].used = true;
+	memcpy(&sessions.s[0].address, to->id, RT_ID_LEN);
+	rt_paths_init(&sessions.s[0].paths);
+	rt_paths_add(&sessions.s[0].paths, r, len);
+	rt_paths_probe_ok(&sessions.s[0].paths, r, len, 1000);
+	sessions.count = 1;
+}
+
+/* Starts a trace to TO, runs the simulation: the client's fd. */
+static int trace_start(const struct node *to, const struct sim *s,
+		       uint64_t now)
+{
+	char req[80];
+	unsigned int from = nsent;
+	int fd = client();
+
+	snprintf(req, sizeof(req), "trace %s\n", to->addr);
+	send(fd, req, strlen(req), 0);
+	for (int i = 0; i < 10 && nsent == from; i++)
+		pump(now);
+	sim_run(s, from, now);
+	return fd;
+}
+
+static void test_traces(uint64_t now)
+{
+	static char buf[4096], want[1024];
+	struct node D;
+	unsigned int before;
+	int fd;
+
+	make_node(&D);
+	sessions.s = calloc(1, sizeof(*sessions.s));
+
+	/* Widths 1 (us), 2 (A), 1 (D): A's slot 3 is 00.03. */
+	set_session(&D, "01.0003.00");
+	before = nsent;
+	fd = trace_start(&D, &(struct sim){ 3, { 1, 2, 1 }, { &S, &A, &D }, 9,
+				 0 }, now);
+	ok(!finish(fd, buf, sizeof(buf), now), "a trace over a 2-byte hop");
+	snprintf(want, sizeof(want), CTL_HELLO "\ntrace %s 01.00.03.00 "
+		 "session\nhop 1 %s 01.00.00 3000 ok\nhop 2 %s 01.00.03.00 "
+		 "3000 ok\nend\n", D.addr, A.addr, D.addr);
+	ok(!strcmp(buf, want), "...hop by hop, each with its round trip");
+	ok(nsent - before == 2, "...2 probes: a 1-byte slot 00 is no hop's");
+
+	/* Widths 1, 1, 1, 1: both cuts are tried where both could be. */
+	set_session(&D, "01.02.05.00");
+	before = nsent;
+	fd = trace_start(&D, &(struct sim){ 4, { 1, 1, 1, 1 },
+				 { &S, &A, &B, &D }, 9, 0 }, now);
+	ok(!finish(fd, buf, sizeof(buf), now), "a trace over 1-byte hops");
+	snprintf(want, sizeof(want), CTL_HELLO "\ntrace %s 01.02.05.00 "
+		 "session\nhop 1 %s 01.00 3000 ok\nhop 2 %s 01.02.00 3000 ok\n"
+		 "hop 3 %s 01.02.05.00 3000 ok\nend\n", D.addr, A.addr, B.addr,
+		 D.addr);
+	ok(!strcmp(buf, want), "...3 hops");
+	ok(nsent - before == 4, "...4 probes: both widths for the first hop, "
+	   "one for the others");
+
+	/* B stays silent: two tries of a second, then a timeout. */
+	before = nsent;
+	fd = trace_start(&D, &(struct sim){ 4, { 1, 1, 1, 1 },
+				 { &S, &A, &B, &D }, 2, 0 }, now);
+	pump(now);
+	ok(!all_free(), "a silent hop: the trace waits");
+	/* Its probe went with the answer before, 3 ms on. */
+	control_timers(&ctl, now + 3 * MS + CONTROL_PROBE_NS - 1);
+	ok(nsent - before == 3, "...a second");
+	control_timers(&ctl, now + 3 * MS + CONTROL_PROBE_NS);
+	ok(nsent - before == 4, "...tries it again after a second");
+	control_timers(&ctl, now + 3 * MS + 2 * CONTROL_PROBE_NS);
+	ok(!finish(fd, buf, sizeof(buf), now + 3 * MS + 2 * CONTROL_PROBE_NS),
+	   "...and gives up after another");
+	snprintf(want, sizeof(want), CTL_HELLO "\ntrace %s 01.02.05.00 "
+		 "session\nhop 1 %s 01.00 3000 ok\nhop 2 - 01.02.00 - timeout\n"
+		 "end\n", D.addr, A.addr);
+	ok(!strcmp(buf, want), "...saying which hop did not answer");
+
+	/* A's slot towards B is dead. */
+	fd = trace_start(&D, &(struct sim){ 4, { 1, 1, 1, 1 },
+				 { &S, &A, &B, &D }, 9, 2 }, now);
+	ok(!finish(fd, buf, sizeof(buf), now), "a dead slot on the way");
+	snprintf(want, sizeof(want), CTL_HELLO "\ntrace %s 01.02.05.00 "
+		 "session\nhop 1 %s 01.00 3000 ok\nhop 2 - 01.02.00 - "
+		 "dead-slot\nend\n", D.addr, A.addr);
+	ok(!strcmp(buf, want), "...ends the trace there, at once");
+
+	/* The neighbour B: its route from the neighbour table. */
+	sessions.count = 0;
+	fd = trace_start(&B, &(struct sim){ 2, { 1, 1 }, { &S, &B }, 9, 0 },
+			 now);
+	ok(!finish(fd, buf, sizeof(buf), now), "a trace to a neighbour");
+	snprintf(want, sizeof(want), CTL_HELLO "\ntrace %s 02.00 neighbour\n"
+		 "hop 1 %s 02.00 3000 ok\nend\n", B.addr, B.addr);
+	ok(!strcmp(buf, want), "...by its link: 1 hop");
+	fd = trace_start(&C, &(struct sim){ 3, { 1, 1, 1 }, { &S, &A, &C }, 9,
+				 0 }, now);
+	ok(!finish(fd, buf, sizeof(buf), now) &&
+	   strstr(buf, " 01.03.00 table\nhop 1 ") &&
+	   strstr(buf, "\nhop 2 ") && !strstr(buf, "\nhop 3 "),
+	   "a trace to a table entry, by the table's route");
+	ok(all_free() && control_next_timer(&ctl) == UINT64_MAX,
+	   "nothing left behind");
+	{
+		struct rt_msg late = {
+			.type = RT_MSG_PROBE_REPLY,
+			.txid = sent[(nsent - 1) % 64].msg.txid,
+		};
+		struct datapath_event ev = { .cmd = FENNEC_CMD_EVENT_CONTROL };
+		uint8_t m[64];
+
+		memcpy(late.target, C.id, RT_ID_LEN);
+		ev.payload = m;
+		ev.payload_len = rt_msg_encode(&late, m, sizeof(m));
+		ok((late.txid & CONTROL_TXID_BIT) &&
+		   !control_probe_reply(&ctl, &ev, now),
+		   "a reply to a trace that ended is left to the sessions");
+	}
+	free(sessions.s);
+	sessions.s = NULL;
+}
+
+static void test_trace_print(void)
+{
+	char err[MV_ERR_LEN], *text = NULL, want[1024];
+	struct trace_view t;
+	int r;
+
+	snprintf(want, sizeof(want), CTL_HELLO "\ntrace %s 01.02.00 session\n"
+		 "hop 1 %s 01.00 3120 ok\nhop 2 %s 01.02.00 5240 ok\nend\n",
+		 C.addr, A.addr, B.addr);
+	r = trace_view_parse(&t, want, err);
+	ok(!r && t.nhops == 2 && t.hop[1].rtt_us == 5240,
+	   "a trace reply parses");
+	CAPTURE(text, trace_view_print(out, &t));
+	snprintf(want, sizeof(want), "trace to %s by the session's route "
+		 "01.02.00\n 1  %s  route 01.00  3.1 ms\n 2  %s  route "
+		 "01.02.00  5.2 ms  (not %s: the route ends elsewhere)\n",
+		 C.addr, A.addr, B.addr, C.addr);
+	ok(!strcmp(text, want), "...and prints a hop a line; an end at "
+	   "another node is said");
+	free(text);
+}
+
+int main(void)
+{
+	char name[16];
+	uint64_t now = 1000 * NSEC_PER_SEC;
+
+	if (sodium_init() < 0)
+		return 1;
+	log_init("test_control", LEVEL_ERROR);
+	snprintf(name, sizeof(name), "ft%d", (int)getpid() % 100000);
+	dp.ifname = name;
+	build_mesh(now);
+	test_dot_checker();
+	test_report(now);
+	test_bad_replies();
+	test_socket(now);
+	test_refusal(now);
+	test_traces(now);
+	test_trace_print();
+	control_close(&ctl);
+	mesh_free(&mesh);
+	return tap_done();
+}
