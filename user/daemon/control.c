@@ -772,12 +772,6 @@ void control_timers(struct control *c, uint64_t now)
 	}
 }
 
-static void earliest(uint64_t *t, uint64_t when)
-{
-	if (when && when < *t)
-		*t = when;
-}
-
 uint64_t control_next_timer(const struct control *c)
 {
 	uint64_t t = UINT64_MAX;

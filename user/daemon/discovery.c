@@ -53,11 +53,6 @@ int discovery_beacon_parse(const uint8_t *buf, size_t len, uint8_t *key,
 	return 0;
 }
 
-static uint64_t jitter(uint64_t ns)
-{
-	return ns - ns / 4 + randombytes_uniform(1000) * (ns / 2000);
-}
-
 static void group_of(struct sockaddr_in6 *sa, uint32_t ifindex)
 {
 	memset(sa, 0, sizeof(*sa));

@@ -27,9 +27,19 @@ static void put_le32(uint8_t *p, uint32_t v)
 		p[i] = v >> (8 * i);
 }
 
-static uint32_t get_le32(const uint8_t *p)
+uint32_t hs_le32(const uint8_t *p)
 {
 	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+uint32_t hs_new_index(void)
+{
+	uint32_t i;
+
+	do
+		i = randombytes_random();
+	while (!i);
+	return i;
 }
 
 static void put_be(uint8_t *p, uint64_t v, int len)
@@ -104,12 +114,12 @@ bool hs_timestamp_newer(const uint8_t a[HS_TIMESTAMP_LEN],
  */
 static int check_shape(const uint8_t *msg, size_t len)
 {
-	if (!msg || len < HS_RESPONSE_MIN || !get_le32(msg + SENDER_OFF))
+	if (!msg || len < HS_RESPONSE_MIN || !hs_le32(msg + SENDER_OFF))
 		return -EBADMSG;
-	if (header_ok(msg, HS_TYPE_INITIATION) && !get_le32(msg + 4) &&
+	if (header_ok(msg, HS_TYPE_INITIATION) && !hs_le32(msg + 4) &&
 	    len >= HS_INITIATION_MIN && len <= HS_INITIATION_MAX)
 		return HS_TYPE_INITIATION;
-	if (header_ok(msg, HS_TYPE_RESPONSE) && get_le32(msg + 4) &&
+	if (header_ok(msg, HS_TYPE_RESPONSE) && hs_le32(msg + 4) &&
 	    len <= HS_RESPONSE_MAX)
 		return HS_TYPE_RESPONSE;
 	return -EBADMSG;
@@ -211,7 +221,7 @@ int hs_cookie_reply_create(struct hs_cookie_checker *cc,
 	if (out_size < HS_COOKIE_REPLY_LEN)
 		return -EMSGSIZE;
 	make_cookie(cookie, cc, now, endpoint, endpoint_len);
-	put_header(out, HS_TYPE_COOKIE_REPLY, get_le32(msg + SENDER_OFF));
+	put_header(out, HS_TYPE_COOKIE_REPLY, hs_le32(msg + SENDER_OFF));
 	randombytes_buf(nonce, HS_COOKIE_NONCE_LEN);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(out + SEALED_COOKIE_OFF,
 						   NULL, cookie, sizeof(cookie),
@@ -324,7 +334,7 @@ int hs_response_read(struct hs_initiator *ini, const struct hs_identity *id,
 	if (ret >= 0)
 		ret = check_mac1(id->mac1_key, msg, len);
 	if (ret >= 0 &&
-	    (!ini->pending || get_le32(msg + 4) != ini->sender_index))
+	    (!ini->pending || hs_le32(msg + 4) != ini->sender_index))
 		ret = -ENOENT;
 	if (ret < 0)
 		return ret;
@@ -333,7 +343,7 @@ int hs_response_read(struct hs_initiator *ini, const struct hs_identity *id,
 				 len - NOISE_OFF - 2 * HS_MAC_LEN, payload,
 				 payload_size);
 	if (ret >= 0) {
-		split(&tmp.noise, tmp.sender_index, get_le32(msg + SENDER_OFF),
+		split(&tmp.noise, tmp.sender_index, hs_le32(msg + SENDER_OFF),
 		      keys);
 		tmp.pending = false;
 		*ini = tmp;
@@ -352,7 +362,7 @@ int hs_cookie_reply_read(struct hs_initiator *ini, const uint8_t *msg,
 	if (!msg || len != HS_COOKIE_REPLY_LEN ||
 	    !header_ok(msg, HS_TYPE_COOKIE_REPLY))
 		return -EBADMSG;
-	if (!ini->pending || get_le32(msg + 4) != ini->sender_index)
+	if (!ini->pending || hs_le32(msg + 4) != ini->sender_index)
 		return -ENOENT;
 	label_key(key, LABEL_COOKIE, ini->remote_static);
 	sealed = msg + SEALED_COOKIE_OFF;
@@ -427,7 +437,7 @@ int hs_initiation_read(struct hs_responder *r, const struct hs_identity *id,
 	if (ret >= 0) {
 		memcpy(tmp.remote_static, noise_remote_static(&tmp.noise),
 		       HS_KEY_LEN);
-		tmp.remote_index = get_le32(msg + SENDER_OFF);
+		tmp.remote_index = hs_le32(msg + SENDER_OFF);
 		tmp.pending = true;
 		*r = tmp;
 	}

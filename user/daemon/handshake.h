@@ -113,6 +113,11 @@ struct hs_responder {
 	uint8_t timestamp[HS_TIMESTAMP_LEN];
 };
 
+/* A random sender index, never 0. */
+uint32_t hs_new_index(void);
+/* The little-endian 32-bit field at P (indices in a message's header). */
+uint32_t hs_le32(const uint8_t *p);
+
 /* PRIVATE_KEY stays the caller's. 0, or -EINVAL if it has no public key. */
 int hs_identity_init(struct hs_identity *id, const uint8_t *private_key);
 

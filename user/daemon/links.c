@@ -44,21 +44,6 @@ static const char *name_of(const struct neighbour *n, char *buf)
 	return buf;
 }
 
-static uint32_t new_index(void)
-{
-	uint32_t i;
-
-	do
-		i = randombytes_random();
-	while (!i);
-	return i;
-}
-
-static uint64_t jitter(uint64_t ns)
-{
-	return ns - ns / 4 + randombytes_uniform(1000) * (ns / 2000);
-}
-
 static struct neighbour *by_key(struct links *l, const uint8_t *key)
 {
 	for (size_t i = 0; i < l->count; i++)
@@ -243,8 +228,8 @@ void links_free(struct links *l)
 	l->count = l->cap = 0;
 }
 
-static void to_datapath_keys(struct datapath_keys *dk,
-			     const struct hs_keys *k, bool next)
+void links_datapath_keys(struct datapath_keys *dk, const struct hs_keys *k,
+			 bool next)
 {
 	dk->rx_index = k->rx_index;
 	dk->tx_index = k->tx_index;
@@ -291,7 +276,7 @@ static void initiate(struct links *l, struct neighbour *n, uint64_t now,
 	hs_tai64n(ts, wall);
 	len = hs_initiation_create(&n->ini, &l->id, n->cfg.public_key,
 				   n->cfg.has_psk ? n->cfg.psk : NULL,
-				   new_index(), ts, now, &width, 1, msg,
+				   hs_new_index(), ts, now, &width, 1, msg,
 				   sizeof(msg));
 	if (len < 0) {
 		log_error("%s: cannot make a handshake: %s", l->dp->ifname,
@@ -305,11 +290,6 @@ static void initiate(struct links *l, struct neighbour *n, uint64_t now,
 		backoff = RETRY_MAX_NS;
 	n->attempts++;
 	n->retry_at = now + jitter(backoff);
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 /* A handshake's payload is the sender's slot width; none: 1. */
@@ -381,12 +361,12 @@ static int install_responder_keys(struct links *l, struct neighbour *n,
 		struct hs_responder tmp = *r;
 
 		len = hs_response_create(&tmp, n->cfg.has_psk ? n->cfg.psk :
-					 NULL, new_index(), &width, 1, out,
+					 NULL, hs_new_index(), &width, 1, out,
 					 out_size, &keys);
 		hs_responder_wipe(&tmp);
 		if (len < 0)
 			break;
-		to_datapath_keys(&dk, &keys, true);
+		links_datapath_keys(&dk, &keys, true);
 		err = push_link(l, n, &dk, false);
 		sodium_memzero(&keys, sizeof(keys));
 		sodium_memzero(&dk, sizeof(dk));
@@ -460,7 +440,7 @@ static void on_response(struct links *l, const struct datapath_event *ev,
 	int len, err;
 
 	err = hs_mac1_check(&l->id, ev->payload, ev->payload_len);
-	n = err ? NULL : by_pending_index(l, get_le32(ev->payload + 4));
+	n = err ? NULL : by_pending_index(l, hs_le32(ev->payload + 4));
 	if (err || !n) {
 		count_read_error(l, err ?: -ENOENT);
 		return;
@@ -476,7 +456,7 @@ static void on_response(struct links *l, const struct datapath_event *ev,
 	}
 	n->endpoint = ev->endpoint;
 	n->has_endpoint = true;
-	to_datapath_keys(&dk, &keys, false);
+	links_datapath_keys(&dk, &keys, false);
 	/* Used at once; the keepalive tells the responder so. */
 	err = push_link(l, n, &dk, true);
 	sodium_memzero(&keys, sizeof(keys));
@@ -491,7 +471,7 @@ static void on_response(struct links *l, const struct datapath_event *ev,
 static void on_cookie(struct links *l, const struct datapath_event *ev,
 		      uint64_t now)
 {
-	struct neighbour *n = by_pending_index(l, get_le32(ev->payload + 4));
+	struct neighbour *n = by_pending_index(l, hs_le32(ev->payload + 4));
 	int err = n ? hs_cookie_reply_read(&n->ini, ev->payload,
 					   ev->payload_len, now) : -ENOENT;
 
@@ -658,12 +638,6 @@ void links_timers(struct links *l, uint64_t now, uint64_t wall)
 	}
 	for (size_t i = 0; i < l->count; i++)
 		neighbour_timers(l, &l->nb[i], now, wall);
-}
-
-static void earliest(uint64_t *t, uint64_t when)
-{
-	if (when && when < *t)
-		*t = when;
 }
 
 uint64_t links_next_timer(const struct links *l)

@@ -16,8 +16,8 @@
 #include "datapath.h"
 #include "handshake.h"
 #include "ratelimit.h"
+#include "timing.h"
 
-#define NSEC_PER_SEC 1000000000ULL
 
 /* What a handshake message met with, for the log and SIGUSR2. */
 struct link_stats {
@@ -130,5 +130,8 @@ struct neighbour *links_find(struct links *l, const uint8_t *key);
 /* Starts a handshake with every neighbour now (SIGUSR1, event loss). */
 void links_rekey_all(struct links *l, uint64_t now, uint64_t wall);
 void links_log_stats(const struct links *l);
+/* Keys from a handshake as the kernel takes them (sessions' too). */
+void links_datapath_keys(struct datapath_keys *dk, const struct hs_keys *k,
+			 bool next);
 
 #endif

@@ -49,26 +49,6 @@ static const char *name_of(const struct e2e_session *e, char *buf)
 	return inet_ntop(AF_INET6, &e->address, buf, INET6_ADDRSTRLEN);
 }
 
-static uint32_t new_index(void)
-{
-	uint32_t i;
-
-	do
-		i = randombytes_random();
-	while (!i);
-	return i;
-}
-
-static uint64_t jitter(uint64_t ns)
-{
-	return ns - ns / 4 + randombytes_uniform(1000) * (ns / 2000);
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 static struct e2e_session *find(struct sessions *ss, const void *address)
 {
 	for (size_t i = 0; i < ss->count; i++)
@@ -191,7 +171,7 @@ static void initiate(struct sessions *ss, struct e2e_session *e, uint64_t now,
 	}
 	hs_tai64n(ts, wall);
 	len = hs_initiation_create(&e->ini, ss->id, e->public_key, NULL,
-				   new_index(), ts, now, NULL, 0, msg,
+				   hs_new_index(), ts, now, NULL, 0, msg,
 				   sizeof(msg));
 	if (len < 0)
 		return;
@@ -350,16 +330,6 @@ static void count_read_error(struct sessions *ss, int err)
 		ss->stats.malformed++;
 }
 
-static void to_datapath_keys(struct datapath_keys *dk,
-			     const struct hs_keys *k, bool next)
-{
-	dk->rx_index = k->rx_index;
-	dk->tx_index = k->tx_index;
-	memcpy(dk->send_key, k->send_key, sizeof(dk->send_key));
-	memcpy(dk->recv_key, k->recv_key, sizeof(dk->recv_key));
-	dk->next = next;
-}
-
 /* The way back stands for the sender, as an endpoint does for links. */
 static void source_of(union endpoint *who, const struct datapath_event *ev)
 {
@@ -417,12 +387,12 @@ static int answer(struct sessions *ss, struct e2e_session *e,
 	for (int i = 0; i < INDEX_TRIES && len == -EEXIST; i++) {
 		struct hs_responder tmp = *r;
 
-		len = hs_response_create(&tmp, NULL, new_index(), NULL, 0, out,
+		len = hs_response_create(&tmp, NULL, hs_new_index(), NULL, 0, out,
 					 out_size, &keys);
 		hs_responder_wipe(&tmp);
 		if (len < 0)
 			break;
-		to_datapath_keys(&dk, &keys, true);
+		links_datapath_keys(&dk, &keys, true);
 		err = push(ss, e, &dk);
 		sodium_memzero(&keys, sizeof(keys));
 		sodium_memzero(&dk, sizeof(dk));
@@ -481,7 +451,7 @@ static void on_response(struct sessions *ss, const struct datapath_event *ev,
 	int n, err;
 
 	err = hs_mac1_check(ss->id, msg, len);
-	e = err ? NULL : by_pending_index(ss, get_le32(msg + 4));
+	e = err ? NULL : by_pending_index(ss, hs_le32(msg + 4));
 	if (err || !e) {
 		count_read_error(ss, err ?: -ENOENT);
 		return;
@@ -499,7 +469,7 @@ static void on_response(struct sessions *ss, const struct datapath_event *ev,
 		rt_paths_probe_ok(&e->paths, ev->route, ev->route_len,
 				  (now - e->sent_at) / 1000);
 	}
-	to_datapath_keys(&dk, &keys, false);
+	links_datapath_keys(&dk, &keys, false);
 	err = push(ss, e, &dk);
 	sodium_memzero(&keys, sizeof(keys));
 	sodium_memzero(&dk, sizeof(dk));
@@ -513,7 +483,7 @@ static void on_response(struct sessions *ss, const struct datapath_event *ev,
 static void on_cookie(struct sessions *ss, const uint8_t *msg, size_t len,
 		      uint64_t now)
 {
-	struct e2e_session *e = by_pending_index(ss, get_le32(msg + 4));
+	struct e2e_session *e = by_pending_index(ss, hs_le32(msg + 4));
 	int err = e ? hs_cookie_reply_read(&e->ini, msg, len, now) : -ENOENT;
 
 	if (err) {
@@ -790,12 +760,6 @@ void sessions_timers(struct sessions *ss, uint64_t now, uint64_t wall)
 		}
 		session_timers(ss, e, now, wall);
 	}
-}
-
-static void earliest(uint64_t *t, uint64_t when)
-{
-	if (when && when < *t)
-		*t = when;
 }
 
 uint64_t sessions_next_timer(const struct sessions *ss)
