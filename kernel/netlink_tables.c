@@ -157,20 +157,23 @@ static void fennec_apply_link(struct fennec_link *link, struct nlattr **tb,
 		WRITE_ONCE(link->down, nla_get_u8(tb[FENNEC_A_LINK_DOWN]));
 }
 
-/* A keepalive needs keys to send with: the link's, or the request's own. */
-static int fennec_check_keepalive(struct nlattr **tb, struct fennec_link *link,
+/*
+ * A keepalive (the KEEPALIVE attribute, if any) needs keys to send with:
+ * the link's or session's (RING, NULL for a new one), or the request's own
+ * (KEYS), which are sent with at once unless they are "next".
+ */
+static int fennec_check_keepalive(struct nlattr *keepalive, struct nlattr *keys,
+				  struct fennec_keyring *ring,
 				  struct netlink_ext_ack *extack)
 {
-	struct nlattr *keys = tb[FENNEC_A_LINK_KEYS];
 	bool now_keys;
 
-	if (!tb[FENNEC_A_LINK_KEEPALIVE])
+	if (!keepalive)
 		return 0;
-	/* A request's keys are sent with at once unless they are "next". */
 	now_keys = keys && !nla_find_nested(keys, FENNEC_A_KEYS_NEXT);
-	if (now_keys || (link && rcu_access_pointer(link->keys.now)))
+	if (now_keys || (ring && rcu_access_pointer(ring->now)))
 		return 0;
-	NL_SET_ERR_MSG_ATTR(extack, tb[FENNEC_A_LINK_KEEPALIVE],
+	NL_SET_ERR_MSG_ATTR(extack, keepalive,
 			    "no keys to send a keepalive with");
 	return -ENOKEY;
 }
@@ -198,7 +201,9 @@ static int fennec_set_link(struct fennec_device *fdev, struct genl_info *info,
 	}
 	link = fennec_link_get(fdev, slot);
 	err = fennec_check_link(fdev, tb, link, &ep, info->extack) ?:
-	      fennec_check_keepalive(tb, link, info->extack);
+	      fennec_check_keepalive(tb[FENNEC_A_LINK_KEEPALIVE],
+				     tb[FENNEC_A_LINK_KEYS],
+				     link ? &link->keys : NULL, info->extack);
 	if (err)
 		return err;
 	if (!link) {
@@ -602,24 +607,6 @@ err:
 	return ERR_PTR(err);
 }
 
-/* As for links: keys to send with, the session's or the request's own. */
-static int fennec_check_session_keepalive(struct nlattr **tb,
-					  struct fennec_session *session,
-					  struct netlink_ext_ack *extack)
-{
-	struct nlattr *keys = tb[FENNEC_A_SESSION_KEYS];
-	bool now_keys;
-
-	if (!tb[FENNEC_A_SESSION_KEEPALIVE])
-		return 0;
-	now_keys = keys && !nla_find_nested(keys, FENNEC_A_KEYS_NEXT);
-	if (now_keys || (session && rcu_access_pointer(session->keys.now)))
-		return 0;
-	NL_SET_ERR_MSG_ATTR(extack, tb[FENNEC_A_SESSION_KEEPALIVE],
-			    "no keys to send a keepalive with");
-	return -ENOKEY;
-}
-
 static int fennec_set_session(struct fennec_device *fdev,
 			      struct genl_info *info, struct in6_addr *flush)
 {
@@ -642,7 +629,10 @@ static int fennec_set_session(struct fennec_device *fdev,
 		return -EINVAL;
 	}
 	session = fennec_session_lookup(fdev, &peer);
-	err = fennec_check_session_keepalive(tb, session, info->extack);
+	err = fennec_check_keepalive(tb[FENNEC_A_SESSION_KEEPALIVE],
+				     tb[FENNEC_A_SESSION_KEYS],
+				     session ? &session->keys : NULL,
+				     info->extack);
 	if (err)
 		return err;
 	if (tb[FENNEC_A_SESSION_ROUTES]) {
