@@ -253,7 +253,7 @@ static void neighbour_down(void *ctx, const struct neighbour *n, uint64_t now)
 {
 	struct loop *lp = ctx;
 
-	mesh_link_down(&lp->mesh, n->slot);
+	mesh_link_down(&lp->mesh, n->slot, now);
 	sessions_link_down(&lp->sessions, n->slot, now);
 }
 
@@ -418,6 +418,7 @@ static int start(struct daemon_config *cfg, struct identity *id,
 	lp->links.down = neighbour_down;
 	lp->links.ctx = lp;
 	lp->mesh.found = sessions_found;
+	lp->mesh.paths_lost = sessions_paths_lost;
 	lp->mesh.ctx = &lp->sessions;
 	/* Without it fennecd still works: the CLI cannot ask it, is all. */
 	control_open(&lp->control, &lp->dp, &lp->mesh, &lp->sessions, now);

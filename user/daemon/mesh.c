@@ -79,16 +79,17 @@ static void send_beacon(struct mesh *m, unsigned int index,
 {
 	struct rt_msg msg = { .type = RT_MSG_BEACON };
 
-	if (rt_beacon_make(m->coords, index, nb->slot, &msg.beacon))
+	if (rt_beacon_make(m->coords, index, nb->slot, &msg.beacon) < 0)
 		return;
 	if (!send_to_neighbour(m, nb, &msg))
 		m->stats.beacons_sent++;
 }
 
-/* Our beacon for landmark INDEX to every neighbour but the one on EXCEPT. */
-static void spread_beacon(struct mesh *m, unsigned int index,
-			  unsigned int except)
+/* Our beacon for landmark INDEX to every neighbour but our parent's. */
+static void spread_beacon(struct mesh *m, unsigned int index)
 {
+	unsigned int except = rt_beacon_quiet_slot(m->coords, index);
+
 	for (size_t i = 0; i < m->nnb; i++)
 		if (m->nb[i].slot && m->nb[i].slot != except)
 			send_beacon(m, index, &m->nb[i]);
@@ -200,9 +201,16 @@ void mesh_link_up(struct mesh *m, uint16_t slot, unsigned int width,
 		m->refresh_at = now + FIRST_REFRESH_NS;
 }
 
-void mesh_link_down(struct mesh *m, uint16_t slot)
+static void paths_lost(struct mesh *m, unsigned int losses, uint64_t now)
+{
+	if (m->coords->losses != losses && m->paths_lost)
+		m->paths_lost(m->ctx, now);
+}
+
+void mesh_link_down(struct mesh *m, uint16_t slot, uint64_t now)
 {
 	struct mesh_neighbour *nb = neighbour_on(m, slot);
+	unsigned int losses = m->coords->losses;
 	uint32_t changed;
 
 	if (!nb)
@@ -212,7 +220,8 @@ void mesh_link_down(struct mesh *m, uint16_t slot)
 	changed = rt_coords_link_down(m->coords, slot);
 	for (unsigned int i = 0; changed; i++, changed >>= 1)
 		if (changed & 1)
-			spread_beacon(m, i, 0);
+			spread_beacon(m, i);
+	paths_lost(m, losses, now);
 }
 
 static struct mesh_lookup *lookup_by_serial(struct mesh *m, uint32_t serial)
@@ -407,14 +416,19 @@ static void on_discover(struct mesh *m, struct rt_msg *msg,
 static void on_beacon(struct mesh *m, const struct rt_msg *msg,
 		      const struct datapath_event *ev, uint64_t now)
 {
+	struct mesh_neighbour *nb = from_neighbour(m, ev);
+	unsigned int losses = m->coords->losses;
 	int index;
 
-	if (!from_neighbour(m, ev))
+	if (!nb)
 		return;
 	m->stats.beacons_received++;
 	index = rt_beacon_receive(m->coords, ev->slot, &msg->beacon, now);
-	if (index >= 0)
-		spread_beacon(m, index, ev->slot);
+	if (index >= RT_BEACON_BACK)
+		send_beacon(m, index & ~RT_BEACON_BACK, nb);
+	else if (index >= 0)
+		spread_beacon(m, index);
+	paths_lost(m, losses, now);
 }
 
 static void on_probe(struct mesh *m, const struct rt_msg *msg,
@@ -542,7 +556,7 @@ void mesh_timers(struct mesh *m, uint64_t now)
 		if (rt_coords_tick(m->coords, now) == 1) {
 			own = rt_landmark_index(m->coords, m->id);
 			if (own >= 0)
-				spread_beacon(m, own, 0);
+				spread_beacon(m, own);
 		}
 	}
 	if (m->refresh_at && now >= m->refresh_at) {

@@ -73,6 +73,11 @@ struct mesh {
 	uint64_t refresh_ns;		/* the next wait between refreshes */
 	/* A lookup ended: l->found says whether it found its target. */
 	void (*found)(void *ctx, const struct rt_lookup *l, uint64_t now);
+	/*
+	 * Some of our paths to landmarks were taken away (a link down, a
+	 * withdrawal, a loop): routes found before may cross the break.
+	 */
+	void (*paths_lost)(void *ctx, uint64_t now);
 	void *ctx;
 	struct mesh_stats stats;
 };
@@ -87,7 +92,7 @@ void mesh_link_up(struct mesh *m, uint16_t slot, unsigned int width,
 		  const uint8_t id[RT_ID_LEN],
 		  const uint8_t key[FENNEC_KEY_LEN], uint64_t now);
 /* It stopped answering: routes through it are gone. */
-void mesh_link_down(struct mesh *m, uint16_t slot);
+void mesh_link_down(struct mesh *m, uint16_t slot, uint64_t now);
 
 /*
  * A lookup of TARGET, unless one is in flight: its result comes to

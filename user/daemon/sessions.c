@@ -36,6 +36,11 @@
  * the peer up again this often while the session is in use.
  */
 #define RELOOKUP_NS		(2 * NSEC_PER_SEC)
+/*
+ * After our paths to landmarks changed for a break, the answers to our
+ * withdrawals come within this: a lookup then gets routes around it.
+ */
+#define SETTLE_NS		(NSEC_PER_SEC / 10)
 #define REKEY_AFTER_MESSAGES	(1ULL << 59)	/* the kernel stops at 2^60 */
 /* Message counts are read from the kernel this often. */
 #define POLL_NS			(2 * NSEC_PER_SEC)
@@ -297,6 +302,19 @@ void sessions_found(void *ctx, const struct rt_lookup *l, uint64_t now)
 		push(ss, e, NULL);
 	else if (!e->ini.pending)
 		e->retry_at = now;	/* by the timers, which know the time */
+}
+
+void sessions_paths_lost(void *ctx, uint64_t now)
+{
+	struct sessions *ss = ctx;
+
+	for (size_t i = 0; i < ss->count; i++) {
+		struct e2e_session *e = &ss->s[i];
+
+		if (e->used && e->relookup_at && !rt_paths_best(&e->paths) &&
+		    e->relookup_at > now + SETTLE_NS)
+			e->relookup_at = now + SETTLE_NS;
+	}
 }
 
 static void got_keys(struct sessions *ss, struct e2e_session *e, bool ours,

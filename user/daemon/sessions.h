@@ -85,6 +85,8 @@ void sessions_route_miss(struct sessions *ss, const struct in6_addr *address,
 			 uint64_t now, uint64_t wall);
 /* The mesh's found() hook. */
 void sessions_found(void *ctx, const struct rt_lookup *l, uint64_t now);
+/* The mesh's paths_lost() hook: peers without a route are looked up soon. */
+void sessions_paths_lost(void *ctx, uint64_t now);
 /* A routed control packet: a handshake, or a probe reply. */
 void sessions_control(struct sessions *ss, const struct datapath_event *ev,
 		      uint64_t now, uint64_t wall);

@@ -96,6 +96,23 @@ const struct rt_coord *rt_landmark_path(const struct rt_coords *c,
 	return &lm->alt[0].path;
 }
 
+static unsigned int parent(const struct rt_coords *c, unsigned int index)
+{
+	const struct rt_coord *path = rt_landmark_path(c, index);
+
+	return path ? path->hop[0].up : 0;
+}
+
+/* Our best path to landmark `index` was taken away; it had parent `before`. */
+static void best_lost(struct rt_coords *c, unsigned int index,
+		       unsigned int before)
+{
+	unsigned int now = parent(c, index);
+
+	c->lm[index].quiet_up = now == before ? now : 0;
+	c->losses++;
+}
+
 int rt_coords_tick(struct rt_coords *c, uint64_t now)
 {
 	struct rt_landmark *lm;
@@ -140,13 +157,19 @@ static int has_tag(const struct rt_coord *p, const uint8_t *tag)
 	return 0;
 }
 
-/* Every hop slots set but the landmark's up, and the landmark last. */
+/*
+ * Every hop slots set but the landmark's up, and the landmark last; or no
+ * hops at all: a withdrawal.
+ */
 int rt_beacon_valid(const struct rt_beacon *b)
 {
 	const struct rt_coord *p = &b->path;
 
-	if (b->landmark[0] != FENNEC_ADDR_PREFIX || p->n < 1 ||
-	    p->n >= RT_COORD_HOPS ||
+	if (b->landmark[0] != FENNEC_ADDR_PREFIX)
+		return 0;
+	if (!p->n)
+		return 1;
+	if (p->n >= RT_COORD_HOPS ||
 	    memcmp(p->hop[p->n - 1].tag, tag_of(b->landmark), RT_TAG_LEN))
 		return 0;
 	for (unsigned int i = 0; i < p->n; i++) {
@@ -228,13 +251,15 @@ static int looped(struct rt_coords *c, unsigned int in_slot,
 		  const struct rt_beacon *b)
 {
 	int i = rt_landmark_index(c, b->landmark);
-	unsigned int n;
+	unsigned int n, up;
 
 	if (i < 0)
 		return -RT_ELOOP;
 	n = c->lm[i].n_alt;
+	up = parent(c, i);
 	if (drop_link(&c->lm[i], in_slot)) {
 		c->reach_stale = 1;
+		best_lost(c, i, up);
 		return i;
 	}
 	if (c->lm[i].n_alt != n)
@@ -242,11 +267,44 @@ static int looped(struct rt_coords *c, unsigned int in_slot,
 	return -RT_ELOOP;
 }
 
+/*
+ * The neighbour on in_slot has no path to the landmark now: the one it
+ * offered is gone. Where that was our best, our next one (or our own
+ * withdrawal) goes out; where we still have one, the neighbour may take it.
+ */
+static int withdrawn(struct rt_coords *c, unsigned int in_slot,
+		     const struct rt_beacon *b)
+{
+	int i = rt_landmark_index(c, b->landmark);
+	struct rt_landmark *lm;
+	unsigned int k;
+
+	if (i < 0)
+		return -RT_ESTALE;
+	lm = &c->lm[i];
+	for (k = 0; k < lm->n_alt; k++)
+		if (lm->alt[k].path.n > 1 && lm->alt[k].path.hop[0].up == in_slot)
+			break;
+	if (k < lm->n_alt && lm->alt[k].seq > b->seq)
+		return -RT_ESTALE;	/* a newer offer overtook it */
+	if (k < lm->n_alt) {
+		unsigned int up = parent(c, i);
+
+		c->reach_stale = 1;
+		if (drop_link(lm, in_slot)) {
+			best_lost(c, i, up);
+			return i;
+		}
+	}
+	return rt_landmark_path(c, i) ? RT_BEACON_BACK | i : -RT_ESTALE;
+}
+
 int rt_beacon_receive(struct rt_coords *c, unsigned int in_slot,
 		      const struct rt_beacon *b, uint64_t now)
 {
 	struct rt_alt offer = { .seq = b->seq }, best;
 	struct rt_landmark *lm;
+	unsigned int up;
 	struct rt_alt *a;
 	int i;
 
@@ -254,12 +312,16 @@ int rt_beacon_receive(struct rt_coords *c, unsigned int in_slot,
 		return -RT_EINVAL;
 	if (!id_cmp(b->landmark, c->id))
 		return -RT_ELOOP;
+	if (!b->path.n)
+		return withdrawn(c, in_slot, b);
 	if (has_tag(&b->path, tag_of(c->id)))
 		return looped(c, in_slot, b);
 	i = rt_landmark_index(c, b->landmark);
 	lm = i >= 0 ? &c->lm[i] : insert_landmark(c, b->landmark);
 	if (!lm)
 		return -RT_ESTALE;
+	i = lm - c->lm;
+	up = parent(c, i);
 	if (b->seq > lm->seq || !lm->heard) {
 		lm->seq = b->seq;
 		lm->heard = now;
@@ -278,7 +340,14 @@ int rt_beacon_receive(struct rt_coords *c, unsigned int in_slot,
 		c->reach_stale = 1;
 	*a = offer;
 	sort_alts(lm);
-	return same_alt(&best, &lm->alt[0]) ? -RT_ESTALE : lm - c->lm;
+	if (same_alt(&best, &lm->alt[0]))
+		return -RT_ESTALE;
+	/* A better offer: its sender knows our way goes through it. */
+	if (lm->alt[0].path.hop[0].up == in_slot)
+		lm->quiet_up = in_slot;
+	else			/* the offer on in_slot got worse */
+		best_lost(c, i, up);
+	return i;
 }
 
 int rt_beacon_make(const struct rt_coords *c, unsigned int index,
@@ -286,13 +355,24 @@ int rt_beacon_make(const struct rt_coords *c, unsigned int index,
 {
 	const struct rt_coord *path = rt_landmark_path(c, index);
 
-	if (!path || !out_slot || !slot_fits(out_slot, c->width))
+	if (index >= c->n || !out_slot || !slot_fits(out_slot, c->width))
 		return -RT_EINVAL;
+	memset(b, 0, sizeof(*b));
 	memcpy(b->landmark, c->lm[index].id, RT_ID_LEN);
+	if (!path) {
+		b->seq = c->lm[index].seq;
+		return 1;
+	}
 	b->seq = c->lm[index].alt[0].seq;
 	b->path = *path;
 	b->path.hop[0].down = out_slot;
 	return 0;
+}
+
+unsigned int rt_beacon_quiet_slot(const struct rt_coords *c,
+				  unsigned int index)
+{
+	return index < c->n ? c->lm[index].quiet_up : 0;
 }
 
 static int drop_link(struct rt_landmark *lm, unsigned int slot)
@@ -314,11 +394,15 @@ uint32_t rt_coords_link_down(struct rt_coords *c, unsigned int slot)
 {
 	uint32_t changed = 0;
 
-	for (unsigned int i = 0; i < c->n; i++)
+	for (unsigned int i = 0; i < c->n; i++) {
+		unsigned int up = parent(c, i);
+
 		if (drop_link(&c->lm[i], slot)) {
 			changed |= 1u << i;
 			c->reach_stale = 1;
+			best_lost(c, i, up);
 		}
+	}
 	return changed;
 }
 

@@ -105,7 +105,7 @@ static int take_hop(struct cursor *c, struct rt_hop *h, int with_up)
 	       take_slot(c, h->width, &h->down);
 }
 
-/* A beacon's path: every hop with both slots. */
+/* A beacon's path: every hop with both slots; none in a withdrawal. */
 static void put_path(struct out *o, const struct rt_coord *p)
 {
 	put_u8(o, p->n);
@@ -115,7 +115,7 @@ static void put_path(struct out *o, const struct rt_coord *p)
 
 static int take_path(struct cursor *c, struct rt_coord *p)
 {
-	if (take_u8(c, &p->n) || p->n < 1 || p->n > RT_COORD_HOPS)
+	if (take_u8(c, &p->n) || p->n > RT_COORD_HOPS)
 		return -1;
 	for (unsigned int i = 0; i < p->n; i++)
 		if (take_hop(c, &p->hop[i], 1))

@@ -105,6 +105,13 @@ struct rt_landmark {
 	uint64_t heard;				/* when that came, ns */
 	unsigned int n_alt;
 	struct rt_alt alt[RT_ALTS];
+	/*
+	 * The link our beacon need not go out on: our parent, if it was our
+	 * parent before the last change too (it knows our way goes through
+	 * it); 0 after a change of parent, so the new one drops what we
+	 * offered it before.
+	 */
+	unsigned int quiet_up;
 };
 
 /* A node we can reach by its tag: a hop of one of our paths. */
@@ -122,6 +129,8 @@ struct rt_coords {
 	uint32_t own_seq;			/* our beacons, as a landmark */
 	uint64_t next_beacon;
 	int reach_stale;			/* paths changed since sorted */
+	/* Best paths taken away: by a link down, a withdrawal or a loop. */
+	unsigned int losses;
 	unsigned int n_reach;			/* sorted by tag */
 	struct rt_reach reach[RT_LANDMARKS * RT_ALTS * RT_COORD_HOPS];
 };
@@ -150,20 +159,34 @@ void rt_coords_init(struct rt_coords *c, const uint8_t id[RT_ID_LEN],
 int rt_coords_tick(struct rt_coords *c, uint64_t now);
 int rt_landmark_index(const struct rt_coords *c, const uint8_t id[RT_ID_LEN]);
 /*
- * A beacon came in on our link `in_slot`. The index of the landmark whose
- * path changed (send our beacon for it to every neighbour), or -RT_ESTALE
- * (nothing new), -RT_ELOOP, -RT_EINVAL. A path through ourselves is
- * refused, and takes away the one that link offered before (the
- * neighbour's way now goes through us): the index, if that was our best.
+ * A beacon came in on our link `in_slot`. The index of a landmark whose
+ * beacon is to go out (to every neighbour but rt_beacon_quiet_slot), or
+ * RT_BEACON_BACK | index (back on in_slot only), or -RT_ESTALE (nothing
+ * new), -RT_ELOOP, -RT_EINVAL. A path through ourselves is refused, and
+ * takes away the one that link offered before (the neighbour's way now
+ * goes through us): the index, if that was our best. A withdrawal (no
+ * hops) takes that link's path away too: the index if that was our best,
+ * else RT_BEACON_BACK | index if we have a path the neighbour may take.
  */
+#define RT_BEACON_BACK 0x100
 int rt_beacon_receive(struct rt_coords *c, unsigned int in_slot,
 		      const struct rt_beacon *b, uint64_t now);
-/* Our beacon for landmark `index`, to send out on our link `out_slot`. */
+/*
+ * Our beacon for landmark `index`, to send out on our link `out_slot`: 0,
+ * or 1 for a withdrawal (we know of the landmark but have no fresh path).
+ */
 int rt_beacon_make(const struct rt_coords *c, unsigned int index,
 		   unsigned int out_slot, struct rt_beacon *b);
 /*
+ * The link our beacon for landmark `index` need not go out on: our parent,
+ * which already knows our way goes through it; or 0.
+ */
+unsigned int rt_beacon_quiet_slot(const struct rt_coords *c,
+				  unsigned int index);
+/*
  * Our link on `slot` went down: paths through it are gone. A bit mask of
- * the landmarks (by index) whose best path changed: send their beacons.
+ * the landmarks (by index) whose best path changed: send their beacons
+ * (a withdrawal where none is left).
  */
 uint32_t rt_coords_link_down(struct rt_coords *c, unsigned int slot);
 /* Our best path to landmark `index`, or NULL if none is fresh. */

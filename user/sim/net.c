@@ -127,7 +127,7 @@ static void send_beacon(struct sim *s, int i, int index, int slot)
 	struct event *e;
 
 	if (!s->node[j].alive ||
-	    rt_beacon_make(&s->node[i].coords, index, slot, &m.beacon))
+	    rt_beacon_make(&s->node[i].coords, index, slot, &m.beacon) < 0)
 		return;
 	e = new_event(s, s->now + 1000ULL * s->g.lat_us[s->g.off[i] + slot - 1],
 		      EV_BEACON, j);
@@ -137,8 +137,11 @@ static void send_beacon(struct sim *s, int i, int index, int slot)
 	schedule(s, e);
 }
 
-static void spread_beacon(struct sim *s, int i, int index, int except)
+/* i's beacon for landmark `index` to every neighbour but its parent. */
+static void spread_beacon(struct sim *s, int i, int index)
 {
+	int except = rt_beacon_quiet_slot(&s->node[i].coords, index);
+
 	for (int slot = 1; slot <= degree(s, i); slot++)
 		if (slot != except)
 			send_beacon(s, i, index, slot);
@@ -153,8 +156,10 @@ static void on_beacon(struct sim *s, struct event *e)
 	if (!current(s, e) || rt_msg_decode(&m, e->msg, e->len))
 		return;
 	index = rt_beacon_receive(&n->coords, e->in_slot, &m.beacon, s->now);
-	if (index >= 0)
-		spread_beacon(s, e->node, index, e->in_slot);
+	if (index >= RT_BEACON_BACK)
+		send_beacon(s, e->node, index & ~RT_BEACON_BACK, e->in_slot);
+	else if (index >= 0)
+		spread_beacon(s, e->node, index);
 }
 
 /* i learns that the node behind its link `slot` is there, and its paths. */
@@ -531,7 +536,7 @@ static void leave(struct sim *s, int i)
 		changed = rt_coords_link_down(&s->node[j].coords, slot);
 		for (int k = 0; changed; k++, changed >>= 1)
 			if (changed & 1)
-				spread_beacon(s, j, k, 0);
+				spread_beacon(s, j, k);
 	}
 	rt_table_free(&n->table);
 	s->dead[s->n_dead++] = i;
@@ -543,7 +548,7 @@ static void coords_tick(struct sim *s)
 		struct rt_coords *c = &s->node[i].coords;
 
 		if (s->node[i].alive && rt_coords_tick(c, s->now))
-			spread_beacon(s, i, rt_landmark_index(c, c->id), 0);
+			spread_beacon(s, i, rt_landmark_index(c, c->id));
 	}
 }
 

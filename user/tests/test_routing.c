@@ -2,7 +2,7 @@
 /*
  * The routing library: the XOR metric, bucket rules, the per-first-hop
  * limit, landmarks and routes from coordinates and a forwarded lookup on a
- * hand-built line of nodes, message decoding of truncated, random and
+ * hand-built line of nodes, withdrawals on a ring with a cut link, message decoding of truncated, random and
  * flipped input, and path choice.
  */
 #include <stdlib.h>
@@ -278,8 +278,8 @@ static void send_beacon(struct net *net, int i, int index, unsigned int slot)
 	struct rt_msg m = { .type = RT_MSG_BEACON }, d;
 	int len, got;
 
-	if (j < 0 || j >= LINE ||
-	    rt_beacon_make(&net->coords[i], index, slot, &m.beacon))
+	if (j < 0 || j >= LINE || slot == rt_beacon_quiet_slot(&net->coords[i], index) ||
+	    rt_beacon_make(&net->coords[i], index, slot, &m.beacon) < 0)
 		return;
 	net->beacons++;
 	len = rt_msg_encode(&m, buf, sizeof(buf));
@@ -287,7 +287,7 @@ static void send_beacon(struct net *net, int i, int index, unsigned int slot)
 		return;
 	got = rt_beacon_receive(&net->coords[j], slot == 2 ? 1 : 2, &d.beacon,
 				0);
-	if (got < 0)
+	if (got < 0 || got >= RT_BEACON_BACK)
 		return;
 	send_beacon(net, j, got, 1);
 	send_beacon(net, j, got, 2);
@@ -392,6 +392,116 @@ static void test_coords_line(void)
 	ok(route_is(route, len, right, sizeof(right)),
 	   "node 5's path to node 0 still gives the way down to it");
 	net_free(&net);
+}
+
+/* A ring: node i's slot 1 leads to i - 1, slot 2 to i + 1; all landmarks. */
+#define RING 7
+
+struct ring {
+	struct rt_coords coords[RING];
+	int cut;			/* the link i -- i + 1 that is down, or -1 */
+	unsigned int sent, withdrawals;
+};
+
+static int ring_next(const struct ring *r, int i, unsigned int slot)
+{
+	int j = (i + (slot == 2 ? 1 : RING - 1)) % RING;
+
+	if ((slot == 2 && i == r->cut) || (slot == 1 && j == r->cut))
+		return -1;
+	return j;
+}
+
+/* i's beacon for landmark `index` on `slot`, and what it sets off, at once. */
+static void ring_send(struct ring *r, int i, int index, unsigned int slot)
+{
+	int j = ring_next(r, i, slot), got, made;
+	struct rt_msg m = { .type = RT_MSG_BEACON }, d;
+	uint8_t buf[RT_MSG_MAX];
+
+	if (j < 0 || slot == rt_beacon_quiet_slot(&r->coords[i], index))
+		return;
+	made = rt_beacon_make(&r->coords[i], index, slot, &m.beacon);
+	if (made < 0 || rt_msg_decode(&d, buf, rt_msg_encode(&m, buf,
+							     sizeof(buf))))
+		return;
+	r->sent++;
+	r->withdrawals += made == 1;
+	got = rt_beacon_receive(&r->coords[j], slot == 2 ? 1 : 2, &d.beacon, 0);
+	if (got >= RT_BEACON_BACK) {
+		ring_send(r, j, got & ~RT_BEACON_BACK, slot == 2 ? 1 : 2);
+	} else if (got >= 0) {
+		ring_send(r, j, got, 1);
+		ring_send(r, j, got, 2);
+	}
+}
+
+static int ring_hops(const struct ring *r, int from, int to)
+{
+	const struct rt_coords *c = &r->coords[from];
+	int index = rt_landmark_index(c, r->coords[to].id);
+	const struct rt_coord *p = index < 0 ? NULL : rt_landmark_path(c, index);
+
+	return p ? (int)p->n - 1 : -1;
+}
+
+/* Every node's fresh path to every landmark, hop count as on the ring. */
+static int ring_all_shortest(const struct ring *r)
+{
+	for (int i = 0; i < RING; i++)
+		for (int k = 0; k < RING; k++) {
+			int right = (k - i + RING) % RING, left = RING - right;
+			int want = right < left ? right : left;
+
+			if (r->cut >= 0)	/* a line from cut + 1 to cut */
+				want = abs((i - r->cut - 1 + RING) % RING -
+					   (k - r->cut - 1 + RING) % RING);
+			if (ring_hops(r, i, k) != want) {
+				printf("# %d -> %d: %d hops, not %d\n", i, k,
+				       ring_hops(r, i, k), want);
+				return 0;
+			}
+		}
+	return 1;
+}
+
+static void test_coords_ring(void)
+{
+	struct ring r = { .cut = -1 };
+	uint32_t changed;
+
+	for (int i = 0; i < RING; i++) {
+		uint8_t id[RT_ID_LEN];
+
+		make_id(id, 0x10 + i, i);
+		rt_coords_init(&r.coords[i], id, 1);
+	}
+	for (int i = 0; i < RING; i++) {
+		struct rt_coords *c = &r.coords[i];
+
+		if (rt_coords_tick(c, 0)) {
+			ring_send(&r, i, rt_landmark_index(c, c->id), 1);
+			ring_send(&r, i, rt_landmark_index(c, c->id), 2);
+		}
+	}
+	ok(ring_all_shortest(&r),
+	   "a ring of %d: every node has the shortest path to every other", RING);
+	r.cut = 1;
+	r.sent = 0;
+	for (int end = 1; end <= 2; end++) {
+		changed = rt_coords_link_down(&r.coords[end], end == 1 ? 2 : 1);
+		for (int k = 0; changed; k++, changed >>= 1)
+			if (changed & 1) {
+				ring_send(&r, end, k, 1);
+				ring_send(&r, end, k, 2);
+			}
+	}
+	ok(r.withdrawals > 0 && ring_all_shortest(&r),
+	   "the link 1 -- 2 cut: withdrawals (%u) and their answers give every "
+	   "node the way round within the round (%u beacons)",
+	   r.withdrawals, r.sent);
+	ok(ring_hops(&r, 2, 1) == RING - 1 && ring_hops(&r, 1, 2) == RING - 1,
+	   "...2 reaches 1 the long way, %d hops, and 1 reaches 2", RING - 1);
 }
 
 /* A beacon from a landmark of ID fc `first` .. 00, one hop away. */
@@ -945,6 +1055,7 @@ int main(void)
 	test_proximity();
 	test_first_hop_limit();
 	test_coords_line();
+	test_coords_ring();
 	test_election();
 	test_lookup();
 	test_forward_rules();
