@@ -409,7 +409,8 @@ static int start(struct daemon_config *cfg, struct identity *id,
 	log_identity(cfg->ifname, id);
 	now = clock_ns(CLOCK_MONOTONIC);
 	if (datapath_open(&lp->dp, cfg->ifname) ||
-	    mesh_init(&lp->mesh, &lp->dp, id->public_key, now) ||
+	    mesh_init(&lp->mesh, &lp->dp, id->private_key, id->public_key,
+		      now) ||
 	    links_init(&lp->links, &lp->dp, id->private_key, cfg, now) ||
 	    sessions_init(&lp->sessions, &lp->dp, &lp->mesh, &lp->links.id,
 			  now))

@@ -53,6 +53,9 @@ static void report_counters(FILE *out, const struct mesh *m)
 		{ "probes_answered", s->probes_answered },
 		{ "malformed", s->malformed },
 		{ "refused", s->refused },
+		{ "late_answers", s->late_answers },
+		{ "forged", s->forged },
+		{ "lies", s->lies },
 	};
 
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)

@@ -118,7 +118,7 @@ static int allow(void *ctx, enum rt_limit what, const uint8_t peer[RT_ID_LEN],
 	return 0;
 }
 
-int mesh_init(struct mesh *m, struct datapath *dp,
+int mesh_init(struct mesh *m, struct datapath *dp, const uint8_t *private_key,
 	      const uint8_t public_key[FENNEC_KEY_LEN], uint64_t now)
 {
 	struct rt_config cfg = {
@@ -131,6 +131,7 @@ int mesh_init(struct mesh *m, struct datapath *dp,
 
 	memset(m, 0, sizeof(*m));
 	m->dp = dp;
+	m->private_key = private_key;
 	memcpy(m->key, public_key, FENNEC_KEY_LEN);
 	key_address(&a, public_key);
 	memcpy(m->id, &a, RT_ID_LEN);
@@ -144,6 +145,10 @@ int mesh_init(struct mesh *m, struct datapath *dp,
 	}
 	rt_table_init(&m->table, &cfg);
 	rt_coords_init(m->coords, m->id, dp->width);
+	m->lie = getenv("FENNECD_TEST_LIE") != NULL;
+	if (m->lie)
+		log_warn("%s: FENNECD_TEST_LIE: lying to lookups, for a test",
+			 dp->ifname);
 	ratelimit_init(&m->rl, ANSWER_PER_PEER, ANSWER_GLOBAL, ANSWER_BURST);
 	m->tick_at = now;
 	return 0;
@@ -224,10 +229,12 @@ void mesh_link_down(struct mesh *m, uint16_t slot, uint64_t now)
 	paths_lost(m, losses, now);
 }
 
-static struct mesh_lookup *lookup_by_serial(struct mesh *m, uint32_t serial)
+static struct mesh_lookup *lookup_by_serial(struct mesh *m, uint32_t serial,
+					    uint64_t now)
 {
 	for (int i = 0; i < MESH_LOOKUPS; i++)
-		if (m->look[i].active && m->look[i].serial == serial)
+		if ((m->look[i].active || m->look[i].late_until > now) &&
+		    m->look[i].serial == serial)
 			return &m->look[i];
 	return NULL;
 }
@@ -254,6 +261,7 @@ static void lookup_ended(struct mesh *m, struct mesh_lookup *ml, uint64_t now)
 	char text[INET6_ADDRSTRLEN];
 
 	ml->active = false;
+	ml->late_until = ml->l.found ? now + QUERY_NS : 0;
 	if (!memcmp(ml->l.target, m->id, RT_ID_LEN))
 		return;
 	if (ml->l.found)
@@ -282,15 +290,21 @@ static void pump(struct mesh *m, struct mesh_lookup *ml, uint64_t now)
 
 int mesh_lookup(struct mesh *m, const uint8_t target[RT_ID_LEN], uint64_t now)
 {
-	struct mesh_lookup *ml = NULL;
+	struct mesh_lookup *ml = NULL, *late = NULL;
 
 	for (int i = 0; i < MESH_LOOKUPS; i++) {
 		if (m->look[i].active &&
 		    !memcmp(m->look[i].l.target, target, RT_ID_LEN))
 			return 0;
-		if (!m->look[i].active && !ml)
+		if (m->look[i].active)
+			continue;
+		if (m->look[i].late_until <= now && !ml)
 			ml = &m->look[i];
+		else if (!late)
+			late = &m->look[i];
 	}
+	if (!ml)
+		ml = late;	/* its late answers matter less than a lookup */
 	if (!ml)
 		return -1;
 	memset(ml, 0, sizeof(*ml));
@@ -316,6 +330,54 @@ static void remember_forward(struct mesh *m, const struct rt_node *next,
 	f->until = now + FORWARD_KEEP_NS;
 }
 
+/*
+ * The mac of a found or discover message, between the asker and the
+ * target named by their keys: a key from their static Diffie-Hellman
+ * (only those two can make it) and both keys, over the message. Anyone on
+ * a lookup's way may answer in the target's name; only the target can
+ * make this. 0, or -1 (a key of small order, a message too big).
+ */
+static int answer_mac(const struct mesh *m, const struct rt_msg *msg,
+		      const uint8_t asker[FENNEC_KEY_LEN],
+		      const uint8_t target[FENNEC_KEY_LEN],
+		      uint8_t mac[RT_MAC_LEN])
+{
+	const uint8_t *peer = memcmp(asker, m->key, FENNEC_KEY_LEN) ? asker :
+			      target;
+	uint8_t shared[crypto_scalarmult_BYTES], key[32], in[RT_MSG_MAX];
+	crypto_generichash_state h;
+	int len = rt_msg_mac_input(msg, in, sizeof(in)), r = -1;
+
+	if (len < 0 || crypto_scalarmult(shared, m->private_key, peer))
+		goto out;
+	crypto_generichash_init(&h, NULL, 0, sizeof(key));
+	crypto_generichash_update(&h, (const uint8_t *)"fennec answer", 13);
+	crypto_generichash_update(&h, shared, sizeof(shared));
+	crypto_generichash_update(&h, asker, FENNEC_KEY_LEN);
+	crypto_generichash_update(&h, target, FENNEC_KEY_LEN);
+	crypto_generichash_final(&h, key, sizeof(key));
+	r = crypto_generichash(mac, RT_MAC_LEN, in, len, key, sizeof(key));
+out:
+	sodium_memzero(shared, sizeof(shared));
+	sodium_memzero(key, sizeof(key));
+	return r ? -1 : 0;
+}
+
+/* A found or discover message for a lookup of ours, made by its target. */
+static bool answer_genuine(struct mesh *m, const struct rt_msg *msg)
+{
+	uint8_t mac[RT_MAC_LEN];
+	struct in6_addr a;
+
+	key_address(&a, msg->key);
+	if (!memcmp(&a, msg->id, RT_ID_LEN) &&
+	    !answer_mac(m, msg, m->key, msg->key, mac) &&
+	    !sodium_memcmp(mac, msg->mac, RT_MAC_LEN))
+		return true;
+	m->stats.forged++;
+	return false;
+}
+
 /* The target answers the asker: by a route from their coordinates, or
  * with a discover message when none fits. */
 static void answer(struct mesh *m, const struct rt_msg *q)
@@ -328,16 +390,40 @@ static void answer(struct mesh *m, const struct rt_msg *q)
 	if (!rt_node_from(m->coords, q->id, q->key, q->width, &q->coords,
 			  &asker)) {
 		rt_found_msg(&msg, m->coords, m->key, q->txid);
-		if (!send_msg(m, asker.route, asker.route_len, &msg))
+		if (!answer_mac(m, &msg, q->key, m->key, msg.mac) &&
+		    !send_msg(m, asker.route, asker.route_len, &msg))
 			m->stats.answered++;
 		return;
 	}
-	if (rt_discover_msg(&msg, m->coords, m->key, q))
+	if (rt_discover_msg(&msg, m->coords, m->key, q) ||
+	    answer_mac(m, &msg, q->key, m->key, msg.mac))
 		return;
 	slot = rt_discover_step(m->coords, &msg, 0);
 	nb = slot > 0 ? neighbour_on(m, slot) : NULL;
 	if (nb && !send_to_neighbour(m, nb, &msg))
 		m->stats.discovers++;
+}
+
+/*
+ * A test's lie: "the target is where I am" (our coordinates under its ID
+ * and key, which our table may know), to the asker. Nothing is forwarded.
+ */
+static void lie(struct mesh *m, const struct rt_msg *q)
+{
+	const struct rt_entry *e = rt_find(&m->table, q->target);
+	static struct rt_msg msg;
+	struct rt_node asker;
+
+	if (!e || rt_node_from(m->coords, q->id, q->key, q->width, &q->coords,
+			       &asker))
+		return;
+	m->stats.lies++;
+	rt_found_msg(&msg, m->coords, e->node.key, q->txid);
+	memcpy(msg.id, q->target, RT_ID_LEN);
+	for (unsigned int i = 0; i < msg.coords.n; i++)
+		memcpy(msg.coords.path[i].hop[0].tag, q->target + 1,
+		       RT_TAG_LEN);
+	send_msg(m, asker.route, asker.route_len, &msg);
 }
 
 static void on_lookup(struct mesh *m, struct rt_msg *msg, uint64_t now)
@@ -352,6 +438,10 @@ static void on_lookup(struct mesh *m, struct rt_msg *msg, uint64_t now)
 			      now);
 	if (r == RT_FWD_TARGET)
 		answer(m, msg);
+	else if (m->lie && r >= 0) {
+		lie(m, msg);
+		return;
+	}
 	if (r != RT_FWD_NEXT || msg->ttl <= 1)
 		return;
 	msg->ttl--;
@@ -366,10 +456,10 @@ static void on_lookup(struct mesh *m, struct rt_msg *msg, uint64_t now)
 static void on_found(struct mesh *m, const struct rt_msg *msg,
 		     const struct datapath_event *ev, uint64_t now)
 {
-	struct mesh_lookup *ml = lookup_by_serial(m, msg->txid >> 3);
+	struct mesh_lookup *ml = lookup_by_serial(m, msg->txid >> 3, now);
 	struct rt_node target = { .width = msg->width };
 
-	if (!ml)
+	if (!ml || !answer_genuine(m, msg))
 		return;
 	memcpy(target.id, msg->id, RT_ID_LEN);
 	memcpy(target.key, msg->key, FENNEC_KEY_LEN);
@@ -377,7 +467,14 @@ static void on_found(struct mesh *m, const struct rt_msg *msg,
 			    &msg->coords, ev->route, ev->route_len, RT_TRUSTED,
 			    now))
 		return;
-	pump(m, ml, now);
+	if (ml->active) {
+		pump(m, ml, now);
+		return;
+	}
+	/* Another copy's answer, with routes the first did not give. */
+	m->stats.late_answers++;
+	if (m->found)
+		m->found(m->ctx, &ml->l, now);
 }
 
 /* Beacons and discover messages come from a neighbour, one hop away. */
@@ -407,9 +504,9 @@ static void on_discover(struct mesh *m, struct rt_msg *msg,
 			send_to_neighbour(m, nb, msg);
 		return;
 	}
-	ml = slot ? NULL : lookup_by_serial(m, msg->txid >> 3);
-	if (ml && !rt_lookup_discovered(&ml->l, &m->table, msg, RT_TRUSTED,
-					now))
+	ml = slot ? NULL : lookup_by_serial(m, msg->txid >> 3, now);
+	if (ml && answer_genuine(m, msg) &&
+	    !rt_lookup_discovered(&ml->l, &m->table, msg, RT_TRUSTED, now))
 		pump(m, ml, now);
 }
 
@@ -593,7 +690,9 @@ void mesh_log_stats(const struct mesh *m)
 		 "sent, %llu received; lookups %llu (%llu found, %llu not), "
 		 "%llu queries; %llu forwarded, %llu answered, %llu "
 		 "discovers; %llu probes answered; %llu malformed, %llu "
-		 "refused", m->dp->ifname, m->table.count, m->coords->n,
+		 "refused; %llu late answers, %llu forged; %llu lies",
+		 m->dp->ifname,
+		 m->table.count, m->coords->n,
 		 (unsigned long long)s->beacons_sent,
 		 (unsigned long long)s->beacons_received,
 		 (unsigned long long)s->lookups,
@@ -605,5 +704,8 @@ void mesh_log_stats(const struct mesh *m)
 		 (unsigned long long)s->discovers,
 		 (unsigned long long)s->probes_answered,
 		 (unsigned long long)s->malformed,
-		 (unsigned long long)s->refused);
+		 (unsigned long long)s->refused,
+		 (unsigned long long)s->late_answers,
+		 (unsigned long long)s->forged,
+		 (unsigned long long)s->lies);
 }

@@ -28,6 +28,8 @@ struct mesh_query {
 
 struct mesh_lookup {
 	bool active;
+	/* Once found: the other copies' answers are taken until then. */
+	uint64_t late_until;
 	uint32_t serial;		/* txid >> 3 of its copies */
 	struct rt_lookup l;
 	unsigned int nq;
@@ -54,12 +56,16 @@ struct mesh_stats {
 	uint64_t lookups, lookups_found, lookups_failed;
 	uint64_t queries, forwarded, answered, discovers;
 	uint64_t probes_answered, malformed, refused;
+	uint64_t late_answers;		/* routes from a lookup's later answers */
+	uint64_t forged;		/* answers not made by their target */
+	uint64_t lies;			/* FENNECD_TEST_LIE: lookups lied to */
 };
 
 struct mesh {
 	struct datapath *dp;
 	uint8_t id[RT_ID_LEN];
 	uint8_t key[FENNEC_KEY_LEN];
+	const uint8_t *private_key;	/* the caller's locked memory */
 	struct rt_table table;
 	struct rt_coords *coords;
 	struct ratelimit rl;		/* lookups answered and started */
@@ -71,6 +77,12 @@ struct mesh {
 	struct mesh_forward *fwd;	/* MESH_FORWARDS of them */
 	uint64_t tick_at, refresh_at;
 	uint64_t refresh_ns;		/* the next wait between refreshes */
+	/*
+	 * A test's liar (FENNECD_TEST_LIE in the environment): it answers
+	 * lookups it should forward in the target's name, with its own
+	 * coordinates, and forwards none.
+	 */
+	bool lie;
 	/* A lookup ended: l->found says whether it found its target. */
 	void (*found)(void *ctx, const struct rt_lookup *l, uint64_t now);
 	/*
@@ -83,7 +95,7 @@ struct mesh {
 };
 
 /* 0, or -1 (out of memory, logged). */
-int mesh_init(struct mesh *m, struct datapath *dp,
+int mesh_init(struct mesh *m, struct datapath *dp, const uint8_t *private_key,
 	      const uint8_t public_key[FENNEC_KEY_LEN], uint64_t now);
 void mesh_free(struct mesh *m);
 

@@ -132,9 +132,13 @@ int rt_lookup_found(struct rt_lookup *l, struct rt_table *t,
 		    const struct rt_pub *coords, const uint8_t *back,
 		    unsigned int back_len, unsigned int flags, uint64_t now)
 {
+	unsigned int before = l->routes;
 	struct rt_node n;
 
-	if (!same_id(target->id, l->target) || l->found)
+	if (!same_id(target->id, l->target) ||
+	    (l->found && (memcmp(target->key, l->target_node.key,
+				 FENNEC_KEY_LEN) ||
+			  target->width != l->target_node.width)))
 		return -RT_ENOENT;
 	if (back_len &&
 	    rt_route_valid(back, back_len, t->cfg.width, target->width))
@@ -142,8 +146,11 @@ int rt_lookup_found(struct rt_lookup *l, struct rt_table *t,
 	if (!rt_node_from(c, target->id, target->key, target->width, coords,
 			  &n)) {
 		add_target_route(l, n.route, n.route_len);
-		rt_insert(t, &n, flags | RT_ANSWERED, now);
+		if (!l->found)
+			rt_insert(t, &n, flags | RT_ANSWERED, now);
 	}
+	if (l->found)	/* another copy's answer: anyone may claim to be it */
+		return l->routes != before ? 0 : -RT_ESTALE;
 	if (!l->routes)
 		return -RT_EINVAL;
 	l->target_node = *target;

@@ -212,7 +212,12 @@ static int fields_valid(const struct rt_msg *m)
 	return 0;
 }
 
-static void put_body(struct out *o, const struct rt_msg *m)
+static int has_mac(uint8_t type)
+{
+	return type == RT_MSG_FOUND || type == RT_MSG_DISCOVER;
+}
+
+static void put_body(struct out *o, const struct rt_msg *m, int with_mac)
 {
 	put_u8(o, m->type);
 	if (m->type == RT_MSG_BEACON) {
@@ -232,22 +237,37 @@ static void put_body(struct out *o, const struct rt_msg *m)
 	if (m->type == RT_MSG_LOOKUP)
 		put_u8(o, m->ttl);
 	if (m->type == RT_MSG_DISCOVER) {
-		put_u8(o, m->back_len);
-		put(o, m->back, m->back_len);
+		put_u8(o, with_mac ? m->back_len : 0);
+		put(o, m->back, with_mac ? m->back_len : 0);
 	}
 	put_pub(o, &m->coords);
+	if (with_mac && has_mac(m->type))
+		put(o, m->mac, RT_MAC_LEN);
 }
 
-int rt_msg_encode(const struct rt_msg *m, uint8_t *buf, size_t size)
+static int encode(const struct rt_msg *m, uint8_t *buf, size_t size,
+		  int with_mac)
 {
 	struct out o = { buf, size, 0 };
 
 	if (!fields_valid(m))
 		return -RT_EINVAL;
-	put_body(&o, m);
+	put_body(&o, m, with_mac);
 	if (o.len > RT_MSG_LIMIT)
 		return -RT_EINVAL;
 	return o.len <= size ? (int)o.len : -RT_ESPACE;
+}
+
+int rt_msg_encode(const struct rt_msg *m, uint8_t *buf, size_t size)
+{
+	return encode(m, buf, size, 1);
+}
+
+int rt_msg_mac_input(const struct rt_msg *m, uint8_t *buf, size_t size)
+{
+	if (!has_mac(m->type))
+		return -RT_EINVAL;
+	return encode(m, buf, size, 0);
 }
 
 static int take_back(struct cursor *c, struct rt_msg *m)
@@ -277,7 +297,8 @@ static int take_body(struct cursor *c, struct rt_msg *m)
 	       take(c, m->key, FENNEC_KEY_LEN) || take_u8(c, &m->width) ||
 	       (m->type == RT_MSG_LOOKUP && take_u8(c, &m->ttl)) ||
 	       (m->type == RT_MSG_DISCOVER && take_back(c, m)) ||
-	       take_pub(c, &m->coords);
+	       take_pub(c, &m->coords) ||
+	       (has_mac(m->type) && take(c, m->mac, RT_MAC_LEN));
 }
 
 int rt_msg_decode(struct rt_msg *m, const uint8_t *buf, size_t len)

@@ -371,6 +371,13 @@ int rt_lookup_next(struct rt_lookup *l, struct rt_action *act);
  * switching gives it; len 0 if none) become the lookup's routes; flags
  * RT_TRUSTED if over a live session lets it into the table. 0, or
  * -RT_ENOENT (not our target), -RT_EINVAL.
+ *
+ * Answers to the lookup's other copies may follow the first: anyone on a
+ * copy's way can answer in the target's name (its key is no secret), and
+ * the first to come may be a lie. Their routes (with the same key and
+ * width) join the lookup's: 0 if they added any, else -RT_ESTALE. Only
+ * the end-to-end handshake tells which lead to the target; the first
+ * answer alone goes into the table.
  */
 int rt_lookup_found(struct rt_lookup *l, struct rt_table *t,
 		    struct rt_coords *c, const struct rt_node *target,
@@ -477,6 +484,8 @@ enum rt_msg_type {
 #define RT_MSG_HDR_LEN	5	/* type, txid */
 #define RT_MSG_MAX	RT_MSG_LIMIT	/* a lookup with RT_PUB_BYTES of hops */
 
+#define RT_MAC_LEN	16
+
 struct rt_msg {
 	uint8_t type;
 	uint32_t txid;			/* not in beacons */
@@ -490,11 +499,22 @@ struct rt_msg {
 	uint8_t back_len;
 	uint8_t back[RT_ROUTE_MAX];
 	struct rt_pub coords;		/* lookup, found, discover */
+	/*
+	 * found, discover: the target's proof to the asker that it wrote
+	 * them (the caller's: rt_msg_mac_input gives what it covers).
+	 */
+	uint8_t mac[RT_MAC_LEN];
 	struct rt_beacon beacon;	/* beacon */
 };
 
 /* Length written, or -RT_EINVAL, -RT_ESPACE. */
 int rt_msg_encode(const struct rt_msg *m, uint8_t *buf, size_t size);
+/*
+ * The bytes a found or discover message's mac covers: its encoding up to
+ * the mac, with a discover's way back left empty (the nodes on the way
+ * write it). Their length, or -RT_EINVAL, -RT_ESPACE.
+ */
+int rt_msg_mac_input(const struct rt_msg *m, uint8_t *buf, size_t size);
 /* 0, or -RT_EMALFORMED for any input that is not exactly a message. */
 int rt_msg_decode(struct rt_msg *m, const uint8_t *buf, size_t len);
 

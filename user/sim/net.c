@@ -442,7 +442,8 @@ static void on_found(struct sim *s, struct event *e)
 	struct rt_node target = { 0 };
 	struct rt_msg m;
 
-	if (!sl || rt_msg_decode(&m, e->msg, e->len) ||
+	/* No node lies here: the first answer is the target's. */
+	if (!sl || sl->l.found || rt_msg_decode(&m, e->msg, e->len) ||
 	    m.txid >> 3 != sl->serial)
 		return;
 	memcpy(target.id, m.id, RT_ID_LEN);

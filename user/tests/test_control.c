@@ -131,7 +131,7 @@ static void build_mesh(uint64_t now)
 	struct in6_addr a;
 
 	randombytes_buf(key, sizeof(key));
-	mesh_init(&mesh, &dp, key, now);
+	mesh_init(&mesh, &dp, NULL, key, now);
 	memcpy(S.key, key, sizeof(key));
 	key_address(&a, key);
 	memcpy(S.id, &a, RT_ID_LEN);
@@ -367,8 +367,8 @@ static void test_report(uint64_t now)
 	}
 	ok(!memcmp(v.id, S.id, RT_ID_LEN) && v.width == 1 &&
 	   v.nneighbours == 2 && v.nentries == 3 && v.nlandmarks == 2 &&
-	   v.npaths == 4 && v.ncounters == 14,
-	   "...as 2 neighbours, 3 entries, 2 landmarks, 4 paths, 14 counters");
+	   v.npaths == 4 && v.ncounters == 17,
+	   "...as 2 neighbours, 3 entries, 2 landmarks, 4 paths, 17 counters");
 	ok(v.paths[1].n == 4 && v.paths[1].fresh && !v.paths[2].fresh &&
 	   v.paths[1].hop[1].up == 6 && v.paths[1].hop[1].down == 1 &&
 	   !memcmp(v.paths[1].hop[2].tag, X.id + 1, RT_TAG_LEN),

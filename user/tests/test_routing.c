@@ -648,6 +648,62 @@ static void run_lookup(struct net *net, struct rt_lookup *l,
 	}
 }
 
+/*
+ * Node 3 answers first in the last node's name (its key is public) with
+ * its own coordinates; the true answer comes after. Both routes are kept,
+ * the lie's first, and the table keeps what the first answer said.
+ */
+static void test_lookup_lie(void)
+{
+	struct rt_table *t0;
+	struct rt_node target = { .width = 1 }, other;
+	uint8_t back[RT_ROUTE_MAX];
+	struct rt_msg lie, got, m;
+	unsigned int forwards, n;
+	struct rt_lookup l;
+	struct net net;
+	int ends[2] = { -1, -1 };
+
+	net_init(&net);
+	t0 = &net.table[0];
+	rt_lookup_start(&l, t0, net.table[LINE - 1].cfg.id, 0);
+	/* Its own coordinates, hop 0 renamed: "the target is where I am". */
+	rt_found_msg(&lie, &net.coords[3], net.key[LINE - 1], 9);
+	memcpy(lie.id, net.table[LINE - 1].cfg.id, RT_ID_LEN);
+	for (unsigned int i = 0; i < lie.coords.n; i++)
+		memcpy(lie.coords.path[i].hop[0].tag, lie.id + 1, RT_TAG_LEN);
+	ok(carry(&lie, &got) == 0, "a lie is a well-formed found message");
+	memcpy(target.id, got.id, RT_ID_LEN);
+	memcpy(target.key, got.key, FENNEC_KEY_LEN);
+	ok(rt_lookup_found(&l, t0, &net.coords[0], &target,
+			   &got.coords, back, line_route(back, 0, 3),
+			   RT_TRUSTED, 0) == 0 && l.found && l.routes == 1 &&
+	   walk(0, l.route[0], l.route_len[0]) == 3,
+	   "a lie answers first: its routes lead to the liar, node 3");
+	other = target;
+	other.key[0] ^= 1;
+	ok(rt_lookup_found(&l, t0, &net.coords[0], &other,
+			   &got.coords, back, 0, RT_TRUSTED, 0) == -RT_ENOENT,
+	   "a later answer with another key for the target is refused");
+	ok(rt_lookup_found(&l, t0, &net.coords[0], &target,
+			   &got.coords, back, line_route(back, 0, 3),
+			   RT_TRUSTED, 0) == -RT_ESTALE,
+	   "the same answer again adds nothing");
+	n = l.routes;
+	/* The true answer, to a copy that went by node 1. */
+	rt_lookup_msg(&m, &net.coords[0], net.key[0], l.target, 10);
+	deliver(&net, &l, &rt_find(t0, net.table[1].cfg.id)->node, 0, &m,
+		&forwards);
+	for (unsigned int i = 0; i < l.routes && i < 2; i++)
+		ends[i] = walk(0, l.route[i], l.route_len[i]);
+	ok(l.routes == n + 1 && ends[0] == 3 && ends[1] == LINE - 1,
+	   "the true answer's route is added after the lie's: to node %d",
+	   ends[1]);
+	ok(rt_find(t0, l.target)->node.route_len == l.route_len[0],
+	   "the table keeps the first answer's route; only a handshake tells");
+	net_free(&net);
+}
+
 static void test_lookup(void)
 {
 	const uint8_t want[] = { 2, 2, 0, 2, 2, 2, 0 };
@@ -683,6 +739,8 @@ static void test_lookup(void)
 	ok(l.done && !l.found && l.routes == 0 && l.timeouts == 1,
 	   "a dead node on the only path: done, no route, one timeout");
 	net_free(&net);
+
+	test_lookup_lie();
 }
 
 static void test_forward_rules(void)
