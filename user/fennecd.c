@@ -248,6 +248,16 @@ static void neighbour_up(void *ctx, const struct neighbour *n, uint64_t now)
 		     n->cfg.public_key, now);
 }
 
+/* A neighbour not heard since the last poll: it is asked to answer. */
+static void neighbour_quiet(void *ctx, const struct neighbour *n,
+			    uint64_t now)
+{
+	struct loop *lp = ctx;
+
+	(void)now;
+	mesh_ask_neighbour(&lp->mesh, n->slot);
+}
+
 /* A neighbour gone silent: routes through it are down. */
 static void neighbour_down(void *ctx, const struct neighbour *n, uint64_t now)
 {
@@ -416,6 +426,7 @@ static int start(struct daemon_config *cfg, struct identity *id,
 			  now))
 		return -1;
 	lp->links.up = neighbour_up;
+	lp->links.quiet = neighbour_quiet;
 	lp->links.down = neighbour_down;
 	lp->links.ctx = lp;
 	lp->mesh.found = sessions_found;

@@ -21,12 +21,14 @@
 /*
  * How often the kernel's links are read: roaming, message counts, and
  * whether the neighbour is still there. A link that sent nothing since the
- * last poll sends a keepalive, so that a live neighbour is always heard;
- * one not heard for LINK_DEAD_POLLS polls in a row is taken to be gone,
- * until it is heard again.
+ * last poll sends a keepalive, so that a live neighbour is always heard.
+ * One not heard since the last poll is asked for an answer (the quiet()
+ * hook: the mesh probes it), which comes within a round trip; one not
+ * heard for LINK_DEAD_POLLS polls in a row, that answer included, is
+ * taken to be gone, until it is heard again.
  */
 #define POLL_NS			NSEC_PER_SEC
-#define LINK_DEAD_POLLS		3
+#define LINK_DEAD_POLLS		2
 /* Handshake messages handled: per source and in all, each second. */
 #define RATE_PER_SOURCE		20
 #define RATE_GLOBAL		200
@@ -568,7 +570,11 @@ static void liveness(struct links *l, struct neighbour *n, uint64_t now)
 		}
 		return;
 	}
-	if (!n->has_keys || n->silent || ++n->quiet_polls < LINK_DEAD_POLLS)
+	if (!n->has_keys || n->silent)
+		return;
+	if (++n->quiet_polls == 1 && l->quiet)
+		l->quiet(l->ctx, n, now);
+	if (n->quiet_polls < LINK_DEAD_POLLS)
 		return;
 	n->silent = true;
 	log_info("%s: neighbour %s is silent: routes avoid it",

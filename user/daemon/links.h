@@ -83,9 +83,11 @@ struct links {
 	struct link_stats stats;
 	/*
 	 * The mesh's hooks: a neighbour has new keys (and its slot width) or
-	 * is heard again; it has gone silent.
+	 * is heard again; it was not heard since the last poll (ask it for
+	 * an answer); it has gone silent.
 	 */
 	void (*up)(void *ctx, const struct neighbour *n, uint64_t now);
+	void (*quiet)(void *ctx, const struct neighbour *n, uint64_t now);
 	void (*down)(void *ctx, const struct neighbour *n, uint64_t now);
 	void *ctx;
 };

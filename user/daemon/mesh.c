@@ -20,6 +20,8 @@
 #define FIRST_REFRESH_NS NSEC_PER_SEC
 #define QUERY_NS	(2 * NSEC_PER_SEC)	/* a lookup copy's answer */
 #define FORWARD_KEEP_NS	NSEC_PER_SEC
+#define SETTLE_NS	(NSEC_PER_SEC / 10)	/* withdrawals answered */
+#define FORWARD_TRIES	3	/* next hops tried when a first link is down */
 /* Lookups answered or forwarded per asker, and in all, each second. */
 #define ANSWER_PER_PEER	20
 #define ANSWER_GLOBAL	500
@@ -206,9 +208,33 @@ void mesh_link_up(struct mesh *m, uint16_t slot, unsigned int width,
 		m->refresh_at = now + FIRST_REFRESH_NS;
 }
 
+void mesh_ask_neighbour(struct mesh *m, uint16_t slot)
+{
+	struct mesh_neighbour *nb = neighbour_on(m, slot);
+	struct rt_msg msg = { .type = RT_MSG_PROBE };
+
+	if (!nb)
+		return;
+	memcpy(msg.target, nb->id, RT_ID_LEN);
+	send_to_neighbour(m, nb, &msg);
+}
+
+/*
+ * After a break our copies in flight may have crossed it before anyone
+ * knew, and be lost with no switch error: they time out once the answers
+ * to the withdrawals are in (SETTLE_NS), and the next candidates are
+ * asked, instead of 2 s later.
+ */
 static void paths_lost(struct mesh *m, unsigned int losses, uint64_t now)
 {
-	if (m->coords->losses != losses && m->paths_lost)
+	if (m->coords->losses == losses)
+		return;
+	for (int i = 0; i < MESH_LOOKUPS; i++)
+		for (unsigned int j = 0; m->look[i].active &&
+		     j < RT_LOOKUP_TRIES; j++)
+			if (m->look[i].q[j].deadline > now + SETTLE_NS)
+				m->look[i].q[j].deadline = now + SETTLE_NS;
+	if (m->paths_lost)
 		m->paths_lost(m->ctx, now);
 }
 
@@ -252,8 +278,14 @@ static void send_query(struct mesh *m, struct mesh_lookup *ml,
 	/* Each copy its own txid: forwarders choose between two by it. */
 	rt_lookup_msg(&msg, m->coords, m->key, ml->l.target,
 		      ml->serial << 3 | (ml->l.queries & 7));
-	if (!send_msg(m, to->route, to->route_len, &msg))
+	if (!send_msg(m, to->route, to->route_len, &msg)) {
 		m->stats.queries++;
+		return;
+	}
+	/* Its first link is down (or worse): the next, at once. */
+	q->deadline = 0;
+	rt_route_failed(&m->table, to->id);
+	rt_lookup_timeout(&ml->l, to->id);
 }
 
 static void lookup_ended(struct mesh *m, struct mesh_lookup *ml, uint64_t now)
@@ -322,6 +354,7 @@ static void remember_forward(struct mesh *m, const struct rt_node *next,
 {
 	struct mesh_forward *f = &m->fwd[m->fwd_next++ % MESH_FORWARDS];
 
+	f->answered = false;
 	memcpy(f->next, next->id, RT_ID_LEN);
 	f->route_len = next->route_len;
 	memcpy(f->route, next->route, next->route_len);
@@ -380,20 +413,48 @@ static bool answer_genuine(struct mesh *m, const struct rt_msg *msg)
 
 /* The target answers the asker: by a route from their coordinates, or
  * with a discover message when none fits. */
-static void answer(struct mesh *m, const struct rt_msg *q)
+/*
+ * A route made from the asker's coordinates may cross a break they did not
+ * know of yet: a switch error on it sends the answer again as a discover
+ * message (mesh_switch_error).
+ */
+static void remember_answer(struct mesh *m, const struct rt_msg *q,
+			    const struct rt_node *asker, uint64_t now)
+{
+	struct mesh_forward *f = &m->fwd[m->fwd_next % MESH_FORWARDS];
+	int len = rt_msg_encode(q, f->msg, sizeof(f->msg));
+
+	if (len < 0)
+		return;
+	m->fwd_next++;
+	f->answered = true;
+	memset(f->next, 0, RT_ID_LEN);
+	f->route_len = asker->route_len;
+	memcpy(f->route, asker->route, asker->route_len);
+	f->len = len;
+	f->until = now + FORWARD_KEEP_NS;
+}
+
+static void answer(struct mesh *m, const struct rt_msg *q, uint64_t now,
+		   bool by_discover)
 {
 	static struct rt_msg msg;
 	struct mesh_neighbour *nb;
 	struct rt_node asker;
 	int slot;
 
-	if (!rt_node_from(m->coords, q->id, q->key, q->width, &q->coords,
+	if (!by_discover &&
+	    !rt_node_from(m->coords, q->id, q->key, q->width, &q->coords,
 			  &asker)) {
 		rt_found_msg(&msg, m->coords, m->key, q->txid);
-		if (!answer_mac(m, &msg, q->key, m->key, msg.mac) &&
-		    !send_msg(m, asker.route, asker.route_len, &msg))
+		if (answer_mac(m, &msg, q->key, m->key, msg.mac))
+			return;
+		if (!send_msg(m, asker.route, asker.route_len, &msg)) {
 			m->stats.answered++;
-		return;
+			remember_answer(m, q, &asker, now);
+			return;
+		}
+		/* Its first link is down: the way back, hop by hop. */
 	}
 	if (rt_discover_msg(&msg, m->coords, m->key, q) ||
 	    answer_mac(m, &msg, q->key, m->key, msg.mac))
@@ -437,7 +498,7 @@ static void on_lookup(struct mesh *m, struct rt_msg *msg, uint64_t now)
 	r = rt_lookup_forward(&m->table, m->coords, msg, RT_TRUSTED, &next,
 			      now);
 	if (r == RT_FWD_TARGET)
-		answer(m, msg);
+		answer(m, msg, now, false);
 	else if (m->lie && r >= 0) {
 		lie(m, msg);
 		return;
@@ -448,9 +509,22 @@ static void on_lookup(struct mesh *m, struct rt_msg *msg, uint64_t now)
 	len = rt_msg_encode(msg, buf, sizeof(buf));
 	if (len < 0)
 		return;
-	remember_forward(m, &next, buf, len, now);
-	if (!datapath_send(m->dp, next.route, next.route_len, buf, len))
-		m->stats.forwarded++;
+	/* A next hop whose first link is down: the next closest, at once. */
+	for (int tries = 0; tries < FORWARD_TRIES; tries++) {
+		if (!datapath_send(m->dp, next.route, next.route_len, buf,
+				   len)) {
+			remember_forward(m, &next, buf, len, now);
+			m->stats.forwarded++;
+			return;
+		}
+		rt_route_failed(&m->table, next.id);
+		msg->ttl++;
+		r = rt_lookup_forward(&m->table, m->coords, msg, RT_TRUSTED,
+				      &next, now);
+		msg->ttl--;
+		if (r != RT_FWD_NEXT)
+			return;
+	}
 }
 
 static void on_found(struct mesh *m, const struct rt_msg *msg,
@@ -613,12 +687,16 @@ void mesh_switch_error(struct mesh *m, const struct datapath_event *ev,
 						  ev->route, ev->route_len))
 			continue;
 		f->until = 0;
+		if (rt_msg_decode(&msg, f->msg, f->len))
+			continue;
+		if (f->answered) {
+			answer(m, &msg, now, true);
+			continue;
+		}
 		rt_route_failed(&m->table, f->next);
 		/* Forward it again, to the next closest. */
-		if (!rt_msg_decode(&msg, f->msg, f->len)) {
-			msg.ttl++;
-			on_lookup(m, &msg, now);
-		}
+		msg.ttl++;
+		on_lookup(m, &msg, now);
 	}
 }
 

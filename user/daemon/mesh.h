@@ -36,7 +36,9 @@ struct mesh_lookup {
 	struct mesh_query q[RT_LOOKUP_TRIES];
 };
 
+/* A lookup we forwarded, or answered (answered: its lookup, and next 0s). */
 struct mesh_forward {
+	bool answered;
 	uint8_t next[RT_ID_LEN];
 	uint8_t route_len;
 	uint8_t route[RT_ROUTE_MAX];
@@ -103,6 +105,8 @@ void mesh_free(struct mesh *m);
 void mesh_link_up(struct mesh *m, uint16_t slot, unsigned int width,
 		  const uint8_t id[RT_ID_LEN],
 		  const uint8_t key[FENNEC_KEY_LEN], uint64_t now);
+/* It was not heard for a while: a probe asks it to answer. */
+void mesh_ask_neighbour(struct mesh *m, uint16_t slot);
 /* It stopped answering: routes through it are gone. */
 void mesh_link_down(struct mesh *m, uint16_t slot, uint64_t now);
 

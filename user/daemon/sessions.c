@@ -282,6 +282,9 @@ void sessions_found(void *ctx, const struct rt_lookup *l, uint64_t now)
 	if (!l->found) {
 		log_info("%s: no route to %s", ss->dp->ifname,
 			 name_of(e, name));
+		/* Its copies took their 2 s to fail: the next goes soon. */
+		if (e->relookup_at > now + SETTLE_NS)
+			e->relookup_at = now + SETTLE_NS;
 		return;
 	}
 	key_address(&a, l->target_node.key);
