@@ -6,20 +6,24 @@
 # deterministic instruction counts of the per-packet functions, natively
 # (make -C user bench-insns) when built.
 #   bench.sh [--kernel 6.1|6.12] [--rounds N] [--seconds S] [--no-mesh]
-# --no-mesh leaves the mesh out (about 5 minutes less). Without yggdrasil
+#            [--log FILE]
+# --no-mesh leaves the mesh out (about 5 minutes less); --log FILE keeps
+# the VM's whole console log (kernel messages too). Without yggdrasil
 # on the host (Debian's package; make deps installs it) the mesh is
 # fennec's alone.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-series=6.12 rounds=5 secs=4 mesh=1
+series=6.12 rounds=5 secs=4 mesh=1 vmlog=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) series=$2; shift 2 ;;
 	--rounds) rounds=$2; shift 2 ;;
 	--seconds) secs=$2; shift 2 ;;
 	--no-mesh) mesh=0; shift ;;
-	*) echo "usage: bench.sh [--kernel 6.1|6.12] [--rounds N] [--seconds S] [--no-mesh]" >&2
+	--log) vmlog=(--log "$2"); shift 2 ;;
+	*) echo "usage: bench.sh [--kernel 6.1|6.12] [--rounds N] [--seconds S] [--no-mesh]" \
+		"[--log FILE]" >&2
 		exit 2 ;;
 	esac
 done
@@ -36,7 +40,7 @@ if [ $mesh = 1 ]; then
 fi
 # The guest's CPU model stays fixed (run-vm.sh: -cpu max) so runs compare.
 selftests/vm/run-vm.sh --kernel "$series" --module "build/$release/fennec.ko" \
-	--cpus 2 "${vm[@]}" \
+	--cpus 2 "${vm[@]}" ${vmlog[@]+"${vmlog[@]}"} \
 	-- selftests/bench/guest.sh "$rounds" "$secs" "$mesh" | grep -v '^\[ *[0-9]'
 if grep -q '^bench-insns:' user/Makefile 2>/dev/null; then
 	make -s -C user bench-insns

@@ -205,6 +205,11 @@ run() {
 	R_CONV[$name]=$(secs_of "$(mesh_last "${sample[@]}")")
 	echo "# $name: ${#PID[@]} daemons up after ${R_UP[$name]} s; ${R_ANS[$name]} of" \
 		"${#sample[@]} pairs answered, the last after ${R_CONV[$name]} s"
+	if [ "$name" = yggdrasil ]; then
+		echo "# yggdrasil: by then $(cat "$d/$P"*.log | grep -c 'Connected .*TCP') peerings" \
+			"connected ($((2 * ${#EDGES[@]})) dials), $(cat "$d/$P"*.log |
+				grep -c 'Failed to dial') dials failed"
+	fi
 
 	# TCP across 3 hops, once that pair answers
 	mesh_now
@@ -217,8 +222,14 @@ run() {
 
 	# a cut on the route of far_a -> far_b, with another way round; the
 	# route is what carries its pings, once iperf3's last packets are gone
+	# (twice: the links both saw, as the daemons' own packets may cross
+	# 15 KB on some while the mesh is busy)
 	sleep 2
 	mesh_route "$far_a" "$far_b"
+	t=" ${ROUTE[*]} "
+	mesh_route "$far_a" "$far_b"
+	for e in "${!ROUTE[@]}"; do [[ $t == *" ${ROUTE[e]} "* ]] || unset "ROUTE[e]"; done
+	ROUTE=(${ROUTE[@]+"${ROUTE[@]}"})
 	[ ${#ROUTE[@]} -gt 0 ] || route_ok=no
 	if [ -n "$fennec_cut" ] && [[ " ${ROUTE[*]} " == *" $fennec_cut "* ]]; then
 		c=$fennec_cut
