@@ -7,7 +7,7 @@
 # (make -C user bench-insns) when built.
 #   bench.sh [--kernel 6.1|6.12] [--rounds N] [--seconds S] [--no-mesh]
 #            [--log FILE]
-# --no-mesh leaves the mesh out (about 5 minutes less); --log FILE keeps
+# --no-mesh leaves the mesh out (about 4 minutes less); --log FILE keeps
 # the VM's whole console log (kernel messages too). Without yggdrasil
 # on the host (Debian's package; make deps installs it) the mesh is
 # fennec's alone.
