@@ -10,7 +10,7 @@ packages=(
 	linux-image-cloud-amd64 linux-headers-cloud-amd64
 	linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64
 	qemu-system-x86 busybox-static cpio xz-utils
-	iproute2 iputils-ping iperf3 wireguard-tools util-linux
+	iproute2 iputils-ping iperf3 wireguard-tools util-linux yggdrasil
 	linux-source-6.1 python3 valgrind
 )
 

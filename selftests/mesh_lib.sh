@@ -17,10 +17,12 @@
 #   mesh_deg I           DEG: node I's degree
 #   mesh_pick COUNT N [MAXDEG]  PICK=(COUNT distinct random nodes of 0..N-1,
 #                        of degree below MAXDEG if given)
-#   mesh_build PREFIX NET  namespaces PREFIX0..; in each, fen0 (left to
-#                        fennecd) and a veth nJ to each neighbour J; edge E
+#   mesh_build PREFIX NET [nofen0]  namespaces PREFIX0..; in each, fen0
+#                        (left to fennecd; not with nofen0, for another
+#                        overlay) and a veth nJ to each neighbour J; edge E
 #                        is 10.NET.E.1/24 (its lower node) - 10.NET.E.2/24.
-#                        lib.sh's cleanup kills the daemons and deletes them.
+#                        lib.sh's cleanup kills the daemons (PID[]) and
+#                        deletes them.
 #   mesh_start I...      fennecd on nodes I... at once, each with a --peer
 #                        per neighbour, logging to $d/PREFIXi.log; waits
 #                        (30 s) until every one is up. PID[i] is node i's
@@ -39,7 +41,8 @@
 #                        (these three see the nodes whose daemon runs, and
 #                        the edges not cut)
 #   mesh_cut E           cuts edge E (CUT[E]=1)
-#   mesh_failover A B E  cuts edge E under A -> B's ping -i 0.2: RECOVERY
+#   mesh_failover A B E [SECS]  cuts edge E under A -> B's ping -i 0.2:
+#                        RECOVERY, waiting up to SECS (default 7)
 #   mesh_stop            SIGTERM to every daemon; fails unless all exit 0
 #   mesh_gone UDP UDP6   no namespace, daemon or device of the mesh is left
 #
@@ -173,7 +176,7 @@ mesh_build() {
 	for ((i = 0; i < NODES; i++)); do
 		{
 			echo "link set lo up"
-			echo "link add fen0 type fennec"
+			[ "${3:-}" = nofen0 ] || echo "link add fen0 type fennec"
 			for b in ${ADJ[$i]}; do
 				_ip_of "${EIDX[$i-$b]}" $i
 				echo "addr add $IP/24 dev n$b"
@@ -363,11 +366,11 @@ mesh_cut() {
 	CUT[$1]=1
 }
 
-# mesh_failover A B E: A pings B every 0.2 s; once 3 answers came, edge E
-# is cut, and the ping goes on until it recovered, or for 7 s (x time
-# factor). RECOVERY: ms from the cut to the first answer after the gap it
-# made (0: no gap), once 5 answers came after the cut; else empty. Without
-# 3 answers in 5 s, E is cut all the same.
+# mesh_failover A B E [SECS]: A pings B every 0.2 s; once 3 answers came,
+# edge E is cut, and the ping goes on until it recovered, or for SECS
+# (default 7; x time factor). RECOVERY: ms from the cut to the first answer
+# after the gap it made (0: no gap), once 5 answers came after the cut;
+# else empty. Without 3 answers in 5 s, E is cut all the same.
 mesh_failover() {
 	local out=$d/failover.$P pid cut=''
 	RECOVERY=
@@ -376,7 +379,7 @@ mesh_failover() {
 	pid=$!
 	! wait_until 5 _answers_at_least 3 "$out" || cut=$EPOCHREALTIME
 	mesh_cut "$3"
-	[ -z "$cut" ] || wait_until 7 _recovered "$cut" "$out"
+	[ -z "$cut" ] || wait_until "${4:-7}" _recovered "$cut" "$out"
 	{ kill "$pid" && wait "$pid"; } 2>/dev/null
 	[ -z "$cut" ] || RECOVERY=$(_recovery "$cut" "$out")
 	[ -n "$RECOVERY" ]

@@ -1,14 +1,26 @@
 #!/bin/bash
-# make bench, inside the VM: iperf3 TCP throughput between namespaces for
+# make bench, inside the VM: first, unless MESH is 0, fennec against
+# Yggdrasil on a mesh of 32 nodes (selftests/bench/mesh.sh: its table and
+# "bench-mesh: ..." line); then iperf3 TCP throughput between namespaces for
 # each contender, interleaved round by round (A B C ... A B C ...) so that
 # slow phases of the emulator hit every contender alike. Prints a table of
 # medians, the paired ratios fennec/WireGuard per round (median and spread)
 # and, last, "bench: direct=R1 transit=R2 transit-fast=R3".
 #
-#   guest.sh [ROUNDS [SECONDS]]
+#   guest.sh [ROUNDS [SECONDS [MESH]]]
 set -uo pipefail
 rounds=${1:-5}
 secs=${2:-4}
+mesh=${3:-1}
+
+# --- the mesh ----------------------------------------------------------------
+# In a process of its own: its namespaces and daemons are gone when it ends.
+if [ "$mesh" != 0 ]; then
+	echo "# --- mesh of 32: fennec and Yggdrasil (bench/mesh.sh) ---"
+	bash "$(dirname "$0")/mesh.sh" "$secs" ||
+		echo "# bench/mesh.sh: exit status $?"
+	echo "# --- throughput ---"
+fi
 
 # --- topologies --------------------------------------------------------------
 # veth_line NAME N NET: namespaces NAME0..NAME{N-1} joined in a line by veth pairs;

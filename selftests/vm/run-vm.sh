@@ -12,6 +12,10 @@
 #                        so "modprobe NAME" works in the guest (repeatable)
 #   --file SRC[:DST]     copy a host file or directory into the guest, at DST
 #                        (default /root/<name>; a DST ending in / is a dir)
+#   --tool NAME|PATH     a host program (by PATH, or NAME found in $PATH) for
+#                        /usr/bin/NAME, with its libraries, in this run only
+#                        (repeatable): programs few runs need, as make
+#                        bench's yggdrasil
 #   --timeout SECS       kill QEMU after SECS (default 300); the script itself
 #                        is killed inside the guest a little before that
 #   --cpus N             vCPUs (default 2)
@@ -61,10 +65,10 @@ die() { say "$*"; exit 125; }
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 
 kernel='' modroot='' timeout=300 cpus=2 mem=1024 append='' keep=0 logcopy=''
-modules=() files=()
+modules=() files=() tools=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	--kernel|--modules-root|--module|--file|--timeout|--cpus|--mem|--append|--log)
+	--kernel|--modules-root|--module|--file|--tool|--timeout|--cpus|--mem|--append|--log)
 		[ $# -ge 2 ] || die "$1 needs an argument" ;;
 	esac
 	case $1 in
@@ -72,6 +76,7 @@ while [ $# -gt 0 ]; do
 	--modules-root) modroot=$2; shift 2 ;;
 	--module) modules+=("$2"); shift 2 ;;
 	--file) files+=("$2"); shift 2 ;;
+	--tool) tools+=("$2"); shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--cpus) cpus=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
@@ -250,6 +255,10 @@ for tool in fennec fennecd; do
 	if [ -x "$top/user/$tool" ]; then
 		copy_elf "$over" "$top/user/$tool" "/usr/bin/$tool"
 	fi
+done
+for tool in ${tools[@]+"${tools[@]}"}; do
+	path=$(type -P "$tool") || die "--tool: no host program $tool"
+	copy_elf "$over" "$path" "/usr/bin/${tool##*/}"
 done
 
 for spec in ${files[@]+"${files[@]}"}; do
