@@ -195,14 +195,8 @@ mesh_random 32 "$seed" || exit 1
 mesh_pick 2 32 4
 mesh_add_node "${PICK[@]}"
 build "mesh (seed $seed)" M 3
-sample=()
-while [ ${#sample[@]} -lt 50 ]; do	# neither neighbours nor twice
-	mesh_pick 2 32
-	p=${PICK[0]}:${PICK[1]}
-	[ -z "${EIDX[${PICK[0]}-${PICK[1]}]:-}" ] && [[ " ${sample[*]} " != *" $p "* ]] ||
-		continue
-	sample+=("$p")
-done
+mesh_sample 50 32
+sample=("${SAMPLE[@]}")
 converge mesh "${sample[@]}"
 # the ends of a longest shortest path (node 0's farthest node's farthest)
 mesh_farthest 0

@@ -17,6 +17,8 @@
 #   mesh_deg I           DEG: node I's degree
 #   mesh_pick COUNT N [MAXDEG]  PICK=(COUNT distinct random nodes of 0..N-1,
 #                        of degree below MAXDEG if given)
+#   mesh_sample COUNT N  SAMPLE=(COUNT pairs "I:J" of nodes 0..N-1, neither
+#                        neighbours nor twice)
 #   mesh_build PREFIX NET [nofen0]  namespaces PREFIX0..; in each, fen0
 #                        (left to fennecd; not with nofen0, for another
 #                        overlay) and a veth nJ to each neighbour J; edge E
@@ -57,7 +59,7 @@
 # iputils' ping, by its path: busybox's nsenter would run its own ping
 # applet for "ping", and that one has no -D.
 PING=$(type -P ping)
-declare -a PUB ADDR EDGES PID PICK ROUTE
+declare -a PUB ADDR EDGES PID PICK ROUTE SAMPLE
 declare -A NODE_OF ADJ EIDX ANSWERED CUT
 NODES=0 P='' NET=0 T0=0 NOW=0 RECOVERY=''
 
@@ -154,6 +156,18 @@ mesh_pick() {
 		[[ " ${PICK[*]} " != *" $i "* ]] || continue
 		if [ -n "${3:-}" ]; then mesh_deg $i; [ "$DEG" -lt "$3" ] || continue; fi
 		PICK+=("$i")
+	done
+}
+
+mesh_sample() {
+	local p
+	SAMPLE=()
+	while [ ${#SAMPLE[@]} -lt "$1" ]; do
+		mesh_pick 2 "$2"
+		p=${PICK[0]}:${PICK[1]}
+		[ -z "${EIDX[${PICK[0]}-${PICK[1]}]:-}" ] &&
+			[[ " ${SAMPLE[*]} " != *" $p "* ]] || continue
+		SAMPLE+=("$p")
 	done
 }
 

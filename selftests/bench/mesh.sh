@@ -44,14 +44,8 @@ seed=1
 # node, which this leaves out, so the 32 nodes and their links are the same).
 mesh_random 32 $seed || exit 1
 mesh_pick 2 32 4
-sample=()
-while [ ${#sample[@]} -lt 50 ]; do
-	mesh_pick 2 32
-	p=${PICK[0]}:${PICK[1]}
-	[ -z "${EIDX[${PICK[0]}-${PICK[1]}]:-}" ] && [[ " ${sample[*]} " != *" $p "* ]] ||
-		continue
-	sample+=("$p")
-done
+mesh_sample 50 32
+sample=("${SAMPLE[@]}")
 echo "# bench-mesh: $NODES nodes, ${#EDGES[@]} links (seed $seed), ${#sample[@]} sampled" \
 	"pairs, waits capped at $cap s"
 
