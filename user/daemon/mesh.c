@@ -349,12 +349,19 @@ int mesh_lookup(struct mesh *m, const uint8_t target[RT_ID_LEN], uint64_t now)
 	return 0;
 }
 
+/*
+ * A lookup we forwarded to NEXT, or answered (to the asker, NEXT): a
+ * switch error on that route sends it to the next closest, or the answer
+ * again as a discover message (mesh_switch_error). A route made from the
+ * asker's coordinates may cross a break they did not know of yet.
+ */
 static void remember_forward(struct mesh *m, const struct rt_node *next,
-			     const uint8_t *msg, size_t len, uint64_t now)
+			     const uint8_t *msg, size_t len, bool answered,
+			     uint64_t now)
 {
 	struct mesh_forward *f = &m->fwd[m->fwd_next++ % MESH_FORWARDS];
 
-	f->answered = false;
+	f->answered = answered;
 	memcpy(f->next, next->id, RT_ID_LEN);
 	f->route_len = next->route_len;
 	memcpy(f->route, next->route, next->route_len);
@@ -413,28 +420,6 @@ static bool answer_genuine(struct mesh *m, const struct rt_msg *msg)
 
 /* The target answers the asker: by a route from their coordinates, or
  * with a discover message when none fits. */
-/*
- * A route made from the asker's coordinates may cross a break they did not
- * know of yet: a switch error on it sends the answer again as a discover
- * message (mesh_switch_error).
- */
-static void remember_answer(struct mesh *m, const struct rt_msg *q,
-			    const struct rt_node *asker, uint64_t now)
-{
-	struct mesh_forward *f = &m->fwd[m->fwd_next % MESH_FORWARDS];
-	int len = rt_msg_encode(q, f->msg, sizeof(f->msg));
-
-	if (len < 0)
-		return;
-	m->fwd_next++;
-	f->answered = true;
-	memset(f->next, 0, RT_ID_LEN);
-	f->route_len = asker->route_len;
-	memcpy(f->route, asker->route, asker->route_len);
-	f->len = len;
-	f->until = now + FORWARD_KEEP_NS;
-}
-
 static void answer(struct mesh *m, const struct rt_msg *q, uint64_t now,
 		   bool by_discover)
 {
@@ -450,8 +435,13 @@ static void answer(struct mesh *m, const struct rt_msg *q, uint64_t now,
 		if (answer_mac(m, &msg, q->key, m->key, msg.mac))
 			return;
 		if (!send_msg(m, asker.route, asker.route_len, &msg)) {
+			uint8_t buf[RT_MSG_MAX];
+			int len = rt_msg_encode(q, buf, sizeof(buf));
+
 			m->stats.answered++;
-			remember_answer(m, q, &asker, now);
+			if (len > 0)
+				remember_forward(m, &asker, buf, len, true,
+						 now);
 			return;
 		}
 		/* Its first link is down: the way back, hop by hop. */
@@ -513,7 +503,7 @@ static void on_lookup(struct mesh *m, struct rt_msg *msg, uint64_t now)
 	for (int tries = 0; tries < FORWARD_TRIES; tries++) {
 		if (!datapath_send(m->dp, next.route, next.route_len, buf,
 				   len)) {
-			remember_forward(m, &next, buf, len, now);
+			remember_forward(m, &next, buf, len, false, now);
 			m->stats.forwarded++;
 			return;
 		}

@@ -36,7 +36,7 @@ struct mesh_lookup {
 	struct mesh_query q[RT_LOOKUP_TRIES];
 };
 
-/* A lookup we forwarded, or answered (answered: its lookup, and next 0s). */
+/* A lookup we forwarded to `next`, or answered (`next` the asker). */
 struct mesh_forward {
 	bool answered;
 	uint8_t next[RT_ID_LEN];
