@@ -269,6 +269,13 @@ void sessions_route_miss(struct sessions *ss, const struct in6_addr *address,
 		initiate(ss, e, now, wall);
 }
 
+/* A session in use looks its peer up again SETTLE_NS from now, not later. */
+static void relookup_soon(struct e2e_session *e, uint64_t now)
+{
+	if (e->relookup_at > now + SETTLE_NS)
+		e->relookup_at = now + SETTLE_NS;
+}
+
 void sessions_found(void *ctx, const struct rt_lookup *l, uint64_t now)
 {
 	struct sessions *ss = ctx;
@@ -283,8 +290,7 @@ void sessions_found(void *ctx, const struct rt_lookup *l, uint64_t now)
 		log_info("%s: no route to %s", ss->dp->ifname,
 			 name_of(e, name));
 		/* Its copies took their 2 s to fail: the next goes soon. */
-		if (e->relookup_at > now + SETTLE_NS)
-			e->relookup_at = now + SETTLE_NS;
+		relookup_soon(e, now);
 		return;
 	}
 	key_address(&a, l->target_node.key);
@@ -314,9 +320,8 @@ void sessions_paths_lost(void *ctx, uint64_t now)
 	for (size_t i = 0; i < ss->count; i++) {
 		struct e2e_session *e = &ss->s[i];
 
-		if (e->used && e->relookup_at && !rt_paths_best(&e->paths) &&
-		    e->relookup_at > now + SETTLE_NS)
-			e->relookup_at = now + SETTLE_NS;
+		if (e->used && !rt_paths_best(&e->paths))
+			relookup_soon(e, now);
 	}
 }
 

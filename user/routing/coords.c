@@ -243,6 +243,24 @@ static int same_alt(const struct rt_alt *a, const struct rt_alt *b)
 static int drop_link(struct rt_landmark *lm, unsigned int slot);
 
 /*
+ * Landmark i's paths by our link `slot` are gone (the index of our paths'
+ * hops with them). 1 if that was our best: best_lost() has noted it.
+ */
+static int take_away(struct rt_coords *c, unsigned int i, unsigned int slot)
+{
+	unsigned int n = c->lm[i].n_alt, up = parent(c, i);
+
+	if (drop_link(&c->lm[i], slot)) {
+		c->reach_stale = 1;
+		best_lost(c, i, up);
+		return 1;
+	}
+	if (c->lm[i].n_alt != n)
+		c->reach_stale = 1;
+	return 0;
+}
+
+/*
  * The neighbour on in_slot now reaches the landmark through us: the path
  * it offered before by that link is gone. The landmark's index if that was
  * our best, else -RT_ELOOP.
@@ -251,20 +269,8 @@ static int looped(struct rt_coords *c, unsigned int in_slot,
 		  const struct rt_beacon *b)
 {
 	int i = rt_landmark_index(c, b->landmark);
-	unsigned int n, up;
 
-	if (i < 0)
-		return -RT_ELOOP;
-	n = c->lm[i].n_alt;
-	up = parent(c, i);
-	if (drop_link(&c->lm[i], in_slot)) {
-		c->reach_stale = 1;
-		best_lost(c, i, up);
-		return i;
-	}
-	if (c->lm[i].n_alt != n)
-		c->reach_stale = 1;
-	return -RT_ELOOP;
+	return i >= 0 && take_away(c, i, in_slot) ? i : -RT_ELOOP;
 }
 
 /*
@@ -287,15 +293,8 @@ static int withdrawn(struct rt_coords *c, unsigned int in_slot,
 			break;
 	if (k < lm->n_alt && lm->alt[k].seq > b->seq)
 		return -RT_ESTALE;	/* a newer offer overtook it */
-	if (k < lm->n_alt) {
-		unsigned int up = parent(c, i);
-
-		c->reach_stale = 1;
-		if (drop_link(lm, in_slot)) {
-			best_lost(c, i, up);
-			return i;
-		}
-	}
+	if (take_away(c, i, in_slot))
+		return i;
 	return rt_landmark_path(c, i) ? RT_BEACON_BACK | i : -RT_ESTALE;
 }
 
@@ -394,15 +393,9 @@ uint32_t rt_coords_link_down(struct rt_coords *c, unsigned int slot)
 {
 	uint32_t changed = 0;
 
-	for (unsigned int i = 0; i < c->n; i++) {
-		unsigned int up = parent(c, i);
-
-		if (drop_link(&c->lm[i], slot)) {
+	for (unsigned int i = 0; i < c->n; i++)
+		if (take_away(c, i, slot))
 			changed |= 1u << i;
-			c->reach_stale = 1;
-			best_lost(c, i, up);
-		}
-	}
 	return changed;
 }
 
