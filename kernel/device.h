@@ -62,6 +62,7 @@ struct fennec_drop_stats {
  * @session_list: every session, in creation order, for dumps (RTNL)
  * @sessions_seq: changes whenever @session_list does, for dumps (RTNL)
  * @error_ratelimit: switch errors this node sends
+ * @unreachable_ratelimit: unreachable events
  * @queues: spread sealing and opening over CPUs, while up (RCU)
  *
  * Configuration changes hold RTNL; the datapath reads under RCU.
@@ -88,6 +89,7 @@ struct fennec_device {
 	struct list_head session_list;
 	unsigned int sessions_seq;
 	struct ratelimit_state error_ratelimit;
+	struct ratelimit_state unreachable_ratelimit;
 	struct fennec_queues __rcu *queues;
 };
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Events for the helper (and anyone else following the "events" multicast
- * group): route misses, control packets, switch errors. Sent from softirq,
+ * group): route misses, control packets, switch errors, neighbours the
+ * underlay cannot reach. Sent from softirq,
  * so they are best effort: a full socket buffer loses events, never
  * packets of the datapath.
  */
@@ -113,6 +114,27 @@ void fennec_event_switch_error(struct fennec_device *fdev,
 	    nla_put_u8(msg, FENNEC_A_DEVICE_ERROR_POS, pos) ||
 	    (session && nla_put_in6_addr(msg, FENNEC_A_DEVICE_ADDRESS,
 					 &session->peer))) {
+		nlmsg_free(msg);
+		return;
+	}
+	fennec_event_send(fdev, msg, hdr);
+}
+
+void fennec_event_unreachable(struct fennec_device *fdev,
+			      const union fennec_endpoint *ep)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!__ratelimit(&fdev->unreachable_ratelimit))
+		return;
+	msg = fennec_event_new(fdev, FENNEC_CMD_EVENT_UNREACHABLE,
+			       nla_total_size(sizeof(*ep)), &hdr);
+	if (!msg)
+		return;
+	if (nla_put(msg, FENNEC_A_DEVICE_ENDPOINT,
+		    ep->sa.sa_family == AF_INET ?
+		    sizeof(ep->sin) : sizeof(ep->sin6), ep)) {
 		nlmsg_free(msg);
 		return;
 	}

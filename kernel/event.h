@@ -15,5 +15,7 @@ void fennec_event_control(struct fennec_device *fdev, struct sk_buff *skb,
 void fennec_event_switch_error(struct fennec_device *fdev,
 			       struct fennec_session *session, u8 code,
 			       u8 pos, const u8 *route, unsigned int len);
+void fennec_event_unreachable(struct fennec_device *fdev,
+			      const union fennec_endpoint *ep);
 
 #endif /* _FENNEC_EVENT_H */

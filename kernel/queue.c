@@ -136,8 +136,7 @@ static void fennec_job_finish(struct fennec_device *fdev, struct sk_buff *skb)
 	switch (FENNEC_JOB_CB(skb)->action) {
 	case FENNEC_JOB_SEND:
 		ep = FENNEC_JOB_CB(skb)->ep;
-		if (fennec_socket_send(fdev, skb, &ep))
-			fennec_count_drop(fdev, FENNEC_A_DROP_UNDERLAY);
+		fennec_send_datagram(fdev, skb, &ep);
 		break;
 	case FENNEC_JOB_DELIVER:
 		gro_cells_receive(&fdev->gro_cells, skb);

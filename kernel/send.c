@@ -71,6 +71,25 @@ static bool fennec_tx_valid(struct sk_buff *skb)
 	       ipv6_hdr(skb)->version == 6;
 }
 
+/**
+ * fennec_send_datagram - send a sealed datagram to a neighbour
+ * @fdev: the device
+ * @skb: the datagram, consumed
+ * @ep: the neighbour's endpoint
+ *
+ * One the underlay cannot route is counted, and the helper is told at
+ * once: the link is as good as dead, long before its silence would say so.
+ * Context: BHs off.
+ */
+void fennec_send_datagram(struct fennec_device *fdev, struct sk_buff *skb,
+			  const union fennec_endpoint *ep)
+{
+	if (!fennec_socket_send(fdev, skb, ep))
+		return;
+	fennec_count_drop(fdev, FENNEC_A_DROP_UNDERLAY);
+	fennec_event_unreachable(fdev, ep);
+}
+
 /* Counts and sends a sealed datagram to a link's neighbour. */
 static void fennec_send_on_link(struct fennec_device *fdev,
 				struct fennec_link *link, struct sk_buff *skb)
@@ -79,10 +98,8 @@ static void fennec_send_on_link(struct fennec_device *fdev,
 
 	fennec_link_endpoint(link, &ep);
 	fennec_traffic_add(link->traffic, false, skb->len);
-	if (fennec_job_send(skb, &ep))
-		return;
-	if (fennec_socket_send(fdev, skb, &ep))
-		fennec_count_drop(fdev, FENNEC_A_DROP_UNDERLAY);
+	if (!fennec_job_send(skb, &ep))
+		fennec_send_datagram(fdev, skb, &ep);
 }
 
 /**

@@ -6,6 +6,8 @@
 #include "link.h"
 #include "session.h"
 
+void fennec_send_datagram(struct fennec_device *fdev, struct sk_buff *skb,
+			  const union fennec_endpoint *ep);
 void fennec_link_forward(struct fennec_device *fdev, struct fennec_link *link,
 			 struct sk_buff *skb);
 void fennec_link_keepalive(struct fennec_device *fdev,

@@ -170,6 +170,23 @@ ip netns exec f1 fennec set fen0 link 2 state up
 check "marked up again, the route works" ping_node 0 2 -c 1
 check_err "a state other than up or down is refused" "state is up or down" \
 	ip netns exec f1 fennec set fen0 link 2 state sideways
+
+# Node 1's underlay loses its route to node 2 (as when the interface goes):
+# the switch drops what it cannot send, and tells its helper at once.
+ip netns exec f1 fennec monitor fen0 >/tmp/monitor.unreach 2>&1 &
+mon=$!
+sleep 0.3
+underlay=$(drop_count 1 underlay)
+ip -n f1 route add unreachable 10.0.1.2/32
+check_fail "with node 1's underlay route to node 2 gone, packets do not arrive" \
+	ping_node 0 2 -c 1 -W 1
+check "...node 1 counts them as underlay drops" \
+	[ "$(drop_count 1 underlay)" -gt "${underlay:-0}" ]
+check "...and reports node 2's endpoint unreachable to its helper" \
+	wait_until 3 grep -q "^fen0: unreachable 10.0.1.2:4000$" /tmp/monitor.unreach
+kill $mon
+ip -n f1 route del unreachable 10.0.1.2/32
+check "with the route back, the session works" ping_node 0 2 -c 1
 ip netns exec f0 fennec set fen0 session "$(addr_of 2)" remove
 ip netns exec f2 fennec set fen0 session "$(addr_of 0)" remove
 

@@ -38,6 +38,13 @@ static void print_event(const struct nlattr **tb, uint8_t cmd)
 			     label);
 	else
 		strcpy(label, "-");
+	if ((a = tb[FENNEC_A_DEVICE_ENDPOINT]) &&
+	    mnl_attr_get_payload_len(a) <= sizeof(ep)) {
+		memcpy(&ep, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
+		format_endpoint(&ep, ep_text, sizeof(ep_text));
+	} else {
+		strcpy(ep_text, "-");
+	}
 	switch (cmd) {
 	case FENNEC_CMD_EVENT_ROUTE_MISS:
 		printf("route-miss %s\n", addr);
@@ -50,11 +57,8 @@ static void print_event(const struct nlattr **tb, uint8_t cmd)
 		       mnl_attr_get_u8(tb[FENNEC_A_DEVICE_ERROR_CODE]) : 0);
 		break;
 	case FENNEC_CMD_EVENT_CONTROL:
-		if ((a = tb[FENNEC_A_DEVICE_ENDPOINT]) &&
-		    mnl_attr_get_payload_len(a) <= sizeof(ep)) {
-			memcpy(&ep, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
-			printf("control from %s", format_endpoint(&ep, ep_text,
-								  sizeof(ep_text)));
+		if (tb[FENNEC_A_DEVICE_ENDPOINT]) {
+			printf("control from %s", ep_text);
 		} else {
 			printf("control route-back %s slot %u", label,
 			       tb[FENNEC_A_DEVICE_SLOT] ?
@@ -62,6 +66,9 @@ static void print_event(const struct nlattr **tb, uint8_t cmd)
 		}
 		printf(" %u bytes\n", tb[FENNEC_A_DEVICE_PAYLOAD] ?
 		       mnl_attr_get_payload_len(tb[FENNEC_A_DEVICE_PAYLOAD]) : 0);
+		break;
+	case FENNEC_CMD_EVENT_UNREACHABLE:
+		printf("unreachable %s\n", ep_text);
 		break;
 	default:
 		printf("event %u\n", cmd);

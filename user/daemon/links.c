@@ -29,6 +29,12 @@
  */
 #define POLL_NS			NSEC_PER_SEC
 #define LINK_DEAD_POLLS		2
+/*
+ * While the kernel cannot send to a neighbour it says so at least once a
+ * poll (its keepalive fails, if nothing else): one it said so of this
+ * recently is not taken as heard.
+ */
+#define UNREACHABLE_NS		(POLL_NS + POLL_NS / 2)
 /* Handshake messages handled: per source and in all, each second. */
 #define RATE_PER_SOURCE		20
 #define RATE_GLOBAL		200
@@ -507,6 +513,46 @@ static void on_control(struct links *l, const struct datapath_event *ev,
 	}
 }
 
+/* Whether routes through the neighbour fail at its switch: the kernel's. */
+static void set_down(struct links *l, struct neighbour *n, bool down)
+{
+	struct datapath_link dl = {
+		.slot = n->slot, .set_down = true, .down = down,
+	};
+
+	if (!datapath_set_link(l->dp, &dl))
+		n->kernel_down = down;
+}
+
+/* The neighbour is gone: routes avoid it until it is heard again. */
+static void gone(struct links *l, struct neighbour *n, uint64_t now,
+		 const char *why)
+{
+	char name[INET6_ADDRSTRLEN];
+
+	n->silent = true;
+	log_info("%s: neighbour %s is %s: routes avoid it",
+		 l->dp->ifname, name_of(n, name), why);
+	set_down(l, n, true);
+	if (l->down)
+		l->down(l->ctx, n, now);
+}
+
+/* The kernel could not send to EP: whoever is there is cut off. */
+static void unreachable(struct links *l, const union endpoint *ep,
+			uint64_t now)
+{
+	for (size_t i = 0; i < l->count; i++) {
+		struct neighbour *n = &l->nb[i];
+
+		if (!n->has_endpoint || !endpoint_eq(&n->endpoint, ep))
+			continue;
+		n->unreachable_at = now;
+		if (n->has_keys && !n->silent)
+			gone(l, n, now, "unreachable (no route to it)");
+	}
+}
+
 int links_event(struct links *l, const struct datapath_event *ev,
 		uint64_t now, uint64_t wall)
 {
@@ -525,19 +571,12 @@ int links_event(struct links *l, const struct datapath_event *ev,
 		if (!n->ini.pending)
 			initiate(l, n, now, wall);
 		return 1;
+	case FENNEC_CMD_EVENT_UNREACHABLE:
+		if (ev->has_endpoint)
+			unreachable(l, &ev->endpoint, now);
+		return 1;
 	}
 	return 0;
-}
-
-/* Whether routes through the neighbour fail at its switch: the kernel's. */
-static void set_down(struct links *l, struct neighbour *n, bool down)
-{
-	struct datapath_link dl = {
-		.slot = n->slot, .set_down = true, .down = down,
-	};
-
-	if (!datapath_set_link(l->dp, &dl))
-		n->kernel_down = down;
 }
 
 /*
@@ -548,6 +587,13 @@ static void liveness(struct links *l, struct neighbour *n, uint64_t now)
 {
 	char name[INET6_ADDRSTRLEN];
 	bool heard = n->rx_polled != n->rx_seen;
+
+	/*
+	 * What came since the last poll may predate the break; and one we
+	 * cannot send to is no use heard. It is back once we can send to it.
+	 */
+	if (n->unreachable_at && now - n->unreachable_at < UNREACHABLE_NS)
+		heard = false;
 
 	if (n->has_keys && n->tx_polled == n->tx_seen) {
 		struct datapath_link dl = { .slot = n->slot, .keepalive = true };
@@ -574,14 +620,8 @@ static void liveness(struct links *l, struct neighbour *n, uint64_t now)
 		return;
 	if (++n->quiet_polls == 1 && l->quiet)
 		l->quiet(l->ctx, n, now);
-	if (n->quiet_polls < LINK_DEAD_POLLS)
-		return;
-	n->silent = true;
-	log_info("%s: neighbour %s is silent: routes avoid it",
-		 l->dp->ifname, name_of(n, name));
-	set_down(l, n, true);
-	if (l->down)
-		l->down(l->ctx, n, now);
+	if (n->quiet_polls >= LINK_DEAD_POLLS)
+		gone(l, n, now, "silent");
 }
 
 /* Roaming and message counts: what the kernel's links say. */

@@ -58,6 +58,7 @@ struct neighbour {
 	bool polled;			/* and at this one: */
 	uint64_t rx_polled, tx_polled;
 	bool kernel_down;		/* the kernel's link is marked down */
+	uint64_t unreachable_at;	/* the kernel could not send to it */
 };
 
 struct links {

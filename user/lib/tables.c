@@ -55,6 +55,19 @@ size_t endpoint_len(const union endpoint *ep)
 	return ep->sa.sa_family == AF_INET ? sizeof(ep->sin) : sizeof(ep->sin6);
 }
 
+bool endpoint_eq(const union endpoint *a, const union endpoint *b)
+{
+	if (a->sa.sa_family != b->sa.sa_family)
+		return false;
+	if (a->sa.sa_family == AF_INET)
+		return a->sin.sin_port == b->sin.sin_port &&
+		       a->sin.sin_addr.s_addr == b->sin.sin_addr.s_addr;
+	return a->sin6.sin6_port == b->sin6.sin6_port &&
+	       a->sin6.sin6_scope_id == b->sin6.sin6_scope_id &&
+	       !memcmp(&a->sin6.sin6_addr, &b->sin6.sin6_addr,
+		       sizeof(a->sin6.sin6_addr));
+}
+
 const char *format_endpoint(const union endpoint *ep, char *buf, size_t size)
 {
 	char host[INET6_ADDRSTRLEN];

@@ -4,6 +4,7 @@
 #define FENNEC_TABLES_H
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -18,6 +19,8 @@ union endpoint {
 /* "10.0.0.2:4242" or "[fd00::2]:4242"; port 1..65535. 0 or -1. */
 int parse_endpoint(const char *s, union endpoint *ep);
 size_t endpoint_len(const union endpoint *ep);
+/* Same family, address, port (and IPv6 scope). */
+bool endpoint_eq(const union endpoint *a, const union endpoint *b);
 /* "10.0.0.2:4242" / "[fd00::2]:4242"; BUF of at least 64 bytes. */
 const char *format_endpoint(const union endpoint *ep, char *buf, size_t size);
 

@@ -61,6 +61,9 @@
  *	FENNEC_A_DEVICE_ROUTE (the route), FENNEC_A_DEVICE_ERROR_POS (where
  *	the failing slot starts), FENNEC_A_DEVICE_ERROR_CODE, and
  *	FENNEC_A_DEVICE_ADDRESS (the session's peer) if the session is known
+ * @FENNEC_CMD_EVENT_UNREACHABLE: event: the underlay could not route a
+ *	datagram to FENNEC_A_DEVICE_ENDPOINT (a link's neighbour): its
+ *	interface or route is gone. At most 20 a second per device
  * @__FENNEC_CMD_MAX: internal
  *
  * Events go to the multicast group FENNEC_MCGRP_EVENTS of the device's
@@ -81,6 +84,7 @@ enum fennec_cmd {
 	FENNEC_CMD_EVENT_ROUTE_MISS,
 	FENNEC_CMD_EVENT_CONTROL,
 	FENNEC_CMD_EVENT_SWITCH_ERROR,
+	FENNEC_CMD_EVENT_UNREACHABLE,
 	__FENNEC_CMD_MAX
 };
 
