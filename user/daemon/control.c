@@ -496,22 +496,17 @@ bool control_probe_reply(struct control *c, const struct datapath_event *ev,
 void control_switch_error(struct control *c, const struct datapath_event *ev,
 			  uint64_t now)
 {
-	unsigned int pos = ev->error_pos;
-
 	for (int i = 0; i < CONTROL_CONNS; i++) {
 		struct control_conn *cn = &c->conn[i];
 		struct control_trace *t = &cn->trace;
 
 		if (cn->state != CONN_TRACE)
 			continue;
-		/* The bytes from the failing slot on are still ours. */
 		for (unsigned int j = 0; j < t->nprobes; j++) {
 			const struct control_probe *p = &t->probe[j];
 
-			if (!p->txid || p->len != ev->route_len ||
-			    pos >= p->len ||
-			    memcmp(p->route + pos, ev->route + pos,
-				   p->len - pos))
+			if (!p->txid || !datapath_route_failed(ev, p->route,
+							       p->len))
 				continue;
 			add_hop(t, p, CONTROL_HOP_DEAD_SLOT);
 			trace_finish(c, cn, now);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <linux/fennec.h>
 
 #include "../lib/genl.h"
@@ -126,6 +127,22 @@ int datapath_dump_sessions(struct datapath *dp,
 			   void (*cb)(const struct datapath_session_state *,
 				      void *),
 			   void *data);
+
+/*
+ * Whether ROUTE, as we sent it, is the route a switch error EV is about.
+ * The switches before the failing one wrote their return slots over the
+ * bytes before ev->error_pos; from there on the bytes are still ours.
+ * Two routes that differ only before it both match: both are taken down,
+ * and a probe brings back the one that was not at fault.
+ */
+static inline bool datapath_route_failed(const struct datapath_event *ev,
+					 const uint8_t *route, size_t len)
+{
+	size_t pos = ev->error_pos;
+
+	return len == ev->route_len && pos < len &&
+	       !memcmp(route + pos, ev->route + pos, len - pos);
+}
 
 /* The events socket, for poll(). */
 int datapath_event_fd(const struct datapath *dp);

@@ -270,6 +270,7 @@ static void send_query(struct mesh *m, struct mesh_lookup *ml,
 {
 	struct mesh_query *q = &ml->q[ml->nq++ % RT_LOOKUP_TRIES];
 	static struct rt_msg msg;
+	char text[INET6_ADDRSTRLEN];
 
 	memcpy(q->to, to->id, RT_ID_LEN);
 	q->route_len = to->route_len;
@@ -280,6 +281,9 @@ static void send_query(struct mesh *m, struct mesh_lookup *ml,
 		      ml->serial << 3 | (ml->l.queries & 7));
 	if (!send_msg(m, to->route, to->route_len, &msg)) {
 		m->stats.queries++;
+		log_debug("%s: lookup %u: query %u by %s (%u bytes)",
+			  m->dp->ifname, ml->serial, ml->l.queries,
+			  id_text(to->id, text), to->route_len);
 		return;
 	}
 	/* Its first link is down (or worse): the next, at once. */
@@ -642,16 +646,11 @@ void mesh_control(struct mesh *m, const struct datapath_event *ev,
 	}
 }
 
-static bool same_route(const uint8_t *a, unsigned int alen, const uint8_t *b,
-		       unsigned int blen)
-{
-	return alen == blen && !memcmp(a, b, alen);
-}
-
 void mesh_switch_error(struct mesh *m, const struct datapath_event *ev,
 		       uint64_t now)
 {
 	static struct rt_msg msg;
+	char text[INET6_ADDRSTRLEN];
 
 	for (int i = 0; i < MESH_LOOKUPS; i++) {
 		struct mesh_lookup *ml = &m->look[i];
@@ -660,11 +659,13 @@ void mesh_switch_error(struct mesh *m, const struct datapath_event *ev,
 		     j++) {
 			struct mesh_query *q = &ml->q[j];
 
-			if (!q->deadline || !same_route(q->route, q->route_len,
-							ev->route,
-							ev->route_len))
+			if (!q->deadline ||
+			    !datapath_route_failed(ev, q->route, q->route_len))
 				continue;
 			q->deadline = 0;
+			log_debug("%s: lookup %u: switch error by %s",
+				  m->dp->ifname, ml->serial,
+				  id_text(q->to, text));
 			rt_route_failed(&m->table, q->to);
 			if (!rt_lookup_timeout(&ml->l, q->to))
 				pump(m, ml, now);
@@ -673,8 +674,8 @@ void mesh_switch_error(struct mesh *m, const struct datapath_event *ev,
 	for (int i = 0; i < MESH_FORWARDS; i++) {
 		struct mesh_forward *f = &m->fwd[i];
 
-		if (f->until < now || !same_route(f->route, f->route_len,
-						  ev->route, ev->route_len))
+		if (f->until < now ||
+		    !datapath_route_failed(ev, f->route, f->route_len))
 			continue;
 		f->until = 0;
 		if (rt_msg_decode(&msg, f->msg, f->len))
@@ -701,12 +702,16 @@ int mesh_probe(struct mesh *m, const uint8_t *route, unsigned int len,
 
 static void query_timers(struct mesh *m, struct mesh_lookup *ml, uint64_t now)
 {
+	char text[INET6_ADDRSTRLEN];
+
 	for (unsigned int j = 0; ml->active && j < RT_LOOKUP_TRIES; j++) {
 		struct mesh_query *q = &ml->q[j];
 
 		if (!q->deadline || q->deadline > now)
 			continue;
 		q->deadline = 0;
+		log_debug("%s: lookup %u: no answer by %s", m->dp->ifname,
+			  ml->serial, id_text(q->to, text));
 		if (!rt_lookup_timeout(&ml->l, q->to))
 			pump(m, ml, now);
 	}

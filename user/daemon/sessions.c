@@ -591,44 +591,40 @@ void sessions_control(struct sessions *ss, const struct datapath_event *ev,
 		on_probe_reply(ss, ev, now);
 }
 
-/* Whether a route not yet down starts with these LEN bytes. */
-static bool route_in_use(const struct e2e_session *e, const uint8_t *route,
-			 size_t len)
+/* A route not yet down that switch error EV is about, or -1. */
+static int failed_path(const struct e2e_session *e,
+		       const struct datapath_event *ev)
 {
 	for (unsigned int i = 0; i < e->paths.n; i++)
 		if (e->paths.path[i].state != RT_PATH_DOWN &&
-		    e->paths.path[i].len >= len &&
-		    !memcmp(e->paths.path[i].route, route, len))
-			return true;
-	return false;
+		    datapath_route_failed(ev, e->paths.path[i].route,
+					  e->paths.path[i].len))
+			return i;
+	return -1;
 }
 
 static void route_failed(struct sessions *ss, struct e2e_session *e,
 			 const struct datapath_event *ev, uint64_t now)
 {
 	char name[INET6_ADDRSTRLEN];
+	uint8_t route[FENNEC_ROUTE_MAX];
+	unsigned int len;
+	int i = failed_path(e, ev);
 
-	if (ev->error_pos >= ev->route_len ||
-	    !route_in_use(e, ev->route, ev->error_pos + 1))
+	if (i < 0)
 		return;		/* one of many about a route already down */
-	rt_paths_switch_error(&e->paths, ev->route, ev->route_len,
-			      ev->error_pos);
+	do {
+		len = e->paths.path[i].len;
+		memcpy(route, e->paths.path[i].route, len);
+		/* It, and every route through the same dead link. */
+		rt_paths_switch_error(&e->paths, route, len, ev->error_pos);
+	} while ((i = failed_path(e, ev)) >= 0);
 	ss->stats.routes_failed++;
 	log_debug("%s: %s: a route failed at byte %u", ss->dp->ifname,
 		  name_of(e, name), ev->error_pos);
 	if (e->ini.pending)
 		e->retry_at = now;
 	routes_changed(ss, e, now);
-}
-
-static bool has_route(const struct e2e_session *e, const uint8_t *route,
-		      size_t len)
-{
-	for (unsigned int i = 0; i < e->paths.n; i++)
-		if (e->paths.path[i].len == len &&
-		    !memcmp(e->paths.path[i].route, route, len))
-			return true;
-	return false;
 }
 
 void sessions_switch_error(struct sessions *ss,
@@ -642,14 +638,20 @@ void sessions_switch_error(struct sessions *ss,
 			route_failed(ss, e, ev, now);
 		return;
 	}
-	/* A control packet's (a handshake, a probe): whose route it was. */
+	/*
+	 * A control packet's: our probe's, or a handshake's. Only those: the
+	 * mesh's lookups meet switch errors too, and a route of ours that
+	 * happens to end like one of theirs is not down for that.
+	 */
 	for (size_t i = 0; i < ss->count; i++) {
 		e = &ss->s[i];
-		if (e->used && has_route(e, ev->route, ev->route_len)) {
-			if (e->probe_txid &&
-			    e->probe_len == ev->route_len &&
-			    !memcmp(e->probe_route, ev->route, ev->route_len))
-				e->probe_txid = 0;
+		if (!e->used)
+			continue;
+		if (e->probe_txid &&
+		    datapath_route_failed(ev, e->probe_route, e->probe_len)) {
+			e->probe_txid = 0;
+			route_failed(ss, e, ev, now);
+		} else if (e->ini.pending) {
 			route_failed(ss, e, ev, now);
 		}
 	}

@@ -950,6 +950,47 @@ static void test_trace_print(void)
 	free(text);
 }
 
+/*
+ * A lookup's query meets a switch error. The switches before the failing
+ * one wrote their return slots over the route's first bytes (we wrote 0
+ * over ours): the query is still known by the bytes from the failing slot
+ * on, and fails at once instead of waiting for its timeout.
+ */
+static void test_lookup_switch_error(uint64_t now)
+{
+	struct datapath_event ev = { .cmd = FENNEC_CMD_EVENT_SWITCH_ERROR };
+	struct mesh_lookup *ml = NULL;
+	uint8_t target[RT_ID_LEN];
+	unsigned int from = nsent, by_c = 0;
+
+	memcpy(target, C.id, RT_ID_LEN);
+	target[RT_ID_LEN - 1] ^= 1;
+	ok(!mesh_lookup(&mesh, target, now), "a lookup near C's ID starts");
+	for (int i = 0; i < MESH_LOOKUPS; i++)
+		if (mesh.look[i].active &&
+		    !memcmp(mesh.look[i].l.target, target, RT_ID_LEN))
+			ml = &mesh.look[i];
+	for (unsigned int i = from; i < nsent; i++)
+		by_c += sent[i % 64].len == 3 &&
+			!memcmp(sent[i % 64].route, "\x01\x03\x00", 3);
+	ok(ml && by_c == 1, "...with a query to C by 01.03.00");
+	if (!ml)
+		return;
+	ev.route_len = 3;
+	memcpy(ev.route, "\x00\x04\x00", 3);
+	ev.error_pos = 1;
+	mesh_switch_error(&mesh, &ev, now);
+	ok(ml->l.timeouts == 0,
+	   "a switch error for a route that ends otherwise (04.00) is not its");
+	memcpy(ev.route, "\x00\x03\x00", 3);
+	mesh_switch_error(&mesh, &ev, now);
+	ok(ml->l.timeouts == 1,
+	   "the one for 01.03.00 at byte 1, seen as 00.03.00, fails it at once");
+	ok(rt_find(&mesh.table, C.id) == NULL ||
+	   rt_find(&mesh.table, C.id)->failures > 0,
+	   "...and C's table route is counted as failed");
+}
+
 int main(void)
 {
 	char name[16];
@@ -968,6 +1009,7 @@ int main(void)
 	test_refusal(now);
 	test_traces(now);
 	test_trace_print();
+	test_lookup_switch_error(now);
 	control_close(&ctl);
 	mesh_free(&mesh);
 	return tap_done();
