@@ -677,18 +677,43 @@ static int down_from_us(const struct rt_coords *c, const struct rt_pub *to,
 	return best;
 }
 
+/* A link a discover message may take, and the hops it leaves. */
+struct rt_way {
+	unsigned int slot;
+	int hops;
+};
+
+static void add_way(struct rt_way *w, unsigned int *n, unsigned int slot,
+		    int hops)
+{
+	for (unsigned int i = 0; i < *n; i++)
+		if (w[i].slot == slot) {
+			if (hops < w[i].hops)
+				w[i].hops = hops;
+			return;
+		}
+	if (*n < RT_LANDMARKS * RT_ALTS + 1)
+		w[(*n)++] = (struct rt_way){ .slot = slot, .hops = hops };
+}
+
 /*
  * The link whose far end is fewest hops from them: down their path if we
  * are on it, else by a neighbour's path (our paths by each link) to a
- * node on theirs. Not back where it came from.
+ * node on theirs. Not back where it came from. SALT chooses between links
+ * that tie, and at the target (IN_SLOT 0) between those within a hop of
+ * the best: each copy of a lookup sends its own discover message, and
+ * where one walk ends too long another may not.
  */
 static int next_link(const struct rt_coords *c, const struct rt_pub *to,
-		     unsigned int in_slot)
+		     unsigned int in_slot, uint32_t salt)
 {
 	struct rt_mark marks[RT_LANDMARKS * RT_COORD_HOPS];
-	unsigned int n = index_marks(to, marks), slot = 0;
-	int best = down_from_us(c, to, &slot);
+	struct rt_way ways[RT_LANDMARKS * RT_ALTS + 1];
+	unsigned int n = index_marks(to, marks), nways = 0, slot = 0, pick;
+	int best = down_from_us(c, to, &slot), slack = in_slot ? 0 : 1;
 
+	if (best >= 0)
+		add_way(ways, &nways, slot, best);
 	for (unsigned int i = 0; i < c->n; i++) {
 		const struct rt_landmark *lm = &c->lm[i];
 
@@ -701,14 +726,22 @@ static int next_link(const struct rt_coords *c, const struct rt_pub *to,
 			for (unsigned int k = 1; k < p->n; k++) {
 				int j = marked(marks, n, p->hop[k].tag);
 
-				if (j < 0 || (best >= 0 && (int)k - 1 + j >= best))
+				if (j < 0)
 					continue;
-				best = k - 1 + j;
-				slot = p->hop[0].up;
+				add_way(ways, &nways, p->hop[0].up, k - 1 + j);
+				if (best < 0 || (int)k - 1 + j < best)
+					best = k - 1 + j;
 			}
 		}
 	}
-	return best < 0 ? -RT_ENOENT : (int)slot;
+	if (best < 0)
+		return -RT_ENOENT;
+	for (unsigned int i = pick = 0; i < nways; i++)
+		pick += ways[i].hops <= best + slack;
+	pick = salt % pick;
+	for (unsigned int i = 0;; i++)
+		if (ways[i].hops <= best + slack && !pick--)
+			return ways[i].slot;
 }
 
 int rt_discover_step(struct rt_coords *c, struct rt_msg *m,
@@ -726,5 +759,6 @@ int rt_discover_step(struct rt_coords *c, struct rt_msg *m,
 	}
 	if (!id_cmp(m->target, c->id))
 		return 0;
-	return next_link(c, &m->coords, in_slot);
+	return next_link(c, &m->coords, in_slot,
+			 m->txid * 0x9e3779b1u ^ m->back_len);
 }

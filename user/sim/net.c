@@ -215,7 +215,11 @@ static struct event *send_routed(struct sim *s, int from, const uint8_t *route,
 		memcpy(e->peer_id, to, RT_ID_LEN);
 		return e;
 	}
-	if (memcmp(id_of(s, w.dest), to, RT_ID_LEN))
+	/*
+	 * fennecd handles a lookup whoever it is; other messages are for one
+	 * node, and one of another ID there now drops them.
+	 */
+	if (type != EV_LOOKUP && memcmp(id_of(s, w.dest), to, RT_ID_LEN))
 		return NULL;
 	e = new_event(s, s->now + 1000ULL * w.lat_us, type, w.dest);
 	e->peer = from;
@@ -351,14 +355,29 @@ static void answer(struct sim *s, int t, const struct event *e,
 	}
 	rt_found_msg(&m, &n->coords, n->key, q->txid);
 	r = send_routed(s, t, asker.route, asker.route_len, asker.id,
-			EV_FOUND, EV_FWD_FAIL);
-	if (!r || r->type != EV_FOUND) {
-		free(r);	/* its switch error is of no use to the target */
+			EV_FOUND, EV_FOUND_FAIL);
+	if (!r)
 		return;
-	}
 	copy_lookup(r, e);
-	r->len = rt_msg_encode(&m, r->msg, sizeof(r->msg));
+	if (r->type == EV_FOUND) {
+		r->len = rt_msg_encode(&m, r->msg, sizeof(r->msg));
+	} else {		/* the lookup, to answer by discover */
+		r->len = e->len;
+		memcpy(r->msg, e->msg, e->len);
+	}
 	schedule(s, r);
+}
+
+/* The target's found message met a switch error: hop by hop instead. */
+static void on_found_fail(struct sim *s, struct event *e)
+{
+	struct sim_node *n = &s->node[e->node];
+	struct rt_msg q, m;
+
+	if (!current(s, e) || rt_msg_decode(&q, e->msg, e->len))
+		return;
+	rt_discover_msg(&m, &n->coords, n->key, &q);
+	send_discover(s, e->node, e, &m, rt_discover_step(&n->coords, &m, 0));
 }
 
 /* For the measurement: the target got the lookup. */
@@ -670,6 +689,7 @@ void net_event(struct sim *s, struct event *e)
 	case EV_FOUND: on_found(s, e); break;
 	case EV_FAIL: on_fail(s, e); break;
 	case EV_FWD_FAIL: on_fwd_fail(s, e); break;
+	case EV_FOUND_FAIL: on_found_fail(s, e); break;
 	case EV_DISCOVER: on_discover(s, e); break;
 	case EV_TICK: on_tick(s, e); break;
 	case EV_REFRESH: on_refresh(s, e); break;

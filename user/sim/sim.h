@@ -46,7 +46,7 @@ struct sim_node {
 };
 
 enum ev_type { EV_BEACON, EV_LOOKUP, EV_FOUND, EV_FAIL, EV_FWD_FAIL,
-	       EV_DISCOVER, EV_TICK, EV_REFRESH, EV_MEASURE };
+	       EV_FOUND_FAIL, EV_DISCOVER, EV_TICK, EV_REFRESH, EV_MEASURE };
 
 struct event {
 	uint64_t t;

@@ -465,6 +465,33 @@ static int ring_all_shortest(const struct ring *r)
 	return 1;
 }
 
+/*
+ * Node 3 answers node 0 by discover messages: 2 hops remain by its link
+ * to node 2, 3 by node 4. Copies' txids spread the target's first step
+ * over both; further on, each walk takes the best link.
+ */
+static void test_discover_spread(struct ring *r)
+{
+	const uint8_t key[FENNEC_KEY_LEN] = { 0 };
+	unsigned int first[3] = { 0 }, onward_best = 0;
+	struct rt_msg q, d;
+
+	for (uint32_t txid = 0; txid < 16; txid++) {
+		int slot;
+
+		rt_lookup_msg(&q, &r->coords[0], key, r->coords[3].id, txid);
+		rt_discover_msg(&d, &r->coords[3], key, &q);
+		slot = rt_discover_step(&r->coords[3], &d, 0);
+		if (slot == 1 || slot == 2)
+			first[slot]++;
+		onward_best += rt_discover_step(&r->coords[2], &d, 2) == 1;
+	}
+	ok(first[1] > 0 && first[2] > 0 && first[1] + first[2] == 16,
+	   "16 copies' discover messages leave the target by both links "
+	   "(%u by the best, %u by the one a hop longer)", first[1], first[2]);
+	ok(onward_best == 16, "...and onward by the best link only");
+}
+
 static void test_coords_ring(void)
 {
 	struct ring r = { .cut = -1 };
@@ -486,6 +513,7 @@ static void test_coords_ring(void)
 	}
 	ok(ring_all_shortest(&r),
 	   "a ring of %d: every node has the shortest path to every other", RING);
+	test_discover_spread(&r);
 	r.cut = 1;
 	r.sent = 0;
 	for (int end = 1; end <= 2; end++) {
