@@ -445,6 +445,10 @@ _all_exited() {
 	for p in "${PID[@]}"; do _exited "$p" || return 1; done
 }
 
+# The root namespace's devices before any mesh: lo, and what the kernel
+# makes by itself (the debug kernel's built-in sit0).
+_mesh_root_links=$(ip -o link | wc -l)
+
 # mesh_gone UDP UDP6: none of the mesh's namespaces or daemons is left, the
 # root namespace has only lo, and the UDP and UDPv6 slab caches are back to
 # UDP and UDP6 objects: every fen0's two sockets were closed and freed with
@@ -459,8 +463,9 @@ mesh_gone() {
 		read -r comm 2>/dev/null <"$p/comm" || continue
 		[ "$comm" != fennecd ] || { echo "fennecd left: ${p#/proc/}"; return 1; }
 	done
-	if [ "$(ip -o link | wc -l)" != 1 ]; then
-		echo "devices in the root namespace:"; ip -o link; return 1
+	if [ "$(ip -o link | wc -l)" != "$_mesh_root_links" ]; then
+		echo "devices in the root namespace ($_mesh_root_links before):"
+		ip -o link; return 1
 	fi
 	if ! wait_until 20 _slab_at_most UDP "$1" UDPv6 "$2"; then
 		echo "UDP sockets: $(slab_count UDP), $1 before; UDPv6: $(slab_count UDPv6), $2 before"
