@@ -182,9 +182,18 @@ check "a beacon with h1's own key, from elsewhere: counted, ignored" \
 	wait_until 5 at_least d1 'own key' $((own + 1))
 # A key nobody holds: a neighbour for a while, but never keyed; forgotten
 # once its beacons stop.
+# Each node's link to it lasts $forget s: under a slow kernel they need not
+# all be there at once, so each node's log says it found it.
+stranger=$(printf "$(sed 's/../\\x&/g' <<<"${good:16}")" | base64 | fennec addr)
+found_stranger() {
+	local i
+	for i in 1 2 3; do
+		grep -q "found neighbour $stranger " "$d/d$i.log" || return 1
+	done
+}
 send "$good"
-check "a beacon with a key nobody holds makes a neighbour of it" \
-	wait_until 5 nlinks_are 3 1 2 3
+check "a beacon with a key nobody holds makes a neighbour of it ($stranger)" \
+	wait_until 5 found_stranger
 check "...whose handshake never completes: forgotten $forget s after its beacon" \
 	wait_until $((forget + 5)) nlinks_are 2 1 2 3
 check "...logged as never keyed" grep -q "forgot neighbour .*: never keyed" $d/d1.log
