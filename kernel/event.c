@@ -40,6 +40,15 @@ static void fennec_event_send(struct fennec_device *fdev,
 	fennec_genl_multicast(dev_net(fdev->dev), msg);
 }
 
+/* An endpoint as its sockaddr, of its family's size. */
+static int fennec_put_endpoint(struct sk_buff *msg,
+			       const union fennec_endpoint *ep)
+{
+	return nla_put(msg, FENNEC_A_DEVICE_ENDPOINT,
+		       ep->sa.sa_family == AF_INET ?
+		       sizeof(ep->sin) : sizeof(ep->sin6), ep);
+}
+
 void fennec_event_route_miss(struct fennec_device *fdev,
 			     const struct in6_addr *daddr)
 {
@@ -83,9 +92,7 @@ void fennec_event_control(struct fennec_device *fdev, struct sk_buff *skb,
 		goto out;
 	nla = nla_reserve(msg, FENNEC_A_DEVICE_PAYLOAD, skb->len);
 	if (!nla || skb_copy_bits(skb, 0, nla_data(nla), skb->len) ||
-	    (from && nla_put(msg, FENNEC_A_DEVICE_ENDPOINT,
-			     from->sa.sa_family == AF_INET ?
-			     sizeof(from->sin) : sizeof(from->sin6), from)) ||
+	    (from && fennec_put_endpoint(msg, from)) ||
 	    (back && nla_put(msg, FENNEC_A_DEVICE_ROUTE, back_len, back)) ||
 	    (slot && nla_put_u16(msg, FENNEC_A_DEVICE_SLOT, slot))) {
 		nlmsg_free(msg);
@@ -132,9 +139,7 @@ void fennec_event_unreachable(struct fennec_device *fdev,
 			       nla_total_size(sizeof(*ep)), &hdr);
 	if (!msg)
 		return;
-	if (nla_put(msg, FENNEC_A_DEVICE_ENDPOINT,
-		    ep->sa.sa_family == AF_INET ?
-		    sizeof(ep->sin) : sizeof(ep->sin6), ep)) {
+	if (fennec_put_endpoint(msg, ep)) {
 		nlmsg_free(msg);
 		return;
 	}

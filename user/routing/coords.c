@@ -709,11 +709,12 @@ static int next_link(const struct rt_coords *c, const struct rt_pub *to,
 {
 	struct rt_mark marks[RT_LANDMARKS * RT_COORD_HOPS];
 	struct rt_way ways[RT_LANDMARKS * RT_ALTS + 1];
-	unsigned int n = index_marks(to, marks), nways = 0, slot = 0, pick;
-	int best = down_from_us(c, to, &slot), slack = in_slot ? 0 : 1;
+	unsigned int n = index_marks(to, marks), nways = 0, slot = 0, pick = 0;
+	int down = down_from_us(c, to, &slot), best = -1;
+	int slack = in_slot ? 0 : 1;
 
-	if (best >= 0)
-		add_way(ways, &nways, slot, best);
+	if (down >= 0)
+		add_way(ways, &nways, slot, down);
 	for (unsigned int i = 0; i < c->n; i++) {
 		const struct rt_landmark *lm = &c->lm[i];
 
@@ -726,17 +727,18 @@ static int next_link(const struct rt_coords *c, const struct rt_pub *to,
 			for (unsigned int k = 1; k < p->n; k++) {
 				int j = marked(marks, n, p->hop[k].tag);
 
-				if (j < 0)
-					continue;
-				add_way(ways, &nways, p->hop[0].up, k - 1 + j);
-				if (best < 0 || (int)k - 1 + j < best)
-					best = k - 1 + j;
+				if (j >= 0)
+					add_way(ways, &nways, p->hop[0].up,
+						k - 1 + j);
 			}
 		}
 	}
+	for (unsigned int i = 0; i < nways; i++)
+		if (best < 0 || ways[i].hops < best)
+			best = ways[i].hops;
 	if (best < 0)
 		return -RT_ENOENT;
-	for (unsigned int i = pick = 0; i < nways; i++)
+	for (unsigned int i = 0; i < nways; i++)
 		pick += ways[i].hops <= best + slack;
 	pick = salt % pick;
 	for (unsigned int i = 0;; i++)
