@@ -12,13 +12,27 @@
 
 #include "label.h"
 
-/* Version, kind, flags and bounds, before any slot is read. */
-bool fennec_fwd_valid(const struct fennec_fwd_hdr *h)
+/**
+ * fennec_fwd_valid - check a forwarding header before any slot is read
+ * @h: the header
+ * @avail: bytes at @h: the header must fit in them
+ *
+ * Return: whether version, kind, flags and bounds are valid. A route of
+ * up to 16 bytes may come in either version.
+ */
+bool fennec_fwd_valid(const struct fennec_fwd_hdr *h, unsigned int avail)
 {
-	return fennec_fwd_version(h) == FENNEC_FWD_VERSION &&
+	unsigned int ver;
+
+	if (avail < offsetof(struct fennec_fwd_hdr, route))
+		return false;
+	ver = fennec_fwd_version(h);
+	return (ver == FENNEC_FWD_VERSION || ver == FENNEC_FWD_VERSION_LONG) &&
+	       avail >= fennec_fwd_len(h) &&
 	       fennec_fwd_kind(h) <= FENNEC_FWD_ERROR &&
 	       !(h->flags & ~FENNEC_FWD_F_ALL) &&
-	       h->len <= FENNEC_ROUTE_LEN && h->pos < h->len;
+	       h->len + offsetof(struct fennec_fwd_hdr, route) <=
+	       fennec_fwd_len(h) && h->pos < h->len;
 }
 
 /**

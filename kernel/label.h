@@ -11,7 +11,7 @@ enum fennec_switch_action {
 	FENNEC_SWITCH_MALFORMED,	/* the route is not valid here */
 };
 
-bool fennec_fwd_valid(const struct fennec_fwd_hdr *h);
+bool fennec_fwd_valid(const struct fennec_fwd_hdr *h, unsigned int avail);
 enum fennec_switch_action fennec_switch(struct fennec_fwd_hdr *h,
 					unsigned int width, u16 ingress,
 					u16 *egress);

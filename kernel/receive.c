@@ -103,7 +103,7 @@ static void fennec_send_switch_error(struct fennec_device *fdev,
 	if (!skb)
 		return;
 	skb_reserve(skb, LL_MAX_HEADER + 128);
-	err = skb_put_zero(skb, sizeof(*err));
+	err = skb_put_zero(skb, fennec_switch_error_len(fwd->len));
 	err->code = FENNEC_SWERR_DEAD_SLOT;
 	err->pos = fwd->pos - width;
 	err->slot = htons(slot);
@@ -116,8 +116,8 @@ static void fennec_send_switch_error(struct fennec_device *fdev,
 		err->route[err->pos] = slot;
 	}
 	if (fennec_fwd_kind(fwd) == FENNEC_FWD_DATA &&
-	    failed->len >= sizeof(*fwd) + sizeof(*e2e)) {
-		e2e = (const void *)(failed->data + sizeof(*fwd));
+	    failed->len >= fennec_fwd_len(fwd) + sizeof(*e2e)) {
+		e2e = (const void *)(failed->data + fennec_fwd_len(fwd));
 		err->rx_index = e2e->rx_index;
 	}
 	fennec_push_fwd(skb, FENNEC_FWD_ERROR, FENNEC_FWD_F_SUPPRESS, back,
@@ -132,8 +132,10 @@ static void fennec_receive_switch_error(struct fennec_device *fdev,
 	struct fennec_switch_error err;
 	struct fennec_session *session;
 
-	if (skb_copy_bits(skb, 0, &err, sizeof(err)) ||
-	    err.route_len > FENNEC_ROUTE_LEN) {
+	if (skb_copy_bits(skb, 0, &err, fennec_switch_error_len(0)) ||
+	    err.route_len > FENNEC_ROUTE_LEN ||
+	    skb_copy_bits(skb, 0, &err,
+			  fennec_switch_error_len(err.route_len))) {
 		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
 		return;
 	}
@@ -200,7 +202,7 @@ static void fennec_receive_forward(struct fennec_device *fdev,
 	unsigned int back_len;
 	u16 egress;
 
-	if (skb->len < sizeof(*fwd) || !fennec_fwd_valid(fwd)) {
+	if (!fennec_fwd_valid(fwd, skb->len)) {
 		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
 		return;
 	}
@@ -227,7 +229,7 @@ static void fennec_receive_forward(struct fennec_device *fdev,
 		break;
 	}
 	back_len = fennec_route_reverse(fwd, back);
-	__skb_pull(skb, sizeof(*fwd));
+	__skb_pull(skb, fennec_fwd_len(fwd));
 	switch (fennec_fwd_kind(fwd)) {
 	case FENNEC_FWD_DATA:
 		fennec_receive_data(fdev, skb, back, back_len);
@@ -282,7 +284,11 @@ static void fennec_receive_sealed(struct fennec_device *fdev,
 	if (fennec_keyring_received(fdev, &link->keys, kp) && link->has_peer)
 		fennec_send_pending(fdev, &link->peer);
 	fennec_traffic_add(link->traffic, true, skb->len);
-	if (hdr.type != FENNEC_LINK_DIRECT)
+	/* Fast mode's seal covers a version 1 header and nothing longer. */
+	if (hdr.type == FENNEC_LINK_FORWARD_FAST &&
+	    fennec_fwd_version((void *)skb->data) != FENNEC_FWD_VERSION)
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
+	else if (hdr.type != FENNEC_LINK_DIRECT)
 		fennec_receive_forward(fdev, skb, link);
 	else if (!skb->len)
 		fennec_skb_consume(skb);	/* keepalive */

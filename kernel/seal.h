@@ -7,9 +7,13 @@
 #include "keys.h"
 #include "wire.h"
 
-/* Bytes a fast-mode link seals: the forwarding and end-to-end headers. */
+/*
+ * Bytes a fast-mode link seals: the forwarding header (version 1 only) and
+ * the end-to-end header.
+ */
 #define FENNEC_FAST_SEALED \
-	(sizeof(struct fennec_fwd_hdr) + sizeof(struct fennec_e2e_hdr))
+	(offsetof(struct fennec_fwd_hdr, route) + FENNEC_ROUTE_SHORT + \
+	 sizeof(struct fennec_e2e_hdr))
 
 bool fennec_next_counter(struct fennec_keypair *kp, u64 *counter);
 void fennec_seal_link(struct sk_buff *skb, struct fennec_keypair *kp,

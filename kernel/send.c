@@ -115,8 +115,10 @@ void fennec_link_forward(struct fennec_device *fdev, struct fennec_link *link,
 {
 	struct fennec_keypair *kp = rcu_dereference(link->keys.now);
 	struct fennec_fwd_hdr *fwd = (struct fennec_fwd_hdr *)skb->data;
+	/* Fast mode seals a version 1 header: long routes go in full. */
 	bool fast = READ_ONCE(link->fast) &&
-		    fennec_fwd_kind(fwd) == FENNEC_FWD_DATA;
+		    fennec_fwd_kind(fwd) == FENNEC_FWD_DATA &&
+		    fennec_fwd_version(fwd) == FENNEC_FWD_VERSION;
 	u64 counter;
 
 	if (unlikely(!kp || !fennec_next_counter(kp, &counter))) {
@@ -211,7 +213,7 @@ int fennec_route_send(struct fennec_device *fdev, struct sk_buff *skb)
 	struct fennec_link *link;
 	u16 egress;
 
-	if (!fennec_fwd_valid(fwd) ||
+	if (!fennec_fwd_valid(fwd, skb->len) ||
 	    fennec_switch(fwd, READ_ONCE(fdev->slot_width), 0, &egress) !=
 	    FENNEC_SWITCH_FORWARD) {
 		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_NO_ROUTE);
@@ -226,13 +228,18 @@ int fennec_route_send(struct fennec_device *fdev, struct sk_buff *skb)
 	return 0;
 }
 
-/* Pushes a forwarding header for @route in front of the data. */
+/*
+ * Pushes a forwarding header for @route in front of the data: version 1
+ * if the route fits its 16 bytes, else version 2.
+ */
 void fennec_push_fwd(struct sk_buff *skb, unsigned int kind, u8 flags,
 		     const u8 *label, unsigned int len)
 {
-	struct fennec_fwd_hdr *fwd = skb_push(skb, sizeof(*fwd));
+	unsigned int area = fennec_route_area(len);
+	struct fennec_fwd_hdr *fwd = skb_push(skb, fennec_fwd_len_for(len));
 
-	fwd->ver_kind = FENNEC_FWD_VERSION << 4 | kind;
+	fwd->ver_kind = (area == FENNEC_ROUTE_SHORT ? FENNEC_FWD_VERSION :
+			 FENNEC_FWD_VERSION_LONG) << 4 | kind;
 	fwd->flags = flags;
 	fwd->pos = 0;
 	fwd->len = len;
@@ -240,31 +247,53 @@ void fennec_push_fwd(struct sk_buff *skb, unsigned int kind, u8 flags,
 	fwd->tclass = 0;
 	fwd->reserved = 0;
 	memcpy(fwd->route, label, len);
-	memset(fwd->route + len, 0, FENNEC_ROUTE_LEN - len);
+	memset(fwd->route + len, 0, area - len);
 }
 
+/* Headers in front of a routed packet, with the longest route. */
 #define FENNEC_ROUTED_HEAD (sizeof(struct fennec_link_hdr) + \
 			    sizeof(struct fennec_fwd_hdr) + \
 			    sizeof(struct fennec_e2e_hdr))
+
+/*
+ * The largest inner packet a route carries: what the helper measured, or
+ * the device's MTU, less what a long route's header adds, since both count
+ * a version 1 header. Never below IPv6's minimum: the underlay fragments
+ * what is over.
+ */
+static unsigned int fennec_route_mtu(struct fennec_device *fdev,
+				     const struct fennec_route *route)
+{
+	unsigned int mtu = route->mtu ?: READ_ONCE(fdev->dev->mtu);
+
+	if (route->len <= FENNEC_ROUTE_SHORT)
+		return route->mtu;
+	mtu -= FENNEC_ROUTE_LEN - FENNEC_ROUTE_SHORT;
+	return max_t(unsigned int, mtu, IPV6_MIN_MTU);
+}
 
 /* To any node: sealed end to end, then hop by hop along the route. */
 static void fennec_send_routed(struct fennec_device *fdev,
 			       struct fennec_session *session,
 			       struct fennec_keypair *kp, struct sk_buff *skb)
 {
+	unsigned int len = skb->len, mtu;
 	struct fennec_route route;
-	unsigned int len = skb->len;
 	u64 counter;
 
 	if (!fennec_session_route(session, &route)) {
 		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_NO_ROUTE);
 		return;
 	}
-	if (route.mtu && len > route.mtu) {
-		fennec_too_big(fdev, skb, route.mtu);
+	mtu = fennec_route_mtu(fdev, &route);
+	if (mtu && len > mtu) {
+		fennec_too_big(fdev, skb, mtu);
 		return;
 	}
-	if (fennec_tx_prepare(skb, FENNEC_ROUTED_HEAD, 2 * FENNEC_TAG_LEN) ||
+	if (fennec_tx_prepare(skb, sizeof(struct fennec_link_hdr) +
+			      fennec_fwd_len_for(route.len) +
+			      sizeof(struct fennec_e2e_hdr),
+			      2 * FENNEC_TAG_LEN) ||
 	    !fennec_next_counter(kp, &counter)) {
 		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_UNDERLAY);
 		return;

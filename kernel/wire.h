@@ -7,6 +7,7 @@
 #ifndef _FENNEC_WIRE_H
 #define _FENNEC_WIRE_H
 
+#include <linux/stddef.h>
 #include <linux/types.h>
 
 /* Link header types: what follows the 16-byte link header. */
@@ -20,7 +21,9 @@ enum fennec_link_type {
 };
 
 #define FENNEC_TAG_LEN		16
-#define FENNEC_ROUTE_LEN	16
+/* Route bytes a forwarding header holds: 16 (version 1) or 48 (version 2). */
+#define FENNEC_ROUTE_SHORT	16
+#define FENNEC_ROUTE_LEN	48
 
 /**
  * struct fennec_link_hdr - starts every datagram
@@ -45,12 +48,21 @@ enum fennec_fwd_kind {
 	FENNEC_FWD_ERROR = 2,	/* a switch error, for the route's origin */
 };
 
+/*
+ * Version 1 carries routes of up to 16 bytes, version 2 of up to 48: what
+ * a far pair's path needs, for 32 more bytes on each of its packets.
+ */
 #define FENNEC_FWD_VERSION	1
+#define FENNEC_FWD_VERSION_LONG	2
 #define FENNEC_FWD_F_SUPPRESS	0x01	/* send no error about this packet */
 #define FENNEC_FWD_F_ALL	FENNEC_FWD_F_SUPPRESS
 
 /**
  * struct fennec_fwd_hdr - the forwarding header, sealed hop by hop
+ *
+ * On the wire @route has FENNEC_ROUTE_SHORT bytes in version 1: its length
+ * is fennec_fwd_len(), not sizeof().
+ *
  * @ver_kind: version in the high nibble, &enum fennec_fwd_kind in the low
  * @flags: FENNEC_FWD_F_* bits
  * @pos: bytes of @route consumed so far
@@ -95,7 +107,8 @@ enum fennec_switch_error_code {
  * @rx_index: the e2e receiver index of the failed packet (0 if none): the
  *	origin finds the session by it
  * @route_len: length of the failed route
- * @route: the failed route, as the failing switch saw it
+ * @route: the failed route, as the failing switch saw it: FENNEC_ROUTE_SHORT
+ *	bytes on the wire, or FENNEC_ROUTE_LEN if @route_len is longer
  */
 struct fennec_switch_error {
 	u8 code;
@@ -115,6 +128,33 @@ static inline unsigned int fennec_fwd_kind(const struct fennec_fwd_hdr *h)
 static inline unsigned int fennec_fwd_version(const struct fennec_fwd_hdr *h)
 {
 	return h->ver_kind >> 4;
+}
+
+/* Bytes of the route area that carries a route of @len bytes. */
+static inline unsigned int fennec_route_area(unsigned int len)
+{
+	return len <= FENNEC_ROUTE_SHORT ? FENNEC_ROUTE_SHORT : FENNEC_ROUTE_LEN;
+}
+
+/* Bytes of a forwarding header of a known version on the wire. */
+static inline unsigned int fennec_fwd_len(const struct fennec_fwd_hdr *h)
+{
+	return offsetof(struct fennec_fwd_hdr, route) +
+	       (fennec_fwd_version(h) == FENNEC_FWD_VERSION_LONG ?
+		FENNEC_ROUTE_LEN : FENNEC_ROUTE_SHORT);
+}
+
+/* Bytes of the forwarding header that carries a route of @len bytes. */
+static inline unsigned int fennec_fwd_len_for(unsigned int len)
+{
+	return offsetof(struct fennec_fwd_hdr, route) + fennec_route_area(len);
+}
+
+/* Bytes of a switch error's body about a route of @len bytes. */
+static inline unsigned int fennec_switch_error_len(unsigned int len)
+{
+	return offsetof(struct fennec_switch_error, route) +
+	       fennec_route_area(len);
 }
 
 #endif /* _FENNEC_WIRE_H */

@@ -167,4 +167,44 @@ check_fail "a 1350-byte packet to a neighbour behind a 1300 MTU link" \
 check "is counted too big" [ "$(drop_count 0 too_big)" -ge 1 ]
 check "a packet that fits still goes" ping_node 0 1 -c 1 -s 1200
 
+# Routes of more than 16 bytes go in a version 2 header (48 bytes of
+# route): A to E with 12 detours between nodes 0 and 1 first.
+bounce=$(for i in $(seq 12); do printf '%s%s' "$(slot 0 2)" "$(slot 1 1)"; done)
+long=$bounce$route_ae
+long_back=${route_ea%"$(slot 0 0)"}$bounce$(slot 0 0)
+ip netns exec f0 fennec set fen0 session "$(addr_of 4)" no-routes route "$long"
+ip netns exec f4 fennec set fen0 session "$(addr_of 0)" no-routes
+check "A reaches E on a route of $((${#long} / 2)) bytes, E answering on the way back it learned" \
+	ping_node $A $E -c 3 -i 0.3
+learned=$(ip netns exec f4 fennec show fen0 sessions --json |
+	sed -n 's/.*"learned_route": "\(.*\)".*/\1/p' | tr -d .)
+check "E learned all $((${#long_back} / 2)) bytes of the way back" [ "$learned" = "$long_back" ]
+check "no node counted a malformed packet" bash -c \
+	'for i in 0 1 2 3 4; do [ "$(drop_count $i malformed)" = 0 ] || exit 1; done'
+mtu=$(ip -n f0 -j link show fen0 | sed -n 's/.*"mtu":\([0-9]*\).*/\1/p')
+too_big=$(drop_count 0 too_big)
+check_fail "a packet of the device's MTU ($mtu) does not fit a long route" \
+	ping_node $A $E -c 1 -s $((mtu - 48)) -M do
+check "...and is counted too big" [ "$(drop_count 0 too_big)" -gt "$too_big" ]
+check "one 32 bytes shorter goes" ping_node $A $E -c 1 -s $((mtu - 48 - 32)) -M do
+# A dead slot past the first 16 bytes: the error carries the whole route.
+bad_long=$bounce$(slot 0 2)$(slot 1 2)$(slot 2 9)$(slot 3 2)$(slot 4 0)
+ip netns exec f0 fennec set fen0 session "$(addr_of 4)" no-routes route "$bad_long"
+ping_node $A $E -c 1 >/dev/null 2>&1
+check "a dead slot at byte $((${#bounce} / 2 + 2)) of a long route reaches A as a switch error" \
+	wait_until 5 grep -q "switch-error .* pos $((${#bounce} / 2 + 2)) code 1" /tmp/monitor.out
+# Fast mode seals version 1 headers only: long routes cross fast links whole.
+for i in 0 1 2 3 4; do
+	[ $i = 0 ] || ip netns exec "f$i" fennec set fen0 link 1 mode fast
+	[ $i = 4 ] || ip netns exec "f$i" fennec set fen0 link 2 mode fast
+done
+check "links set to fast mode" bash -c \
+	'ip netns exec f2 fennec show fen0 links | grep -q "mode: fast"'
+ip netns exec f0 fennec set fen0 session "$(addr_of 4)" no-routes route "$route_ae"
+check "a short route crosses fast links" ping_node $A $E -c 2 -i 0.3
+ip netns exec f0 fennec set fen0 session "$(addr_of 4)" no-routes route "$long"
+check "...and a long one" ping_node $A $E -c 2 -i 0.3
+check "still no malformed packet anywhere" bash -c \
+	'for i in 0 1 2 3 4; do [ "$(drop_count $i malformed)" = 0 ] || exit 1; done'
+
 done_testing

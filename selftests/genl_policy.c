@@ -156,6 +156,7 @@ int main(int argc, char **argv)
 {
 	static const uint8_t key[FENNEC_KEY_LEN] = { 1, 2, 3 };
 	uint8_t addr[FENNEC_ADDR_LEN] = { 0xfc, 1 };
+	struct nlattr *route, *nest, *inner;
 	struct device_state before, after;
 	struct genlmsghdr *g;
 	struct request r;
@@ -186,7 +187,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	printf("TAP version 13\n1..16\n");
+	printf("TAP version 13\n1..17\n");
 
 	set_request(&r);
 	mnl_attr_put_u32(r.nlh, 99, 1);
@@ -228,6 +229,18 @@ int main(int argc, char **argv)
 	mnl_attr_put(r.nlh, FENNEC_A_DEVICE_PUBLIC_KEY, FENNEC_KEY_LEN, key);
 	mnl_attr_put(r.nlh, FENNEC_A_DEVICE_ADDRESS, FENNEC_ADDR_LEN, addr);
 	expect_refusal(&r, EINVAL, "clearing", "clear and set identity at once");
+
+	set_request(&r);
+	route = mnl_attr_nest_start(r.nlh, FENNEC_A_DEVICE_SESSION);
+	mnl_attr_put(r.nlh, FENNEC_A_SESSION_ADDRESS, FENNEC_ADDR_LEN, addr);
+	nest = mnl_attr_nest_start(r.nlh, FENNEC_A_SESSION_ROUTES);
+	inner = mnl_attr_nest_start(r.nlh, FENNEC_A_SESSION_ROUTE);
+	mnl_attr_put(r.nlh, FENNEC_A_ROUTE_LABEL, FENNEC_ROUTE_MAX + 1,
+		     (uint8_t[FENNEC_ROUTE_MAX + 1]){ 1 });
+	mnl_attr_nest_end(r.nlh, inner);
+	mnl_attr_nest_end(r.nlh, nest);
+	mnl_attr_nest_end(r.nlh, route);
+	expect_refusal(&r, ERANGE, NULL, "route a byte over FENNEC_ROUTE_MAX");
 
 	request_init(&r, family, FENNEC_CMD_SET_DEVICE, 0);
 	mnl_attr_put_u32(r.nlh, FENNEC_A_DEVICE_IFINDEX, 0);

@@ -11,9 +11,40 @@ static void __init fennec_fwd_init(struct fennec_fwd_hdr *h, const u8 *route,
 				   unsigned int len)
 {
 	memset(h, 0, sizeof(*h));
-	h->ver_kind = FENNEC_FWD_VERSION << 4 | FENNEC_FWD_DATA;
+	h->ver_kind = (len > FENNEC_ROUTE_SHORT ? FENNEC_FWD_VERSION_LONG :
+		       FENNEC_FWD_VERSION) << 4 | FENNEC_FWD_DATA;
 	h->len = len;
 	memcpy(h->route, route, len);
+}
+
+/*
+ * A route of 40 one-byte hops between two nodes, back and forth on their
+ * slots 1 and 2, then self: only a version 2 header carries it, and the
+ * way back has all 41 bytes.
+ */
+static bool __init fennec_label_long_selftest(void)
+{
+	struct fennec_fwd_hdr h;
+	u8 route[41], rev[FENNEC_ROUTE_LEN];
+	unsigned int i, n = 0;
+	bool ok = true;
+	u16 egress;
+
+	for (i = 0; i < 40; i++)
+		route[i] = i % 2 ? 2 : 1;
+	route[40] = 0;
+	fennec_fwd_init(&h, route, sizeof(route));
+	ok &= FENNEC_EXPECT(fennec_fwd_version(&h) == FENNEC_FWD_VERSION_LONG &&
+			    fennec_fwd_valid(&h, fennec_fwd_len(&h)));
+	while (fennec_switch(&h, 1, n ? 2 - n % 2 : 0, &egress) ==
+	       FENNEC_SWITCH_FORWARD)
+		n++;
+	ok &= FENNEC_EXPECT(n == 40 && h.pos == 41);
+	ok &= FENNEC_EXPECT(fennec_route_reverse(&h, rev) == 41);
+	for (i = 0; i < 41; i++)
+		ok &= FENNEC_EXPECT(rev[i] == h.route[40 - i]);
+	ok &= FENNEC_EXPECT(rev[0] == 2 && rev[40] == 0);
+	return ok;
 }
 
 bool __init fennec_label_selftest(void)
@@ -27,7 +58,7 @@ bool __init fennec_label_selftest(void)
 	u16 egress = 0;
 
 	fennec_fwd_init(&h, route, sizeof(route));
-	ok &= FENNEC_EXPECT(fennec_fwd_valid(&h));
+	ok &= FENNEC_EXPECT(fennec_fwd_valid(&h, sizeof(h)));
 	ok &= FENNEC_EXPECT(fennec_switch(&h, 1, 0, &egress) ==
 			    FENNEC_SWITCH_FORWARD && egress == 0x07);
 	ok &= FENNEC_EXPECT(fennec_switch(&h, 2, 0x0011, &egress) ==
@@ -50,16 +81,27 @@ bool __init fennec_label_selftest(void)
 			    FENNEC_SWITCH_MALFORMED);
 	/* Version, flags, lengths. */
 	fennec_fwd_init(&h, route, sizeof(route));
-	h.ver_kind = 2 << 4;
-	ok &= FENNEC_EXPECT(!fennec_fwd_valid(&h));
+	h.ver_kind = 3 << 4;
+	ok &= FENNEC_EXPECT(!fennec_fwd_valid(&h, sizeof(h)));
+	fennec_fwd_init(&h, route, sizeof(route));
+	ok &= FENNEC_EXPECT(fennec_fwd_len(&h) == 24 &&
+			    fennec_fwd_valid(&h, 24) &&
+			    !fennec_fwd_valid(&h, 23));
+	h.len = FENNEC_ROUTE_SHORT + 1;
+	ok &= FENNEC_EXPECT(!fennec_fwd_valid(&h, sizeof(h)));
+	h.ver_kind = FENNEC_FWD_VERSION_LONG << 4;
+	ok &= FENNEC_EXPECT(fennec_fwd_len(&h) == 56 &&
+			    fennec_fwd_valid(&h, 56) &&
+			    !fennec_fwd_valid(&h, 55));
+	ok &= FENNEC_EXPECT(!fennec_fwd_valid(&h, 7));
 	fennec_fwd_init(&h, route, sizeof(route));
 	h.flags = 0x80;
-	ok &= FENNEC_EXPECT(!fennec_fwd_valid(&h));
+	ok &= FENNEC_EXPECT(!fennec_fwd_valid(&h, sizeof(h)));
 	fennec_fwd_init(&h, route, sizeof(route));
 	h.len = FENNEC_ROUTE_LEN + 1;
-	ok &= FENNEC_EXPECT(!fennec_fwd_valid(&h));
+	ok &= FENNEC_EXPECT(!fennec_fwd_valid(&h, sizeof(h)));
 	fennec_fwd_init(&h, route, sizeof(route));
 	h.pos = h.len;
-	ok &= FENNEC_EXPECT(!fennec_fwd_valid(&h));
-	return ok;
+	ok &= FENNEC_EXPECT(!fennec_fwd_valid(&h, sizeof(h)));
+	return ok && fennec_label_long_selftest();
 }

@@ -17,6 +17,7 @@
 
 /* The kernel's types and attributes, for kernel/label.c as it is. */
 #include <stdbool.h>
+#include <stddef.h>
 typedef uint8_t u8;
 typedef uint16_t u16;
 #define __packed __attribute__((packed))
@@ -111,7 +112,7 @@ static int transit(unsigned char *pkt, size_t len, uint64_t counter, int fast)
 	} else if (open_(pkt + LINK_HDR, body, pkt, LINK_HDR, counter, key_a)) {
 		return -1;
 	}
-	if (!fennec_fwd_valid(fwd) ||
+	if (!fennec_fwd_valid(fwd, body) ||
 	    fennec_switch(fwd, 1, 1, &egress) != FENNEC_SWITCH_FORWARD)
 		return -1;
 	if (fast) {

@@ -171,8 +171,8 @@ static int put_route(const struct command *cmd, struct nlmsghdr *req,
 		return usage_error(cmd, "route needs a label");
 	len = parse_label(argv[++*i], label);
 	if (len < 0) {
-		log_error("invalid route \"%s\": not 1 to 16 bytes of hex (07.0103.00)",
-			  argv[*i]);
+		log_error("invalid route \"%s\": not 1 to %d bytes of hex (07.0103.00)",
+			  argv[*i], FENNEC_ROUTE_MAX);
 		return EXIT_FAILURE;
 	}
 	nest = mnl_attr_nest_start(req, FENNEC_A_SESSION_ROUTE);
@@ -318,7 +318,8 @@ int cmd_send(const struct command *cmd, int argc, char **argv)
 	if (!strcmp(argv[2], "route")) {
 		route_len = parse_label(argv[3], label);
 		if (route_len < 0) {
-			log_error("invalid route \"%s\": not 1 to 16 bytes of hex", argv[3]);
+			log_error("invalid route \"%s\": not 1 to %d bytes of hex",
+				  argv[3], FENNEC_ROUTE_MAX);
 			return EXIT_FAILURE;
 		}
 	} else if (parse_endpoint(argv[3], &ep)) {

@@ -190,8 +190,8 @@ run fennec set fen0 link 1 keys rx-index 1 tx-index 2
 check "set link wants every key part" usage_fails "keys need rx-index, tx-index, send-key and recv-key"
 run fennec set fen0 session fc00::1 route 0g.00
 check "set session refuses a bad label" fails 1 'invalid route "0g.00"'
-run fennec set fen0 session fc00::1 route 000102030405060708090a0b0c0d0e0f10
-check "set session refuses a label over 16 bytes" fails 1 'invalid route'
+run fennec set fen0 session fc00::1 route $(printf '%096d' 0)01
+check "set session refuses a label over 48 bytes" fails 1 'not 1 to 48 bytes of hex'
 run fennec set fen0 slot-width 3
 check "set refuses a slot width other than 1 or 2" fails 1 'invalid slot-width "3"'
 run fennec monitor a b

@@ -91,8 +91,11 @@ enum fennec_cmd {
 #define FENNEC_CMD_MAX (__FENNEC_CMD_MAX - 1)
 
 #define FENNEC_MCGRP_EVENTS	"events"
-/* Longest route: slots of 1 or 2 bytes, the destination's self slot last. */
-#define FENNEC_ROUTE_MAX	16
+/*
+ * Longest route: slots of 1 or 2 bytes, the destination's self slot last.
+ * Routes of more than 16 bytes cost 32 bytes more a packet on the wire.
+ */
+#define FENNEC_ROUTE_MAX	48
 /* Routes a session holds, most preferred first. */
 #define FENNEC_SESSION_ROUTES_MAX	8
 
