@@ -20,7 +20,7 @@
 
 /*
  * Route bytes: fennec's FENNEC_ROUTE_MAX. The simulator also builds a
- * variant with more, to measure what a longer route header would give.
+ * variant with 16, what version 1 forwarding headers alone would carry.
  */
 #ifndef RT_ROUTE_MAX
 #define RT_ROUTE_MAX	FENNEC_ROUTE_MAX

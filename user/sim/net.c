@@ -677,6 +677,7 @@ static void evaluate(struct sim *s, struct sim_lookup *sl, int a)
 	s->res.route_hops += w.hops;
 	s->res.bfs_hops += shortest;
 	s->res.at_max += best->len == RT_ROUTE_MAX;
+	s->res.long_routes += best->len > 16;
 	record_stretch(s, (double)w.hops / shortest);
 }
 

@@ -36,7 +36,8 @@ static const char *const columns[] = {
 	"lookups", "success %", "target reached %", "target answered %", "no route back", "by discover",
 	"BFS path too long",
 	"forwards", "first hops", "route hops", "BFS hops", "stretch median",
-	"stretch p90", "routes of max length", "table entries", "table route B",
+	"stretch p90", "routes of max length", "routes over 16 B %",
+	"table entries", "table route B",
 	"landmarks", "path hops", "beacons /node/s",
 };
 
@@ -72,12 +73,13 @@ static void row(FILE *f, const struct run *r, int md)
 		sep, pct(x->answered, x->lookups),
 		sep, x->no_route_back, sep, x->discovered, sep, x->beyond_16,
 		sep);
-	fprintf(f, "%.2f%s%.1f%s%.2f%s%.2f%s%.2f%s%.2f%s%u%s%.1f%s%.2f%s"
-		"%.1f%s%.1f%s%.1f%s\n",
+	fprintf(f, "%.2f%s%.1f%s%.2f%s%.2f%s%.2f%s%.2f%s%u%s%.1f%s%.1f%s"
+		"%.2f%s%.1f%s%.1f%s%.1f%s\n",
 		mean(x->steps, x->found), sep, mean(x->queries, x->lookups),
 		sep, mean(x->route_hops, x->found), sep,
 		mean(x->bfs_hops, x->found), sep, median, sep, p90, sep,
-		x->at_max, sep, x->table_entries, sep, x->table_route_bytes,
+		x->at_max, sep, pct(x->long_routes, x->found), sep,
+		x->table_entries, sep, x->table_route_bytes,
 		sep, x->landmarks, sep, x->path_hops, sep, x->beacons,
 		md ? " |" : "");
 }

@@ -77,7 +77,8 @@ struct result {
 	double *stretch;		/* of each success */
 	unsigned int n_stretch, stretch_size;
 	double route_hops, bfs_hops;		/* sums over successes */
-	unsigned int at_max;		/* found routes of 16 bytes */
+	unsigned int at_max;		/* found routes of RT_ROUTE_MAX bytes */
+	unsigned int long_routes;	/* ...of more than 16 (version 2) */
 	double table_entries, table_route_bytes;	/* at the end */
 	unsigned int forwards[RT_LOOKUP_TTL + 1];	/* of successes */
 	double landmarks, path_hops;	/* per node at the end */
