@@ -18,7 +18,8 @@
 # Environment: FENNEC_DEBUG_VM_TIMEOUT, FENNEC_DEBUG_VM_MEM (MB, default
 # 2048: KASAN's shadow memory), FENNEC_DEBUG_VM_APPEND (extra kernel
 # command line, default "no5lvl": see below), FENNEC_TIME_FACTOR (default 5: see
-# run-vm.sh), FENNEC_CACHE and FENNEC_JOBS (build.sh).
+# run-vm.sh), FENNEC_HELD_TESTS (default mesh.sh: see below), FENNEC_CACHE
+# and FENNEC_JOBS (build.sh).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
@@ -33,6 +34,10 @@ export FENNEC_DEBUG_VM_MEM=${FENNEC_DEBUG_VM_MEM:-2048}
 export FENNEC_DEBUG_VM_APPEND=${FENNEC_DEBUG_VM_APPEND-no5lvl}
 # the tests' own waits (lib.sh's wait_until), stretched for the slow kernel
 export FENNEC_TIME_FACTOR=${FENNEC_TIME_FACTOR:-5}
+# mesh.sh's claims are times (a mesh of 32 converged within 10 s), which a
+# kernel this slow says nothing about; the kernel paths it drives (many
+# links and sessions, fennecd) are those of fennecd.sh, lan.sh and liar.sh.
+export FENNEC_HELD_TESTS=${FENNEC_HELD_TESTS-mesh.sh}
 while [ $# -gt 0 ]; do
 	case $1 in
 	--no-prove) prove=0; shift ;;

@@ -19,6 +19,13 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12)
+# mesh.sh's meshes must converge within 10 s of the daemons' start (issue
+# #5). Its mesh of 32 took 7.5-9.0 s in six runs on a quiet host of 2
+# cores (Documentation/routing.md, "VM tests"), too close to the bound for
+# a CI host whose speed and load are unknown, so make check allows twice
+# that; the times are printed either way, and run-tests.sh run by hand
+# holds the 10 s. Recovery after a cut keeps its 5 s (measured: under 1 s).
+export FENNEC_MESH_SLACK=${FENNEC_MESH_SLACK:-2}
 
 passed=0 failed=0 skipped=0 n=0
 log=$(mktemp -d)

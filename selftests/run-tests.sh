@@ -56,11 +56,9 @@ if ! [[ $kernel =~ ^[0-9]+\.[0-9]+$ ]] && [ -n "$modroot" ]; then
 fi
 [ -z "$cpus" ] || label="$label-${cpus}cpu"
 
-# Tests left out of the default run (make check, make check-debug); name
-# them to run them. mesh.sh: fennecd's meshes of 8 to 32 nodes (issue #5),
-# until the 32-node mesh converges within its 10 s and a ring cut recovers
-# within 5 s in the TCG VM (Documentation/routing.md, "In fennecd").
-held=" mesh.sh "
+# Tests left out of the default run: $FENNEC_HELD_TESTS, names separated
+# by spaces (make check-debug holds mesh.sh); name a test to run it anyway.
+held=" ${FENNEC_HELD_TESTS-} "
 if [ ${#tests[@]} -eq 0 ]; then
 	for t in "$here"/*.sh; do
 		case ${t##*/} in lib.sh|run-tests.sh) continue ;; esac

@@ -39,7 +39,8 @@
 # base initramfs per kernel; FENNEC_VM_GUEST_TIMEOUT overrides the guest-side
 # script timeout in seconds (0: none, leaving only the host's timeout);
 # FENNEC_TIME_FACTOR (default 1) goes to the guest's environment, where
-# lib.sh's wait_until stretches its waits by it (the debug kernel is slow).
+# lib.sh's wait_until stretches its waits by it (the debug kernel is slow);
+# FENNEC_MESH_SLACK (default 1) goes there too, for mesh.sh.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -337,6 +338,7 @@ gtimeout=${FENNEC_VM_GUEST_TIMEOUT:-$((timeout - 10 - timeout / 10))}
 	printf 'FENNEC_VM_CMD=('; printf '%q ' "${cmd[@]}"; echo ')'
 	echo "FENNEC_VM_TIMEOUT=$gtimeout"
 	echo "export FENNEC_TIME_FACTOR=$(printf %q "${FENNEC_TIME_FACTOR:-1}")"
+	echo "export FENNEC_MESH_SLACK=$(printf %q "${FENNEC_MESH_SLACK:-1}")"
 	echo "KERNEL_PROBLEMS=$(printf %q "$KERNEL_PROBLEMS")"
 } >"$over/etc/fennec-vm/run"
 
