@@ -157,7 +157,8 @@ static int fennec_device_fill(struct sk_buff *skb, struct fennec_device *fdev,
 	if (nla_put_u32(skb, FENNEC_A_DEVICE_IFINDEX, fdev->dev->ifindex) ||
 	    nla_put_string(skb, FENNEC_A_DEVICE_IFNAME, fdev->dev->name) ||
 	    nla_put_u16(skb, FENNEC_A_DEVICE_LISTEN_PORT, fdev->listen_port) ||
-	    nla_put_u8(skb, FENNEC_A_DEVICE_SLOT_WIDTH, fdev->slot_width))
+	    nla_put_u8(skb, FENNEC_A_DEVICE_SLOT_WIDTH,
+		       fennec_slot_width(fdev)))
 		goto nla_put_failure;
 	if (fdev->has_identity &&
 	    (nla_put(skb, FENNEC_A_DEVICE_PUBLIC_KEY, FENNEC_KEY_LEN,
@@ -324,7 +325,7 @@ static int fennec_check_slot_width(struct fennec_device *fdev,
 {
 	struct nlattr *attr = info->attrs[FENNEC_A_DEVICE_SLOT_WIDTH];
 
-	if (attr && nla_get_u8(attr) != fdev->slot_width &&
+	if (attr && nla_get_u8(attr) != fennec_slot_width(fdev) &&
 	    fennec_links_count(fdev)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attr,
 				    "slot width changes only while the device has no links");

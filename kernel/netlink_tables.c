@@ -194,7 +194,7 @@ static int fennec_set_link(struct fennec_device *fdev, struct genl_info *info,
 	if (IS_ERR(tb))
 		return PTR_ERR(tb);
 	slot = nla_get_u16(tb[FENNEC_A_LINK_SLOT]);
-	if (slot >= 1U << (8 * fdev->slot_width)) {
+	if (slot >= 1U << (8 * fennec_slot_width(fdev))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[FENNEC_A_LINK_SLOT],
 				    "slot does not fit the device's slot width");
 		return -ERANGE;
@@ -410,7 +410,7 @@ int fennec_genl_get_link_dumpit(struct sk_buff *skb,
 		goto out;
 	}
 	for (slot = max(ctx->next_slot, 1U);
-	     slot < 1U << (8 * fdev->slot_width); slot++) {
+	     slot < 1U << (8 * fennec_slot_width(fdev)); slot++) {
 		struct fennec_link *link = fennec_link_get(fdev, slot);
 		void *hdr;
 
