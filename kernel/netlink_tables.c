@@ -261,16 +261,13 @@ int fennec_genl_set_link_doit(struct sk_buff *skb, struct genl_info *info)
 	fdev = fennec_genl_lookup(info);
 	err = IS_ERR(fdev) ? PTR_ERR(fdev) :
 			     fennec_set_link(fdev, info, &flush);
-	if (!err)
-		dev_hold(fdev->dev);
-	rtnl_unlock();
-	if (err)
-		return err;
-	/* Packets that waited for this neighbour's keys leave now. */
-	if (!ipv6_addr_any(&flush))
+	/* Packets that waited for this neighbour's keys leave now, still
+	 * under RTNL: see fennec_genl_set_session_doit().
+	 */
+	if (!err && !ipv6_addr_any(&flush))
 		fennec_send_pending(fdev, &flush);
-	dev_put(fdev->dev);
-	return 0;
+	rtnl_unlock();
+	return err;
 }
 
 int fennec_genl_del_link_doit(struct sk_buff *skb, struct genl_info *info)
@@ -691,15 +688,19 @@ int fennec_genl_set_session_doit(struct sk_buff *skb, struct genl_info *info)
 	rtnl_lock();
 	fdev = fennec_genl_lookup(info);
 	err = IS_ERR(fdev) ? PTR_ERR(fdev) : fennec_set_session(fdev, info, &peer);
+	/*
+	 * Packets that waited for this session leave now, before RTNL goes.
+	 * Sending them uses the device's tables, counters and pending queue,
+	 * which ndo_uninit frees (and purges) under RTNL once the device is
+	 * deleted: holding RTNL is what keeps the device whole here. A
+	 * reference would only keep its memory, and after RTNL the packets
+	 * could be taken from the queue just before its last purge and sent
+	 * into freed tables, or held again in a queue nobody purges.
+	 */
 	if (!err)
-		dev_hold(fdev->dev);
+		fennec_send_pending(fdev, &peer);
 	rtnl_unlock();
-	if (err)
-		return err;
-	/* Packets that waited for this session leave now. */
-	fennec_send_pending(fdev, &peer);
-	dev_put(fdev->dev);
-	return 0;
+	return err;
 }
 
 int fennec_genl_del_session_doit(struct sk_buff *skb, struct genl_info *info)
