@@ -119,7 +119,7 @@ n f1 bash -c "while :; do $here/udp_tool send '[fc77::2]:9' 00 0 200; sleep 0.02
 sender=$!
 on_cleanup kill "$sender"
 
-rounds=$(scale 4) toggles=$(scale 50)
+rounds=$(scale 3) toggles=$(scale 50)
 crossed=0 refused=0
 for ((r = 1; r <= rounds; r++)); do
 	w=$((r % 2 ? 2 : 1))
