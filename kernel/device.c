@@ -248,10 +248,19 @@ int __init fennec_device_init(void)
 	return err;
 }
 
+/*
+ * Deletes every device. Their links, sessions and keypairs (and those that
+ * changes retired before) are freed by RCU callbacks, which are code of
+ * this module: wait for every one of them to have run before the module's
+ * text can go. (Unregistering net_devices happens to wait for callbacks
+ * itself today, in netdev_run_todo(); that is the core's business, not a
+ * promise to modules.)
+ */
 void fennec_device_uninit(void)
 {
 	rtnl_link_unregister(&fennec_link_ops);
 	unregister_pernet_device(&fennec_pernet_ops);
+	rcu_barrier();
 }
 
 MODULE_ALIAS_RTNL_LINK("fennec");

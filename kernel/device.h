@@ -17,6 +17,7 @@
 
 struct fennec_link;
 struct fennec_queues;
+struct fennec_slots;
 
 /*
  * Bytes a routed packet carries on top of the inner IPv6 packet: link header
@@ -55,8 +56,7 @@ struct fennec_drop_stats {
  * @gro_cells: batches received packets into GRO, per CPU
  * @keys_lock: guards the keyrings of every link and session
  * @index: every keypair, by receive index
- * @slot_width: bytes of this node's slots in routes, 1 or 2
- * @slots: links by slot, 256 or 65536 RCU pointers
+ * @slots: links by slot, with the slot width (1 or 2 bytes) they are for
  * @neighbours: links by their peer's address
  * @sessions: sessions by peer address
  * @session_list: every session, in creation order, for dumps (RTNL)
@@ -82,8 +82,7 @@ struct fennec_device {
 	struct gro_cells gro_cells;
 	spinlock_t keys_lock; /* protects every keyring's pointers */
 	struct rhashtable index;
-	unsigned int slot_width;
-	struct fennec_link __rcu **slots;
+	struct fennec_slots __rcu *slots;
 	struct rhashtable neighbours;
 	struct rhashtable sessions;
 	struct list_head session_list;

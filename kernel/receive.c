@@ -84,9 +84,9 @@ malformed:
  */
 static void fennec_send_switch_error(struct fennec_device *fdev,
 				     const struct fennec_fwd_hdr *fwd,
-				     const struct sk_buff *failed, u16 slot)
+				     const struct sk_buff *failed, u16 slot,
+				     unsigned int width)
 {
-	unsigned int width = READ_ONCE(fdev->slot_width);
 	const struct fennec_e2e_hdr *e2e;
 	struct fennec_switch_error *err;
 	u8 back[FENNEC_ROUTE_LEN];
@@ -197,6 +197,8 @@ static void fennec_receive_forward(struct fennec_device *fdev,
 				   struct fennec_link *ingress)
 {
 	struct fennec_fwd_hdr *fwd = (struct fennec_fwd_hdr *)skb->data;
+	/* One load: the width the slot is read at, and the links it indexes. */
+	struct fennec_slots *slots = fennec_slots_get(fdev);
 	u8 back[FENNEC_ROUTE_LEN];
 	struct fennec_link *link;
 	unsigned int back_len;
@@ -206,15 +208,15 @@ static void fennec_receive_forward(struct fennec_device *fdev,
 		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
 		return;
 	}
-	switch (fennec_switch(fwd, READ_ONCE(fdev->slot_width), ingress->slot,
-			      &egress)) {
+	switch (fennec_switch(fwd, slots->width, ingress->slot, &egress)) {
 	case FENNEC_SWITCH_MALFORMED:
 		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
 		return;
 	case FENNEC_SWITCH_FORWARD:
-		link = fennec_link_by_slot(fdev, egress);
+		link = fennec_slots_link(slots, egress);
 		if (unlikely(!link || READ_ONCE(link->down))) {
-			fennec_send_switch_error(fdev, fwd, skb, egress);
+			fennec_send_switch_error(fdev, fwd, skb, egress,
+						 slots->width);
 			fennec_rx_drop(fdev, skb, FENNEC_A_DROP_DEAD_SLOT);
 			return;
 		}

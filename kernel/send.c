@@ -210,16 +210,18 @@ void fennec_link_keepalive(struct fennec_device *fdev,
 int fennec_route_send(struct fennec_device *fdev, struct sk_buff *skb)
 {
 	struct fennec_fwd_hdr *fwd = (struct fennec_fwd_hdr *)skb->data;
+	/* One load: the width the slot is read at, and the links it indexes. */
+	struct fennec_slots *slots = fennec_slots_get(fdev);
 	struct fennec_link *link;
 	u16 egress;
 
 	if (!fennec_fwd_valid(fwd, skb->len) ||
-	    fennec_switch(fwd, READ_ONCE(fdev->slot_width), 0, &egress) !=
+	    fennec_switch(fwd, slots->width, 0, &egress) !=
 	    FENNEC_SWITCH_FORWARD) {
 		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_NO_ROUTE);
 		return FENNEC_A_DROP_NO_ROUTE;
 	}
-	link = fennec_link_by_slot(fdev, egress);
+	link = fennec_slots_link(slots, egress);
 	if (!link || READ_ONCE(link->down)) {
 		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_DEAD_SLOT);
 		return FENNEC_A_DROP_DEAD_SLOT;
