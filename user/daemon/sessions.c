@@ -356,19 +356,15 @@ static void count_read_error(struct sessions *ss, int err)
 		ss->stats.malformed++;
 }
 
-/* The way back stands for the sender, as an endpoint does for links. */
-static void source_of(union endpoint *who, const struct datapath_event *ev)
-{
-	memset(who, 0, sizeof(*who));
-	who->sin6.sin6_family = AF_INET6;
-	memcpy(&who->sin6.sin6_addr, ev->route, ev->route_len);
-}
-
+/*
+ * The way back stands for the sender, as an endpoint does for links: the
+ * rate limits and the cookie take its bytes as they are, whatever their
+ * length (up to the 48 of a version 2 forwarding header).
+ */
 static bool admit(struct sessions *ss, const struct datapath_event *ev,
 		  const uint8_t *msg, size_t len, uint64_t now)
 {
 	uint8_t reply[HS_COOKIE_REPLY_LEN];
-	union endpoint who;
 	int err, n;
 
 	err = hs_mac1_check(ss->id, msg, len);
@@ -376,11 +372,11 @@ static bool admit(struct sessions *ss, const struct datapath_event *ev,
 		count_read_error(ss, err);
 		return false;
 	}
-	source_of(&who, ev);
 	if (ratelimit_under_load(&ss->rl, now) &&
 	    hs_mac2_check(&ss->cookies, now, ev->route, ev->route_len, msg,
 			  len)) {
-		if (!ratelimit_allow(&ss->rl_cookies, &who, now)) {
+		if (!ratelimit_allow_key(&ss->rl_cookies, ev->route,
+					 ev->route_len, now)) {
 			ss->stats.rate_limited++;
 			return false;
 		}
@@ -393,7 +389,7 @@ static bool admit(struct sessions *ss, const struct datapath_event *ev,
 		}
 		return false;
 	}
-	if (!ratelimit_allow(&ss->rl, &who, now)) {
+	if (!ratelimit_allow_key(&ss->rl, ev->route, ev->route_len, now)) {
 		ss->stats.rate_limited++;
 		return false;
 	}
