@@ -141,19 +141,9 @@ struct link_dump {
 	void *data;
 };
 
-static uint64_t traffic_tx(const struct nlattr *nest)
-{
-	const struct nlattr *a;
-
-	mnl_attr_for_each_nested(a, nest)
-		if (mnl_attr_get_type(a) == FENNEC_A_TRAFFIC_TX_PACKETS &&
-		    mnl_attr_validate(a, MNL_TYPE_U64) >= 0)
-			return mnl_attr_get_u64(a);
-	return 0;
-}
-
-static void parse_link_traffic(const struct nlattr *nest,
-			       struct datapath_link_state *s)
+/* A traffic nest's packet counts. */
+static void traffic_packets(const struct nlattr *nest, uint64_t *rx,
+			    uint64_t *tx)
 {
 	const struct nlattr *a;
 
@@ -161,9 +151,9 @@ static void parse_link_traffic(const struct nlattr *nest,
 		if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
 			continue;
 		if (mnl_attr_get_type(a) == FENNEC_A_TRAFFIC_RX_PACKETS)
-			s->rx_packets = mnl_attr_get_u64(a);
+			*rx = mnl_attr_get_u64(a);
 		else if (mnl_attr_get_type(a) == FENNEC_A_TRAFFIC_TX_PACKETS)
-			s->tx_packets = mnl_attr_get_u64(a);
+			*tx = mnl_attr_get_u64(a);
 	}
 }
 
@@ -200,7 +190,7 @@ static void parse_link(const struct nlattr *nest, struct datapath_link_state *s)
 				s->down = mnl_attr_get_u8(a);
 			break;
 		case FENNEC_A_LINK_TRAFFIC:
-			parse_link_traffic(a, s);
+			traffic_packets(a, &s->rx_packets, &s->tx_packets);
 			break;
 		}
 	}
@@ -383,7 +373,7 @@ static void parse_session(const struct nlattr *nest,
 			parse_session_routes(a, s);
 			break;
 		case FENNEC_A_SESSION_TRAFFIC:
-			s->tx_packets = traffic_tx(a);
+			traffic_packets(a, &s->rx_packets, &s->tx_packets);
 			break;
 		case FENNEC_A_SESSION_LEARNED:
 			if (len && len <= FENNEC_ROUTE_MAX) {

@@ -84,7 +84,7 @@ struct datapath_session {
 /* A session as the kernel dumps it. */
 struct datapath_session_state {
 	bool has_address, has_public_key, has_keys;
-	uint64_t tx_packets;
+	uint64_t rx_packets, tx_packets;
 	uint8_t learned_len;		/* the way back the peer's packets took */
 	uint8_t learned[FENNEC_ROUTE_MAX];
 	struct in6_addr address;

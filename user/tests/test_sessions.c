@@ -49,7 +49,7 @@ static struct ksession *kfind(const struct in6_addr *a)
 	return NULL;
 }
 
-static __attribute__((unused)) unsigned int kcount(void)
+static unsigned int kcount(void)
 {
 	unsigned int n = 0;
 
@@ -125,6 +125,7 @@ int datapath_dump_sessions(struct datapath *dp,
 		st.has_public_key = k->has_public_key;
 		memcpy(st.public_key, k->public_key, FENNEC_KEY_LEN);
 		st.has_keys = k->now_keys;
+		st.rx_packets = k->rx;
 		st.tx_packets = k->tx;
 		st.nroutes = k->nroutes;
 		for (size_t j = 0; j < k->nroutes; j++) {
@@ -371,6 +372,363 @@ static void test_long_routes(void)
 	node_free(&peer);
 }
 
+/* --- item 3: the table under floods ---------------------------------------- */
+
+/* The kernel sees the peer use its keys, and traffic both ways. */
+static void traffic(const struct node *n)
+{
+	struct ksession *k = kfind(&n->address);
+
+	if (!k)
+		return;
+	k->now_keys = true;
+	k->rx++;
+	k->tx++;
+}
+
+static bool kernel_keyed(const struct node *n)
+{
+	struct ksession *k = kfind(&n->address);
+
+	return k && k->now_keys;
+}
+
+/*
+ * Our traffic for N: a route miss, a lookup that finds N by ROUTE, our
+ * initiation, N's response by the way back BACK. Whether the kernel then
+ * has keys to send to N with.
+ */
+static bool ours_made(struct sessions *ss, struct node *n,
+		      const uint8_t *route, size_t len, const uint8_t *back,
+		      size_t back_len, uint64_t *now)
+{
+	uint8_t payload[HS_PAYLOAD_MAX], out[1 + HS_RESPONSE_MIN];
+	struct datapath_event ev = { .cmd = FENNEC_CMD_EVENT_CONTROL, .slot = 1 };
+	struct hs_responder r = { 0 };
+	struct rt_lookup l = { .found = 1, .routes = 1 };
+	struct hs_keys keys;
+	unsigned int looked = nlookups, sent = nsent;
+	int n_out;
+
+	sessions_route_miss(ss, &n->address, *now, UNIX0 + *now);
+	if (nlookups == looked)
+		return false;
+	memcpy(l.target, &n->address, RT_ID_LEN);
+	memcpy(l.target_node.key, n->id.public_key, FENNEC_KEY_LEN);
+	l.route_len[0] = len;
+	memcpy(l.route[0], route, len);
+	*now += 50 * MS;
+	sessions_found(ss, &l, *now);
+	sessions_timers(ss, *now, UNIX0 + *now);
+	if (nsent == sent || last_sent.msg[0] != CONTROL_HANDSHAKE ||
+	    last_sent.route_len != len || memcmp(last_sent.route, route, len) ||
+	    hs_initiation_read(&r, &n->id, last_sent.msg + 1,
+			       last_sent.len - 1, payload,
+			       sizeof(payload)) < 0)
+		return false;
+	out[0] = CONTROL_HANDSHAKE;
+	n_out = hs_response_create(&r, NULL, hs_new_index(), NULL, 0, out + 1,
+				   sizeof(out) - 1, &keys);
+	sodium_memzero(&keys, sizeof(keys));
+	hs_responder_wipe(&r);
+	if (n_out < 0)
+		return false;
+	ev.payload = out;
+	ev.payload_len = n_out + 1;
+	ev.route_len = back_len;
+	memcpy(ev.route, back, back_len);
+	*now += 50 * MS;
+	sessions_control(ss, &ev, *now, UNIX0 + *now);
+	return kernel_keyed(n);
+}
+
+static unsigned int from_source(const struct sessions *ss, uint16_t slot)
+{
+	unsigned int n = 0;
+
+	for (size_t i = 0; i < ss->count; i++)
+		n += ss->s[i].used && ss->s[i].theirs &&
+		     ss->s[i].source == slot;
+	return n;
+}
+
+static unsigned int unkeyed_entries(const struct sessions *ss)
+{
+	unsigned int n = 0;
+
+	for (size_t i = 0; i < ss->count; i++)
+		n += ss->s[i].used && !ss->s[i].has_keys;
+	return n;
+}
+
+static bool in_table(struct sessions *ss, const struct node *n)
+{
+	for (size_t i = 0; i < ss->count; i++)
+		if (ss->s[i].used &&
+		    !memcmp(&ss->s[i].address, &n->address, sizeof(n->address)))
+			return true;
+	return false;
+}
+
+/*
+ * Runs the timers every 100 ms until *NOW + DT, with traffic on the
+ * sessions with the nodes in USE[0..N) every 100 ms.
+ */
+static void run(struct sessions *ss, uint64_t *now, uint64_t dt,
+		struct node **use, unsigned int n)
+{
+	for (uint64_t end = *now + dt; *now < end; *now += 100 * MS) {
+		for (unsigned int i = 0; i < n; i++)
+			traffic(use[i]);
+		sessions_timers(ss, *now, UNIX0 + *now);
+	}
+}
+
+static void test_initiation_flood(void)
+{
+	struct node p0 = { 0 }, q = { 0 }, peer = { 0 }, legit = { 0 };
+	struct node *use[] = { &p0, &q };
+	uint8_t route[8], back[8] = { 1, 7, 0 };
+	unsigned int answered = 0, n;
+	uint64_t now = T0;
+	struct sessions ss;
+
+	kreset();
+	sessions_init(&ss, &dp, &mesh, &us.id, now);
+	node_init(&p0);
+	node_init(&q);
+	/* Before the flood: one session of theirs and one of ours, in use. */
+	make_route(route, 4, 1, 99);
+	ok(initiation_answered(&ss, &p0, route, 4, 1, now),
+	   "a peer's initiation before the flood is answered");
+	now += 100 * MS;
+	make_route(route, 3, 1, 98);
+	ok(ours_made(&ss, &q, route, 3, back, 3, &now),
+	   "...and a session of ours made for a route miss");
+	run(&ss, &now, 3 * S, use, 2);
+
+	/*
+	 * 1 025 initiations from fresh keys, all by link 1 but by 16 ways
+	 * back (so that 20/s each lets them through), one every 12 ms: under
+	 * the global rate and the load threshold, no cookie asked.
+	 */
+	for (unsigned int i = 0; i < 1025; i++) {
+		node_init(&peer);
+		make_route(route, 6, 1, 1000 + i % 16);
+		answered += initiation_answered(&ss, &peer, route, 6, 1, now);
+		now += 12 * MS;
+		if (i % 8 == 0) {
+			traffic(&p0);
+			traffic(&q);
+			sessions_timers(&ss, now, UNIX0 + now);
+		}
+	}
+	ok(answered == 1025, "1 025 initiations from fresh keys, all answered (%u)",
+	   answered);
+	n = from_source(&ss, 1);
+	ok(n <= SESSIONS_PER_SOURCE,
+	   "...the sessions made for initiations by one link are at most %d (%u)",
+	   SESSIONS_PER_SOURCE, n);
+	ok(kcount() <= SESSIONS_PER_SOURCE + 2,
+	   "...and so are the kernel's, the others deleted there too (%u left, %u deleted)",
+	   kcount(), kern_deleted);
+	ok(ss.stats.evicted >= 1025 - SESSIONS_PER_SOURCE && ss.stats.full == 0,
+	   "...unused ones evicted to make room (%llu), none refused",
+	   (unsigned long long)ss.stats.evicted);
+	ok(kernel_keyed(&p0) && kernel_keyed(&q) && in_table(&ss, &p0) &&
+	   in_table(&ss, &q),
+	   "the sessions in use before the flood are still there, with their keys");
+
+	node_init(&legit);
+	make_route(route, 5, 1, 7);
+	ok(initiation_answered(&ss, &legit, route, 5, 1, now),
+	   "a new peer's initiation by the same link, after the flood, is answered");
+	now += 100 * MS;
+	node_init(&legit);
+	make_route(route, 5, 2, 8);
+	ok(initiation_answered(&ss, &legit, route, 5, 2, now),
+	   "...and one by another link");
+	now += 100 * MS;
+	node_init(&legit);
+	make_route(route, 3, 2, 9);
+	ok(ours_made(&ss, &legit, route, 3, back, 3, &now),
+	   "...and a route miss of ours still makes a session");
+	use[1] = &legit;
+	run(&ss, &now, 31 * S, use, 2);
+	/* p0 (in use), q and legit (ours, now idle) stay. */
+	ok(kcount() == 3 && ss.stats.expired >= SESSIONS_PER_SOURCE - 3,
+	   "30 s on, the sessions whose keys were never used are gone (%u left, %llu expired)",
+	   kcount(), (unsigned long long)ss.stats.expired);
+	ok(kernel_keyed(&p0), "...but not the one in use");
+	sessions_free(&ss);
+	node_free(&p0);
+	node_free(&q);
+	node_free(&peer);
+	node_free(&legit);
+}
+
+/* A local user's pings to random addresses, each a route miss. */
+static void test_miss_flood(void)
+{
+	struct node p0 = { 0 }, q = { 0 }, r = { 0 };
+	struct node *use[] = { &p0, &q };
+	uint8_t route[8], back[8] = { 2, 7, 0 };
+	struct in6_addr a;
+	uint64_t now = T0;
+	struct sessions ss;
+	unsigned int n;
+
+	kreset();
+	sessions_init(&ss, &dp, &mesh, &us.id, now);
+	node_init(&p0);
+	node_init(&q);
+	node_init(&r);
+	make_route(route, 4, 1, 1);
+	initiation_answered(&ss, &p0, route, 4, 1, now);
+	make_route(route, 4, 2, 2);
+	ok(ours_made(&ss, &q, route, 4, back, 3, &now),
+	   "a session of ours before the flood of misses");
+	run(&ss, &now, 3 * S, use, 2);
+	for (unsigned int i = 0; i < 3000; i++) {
+		randombytes_buf(&a, sizeof(a));
+		a.s6_addr[0] = 0xfc;
+		sessions_route_miss(&ss, &a, now, UNIX0 + now);
+		now += MS;
+		if (i % 100 == 0)
+			run(&ss, &now, 100 * MS, use, 2);
+	}
+	n = unkeyed_entries(&ss);
+	ok(n <= SESSIONS_UNKEYED_MAX,
+	   "3 000 misses for random addresses hold at most %d entries (%u)",
+	   SESSIONS_UNKEYED_MAX, n);
+	ok(kernel_keyed(&p0) && kernel_keyed(&q) && in_table(&ss, &p0) &&
+	   in_table(&ss, &q),
+	   "...and evicted no session in use, theirs or ours");
+	make_route(route, 4, 2, 3);
+	ok(ours_made(&ss, &r, route, 4, back, 3, &now),
+	   "a route miss for a real node still makes a session");
+	sessions_free(&ss);
+	node_free(&p0);
+	node_free(&q);
+	node_free(&r);
+}
+
+/*
+ * Sessions in use are never evicted; of those gone idle, the least
+ * recently used goes first.
+ */
+static void test_in_use_and_lru(void)
+{
+	static struct node peers[SESSIONS_PER_SOURCE];
+	struct node *use[SESSIONS_PER_SOURCE], late = { 0 };
+	unsigned int answered = 0, gone, kept;
+	uint8_t route[8];
+	uint64_t now = T0;
+	struct sessions ss;
+
+	kreset();
+	sessions_init(&ss, &dp, &mesh, &us.id, now);
+	for (unsigned int i = 0; i < SESSIONS_PER_SOURCE; i++) {
+		node_init(&peers[i]);
+		use[i] = &peers[i];
+		make_route(route, 6, 3, i % 16);
+		answered += initiation_answered(&ss, &peers[i], route, 6, 3, now);
+		now += 12 * MS;
+	}
+	run(&ss, &now, 3 * S, use, SESSIONS_PER_SOURCE);
+	ok(answered == SESSIONS_PER_SOURCE && from_source(&ss, 3) == SESSIONS_PER_SOURCE,
+	   "%d sessions by link 3, all in use (%u)", SESSIONS_PER_SOURCE, answered);
+	node_init(&late);
+	make_route(route, 6, 3, 77);
+	ok(!initiation_answered(&ss, &late, route, 6, 3, now) && ss.stats.full == 1 &&
+	   ss.stats.evicted == 0,
+	   "one more by that link is refused: nothing there may be evicted");
+	now += 100 * MS;
+	/* Peer 0's traffic stops, then peer 1's, 5 s later; the rest goes on. */
+	run(&ss, &now, 5 * S, &use[1], SESSIONS_PER_SOURCE - 1);
+	run(&ss, &now, 26 * S, &use[2], SESSIONS_PER_SOURCE - 2);
+	node_init(&late);
+	ok(initiation_answered(&ss, &late, route, 6, 3, now),
+	   "once one has been idle for 30 s, a new initiation by that link takes its place");
+	gone = !in_table(&ss, &peers[0]) && !kfind(&peers[0].address);
+	ok(gone && in_table(&ss, &peers[1]),
+	   "...the idle one's, deleted in the kernel too; the other, idle for less, stays");
+	/* The newcomer uses its keys: in use, it is not the next to go. */
+	traffic(&late);
+	run(&ss, &now, 5 * S, &use[2], SESSIONS_PER_SOURCE - 2);
+	node_init(&late);
+	make_route(route, 6, 3, 78);
+	ok(initiation_answered(&ss, &late, route, 6, 3, now) &&
+	   !in_table(&ss, &peers[1]) && ss.stats.evicted == 2,
+	   "...and when it has been idle 30 s too, the next takes its place (%llu evicted)",
+	   (unsigned long long)ss.stats.evicted);
+	kept = 0;
+	for (unsigned int i = 2; i < SESSIONS_PER_SOURCE; i++)
+		kept += kernel_keyed(&peers[i]) && in_table(&ss, &peers[i]);
+	ok(kept == SESSIONS_PER_SOURCE - 2,
+	   "the sessions in use all kept their keys (%u)", kept);
+	sessions_free(&ss);
+	for (unsigned int i = 0; i < SESSIONS_PER_SOURCE; i++)
+		node_free(&peers[i]);
+	node_free(&late);
+}
+
+/*
+ * A new helper takes over the kernel's sessions: those with keys in use
+ * are kept and rekeyed; those whose keys nobody used are forgotten, in the
+ * kernel too; more than the table holds are left alone, said, not fatal.
+ */
+static void test_adopt(void)
+{
+	struct node a = { 0 }, b = { 0 }, c = { 0 };
+	struct datapath_session ds = { .set_routes = true, .nroutes = 1 };
+	struct datapath_keys keys = { .rx_index = 1, .tx_index = 2 };
+	uint64_t now = T0;
+	unsigned int sent;
+	struct sessions ss;
+
+	kreset();
+	node_init(&a);
+	node_init(&b);
+	ds.route_len[0] = 3;
+	memcpy(ds.route[0], "\x01\x02\x00", 3);
+	ds.address = a.address;
+	ds.public_key = a.id.public_key;
+	ds.keys = &keys;
+	datapath_set_session(&dp, &ds);
+	ds.address = b.address;
+	ds.public_key = b.id.public_key;
+	keys.next = true;
+	datapath_set_session(&dp, &ds);
+	sent = nsent;
+	ok(!sessions_init(&ss, &dp, &mesh, &us.id, now) && in_table(&ss, &a) &&
+	   in_table(&ss, &b), "a new helper takes over the kernel's sessions");
+	sessions_timers(&ss, now, UNIX0 + now);
+	ok(nsent == sent + 1 && last_sent.route_len == 3,
+	   "...rekeys the one with keys in use at once, and only it");
+	run(&ss, &now, 61 * S, NULL, 0);
+	ok(kfind(&a.address) && !kfind(&b.address),
+	   "...and forgets the one whose keys were never used, in the kernel too");
+	sessions_free(&ss);
+
+	kreset();
+	ds.keys = NULL;
+	for (unsigned int i = 0; i < SESSIONS_MAX + 100; i++) {
+		node_init(&c);
+		ds.address = c.address;
+		ds.public_key = c.id.public_key;
+		datapath_set_session(&dp, &ds);
+	}
+	ok(!sessions_init(&ss, &dp, &mesh, &us.id, now) &&
+	   ss.stats.full == 100 && kcount() == SESSIONS_MAX + 100,
+	   "a kernel with more sessions than the table holds: the rest are left alone (%llu)",
+	   (unsigned long long)ss.stats.full);
+	sessions_free(&ss);
+	node_free(&a);
+	node_free(&b);
+	node_free(&c);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -378,6 +736,10 @@ int main(void)
 	log_init("test_sessions", LEVEL_ERROR);
 	node_init(&us);
 	test_long_routes();
+	test_initiation_flood();
+	test_miss_flood();
+	test_in_use_and_lru();
+	test_adopt();
 	node_free(&us);
 	return tap_done();
 }
