@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <sodium.h>
@@ -314,6 +315,7 @@ static int on_signal(struct loop *lp)
 				clock_ns(CLOCK_REALTIME));
 		return 1;
 	case SIGUSR2:
+		datapath_log_stats(&lp->dp);
 		links_log_stats(&lp->links);
 		mesh_log_stats(&lp->mesh);
 		sessions_log_stats(&lp->sessions);
@@ -388,17 +390,15 @@ static int run(struct loop *lp)
 				       clock_ns(CLOCK_REALTIME));
 		control_events(&lp->control, fds + 3, n - 3,
 			       clock_ns(CLOCK_MONOTONIC));
-		if (!(fds[0].revents & POLLIN))
+		if (!(fds[0].revents & (POLLIN | POLLERR)))
 			continue;
-		ret = datapath_read_events(&lp->dp, on_event, lp);
+		ret = datapath_read_events(&lp->dp, UINT_MAX, on_event, lp,
+					   clock_ns(CLOCK_MONOTONIC));
 		if (ret < 0)
 			return EXIT_FAILURE;
-		if (ret > 0) {
-			log_warn("%s: kernel events were lost; handshaking again",
-				 lp->dp.ifname);
+		if (ret & DATAPATH_EVENTS_LOST)
 			links_rekey_all(&lp->links, clock_ns(CLOCK_MONOTONIC),
 					clock_ns(CLOCK_REALTIME));
-		}
 	}
 }
 
