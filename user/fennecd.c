@@ -11,7 +11,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <sodium.h>
@@ -41,6 +40,12 @@
 #endif
 
 #define EXIT_USAGE 2
+/*
+ * Datagrams of the events socket read per wakeup: then the timers run
+ * (keepalives, retries, polls) and the other sockets are served, however
+ * fast events come.
+ */
+#define EVENTS_PER_ROUND 64
 
 struct options {
 	struct daemon_config cmdline;
@@ -392,13 +397,14 @@ static int run(struct loop *lp)
 			       clock_ns(CLOCK_MONOTONIC));
 		if (!(fds[0].revents & (POLLIN | POLLERR)))
 			continue;
-		ret = datapath_read_events(&lp->dp, UINT_MAX, on_event, lp,
-					   clock_ns(CLOCK_MONOTONIC));
+		/* What is left waits for the next round, after the timers. */
+		ret = datapath_read_events(&lp->dp, EVENTS_PER_ROUND, on_event,
+					   lp, clock_ns(CLOCK_MONOTONIC));
 		if (ret < 0)
 			return EXIT_FAILURE;
 		if (ret & DATAPATH_EVENTS_LOST)
-			links_rekey_all(&lp->links, clock_ns(CLOCK_MONOTONIC),
-					clock_ns(CLOCK_REALTIME));
+			links_events_lost(&lp->links,
+					  clock_ns(CLOCK_MONOTONIC));
 	}
 }
 

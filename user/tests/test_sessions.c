@@ -2,9 +2,11 @@
 /*
  * fennecd's end-to-end sessions (daemon/sessions.c) against a kernel and
  * a mesh faked here: initiations over routes of every length, up to the
- * 48 bytes of a version 2 forwarding header, answered by the way they came.
- * The datapath_* and mesh_* functions are this file's: they keep the
- * kernel's sessions in a table and record what was sent.
+ * 48 bytes of a version 2 forwarding header, answered by the way they came;
+ * the table under floods of initiations and route misses. And links.c's
+ * resync after lost events. The datapath_* and mesh_* functions are this
+ * file's: they keep the kernel's sessions in a table and record what was
+ * sent.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -185,13 +187,19 @@ int datapath_dump_links(struct datapath *dp,
 	return 0;
 }
 
+/* Handshake messages sent to neighbours' endpoints, by port 4000 + N. */
+static unsigned int ntransmits[8];
+
 int datapath_transmit(struct datapath *dp, const union endpoint *ep,
 		      const uint8_t *msg, size_t len)
 {
+	unsigned int n = ntohs(ep->sin.sin_port) - 4000;
+
 	(void)dp;
-	(void)ep;
 	(void)msg;
 	(void)len;
+	if (n < 8)
+		ntransmits[n]++;
 	return 0;
 }
 
@@ -729,6 +737,72 @@ static void test_adopt(void)
 	node_free(&c);
 }
 
+/* --- item 8: lost events -------------------------------------------------- */
+
+/*
+ * Losses of events, however many, make at most one resync every
+ * LINKS_RESYNC_NS, and it handshakes only with the neighbours that need
+ * it: no keys, or one of our handshakes pending.
+ */
+static void test_resync(void)
+{
+	struct peer_config peers[4] = { 0 };
+	struct daemon_config cfg = { .peers = peers, .npeers = 4 };
+	struct links l;
+	struct node n = { 0 };
+	uint64_t now = T0;
+
+	for (int i = 0; i < 4; i++) {
+		node_init(&n);
+		memcpy(peers[i].public_key, n.id.public_key, FENNEC_KEY_LEN);
+		peers[i].has_endpoint = true;
+		parse_endpoint("10.0.0.2:4000", &peers[i].endpoint);
+		peers[i].endpoint.sin.sin_port = htons(4000 + i);
+		peers[i].mode = FENNEC_LINK_MODE_FULL;
+	}
+	ok(!links_init(&l, &dp, us.private_key, &cfg, now), "links_init");
+	links_timers(&l, now, UNIX0 + now);
+	/* Neighbours 0 and 1 have keys; 2 has one of ours pending; 3 none. */
+	for (int i = 0; i < 2; i++) {
+		l.nb[i].has_keys = true;
+		l.nb[i].ini.pending = false;
+		l.nb[i].retry_at = 0;
+		l.nb[i].rekey_at = now + 100 * S;
+	}
+	l.nb[3].ini.pending = false;
+	l.nb[3].retry_at = 0;
+	l.nb[2].retry_at = now + 100 * S;
+	now += S;
+	memset(ntransmits, 0, sizeof(ntransmits));
+	for (int i = 0; i < 1000; i++) {
+		links_events_lost(&l, now);
+		links_timers(&l, now, UNIX0 + now);
+		now += MS;
+	}
+	ok(l.stats.resyncs == 1,
+	   "1 000 losses of events in a second: one resync (%llu)",
+	   (unsigned long long)l.stats.resyncs);
+	ok(!ntransmits[0] && !ntransmits[1],
+	   "...which leaves the neighbours with keys alone (%u, %u initiations)",
+	   ntransmits[0], ntransmits[1]);
+	ok(ntransmits[2] >= 1 && ntransmits[3] >= 1 && ntransmits[2] <= 3 &&
+	   ntransmits[3] <= 3,
+	   "...and handshakes with the others, then retries as usual (%u, %u)",
+	   ntransmits[2], ntransmits[3]);
+	for (int i = 0; i < 100; i++) {
+		links_events_lost(&l, now);
+		links_timers(&l, now, UNIX0 + now);
+		now += 100 * MS;
+	}
+	ok(l.stats.resyncs == 3 && !ntransmits[0] && !ntransmits[1],
+	   "losses for 10 s more: one resync every %llu s (%llu in all)",
+	   LINKS_RESYNC_NS / S, (unsigned long long)l.stats.resyncs);
+	ok(links_next_timer(&l) <= now + LINKS_RESYNC_NS,
+	   "a resync due is a timer: the loop wakes for it");
+	links_free(&l);
+	node_free(&n);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -740,6 +814,7 @@ int main(void)
 	test_miss_flood();
 	test_in_use_and_lru();
 	test_adopt();
+	test_resync();
 	node_free(&us);
 	return tap_done();
 }
