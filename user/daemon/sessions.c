@@ -985,7 +985,12 @@ static void session_timers(struct sessions *ss, struct e2e_session *e,
 		e->attempts = 0;
 		initiate(ss, e, now, wall);
 	}
-	if (!e->has_keys)
+	/*
+	 * Routes are probed, and looked for, once the peer uses the keys:
+	 * an initiation alone, which anyone can make from a fresh key, costs
+	 * no probes and no lookups.
+	 */
+	if (!e->has_keys || !e->confirmed)
 		return;
 	probe_timers(ss, e, now);
 	if (rt_paths_best(&e->paths) || !e->relookup_at ||
@@ -1087,7 +1092,7 @@ uint64_t sessions_next_timer(const struct sessions *ss)
 		earliest(&t, e->retry_at);
 		if (!e->ini.pending)
 			earliest(&t, e->rekey_at);
-		if (!e->has_keys)
+		if (!e->has_keys || !e->confirmed)
 			continue;
 		if (e->probe_txid)
 			earliest(&t, e->probe_sent + PROBE_TIMEOUT_NS);

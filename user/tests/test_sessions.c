@@ -217,6 +217,8 @@ int mesh_lookup(struct mesh *m, const uint8_t target[RT_ID_LEN], uint64_t now)
 	return lookup_result;
 }
 
+static unsigned int nprobes;
+
 int mesh_probe(struct mesh *m, const uint8_t *route, unsigned int len,
 	       const uint8_t target[RT_ID_LEN], uint32_t txid)
 {
@@ -225,6 +227,7 @@ int mesh_probe(struct mesh *m, const uint8_t *route, unsigned int len,
 	(void)len;
 	(void)target;
 	(void)txid;
+	nprobes++;
 	return 0;
 }
 
@@ -803,6 +806,43 @@ static void test_resync(void)
 	node_free(&n);
 }
 
+/*
+ * Initiations from fresh keys whose keys nobody uses cost no probes and no
+ * lookups: only a session the peer uses is probed (and looked up when its
+ * routes fail).
+ */
+static void test_no_probes_unconfirmed(void)
+{
+	struct node peers[50] = { 0 };
+	uint8_t route[8];
+	uint64_t now = T0;
+	unsigned int probes, looked;
+	struct sessions ss;
+
+	kreset();
+	sessions_init(&ss, &dp, &mesh, &us.id, now);
+	for (unsigned int i = 0; i < 50; i++) {
+		node_init(&peers[i]);
+		make_route(route, 5, 1, i);
+		initiation_answered(&ss, &peers[i], route, 5, 1, now);
+		now += 60 * MS;
+	}
+	probes = nprobes;
+	looked = nlookups;
+	run(&ss, &now, 20 * S, NULL, 0);
+	ok(nprobes == probes && nlookups == looked,
+	   "50 sessions whose keys no one used, for 20 s: no probe, no lookup (%u, %u)",
+	   nprobes - probes, nlookups - looked);
+	traffic(&peers[0]);
+	run(&ss, &now, 5 * S, NULL, 0);
+	ok(nprobes > probes,
+	   "once its peer uses its keys, a session's route is probed (%u)",
+	   nprobes - probes);
+	sessions_free(&ss);
+	for (unsigned int i = 0; i < 50; i++)
+		node_free(&peers[i]);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -814,6 +854,7 @@ int main(void)
 	test_miss_flood();
 	test_in_use_and_lru();
 	test_adopt();
+	test_no_probes_unconfirmed();
 	test_resync();
 	node_free(&us);
 	return tap_done();
