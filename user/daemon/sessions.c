@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../lib/key.h"
@@ -66,13 +67,72 @@ static const char *name_of(const struct e2e_session *e, char *buf)
 	return inet_ntop(AF_INET6, &e->address, buf, INET6_ADDRSTRLEN);
 }
 
+/* The index: twice the table's slots, each an entry's number or these. */
+#define INDEX_SLOTS		(2 * SESSIONS_MAX)
+#define INDEX_EMPTY		(-1)
+#define INDEX_GONE		(-2)
+
+static size_t index_slot(const struct sessions *ss, const void *address)
+{
+	uint8_t h[crypto_shorthash_BYTES];
+	uint64_t v;
+
+	crypto_shorthash(h, address, sizeof(struct in6_addr), ss->index_key);
+	memcpy(&v, h, sizeof(v));
+	return v % INDEX_SLOTS;
+}
+
 static struct e2e_session *find(struct sessions *ss, const void *address)
 {
-	for (size_t i = 0; i < ss->count; i++)
-		if (ss->s[i].used &&
-		    !memcmp(&ss->s[i].address, address, sizeof(struct in6_addr)))
-			return &ss->s[i];
+	size_t i = index_slot(ss, address);
+
+	for (size_t n = 0; n < INDEX_SLOTS; n++, i = (i + 1) % INDEX_SLOTS) {
+		int e = ss->index[i];
+
+		if (e == INDEX_EMPTY)
+			break;
+		if (e >= 0 && !memcmp(&ss->s[e].address, address,
+				      sizeof(struct in6_addr)))
+			return &ss->s[e];
+	}
 	return NULL;
+}
+
+static void index_put(struct sessions *ss, const struct e2e_session *e)
+{
+	size_t i = index_slot(ss, &e->address);
+
+	while (ss->index[i] >= 0)
+		i = (i + 1) % INDEX_SLOTS;
+	if (ss->index[i] == INDEX_GONE)
+		ss->index_gone--;
+	ss->index[i] = e - ss->s;
+}
+
+/* Anew from the table, when deleted entries' slots make lookups long. */
+static void index_rebuild(struct sessions *ss)
+{
+	for (size_t i = 0; i < INDEX_SLOTS; i++)
+		ss->index[i] = INDEX_EMPTY;
+	ss->index_gone = 0;
+	for (size_t i = 0; i < ss->count; i++)
+		if (ss->s[i].used)
+			index_put(ss, &ss->s[i]);
+}
+
+static void index_del(struct sessions *ss, const struct e2e_session *e)
+{
+	size_t i = index_slot(ss, &e->address);
+
+	for (size_t n = 0; n < INDEX_SLOTS; n++, i = (i + 1) % INDEX_SLOTS) {
+		if (ss->index[i] == INDEX_EMPTY)
+			return;
+		if (ss->index[i] == e - ss->s) {
+			ss->index[i] = INDEX_GONE;
+			ss->index_gone++;
+			return;
+		}
+	}
 }
 
 /*
@@ -159,8 +219,11 @@ static void drop(struct sessions *ss, struct e2e_session *e)
 {
 	if (e->in_kernel)
 		datapath_del_session(ss->dp, &e->address);
+	index_del(ss, e);
 	hs_initiator_wipe(&e->ini);
 	sodium_memzero(e, sizeof(*e));
+	if (ss->index_gone > SESSIONS_MAX / 2)
+		index_rebuild(ss);
 }
 
 static void say_full(struct sessions *ss, uint64_t now)
@@ -290,6 +353,7 @@ static void take(struct sessions *ss, struct e2e_session *e,
 	rt_paths_init(&e->paths);
 	if (e - ss->s >= (ptrdiff_t)ss->count)
 		ss->count = e - ss->s + 1;
+	index_put(ss, e);
 }
 
 /* The entry for ADDRESS, made if need be (see make_room()). */
@@ -481,16 +545,21 @@ int sessions_init(struct sessions *ss, struct datapath *dp, struct mesh *mesh,
 	ratelimit_init(&ss->rl_cookies, COOKIE_PER_SOURCE, COOKIE_GLOBAL,
 		       RATE_BURST);
 	ss->s = sodium_allocarray(SESSIONS_MAX, sizeof(*ss->s));
-	if (!ss->s) {
+	ss->index = malloc(INDEX_SLOTS * sizeof(*ss->index));
+	if (!ss->s || !ss->index) {
 		log_error("out of memory");
 		return -1;
 	}
 	memset(ss->s, 0, SESSIONS_MAX * sizeof(*ss->s));
+	randombytes_buf(ss->index_key, sizeof(ss->index_key));
+	index_rebuild(ss);
 	return datapath_dump_sessions(dp, adopt, ss) ? -1 : 0;
 }
 
 void sessions_free(struct sessions *ss)
 {
+	free(ss->index);
+	ss->index = NULL;
 	if (!ss->s)
 		return;
 	for (size_t i = 0; i < ss->count; i++)

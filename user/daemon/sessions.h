@@ -90,6 +90,13 @@ struct sessions {
 	struct ratelimit rl, rl_cookies;
 	struct e2e_session *s;		/* guarded memory: keys in flight */
 	size_t count;			/* entries [0, count) may be used */
+	/*
+	 * The entries by address: open addressing over a keyed hash, so that
+	 * no one can choose keys whose addresses collide.
+	 */
+	int16_t *index;
+	uint8_t index_key[16];
+	unsigned int index_gone;	/* slots of deleted entries */
 	uint32_t probe_serial;
 	uint64_t poll_at;		/* next read of the kernel's sessions */
 	uint64_t polled_at;

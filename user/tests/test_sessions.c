@@ -385,6 +385,23 @@ static void test_long_routes(void)
 
 /* --- item 3: the table under floods ---------------------------------------- */
 
+/* The index by address holds every entry in use once, and nothing else. */
+static bool index_consistent(const struct sessions *ss)
+{
+	unsigned int in_index = 0, used = 0;
+
+	for (size_t i = 0; i < 2 * SESSIONS_MAX; i++) {
+		int e = ss->index[i];
+
+		if (e >= 0 && (e >= SESSIONS_MAX || !ss->s[e].used))
+			return false;
+		in_index += e >= 0;
+	}
+	for (size_t i = 0; i < SESSIONS_MAX; i++)
+		used += ss->s[i].used;
+	return in_index == used;
+}
+
 /* The kernel sees the peer use its keys, and traffic both ways. */
 static void traffic(const struct node *n)
 {
@@ -571,6 +588,7 @@ static void test_initiation_flood(void)
 	   "30 s on, the sessions whose keys were never used are gone (%u left, %llu expired)",
 	   kcount(), (unsigned long long)ss.stats.expired);
 	ok(kernel_keyed(&p0), "...but not the one in use");
+	ok(index_consistent(&ss), "the index by address matches the table");
 	sessions_free(&ss);
 	node_free(&p0);
 	node_free(&q);
@@ -618,6 +636,7 @@ static void test_miss_flood(void)
 	make_route(route, 4, 2, 3);
 	ok(ours_made(&ss, &r, route, 4, back, 3, &now),
 	   "a route miss for a real node still makes a session");
+	ok(index_consistent(&ss), "the index by address matches the table");
 	sessions_free(&ss);
 	node_free(&p0);
 	node_free(&q);
