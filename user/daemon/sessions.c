@@ -171,7 +171,8 @@ enum room_for {
 	ROOM_OURS,		/* a route miss: our own traffic waits */
 	ROOM_UNKEYED,		/* the same, past SESSIONS_UNKEYED_MAX */
 	ROOM_THEIRS,		/* another node's initiation */
-	ROOM_SOURCE,		/* the same, past a quota: among theirs */
+	ROOM_SOURCE,		/* the same, past its link's quota */
+	ROOM_ALL_THEIRS,	/* the same, past theirs' share of the table */
 };
 
 static bool may_evict(const struct e2e_session *e, enum worth w,
@@ -184,7 +185,11 @@ static bool may_evict(const struct e2e_session *e, enum worth w,
 		return w == STALE || (w == UNCONFIRMED && e->theirs) ||
 		       w == IDLE;
 	case ROOM_SOURCE:
-		if (!e->theirs || (source && e->source != source))
+		if (e->source != source)
+			return false;
+		/* fall through */
+	case ROOM_ALL_THEIRS:
+		if (!e->theirs)
 			return false;
 		/* fall through */
 	case ROOM_THEIRS:
@@ -325,7 +330,7 @@ static struct e2e_session *make_room(struct sessions *ss, bool theirs,
 		if (c.from_source >= SESSIONS_PER_SOURCE)
 			e = evict(ss, ROOM_SOURCE, source, now);
 		else if (c.theirs >= SESSIONS_THEIRS_MAX)
-			e = evict(ss, ROOM_SOURCE, 0, now);
+			e = evict(ss, ROOM_ALL_THEIRS, 0, now);
 		else
 			e = c.free ? c.free : evict(ss, ROOM_THEIRS, 0, now);
 	} else {

@@ -644,6 +644,46 @@ static void test_miss_flood(void)
 }
 
 /*
+ * Initiations by 4 links, 240 each: theirs never hold more than 3/4 of the
+ * table, and our own misses still find room.
+ */
+static void test_theirs_share(void)
+{
+	struct node peer = { 0 }, q = { 0 };
+	uint8_t route[8], back[8] = { 1, 7, 0 };
+	unsigned int answered = 0, theirs = 0;
+	uint64_t now = T0;
+	struct sessions ss;
+
+	kreset();
+	sessions_init(&ss, &dp, &mesh, &us.id, now);
+	for (unsigned int i = 0; i < 4 * 240; i++) {
+		uint8_t link = 1 + i % 4;
+
+		node_init(&peer);
+		make_route(route, 6, link, 2000 + i % 16);
+		answered += initiation_answered(&ss, &peer, route, 6, link, now);
+		now += 12 * MS;
+		if (i % 8 == 0)
+			sessions_timers(&ss, now, UNIX0 + now);
+	}
+	for (size_t i = 0; i < ss.count; i++)
+		theirs += ss.s[i].used && ss.s[i].theirs;
+	ok(answered == 4 * 240 && theirs <= SESSIONS_THEIRS_MAX &&
+	   ss.stats.evicted >= 4 * 240 - SESSIONS_THEIRS_MAX,
+	   "960 initiations by 4 links: all answered, theirs held at %d (%u), %llu evicted",
+	   SESSIONS_THEIRS_MAX, theirs, (unsigned long long)ss.stats.evicted);
+	node_init(&q);
+	make_route(route, 3, 2, 5);
+	ok(ours_made(&ss, &q, route, 3, back, 3, &now),
+	   "...and a route miss of ours finds room");
+	ok(index_consistent(&ss), "the index by address matches the table");
+	sessions_free(&ss);
+	node_free(&peer);
+	node_free(&q);
+}
+
+/*
  * Sessions in use are never evicted; of those gone idle, the least
  * recently used goes first.
  */
@@ -871,6 +911,7 @@ int main(void)
 	test_long_routes();
 	test_initiation_flood();
 	test_miss_flood();
+	test_theirs_share();
 	test_in_use_and_lru();
 	test_adopt();
 	test_no_probes_unconfirmed();
