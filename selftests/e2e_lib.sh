@@ -14,7 +14,9 @@
 #   counter NODE FIELD    the sessions line's FIELD ("evicted", "expired",
 #                         "of 1024"...) that NODE's fennecd logs on SIGUSR2
 #   at_least NODE FIELD N
-#   lost OUTPUT           packets a ping's summary says went unanswered
+#   unanswered FILE       the pings of a ping's output (without -q) that
+#                         got no answer, but for those of its last 2 s (at
+#                         -i 0.2), which may have been in flight at its end
 #   count_sessions NODE   the kernel's sessions into $d/count.NODE; fails if
 #                         the dump raced a change (its lines would repeat)
 
@@ -73,9 +75,10 @@ counter() {
 
 at_least() { local v; v=$(counter "$1" "$2") && [ "$v" -ge "$3" ]; }
 
-lost() {
-	sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 \2/p' <<<"$1" |
-		awk '{ print $1 - $2 }'
+unanswered() {
+	awk '/icmp_seq=/ { s = $0; sub(/.*icmp_seq=/, "", s); sub(/ .*/, "", s); got[s + 0] = 1 }
+		/ packets transmitted/ { sent = $1 }
+		END { n = 0; for (i = 1; i <= sent - 10; i++) if (!(i in got)) n++; print n }' "$1"
 }
 
 count_sessions() {
