@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -721,6 +722,118 @@ static void test_refusal(uint64_t now)
 	ok(all_free(), "...and its connection closed");
 }
 
+/* --- the CLI's side: whom it believes ------------------------------------- */
+
+static char proc[64];
+
+/* PROC/WHO/WHAT holding TEXT; a symlink to TEXT if LINK. */
+static void proc_file(const char *who, const char *what, const char *text,
+		      bool link)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", proc, who);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/%s/ns", proc, who);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/%s/%s", proc, who, what);
+	if (link) {
+		if (symlink(text, path))
+			perror(path);
+		return;
+	}
+	f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* A process PID of uid UID with CAPS, in user namespace USERNS by MAP. */
+static void proc_pid(const char *pid, unsigned int uid, const char *caps,
+		     const char *map, const char *userns)
+{
+	char status[256];
+
+	snprintf(status, sizeof(status),
+		 "Name:\tfennecd\nUmask:\t0022\nUid:\t%u\t%u\t%u\t%u\n"
+		 "Gid:\t%u\t%u\t%u\t%u\nCapInh:\t0000000000000000\n"
+		 "CapPrm:\t%s\nCapEff:\t%s\n", uid, uid, uid, uid, uid, uid,
+		 uid, uid, caps, caps);
+	proc_file(pid, "status", status, false);
+	proc_file(pid, "uid_map", map, false);
+	if (userns)
+		proc_file(pid, "ns/user", userns, true);
+}
+
+static enum ctl_trust trust(pid_t pid, uid_t uid)
+{
+	struct ucred cred = { .pid = pid, .uid = uid, .gid = uid };
+
+	return ctl_trust(&cred, 1000, proc);
+}
+
+/*
+ * ctl_trust() over a /proc of our own: root, the CLI's own user, and a
+ * process with CAP_NET_ADMIN in our user namespace (fennecd --user) are
+ * believed; anyone else, or anything we cannot tell, is not.
+ */
+static void test_trust(void)
+{
+	static const char map[] = "         0          0 4294967295\n";
+	static const char ns[] = "user:[4026531837]";
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	int sv[2];
+
+	snprintf(proc, sizeof(proc), "/tmp/test_control.%d", (int)getpid());
+	mkdir(proc, 0700);
+	proc_file("self", "uid_map", map, false);
+	proc_file("self", "ns/user", ns, true);
+	proc_pid("100", 999, "0000000000001000", map, ns);
+	proc_pid("101", 999, "0000000000000000", map, ns);
+	proc_pid("102", 999, "000001ffffffffff",
+		 "         0        999          1\n", "user:[4026532999]");
+	proc_pid("103", 998, "0000000000001000", map, ns);
+	proc_pid("105", 999, "0000000000001000", map, "user:[4026532999]");
+	proc_pid("106", 999, "0000000000001000", map, NULL);
+
+	ok(trust(0, 0) == CTL_TRUST_ROOT, "the CLI believes root");
+	ok(trust(0, 1000) == CTL_TRUST_SELF, "...and its own user");
+	ok(trust(100, 999) == CTL_TRUST_NET_ADMIN,
+	   "...and a process of another user that holds CAP_NET_ADMIN (fennecd --user)");
+	ok(trust(101, 999) == CTL_UNTRUSTED,
+	   "not one of another user without it");
+	ok(trust(102, 999) == CTL_UNTRUSTED,
+	   "nor one with every capability in a user namespace of its own");
+	ok(trust(105, 999) == CTL_UNTRUSTED,
+	   "nor one in another user namespace with the same uid map");
+	ok(trust(103, 999) == CTL_UNTRUSTED,
+	   "nor when the pid is another user's now (used again)");
+	ok(trust(104, 999) == CTL_UNTRUSTED, "nor a process that is gone");
+	ok(trust(106, 999) == CTL_UNTRUSTED,
+	   "nor one whose user namespace cannot be read for another reason");
+	ok(trust(0, 999) == CTL_UNTRUSTED, "nor a pid it cannot see");
+
+	ok(!socketpair(AF_UNIX, SOCK_STREAM, 0, sv) &&
+	   !getsockopt(sv[0], SOL_SOCKET, SO_PEERCRED, &cred, &len) &&
+	   ctl_trust(&cred, geteuid(), "/proc") ==
+	   (geteuid() ? CTL_TRUST_SELF : CTL_TRUST_ROOT),
+	   "a socket's real peer, ourselves, by the real /proc");
+	close(sv[0]);
+	close(sv[1]);
+	if (!geteuid()) {
+		cred.uid = 65534;	/* pid 1 runs as root: a pid reused */
+		cred.pid = 1;
+		ok(ctl_trust(&cred, 0, "/proc") == CTL_UNTRUSTED,
+		   "...and pid 1 taken for nobody's: not believed");
+	}
+	if (fork() == 0)
+		execlp("rm", "rm", "-rf", proc, (char *)NULL);
+	wait(NULL);
+}
+
 /* --- traces over a simulated route ---------------------------------------- */
 
 /*
@@ -1007,6 +1120,7 @@ int main(void)
 	test_bad_replies();
 	test_socket(now);
 	test_refusal(now);
+	test_trust();
 	test_traces(now);
 	test_trace_print();
 	test_lookup_switch_error(now);
