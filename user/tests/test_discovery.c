@@ -415,7 +415,7 @@ int main(void)
 {
 	if (sodium_init() < 0)
 		return 1;
-	log_init("test_discovery", LEVEL_INFO);
+	log_init("test_discovery", LEVEL_WARN);
 	randombytes_buf(key, sizeof(key));
 	test_beacon();
 	test_init();
