@@ -293,14 +293,16 @@ static unsigned int proven_on(const struct discovery *d, size_t iface)
 	return n;
 }
 
+enum room { ROOM, FULL, BUSY };
+
 /*
  * Whether a stranger from FROM on interface IFACE may be tried: a place
  * among the found neighbours should it prove itself (the interface's
- * share, and DISCOVERY_PER_SOURCE behind one address), and a place among
- * the trials now. Counted if not.
+ * share, and DISCOVERY_PER_SOURCE behind one address: else FULL), and a
+ * place among the trials now (else BUSY).
  */
-static bool room_for(struct discovery *d, size_t iface,
-		     const union endpoint *from)
+static enum room room_for(const struct discovery *d, size_t iface,
+			  const union endpoint *from)
 {
 	unsigned int same = 0, trials = 0, trials_here = 0;
 
@@ -311,16 +313,53 @@ static bool room_for(struct discovery *d, size_t iface,
 		trials += !e->proven;
 		trials_here += !e->proven && e->iface == iface;
 	}
-	if (same >= DISCOVERY_PER_SOURCE || proven_on(d, iface) >= share(d)) {
-		d->stats.full++;
-		return false;
-	}
+	if (same >= DISCOVERY_PER_SOURCE || proven_on(d, iface) >= share(d))
+		return FULL;
 	if (trials >= DISCOVERY_TRIALS ||
-	    trials_here >= DISCOVERY_TRIALS_PER_IFACE) {
-		d->stats.busy++;
-		return false;
+	    trials_here >= DISCOVERY_TRIALS_PER_IFACE)
+		return BUSY;
+	return ROOM;
+}
+
+/*
+ * A stranger with no place for a trial waits for one. A flood of keys,
+ * each heard once, only takes the places of others heard once: one that
+ * beacons again keeps its place and counts up.
+ */
+static void wait_for_trial(struct discovery *d, size_t iface,
+			   const uint8_t *key, const union endpoint *from,
+			   uint16_t port, uint64_t now)
+{
+	struct discovery_waiting *w = NULL;
+
+	for (size_t i = 0; i < d->nwaiting && !w; i++)
+		if (!sodium_memcmp(d->waiting[i].key, key, FENNEC_KEY_LEN))
+			w = &d->waiting[i];
+	if (w && !same_source(&w->from, from))
+		return;		/* a copy of its beacon from elsewhere */
+	if (!w && d->nwaiting < DISCOVERY_WAITING)
+		w = &d->waiting[d->nwaiting++];
+	for (size_t i = 0; !w && i < d->nwaiting; i++) {
+		struct discovery_waiting *o = &d->waiting[i];
+
+		/* One gone quiet, else the oldest heard only once. */
+		if (now - o->last >= DISCOVERY_WAIT_NS || o->beacons < 2)
+			if (!w || o->last < w->last)
+				w = o;
 	}
-	return true;
+	if (!w)
+		return;
+	if (memcmp(w->key, key, FENNEC_KEY_LEN) ||
+	    now - w->since >= DISCOVERY_WAIT_NS) {
+		memcpy(w->key, key, FENNEC_KEY_LEN);
+		w->from = *from;
+		w->beacons = 0;
+		w->since = now;
+	}
+	w->port = port;
+	w->iface = iface;
+	w->beacons++;
+	w->last = now;
 }
 
 /*
@@ -335,8 +374,17 @@ static void try_stranger(struct discovery *d, size_t iface,
 	union endpoint ep = *from;
 	struct discovered *e;
 
-	if (!room_for(d, iface, from))
+	switch (room_for(d, iface, from)) {
+	case FULL:
+		d->stats.full++;
 		return;
+	case BUSY:
+		d->stats.busy++;
+		wait_for_trial(d, iface, key, from, port, now);
+		return;
+	case ROOM:
+		break;
+	}
 	ep.sin6.sin6_port = htons(port);
 	ep.sin6.sin6_flowinfo = 0;
 	if (!links_add(d->links, key, &ep, now, wall))
@@ -543,11 +591,43 @@ static int judge_trial(struct discovery *d, size_t i, struct neighbour *n,
 }
 
 /*
+ * Places for trials that came free go to the strangers waiting that
+ * beaconed most lately, twice at least: a neighbour that is trying us
+ * beacons each second, a flood's keys seldom each. The others wait for
+ * their next beacon.
+ */
+static void try_waiting(struct discovery *d, uint64_t now, uint64_t wall)
+{
+	for (;;) {
+		struct discovery_waiting *best = NULL, w;
+
+		for (size_t i = 0; i < d->nwaiting; i++) {
+			struct discovery_waiting *o = &d->waiting[i];
+
+			if (now - o->last < DISCOVERY_WAIT_NS &&
+			    o->beacons >= 2 && o->iface < d->nifaces &&
+			    room_for(d, o->iface, &o->from) == ROOM &&
+			    (!best || o->beacons > best->beacons ||
+			     (o->beacons == best->beacons &&
+			      o->last > best->last)))
+				best = o;
+		}
+		if (!best)
+			return;
+		w = *best;
+		*best = d->waiting[--d->nwaiting];
+		if (!by_key(d, w.key) && !links_find(d->links, w.key))
+			try_stranger(d, w.iface, w.key, &w.from, w.port, now,
+				     wall);
+	}
+}
+
+/*
  * A neighbour found by beacon goes when both its beacons and its packets
  * stopped. One that is only silent, or only quiet on the LAN, stays.
- * Strangers on trial are judged.
+ * Strangers on trial are judged; those waiting get the places freed.
  */
-static void sweep(struct discovery *d, uint64_t now)
+static void sweep(struct discovery *d, uint64_t now, uint64_t wall)
 {
 	char name[INET6_ADDRSTRLEN];
 	struct neighbour *n;
@@ -577,13 +657,13 @@ static void sweep(struct discovery *d, uint64_t now)
 		d->stats.forgotten++;
 		drop_entry(d, i);
 	}
+	try_waiting(d, now, wall);
 }
 
 void discovery_timers(struct discovery *d, uint64_t now, uint64_t wall)
 {
 	bool due = false;
 
-	(void)wall;
 	if (d->epfd < 0)
 		return;
 	for (size_t i = 0; i < d->nifaces; i++)
@@ -595,7 +675,7 @@ void discovery_timers(struct discovery *d, uint64_t now, uint64_t wall)
 			send_beacon(d, i, now);
 	if (now >= d->sweep_at) {
 		d->sweep_at = now + SWEEP_NS;
-		sweep(d, now);
+		sweep(d, now, wall);
 	}
 }
 

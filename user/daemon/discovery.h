@@ -8,7 +8,9 @@
  * a *trial*: a kernel link and a handshake (links_add()), for
  * DISCOVERY_TRIAL_NS. One whose handshake completes in that time has proven
  * it holds its key and answers at its address: it becomes a found
- * neighbour. One that does not is removed, its kernel link deleted.
+ * neighbour. One that does not is removed, its kernel link deleted. A
+ * stranger with no place for a trial waits (DISCOVERY_WAITING): the next
+ * place freed goes to the one that beaconed most lately.
  * Strangers never take the place of found neighbours: trials have their own
  * few places (DISCOVERY_TRIALS, DISCOVERY_TRIALS_PER_IFACE), found
  * neighbours theirs (DISCOVERY_MAX, shared equally among the interfaces).
@@ -44,6 +46,9 @@
 #define DISCOVERY_PER_SOURCE	4	/* of them behind one address */
 /* A stranger's time to complete a handshake. */
 #define DISCOVERY_TRIAL_NS	(5 * NSEC_PER_SEC)
+/* Strangers kept waiting for a trial, and how long their beacons count. */
+#define DISCOVERY_WAITING	16
+#define DISCOVERY_WAIT_NS	(6 * NSEC_PER_SEC)
 
 /* What the beacons met with, for SIGUSR2. */
 struct discovery_stats {
@@ -79,6 +84,20 @@ struct discovered {
 	uint64_t trial_end;		/* not proven by then: removed */
 };
 
+/*
+ * A stranger no trial had a place for, waiting for one: the freed place
+ * goes to the one that beaconed most in the last DISCOVERY_WAIT_NS (a
+ * node trying us beacons each second; a flood's many keys, each seldom).
+ */
+struct discovery_waiting {
+	uint8_t key[FENNEC_KEY_LEN];
+	union endpoint from;		/* port ignored */
+	uint16_t port;
+	uint8_t iface;
+	unsigned int beacons;		/* since `since` */
+	uint64_t since, last;
+};
+
 struct discovery {
 	const char *devname;		/* the fennec device, for the log */
 	struct datapath *dp;
@@ -91,6 +110,8 @@ struct discovery {
 	size_t count;			/* found and on trial */
 	struct discovered found[DISCOVERY_MAX + DISCOVERY_TRIALS];
 	struct ratelimit rl;		/* strangers' beacons, per source, in all */
+	size_t nwaiting;
+	struct discovery_waiting waiting[DISCOVERY_WAITING];
 	uint64_t forget_ns;		/* no beacon for this long: forgettable */
 	uint64_t sweep_at;
 	struct discovery_stats stats;

@@ -339,6 +339,47 @@ static void test_spoofed_flood(void)
 	close(d.epfd);
 }
 
+/*
+ * A steady flood: a new key from a new address every 50 ms. A neighbour
+ * trying us beacons each second (fennecd does while it has strangers on
+ * trial): the first place freed is its, not the next stranger's.
+ */
+static void test_steady_flood(void)
+{
+	struct sockaddr_in6 real = source(0xaaaa, 2), src;
+	uint8_t real_key[FENNEC_KEY_LEN], k[FENNEC_KEY_LEN];
+	uint64_t found_at = 0;
+	struct discovery d;
+	unsigned int n = 0;
+
+	setup(&d, 1);
+	randombytes_buf(real_key, sizeof(real_key));
+	memcpy(honest[nhonest++], real_key, FENNEC_KEY_LEN);
+	for (uint64_t t = SEC; t < 30 * SEC && !found_at; t += 10 * MS) {
+		if (t % (50 * MS) == 0) {
+			randombytes_buf(k, sizeof(k));
+			src = source(6 + n / 60000, n % 60000);
+			n++;
+			beacon(&d, 0, k, &src, t);
+		}
+		if (t % SEC == SEC / 2)
+			beacon(&d, 0, real_key, &real, t);
+		timers(&d, t + 5 * MS);
+		if (is_found(&d, real_key))
+			found_at = t;
+	}
+	if (!ok(found_at && found_at <= 8 * SEC,
+		"strangers at 20 a second, a neighbour beaconing each second: found at the first place freed (%llu ms)",
+		(unsigned long long)(found_at / MS)))
+		printf("# %zu waiting, %llu busy\n", d.nwaiting,
+		       (unsigned long long)d.stats.busy);
+	ok(count_entries(&d, false) <= DISCOVERY_TRIALS_PER_IFACE &&
+	   d.nwaiting <= DISCOVERY_WAITING,
+	   "...strangers still held to %d trials, %d waiting",
+	   DISCOVERY_TRIALS_PER_IFACE, DISCOVERY_WAITING);
+	close(d.epfd);
+}
+
 /* Its beacons from another address do not keep a neighbour that left. */
 static void test_copied_beacons(void)
 {
@@ -420,6 +461,7 @@ int main(void)
 	test_beacon();
 	test_init();
 	test_spoofed_flood();
+	test_steady_flood();
 	test_copied_beacons();
 	test_per_interface();
 	return tap_done();
