@@ -373,39 +373,6 @@ check_err "a user other than root or fennecd's is refused by a fennecd running a
 check "...while one running as nobody answers nobody" \
 	n h1 setpriv --reuid 65534 --regid 65534 --clear-groups fennec show fen0 dht
 check "the helpers survived their questions" eval "alive d0b && alive d2 && alive d1c"
-
-# --- an impostor on the control socket ----------------------------------------
-# Any process of a namespace may bind @fennecd/DEV before fennecd does (or
-# while it restarts). The CLI believes only root, its own user, or a process
-# with CAP_NET_ADMIN in its user namespace (what fennecd --user keeps); here
-# nobody, without it, takes the name in h3 before h3's fennecd starts.
-ns_new h3
-ip -n h3 link add fen0 type fennec
-(umask 077 && fennec genkey >"$d/key3")
-fennec pubkey <"$d/key3" >"$d/pub3"
-(
-	ip netns exec h3 bash -c 'echo $$ >"$0"; exec "$@"' "$d/impostor.pid" \
-		setpriv --reuid 65534 --regid 65534 --clear-groups \
-		"$here/ctl_impostor" fen0 2>$d/impostor.err
-) &
-wait_until 5 grep -q listening $d/impostor.err
-on_cleanup kill -9 "$(cat $d/impostor.pid)"
-check_err "nobody holds @fennecd/fen0: the CLI, as root, refuses it, saying why" \
-	"^fennec: @fennecd/fen0 is not fennecd's: its owner, uid 65534 \(pid $(cat $d/impostor.pid)\), is not root, not us \(uid 0\), and holds no CAP_NET_ADMIN in our user namespace; not asking it\$" \
-	n h3 fennec show fen0 dht
-check "...and shows nothing of the mesh it forges" \
-	bash -c "[ -z \"\$(ip netns exec h3 fennec show fen0 dht 2>/dev/null)\" ]"
-check_err "...nor asks it for a trace" "^fennec: @fennecd/fen0 is not fennecd's" \
-	n h3 fennec trace fen0 fc00::1
-check "...which nobody itself may ask: it trusts its own user" bash -c \
-	"ip netns exec h3 setpriv --reuid 65534 --regid 65534 --clear-groups fennec show fen0 dht | grep -qx 'node: fc00::bad'"
-daemon d3 3 -- --user nobody
-check "h3's fennecd (nobody, with CAP_NET_ADMIN) finds the name taken" \
-	wait_until 10 grep -q "control socket @fennecd/fen0 is in use" $d/d3.log
-kill "$(cat $d/impostor.pid)"
-check "...takes it once the impostor is gone, and the CLI as root believes it" \
-	wait_until 5 bash -c "ip netns exec h3 fennec show fen0 dht 2>/dev/null | grep -qx 'node: $(addr 3)'"
-check "...h3's fennecd exits 0 on SIGTERM" stop d3
 check "every helper still running exits 0 on SIGTERM" \
 	eval "stop d0b && stop d2 && stop d1c"
 if [ "$_tap_failed" != 0 ]; then

@@ -6,11 +6,13 @@
 # malformed beacons are dropped and counted; a node whose helper dies is
 # forgotten once its beacons stop, and found again when it comes back. A
 # stranger's beacon gets a short trial, never a place (lan_flood.sh: a
-# flood of them).
+# flood of them). Last, an impostor holds hx's control socket name: the
+# CLI refuses it.
 #
 # Nodes h1..h4 and a stranger hx, each with lan0 into the bridge br0 of
 # namespace "lan", with IPv6 link-local addresses only:
-#   h1 h2 h3 (--discover lan0)   h4 (no --discover)   hx (no fennecd)
+#   h1 h2 h3 (--discover lan0)   h4 (no --discover)   hx (no fennecd, then
+#   one without --discover, after an impostor held its control socket)
 source "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lan_lib.sh"
@@ -144,8 +146,36 @@ check "...keeping the kernel's links its predecessor made" \
 check "...two of them, no more" nlinks_are 2 3
 check "...and h1 and h2 link to h3 again" eval "has_link 1 3 && has_link 2 3"
 
+# --- an impostor on the control socket ----------------------------------------
+# Any process of a namespace may bind @fennecd/DEV before fennecd does (or
+# while it restarts). The CLI believes only root, its own user, or a process
+# with CAP_NET_ADMIN in its user namespace (what fennecd --user keeps); here
+# nobody, without it, takes the name in hx before hx's fennecd starts.
+(
+	ip netns exec hx bash -c 'echo $$ >"$0"; exec "$@"' "$d/impostor.pid" \
+		setpriv --reuid 65534 --regid 65534 --clear-groups \
+		"$here/ctl_impostor" fen0 2>$d/impostor.err
+) &
+wait_until 5 grep -q listening $d/impostor.err
+on_cleanup kill -9 "$(cat $d/impostor.pid)"
+check_err "nobody holds @fennecd/fen0: the CLI, as root, refuses it, saying why" \
+	"^fennec: @fennecd/fen0 is not fennecd's: its owner, uid 65534 \(pid $(cat $d/impostor.pid)\), is not root, not us \(uid 0\), and holds no CAP_NET_ADMIN in our user namespace; not asking it\$" \
+	n hx fennec show fen0 dht
+check "...and shows nothing of the mesh it forges" \
+	bash -c "[ -z \"\$(ip netns exec hx fennec show fen0 dht 2>/dev/null)\" ]"
+check_err "...nor asks it for a trace" "^fennec: @fennecd/fen0 is not fennecd's" \
+	n hx fennec trace fen0 fc00::1
+check "...which nobody itself may ask: it trusts its own user" bash -c \
+	"ip netns exec hx setpriv --reuid 65534 --regid 65534 --clear-groups fennec show fen0 dht | grep -qx 'node: fc00::bad'"
+daemon dx x -- --user nobody
+check "hx's fennecd (nobody, with CAP_NET_ADMIN) finds the name taken" \
+	wait_until 10 grep -q "control socket @fennecd/fen0 is in use" $d/dx.log
+kill "$(cat $d/impostor.pid)"
+check "...takes it once the impostor is gone, and the CLI as root believes it" \
+	wait_until 5 bash -c "ip netns exec hx fennec show fen0 dht 2>/dev/null | grep -qx 'node: $(addr x)'"
+
 check "every helper exits 0 on SIGTERM" \
-	eval "stop d1 && stop d2 && stop d3b && stop d4"
+	eval "stop d1 && stop d2 && stop d3b && stop d4 && stop dx"
 if [ "$_tap_failed" != 0 ]; then
 	for f in "$d"/*.log; do diag "--- $f" "$(tail -n 30 "$f")"; done
 fi
