@@ -40,8 +40,8 @@
 #define DISCOVERY_MAGIC		"FNNC"
 #define DISCOVERY_VERSION	1
 #define DISCOVERY_BEACON_LEN	40	/* magic 4, version, flags, port 2, key 32 */
-#define DISCOVERY_MAX		64	/* neighbours found, on all interfaces */
-#define DISCOVERY_TRIALS	16	/* strangers on trial at once, in all */
+#define DISCOVERY_MAX		64	/* neighbours found, all interfaces */
+#define DISCOVERY_TRIALS	16	/* strangers on trial at once */
 #define DISCOVERY_TRIALS_PER_IFACE 8	/* ...and on one interface */
 #define DISCOVERY_PER_SOURCE	4	/* of them behind one address */
 /* A stranger's time to complete a handshake. */
@@ -55,12 +55,12 @@ struct discovery_stats {
 	uint64_t sent, received;	/* beacons; received: well-formed */
 	uint64_t found, forgotten;	/* neighbours */
 	uint64_t trials;		/* strangers tried */
-	uint64_t trials_failed;		/* ...that completed no handshake */
+	uint64_t trials_failed;		/* ...with no handshake */
 	uint64_t malformed;		/* length, magic, version, port 0 */
 	uint64_t not_link_local;	/* a source that is not fe80::/10 */
 	uint64_t rate_limited;		/* strangers' beacons */
 	uint64_t own_key;		/* our own key, from another node */
-	uint64_t full;			/* the interface's share, or _PER_SOURCE */
+	uint64_t full;			/* its share, or _PER_SOURCE */
 	uint64_t busy;			/* no place for one more trial */
 };
 
@@ -80,7 +80,7 @@ struct discovered {
 	uint16_t port;			/* the beacon's */
 	uint8_t iface;			/* index in ifaces[] */
 	bool proven;			/* its handshake completed */
-	uint64_t beacon_at;		/* its last beacon, from that source */
+	uint64_t beacon_at;		/* its last, from that source */
 	uint64_t trial_end;		/* not proven by then: removed */
 };
 
@@ -109,7 +109,7 @@ struct discovery {
 	uint8_t beacon[DISCOVERY_BEACON_LEN];
 	size_t count;			/* found and on trial */
 	struct discovered found[DISCOVERY_MAX + DISCOVERY_TRIALS];
-	struct ratelimit rl;		/* strangers' beacons, per source, in all */
+	struct ratelimit rl;		/* strangers' beacons */
 	size_t nwaiting;
 	struct discovery_waiting waiting[DISCOVERY_WAITING];
 	uint64_t forget_ns;		/* no beacon for this long: forgettable */

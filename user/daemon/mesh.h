@@ -66,7 +66,7 @@ struct mesh_stats {
 	uint64_t late_answers;		/* routes from a lookup's later answers */
 	uint64_t forged;		/* answers not made by their target */
 	uint64_t lies;			/* FENNECD_TEST_LIE: lookups lied to */
-	uint64_t answers_held;		/* to their lookup's size (rt_amp) */
+	uint64_t answers_held;		/* to their lookup's size */
 };
 
 struct mesh {

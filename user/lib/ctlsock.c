@@ -10,7 +10,7 @@
 
 #include "ctlsock.h"
 
-#define CAP_BIT_NET_ADMIN	12	/* linux/capability.h's CAP_NET_ADMIN */
+#define CAP_BIT_NET_ADMIN	12	/* CAP_NET_ADMIN's bit */
 
 /* PROC/WHO/WHAT, at most SIZE - 1 bytes of it, 0-terminated: its length. */
 static ssize_t read_proc(const char *proc, const char *who, const char *what,

@@ -291,7 +291,7 @@ int rt_lookup_discovered(struct rt_lookup *l, struct rt_table *t,
 	return 0;
 }
 
-/* --- answers larger than their question ------------------------------------ */
+/* --- answers larger than their question --------------------------------- */
 
 /* FNV-1a over the bytes, from a secret start, then a finalizer's mix. */
 static uint64_t amp_hash(uint64_t secret, const uint8_t *p, unsigned int len)

@@ -468,7 +468,7 @@ struct rt_amp {
 	struct rt_amp_budget src[RT_AMP_TRACKED];
 	struct rt_amp_budget dst[RT_AMP_TRACKED];
 	uint64_t larger;		/* answers let through larger */
-	uint64_t held;			/* answers held to the request's size */
+	uint64_t held;			/* held to the request's size */
 };
 
 /* SECRET: the caller's random (fennecd's), so hashes cannot be aimed. */

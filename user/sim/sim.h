@@ -84,7 +84,7 @@ struct result {
 	unsigned int forwards[RT_LOOKUP_TTL + 1];	/* of successes */
 	double landmarks, path_hops;	/* per node at the end */
 	double beacons;			/* per node per second */
-	/* Answers sent (found and discover), those held to the lookup's size. */
+	/* Answers sent (found, discover), and held to the lookup's size. */
 	unsigned long answers, answers_held;
 };
 

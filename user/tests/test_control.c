@@ -1106,7 +1106,7 @@ static void test_lookup_switch_error(uint64_t now)
 	   "...and C's table route is counted as failed");
 }
 
-/* --- answers no larger than their lookups ---------------------------------- */
+/* --- answers no larger than their lookups ------------------------------- */
 
 /*
  * T, a target with a key of its own, neighbour A on slot 1, and 24
