@@ -115,10 +115,15 @@ void fennec_link_forward(struct fennec_device *fdev, struct fennec_link *link,
 {
 	struct fennec_keypair *kp = rcu_dereference(link->keys.now);
 	struct fennec_fwd_hdr *fwd = (struct fennec_fwd_hdr *)skb->data;
-	/* Fast mode seals a version 1 header: long routes go in full. */
+	/*
+	 * Fast mode seals a version 1 header and the e2e header, and binds
+	 * the e2e tag: long routes, and packets too short to hold all three
+	 * (which no origin sends, but a neighbour may), go in full.
+	 */
 	bool fast = READ_ONCE(link->fast) &&
 		    fennec_fwd_kind(fwd) == FENNEC_FWD_DATA &&
-		    fennec_fwd_version(fwd) == FENNEC_FWD_VERSION;
+		    fennec_fwd_version(fwd) == FENNEC_FWD_VERSION &&
+		    skb->len >= FENNEC_FAST_SEALED + FENNEC_TAG_LEN;
 	u64 counter;
 
 	if (unlikely(!kp || !fennec_next_counter(kp, &counter))) {
