@@ -36,6 +36,7 @@ static int fennec_ndo_init(struct net_device *dev)
 	ratelimit_state_init(&fdev->unreachable_ratelimit, HZ, 20);
 	ratelimit_set_flags(&fdev->unreachable_ratelimit,
 			    RATELIMIT_MSG_ON_RELEASE);
+	fennec_limits_init(&fdev->limits);
 	if (fennec_index_init(fdev))
 		goto err_gro;
 	if (fennec_links_init(fdev))

@@ -189,6 +189,22 @@ static void fennec_receive_data(struct fennec_device *fdev,
 }
 
 /*
+ * A routed control packet for this node's helper: of a size a control
+ * message can have, and at a bounded rate per link it came in on.
+ */
+static void fennec_receive_control(struct fennec_device *fdev,
+				   struct sk_buff *skb, u16 slot,
+				   const u8 *back, unsigned int back_len)
+{
+	if (!skb->len || skb->len > FENNEC_CONTROL_MAX)
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
+	else if (!fennec_limit_control(fdev, slot))
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_RATE_LIMITED);
+	else
+		fennec_event_control(fdev, skb, slot, NULL, back, back_len);
+}
+
+/*
  * A forwarding header and what follows, opened: switch it on, or take it
  * here if the route ends here.
  */
@@ -235,8 +251,7 @@ static void fennec_receive_forward(struct fennec_device *fdev,
 		fennec_receive_data(fdev, skb, back, back_len);
 		break;
 	case FENNEC_FWD_CONTROL:
-		fennec_event_control(fdev, skb, ingress->slot, NULL, back,
-				     back_len);
+		fennec_receive_control(fdev, skb, ingress->slot, back, back_len);
 		break;
 	default:
 		fennec_receive_switch_error(fdev, skb);
@@ -298,6 +313,47 @@ static void fennec_receive_sealed(struct fennec_device *fdev,
 		fennec_deliver(fdev, skb, &link->peer);
 }
 
+/*
+ * A handshake message straight from the underlay, for the helper: one of
+ * the sizes its type has (the link header included), and a link header
+ * as protocol.md has it: flags, reserved bits and counter zero, the
+ * receiver index zero in an initiation (which has none yet) and set in
+ * the replies to one. Anything else the helper would drop anyway.
+ */
+static bool fennec_handshake_valid(const struct sk_buff *skb)
+{
+	const struct fennec_link_hdr *hdr = (const void *)skb->data;
+	unsigned int len = skb->len;
+
+	if (hdr->flags || hdr->reserved || hdr->counter)
+		return false;
+	switch (hdr->type) {
+	case FENNEC_LINK_HANDSHAKE_INIT:
+		return !hdr->rx_index && len >= FENNEC_HS_INITIATION_LEN &&
+		       len <= FENNEC_HS_INITIATION_LEN +
+			      FENNEC_HS_LINK_PAYLOAD_MAX;
+	case FENNEC_LINK_HANDSHAKE_RESP:
+		return hdr->rx_index && len >= FENNEC_HS_RESPONSE_LEN &&
+		       len <= FENNEC_HS_RESPONSE_LEN +
+			      FENNEC_HS_LINK_PAYLOAD_MAX;
+	default:
+		return hdr->rx_index && len == FENNEC_HS_COOKIE_LEN;
+	}
+}
+
+/* A handshake for the helper, if well formed and not one too many. */
+static void fennec_receive_handshake(struct fennec_device *fdev,
+				     struct sk_buff *skb,
+				     const union fennec_endpoint *from)
+{
+	if (!fennec_handshake_valid(skb))
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
+	else if (!fennec_limit_handshake(fdev, from))
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_RATE_LIMITED);
+	else
+		fennec_event_control(fdev, skb, 0, from, NULL, 0);
+}
+
 /**
  * fennec_receive_datagram - act on a datagram from the underlay
  * @fdev: the device whose socket it reached
@@ -320,7 +376,7 @@ void fennec_receive_datagram(struct fennec_device *fdev, struct sk_buff *skb)
 	case FENNEC_LINK_HANDSHAKE_INIT:
 	case FENNEC_LINK_HANDSHAKE_RESP:
 	case FENNEC_LINK_COOKIE:
-		fennec_event_control(fdev, skb, 0, &from, NULL, 0);
+		fennec_receive_handshake(fdev, skb, &from);
 		break;
 	case FENNEC_LINK_FORWARD:
 	case FENNEC_LINK_FORWARD_FAST:
