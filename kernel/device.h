@@ -71,6 +71,7 @@ struct fennec_limit_source {
  * @handshake_sources: them by source address (an IPv6 one by its /64)
  * @controls: every routed control packet
  * @control_sources: them by the link they came in on
+ * @switch_errors: switch errors received
  *
  * Only what would become an event goes through them, never data.
  */
@@ -81,6 +82,7 @@ struct fennec_limits {
 	struct fennec_limit_source handshake_sources[FENNEC_LIMIT_SOURCES];
 	struct fennec_bucket controls;
 	struct fennec_limit_source control_sources[FENNEC_LIMIT_SOURCES];
+	struct fennec_bucket switch_errors;
 };
 
 static inline void fennec_limits_init(struct fennec_limits *limits)
@@ -107,6 +109,8 @@ static inline void fennec_limits_init(struct fennec_limits *limits)
  * @gro_cells: batches received packets into GRO, per CPU
  * @keys_lock: guards the keyrings of every link and session
  * @index: every keypair, by receive index
+ * @tx_index: every session keypair, by transmit index (switch errors name
+ *	a session by it)
  * @slot_width: bytes of this node's slots in routes, 1 or 2
  * @slots: links by slot, 256 or 65536 RCU pointers
  * @neighbours: links by their peer's address
@@ -115,7 +119,7 @@ static inline void fennec_limits_init(struct fennec_limits *limits)
  * @sessions_seq: changes whenever @session_list does, for dumps (RTNL)
  * @error_ratelimit: switch errors this node sends
  * @unreachable_ratelimit: unreachable events
- * @limits: handshakes and control packets for the helper
+ * @limits: handshakes, control packets and switch errors for the helper
  * @queues: spread sealing and opening over CPUs, while up (RCU)
  *
  * Configuration changes hold RTNL; the datapath reads under RCU.
@@ -135,6 +139,7 @@ struct fennec_device {
 	struct gro_cells gro_cells;
 	spinlock_t keys_lock; /* protects every keyring's pointers */
 	struct rhashtable index;
+	struct rhltable tx_index;
 	unsigned int slot_width;
 	struct fennec_link __rcu **slots;
 	struct rhashtable neighbours;

@@ -32,6 +32,9 @@
 #define FENNEC_CONTROL_BURST		1000
 #define FENNEC_CONTROL_LINK_RATE	1000
 #define FENNEC_CONTROL_LINK_BURST	500
+/* Switches send at most 100 a second each. */
+#define FENNEC_SWITCH_ERROR_RATE	200
+#define FENNEC_SWITCH_ERROR_BURST	50
 
 /*
  * Takes a message's token from @b if it has one. A bucket never used
@@ -127,6 +130,21 @@ bool fennec_limit_control(struct fennec_device *fdev, u16 slot)
 				  FENNEC_CONTROL_LINK_RATE,
 				  FENNEC_CONTROL_LINK_BURST, &limits->controls,
 				  FENNEC_CONTROL_RATE, FENNEC_CONTROL_BURST, now);
+	spin_unlock(&limits->lock);
+	return allow;
+}
+
+/* Whether a switch error may be acted on. Context: BHs off. */
+bool fennec_limit_switch_error(struct fennec_device *fdev)
+{
+	struct fennec_limits *limits = &fdev->limits;
+	u64 now = ktime_get_ns();
+	bool allow;
+
+	spin_lock(&limits->lock);
+	allow = fennec_bucket_take(&limits->switch_errors,
+				   FENNEC_SWITCH_ERROR_RATE,
+				   FENNEC_SWITCH_ERROR_BURST, now);
 	spin_unlock(&limits->lock);
 	return allow;
 }

@@ -29,6 +29,7 @@ enum fennec_keys_owner {
  * @owner_kind: &enum fennec_keys_owner
  * @owner: the link or session, valid while the keypair is in the index
  * @index_node: in the device's index table
+ * @tx_node: a session's, in the device's table by @tx_index
  * @rcu: freed after a grace period
  */
 struct fennec_keypair {
@@ -41,6 +42,7 @@ struct fennec_keypair {
 	enum fennec_keys_owner owner_kind;
 	void *owner;
 	struct rhash_head index_node;
+	struct rhlist_head tx_node;
 	struct rcu_head rcu;
 };
 
@@ -64,6 +66,8 @@ void fennec_index_destroy(struct fennec_device *fdev);
 struct fennec_keypair *fennec_index_lookup(struct fennec_device *fdev,
 					   u32 rx_index);
 bool fennec_index_used(struct fennec_device *fdev, u32 rx_index);
+struct fennec_keypair *fennec_tx_index_lookup(struct fennec_device *fdev,
+					      u32 tx_index);
 
 struct fennec_keypair *fennec_keypair_new(u32 rx_index, u32 tx_index,
 					  const u8 *send_key,

@@ -125,7 +125,10 @@ static void fennec_send_switch_error(struct fennec_device *fdev,
 	fennec_route_send(fdev, skb);
 }
 
-/* A switch error reached the route's origin: fail over, tell the helper. */
+/*
+ * A switch error reached the route's origin: fail over, tell the helper.
+ * At a bounded rate: anyone on a route can send them.
+ */
 static void fennec_receive_switch_error(struct fennec_device *fdev,
 					struct sk_buff *skb)
 {
@@ -137,6 +140,10 @@ static void fennec_receive_switch_error(struct fennec_device *fdev,
 	    skb_copy_bits(skb, 0, &err,
 			  fennec_switch_error_len(err.route_len))) {
 		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
+		return;
+	}
+	if (!fennec_limit_switch_error(fdev)) {
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_RATE_LIMITED);
 		return;
 	}
 	fennec_skb_consume(skb);
