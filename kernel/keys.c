@@ -4,11 +4,63 @@
  * Keys come from the helper; they are wiped before their memory is freed.
  */
 
+#include <linux/moduleparam.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 
 #include "device.h"
 #include "keys.h"
+
+/*
+ * Seconds a keypair is used for, from when the helper gave it. A module
+ * parameter only so that a test need not wait three minutes: it can be
+ * lowered, never raised past FENNEC_REJECT_AFTER_TIME.
+ */
+static unsigned int fennec_reject_after = FENNEC_REJECT_AFTER_TIME;
+
+static int fennec_reject_after_set(const char *val,
+				   const struct kernel_param *kp)
+{
+	unsigned int secs;
+	int err = kstrtouint(val, 0, &secs);
+
+	if (err)
+		return err;
+	if (!secs || secs > FENNEC_REJECT_AFTER_TIME)
+		return -EINVAL;
+	WRITE_ONCE(*(unsigned int *)kp->arg, secs);
+	return 0;
+}
+
+static const struct kernel_param_ops fennec_reject_after_ops = {
+	.set = fennec_reject_after_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(reject_after_time, &fennec_reject_after_ops,
+		&fennec_reject_after, 0644);
+MODULE_PARM_DESC(reject_after_time,
+		 "Seconds keys are used for, 1 to 180 (the default); only for tests");
+
+/* How long keys are used for, in nanoseconds. */
+u64 fennec_reject_after_time(void)
+{
+	return (u64)READ_ONCE(fennec_reject_after) * NSEC_PER_SEC;
+}
+
+/**
+ * fennec_keypair_expired - whether keys are too old to use
+ * @kp: the keys
+ *
+ * The helper replaces keys every two minutes; keys it did not replace (it
+ * died, or cannot reach the peer) stop working after three. Context: any.
+ */
+bool fennec_keypair_expired(const struct fennec_keypair *kp)
+{
+	return ktime_get_coarse_boottime_ns() - kp->birth >=
+	       fennec_reject_after_time();
+}
 
 static const struct rhashtable_params fennec_index_params = {
 	.key_len = sizeof(u32),
@@ -94,6 +146,7 @@ struct fennec_keypair *fennec_keypair_new(u32 rx_index, u32 tx_index,
 	fennec_replay_init(&kp->replay);
 	kp->owner_kind = kind;
 	kp->owner = owner;
+	kp->birth = ktime_get_coarse_boottime_ns();
 	return kp;
 }
 

@@ -175,6 +175,10 @@ static void fennec_receive_data(struct fennec_device *fdev,
 		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_UNKNOWN_INDEX);
 		return;
 	}
+	if (fennec_keypair_expired(kp)) {
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_KEY_EXPIRED);
+		return;
+	}
 	counter = le64_to_cpu(e2e.counter);
 	if (!fennec_open_e2e(skb, kp, counter)) {
 		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_BAD_MAC);
@@ -287,6 +291,11 @@ static void fennec_receive_sealed(struct fennec_device *fdev,
 	kp = fennec_index_lookup(fdev, le32_to_cpu(hdr.rx_index));
 	if (!kp || kp->owner_kind != FENNEC_KEYS_LINK) {
 		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_UNKNOWN_INDEX);
+		return;
+	}
+	/* Before any work: whoever sent it, these keys are done. */
+	if (fennec_keypair_expired(kp)) {
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_KEY_EXPIRED);
 		return;
 	}
 	__skb_pull(skb, sizeof(hdr));
