@@ -280,3 +280,7 @@ void fennec_event_unreachable(struct fennec_device *fdev,
 	}
 	fennec_event_send(fdev, msg, hdr);
 }
+
+#ifdef FENNEC_SELFTEST
+#include "selftest/event.c"
+#endif
