@@ -291,7 +291,7 @@ ip netns exec f2 fennec set fen0 session "$(addr_of 0)" remove
 # reject_after_time, which can only lower it. Here: $age s. Each new key
 # is used at once: a loaded machine must not make it old.
 param=/sys/module/fennec/parameters/reject_after_time
-age=$((5 * ${FENNEC_TIME_FACTOR:-1}))
+age=$((8 * ${FENNEC_TIME_FACTOR:-1}))
 check "keys are used for 180 s at most" [ "$(cat $param)" = 180 ]
 check_fail "...a bound the module parameter cannot raise" bash -c "echo 181 >$param"
 check_fail "...nor make 0" bash -c "echo 0 >$param"
@@ -316,6 +316,7 @@ key_expired() { # key_expired I N: node I counted N key_expired drops
 	wait_until 3 bash -c "[ \"\$(drop_count $1 key_expired)\" = $2 ]"
 }
 for k in a01 a10 b01 b10 c01 c10 s01 s10 t01 t10; do new_key "x$k"; done
+a1=$(addr_of 1)
 # Old keys: links 3 (both sides) and 4 (node 1's side), node 0's session
 # with node 1 and node 1's with node 0 (not the same keys).
 key_link 0 3 9003 9103 xa01 xa10
@@ -329,16 +330,16 @@ ip netns exec f0 fennec set fen0 link 3 keepalive
 check "a link's keys older than that: node 0 refuses to send with them (key_expired)" \
 	key_expired 0 $((e0 + 1))
 check "...and node 1 received nothing on that link" [ "$(link_rx 1 3)" = "$rx" ]
-ip netns exec f0 fennec set fen0 session "$(addr_of 1)" keepalive
+ip netns exec f0 fennec set fen0 session "$a1" keepalive
 check "a session's keys older than that: node 0 refuses to send with them" \
 	key_expired 0 $((e0 + 2))
 key_link 0 4 9004 9104 xb01 xb10
 ip netns exec f0 fennec set fen0 link 4 keepalive
 check "node 0's fresh link keys, node 1's the same but old: node 1 refuses what they sealed" \
 	key_expired 1 $((e1 + 1))
-main_link 1
 key_session 0 1 9300 9301 xt01 xt10 0200
-ip netns exec f0 fennec set fen0 session "$(addr_of 1)" keepalive
+main_link 1
+ip netns exec f0 fennec set fen0 session "$a1" keepalive
 check "...and so it does for a session's" key_expired 1 $((e1 + 2))
 check "...node 0 sent both (no more key_expired there)" \
 	[ "$(drop_count 0 key_expired)" = $((e0 + 2)) ]
