@@ -33,9 +33,12 @@ static int fennec_ndo_init(struct net_device *dev)
 		goto err_drops;
 	spin_lock_init(&fdev->keys_lock);
 	ratelimit_state_init(&fdev->error_ratelimit, HZ, 100);
+	/* A flood to a dead slot is counted (dead_slot), not logged. */
+	ratelimit_set_flags(&fdev->error_ratelimit, RATELIMIT_MSG_ON_RELEASE);
 	ratelimit_state_init(&fdev->unreachable_ratelimit, HZ, 20);
 	ratelimit_set_flags(&fdev->unreachable_ratelimit,
 			    RATELIMIT_MSG_ON_RELEASE);
+	fennec_limits_init(&fdev->limits);
 	if (fennec_index_init(fdev))
 		goto err_gro;
 	if (fennec_links_init(fdev))

@@ -45,6 +45,8 @@
 #define RT_COORD_HOPS	20	/* hops of a path, its owner and landmark too */
 #define RT_ALTS		4	/* paths kept per landmark, by other links */
 #define RT_MSG_LIMIT	1200	/* bytes of the largest control message */
+_Static_assert(RT_MSG_LIMIT <= FENNEC_CONTROL_MAX,
+	       "the kernel passes up no larger control packet");
 /* Bytes of published coordinates, encoded: what a lookup leaves. */
 #define RT_PUB_BYTES	(RT_MSG_LIMIT - 71)
 #define RT_TAG_LEN	4	/* ID bytes that name a hop */
