@@ -90,6 +90,23 @@ unsigned int fennec_route_reverse(const struct fennec_fwd_hdr *h,
 	return h->pos;
 }
 
+/**
+ * fennec_switch_error_valid - check a switch error's body before using it
+ * @err: the body's first min(@avail, sizeof(*err)) bytes
+ * @avail: bytes of the body
+ *
+ * Return: whether the body holds a whole error about a route of at most
+ * FENNEC_ROUTE_LEN bytes: then @err's fields and the first @err->route_len
+ * bytes of its route are the packet's.
+ */
+bool fennec_switch_error_valid(const struct fennec_switch_error *err,
+			       unsigned int avail)
+{
+	return avail >= fennec_switch_error_len(0) &&
+	       err->route_len <= FENNEC_ROUTE_LEN &&
+	       avail >= fennec_switch_error_len(err->route_len);
+}
+
 #ifdef FENNEC_SELFTEST
 #include "selftest/label.c"
 #endif

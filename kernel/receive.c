@@ -132,10 +132,9 @@ static void fennec_receive_switch_error(struct fennec_device *fdev,
 	struct fennec_switch_error err;
 	struct fennec_session *session;
 
-	if (skb_copy_bits(skb, 0, &err, fennec_switch_error_len(0)) ||
-	    err.route_len > FENNEC_ROUTE_LEN ||
-	    skb_copy_bits(skb, 0, &err,
-			  fennec_switch_error_len(err.route_len))) {
+	if (skb_copy_bits(skb, 0, &err, min_t(unsigned int, skb->len,
+					      sizeof(err))) ||
+	    !fennec_switch_error_valid(&err, skb->len)) {
 		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
 		return;
 	}
