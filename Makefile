@@ -48,6 +48,12 @@ check-debug: deps
 demo: deps
 	selftests/demo.sh
 
+# libFuzzer on every parser of outside bytes, FUZZ_SECONDS (default 5)
+# per target; ends with "fuzz: N targets, M runs, C crashes"
+# (Documentation/fuzzing.md).
+fuzz: deps
+	$(MAKE) -C user/fuzz run
+
 # Throughput against WireGuard in one VM run, and per-packet instruction counts.
 bench: deps
 	selftests/bench.sh
@@ -68,5 +74,5 @@ clean:
 	rm -rf build
 
 .PHONY: all module user sparse checkpatch deps check check-debug demo bench install \
-	dkms-install clean
+	dkms-install clean fuzz
 .PHONY: sim
