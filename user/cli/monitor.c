@@ -76,6 +76,14 @@ static void print_event(const struct nlattr **tb, uint8_t cmd)
 	fflush(stdout);
 }
 
+/* The integer attributes of an event: one of the wrong size is dropped. */
+static const enum mnl_attr_data_type int_types[FENNEC_A_DEVICE_MAX + 1] = {
+	[FENNEC_A_DEVICE_IFINDEX] = MNL_TYPE_U32,
+	[FENNEC_A_DEVICE_SLOT] = MNL_TYPE_U16,
+	[FENNEC_A_DEVICE_ERROR_CODE] = MNL_TYPE_U8,
+	[FENNEC_A_DEVICE_ERROR_POS] = MNL_TYPE_U8,
+};
+
 static int got_event(const struct nlmsghdr *nlh, void *data)
 {
 	const struct genlmsghdr *gh = mnl_nlmsg_get_payload(nlh);
@@ -84,6 +92,10 @@ static int got_event(const struct nlmsghdr *nlh, void *data)
 
 	if (genl_parse(nlh, tb, FENNEC_A_DEVICE_MAX))
 		return MNL_CB_OK;
+	for (unsigned int t = 0; t <= FENNEC_A_DEVICE_MAX; t++)
+		if (tb[t] && int_types[t] != MNL_TYPE_UNSPEC &&
+		    mnl_attr_validate(tb[t], int_types[t]) < 0)
+			tb[t] = NULL;
 	if (m->ifindex && (!tb[FENNEC_A_DEVICE_IFINDEX] ||
 			   mnl_attr_get_u32(tb[FENNEC_A_DEVICE_IFINDEX]) != m->ifindex))
 		return MNL_CB_OK;
