@@ -719,6 +719,101 @@ static void device_reply(uint16_t flags)
 	end_msg(nlh);
 }
 
+/* nlfake.c's tokens, gathered in T, then given as one record. */
+static void tok_msg(struct seed *t, uint8_t cmd, uint16_t flags)
+{
+	u8(t, 0), u16(t, 0), u16(t, flags), u8(t, cmd);
+}
+
+static void tok_attr(struct seed *t, uint8_t type, const void *p, uint8_t n)
+{
+	u8(t, 1), u8(t, type), u8(t, n), bytes(t, p, n);
+}
+
+static void tok_u16(struct seed *t, uint8_t type, uint16_t v)
+{
+	tok_attr(t, type, &v, sizeof(v));
+}
+
+static void tok_nest(struct seed *t, uint8_t type)
+{
+	u8(t, 2), u8(t, type);
+}
+
+static void tok_end(struct seed *t)
+{
+	u8(t, 3);
+}
+
+static void tokens(struct seed *s, const struct seed *t)
+{
+	u8(s, 3);
+	chunk(s, t->b, t->n);
+}
+
+/* A session dump with as many routes as a session has, in tokens. */
+static void sessions_tokens(struct seed *s)
+{
+	static const uint8_t label[] = { 1, 5, 0 };
+	struct seed t = { .n = 0 };
+
+	tok_msg(&t, FENNEC_CMD_GET_SESSION, NLM_F_MULTI);
+	tok_nest(&t, FENNEC_A_DEVICE_SESSION);
+	tok_attr(&t, FENNEC_A_SESSION_ADDRESS, node[4].id, 16);
+	tok_attr(&t, FENNEC_A_SESSION_HAS_KEYS, "\x01", 1);
+	tok_nest(&t, FENNEC_A_SESSION_ROUTES);
+	for (int i = 0; i < FENNEC_SESSION_ROUTES_MAX; i++) {
+		tok_nest(&t, FENNEC_A_SESSION_ROUTE);
+		tok_attr(&t, FENNEC_A_ROUTE_LABEL, label, sizeof(label));
+		tok_u16(&t, FENNEC_A_ROUTE_MTU, 1280);
+		tok_end(&t);
+	}
+	tok_end(&t);
+	tok_attr(&t, FENNEC_A_SESSION_LEARNED, label, sizeof(label));
+	tok_end(&t);
+	u8(&t, 4), u8(&t, 0);	/* done */
+	tokens(s, &t);
+}
+
+static void links_tokens(struct seed *s)
+{
+	struct seed t = { .n = 0 };
+
+	for (int i = 1; i <= 2; i++) {
+		tok_msg(&t, FENNEC_CMD_GET_LINK, NLM_F_MULTI);
+		tok_nest(&t, FENNEC_A_DEVICE_LINK);
+		tok_u16(&t, FENNEC_A_LINK_SLOT, i);
+		tok_attr(&t, FENNEC_A_LINK_PEER, node[i].id, 16);
+		tok_attr(&t, FENNEC_A_LINK_MODE, "\x01", 1);
+		tok_u16(&t, FENNEC_A_LINK_MTU, 1420);
+		tok_nest(&t, FENNEC_A_LINK_TRAFFIC);
+		tok_attr(&t, FENNEC_A_TRAFFIC_RX_PACKETS, "\x01\0\0\0\0\0\0\0",
+			 8);
+		tok_end(&t);
+		tok_end(&t);
+	}
+	u8(&t, 4), u8(&t, 0);
+	tokens(s, &t);
+}
+
+static void events_tokens(struct seed *s)
+{
+	uint32_t ifindex = NLFAKE_IFINDEX;
+	struct seed t = { .n = 0 };
+
+	tok_msg(&t, FENNEC_CMD_EVENT_CONTROL, 0);
+	tok_attr(&t, FENNEC_A_DEVICE_IFINDEX, &ifindex, 4);
+	tok_attr(&t, FENNEC_A_DEVICE_PAYLOAD, "\x03\0\0\0\x01", 5);
+	tok_attr(&t, FENNEC_A_DEVICE_ROUTE, "\x01\x05\x00", 3);
+	tok_u16(&t, FENNEC_A_DEVICE_SLOT, 1);
+	tok_msg(&t, FENNEC_CMD_EVENT_SWITCH_ERROR, 0);
+	tok_attr(&t, FENNEC_A_DEVICE_IFINDEX, &ifindex, 4);
+	tok_attr(&t, FENNEC_A_DEVICE_ROUTE, "\x01\x05\x00", 3);
+	tok_attr(&t, FENNEC_A_DEVICE_ERROR_POS, "\x01", 1);
+	tok_attr(&t, FENNEC_A_DEVICE_ERROR_CODE, "\x01", 1);
+	tokens(s, &t);
+}
+
 static void netlink_seeds(void)
 {
 	struct seed s = { .n = 0 };
@@ -740,8 +835,21 @@ static void netlink_seeds(void)
 	s.n = 0, u8(&s, 6), ack_msg(0, NULL), datagram(&s);
 	save("netlink_daemon", "send-ack", &s);
 
+	s.n = 0, u8(&s, 0), events_tokens(&s);
+	save("netlink_daemon", "events-tokens", &s);
+	s.n = 0, u8(&s, 1), links_tokens(&s);
+	save("netlink_daemon", "links-tokens", &s);
+	s.n = 0, u8(&s, 2), sessions_tokens(&s);
+	save("netlink_daemon", "sessions-tokens", &s);
+
 	s.n = 0, u8(&s, 0), links_dump(&s);
 	save("netlink_cli", "links", &s);
+	s.n = 0, u8(&s, 4), links_tokens(&s);
+	save("netlink_cli", "links-tokens-json", &s);
+	s.n = 0, u8(&s, 5), sessions_tokens(&s);
+	save("netlink_cli", "sessions-tokens-json", &s);
+	s.n = 0, u8(&s, 2), events_tokens(&s);
+	save("netlink_cli", "monitor-tokens", &s);
 	s.n = 0, u8(&s, 4), links_dump(&s);
 	save("netlink_cli", "links-json", &s);
 	s.n = 0, u8(&s, 1), sessions_dump(&s);

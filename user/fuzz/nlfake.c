@@ -229,6 +229,98 @@ static void fix_headers(uint8_t *buf, size_t len)
 	}
 }
 
+/*
+ * A datagram built from tokens, lengths and padding done here, so that the
+ * fuzzer changes what messages and attributes hold without having to keep
+ * three length fields in step:
+ *   0 TYPE(16) FLAGS(16) CMD(8)   a new message (type 0: the family's)
+ *   1 ATTR(8) LEN(8) BYTES        an attribute
+ *   2 ATTR(8)                     a nest opens
+ *   3                             the innermost nest closes
+ *   4 WHAT(8)                     NLMSG_DONE, an ack, or an error with
+ *                                 an extended ack message (WHAT % 3)
+ */
+#define NEST_MAX 8
+
+/* What the message being built already takes. */
+static size_t nlh_room(const struct nlmsghdr *nlh)
+{
+	return nlh ? NLMSG_ALIGN(nlh->nlmsg_len) : 0;
+}
+
+static size_t build(struct fz *f, uint8_t *buf, size_t size)
+{
+	struct nlattr *nest[NEST_MAX];
+	struct nlmsghdr *nlh = NULL;
+	struct genlmsghdr *gh;
+	struct nlmsgerr *e;
+	unsigned int depth = 0;
+	size_t len = 0, n;
+	uint8_t token, what;
+
+	/* Room for the largest token, then a closed message. */
+	while (f->left && len + nlh_room(nlh) + 512 < size) {
+		token = fz_u8(f) % 5;
+		switch (token) {
+		case 0:
+		case 4:
+			while (depth)
+				mnl_attr_nest_end(nlh, nest[--depth]);
+			if (nlh)
+				len += NLMSG_ALIGN(nlh->nlmsg_len);
+			nlh = mnl_nlmsg_put_header(buf + len);
+			if (token == 4) {
+				what = fz_u8(f) % 3;
+				nlh->nlmsg_type = what ? NLMSG_ERROR : NLMSG_DONE;
+				nlh->nlmsg_flags = what == 2 ? NLM_F_CAPPED |
+						   NLM_F_ACK_TLVS : NLM_F_CAPPED;
+				e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+				e->error = what == 2 ? -EINVAL : 0;
+				e->msg.nlmsg_len = sizeof(e->msg);
+				if (what == 2)
+					mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG,
+							  "not so");
+				len += NLMSG_ALIGN(nlh->nlmsg_len);
+				nlh = NULL;
+				break;
+			}
+			nlh->nlmsg_type = fz_u16(f);
+			if (!nlh->nlmsg_type)
+				nlh->nlmsg_type = NLFAKE_FAMILY;
+			nlh->nlmsg_flags = fz_u16(f);
+			gh = mnl_nlmsg_put_extra_header(nlh, sizeof(*gh));
+			gh->cmd = fz_u8(f);
+			gh->version = 1;
+			break;
+		case 1:
+			if (!nlh)
+				break;
+			what = fz_u8(f);
+			n = fz_u8(f);
+			if (n > f->left)
+				n = f->left;
+			mnl_attr_put(nlh, what, n, f->p);
+			f->p += n;
+			f->left -= n;
+			break;
+		case 2:
+			what = fz_u8(f);
+			if (nlh && depth < NEST_MAX)
+				nest[depth++] = mnl_attr_nest_start(nlh, what);
+			break;
+		default:
+			if (depth)
+				mnl_attr_nest_end(nlh, nest[--depth]);
+			break;
+		}
+	}
+	while (depth)
+		mnl_attr_nest_end(nlh, nest[--depth]);
+	if (nlh)
+		len += NLMSG_ALIGN(nlh->nlmsg_len);
+	return len;
+}
+
 ssize_t __wrap_mnl_socket_recvfrom(const struct mnl_socket *nl, void *buf,
 				   size_t size)
 {
@@ -253,6 +345,18 @@ ssize_t __wrap_mnl_socket_recvfrom(const struct mnl_socket *nl, void *buf,
 		errno = kind == 1 ? ENOBUFS : EINTR;
 		return -1;
 	}
+	if (kind == 3) {
+		struct fz tokens;
+
+		len = fz_u16(in);
+		if (len > in->left)
+			len = in->left;
+		fz_init(&tokens, in->p, len);
+		in->p += len;
+		in->left -= len;
+		len = build(&tokens, buf, size);
+		goto got;
+	}
 	len = fz_u16(in);
 	if (len > in->left)
 		len = in->left;
@@ -270,6 +374,7 @@ ssize_t __wrap_mnl_socket_recvfrom(const struct mnl_socket *nl, void *buf,
 	 * takes a message's attributes up to its aligned end.
 	 */
 	len &= ~(size_t)3;
+got:
 	fix_headers(buf, len);
 	last = buf;
 	last_len = len;

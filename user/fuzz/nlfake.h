@@ -7,9 +7,11 @@
  *
  * - a request to nlctrl (the family's id, its multicast group) gets the
  *   answer the kernel would give, with an ack;
- * - every other read takes the next record of the input: a datagram (a
- *   16-bit length, then its bytes, cut to whole 4-byte words as the
- *   kernel's are), or a lost-events error (ENOBUFS), or EINTR. A message
+ * - every other read takes the next record of the input, by its first
+ *   byte: a datagram (a 16-bit length, then its bytes, cut to whole
+ *   4-byte words as the kernel's are), a lost-events error (1: ENOBUFS),
+ *   EINTR (2), or (3) a datagram built from tokens (nlfake.c, build()),
+ *   which keeps lengths and nests right while their contents change. A message
  *   header whose sequence number or port id is 0 gets those of the
  *   request in flight, so the fuzzer need not guess them. When the input
  *   is spent, reads fail with EAGAIN.
