@@ -810,6 +810,10 @@ static void test_forward_rules(void)
 			     &next, 0) == RT_FWD_NEXT &&
 	   !memcmp(next.id, net.table[2].cfg.id, RT_ID_LEN),
 	   "node 1 forwards to its entry closest to the target");
+	/* Found by user/fuzz's rtmsg target: the self slot's width. */
+	ok(rt_node_from(&net.coords[1], net.table[3].cfg.id, net.key[3], 2,
+			&pub3, &n3) == -RT_EINVAL,
+	   "a node of width 2 whose coordinates say 1: no route to it");
 	/* Node 1 learns node 3 too: two entries closer to the target. */
 	rt_node_from(&net.coords[1], net.table[3].cfg.id, net.key[3], 1,
 		     &pub3, &n3);
