@@ -53,6 +53,7 @@ demo: deps
 # (Documentation/fuzzing.md).
 fuzz: deps
 	$(MAKE) -C user/fuzz run
+.PHONY: fuzz
 
 # Throughput against WireGuard in one VM run, and per-packet instruction counts.
 bench: deps
@@ -74,5 +75,5 @@ clean:
 	rm -rf build
 
 .PHONY: all module user sparse checkpatch deps check check-debug demo bench install \
-	dkms-install clean fuzz
+	dkms-install clean
 .PHONY: sim
