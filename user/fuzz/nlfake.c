@@ -20,6 +20,7 @@ static void *poisoned;			/* the last read's tail */
 static size_t poisoned_len;
 static const uint8_t *last;
 static size_t last_len;
+static unsigned int spent;		/* reads after the input ran out */
 
 void nlfake_start(struct fz *f)
 {
@@ -28,6 +29,7 @@ void nlfake_start(struct fz *f)
 	canned_len = 0;
 	last = NULL;
 	last_len = 0;
+	spent = 0;
 }
 
 static void unpoison(void)
@@ -386,7 +388,8 @@ got:
  * evsock_recv() on the socket's descriptor, not libmnl's call: where it
  * is there, it reads the same records (an EINTR record is skipped, as
  * evsock_recv() would try again; one larger than the buffer is
- * truncated).
+ * truncated). Once they are spent: nothing for now, then, asked again
+ * (a blocking reader such as fennec monitor's), a failure, so it ends.
  */
 #if __has_include("../lib/evsock.h")
 #include "../lib/evsock.h"
@@ -397,6 +400,11 @@ enum evsock_result __wrap_evsock_recv(int fd, void *buf, size_t size,
 	ssize_t n;
 
 	(void)fd;
+	if (!in || !in->left) {
+		errno = EAGAIN;
+		if (spent++)
+			return EVSOCK_ERROR;
+	}
 	do
 		n = __wrap_mnl_socket_recvfrom(NULL, buf, size);
 	while (n < 0 && errno == EINTR);

@@ -432,11 +432,7 @@ int rt_discover_step(struct rt_coords *c, struct rt_msg *m,
 int rt_lookup_discovered(struct rt_lookup *l, struct rt_table *t,
 			 const struct rt_msg *m, unsigned int flags,
 			 uint64_t now);
-/*
- * The node a published coordinate set names, with our route to it: 0, or
- * -RT_EINVAL if a path's hop 0 (the node) is not of width `width`, or
- * rt_route_to()'s error.
- */
+/* The node a published coordinate set names, with our route to it. */
 int rt_node_from(struct rt_coords *c, const uint8_t id[RT_ID_LEN],
 		 const uint8_t key[FENNEC_KEY_LEN], unsigned int width,
 		 const struct rt_pub *coords, struct rt_node *out);
