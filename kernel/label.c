@@ -10,6 +10,8 @@
  * Pure functions on the forwarding header: also built in userspace tests.
  */
 
+#include <linux/fennec.h>
+
 #include "label.h"
 
 /**
@@ -105,6 +107,38 @@ bool fennec_switch_error_valid(const struct fennec_switch_error *err,
 	return avail >= fennec_switch_error_len(0) &&
 	       err->route_len <= FENNEC_ROUTE_LEN &&
 	       avail >= fennec_switch_error_len(err->route_len);
+}
+
+/**
+ * fennec_handshake_valid - check a handshake datagram before the helper
+ * gets it
+ * @hdr: the datagram, from its link header on
+ * @len: its length, the link header included
+ *
+ * Return: whether it has one of the sizes its type has and a link header
+ * as protocol.md has it: flags, reserved bits and counter zero, the
+ * receiver index zero in an initiation (which has none yet) and set in
+ * the replies to one. Anything else the helper would drop anyway.
+ */
+bool fennec_handshake_valid(const struct fennec_link_hdr *hdr,
+			    unsigned int len)
+{
+	if (len < sizeof(*hdr) || hdr->flags || hdr->reserved || hdr->counter)
+		return false;
+	switch (hdr->type) {
+	case FENNEC_LINK_HANDSHAKE_INIT:
+		return !hdr->rx_index && len >= FENNEC_HS_INITIATION_LEN &&
+		       len <= FENNEC_HS_INITIATION_LEN +
+			      FENNEC_HS_LINK_PAYLOAD_MAX;
+	case FENNEC_LINK_HANDSHAKE_RESP:
+		return hdr->rx_index && len >= FENNEC_HS_RESPONSE_LEN &&
+		       len <= FENNEC_HS_RESPONSE_LEN +
+			      FENNEC_HS_LINK_PAYLOAD_MAX;
+	case FENNEC_LINK_COOKIE:
+		return hdr->rx_index && len == FENNEC_HS_COOKIE_LEN;
+	default:
+		return false;
+	}
 }
 
 #ifdef FENNEC_SELFTEST

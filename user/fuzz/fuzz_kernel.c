@@ -9,20 +9,37 @@
  *      its length, and switch steps (width, ingress) to apply to it;
  *   1  a path: hops of either width and their slots; the route is built,
  *      switched hop by hop to its end, reversed, and switched back;
- *   2  a switch error's body, as receive.c copies it.
+ *   2  a switch error's body, as receive.c copies it;
+ *   3  a handshake datagram from the underlay, as fennec_handshake_valid()
+ *      sees it before it goes up to fennecd.
  *
  * Invariants: fennec_fwd_valid() agrees with the rules of protocol.md
  * (written out again here) and a valid header fits its buffer; a switch
  * moves pos on by its width (pos only grows), writes only its own slot,
  * leaves a malformed header untouched, forwards exactly on a non-zero
  * slot; reversing twice gives the original bytes; a route back takes a
- * packet back hop by hop to where it came from; a valid switch error fits.
+ * packet back hop by hop to where it came from; a valid switch error fits;
+ * the kernel passes up only handshakes whose shape fennecd's own check
+ * (daemon/handshake.c) takes, but for the sender index that is fennecd's
+ * to check, and every one that check takes with a payload a link
+ * handshake can have.
  */
 #include <stdlib.h>
 
+#include <errno.h>
+
 #include "../lib/kshim.h"
 #include "../../kernel/label.c"
+#include "../daemon/handshake.h"
 #include "fuzz.h"
+
+_Static_assert(FENNEC_HS_INITIATION_LEN == HS_INITIATION_MIN &&
+	       FENNEC_HS_RESPONSE_LEN == HS_RESPONSE_MIN &&
+	       FENNEC_HS_COOKIE_LEN == HS_COOKIE_REPLY_LEN,
+	       "the kernel's handshake sizes are fennecd's");
+
+static struct fuzz_node bob;
+static struct hs_identity bob_id;
 
 #define HDR_FIXED	offsetof(struct fennec_fwd_hdr, route)
 
@@ -31,6 +48,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	fuzz_setup();
+	fuzz_node(&bob, 2);
+	CHECK(!hs_identity_init(&bob_id, bob.priv), "Bob's identity");
 	return 0;
 }
 
@@ -315,20 +334,81 @@ static void switch_error(struct fz *f)
 	free(buf);
 }
 
+/* The rules of protocol.md, "Handshakes", for what goes up to fennecd. */
+static bool expect_handshake_valid(const uint8_t *b, size_t len)
+{
+	bool zeros = !b[1] && !b[2] && !b[3] && !memcmp(b + 8, "\0\0\0\0\0\0\0\0",
+						     8);
+	bool index = b[4] || b[5] || b[6] || b[7];
+
+	if (!zeros)
+		return false;
+	switch (b[0]) {
+	case 1:
+		return !index && len >= 160 && len <= 160 + 1;
+	case 2:
+		return index && len >= 100 && len <= 100 + 1;
+	case 3:
+		return index && len == 72;
+	}
+	return false;
+}
+
+/* Kind 3: a handshake datagram, and fennecd's view of its shape. */
+static void handshake(struct fz *f)
+{
+	struct hs_initiator ini = { 0 };
+	bool valid, user;
+	uint8_t *buf;
+	size_t len;
+	int ret;
+
+	buf = fz_rest(f, &len);
+	if (len < sizeof(struct fennec_link_hdr)) {
+		free(buf);
+		return;		/* receive.c pulls the link header first */
+	}
+	valid = fennec_handshake_valid((const void *)buf, len);
+	CHECK(valid == expect_handshake_valid(buf, len),
+	      "fennec_handshake_valid says %d of %zu bytes", valid, len);
+	if (buf[0] == 3) {
+		/* No initiation pending: past the shape, no such index. */
+		ret = hs_cookie_reply_read(&ini, buf, len, 0);
+		user = ret != -EBADMSG;
+	} else {
+		ret = hs_mac1_check(&bob_id, buf, len);
+		user = ret != -EBADMSG;
+	}
+	/* Its sender index (not 0) is for fennecd to check, not the kernel. */
+	if (valid && (buf[0] == 3 || buf[16] || buf[17] || buf[18] || buf[19]))
+		CHECK(user, "the kernel passes up what fennecd refuses: %d",
+		      ret);
+	if (user && buf[0] >= 1 && buf[0] <= 3 &&
+	    len <= (buf[0] == 1 ? FENNEC_HS_INITIATION_LEN :
+		    buf[0] == 2 ? FENNEC_HS_RESPONSE_LEN :
+		    FENNEC_HS_COOKIE_LEN) + FENNEC_HS_LINK_PAYLOAD_MAX &&
+	    (buf[0] == 1 || buf[4] || buf[5] || buf[6] || buf[7]))
+		CHECK(valid, "the kernel drops a handshake fennecd takes");
+	free(buf);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fz f;
 
 	fz_init(&f, data, size);
-	switch (fz_u8(&f) % 3) {
+	switch (fz_u8(&f) % 4) {
 	case 0:
 		raw_header(&f);
 		break;
 	case 1:
 		path(&f);
 		break;
-	default:
+	case 2:
 		switch_error(&f);
+		break;
+	default:
+		handshake(&f);
 		break;
 	}
 	return 0;

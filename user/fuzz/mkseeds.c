@@ -231,6 +231,27 @@ static void handshake_seeds(void)
 	bytes(&s, cr, n);
 	save("handshake", "cookie-reply", &s);
 
+	/* The kernel target's kind 3: link handshakes as they come up. */
+	fuzz_reseed(NULL, 0);
+	memset(&ini, 0, sizeof(ini));
+	hs_tai64n(ts, HS_UNIX0);
+	len1 = hs_initiation_create(&ini, &alice, bob.public_key, NULL, 5, ts,
+				    HS_NOW, (const uint8_t *)"\x01", 1, m1,
+				    sizeof(m1));
+	n = hs_initiation_read(&r, &bob, m1, len1, payload, sizeof(payload));
+	len2 = hs_response_create(&r, NULL, 6, (const uint8_t *)"\x02", 1,
+				  m2, sizeof(m2), &keys);
+	CHECK(n == 1 && len2 > 0, "link handshake");
+	s.n = 0, u8(&s, 3), bytes(&s, m1, len1);
+	save("kernel", "hs-initiation", &s);
+	s.n = 0, u8(&s, 3), bytes(&s, m2, len2);
+	save("kernel", "hs-response", &s);
+	n = hs_cookie_reply_create(&cc, &bob, HS_NOW, hs_endpoint,
+				   sizeof(hs_endpoint), m1, len1, cr,
+				   sizeof(cr));
+	s.n = 0, u8(&s, 3), bytes(&s, cr, n);
+	save("kernel", "hs-cookie", &s);
+
 	/* Kind 2: whole handshakes, plain, with a psk and a cookie. */
 	for (int i = 0; i < 3; i++) {
 		s.n = 0;
