@@ -48,6 +48,13 @@ check-debug: deps
 demo: deps
 	selftests/demo.sh
 
+# libFuzzer on every parser of outside bytes, FUZZ_SECONDS (default 5)
+# per target; ends with "fuzz: N targets, M runs, C crashes"
+# (Documentation/fuzzing.md).
+fuzz: deps
+	$(MAKE) -C user/fuzz run
+.PHONY: fuzz
+
 # Throughput against WireGuard in one VM run, and per-packet instruction counts.
 bench: deps
 	selftests/bench.sh

@@ -10,6 +10,8 @@
  * Pure functions on the forwarding header: also built in userspace tests.
  */
 
+#include <linux/fennec.h>
+
 #include "label.h"
 
 /**
@@ -88,6 +90,55 @@ unsigned int fennec_route_reverse(const struct fennec_fwd_hdr *h,
 	for (i = 0; i < h->pos; i++)
 		out[i] = h->route[h->pos - 1 - i];
 	return h->pos;
+}
+
+/**
+ * fennec_switch_error_valid - check a switch error's body before using it
+ * @err: the body's first min(@avail, sizeof(*err)) bytes
+ * @avail: bytes of the body
+ *
+ * Return: whether the body holds a whole error about a route of at most
+ * FENNEC_ROUTE_LEN bytes: then @err's fields and the first @err->route_len
+ * bytes of its route are the packet's.
+ */
+bool fennec_switch_error_valid(const struct fennec_switch_error *err,
+			       unsigned int avail)
+{
+	return avail >= fennec_switch_error_len(0) &&
+	       err->route_len <= FENNEC_ROUTE_LEN &&
+	       avail >= fennec_switch_error_len(err->route_len);
+}
+
+/**
+ * fennec_handshake_valid - check a handshake datagram before the helper
+ * gets it
+ * @hdr: the datagram, from its link header on
+ * @len: its length, the link header included
+ *
+ * Return: whether it has one of the sizes its type has and a link header
+ * as protocol.md has it: flags, reserved bits and counter zero, the
+ * receiver index zero in an initiation (which has none yet) and set in
+ * the replies to one. Anything else the helper would drop anyway.
+ */
+bool fennec_handshake_valid(const struct fennec_link_hdr *hdr,
+			    unsigned int len)
+{
+	if (len < sizeof(*hdr) || hdr->flags || hdr->reserved || hdr->counter)
+		return false;
+	switch (hdr->type) {
+	case FENNEC_LINK_HANDSHAKE_INIT:
+		return !hdr->rx_index && len >= FENNEC_HS_INITIATION_LEN &&
+		       len <= FENNEC_HS_INITIATION_LEN +
+			      FENNEC_HS_LINK_PAYLOAD_MAX;
+	case FENNEC_LINK_HANDSHAKE_RESP:
+		return hdr->rx_index && len >= FENNEC_HS_RESPONSE_LEN &&
+		       len <= FENNEC_HS_RESPONSE_LEN +
+			      FENNEC_HS_LINK_PAYLOAD_MAX;
+	case FENNEC_LINK_COOKIE:
+		return hdr->rx_index && len == FENNEC_HS_COOKIE_LEN;
+	default:
+		return false;
+	}
 }
 
 #ifdef FENNEC_SELFTEST

@@ -17,5 +17,9 @@ enum fennec_switch_action fennec_switch(struct fennec_fwd_hdr *h,
 					u16 *egress);
 unsigned int fennec_route_reverse(const struct fennec_fwd_hdr *h,
 				  u8 out[FENNEC_ROUTE_LEN]);
+bool fennec_switch_error_valid(const struct fennec_switch_error *err,
+			       unsigned int avail);
+bool fennec_handshake_valid(const struct fennec_link_hdr *hdr,
+			    unsigned int len);
 
 #endif /* _FENNEC_LABEL_H */

@@ -135,10 +135,9 @@ static void fennec_receive_switch_error(struct fennec_device *fdev,
 	struct fennec_switch_error err;
 	struct fennec_session *session;
 
-	if (skb_copy_bits(skb, 0, &err, fennec_switch_error_len(0)) ||
-	    err.route_len > FENNEC_ROUTE_LEN ||
-	    skb_copy_bits(skb, 0, &err,
-			  fennec_switch_error_len(err.route_len))) {
+	if (skb_copy_bits(skb, 0, &err, min_t(unsigned int, skb->len,
+					      sizeof(err))) ||
+	    !fennec_switch_error_valid(&err, skb->len)) {
 		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
 		return;
 	}
@@ -331,40 +330,12 @@ static void fennec_receive_sealed(struct fennec_device *fdev,
 		fennec_deliver(fdev, skb, &link->peer);
 }
 
-/*
- * A handshake message straight from the underlay, for the helper: one of
- * the sizes its type has (the link header included), and a link header
- * as protocol.md has it: flags, reserved bits and counter zero, the
- * receiver index zero in an initiation (which has none yet) and set in
- * the replies to one. Anything else the helper would drop anyway.
- */
-static bool fennec_handshake_valid(const struct sk_buff *skb)
-{
-	const struct fennec_link_hdr *hdr = (const void *)skb->data;
-	unsigned int len = skb->len;
-
-	if (hdr->flags || hdr->reserved || hdr->counter)
-		return false;
-	switch (hdr->type) {
-	case FENNEC_LINK_HANDSHAKE_INIT:
-		return !hdr->rx_index && len >= FENNEC_HS_INITIATION_LEN &&
-		       len <= FENNEC_HS_INITIATION_LEN +
-			      FENNEC_HS_LINK_PAYLOAD_MAX;
-	case FENNEC_LINK_HANDSHAKE_RESP:
-		return hdr->rx_index && len >= FENNEC_HS_RESPONSE_LEN &&
-		       len <= FENNEC_HS_RESPONSE_LEN +
-			      FENNEC_HS_LINK_PAYLOAD_MAX;
-	default:
-		return hdr->rx_index && len == FENNEC_HS_COOKIE_LEN;
-	}
-}
-
 /* A handshake for the helper, if well formed and not one too many. */
 static void fennec_receive_handshake(struct fennec_device *fdev,
 				     struct sk_buff *skb,
 				     const union fennec_endpoint *from)
 {
-	if (!fennec_handshake_valid(skb))
+	if (!fennec_handshake_valid((const void *)skb->data, skb->len))
 		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
 	else if (!fennec_limit_handshake(fdev, from))
 		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_RATE_LIMITED);

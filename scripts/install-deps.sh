@@ -12,6 +12,7 @@ packages=(
 	qemu-system-x86 busybox-static cpio xz-utils
 	iproute2 iputils-ping iperf3 wireguard-tools util-linux yggdrasil
 	linux-source-6.1 python3 valgrind
+	clang-14 libclang-rt-14-dev
 )
 
 missing=()

@@ -16,11 +16,7 @@
 #include <string.h>
 
 /* The kernel's types and attributes, for kernel/label.c as it is. */
-#include <stdbool.h>
-#include <stddef.h>
-typedef uint8_t u8;
-typedef uint16_t u16;
-#define __packed __attribute__((packed))
+#include "../lib/kshim.h"
 #include "../../kernel/label.c"
 
 #define INNER 1420

@@ -174,7 +174,8 @@ static int each_record(const char *reply, char *err,
 			goto out;
 		}
 		if (!strncmp(line, "error ", 6)) {
-			snprintf(err, MV_ERR_LEN, "%s", line + 6);
+			snprintf(err, MV_ERR_LEN, "%s", line[6] ? line + 6 :
+				 "fennecd gave an error without a reason");
 			goto out;
 		}
 		if (!strcmp(line, "end")) {

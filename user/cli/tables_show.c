@@ -96,15 +96,37 @@ static void put_label(struct dump_ctx *c, const char *key,
 						text));
 }
 
+/* The integer attributes read here, by type; the others are bytes. */
+static const enum mnl_attr_data_type link_types[FENNEC_A_LINK_MAX + 1] = {
+	[FENNEC_A_LINK_SLOT] = MNL_TYPE_U16,
+	[FENNEC_A_LINK_MODE] = MNL_TYPE_U8,
+	[FENNEC_A_LINK_MTU] = MNL_TYPE_U16,
+	[FENNEC_A_LINK_HAS_KEYS] = MNL_TYPE_U8,
+	[FENNEC_A_LINK_DOWN] = MNL_TYPE_U8,
+};
+
+static const enum mnl_attr_data_type
+session_types[FENNEC_A_SESSION_MAX + 1] = {
+	[FENNEC_A_SESSION_HAS_KEYS] = MNL_TYPE_U8,
+};
+
+static const enum mnl_attr_data_type route_types[FENNEC_A_ROUTE_MAX + 1] = {
+	[FENNEC_A_ROUTE_MTU] = MNL_TYPE_U16,
+};
+
+/* TB[type] for each attribute of NEST; an integer of the wrong size: none. */
 static int nested(const struct nlattr *nest, const struct nlattr **tb,
-		  unsigned int max)
+		  unsigned int max, const enum mnl_attr_data_type *types)
 {
 	const struct nlattr *a;
 
 	memset(tb, 0, (max + 1) * sizeof(*tb));
 	mnl_attr_for_each_nested(a, nest) {
-		if (mnl_attr_get_type(a) <= max)
-			tb[mnl_attr_get_type(a)] = a;
+		unsigned int t = mnl_attr_get_type(a);
+
+		if (t <= max && (types[t] == MNL_TYPE_UNSPEC ||
+				 mnl_attr_validate(a, types[t]) >= 0))
+			tb[t] = a;
 	}
 	return 0;
 }
@@ -131,7 +153,7 @@ static int dumped_link(const struct nlmsghdr *nlh, void *data)
 
 	if (genl_parse(nlh, tb, FENNEC_A_DEVICE_MAX) || !tb[FENNEC_A_DEVICE_LINK])
 		return 0;
-	nested(tb[FENNEC_A_DEVICE_LINK], lt, FENNEC_A_LINK_MAX);
+	nested(tb[FENNEC_A_DEVICE_LINK], lt, FENNEC_A_LINK_MAX, link_types);
 	if (!lt[FENNEC_A_LINK_SLOT])
 		return 0;
 	snprintf(text, sizeof(text), "%u", mnl_attr_get_u16(lt[FENNEC_A_LINK_SLOT]));
@@ -175,7 +197,7 @@ static void print_routes(struct dump_ctx *c, const struct nlattr *nest)
 	mnl_attr_for_each_nested(a, nest) {
 		size_t len;
 
-		nested(a, rt, FENNEC_A_ROUTE_MAX);
+		nested(a, rt, FENNEC_A_ROUTE_MAX, route_types);
 		len = rt[FENNEC_A_ROUTE_LABEL] ?
 		      mnl_attr_get_payload_len(rt[FENNEC_A_ROUTE_LABEL]) : 0;
 		if (!len || len > FENNEC_ROUTE_MAX)
@@ -209,7 +231,8 @@ static int dumped_session(const struct nlmsghdr *nlh, void *data)
 	if (genl_parse(nlh, tb, FENNEC_A_DEVICE_MAX) ||
 	    !tb[FENNEC_A_DEVICE_SESSION])
 		return 0;
-	nested(tb[FENNEC_A_DEVICE_SESSION], st, FENNEC_A_SESSION_MAX);
+	nested(tb[FENNEC_A_DEVICE_SESSION], st, FENNEC_A_SESSION_MAX,
+	       session_types);
 	if (!st[FENNEC_A_SESSION_ADDRESS] ||
 	    mnl_attr_get_payload_len(st[FENNEC_A_SESSION_ADDRESS]) != 16)
 		return 0;

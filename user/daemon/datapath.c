@@ -331,11 +331,12 @@ static void parse_session_routes(const struct nlattr *nest,
 	const struct nlattr *r, *a;
 
 	mnl_attr_for_each_nested(r, nest) {
-		if (s->nroutes == FENNEC_SESSION_ROUTES_MAX)
-			return;
 		mnl_attr_for_each_nested(a, r) {
 			size_t len = mnl_attr_get_payload_len(a);
 
+			/* Each label counts: a route may hold more than one. */
+			if (s->nroutes == FENNEC_SESSION_ROUTES_MAX)
+				return;
 			if (mnl_attr_get_type(a) != FENNEC_A_ROUTE_LABEL ||
 			    !len || len > FENNEC_ROUTE_MAX)
 				continue;

@@ -118,6 +118,15 @@ static int finish(struct reply *r, const struct nlmsghdr *nlh, int err,
 	return r->cb_err;
 }
 
+/*
+ * The errno an error or done message carries: the kernel's is 0 or a
+ * negated errno; anything else is a malformed message.
+ */
+static int errno_of(int error)
+{
+	return error <= 0 && error > -4096 ? -error : EBADMSG;
+}
+
 static int finish_error(struct reply *r, const struct nlmsghdr *nlh)
 {
 	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
@@ -128,7 +137,7 @@ static int finish_error(struct reply *r, const struct nlmsghdr *nlh)
 	/* Without NETLINK_CAP_ACK the whole request comes back. */
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		offset = sizeof(e->error) + e->msg.nlmsg_len;
-	return finish(r, nlh, -e->error, offset);
+	return finish(r, nlh, errno_of(e->error), offset);
 }
 
 static int finish_done(struct reply *r, const struct nlmsghdr *nlh)
@@ -137,7 +146,7 @@ static int finish_done(struct reply *r, const struct nlmsghdr *nlh)
 
 	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(err))
 		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
-	return finish(r, nlh, -err, sizeof(err));
+	return finish(r, nlh, errno_of(err), sizeof(err));
 }
 
 /* Runs one datagram; 1 while more is to come, else 0 or -errno. */

@@ -117,6 +117,10 @@ int rt_node_from(struct rt_coords *c, const uint8_t id[RT_ID_LEN],
 	int len;
 
 	memset(out, 0, sizeof(*out));
+	/* The route ends in a self slot of the width its paths give. */
+	for (unsigned int i = 0; i < coords->n; i++)
+		if (coords->path[i].hop[0].width != width)
+			return -RT_EINVAL;
 	len = rt_route_to(c, coords, out->route);
 	if (len < 0)
 		return len;

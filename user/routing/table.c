@@ -115,6 +115,8 @@ static int update(struct rt_table *t, struct rt_entry *e,
 			e->failures = 0;	/* a new route gets a chance */
 		memcpy(e->node.route, n->route, n->route_len);
 		e->node.route_len = n->route_len;
+		/* The route ends in the self slot of this width. */
+		e->node.width = n->width;
 	}
 	return RT_UPDATED;
 }

@@ -492,6 +492,8 @@ static void test_bad_replies(void)
 	ok(mesh_view_parse(&v, CTL_HELLO "\nerror permission denied: x\n",
 			   err) && !strcmp(err, "permission denied: x"),
 	   "the daemon's error, as it says it");
+	ok(mesh_view_parse(&v, CTL_HELLO "\nerror \n", err) && err[0],
+	   "an empty error line still says something: \"%s\"", err);
 	ok(mesh_view_parse(&v, CTL_HELLO "\nnode fc00::1 1\n", err) &&
 	   strstr(err, "cut short"), "no end line: \"%s\"", err);
 	ok(mesh_view_parse(&v, CTL_HELLO "\nnode fc00::1 1\nend", err) &&

@@ -144,6 +144,31 @@ static struct rt_node far_node(uint8_t last, uint8_t slot, uint8_t len)
 	return n;
 }
 
+/*
+ * A known node's new route comes with its width: the route ends in the
+ * self slot of the width it was made for (found by user/fuzz's mesh
+ * target: a neighbour keyed again with the other width).
+ */
+static void test_width_update(void)
+{
+	struct rt_table t;
+	struct rt_node n = node(0x40, 1, 1);
+	const struct rt_entry *e;
+
+	init_table(&t, 1);
+	n.width = 2;
+	n.route_len = 4;	/* 01.02.0000: two hops to a 2-byte node */
+	n.route[1] = 2;
+	ok(rt_insert(&t, &n, RT_TRUSTED, 0) == RT_ADDED, "a 2-byte node");
+	n = node(0x40, 1, 3);	/* the same, now 1 byte wide: 03.00 */
+	e = rt_find(&t, n.id);
+	ok(rt_insert(&t, &n, RT_TRUSTED, 0) == RT_UPDATED && e &&
+	   e->node.route_len == 2 && e->node.width == 1 &&
+	   rt_route_valid(e->node.route, e->node.route_len, 1, e->node.width),
+	   "its shorter route as a 1-byte node replaces route and width");
+	rt_table_free(&t);
+}
+
 static void test_proximity(void)
 {
 	struct rt_table t;
@@ -786,6 +811,10 @@ static void test_forward_rules(void)
 			     &next, 0) == RT_FWD_NEXT &&
 	   !memcmp(next.id, net.table[2].cfg.id, RT_ID_LEN),
 	   "node 1 forwards to its entry closest to the target");
+	/* Found by user/fuzz's rtmsg target: the self slot's width. */
+	ok(rt_node_from(&net.coords[1], net.table[3].cfg.id, net.key[3], 2,
+			&pub3, &n3) == -RT_EINVAL,
+	   "a node of width 2 whose coordinates say 1: no route to it");
 	/* Node 1 learns node 3 too: two entries closer to the target. */
 	rt_node_from(&net.coords[1], net.table[3].cfg.id, net.key[3], 1,
 		     &pub3, &n3);
@@ -1258,6 +1287,7 @@ int main(void)
 {
 	test_metric();
 	test_buckets();
+	test_width_update();
 	test_proximity();
 	test_first_hop_limit();
 	test_coords_line();
