@@ -74,9 +74,9 @@ fi
 # behind have finished (an exit's leak check takes a moment), each file
 # whole as "# sanitizer: " lines; the last line says the check was made.
 if [ -n "${FENNEC_VM_SANITIZER_LOGS:-}" ]; then
-	for _ in $(seq 50); do
-		pidof fennecd fennec >/dev/null || break
-		sleep 0.1
+	end=$((SECONDS + 5))
+	while pidof fennecd fennec >/dev/null && [ $SECONDS -lt $end ]; do
+		sleep 0.2
 	done
 	reports=0
 	for f in "$FENNEC_VM_SANITIZER_LOGS"/*; do
