@@ -33,9 +33,12 @@ static int fennec_ndo_init(struct net_device *dev)
 		goto err_drops;
 	spin_lock_init(&fdev->keys_lock);
 	ratelimit_state_init(&fdev->error_ratelimit, HZ, 100);
+	/* A flood to a dead slot is counted (dead_slot), not logged. */
+	ratelimit_set_flags(&fdev->error_ratelimit, RATELIMIT_MSG_ON_RELEASE);
 	ratelimit_state_init(&fdev->unreachable_ratelimit, HZ, 20);
 	ratelimit_set_flags(&fdev->unreachable_ratelimit,
 			    RATELIMIT_MSG_ON_RELEASE);
+	fennec_limits_init(&fdev->limits);
 	if (fennec_index_init(fdev))
 		goto err_gro;
 	if (fennec_links_init(fdev))
@@ -248,10 +251,19 @@ int __init fennec_device_init(void)
 	return err;
 }
 
+/*
+ * Deletes every device. Their links, sessions and keypairs (and those that
+ * changes retired before) are freed by RCU callbacks, which are code of
+ * this module: wait for every one of them to have run before the module's
+ * text can go. (Unregistering net_devices happens to wait for callbacks
+ * itself today, in netdev_run_todo(); that is the core's business, not a
+ * promise to modules.)
+ */
 void fennec_device_uninit(void)
 {
 	rtnl_link_unregister(&fennec_link_ops);
 	unregister_pernet_device(&fennec_pernet_ops);
+	rcu_barrier();
 }
 
 MODULE_ALIAS_RTNL_LINK("fennec");

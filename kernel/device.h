@@ -7,9 +7,11 @@
 #include <linux/list.h>
 #include <linux/netdevice.h>
 #include <linux/percpu.h>
+#include <linux/random.h>
 #include <linux/ratelimit.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/rhashtable-types.h>
+#include <linux/siphash.h>
 #include <net/gro_cells.h>
 #include <net/sock.h>
 
@@ -17,6 +19,7 @@
 
 struct fennec_link;
 struct fennec_queues;
+struct fennec_slots;
 
 /*
  * Bytes a routed packet carries on top of the inner IPv6 packet: link header
@@ -38,6 +41,58 @@ struct fennec_drop_stats {
 };
 
 /**
+ * struct fennec_bucket - a token bucket
+ * @tokens: credit, in nanoseconds; each message costs a second over its rate
+ * @last: when @tokens was last brought up to date
+ */
+struct fennec_bucket {
+	u64 tokens;
+	u64 last;
+};
+
+/* Sources a rate limit tells apart; more share their slots. */
+#define FENNEC_LIMIT_SOURCES	256
+
+/**
+ * struct fennec_limit_source - one source's bucket in a rate limit
+ * @who: the source's keyed hash; another source that lands on the slot
+ *	takes it over with a full bucket
+ * @bucket: its messages
+ */
+struct fennec_limit_source {
+	u64 who;
+	struct fennec_bucket bucket;
+};
+
+/**
+ * struct fennec_limits - how fast the datapath hands things to the helper
+ * @lock: guards the rest
+ * @key: keys the sources' hash, so that no one can aim at a slot
+ * @handshakes: every handshake from the underlay
+ * @handshake_sources: them by source address (an IPv6 one by its /64)
+ * @controls: every routed control packet
+ * @control_sources: them by the link they came in on
+ * @switch_errors: switch errors received
+ *
+ * Only what would become an event goes through them, never data.
+ */
+struct fennec_limits {
+	spinlock_t lock; /* protects the buckets */
+	siphash_key_t key;
+	struct fennec_bucket handshakes;
+	struct fennec_limit_source handshake_sources[FENNEC_LIMIT_SOURCES];
+	struct fennec_bucket controls;
+	struct fennec_limit_source control_sources[FENNEC_LIMIT_SOURCES];
+	struct fennec_bucket switch_errors;
+};
+
+static inline void fennec_limits_init(struct fennec_limits *limits)
+{
+	spin_lock_init(&limits->lock);
+	get_random_bytes(&limits->key, sizeof(limits->key));
+}
+
+/**
  * struct fennec_device - private part of a fennec net_device
  * @dev: the net_device this belongs to
  * @creating_net: namespace the device was created in; its UDP sockets live
@@ -55,14 +110,16 @@ struct fennec_drop_stats {
  * @gro_cells: batches received packets into GRO, per CPU
  * @keys_lock: guards the keyrings of every link and session
  * @index: every keypair, by receive index
- * @slot_width: bytes of this node's slots in routes, 1 or 2
- * @slots: links by slot, 256 or 65536 RCU pointers
+ * @tx_index: every session keypair, by transmit index (switch errors name
+ *	a session by it)
+ * @slots: links by slot, with the slot width (1 or 2 bytes) they are for
  * @neighbours: links by their peer's address
  * @sessions: sessions by peer address
  * @session_list: every session, in creation order, for dumps (RTNL)
  * @sessions_seq: changes whenever @session_list does, for dumps (RTNL)
  * @error_ratelimit: switch errors this node sends
  * @unreachable_ratelimit: unreachable events
+ * @limits: handshakes, control packets and switch errors for the helper
  * @queues: spread sealing and opening over CPUs, while up (RCU)
  *
  * Configuration changes hold RTNL; the datapath reads under RCU.
@@ -82,14 +139,15 @@ struct fennec_device {
 	struct gro_cells gro_cells;
 	spinlock_t keys_lock; /* protects every keyring's pointers */
 	struct rhashtable index;
-	unsigned int slot_width;
-	struct fennec_link __rcu **slots;
+	struct rhltable tx_index;
+	struct fennec_slots __rcu *slots;
 	struct rhashtable neighbours;
 	struct rhashtable sessions;
 	struct list_head session_list;
 	unsigned int sessions_seq;
 	struct ratelimit_state error_ratelimit;
 	struct ratelimit_state unreachable_ratelimit;
+	struct fennec_limits limits;
 	struct fennec_queues __rcu *queues;
 };
 

@@ -7,6 +7,11 @@
 
 struct fennec_session;
 
+bool fennec_limit_handshake(struct fennec_device *fdev,
+			    const union fennec_endpoint *from);
+bool fennec_limit_control(struct fennec_device *fdev, u16 slot);
+bool fennec_limit_switch_error(struct fennec_device *fdev);
+
 void fennec_event_route_miss(struct fennec_device *fdev,
 			     const struct in6_addr *daddr);
 void fennec_event_control(struct fennec_device *fdev, struct sk_buff *skb,

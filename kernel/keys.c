@@ -4,11 +4,63 @@
  * Keys come from the helper; they are wiped before their memory is freed.
  */
 
+#include <linux/moduleparam.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 
 #include "device.h"
 #include "keys.h"
+
+/*
+ * Seconds a keypair is used for, from when the helper gave it. A module
+ * parameter only so that a test need not wait three minutes: it can be
+ * lowered, never raised past FENNEC_REJECT_AFTER_TIME.
+ */
+static unsigned int fennec_reject_after = FENNEC_REJECT_AFTER_TIME;
+
+static int fennec_reject_after_set(const char *val,
+				   const struct kernel_param *kp)
+{
+	unsigned int secs;
+	int err = kstrtouint(val, 0, &secs);
+
+	if (err)
+		return err;
+	if (!secs || secs > FENNEC_REJECT_AFTER_TIME)
+		return -EINVAL;
+	WRITE_ONCE(*(unsigned int *)kp->arg, secs);
+	return 0;
+}
+
+static const struct kernel_param_ops fennec_reject_after_ops = {
+	.set = fennec_reject_after_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(reject_after_time, &fennec_reject_after_ops,
+		&fennec_reject_after, 0644);
+MODULE_PARM_DESC(reject_after_time,
+		 "Seconds keys are used for, 1 to 180 (the default); only for tests");
+
+/* How long keys are used for, in nanoseconds. */
+u64 fennec_reject_after_time(void)
+{
+	return (u64)READ_ONCE(fennec_reject_after) * NSEC_PER_SEC;
+}
+
+/**
+ * fennec_keypair_expired - whether keys are too old to use
+ * @kp: the keys
+ *
+ * The helper replaces keys every two minutes; keys it did not replace (it
+ * died, or cannot reach the peer) stop working after three. Context: any.
+ */
+bool fennec_keypair_expired(const struct fennec_keypair *kp)
+{
+	return ktime_get_coarse_boottime_ns() - kp->birth >=
+	       fennec_reject_after_time();
+}
 
 static const struct rhashtable_params fennec_index_params = {
 	.key_len = sizeof(u32),
@@ -17,14 +69,33 @@ static const struct rhashtable_params fennec_index_params = {
 	.automatic_shrinking = true,
 };
 
+/*
+ * Session keypairs by the peer's index, which switch errors carry. The
+ * peer chose it: two sessions may share one.
+ */
+static const struct rhashtable_params fennec_tx_index_params = {
+	.key_len = sizeof(u32),
+	.key_offset = offsetof(struct fennec_keypair, tx_index),
+	.head_offset = offsetof(struct fennec_keypair, tx_node),
+	.automatic_shrinking = true,
+};
+
 int fennec_index_init(struct fennec_device *fdev)
 {
-	return rhashtable_init(&fdev->index, &fennec_index_params);
+	int err = rhashtable_init(&fdev->index, &fennec_index_params);
+
+	if (err)
+		return err;
+	err = rhltable_init(&fdev->tx_index, &fennec_tx_index_params);
+	if (err)
+		rhashtable_destroy(&fdev->index);
+	return err;
 }
 
 /* Every keypair was removed first, with its link or session. */
 void fennec_index_destroy(struct fennec_device *fdev)
 {
+	rhltable_destroy(&fdev->tx_index);
 	rhashtable_destroy(&fdev->index);
 }
 
@@ -40,6 +111,21 @@ bool fennec_index_used(struct fennec_device *fdev, u32 rx_index)
 {
 	return rhashtable_lookup_fast(&fdev->index, &rx_index,
 				      fennec_index_params);
+}
+
+/*
+ * A session keypair whose peer's index is @tx_index (the first, if
+ * several sessions share it). Context: RCU read side.
+ */
+struct fennec_keypair *fennec_tx_index_lookup(struct fennec_device *fdev,
+					      u32 tx_index)
+{
+	struct rhlist_head *list;
+
+	list = rhltable_lookup(&fdev->tx_index, &tx_index,
+			       fennec_tx_index_params);
+	return list ? container_of(list, struct fennec_keypair, tx_node) :
+		      NULL;
 }
 
 struct fennec_keypair *fennec_keypair_new(u32 rx_index, u32 tx_index,
@@ -60,6 +146,7 @@ struct fennec_keypair *fennec_keypair_new(u32 rx_index, u32 tx_index,
 	fennec_replay_init(&kp->replay);
 	kp->owner_kind = kind;
 	kp->owner = owner;
+	kp->birth = ktime_get_coarse_boottime_ns();
 	return kp;
 }
 
@@ -76,6 +163,9 @@ static void fennec_keypair_retire(struct fennec_device *fdev,
 		return;
 	rhashtable_remove_fast(&fdev->index, &kp->index_node,
 			       fennec_index_params);
+	if (kp->owner_kind == FENNEC_KEYS_SESSION)
+		rhltable_remove(&fdev->tx_index, &kp->tx_node,
+				fennec_tx_index_params);
 	call_rcu(&kp->rcu, fennec_keypair_free_rcu);
 }
 
@@ -96,7 +186,8 @@ static struct fennec_keypair *fennec_keyring_get(struct fennec_device *fdev,
  *
  * Caller holds RTNL. On success @kp belongs to @ring; on error it is still
  * the caller's.
- * Return: 0, -EEXIST if the index is taken, or -ENOMEM.
+ * Return: 0, -EEXIST if the index is taken, or the hash tables' error
+ *	(-ENOMEM).
  */
 int fennec_keyring_install(struct fennec_device *fdev,
 			   struct fennec_keyring *ring,
@@ -110,6 +201,21 @@ int fennec_keyring_install(struct fennec_device *fdev,
 	if (err) {
 		spin_unlock_bh(&fdev->keys_lock);
 		return err;
+	}
+	if (kp->owner_kind == FENNEC_KEYS_SESSION) {
+		err = rhltable_insert(&fdev->tx_index, &kp->tx_node,
+				      fennec_tx_index_params);
+		if (err) {
+			/*
+			 * Out of memory, once the datapath could see @kp:
+			 * wait for its readers before the caller frees it.
+			 */
+			rhashtable_remove_fast(&fdev->index, &kp->index_node,
+					       fennec_index_params);
+			spin_unlock_bh(&fdev->keys_lock);
+			synchronize_rcu();
+			return err;
+		}
 	}
 	if (as_next) {
 		fennec_keypair_retire(fdev, fennec_keyring_get(fdev, &ring->next));

@@ -28,7 +28,10 @@ enum fennec_keys_owner {
  * @replay: counters received
  * @owner_kind: &enum fennec_keys_owner
  * @owner: the link or session, valid while the keypair is in the index
+ * @birth: when the helper gave them (boot-time clock, ns): they are used
+ *	for fennec_reject_after_time() and no longer
  * @index_node: in the device's index table
+ * @tx_node: a session's, in the device's table by @tx_index
  * @rcu: freed after a grace period
  */
 struct fennec_keypair {
@@ -40,7 +43,9 @@ struct fennec_keypair {
 	struct fennec_replay replay;
 	enum fennec_keys_owner owner_kind;
 	void *owner;
+	u64 birth;
 	struct rhash_head index_node;
+	struct rhlist_head tx_node;
 	struct rcu_head rcu;
 };
 
@@ -64,6 +69,11 @@ void fennec_index_destroy(struct fennec_device *fdev);
 struct fennec_keypair *fennec_index_lookup(struct fennec_device *fdev,
 					   u32 rx_index);
 bool fennec_index_used(struct fennec_device *fdev, u32 rx_index);
+struct fennec_keypair *fennec_tx_index_lookup(struct fennec_device *fdev,
+					      u32 tx_index);
+
+u64 fennec_reject_after_time(void);
+bool fennec_keypair_expired(const struct fennec_keypair *kp);
 
 struct fennec_keypair *fennec_keypair_new(u32 rx_index, u32 tx_index,
 					  const u8 *send_key,

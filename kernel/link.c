@@ -2,7 +2,9 @@
 /*
  * Links: the node's direct neighbours, each on a slot. A slot is an index
  * into an RCU array, as MPLS labels are, so switching a packet costs one
- * load. Changes hold RTNL; the datapath reads under RCU.
+ * load once the array is found. The array and the slot width it is for are
+ * one RCU object (struct fennec_slots), loaded once per packet. Changes
+ * hold RTNL; the datapath reads under RCU.
  */
 
 #include <linux/rhashtable.h>
@@ -19,77 +21,113 @@ static const struct rhashtable_params fennec_peer_params = {
 	.automatic_shrinking = true,
 };
 
-static struct fennec_link __rcu **fennec_slots_alloc(unsigned int width)
+static struct fennec_slots *fennec_slots_alloc(unsigned int width)
 {
-	return kvcalloc(1U << (8 * width), sizeof(struct fennec_link *),
-			GFP_KERNEL);
+	struct fennec_slots *slots;
+
+	slots = kvzalloc(struct_size(slots, link, 1U << (8 * width)),
+			 GFP_KERNEL);
+	if (slots)
+		slots->width = width;
+	return slots;
 }
 
 int fennec_links_init(struct fennec_device *fdev)
 {
+	struct fennec_slots *slots = fennec_slots_alloc(1);
 	int err;
 
-	fdev->slot_width = 1;
-	fdev->slots = fennec_slots_alloc(1);
-	if (!fdev->slots)
+	if (!slots)
 		return -ENOMEM;
 	err = rhashtable_init(&fdev->neighbours, &fennec_peer_params);
-	if (err)
-		kvfree(fdev->slots);
-	return err;
+	if (err) {
+		kvfree(slots);
+		return err;
+	}
+	RCU_INIT_POINTER(fdev->slots, slots);
+	return 0;
 }
 
-static unsigned int fennec_slot_count(struct fennec_device *fdev)
+/* Caller holds RTNL. */
+static struct fennec_slots *fennec_slots_rtnl(struct fennec_device *fdev)
 {
-	return 1U << (8 * fdev->slot_width);
+	return rtnl_dereference(fdev->slots);
+}
+
+static unsigned int fennec_slot_count(const struct fennec_slots *slots)
+{
+	return 1U << (8 * slots->width);
+}
+
+/* Caller holds RTNL. Bytes of this node's slots in routes, 1 or 2. */
+unsigned int fennec_slot_width(struct fennec_device *fdev)
+{
+	return fennec_slots_rtnl(fdev)->width;
 }
 
 /* Caller holds RTNL. */
 struct fennec_link *fennec_link_get(struct fennec_device *fdev,
 				    unsigned int slot)
 {
-	if (slot >= fennec_slot_count(fdev))
+	struct fennec_slots *slots = fennec_slots_rtnl(fdev);
+
+	if (slot >= fennec_slot_count(slots))
 		return NULL;
-	return rtnl_dereference(fdev->slots[slot]);
+	return rtnl_dereference(slots->link[slot]);
 }
 
 /* Caller holds RTNL. */
 unsigned int fennec_links_count(struct fennec_device *fdev)
 {
+	struct fennec_slots *slots = fennec_slots_rtnl(fdev);
 	unsigned int slot, count = 0;
 
-	for (slot = 1; slot < fennec_slot_count(fdev); slot++)
-		count += !!rtnl_dereference(fdev->slots[slot]);
+	for (slot = 1; slot < fennec_slot_count(slots); slot++)
+		count += !!rtnl_dereference(slots->link[slot]);
 	return count;
 }
 
 /* Caller holds RTNL; the device has no links. */
 int fennec_links_set_width(struct fennec_device *fdev, unsigned int width)
 {
-	struct fennec_link __rcu **slots;
+	struct fennec_slots *old = fennec_slots_rtnl(fdev), *slots;
 
-	if (width == fdev->slot_width)
+	if (width == old->width)
 		return 0;
 	slots = fennec_slots_alloc(width);
 	if (!slots)
 		return -ENOMEM;
-	/* No reader can hold a link: there are none; readers may still be
-	 * looking at the old, empty array.
+	/* Width and array change together, in one pointer. No reader can
+	 * hold a link (there are none); readers may still be looking at the
+	 * old, empty array, at its own width.
 	 */
-	WRITE_ONCE(fdev->slot_width, width);
-	swap(fdev->slots, slots);
+	rcu_assign_pointer(fdev->slots, slots);
 	synchronize_net();
-	kvfree(slots);
+	kvfree(old);
 	return 0;
 }
 
-/* Context: RCU read side. */
-struct fennec_link *fennec_link_by_slot(struct fennec_device *fdev,
-					unsigned int slot)
+/**
+ * fennec_slots_get - the slot table, for one packet
+ * @fdev: the device
+ *
+ * Load it once per packet and take both the width and the links from what
+ * it returns: the width and the array are only consistent within one load.
+ * Context: RCU read side.
+ * Return: the table, valid until the read side ends.
+ */
+struct fennec_slots *fennec_slots_get(struct fennec_device *fdev)
 {
-	if (slot >= 1U << (8 * READ_ONCE(fdev->slot_width)))
+	return rcu_dereference(fdev->slots);
+}
+
+/* The link on @slot, or NULL. Context: RCU read side. */
+struct fennec_link *fennec_slots_link(const struct fennec_slots *slots,
+				      unsigned int slot)
+{
+	if (slot >= fennec_slot_count(slots))
 		return NULL;
-	return rcu_dereference(fdev->slots[slot]);
+	return rcu_dereference(slots->link[slot]);
 }
 
 /* Context: RCU read side. */
@@ -120,7 +158,7 @@ struct fennec_link *fennec_link_new(struct fennec_device *fdev, u16 slot)
 /* Caller holds RTNL. Makes a new link visible on its slot. */
 int fennec_link_publish(struct fennec_device *fdev, struct fennec_link *link)
 {
-	rcu_assign_pointer(fdev->slots[link->slot], link);
+	rcu_assign_pointer(fennec_slots_rtnl(fdev)->link[link->slot], link);
 	return 0;
 }
 
@@ -155,7 +193,7 @@ static void fennec_link_free_rcu(struct rcu_head *rcu)
 /* Caller holds RTNL. */
 void fennec_link_remove(struct fennec_device *fdev, struct fennec_link *link)
 {
-	RCU_INIT_POINTER(fdev->slots[link->slot], NULL);
+	RCU_INIT_POINTER(fennec_slots_rtnl(fdev)->link[link->slot], NULL);
 	if (link->has_peer)
 		rhashtable_remove_fast(&fdev->neighbours, &link->peer_node,
 				       fennec_peer_params);
@@ -166,18 +204,19 @@ void fennec_link_remove(struct fennec_device *fdev, struct fennec_link *link)
 /* Caller holds RTNL. Removes every link: the device goes away. */
 void fennec_links_destroy(struct fennec_device *fdev)
 {
+	struct fennec_slots *slots = fennec_slots_rtnl(fdev);
 	unsigned int slot;
 
-	for (slot = 1; slot < fennec_slot_count(fdev); slot++) {
-		struct fennec_link *link = rtnl_dereference(fdev->slots[slot]);
+	for (slot = 1; slot < fennec_slot_count(slots); slot++) {
+		struct fennec_link *link = rtnl_dereference(slots->link[slot]);
 
 		if (link)
 			fennec_link_remove(fdev, link);
 	}
 	rhashtable_destroy(&fdev->neighbours);
+	RCU_INIT_POINTER(fdev->slots, NULL);
 	synchronize_net();
-	kvfree(fdev->slots);
-	fdev->slots = NULL;
+	kvfree(slots);
 }
 
 void fennec_link_endpoint(struct fennec_link *link, union fennec_endpoint *ep)

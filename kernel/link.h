@@ -57,13 +57,29 @@ struct fennec_link {
 	struct rcu_head rcu;
 };
 
+/**
+ * struct fennec_slots - a node's links by slot, and the slot width they are for
+ * @width: bytes of this node's slots in routes, 1 or 2
+ * @link: 1 << (8 * @width) RCU pointers, indexed by slot (slot 0 unused)
+ *
+ * Published whole, as one RCU pointer: a reader that loads it once sees a
+ * width and an array that belong together, so a slot read at that width
+ * always falls inside the array.
+ */
+struct fennec_slots {
+	unsigned int width;
+	struct fennec_link __rcu *link[];
+};
+
 int fennec_links_init(struct fennec_device *fdev);
 void fennec_links_destroy(struct fennec_device *fdev);
 int fennec_links_set_width(struct fennec_device *fdev, unsigned int width);
 unsigned int fennec_links_count(struct fennec_device *fdev);
 
-struct fennec_link *fennec_link_by_slot(struct fennec_device *fdev,
-					unsigned int slot);
+unsigned int fennec_slot_width(struct fennec_device *fdev);
+struct fennec_slots *fennec_slots_get(struct fennec_device *fdev);
+struct fennec_link *fennec_slots_link(const struct fennec_slots *slots,
+				      unsigned int slot);
 struct fennec_link *fennec_link_by_peer(struct fennec_device *fdev,
 					const struct in6_addr *peer);
 struct fennec_link *fennec_link_get(struct fennec_device *fdev,

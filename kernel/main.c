@@ -40,6 +40,12 @@ err_queue:
 	return err;
 }
 
+/*
+ * In this order: no request can come in (genetlink waits for those in
+ * flight), then the devices go, which flushes their queues' work and waits
+ * for their RCU callbacks (fennec_device_uninit()), and only then the
+ * workqueue, which destroy_workqueue() drains.
+ */
 static void __exit fennec_mod_exit(void)
 {
 	fennec_genl_uninit();

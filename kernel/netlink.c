@@ -123,6 +123,38 @@ struct fennec_device *fennec_genl_lookup(struct genl_info *info)
 	return fdev;
 }
 
+/**
+ * fennec_genl_check_underlay - may a request act in the device's underlay
+ * @fdev: the device the request names
+ * @skb: the request
+ * @info: its info, for the extack message
+ * @attr: the attribute that would act there, or NULL for the whole request
+ *
+ * The device's sockets live in the namespace it was created in, which need
+ * not be the one it lives in now, whose owner the family's own check
+ * (GENL_UNS_ADMIN_PERM) asked about. Whoever holds a device that was moved
+ * to them may use it, but not the other namespace's network: sending from
+ * its sockets what they choose, binding its ports or aiming datagrams at
+ * any address it reaches (its loopback included) needs CAP_NET_ADMIN over
+ * that namespace too. For a device that never moved, or moved between
+ * namespaces of one owner, this is the check the family already made.
+ *
+ * Caller holds RTNL, which keeps @fdev->creating_net: the device is
+ * deleted with it (fennec_pernet_pre_exit(), under RTNL).
+ * Return: 0, or -EPERM with an extack message.
+ */
+int fennec_genl_check_underlay(struct fennec_device *fdev,
+			       const struct sk_buff *skb,
+			       struct genl_info *info,
+			       const struct nlattr *attr)
+{
+	if (netlink_ns_capable(skb, fdev->creating_net->user_ns, CAP_NET_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(info->extack, attr,
+			    "needs CAP_NET_ADMIN in the namespace the device was created in");
+	return -EPERM;
+}
+
 static int fennec_put_drops(struct sk_buff *skb, struct fennec_device *fdev)
 {
 	u64 drops[__FENNEC_A_DROP_MAX];
@@ -157,7 +189,8 @@ static int fennec_device_fill(struct sk_buff *skb, struct fennec_device *fdev,
 	if (nla_put_u32(skb, FENNEC_A_DEVICE_IFINDEX, fdev->dev->ifindex) ||
 	    nla_put_string(skb, FENNEC_A_DEVICE_IFNAME, fdev->dev->name) ||
 	    nla_put_u16(skb, FENNEC_A_DEVICE_LISTEN_PORT, fdev->listen_port) ||
-	    nla_put_u8(skb, FENNEC_A_DEVICE_SLOT_WIDTH, fdev->slot_width))
+	    nla_put_u8(skb, FENNEC_A_DEVICE_SLOT_WIDTH,
+		       fennec_slot_width(fdev)))
 		goto nla_put_failure;
 	if (fdev->has_identity &&
 	    (nla_put(skb, FENNEC_A_DEVICE_PUBLIC_KEY, FENNEC_KEY_LEN,
@@ -293,6 +326,18 @@ static void fennec_apply_identity(struct fennec_device *fdev,
 	}
 }
 
+/* A new port binds in the creating namespace; the same one changes nothing. */
+static int fennec_check_listen_port(struct fennec_device *fdev,
+				    const struct sk_buff *skb,
+				    struct genl_info *info)
+{
+	struct nlattr *port_attr = info->attrs[FENNEC_A_DEVICE_LISTEN_PORT];
+
+	if (!port_attr || nla_get_u16(port_attr) == fdev->listen_port)
+		return 0;
+	return fennec_genl_check_underlay(fdev, skb, info, port_attr);
+}
+
 static int fennec_set_listen_port(struct fennec_device *fdev,
 				  struct genl_info *info)
 {
@@ -324,7 +369,7 @@ static int fennec_check_slot_width(struct fennec_device *fdev,
 {
 	struct nlattr *attr = info->attrs[FENNEC_A_DEVICE_SLOT_WIDTH];
 
-	if (attr && nla_get_u8(attr) != fdev->slot_width &&
+	if (attr && nla_get_u8(attr) != fennec_slot_width(fdev) &&
 	    fennec_links_count(fdev)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attr,
 				    "slot width changes only while the device has no links");
@@ -354,6 +399,9 @@ static int fennec_genl_set_device_doit(struct sk_buff *skb,
 		goto out;
 	}
 	/* Check everything before changing anything. */
+	err = fennec_check_listen_port(fdev, skb, info);
+	if (err)
+		goto out;
 	err = fennec_check_identity(fdev, info);
 	if (err)
 		goto out;

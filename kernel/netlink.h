@@ -16,6 +16,10 @@ extern const struct nla_policy fennec_route_policy[];
 int fennec_genl_init(void);
 void fennec_genl_uninit(void);
 struct fennec_device *fennec_genl_lookup(struct genl_info *info);
+int fennec_genl_check_underlay(struct fennec_device *fdev,
+			       const struct sk_buff *skb,
+			       struct genl_info *info,
+			       const struct nlattr *attr);
 void *fennec_genl_put(struct sk_buff *msg, u8 cmd);
 bool fennec_genl_has_listeners(struct net *net);
 void fennec_genl_multicast(struct net *net, struct sk_buff *msg);

@@ -103,10 +103,33 @@ static struct nlattr **fennec_parse_link(struct genl_info *info,
 	return tb;
 }
 
-static int fennec_check_link(struct fennec_device *fdev, struct nlattr **tb,
-			     struct fennec_link *link, union fennec_endpoint *ep,
-			     struct netlink_ext_ack *extack)
+/*
+ * An endpoint aims the device's datagrams from its creating namespace: a
+ * new one needs the right to act there, the link's own one again does not.
+ */
+static int fennec_check_endpoint(struct fennec_device *fdev,
+				 const struct sk_buff *skb,
+				 struct genl_info *info,
+				 const struct nlattr *attr,
+				 struct fennec_link *link,
+				 const union fennec_endpoint *ep)
 {
+	union fennec_endpoint now;
+
+	if (link) {
+		fennec_link_endpoint(link, &now);
+		if (fennec_endpoint_eq(&now, ep))
+			return 0;
+	}
+	return fennec_genl_check_underlay(fdev, skb, info, attr);
+}
+
+static int fennec_check_link(struct fennec_device *fdev,
+			     const struct sk_buff *skb, struct genl_info *info,
+			     struct nlattr **tb, struct fennec_link *link,
+			     union fennec_endpoint *ep)
+{
+	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *peer = tb[FENNEC_A_LINK_PEER];
 	struct fennec_link *other;
 	struct in6_addr addr;
@@ -119,7 +142,9 @@ static int fennec_check_link(struct fennec_device *fdev, struct nlattr **tb,
 	}
 	if (tb[FENNEC_A_LINK_ENDPOINT]) {
 		err = fennec_parse_endpoint(tb[FENNEC_A_LINK_ENDPOINT], ep,
-					    extack);
+					    extack) ?:
+		      fennec_check_endpoint(fdev, skb, info,
+					    tb[FENNEC_A_LINK_ENDPOINT], link, ep);
 		if (err)
 			return err;
 	}
@@ -178,7 +203,8 @@ static int fennec_check_keepalive(struct nlattr *keepalive, struct nlattr *keys,
 	return -ENOKEY;
 }
 
-static int fennec_set_link(struct fennec_device *fdev, struct genl_info *info,
+static int fennec_set_link(struct fennec_device *fdev,
+			   const struct sk_buff *skb, struct genl_info *info,
 			   struct in6_addr *flush)
 {
 	struct nlattr *tb_buf[FENNEC_A_LINK_MAX + 1], **tb;
@@ -194,13 +220,13 @@ static int fennec_set_link(struct fennec_device *fdev, struct genl_info *info,
 	if (IS_ERR(tb))
 		return PTR_ERR(tb);
 	slot = nla_get_u16(tb[FENNEC_A_LINK_SLOT]);
-	if (slot >= 1U << (8 * fdev->slot_width)) {
+	if (slot >= 1U << (8 * fennec_slot_width(fdev))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[FENNEC_A_LINK_SLOT],
 				    "slot does not fit the device's slot width");
 		return -ERANGE;
 	}
 	link = fennec_link_get(fdev, slot);
-	err = fennec_check_link(fdev, tb, link, &ep, info->extack) ?:
+	err = fennec_check_link(fdev, skb, info, tb, link, &ep) ?:
 	      fennec_check_keepalive(tb[FENNEC_A_LINK_KEEPALIVE],
 				     tb[FENNEC_A_LINK_KEYS],
 				     link ? &link->keys : NULL, info->extack);
@@ -260,17 +286,14 @@ int fennec_genl_set_link_doit(struct sk_buff *skb, struct genl_info *info)
 	rtnl_lock();
 	fdev = fennec_genl_lookup(info);
 	err = IS_ERR(fdev) ? PTR_ERR(fdev) :
-			     fennec_set_link(fdev, info, &flush);
-	if (!err)
-		dev_hold(fdev->dev);
-	rtnl_unlock();
-	if (err)
-		return err;
-	/* Packets that waited for this neighbour's keys leave now. */
-	if (!ipv6_addr_any(&flush))
+			     fennec_set_link(fdev, skb, info, &flush);
+	/* Packets that waited for this neighbour's keys leave now, still
+	 * under RTNL: see fennec_genl_set_session_doit().
+	 */
+	if (!err && !ipv6_addr_any(&flush))
 		fennec_send_pending(fdev, &flush);
-	dev_put(fdev->dev);
-	return 0;
+	rtnl_unlock();
+	return err;
 }
 
 int fennec_genl_del_link_doit(struct sk_buff *skb, struct genl_info *info)
@@ -410,7 +433,7 @@ int fennec_genl_get_link_dumpit(struct sk_buff *skb,
 		goto out;
 	}
 	for (slot = max(ctx->next_slot, 1U);
-	     slot < 1U << (8 * fdev->slot_width); slot++) {
+	     slot < 1U << (8 * fennec_slot_width(fdev)); slot++) {
 		struct fennec_link *link = fennec_link_get(fdev, slot);
 		void *hdr;
 
@@ -691,15 +714,19 @@ int fennec_genl_set_session_doit(struct sk_buff *skb, struct genl_info *info)
 	rtnl_lock();
 	fdev = fennec_genl_lookup(info);
 	err = IS_ERR(fdev) ? PTR_ERR(fdev) : fennec_set_session(fdev, info, &peer);
+	/*
+	 * Packets that waited for this session leave now, before RTNL goes.
+	 * Sending them uses the device's tables, counters and pending queue,
+	 * which ndo_uninit frees (and purges) under RTNL once the device is
+	 * deleted: holding RTNL is what keeps the device whole here. A
+	 * reference would only keep its memory, and after RTNL the packets
+	 * could be taken from the queue just before its last purge and sent
+	 * into freed tables, or held again in a queue nobody purges.
+	 */
 	if (!err)
-		dev_hold(fdev->dev);
+		fennec_send_pending(fdev, &peer);
 	rtnl_unlock();
-	if (err)
-		return err;
-	/* Packets that waited for this session leave now. */
-	fennec_send_pending(fdev, &peer);
-	dev_put(fdev->dev);
-	return 0;
+	return err;
 }
 
 int fennec_genl_del_session_doit(struct sk_buff *skb, struct genl_info *info)
@@ -735,7 +762,13 @@ out:
 	return err;
 }
 
-static int fennec_transmit(struct fennec_device *fdev, struct genl_info *info)
+/*
+ * Sends the caller's bytes from the device's sockets, in the namespace the
+ * device was created in: only for those who may act there (the helper).
+ */
+static int fennec_transmit(struct fennec_device *fdev,
+			   const struct sk_buff *request,
+			   struct genl_info *info)
 {
 	struct nlattr *payload = info->attrs[FENNEC_A_DEVICE_PAYLOAD];
 	struct nlattr *route = info->attrs[FENNEC_A_DEVICE_ROUTE];
@@ -744,6 +777,9 @@ static int fennec_transmit(struct fennec_device *fdev, struct genl_info *info)
 	struct sk_buff *skb;
 	int err;
 
+	err = fennec_genl_check_underlay(fdev, request, info, NULL);
+	if (err)
+		return err;
 	if (!payload || !route == !dest) {
 		NL_SET_ERR_MSG(info->extack,
 			       "transmit needs a payload and either an endpoint or a route");
@@ -789,7 +825,7 @@ int fennec_genl_transmit_doit(struct sk_buff *skb, struct genl_info *info)
 
 	rtnl_lock();
 	fdev = fennec_genl_lookup(info);
-	err = IS_ERR(fdev) ? PTR_ERR(fdev) : fennec_transmit(fdev, info);
+	err = IS_ERR(fdev) ? PTR_ERR(fdev) : fennec_transmit(fdev, skb, info);
 	rtnl_unlock();
 	return err;
 }

@@ -119,6 +119,10 @@ bool fennec_pending_hold(struct fennec_device *fdev, struct sk_buff *skb,
  * @fdev: the device
  * @daddr: the destination that now has a session
  * @out: gets the packets, oldest first
+ *
+ * The caller sends @out with the device's tables, so it must keep the
+ * device from being torn down meanwhile: hold RTNL (netlink requests), or
+ * run in the datapath of a device that is up (the teardown waits for it).
  */
 void fennec_pending_take(struct fennec_device *fdev,
 			 const struct in6_addr *daddr,
@@ -141,7 +145,12 @@ void fennec_pending_take(struct fennec_device *fdev,
 	fennec_pending_drop_all(fdev, &expired, FENNEC_A_DROP_NO_ROUTE);
 }
 
-/* Drops every held packet: the device goes down or away. */
+/*
+ * Drops every held packet: the device goes down or away. Nothing is held
+ * after the purge in ndo_uninit: the datapath stopped before it (closed
+ * sockets and queues, a grace period), and netlink requests that send
+ * what waited do so under RTNL, which ndo_uninit holds.
+ */
 void fennec_pending_purge(struct fennec_device *fdev)
 {
 	struct fennec_pending *pending = &fdev->pending;

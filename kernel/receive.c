@@ -84,9 +84,9 @@ malformed:
  */
 static void fennec_send_switch_error(struct fennec_device *fdev,
 				     const struct fennec_fwd_hdr *fwd,
-				     const struct sk_buff *failed, u16 slot)
+				     const struct sk_buff *failed, u16 slot,
+				     unsigned int width)
 {
-	unsigned int width = READ_ONCE(fdev->slot_width);
 	const struct fennec_e2e_hdr *e2e;
 	struct fennec_switch_error *err;
 	u8 back[FENNEC_ROUTE_LEN];
@@ -125,7 +125,10 @@ static void fennec_send_switch_error(struct fennec_device *fdev,
 	fennec_route_send(fdev, skb);
 }
 
-/* A switch error reached the route's origin: fail over, tell the helper. */
+/*
+ * A switch error reached the route's origin: fail over, tell the helper.
+ * At a bounded rate: anyone on a route can send them.
+ */
 static void fennec_receive_switch_error(struct fennec_device *fdev,
 					struct sk_buff *skb)
 {
@@ -137,6 +140,10 @@ static void fennec_receive_switch_error(struct fennec_device *fdev,
 	    skb_copy_bits(skb, 0, &err,
 			  fennec_switch_error_len(err.route_len))) {
 		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
+		return;
+	}
+	if (!fennec_limit_switch_error(fdev)) {
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_RATE_LIMITED);
 		return;
 	}
 	fennec_skb_consume(skb);
@@ -168,6 +175,10 @@ static void fennec_receive_data(struct fennec_device *fdev,
 		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_UNKNOWN_INDEX);
 		return;
 	}
+	if (fennec_keypair_expired(kp)) {
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_KEY_EXPIRED);
+		return;
+	}
 	counter = le64_to_cpu(e2e.counter);
 	if (!fennec_open_e2e(skb, kp, counter)) {
 		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_BAD_MAC);
@@ -189,6 +200,22 @@ static void fennec_receive_data(struct fennec_device *fdev,
 }
 
 /*
+ * A routed control packet for this node's helper: of a size a control
+ * message can have, and at a bounded rate per link it came in on.
+ */
+static void fennec_receive_control(struct fennec_device *fdev,
+				   struct sk_buff *skb, u16 slot,
+				   const u8 *back, unsigned int back_len)
+{
+	if (!skb->len || skb->len > FENNEC_CONTROL_MAX)
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
+	else if (!fennec_limit_control(fdev, slot))
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_RATE_LIMITED);
+	else
+		fennec_event_control(fdev, skb, slot, NULL, back, back_len);
+}
+
+/*
  * A forwarding header and what follows, opened: switch it on, or take it
  * here if the route ends here.
  */
@@ -197,6 +224,8 @@ static void fennec_receive_forward(struct fennec_device *fdev,
 				   struct fennec_link *ingress)
 {
 	struct fennec_fwd_hdr *fwd = (struct fennec_fwd_hdr *)skb->data;
+	/* One load: the width the slot is read at, and the links it indexes. */
+	struct fennec_slots *slots = fennec_slots_get(fdev);
 	u8 back[FENNEC_ROUTE_LEN];
 	struct fennec_link *link;
 	unsigned int back_len;
@@ -206,15 +235,15 @@ static void fennec_receive_forward(struct fennec_device *fdev,
 		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
 		return;
 	}
-	switch (fennec_switch(fwd, READ_ONCE(fdev->slot_width), ingress->slot,
-			      &egress)) {
+	switch (fennec_switch(fwd, slots->width, ingress->slot, &egress)) {
 	case FENNEC_SWITCH_MALFORMED:
 		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
 		return;
 	case FENNEC_SWITCH_FORWARD:
-		link = fennec_link_by_slot(fdev, egress);
+		link = fennec_slots_link(slots, egress);
 		if (unlikely(!link || READ_ONCE(link->down))) {
-			fennec_send_switch_error(fdev, fwd, skb, egress);
+			fennec_send_switch_error(fdev, fwd, skb, egress,
+						 slots->width);
 			fennec_rx_drop(fdev, skb, FENNEC_A_DROP_DEAD_SLOT);
 			return;
 		}
@@ -235,8 +264,7 @@ static void fennec_receive_forward(struct fennec_device *fdev,
 		fennec_receive_data(fdev, skb, back, back_len);
 		break;
 	case FENNEC_FWD_CONTROL:
-		fennec_event_control(fdev, skb, ingress->slot, NULL, back,
-				     back_len);
+		fennec_receive_control(fdev, skb, ingress->slot, back, back_len);
 		break;
 	default:
 		fennec_receive_switch_error(fdev, skb);
@@ -265,6 +293,11 @@ static void fennec_receive_sealed(struct fennec_device *fdev,
 	kp = fennec_index_lookup(fdev, le32_to_cpu(hdr.rx_index));
 	if (!kp || kp->owner_kind != FENNEC_KEYS_LINK) {
 		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_UNKNOWN_INDEX);
+		return;
+	}
+	/* Before any work: whoever sent it, these keys are done. */
+	if (fennec_keypair_expired(kp)) {
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_KEY_EXPIRED);
 		return;
 	}
 	__skb_pull(skb, sizeof(hdr));
@@ -298,6 +331,47 @@ static void fennec_receive_sealed(struct fennec_device *fdev,
 		fennec_deliver(fdev, skb, &link->peer);
 }
 
+/*
+ * A handshake message straight from the underlay, for the helper: one of
+ * the sizes its type has (the link header included), and a link header
+ * as protocol.md has it: flags, reserved bits and counter zero, the
+ * receiver index zero in an initiation (which has none yet) and set in
+ * the replies to one. Anything else the helper would drop anyway.
+ */
+static bool fennec_handshake_valid(const struct sk_buff *skb)
+{
+	const struct fennec_link_hdr *hdr = (const void *)skb->data;
+	unsigned int len = skb->len;
+
+	if (hdr->flags || hdr->reserved || hdr->counter)
+		return false;
+	switch (hdr->type) {
+	case FENNEC_LINK_HANDSHAKE_INIT:
+		return !hdr->rx_index && len >= FENNEC_HS_INITIATION_LEN &&
+		       len <= FENNEC_HS_INITIATION_LEN +
+			      FENNEC_HS_LINK_PAYLOAD_MAX;
+	case FENNEC_LINK_HANDSHAKE_RESP:
+		return hdr->rx_index && len >= FENNEC_HS_RESPONSE_LEN &&
+		       len <= FENNEC_HS_RESPONSE_LEN +
+			      FENNEC_HS_LINK_PAYLOAD_MAX;
+	default:
+		return hdr->rx_index && len == FENNEC_HS_COOKIE_LEN;
+	}
+}
+
+/* A handshake for the helper, if well formed and not one too many. */
+static void fennec_receive_handshake(struct fennec_device *fdev,
+				     struct sk_buff *skb,
+				     const union fennec_endpoint *from)
+{
+	if (!fennec_handshake_valid(skb))
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
+	else if (!fennec_limit_handshake(fdev, from))
+		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_RATE_LIMITED);
+	else
+		fennec_event_control(fdev, skb, 0, from, NULL, 0);
+}
+
 /**
  * fennec_receive_datagram - act on a datagram from the underlay
  * @fdev: the device whose socket it reached
@@ -320,7 +394,7 @@ void fennec_receive_datagram(struct fennec_device *fdev, struct sk_buff *skb)
 	case FENNEC_LINK_HANDSHAKE_INIT:
 	case FENNEC_LINK_HANDSHAKE_RESP:
 	case FENNEC_LINK_COOKIE:
-		fennec_event_control(fdev, skb, 0, &from, NULL, 0);
+		fennec_receive_handshake(fdev, skb, &from);
 		break;
 	case FENNEC_LINK_FORWARD:
 	case FENNEC_LINK_FORWARD_FAST:

@@ -10,9 +10,16 @@
 
 #include "seal.h"
 
-/* The next send counter of @kp; false once the keys are worn out. */
+/*
+ * The next send counter of @kp; false once the keys are worn out: too old
+ * (fennec_keypair_expired()) or with 2^60 packets sent. Counting on past
+ * 2^60 cannot wrap to a used counter: that would take 2^64 - 2^60 more
+ * refused packets, centuries at any rate.
+ */
 bool fennec_next_counter(struct fennec_keypair *kp, u64 *counter)
 {
+	if (unlikely(fennec_keypair_expired(kp)))
+		return false;
 	*counter = atomic64_inc_return(&kp->send_counter) - 1;
 	return *counter < FENNEC_REJECT_AFTER_MESSAGES;
 }

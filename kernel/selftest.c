@@ -21,6 +21,7 @@ static const struct fennec_selftest fennec_selftest_list[] __initconst = {
 	{ "label", fennec_label_selftest },
 	{ "replay", fennec_replay_selftest },
 	{ "seal", fennec_seal_selftest },
+	{ "event", fennec_event_selftest },
 #ifdef FENNEC_BROKEN_SELFTEST
 	{ "broken", fennec_broken_selftest },
 #endif

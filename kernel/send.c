@@ -115,14 +115,23 @@ void fennec_link_forward(struct fennec_device *fdev, struct fennec_link *link,
 {
 	struct fennec_keypair *kp = rcu_dereference(link->keys.now);
 	struct fennec_fwd_hdr *fwd = (struct fennec_fwd_hdr *)skb->data;
-	/* Fast mode seals a version 1 header: long routes go in full. */
+	/*
+	 * Fast mode seals a version 1 header and the e2e header, and binds
+	 * the e2e tag: long routes, and packets too short to hold all three
+	 * (which no origin sends, but a neighbour may), go in full.
+	 */
 	bool fast = READ_ONCE(link->fast) &&
 		    fennec_fwd_kind(fwd) == FENNEC_FWD_DATA &&
-		    fennec_fwd_version(fwd) == FENNEC_FWD_VERSION;
+		    fennec_fwd_version(fwd) == FENNEC_FWD_VERSION &&
+		    skb->len >= FENNEC_FAST_SEALED + FENNEC_TAG_LEN;
 	u64 counter;
 
-	if (unlikely(!kp || !fennec_next_counter(kp, &counter))) {
+	if (unlikely(!kp)) {
 		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_NO_ROUTE);
+		return;
+	}
+	if (unlikely(!fennec_next_counter(kp, &counter))) {
+		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_KEY_EXPIRED);
 		return;
 	}
 	fwd->pmtu = htons(min_t(u16, ntohs(fwd->pmtu), READ_ONCE(link->mtu)));
@@ -151,9 +160,12 @@ static void fennec_send_direct(struct fennec_device *fdev,
 		return;
 	}
 	if (fennec_tx_prepare(skb, sizeof(struct fennec_link_hdr),
-			      FENNEC_TAG_LEN) ||
-	    !fennec_next_counter(kp, &counter)) {
+			      FENNEC_TAG_LEN)) {
 		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_UNDERLAY);
+		return;
+	}
+	if (!fennec_next_counter(kp, &counter)) {
+		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_KEY_EXPIRED);
 		return;
 	}
 	fennec_seal_link(skb, kp, counter, FENNEC_LINK_DIRECT);
@@ -187,11 +199,13 @@ void fennec_link_keepalive(struct fennec_device *fdev,
 	local_bh_disable();
 	rcu_read_lock();
 	kp = rcu_dereference(link->keys.now);
-	if (kp && fennec_next_counter(kp, &counter)) {
+	if (!kp) {
+		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_NO_ROUTE);
+	} else if (!fennec_next_counter(kp, &counter)) {
+		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_KEY_EXPIRED);
+	} else {
 		fennec_seal_link(skb, kp, counter, FENNEC_LINK_DIRECT);
 		fennec_send_on_link(fdev, link, skb);
-	} else {
-		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_NO_ROUTE);
 	}
 	rcu_read_unlock();
 	local_bh_enable();
@@ -210,16 +224,18 @@ void fennec_link_keepalive(struct fennec_device *fdev,
 int fennec_route_send(struct fennec_device *fdev, struct sk_buff *skb)
 {
 	struct fennec_fwd_hdr *fwd = (struct fennec_fwd_hdr *)skb->data;
+	/* One load: the width the slot is read at, and the links it indexes. */
+	struct fennec_slots *slots = fennec_slots_get(fdev);
 	struct fennec_link *link;
 	u16 egress;
 
 	if (!fennec_fwd_valid(fwd, skb->len) ||
-	    fennec_switch(fwd, READ_ONCE(fdev->slot_width), 0, &egress) !=
+	    fennec_switch(fwd, slots->width, 0, &egress) !=
 	    FENNEC_SWITCH_FORWARD) {
 		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_NO_ROUTE);
 		return FENNEC_A_DROP_NO_ROUTE;
 	}
-	link = fennec_link_by_slot(fdev, egress);
+	link = fennec_slots_link(slots, egress);
 	if (!link || READ_ONCE(link->down)) {
 		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_DEAD_SLOT);
 		return FENNEC_A_DROP_DEAD_SLOT;
@@ -293,9 +309,12 @@ static void fennec_send_routed(struct fennec_device *fdev,
 	if (fennec_tx_prepare(skb, sizeof(struct fennec_link_hdr) +
 			      fennec_fwd_len_for(route.len) +
 			      sizeof(struct fennec_e2e_hdr),
-			      2 * FENNEC_TAG_LEN) ||
-	    !fennec_next_counter(kp, &counter)) {
+			      2 * FENNEC_TAG_LEN)) {
 		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_UNDERLAY);
+		return;
+	}
+	if (!fennec_next_counter(kp, &counter)) {
+		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_KEY_EXPIRED);
 		return;
 	}
 	fennec_seal_e2e(skb, kp, counter);

@@ -97,24 +97,16 @@ void fennec_sessions_destroy(struct fennec_device *fdev)
  * @fdev: the device
  * @tx_index: an index the peer gave us, as switch errors carry
  *
- * A walk over every session: only for errors, which are rate-limited.
+ * One lookup in the table of session keys by the peer's index. Peers pick
+ * their indices: if two chose the same, this is one of their sessions.
  * Context: RCU read side.
  */
 struct fennec_session *fennec_session_by_tx_index(struct fennec_device *fdev,
 						  u32 tx_index)
 {
-	struct fennec_session *session;
-	struct fennec_keypair *kp;
+	struct fennec_keypair *kp = fennec_tx_index_lookup(fdev, tx_index);
 
-	list_for_each_entry_rcu(session, &fdev->session_list, list) {
-		kp = rcu_dereference(session->keys.now);
-		if (kp && kp->tx_index == tx_index)
-			return session;
-		kp = rcu_dereference(session->keys.previous);
-		if (kp && kp->tx_index == tx_index)
-			return session;
-	}
-	return NULL;
+	return kp ? kp->owner : NULL;
 }
 
 /* Caller holds RTNL. Replaces every route; @routes may be NULL. */

@@ -211,11 +211,17 @@ bad=$(stat d2 "bad mac")
 send "${hex:0:100}ff${hex:102}"
 check "a tampered initiation is dropped and counted (bad mac)" \
 	wait_until 5 stat_at_least d2 "bad mac" $((bad + 1))
-malformed=$(stat d2 malformed)
+# The kernel passes up handshakes of their sizes only, and counts the rest.
+kernel_malformed() {
+	ip netns exec h2 fennec show fen0 --json |
+		sed -n 's/.*"malformed": *\([0-9]*\).*/\1/p'
+}
+export -f kernel_malformed
+malformed=$(kernel_malformed)
 send "${hex:0:120}"
 send "0100000000000000000000000000000000000000"
-check "truncated handshakes are dropped and counted" \
-	wait_until 5 stat_at_least d2 malformed $((malformed + 2))
+check "truncated handshakes are dropped and counted (by the kernel)" \
+	wait_until 5 bash -c "[ \"\$(kernel_malformed)\" -ge $((malformed + 2)) ]"
 check "h2's link to h0 still works" n h2 ping -6 -c 2 -i 0.2 -W 2 "$(addr 0)"
 
 n h2 ping -6 -q -i 0.02 -c 300 -W 2 "$(addr 0)" >$d/ping.flood 2>&1 &

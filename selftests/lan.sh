@@ -4,94 +4,18 @@
 # to [ff02::114]:4243 and peer over IPv6 link-local addresses; a node that
 # does not discover is not peered with; a wrong interface fails at start;
 # malformed beacons are dropped and counted; a node whose helper dies is
-# forgotten once its beacons stop, and found again when it comes back.
+# forgotten once its beacons stop, and found again when it comes back. A
+# stranger's beacon gets a short trial, never a place (lan_flood.sh: a
+# flood of them). Last, an impostor holds hx's control socket name: the
+# CLI refuses it.
 #
 # Nodes h1..h4 and a stranger hx, each with lan0 into the bridge br0 of
 # namespace "lan", with IPv6 link-local addresses only:
-#   h1 h2 h3 (--discover lan0)   h4 (no --discover)   hx (no fennecd)
+#   h1 h2 h3 (--discover lan0)   h4 (no --discover)   hx (no fennecd, then
+#   one without --discover, after an impostor held its control socket)
 source "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
-d=/tmp/lan
-mkdir -p $d
-modprobe fennec
-# A found neighbour silent and without beacons for this long is forgotten
-# (30 s by default).
-forget=6
-
-bail() { echo "Bail out! $*"; exit 1; }
-ns_new lan
-ip -n lan link add br0 type bridge mcast_snooping 0 ||
-	bail "no bridge for the LAN (the VM needs the bridge module)"
-ip -n lan link set br0 up
-for i in 1 2 3 4 x; do
-	ns_new "h$i"
-	ip link add lan0 netns "h$i" type veth peer "p$i" netns lan
-	ip -n lan link set "p$i" master br0 up
-	ip -n "h$i" link set lan0 up
-	ip -n "h$i" link add fen0 type fennec
-	(umask 077 && fennec genkey >"$d/key$i")
-	fennec pubkey <"$d/key$i" >"$d/pub$i"
-done
-pub() { cat "$d/pub$1"; }
-addr() { fennec addr <"$d/pub$1"; }
-# ll NODE: NODE's link-local address on lan0, once DAD is done
-ll() {
-	ip -n "h$1" -6 addr show dev lan0 scope link -tentative |
-		sed -n 's/.*inet6 \(fe80::[0-9a-f:]*\)\/64.*/\1/p'
-}
-has_ll() { [ -n "$(ll "$1")" ]; }
-for i in 1 2 3 4 x; do
-	wait_until 10 has_ll $i || bail "h$i has no link-local address on lan0"
-done
-
-# daemon NAME NODE [ENV=VALUE...] -- [fennecd options]: as fennecd.sh's:
-# fennecd in node NODE's namespace, logging to $d/NAME.log, its pid in
-# $d/NAME.pid and, once it has exited, its exit status in $d/NAME.rc.
-daemon() {
-	local name=$1 node=$2 envs=()
-	shift 2
-	while [ "$1" != -- ]; do envs+=("$1"); shift; done
-	shift
-	rm -f "$d/$name.pid" "$d/$name.rc"
-	(
-		ip netns exec "h$node" bash -c 'echo $$ >"$0"; exec "$@"' \
-			"$d/$name.pid" env ${envs[@]+"${envs[@]}"} fennecd \
-			--interface fen0 --private-key "$d/key$node" \
-			--listen-port 4000 --log-level debug "$@" 2>>"$d/$name.log"
-		echo $? >"$d/$name.rc"
-	) &
-	wait_until 5 test -s "$d/$name.pid"
-	on_cleanup kill -9 "$(cat "$d/$name.pid")"
-}
-stop() {
-	kill "${2:--TERM}" "$(cat "$d/$1.pid")"
-	wait_until 10 test -s "$d/$1.rc" && [ "$(cat "$d/$1.rc")" = 0 ]
-}
-# counter NAME FIELD: the counter FIELD of the "discovery:" line that
-# daemon NAME logs on SIGUSR2.
-counter() {
-	local before
-	before=$(grep -c 'discovery:' "$d/$1.log")
-	kill -USR2 "$(cat "$d/$1.pid")"
-	wait_until 5 bash -c "[ \$(grep -c 'discovery:' $d/$1.log) -gt $before ]" || return 1
-	grep 'discovery:' "$d/$1.log" | tail -n 1 |
-		grep -oE "[0-9]+ $2" | head -n 1 | cut -d' ' -f1
-}
-at_least() { local v; v=$(counter "$1" "$2") && [ "$v" -ge "$3" ]; }
-# links NODE: the links fennec shows on NODE's fen0
-links() { n "h$1" fennec show fen0 links; }
-nlinks() { links "$1" | grep -c '^link: '; }
-# has_link NODE PEER: NODE has a link to PEER's address
-has_link() { links "$1" | grep -q "peer: $(addr "$2")"; }
-# nlinks_are N NODE...: each NODE has N links
-nlinks_are() {
-	local want=$1 i
-	shift
-	for i in "$@"; do [ "$(nlinks "$i")" = "$want" ] || return 1; done
-}
-keyed_links_are() { [ "$(links "$1" | grep -c 'keys: set')" = "$2" ]; }
-udp6_out() { n "h$1" awk '$1 == "Udp6OutDatagrams" { print $2 }' /proc/net/snmp6; }
-now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+source "$here/lan_lib.sh"
 
 # --- three nodes told nothing but the LAN -----------------------------------
 env=(FENNECD_DISCOVER_FORGET_TIME=$forget)
@@ -172,31 +96,37 @@ for i in 1 2 3; do
 		wait_until 5 at_least "d$i" malformed $((malformed$i + 6))
 done
 check "...and each still has its 2 links" nlinks_are 2 1 2 3
-send "${good:0:8}02${good:10}" 0 200
-check "200 beacons at once from one address: rate limited" \
+n hx "$here/beacon_flood" lan0 200 1
+check "200 strangers' beacons at once from one address: rate limited" \
 	wait_until 5 at_least d1 'rate limited' 1
+check "...no more than 4 of them tried: the rest counted full" \
+	wait_until 5 at_least d1 full 1
+check "...and their trials end: each node back to its 2 links" \
+	wait_until 15 nlinks_are 2 1 2 3
 sleep 4 # the rate limit's burst back
 own=$(counter d1 'own key')
 send "${good:0:16}$(base64 -d <"$d/pub1" | tohex)"
 check "a beacon with h1's own key, from elsewhere: counted, ignored" \
 	wait_until 5 at_least d1 'own key' $((own + 1))
-# A key nobody holds: a neighbour for a while, but never keyed; forgotten
-# once its beacons stop.
-# Each node's link to it lasts $forget s: under a slow kernel they need not
-# all be there at once, so each node's log says it found it.
+# A key nobody holds: a trial, a link and a handshake for 5 s, never
+# completed, so never a neighbour.
+# Each node's link to it lasts 5 s: under a slow kernel they need not all
+# be there at once, so each node's log says it tried it.
 stranger=$(printf "$(sed 's/../\\x&/g' <<<"${good:16}")" | base64 | fennec addr)
-found_stranger() {
+tried_stranger() {
 	local i
 	for i in 1 2 3; do
-		grep -q "found neighbour $stranger " "$d/d$i.log" || return 1
+		grep -q "trying neighbour $stranger " "$d/d$i.log" || return 1
 	done
 }
 send "$good"
-check "a beacon with a key nobody holds makes a neighbour of it ($stranger)" \
-	wait_until 5 found_stranger
-check "...whose handshake never completes: forgotten $forget s after its beacon" \
-	wait_until $((forget + 5)) nlinks_are 2 1 2 3
-check "...logged as never keyed" grep -q "forgot neighbour .*: never keyed" $d/d1.log
+check "a beacon with a key nobody holds gets a trial ($stranger)" \
+	wait_until 5 tried_stranger
+check "...whose handshake never completes: its link is gone within 5 s" \
+	wait_until 10 nlinks_are 2 1 2 3
+check "...logged, and never found" bash -c \
+	"grep -q 'gave up on neighbour $stranger: no handshake within its trial' $d/d1.log &&
+	 ! grep -q 'found neighbour $stranger' $d/d1.log"
 
 # --- a node that dies, and comes back ---------------------------------------
 stop d3 -9 || true
@@ -216,8 +146,36 @@ check "...keeping the kernel's links its predecessor made" \
 check "...two of them, no more" nlinks_are 2 3
 check "...and h1 and h2 link to h3 again" eval "has_link 1 3 && has_link 2 3"
 
+# --- an impostor on the control socket ----------------------------------------
+# Any process of a namespace may bind @fennecd/DEV before fennecd does (or
+# while it restarts). The CLI believes only root, its own user, or a process
+# with CAP_NET_ADMIN in its user namespace (what fennecd --user keeps); here
+# nobody, without it, takes the name in hx before hx's fennecd starts.
+(
+	ip netns exec hx bash -c 'echo $$ >"$0"; exec "$@"' "$d/impostor.pid" \
+		setpriv --reuid 65534 --regid 65534 --clear-groups \
+		"$here/ctl_impostor" fen0 2>$d/impostor.err
+) &
+wait_until 5 grep -q listening $d/impostor.err
+on_cleanup kill -9 "$(cat $d/impostor.pid)"
+check_err "nobody holds @fennecd/fen0: the CLI, as root, refuses it, saying why" \
+	"^fennec: @fennecd/fen0 is not fennecd's: its owner, uid 65534 \(pid $(cat $d/impostor.pid)\), is not root, not us \(uid 0\), and holds no CAP_NET_ADMIN in our user namespace; not asking it\$" \
+	n hx fennec show fen0 dht
+check "...and shows nothing of the mesh it forges" \
+	bash -c "[ -z \"\$(ip netns exec hx fennec show fen0 dht 2>/dev/null)\" ]"
+check_err "...nor asks it for a trace" "^fennec: @fennecd/fen0 is not fennecd's" \
+	n hx fennec trace fen0 fc00::1
+check "...which nobody itself may ask: it trusts its own user" bash -c \
+	"ip netns exec hx setpriv --reuid 65534 --regid 65534 --clear-groups fennec show fen0 dht | grep -qx 'node: fc00::bad'"
+daemon dx x -- --user nobody
+check "hx's fennecd (nobody, with CAP_NET_ADMIN) finds the name taken" \
+	wait_until 10 grep -q "control socket @fennecd/fen0 is in use" $d/dx.log
+kill "$(cat $d/impostor.pid)"
+check "...takes it once the impostor is gone, and the CLI as root believes it" \
+	wait_until 5 bash -c "ip netns exec hx fennec show fen0 dht 2>/dev/null | grep -qx 'node: $(addr x)'"
+
 check "every helper exits 0 on SIGTERM" \
-	eval "stop d1 && stop d2 && stop d3b && stop d4"
+	eval "stop d1 && stop d2 && stop d3b && stop d4 && stop dx"
 if [ "$_tap_failed" != 0 ]; then
 	for f in "$d"/*.log; do diag "--- $f" "$(tail -n 30 "$f")"; done
 fi

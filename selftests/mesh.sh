@@ -10,6 +10,7 @@
 #     has another way round is cut: the ping recovers within 5 s;
 #   - a node that starts once the others are up is reachable from 5 of
 #     them within 10 s;
+#   - no node's kernel rate-limited what it hands its helper;
 #   - every daemon exits 0 on SIGTERM, and nothing is left.
 # Times stretch by FENNEC_TIME_FACTOR; the 10 s bounds to converge also by
 # FENNEC_MESH_SLACK (default 1; make check sets 2: see selftests/check.sh).
@@ -162,7 +163,21 @@ resources() {
 		[ $((avail * 4)) -ge "$total" ]
 }
 
+# unlimited: no node's kernel held back a handshake, control packet or
+# switch error for its rate (kernel/event.c): the DHT's traffic is far
+# below those bounds. Else names the nodes and their counts.
+unlimited() {
+	local i n out=''
+	for ((i = 0; i < NODES; i++)); do
+		n=$(busybox nsenter --net="/run/netns/$P$i" fennec show fen0 --json |
+			sed -n 's/.*"rate_limited": *\([0-9]*\).*/\1/p')
+		[ "${n:-0}" = 0 ] || out+=" node $i: $n"
+	done
+	[ -z "$out" ] || { echo "rate limited:$out"; return 1; }
+}
+
 teardown() {
+	verify "$1: no node rate-limited what its helper was sent" unlimited
 	verify "$1: every fennecd exits 0 on SIGTERM" mesh_stop
 	cleanup
 	check "$1: nothing is left: namespaces, daemons, devices, sockets" mesh_gone "$UDP" "$UDP6"

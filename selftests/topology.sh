@@ -11,10 +11,17 @@
 #   addr_of I           node I's fennec address
 #   slot I S            slot S of node I as route bytes at its width
 #   session I J ROUTE   keys for I -> J, and ROUTE (or no route: "-")
+#   keys_fresh [AGE]    new keys, as a helper's rekey gives them, for every
+#                       link and session these made AGE (default 45) or more
+#                       seconds ago and still there
 #
 # Keys are random, written under /tmp/keys. TOPO (default "f") prefixes the
 # namespace names and TOPO_NET (default 0) is the underlay's second octet,
 # so that several networks can coexist (make bench).
+#
+# The kernel refuses keys older than 180 s (FENNEC_REJECT_AFTER_TIME), as
+# it would a dead helper's: a test that uses these keys for longer, or
+# runs under the slow debug kernel, calls keys_fresh between its parts.
 
 export TOPO=${TOPO:-f} TOPO_NET=${TOPO_NET:-0}
 mkdir -p /tmp/keys
@@ -23,7 +30,8 @@ new_key() { # new_key NAME: a fresh 32-byte key in /tmp/keys/NAME
 	(umask 077 && head -c 32 /dev/urandom | base64 >"/tmp/keys/$1")
 }
 
-declare -A _width
+declare -A _width _made_link _made_at
+_key_epoch=0
 
 line() {
 	local n=$1 i
@@ -66,6 +74,8 @@ _endpoint() { # _endpoint I J v4|v6
 link_nodes() { # link_nodes I J SLOT_I SLOT_J [v4|v6]
 	local i=$1 j=$2 si=$3 sj=$4 fam=${5:-v4}
 	local ki="${TOPO}link-$i-$j" kj="${TOPO}link-$j-$i"
+	_made_link["$TOPO $i $j"]="$si $sj"
+	_made_at["$TOPO link $i $j"]=$SECONDS
 	new_key "$ki"
 	new_key "$kj"
 	ip netns exec "$TOPO$i" fennec set fen0 link "$si" endpoint "$(_endpoint "$i" "$j" "$fam")" \
@@ -91,10 +101,64 @@ session() {
 
 _session_side() { # I J ROUTE
 	local route=()
+	_made_at["$TOPO session $1 $2"]=$SECONDS
 	[ "$3" = - ] || route=(route "$3")
 	ip netns exec "$TOPO$1" fennec set fen0 session "$(addr_of "$2")" \
 		keys rx-index $((500000 + 1000 * $1 + $2)) tx-index $((500000 + 1000 * $2 + $1)) \
 		send-key "/tmp/keys/${TOPO}e2e-$1-$2" recv-key "/tmp/keys/${TOPO}e2e-$2-$1" "${route[@]}"
+}
+
+# Rekeys as a handshake would, losing nothing: the responder J keeps its
+# new keys aside (next) until the initiator I's first packet under them,
+# which the keepalive is. Indices are new each time (the old ones stay in
+# use as the previous keys). Skipped if J's side is gone (a link that is
+# gone has no endpoint to make it again with).
+_rekey() { # _rekey link|session I J [SLOT_I SLOT_J]
+	local what=$1 i=$2 j=$3 ki kj ri rj
+	_key_epoch=$((_key_epoch + 1))
+	ki="${TOPO}fresh-$what-$i-$j" kj="${TOPO}fresh-$what-$j-$i"
+	new_key "$ki"
+	new_key "$kj"
+	if [ "$what" = link ]; then
+		ri=$((1000 * i + $4 + 1000000 * _key_epoch))
+		rj=$((1000 * j + $5 + 1000000 * _key_epoch))
+		set -- link "$4" link "$5"
+	else
+		ri=$((500000 + 1000 * i + j + 1000000 * _key_epoch))
+		rj=$((500000 + 1000 * j + i + 1000000 * _key_epoch))
+		set -- session "$(addr_of "$j")" session "$(addr_of "$i")"
+	fi
+	ip netns exec "$TOPO$j" fennec set fen0 "$3" "$4" keys rx-index "$rj" \
+		tx-index "$ri" send-key "/tmp/keys/$kj" recv-key "/tmp/keys/$ki" \
+		next 2>/dev/null || return 0
+	ip netns exec "$TOPO$i" fennec set fen0 "$1" "$2" keys rx-index "$ri" \
+		tx-index "$rj" send-key "/tmp/keys/$ki" recv-key "/tmp/keys/$kj" \
+		keepalive
+}
+
+keys_fresh() { # keys_fresh [AGE]
+	local age=${1:-45} k i j topo kind made sessions
+	for k in "${!_made_link[@]}"; do
+		read -r _ i j <<<"$k"
+		[ "${k%% *}" = "$TOPO" ] &&
+			[ $((SECONDS - ${_made_at["$TOPO link $i $j"]})) -ge "$age" ] || continue
+		_rekey link "$i" "$j" ${_made_link[$k]}
+		_made_at["$TOPO link $i $j"]=$SECONDS
+	done
+	for k in "${!_made_at[@]}"; do
+		read -r topo kind i j <<<"$k"
+		[ "$topo" = "$TOPO" ] && [ "$kind" = session ] && [ "$i" -lt "$j" ] &&
+			[ -n "${_made_at["$TOPO session $j $i"]:-}" ] || continue
+		made=${_made_at[$k]}
+		[ "${_made_at["$TOPO session $j $i"]}" -ge "$made" ] ||
+			made=${_made_at["$TOPO session $j $i"]}
+		[ $((SECONDS - made)) -ge "$age" ] || continue
+		sessions=$(ip netns exec "$TOPO$i" fennec show fen0 sessions 2>/dev/null)
+		grep -qx "session: $(addr_of "$j")" <<<"$sessions" || continue
+		_rekey session "$i" "$j"
+		_made_at[$k]=$SECONDS
+		_made_at["$TOPO session $j $i"]=$SECONDS
+	done
 }
 
 # drop_count I REASON: node I's drop counter for REASON (fennec show --json).

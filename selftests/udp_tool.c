@@ -9,6 +9,15 @@
  *                                            copies of it (a replay flood)
  *   udp_tool flood HOST:PORT N [SEED]        N random datagrams; half start
  *                                            with a plausible sealed header
+ *   udp_tool spray HOST:PORT N FIRST LEN [SEED [GAP_US]]
+ *                                            N datagrams of LEN bytes (a
+ *                                            number, or LO-HI: random in
+ *                                            that range), whose first byte
+ *                                            is FIRST (a number, or LO-HI:
+ *                                            each in turn); the rest zero,
+ *                                            or random if SEED is not 0;
+ *                                            GAP_US apart. Prints "sent N",
+ *                                            those the kernel took.
  *
  * HOST is an IPv4 address or an IPv6 one in brackets: [fd00::1]:4242.
  * Exit status 0 on success, 1 on failure (with a message), 2 on usage.
@@ -28,7 +37,8 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: udp_tool recv PORT [COUNT [TIMEOUT_MS]]\n"
 			"       udp_tool send HOST:PORT HEX [FROM_PORT [COUNT]]\n"
-			"       udp_tool flood HOST:PORT N [SEED]\n");
+			"       udp_tool flood HOST:PORT N [SEED]\n"
+			"       udp_tool spray HOST:PORT N FIRST LEN [SEED [GAP_US]]\n");
 	return 2;
 }
 
@@ -194,6 +204,53 @@ static int do_flood(int argc, char **argv)
 	return 0;
 }
 
+/* "N" or "LO-HI" into *lo and *hi, both at most max. */
+static int parse_range(const char *s, long max, long *lo, long *hi)
+{
+	char *end;
+
+	*lo = strtol(s, &end, 0);
+	*hi = *end == '-' ? strtol(end + 1, &end, 0) : *lo;
+	return *end || *lo < 0 || *hi < *lo || *hi > max ? -1 : 0;
+}
+
+static int do_spray(int argc, char **argv)
+{
+	unsigned int seed = argc > 6 ? strtoul(argv[6], NULL, 0) : 0;
+	long gap = argc > 7 ? atol(argv[7]) : 0;
+	long count = atol(argv[3]), first_lo, first_hi, len_lo, len_hi;
+	static unsigned char buf[65507];
+	struct sockaddr_storage ss;
+	long sent = 0;
+	socklen_t len;
+	int fd;
+
+	if (parse_endpoint(argv[2], &ss, &len) || count < 0 ||
+	    parse_range(argv[4], 255, &first_lo, &first_hi) ||
+	    parse_range(argv[5], sizeof(buf), &len_lo, &len_hi) || len_lo < 1)
+		return usage();
+	fd = bound_socket(ss.ss_family, 0);
+	if (fd < 0)
+		return fail("socket");
+	srandom(seed ? seed : 1);
+	for (long i = 0; i < count; i++) {
+		size_t n = len_lo + random() % (len_hi - len_lo + 1);
+
+		if (seed)
+			for (size_t j = 1; j < n; j++)
+				buf[j] = random();
+		buf[0] = first_lo + i % (first_hi - first_lo + 1);
+		if (sendto(fd, buf, n, 0, (struct sockaddr *)&ss, len) == (ssize_t)n)
+			sent++;
+		else if (errno != ECONNREFUSED && errno != ENOBUFS)
+			return fail("sendto");
+		if (gap)
+			usleep(gap);
+	}
+	printf("sent %ld\n", sent);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "recv"))
@@ -202,5 +259,7 @@ int main(int argc, char **argv)
 		return do_send(argc, argv);
 	if (argc >= 4 && !strcmp(argv[1], "flood"))
 		return do_flood(argc, argv);
+	if (argc >= 6 && !strcmp(argv[1], "spray"))
+		return do_spray(argc, argv);
 	return usage();
 }

@@ -40,6 +40,12 @@
 #endif
 
 #define EXIT_USAGE 2
+/*
+ * Datagrams of the events socket read per wakeup: then the timers run
+ * (keepalives, retries, polls) and the other sockets are served, however
+ * fast events come.
+ */
+#define EVENTS_PER_ROUND 64
 
 struct options {
 	struct daemon_config cmdline;
@@ -314,6 +320,7 @@ static int on_signal(struct loop *lp)
 				clock_ns(CLOCK_REALTIME));
 		return 1;
 	case SIGUSR2:
+		datapath_log_stats(&lp->dp);
 		links_log_stats(&lp->links);
 		mesh_log_stats(&lp->mesh);
 		sessions_log_stats(&lp->sessions);
@@ -388,17 +395,16 @@ static int run(struct loop *lp)
 				       clock_ns(CLOCK_REALTIME));
 		control_events(&lp->control, fds + 3, n - 3,
 			       clock_ns(CLOCK_MONOTONIC));
-		if (!(fds[0].revents & POLLIN))
+		if (!(fds[0].revents & (POLLIN | POLLERR)))
 			continue;
-		ret = datapath_read_events(&lp->dp, on_event, lp);
+		/* What is left waits for the next round, after the timers. */
+		ret = datapath_read_events(&lp->dp, EVENTS_PER_ROUND, on_event,
+					   lp, clock_ns(CLOCK_MONOTONIC));
 		if (ret < 0)
 			return EXIT_FAILURE;
-		if (ret > 0) {
-			log_warn("%s: kernel events were lost; handshaking again",
-				 lp->dp.ifname);
-			links_rekey_all(&lp->links, clock_ns(CLOCK_MONOTONIC),
-					clock_ns(CLOCK_REALTIME));
-		}
+		if (ret & DATAPATH_EVENTS_LOST)
+			links_events_lost(&lp->links,
+					  clock_ns(CLOCK_MONOTONIC));
 	}
 }
 

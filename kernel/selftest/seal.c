@@ -8,6 +8,32 @@
 #include "../selftest.h"
 #include "aead_vector.h"
 
+/* Keys seal nothing once too old, or after 2^60 packets. */
+static bool __init fennec_seal_selftest_age(void)
+{
+	u8 key[CHACHA20POLY1305_KEY_SIZE] = {};
+	struct fennec_keypair *kp;
+	bool ok = true;
+	u64 counter;
+
+	kp = fennec_keypair_new(1, 2, key, key, FENNEC_KEYS_LINK, NULL);
+	if (!FENNEC_EXPECT(kp))
+		return false;
+	ok &= FENNEC_EXPECT(fennec_next_counter(kp, &counter) && counter == 0);
+	kp->birth -= fennec_reject_after_time() - NSEC_PER_SEC;
+	ok &= FENNEC_EXPECT(!fennec_keypair_expired(kp));
+	ok &= FENNEC_EXPECT(fennec_next_counter(kp, &counter) && counter == 1);
+	kp->birth -= 2 * NSEC_PER_SEC;
+	ok &= FENNEC_EXPECT(fennec_keypair_expired(kp));
+	ok &= FENNEC_EXPECT(!fennec_next_counter(kp, &counter));
+	kp->birth = ktime_get_coarse_boottime_ns();
+	atomic64_set(&kp->send_counter, FENNEC_REJECT_AFTER_MESSAGES - 1);
+	ok &= FENNEC_EXPECT(fennec_next_counter(kp, &counter));
+	ok &= FENNEC_EXPECT(!fennec_next_counter(kp, &counter));
+	kfree_sensitive(kp);
+	return ok;
+}
+
 bool __init fennec_seal_selftest(void)
 {
 	static const char plain[] = FENNEC_VECTOR_PLAINTEXT;
@@ -35,5 +61,5 @@ bool __init fennec_seal_selftest(void)
 						      sizeof(ad),
 						      FENNEC_VECTOR_COUNTER,
 						      key));
-	return ok;
+	return ok && fennec_seal_selftest_age();
 }

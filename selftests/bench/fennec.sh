@@ -32,3 +32,12 @@ setup_fennec_transit1() { fennec_line ft 6 3 full; }
 setup_fennec_transit1_fast() { fennec_line fs 7 3 fast; }
 setup_fennec_transit3() { fennec_line fu 8 5 full; }
 setup_fennec_transit3_fast() { fennec_line fv 9 5 fast; }
+
+# The kernel refuses keys older than 180 s, and the rounds take longer:
+# before each run, new keys for what needs them, as a helper would give
+# (guest.sh calls fresh_CONTENDER if there is one).
+fresh_fennec_direct() { TOPO=fd keys_fresh; }
+fresh_fennec_transit1() { TOPO=ft keys_fresh; }
+fresh_fennec_transit1_fast() { TOPO=fs keys_fresh; }
+fresh_fennec_transit3() { TOPO=fu keys_fresh; }
+fresh_fennec_transit3_fast() { TOPO=fv keys_fresh; }

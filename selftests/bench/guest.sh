@@ -127,6 +127,8 @@ iperf() {
 declare -A result
 for ((r = 1; r <= rounds; r++)); do
 	for c in "${ready[@]}"; do
+		# New keys if it needs them (selftests/bench/fennec.sh).
+		! declare -F "fresh_$c" >/dev/null || "fresh_$c" >/dev/null 2>&1
 		result[$c,$r]=$(iperf "$c")
 		echo "# round $r: $c ${result[$c,$r]} Mbit/s"
 	done

@@ -5,7 +5,10 @@
  *   fennec show DEV dht [--json]   its Kademlia table, landmarks, counters
  *   fennec graph DEV               the topology it knows, as Graphviz dot
  *   fennec trace DEV ADDR          the route to ADDR, hop by hop, timed
+ * Whoever holds the socket's name is asked only once its credentials say
+ * it may be fennecd (ctl_trust()).
  */
+#define _GNU_SOURCE	/* struct ucred */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
@@ -38,6 +41,31 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+/*
+ * Whether the socket's owner may be fennecd: any process of the namespace
+ * may take the abstract name first (while fennecd restarts, say), and
+ * answer in its name. Before our request goes: a trace's says what we
+ * look for.
+ */
+static bool believed(int fd, const char *ifname)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len)) {
+		log_error("fennecd for %s: cannot tell who answers: %s",
+			  ifname, strerror(errno));
+		return false;
+	}
+	if (ctl_trust(&cred, geteuid(), "/proc"))
+		return true;
+	log_error("@fennecd/%s is not fennecd's: its owner, uid %u (pid %d), "
+		  "is not root, not us (uid %u), and holds no CAP_NET_ADMIN "
+		  "in our user namespace; not asking it", ifname,
+		  (unsigned)cred.uid, (int)cred.pid, (unsigned)geteuid());
+	return false;
+}
+
 static int connect_daemon(const char *ifname)
 {
 	struct timeval tv = { .tv_sec = CONNECT_TIMEOUT_S };
@@ -52,7 +80,7 @@ static int connect_daemon(const char *ifname)
 	/* A full backlog makes connect() wait: not for ever. */
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if (!connect(fd, (struct sockaddr *)&sun, len))
-		return fd;
+		return believed(fd, ifname) ? fd : (close(fd), -1);
 	if (errno == ECONNREFUSED || errno == ENOENT)
 		log_error("no fennecd for %s (is it running?)", ifname);
 	else if (errno == EAGAIN || errno == EINPROGRESS)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../lib/device.h"
+#include "../lib/evsock.h"
 #include "../lib/log.h"
 #include "../lib/tables.h"
 #include "cli.h"
@@ -18,6 +19,25 @@ struct monitor {
 	unsigned int ifindex;	/* 0: every device */
 };
 
+/* An attribute's value if it is there and of its type's size, else 0. */
+static uint32_t u32_of(const struct nlattr *a)
+{
+	return a && mnl_attr_validate(a, MNL_TYPE_U32) >= 0 ?
+	       mnl_attr_get_u32(a) : 0;
+}
+
+static uint16_t u16_of(const struct nlattr *a)
+{
+	return a && mnl_attr_validate(a, MNL_TYPE_U16) >= 0 ?
+	       mnl_attr_get_u16(a) : 0;
+}
+
+static uint8_t u8_of(const struct nlattr *a)
+{
+	return a && mnl_attr_validate(a, MNL_TYPE_U8) >= 0 ?
+	       mnl_attr_get_u8(a) : 0;
+}
+
 static void print_event(const struct nlattr **tb, uint8_t cmd)
 {
 	char label[3 * FENNEC_ROUTE_MAX + 1], addr[INET6_ADDRSTRLEN];
@@ -25,8 +45,8 @@ static void print_event(const struct nlattr **tb, uint8_t cmd)
 	const struct nlattr *a;
 	union endpoint ep = { 0 };
 
-	if (tb[FENNEC_A_DEVICE_IFINDEX])
-		if_indextoname(mnl_attr_get_u32(tb[FENNEC_A_DEVICE_IFINDEX]), ifname);
+	if (u32_of(tb[FENNEC_A_DEVICE_IFINDEX]))
+		if_indextoname(u32_of(tb[FENNEC_A_DEVICE_IFINDEX]), ifname);
 	printf("%s: ", ifname);
 	if ((a = tb[FENNEC_A_DEVICE_ADDRESS]) && mnl_attr_get_payload_len(a) == 16)
 		inet_ntop(AF_INET6, mnl_attr_get_payload(a), addr, sizeof(addr));
@@ -51,18 +71,15 @@ static void print_event(const struct nlattr **tb, uint8_t cmd)
 		break;
 	case FENNEC_CMD_EVENT_SWITCH_ERROR:
 		printf("switch-error %s route %s pos %u code %u\n", addr, label,
-		       tb[FENNEC_A_DEVICE_ERROR_POS] ?
-		       mnl_attr_get_u8(tb[FENNEC_A_DEVICE_ERROR_POS]) : 0,
-		       tb[FENNEC_A_DEVICE_ERROR_CODE] ?
-		       mnl_attr_get_u8(tb[FENNEC_A_DEVICE_ERROR_CODE]) : 0);
+		       u8_of(tb[FENNEC_A_DEVICE_ERROR_POS]),
+		       u8_of(tb[FENNEC_A_DEVICE_ERROR_CODE]));
 		break;
 	case FENNEC_CMD_EVENT_CONTROL:
 		if (tb[FENNEC_A_DEVICE_ENDPOINT]) {
 			printf("control from %s", ep_text);
 		} else {
 			printf("control route-back %s slot %u", label,
-			       tb[FENNEC_A_DEVICE_SLOT] ?
-			       mnl_attr_get_u16(tb[FENNEC_A_DEVICE_SLOT]) : 0);
+			       u16_of(tb[FENNEC_A_DEVICE_SLOT]));
 		}
 		printf(" %u bytes\n", tb[FENNEC_A_DEVICE_PAYLOAD] ?
 		       mnl_attr_get_payload_len(tb[FENNEC_A_DEVICE_PAYLOAD]) : 0);
@@ -76,6 +93,7 @@ static void print_event(const struct nlattr **tb, uint8_t cmd)
 	fflush(stdout);
 }
 
+/* One event; -1 if it is none. */
 static int got_event(const struct nlmsghdr *nlh, void *data)
 {
 	const struct genlmsghdr *gh = mnl_nlmsg_get_payload(nlh);
@@ -83,20 +101,56 @@ static int got_event(const struct nlmsghdr *nlh, void *data)
 	struct monitor *m = data;
 
 	if (genl_parse(nlh, tb, FENNEC_A_DEVICE_MAX))
-		return MNL_CB_OK;
-	if (m->ifindex && (!tb[FENNEC_A_DEVICE_IFINDEX] ||
-			   mnl_attr_get_u32(tb[FENNEC_A_DEVICE_IFINDEX]) != m->ifindex))
-		return MNL_CB_OK;
+		return -1;
+	if (m->ifindex && u32_of(tb[FENNEC_A_DEVICE_IFINDEX]) != m->ifindex)
+		return 0;
 	print_event(tb, gh->cmd);
-	return MNL_CB_OK;
+	return 0;
+}
+
+/*
+ * Events until the socket fails; none that cannot be read stops it, each
+ * is said as a "#" line.
+ */
+static void follow(struct genl *g, struct monitor *m)
+{
+	static char buf[EVSOCK_BUF_SIZE];
+	int fd = mnl_socket_get_fd(g->sock.nl);
+	unsigned int bad;
+	size_t len;
+
+	for (;;) {
+		switch (evsock_recv(fd, buf, sizeof(buf), &len)) {
+		case EVSOCK_DATAGRAM:
+			bad = evsock_messages(buf, len, g->family, got_event, m);
+			if (bad)
+				printf("# %u malformed events skipped\n", bad);
+			break;
+		case EVSOCK_TRUNCATED:
+			printf("# an event of %zu bytes skipped: too large\n",
+			       len);
+			break;
+		case EVSOCK_FOREIGN:
+			printf("# an event not from the kernel skipped\n");
+			break;
+		case EVSOCK_LOST:
+			printf("# events lost: too many at once\n");
+			break;
+		case EVSOCK_EMPTY:
+			continue;
+		case EVSOCK_ERROR:
+			log_error("receiving events: %s", strerror(errno));
+			return;
+		}
+		fflush(stdout);
+	}
 }
 
 int cmd_monitor(const struct command *cmd, int argc, char **argv)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE * 4];
 	struct monitor m = { 0 };
 	struct genl g;
-	int group, ret;
+	int group;
 
 	if (argc > 2)
 		return usage_error(cmd, "monitor takes at most one device");
@@ -119,19 +173,7 @@ int cmd_monitor(const struct command *cmd, int argc, char **argv)
 	}
 	printf("monitoring %s\n", argc == 2 ? argv[1] : "every fennec device");
 	fflush(stdout);
-	for (;;) {
-		ret = mnl_socket_recvfrom(g.sock.nl, buf, sizeof(buf));
-		if (ret < 0) {
-			if (errno == ENOBUFS) {
-				printf("# events lost: too many at once\n");
-				continue;
-			}
-			log_error("receiving events: %s", strerror(errno));
-			break;
-		}
-		if (mnl_cb_run(buf, ret, 0, 0, got_event, &m) < 0)
-			break;
-	}
+	follow(&g, &m);
 	genl_close(&g);
 	return EXIT_FAILURE;
 }

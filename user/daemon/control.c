@@ -56,6 +56,7 @@ static void report_counters(FILE *out, const struct mesh *m)
 		{ "late_answers", s->late_answers },
 		{ "forged", s->forged },
 		{ "lies", s->lies },
+		{ "answers_held", s->answers_held },
 	};
 
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)

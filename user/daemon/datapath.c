@@ -10,8 +10,10 @@
 #include <sys/socket.h>
 
 #include "../lib/device.h"
+#include "../lib/evsock.h"
 #include "../lib/log.h"
 #include "datapath.h"
+#include "timing.h"
 
 /* Room for bursts of handshakes and route misses while we are busy. */
 #define EVENT_RCVBUF (4 << 20)
@@ -33,6 +35,7 @@ static int open_events(struct datapath *dp)
 		return -1;
 	}
 	fd = mnl_socket_get_fd(dp->events.sock.nl);
+	dp->event_fd = fd;
 	/* FORCE needs CAP_NET_ADMIN, which we keep; else the sysctl limit. */
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
@@ -46,6 +49,7 @@ int datapath_open(struct datapath *dp, const char *ifname)
 
 	memset(dp, 0, sizeof(*dp));
 	dp->ifname = ifname;
+	dp->event_fd = -1;
 	if (device_open(&dp->req)) {
 		log_error("%s", genl_strerror(&dp->req));
 		return -1;
@@ -141,19 +145,9 @@ struct link_dump {
 	void *data;
 };
 
-static uint64_t traffic_tx(const struct nlattr *nest)
-{
-	const struct nlattr *a;
-
-	mnl_attr_for_each_nested(a, nest)
-		if (mnl_attr_get_type(a) == FENNEC_A_TRAFFIC_TX_PACKETS &&
-		    mnl_attr_validate(a, MNL_TYPE_U64) >= 0)
-			return mnl_attr_get_u64(a);
-	return 0;
-}
-
-static void parse_link_traffic(const struct nlattr *nest,
-			       struct datapath_link_state *s)
+/* A traffic nest's packet counts. */
+static void traffic_packets(const struct nlattr *nest, uint64_t *rx,
+			    uint64_t *tx)
 {
 	const struct nlattr *a;
 
@@ -161,9 +155,9 @@ static void parse_link_traffic(const struct nlattr *nest,
 		if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
 			continue;
 		if (mnl_attr_get_type(a) == FENNEC_A_TRAFFIC_RX_PACKETS)
-			s->rx_packets = mnl_attr_get_u64(a);
+			*rx = mnl_attr_get_u64(a);
 		else if (mnl_attr_get_type(a) == FENNEC_A_TRAFFIC_TX_PACKETS)
-			s->tx_packets = mnl_attr_get_u64(a);
+			*tx = mnl_attr_get_u64(a);
 	}
 }
 
@@ -200,7 +194,7 @@ static void parse_link(const struct nlattr *nest, struct datapath_link_state *s)
 				s->down = mnl_attr_get_u8(a);
 			break;
 		case FENNEC_A_LINK_TRAFFIC:
-			parse_link_traffic(a, s);
+			traffic_packets(a, &s->rx_packets, &s->tx_packets);
 			break;
 		}
 	}
@@ -383,7 +377,7 @@ static void parse_session(const struct nlattr *nest,
 			parse_session_routes(a, s);
 			break;
 		case FENNEC_A_SESSION_TRAFFIC:
-			s->tx_packets = traffic_tx(a);
+			traffic_packets(a, &s->rx_packets, &s->tx_packets);
 			break;
 		case FENNEC_A_SESSION_LEARNED:
 			if (len && len <= FENNEC_ROUTE_MAX) {
@@ -431,7 +425,7 @@ int datapath_dump_sessions(struct datapath *dp,
 
 int datapath_event_fd(const struct datapath *dp)
 {
-	return mnl_socket_get_fd(dp->events.sock.nl);
+	return dp->event_fd;
 }
 
 static void parse_event(const struct nlattr **tb, struct datapath_event *ev)
@@ -475,6 +469,7 @@ struct event_run {
 	void *data;
 };
 
+/* One event: another device's is passed over; -1 if it is no event. */
 static int got_event(const struct nlmsghdr *nlh, void *data)
 {
 	const struct genlmsghdr *gh = mnl_nlmsg_get_payload(nlh);
@@ -484,38 +479,94 @@ static int got_event(const struct nlmsghdr *nlh, void *data)
 
 	if (genl_parse(nlh, tb, FENNEC_A_DEVICE_MAX) ||
 	    !tb[FENNEC_A_DEVICE_IFINDEX] ||
-	    mnl_attr_validate(tb[FENNEC_A_DEVICE_IFINDEX], MNL_TYPE_U32) < 0 ||
-	    mnl_attr_get_u32(tb[FENNEC_A_DEVICE_IFINDEX]) != r->dp->ifindex)
-		return MNL_CB_OK;
+	    mnl_attr_validate(tb[FENNEC_A_DEVICE_IFINDEX], MNL_TYPE_U32) < 0)
+		return -1;
+	if (mnl_attr_get_u32(tb[FENNEC_A_DEVICE_IFINDEX]) != r->dp->ifindex)
+		return 0;
 	ev.cmd = gh->cmd;
 	parse_event(tb, &ev);
+	r->dp->ev_stats.read++;
 	r->cb(&ev, r->data);
-	return MNL_CB_OK;
+	return 0;
 }
 
-int datapath_read_events(struct datapath *dp,
+static uint64_t skipped(const struct datapath_event_stats *s)
+{
+	return s->truncated + s->malformed + s->foreign + s->overflows;
+}
+
+/* Events skipped or lost since this was last said: at most every 10 s. */
+static void say_skipped(struct datapath *dp, uint64_t now)
+{
+	const struct datapath_event_stats *s = &dp->ev_stats;
+	uint64_t n = skipped(s);
+
+	if (n == dp->ev_said ||
+	    (dp->ev_said_at && now - dp->ev_said_at < 10 * NSEC_PER_SEC))
+		return;
+	log_warn("%s: %llu kernel events skipped or lost since last said "
+		 "(in all: %llu too large, %llu malformed, %llu not from the "
+		 "kernel, %llu overflows of the socket)", dp->ifname,
+		 (unsigned long long)(n - dp->ev_said),
+		 (unsigned long long)s->truncated,
+		 (unsigned long long)s->malformed,
+		 (unsigned long long)s->foreign,
+		 (unsigned long long)s->overflows);
+	dp->ev_said = n;
+	dp->ev_said_at = now;
+}
+
+int datapath_read_events(struct datapath *dp, unsigned int max,
 			 void (*cb)(const struct datapath_event *, void *),
-			 void *data)
+			 void *data, uint64_t now)
 {
 	struct event_run r = { dp, cb, data };
-	static char buf[65536];
-	int lost = 0;
-	ssize_t n;
+	static char buf[EVSOCK_BUF_SIZE];
+	int ret = DATAPATH_EVENTS_MORE;
+	size_t len;
 
-	for (;;) {
-		n = mnl_socket_recvfrom(dp->events.sock.nl, buf, sizeof(buf));
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				return lost;
-			if (errno == ENOBUFS) {
-				lost = 1;
-				continue;
-			}
+	for (unsigned int i = 0; i < max; i++) {
+		switch (evsock_recv(dp->event_fd, buf, sizeof(buf), &len)) {
+		case EVSOCK_DATAGRAM:
+			dp->ev_stats.malformed +=
+				evsock_messages(buf, len, dp->events.family,
+						got_event, &r);
+			continue;
+		case EVSOCK_TRUNCATED:
+			dp->ev_stats.truncated++;
+			log_debug("%s: an event of %zu bytes skipped: too large",
+				  dp->ifname, len);
+			continue;
+		case EVSOCK_FOREIGN:
+			dp->ev_stats.foreign++;
+			continue;
+		case EVSOCK_LOST:
+			dp->ev_stats.overflows++;
+			ret |= DATAPATH_EVENTS_LOST;
+			continue;
+		case EVSOCK_EMPTY:
+			ret &= ~DATAPATH_EVENTS_MORE;
+			break;
+		case EVSOCK_ERROR:
 			log_error("%s: receiving events: %s", dp->ifname,
 				  strerror(errno));
 			return -1;
 		}
-		if (mnl_cb_run(buf, n, 0, 0, got_event, &r) < 0)
-			return -1;
+		break;
 	}
+	say_skipped(dp, now);
+	return ret;
+}
+
+void datapath_log_stats(const struct datapath *dp)
+{
+	const struct datapath_event_stats *s = &dp->ev_stats;
+
+	log_info("%s: events: %llu read; skipped: %llu too large, %llu "
+		 "malformed, %llu not from the kernel; %llu overflows",
+		 dp->ifname, (unsigned long long)s->read,
+		 (unsigned long long)s->truncated,
+		 (unsigned long long)s->malformed,
+		 (unsigned long long)s->foreign,
+		 (unsigned long long)s->overflows);
 }

@@ -16,12 +16,25 @@
 #include "../lib/genl.h"
 #include "../lib/tables.h"
 
+/* The events socket: what was read, and what could not be. */
+struct datapath_event_stats {
+	uint64_t read;			/* events of this device handled */
+	uint64_t truncated;		/* larger than the buffer */
+	uint64_t malformed;		/* no netlink message, or no event */
+	uint64_t foreign;		/* not sent by the kernel */
+	uint64_t overflows;		/* the socket's buffer overflowed */
+};
+
 struct datapath {
 	struct genl req;		/* requests, one at a time */
 	struct genl events;		/* the events multicast group */
+	int event_fd;			/* its socket's */
 	uint32_t ifindex;
 	const char *ifname;
 	unsigned int width;		/* the device's slot width */
+	struct datapath_event_stats ev_stats;
+	uint64_t ev_said_at;		/* when skipped events were last said */
+	uint64_t ev_said;		/* what had been skipped then */
 };
 
 /* Keys for one epoch, as FENNEC_A_KEYS_* take them. */
@@ -84,7 +97,7 @@ struct datapath_session {
 /* A session as the kernel dumps it. */
 struct datapath_session_state {
 	bool has_address, has_public_key, has_keys;
-	uint64_t tx_packets;
+	uint64_t rx_packets, tx_packets;
 	uint8_t learned_len;		/* the way back the peer's packets took */
 	uint8_t learned[FENNEC_ROUTE_MAX];
 	struct in6_addr address;
@@ -146,12 +159,22 @@ static inline bool datapath_route_failed(const struct datapath_event *ev,
 
 /* The events socket, for poll(). */
 int datapath_event_fd(const struct datapath *dp);
+
+/* datapath_read_events(): what happened besides the events handled. */
+#define DATAPATH_EVENTS_LOST	1	/* the socket overflowed */
+#define DATAPATH_EVENTS_MORE	2	/* MAX read: more may wait */
+
 /*
- * Reads what the events socket holds and calls CB for each event of this
- * device. 0; 1 if events were lost (the socket overflowed); -1 on error.
+ * Reads up to MAX datagrams from the events socket and calls CB for each
+ * event of this device. An event that cannot be read (larger than any the
+ * kernel makes, malformed, not from the kernel) is skipped and counted,
+ * and said at most every 10 s (NOW: monotonic ns). DATAPATH_EVENTS_* flags;
+ * -1 only if the socket itself fails (logged).
  */
-int datapath_read_events(struct datapath *dp,
+int datapath_read_events(struct datapath *dp, unsigned int max,
 			 void (*cb)(const struct datapath_event *, void *),
-			 void *data);
+			 void *data, uint64_t now);
+/* Logs the events' counters (SIGUSR2). */
+void datapath_log_stats(const struct datapath *dp);
 
 #endif

@@ -196,9 +196,9 @@ int discovery_open(struct discovery *d, const struct daemon_config *cfg)
 		d->forget_ns = strtoull(forget, NULL, 10) * NSEC_PER_SEC;
 	for (size_t i = 0; i < CONFIG_DISCOVER_MAX; i++)
 		d->ifaces[i].fd = -1;
+	ratelimit_init(&d->rl, RATE_PER_SOURCE, RATE_GLOBAL, RATE_BURST);
 	if (!cfg->ndiscover)
 		return 0;
-	ratelimit_init(&d->rl, RATE_PER_SOURCE, RATE_GLOBAL, RATE_BURST);
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (d->epfd < 0) {
 		log_error("epoll: %s", strerror(errno));
@@ -278,54 +278,144 @@ static bool same_source(const union endpoint *a, const union endpoint *b)
 	       a->sin6.sin6_scope_id == b->sin6.sin6_scope_id;
 }
 
-static bool room_for(const struct discovery *d, const union endpoint *from)
+/* Found neighbours an interface may have: an equal share of the places. */
+static unsigned int share(const struct discovery *d)
 {
-	unsigned int same = 0;
-
-	if (d->count == DISCOVERY_MAX)
-		return false;
-	for (size_t i = 0; i < d->count; i++)
-		same += same_source(&d->found[i].from, from);
-	return same < DISCOVERY_PER_SOURCE;
+	return d->nifaces > 1 ? DISCOVERY_MAX / d->nifaces : DISCOVERY_MAX;
 }
 
-static void found(struct discovery *d, struct discovery_iface *f,
-		  const uint8_t *key, const union endpoint *from,
-		  uint16_t port, uint64_t now, uint64_t wall)
+static unsigned int proven_on(const struct discovery *d, size_t iface)
+{
+	unsigned int n = 0;
+
+	for (size_t i = 0; i < d->count; i++)
+		n += d->found[i].proven && d->found[i].iface == iface;
+	return n;
+}
+
+enum room { ROOM, FULL, BUSY };
+
+/*
+ * Whether a stranger from FROM on interface IFACE may be tried: a place
+ * among the found neighbours should it prove itself (the interface's
+ * share, and DISCOVERY_PER_SOURCE behind one address: else FULL), and a
+ * place among the trials now (else BUSY).
+ */
+static enum room room_for(const struct discovery *d, size_t iface,
+			  const union endpoint *from)
+{
+	unsigned int same = 0, trials = 0, trials_here = 0;
+
+	for (size_t i = 0; i < d->count; i++) {
+		const struct discovered *e = &d->found[i];
+
+		same += same_source(&e->from, from);
+		trials += !e->proven;
+		trials_here += !e->proven && e->iface == iface;
+	}
+	if (same >= DISCOVERY_PER_SOURCE || proven_on(d, iface) >= share(d))
+		return FULL;
+	if (trials >= DISCOVERY_TRIALS ||
+	    trials_here >= DISCOVERY_TRIALS_PER_IFACE)
+		return BUSY;
+	return ROOM;
+}
+
+/*
+ * A stranger with no place for a trial waits for one. A flood of keys,
+ * each heard once, only takes the places of others heard once: one that
+ * beacons again keeps its place and counts up.
+ */
+static void wait_for_trial(struct discovery *d, size_t iface,
+			   const uint8_t *key, const union endpoint *from,
+			   uint16_t port, uint64_t now)
+{
+	struct discovery_waiting *w = NULL;
+
+	for (size_t i = 0; i < d->nwaiting && !w; i++)
+		if (!sodium_memcmp(d->waiting[i].key, key, FENNEC_KEY_LEN))
+			w = &d->waiting[i];
+	if (w && !same_source(&w->from, from))
+		return;		/* a copy of its beacon from elsewhere */
+	if (!w && d->nwaiting < DISCOVERY_WAITING)
+		w = &d->waiting[d->nwaiting++];
+	for (size_t i = 0; !w && i < d->nwaiting; i++) {
+		struct discovery_waiting *o = &d->waiting[i];
+
+		/* One gone quiet, else the oldest heard only once. */
+		if (now - o->last >= DISCOVERY_WAIT_NS || o->beacons < 2)
+			if (!w || o->last < w->last)
+				w = o;
+	}
+	if (!w)
+		return;
+	if (memcmp(w->key, key, FENNEC_KEY_LEN) ||
+	    now - w->since >= DISCOVERY_WAIT_NS) {
+		memcpy(w->key, key, FENNEC_KEY_LEN);
+		w->from = *from;
+		w->beacons = 0;
+		w->since = now;
+	}
+	w->port = port;
+	w->iface = iface;
+	w->beacons++;
+	w->last = now;
+}
+
+/*
+ * A stranger: a kernel link and a handshake, for DISCOVERY_TRIAL_NS. Only
+ * its handshake makes it a found neighbour (sweep()).
+ */
+static void try_stranger(struct discovery *d, size_t iface,
+			 const uint8_t *key, const union endpoint *from,
+			 uint16_t port, uint64_t now, uint64_t wall)
 {
 	char name[INET6_ADDRSTRLEN], host[INET6_ADDRSTRLEN];
 	union endpoint ep = *from;
 	struct discovered *e;
 
-	if (!room_for(d, from)) {
+	switch (room_for(d, iface, from)) {
+	case FULL:
 		d->stats.full++;
 		return;
+	case BUSY:
+		d->stats.busy++;
+		wait_for_trial(d, iface, key, from, port, now);
+		return;
+	case ROOM:
+		break;
 	}
 	ep.sin6.sin6_port = htons(port);
 	ep.sin6.sin6_flowinfo = 0;
 	if (!links_add(d->links, key, &ep, now, wall))
 		return;
 	e = &d->found[d->count++];
+	memset(e, 0, sizeof(*e));
 	memcpy(e->key, key, FENNEC_KEY_LEN);
 	e->from = *from;
+	e->port = port;
+	e->iface = iface;
 	e->beacon_at = now;
-	d->stats.found++;
+	e->trial_end = now + DISCOVERY_TRIAL_NS;
+	d->stats.trials++;
 	inet_ntop(AF_INET6, &from->sin6.sin6_addr, host, sizeof(host));
-	log_info("%s: found neighbour %s at [%s%%%s]:%u", d->dp->ifname,
-		 name_of(key, name), host, f->name, port);
-	answer(f, now);
+	log_debug("%s: trying neighbour %s at [%s%%%s]:%u", d->dp->ifname,
+		  name_of(key, name), host, d->ifaces[iface].name, port);
+	/* Our beacon soon: it needs ours to answer our handshake. */
+	answer(&d->ifaces[iface], now);
 }
 
-static void on_datagram(struct discovery *d, struct discovery_iface *f,
-			const uint8_t *buf, size_t len,
-			const struct sockaddr_in6 *src, uint64_t now,
-			uint64_t wall)
+void discovery_receive(struct discovery *d, size_t iface, const uint8_t *buf,
+		       size_t len, const struct sockaddr_in6 *src,
+		       uint64_t now, uint64_t wall)
 {
 	uint8_t key[FENNEC_KEY_LEN];
 	union endpoint from = { 0 };
 	struct discovered *e;
 	uint16_t port;
 
+	if (iface >= d->nifaces)
+		return;
 	if (src->sin6_family != AF_INET6 ||
 	    !IN6_IS_ADDR_LINKLOCAL(&src->sin6_addr)) {
 		d->stats.not_link_local++;
@@ -333,12 +423,9 @@ static void on_datagram(struct discovery *d, struct discovery_iface *f,
 	}
 	from.sin6 = *src;
 	from.sin6.sin6_port = 0;
+	from.sin6.sin6_flowinfo = 0;
 	if (!from.sin6.sin6_scope_id)
-		from.sin6.sin6_scope_id = f->ifindex;
-	if (!ratelimit_allow(&d->rl, &from, now)) {
-		d->stats.rate_limited++;
-		return;
-	}
+		from.sin6.sin6_scope_id = d->ifaces[iface].ifindex;
 	if (discovery_beacon_parse(buf, len, key, &port)) {
 		d->stats.malformed++;
 		return;
@@ -351,15 +438,24 @@ static void on_datagram(struct discovery *d, struct discovery_iface *f,
 	e = by_key(d, key);
 	if (e) {
 		/*
-		 * Only its time: the address moves with authenticated
-		 * packets (the kernel's roaming), not with a beacon.
+		 * Only its time, and only from where it was found: the
+		 * address moves with authenticated packets (the kernel's
+		 * roaming), and a copy of its beacon from elsewhere must not
+		 * keep a neighbour that went away.
 		 */
-		e->beacon_at = now;
+		if (same_source(&e->from, &from))
+			e->beacon_at = now;
 		return;
 	}
 	/* A configured neighbour is one already: nothing to find. */
-	if (!links_find(d->links, key))
-		found(d, f, key, &from, port, now, wall);
+	if (links_find(d->links, key))
+		return;
+	/* Strangers only: a flood of them never delays a neighbour's. */
+	if (!ratelimit_allow(&d->rl, &from, now)) {
+		d->stats.rate_limited++;
+		return;
+	}
+	try_stranger(d, iface, key, &from, port, now, wall);
 }
 
 static void read_iface(struct discovery *d, struct discovery_iface *f,
@@ -384,7 +480,8 @@ static void read_iface(struct discovery *d, struct discovery_iface *f,
 		}
 		if (srclen < sizeof(src))
 			src.sin6_family = AF_UNSPEC;
-		on_datagram(d, f, buf, len, &src, now, wall);
+		discovery_receive(d, f - d->ifaces, buf, len, &src, now,
+				  wall);
 	}
 }
 
@@ -439,12 +536,98 @@ static void send_beacon(struct discovery *d, size_t i, uint64_t now)
 	f->last_error = err;
 }
 
+static void drop_entry(struct discovery *d, size_t i)
+{
+	d->found[i] = d->found[--d->count];
+}
+
+/*
+ * A stranger on trial whose handshake completed becomes a found neighbour,
+ * if its interface has a place left for it; one whose trial ran out is
+ * removed. 1 if entry I is still there.
+ */
+static int judge_trial(struct discovery *d, size_t i, struct neighbour *n,
+		       uint64_t now)
+{
+	struct discovered *e = &d->found[i];
+	char name[INET6_ADDRSTRLEN], host[INET6_ADDRSTRLEN];
+	const char *iface = d->ifaces[e->iface].name;
+
+	if (n->has_keys && proven_on(d, e->iface) < share(d)) {
+		e->proven = true;
+		d->stats.found++;
+		inet_ntop(AF_INET6, &e->from.sin6.sin6_addr, host,
+			  sizeof(host));
+		log_info("%s: found neighbour %s at [%s%%%s]:%u",
+			 d->dp->ifname, name_of(e->key, name), host, iface,
+			 e->port);
+		return 1;
+	}
+	if (!n->has_keys && now < e->trial_end) {
+		/*
+		 * Our beacon again, each second of its trial: it answers our
+		 * handshake only once it has tried us, for which it needs a
+		 * place of its own, which a flood may keep taken for a while.
+		 */
+		answer(&d->ifaces[e->iface], now);
+		return 1;
+	}
+	log_debug("%s: gave up on neighbour %s: %s", d->dp->ifname,
+		  name_of(e->key, name), n->has_keys ?
+		  "no place left for it" : "no handshake within its trial");
+	if (n->has_keys)
+		d->stats.full++;
+	else
+		d->stats.trials_failed++;
+	/*
+	 * A place is free: our beacon, for a neighbour that a flood kept
+	 * from trying us. Floods reach the whole LAN, so its places come
+	 * free about now too.
+	 */
+	answer(&d->ifaces[e->iface], now);
+	links_remove(d->links, n, now);
+	drop_entry(d, i);
+	return 0;
+}
+
+/*
+ * Places for trials that came free go to the strangers waiting that
+ * beaconed most lately, twice at least: a neighbour that is trying us
+ * beacons each second, a flood's keys seldom each. The others wait for
+ * their next beacon.
+ */
+static void try_waiting(struct discovery *d, uint64_t now, uint64_t wall)
+{
+	for (;;) {
+		struct discovery_waiting *best = NULL, w;
+
+		for (size_t i = 0; i < d->nwaiting; i++) {
+			struct discovery_waiting *o = &d->waiting[i];
+
+			if (now - o->last < DISCOVERY_WAIT_NS &&
+			    o->beacons >= 2 && o->iface < d->nifaces &&
+			    room_for(d, o->iface, &o->from) == ROOM &&
+			    (!best || o->beacons > best->beacons ||
+			     (o->beacons == best->beacons &&
+			      o->last > best->last)))
+				best = o;
+		}
+		if (!best)
+			return;
+		w = *best;
+		*best = d->waiting[--d->nwaiting];
+		if (!by_key(d, w.key) && !links_find(d->links, w.key))
+			try_stranger(d, w.iface, w.key, &w.from, w.port, now,
+				     wall);
+	}
+}
+
 /*
  * A neighbour found by beacon goes when both its beacons and its packets
- * stopped; so does one whose handshake never completed, once its beacons
  * stopped. One that is only silent, or only quiet on the LAN, stays.
+ * Strangers on trial are judged; those waiting get the places freed.
  */
-static void sweep(struct discovery *d, uint64_t now)
+static void sweep(struct discovery *d, uint64_t now, uint64_t wall)
 {
 	char name[INET6_ADDRSTRLEN];
 	struct neighbour *n;
@@ -453,29 +636,34 @@ static void sweep(struct discovery *d, uint64_t now)
 		struct discovered *e = &d->found[i];
 
 		n = links_find(d->links, e->key);
-		if (n && (now - e->beacon_at < d->forget_ns ||
-			  (n->has_keys && !n->silent))) {
+		if (!n) {		/* gone from links.c: nothing to do */
+			drop_entry(d, i);
+			continue;
+		}
+		if (!e->proven) {
+			i += judge_trial(d, i, n, now);
+			continue;
+		}
+		if (now - e->beacon_at < d->forget_ns ||
+		    (n->has_keys && !n->silent)) {
 			i++;
 			continue;
 		}
-		if (n) {
-			log_info("%s: forgot neighbour %s: %s, and no beacon for %llu s",
-				 d->dp->ifname, name_of(e->key, name),
-				 n->has_keys ? "silent" : "never keyed",
-				 (unsigned long long)(d->forget_ns /
-						      NSEC_PER_SEC));
-			links_remove(d->links, n, now);
-		}
+		log_info("%s: forgot neighbour %s: %s, and no beacon for %llu s",
+			 d->dp->ifname, name_of(e->key, name),
+			 n->has_keys ? "silent" : "without keys",
+			 (unsigned long long)(d->forget_ns / NSEC_PER_SEC));
+		links_remove(d->links, n, now);
 		d->stats.forgotten++;
-		d->found[i] = d->found[--d->count];
+		drop_entry(d, i);
 	}
+	try_waiting(d, now, wall);
 }
 
 void discovery_timers(struct discovery *d, uint64_t now, uint64_t wall)
 {
 	bool due = false;
 
-	(void)wall;
 	if (d->epfd < 0)
 		return;
 	for (size_t i = 0; i < d->nifaces; i++)
@@ -487,7 +675,7 @@ void discovery_timers(struct discovery *d, uint64_t now, uint64_t wall)
 			send_beacon(d, i, now);
 	if (now >= d->sweep_at) {
 		d->sweep_at = now + SWEEP_NS;
-		sweep(d, now);
+		sweep(d, now, wall);
 	}
 }
 
@@ -507,20 +695,28 @@ uint64_t discovery_next_timer(const struct discovery *d)
 void discovery_log_stats(const struct discovery *d)
 {
 	const struct discovery_stats *s = &d->stats;
+	size_t proven = 0;
 
 	if (d->epfd < 0)
 		return;
-	log_info("%s: discovery: %zu of %d neighbours; beacons %llu sent, "
-		 "%llu received; %llu found, %llu forgotten; dropped: "
+	for (size_t i = 0; i < d->count; i++)
+		proven += d->found[i].proven;
+	log_info("%s: discovery: %zu of %d neighbours, %zu on trial; beacons "
+		 "%llu sent, %llu received; %llu found, %llu forgotten; "
+		 "strangers: %llu tried, %llu failed; dropped: "
 		 "%llu malformed, %llu not link-local, %llu rate limited, "
-		 "%llu own key, %llu full", d->dp->ifname, d->count,
-		 DISCOVERY_MAX, (unsigned long long)s->sent,
+		 "%llu own key, %llu full, %llu busy", d->dp->ifname, proven,
+		 DISCOVERY_MAX, d->count - proven,
+		 (unsigned long long)s->sent,
 		 (unsigned long long)s->received,
 		 (unsigned long long)s->found,
 		 (unsigned long long)s->forgotten,
+		 (unsigned long long)s->trials,
+		 (unsigned long long)s->trials_failed,
 		 (unsigned long long)s->malformed,
 		 (unsigned long long)s->not_link_local,
 		 (unsigned long long)s->rate_limited,
 		 (unsigned long long)s->own_key,
-		 (unsigned long long)s->full);
+		 (unsigned long long)s->full,
+		 (unsigned long long)s->busy);
 }

@@ -28,6 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/fennec.h>
+
 #include "../lib/noise.h"
 
 #define HS_TYPE_INITIATION	1
@@ -58,6 +60,23 @@
 #define HS_RESPONSE_MAX		(HS_RESPONSE_MIN + HS_PAYLOAD_MAX)
 #define HS_COOKIE_REPLY_LEN	(HS_HEADER_LEN + HS_COOKIE_NONCE_LEN + \
 				 HS_COOKIE_LEN + NOISE_TAG_LEN)
+
+/*
+ * The kernel passes a handshake from the underlay up only at the sizes
+ * include/uapi/linux/fennec.h gives (a link handshake's payload, the slot
+ * width, is 0 or 1 byte: links.c), and a control packet only of up to
+ * FENNEC_CONTROL_MAX bytes: an end-to-end handshake is one behind its
+ * byte 9 (sessions.c).
+ */
+_Static_assert(HS_INITIATION_MIN == FENNEC_HS_INITIATION_LEN,
+	       "the kernel's size of an initiation");
+_Static_assert(HS_RESPONSE_MIN == FENNEC_HS_RESPONSE_LEN,
+	       "the kernel's size of a response");
+_Static_assert(HS_COOKIE_REPLY_LEN == FENNEC_HS_COOKIE_LEN,
+	       "the kernel's size of a cookie reply");
+_Static_assert(1 + HS_INITIATION_MAX <= FENNEC_CONTROL_MAX &&
+	       1 + HS_RESPONSE_MAX <= FENNEC_CONTROL_MAX,
+	       "an end-to-end handshake fits a control packet");
 
 /*
  * Our static key, and the keys of messages to us:

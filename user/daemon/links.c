@@ -671,8 +671,37 @@ static void neighbour_timers(struct links *l, struct neighbour *n,
 	}
 }
 
+/* After lost events: the neighbours whose handshake may have been cut. */
+static void resync(struct links *l, uint64_t now, uint64_t wall)
+{
+	unsigned int n = 0;
+
+	l->resync_due = false;
+	l->resync_at = now + LINKS_RESYNC_NS;
+	l->stats.resyncs++;
+	for (size_t i = 0; i < l->count; i++) {
+		struct neighbour *nb = &l->nb[i];
+
+		if (!nb->has_endpoint || (nb->has_keys && !nb->ini.pending))
+			continue;
+		nb->attempts = 0;
+		initiate(l, nb, now, wall);
+		n++;
+	}
+	log_info("%s: kernel events were lost: handshaking again with %u "
+		 "neighbour%s", l->dp->ifname, n, n == 1 ? "" : "s");
+}
+
+void links_events_lost(struct links *l, uint64_t now)
+{
+	(void)now;
+	l->resync_due = true;
+}
+
 void links_timers(struct links *l, uint64_t now, uint64_t wall)
 {
+	if (l->resync_due && now >= l->resync_at)
+		resync(l, now, wall);
 	if (now >= l->poll_at) {
 		l->poll_at = now + POLL_NS;
 		for (size_t i = 0; i < l->count; i++)
@@ -690,6 +719,8 @@ uint64_t links_next_timer(const struct links *l)
 {
 	uint64_t t = l->poll_at;
 
+	if (l->resync_due)
+		earliest(&t, l->resync_at ? l->resync_at : 1);
 	for (size_t i = 0; i < l->count; i++) {
 		earliest(&t, l->nb[i].retry_at);
 		if (!l->nb[i].ini.pending)
@@ -834,7 +865,8 @@ void links_log_stats(const struct links *l)
 	log_info("%s: handshakes: %llu completed, %llu initiations sent; "
 		 "dropped: %llu malformed, %llu bad mac, %llu rejected, "
 		 "%llu replayed, %llu unknown peer, %llu unexpected, "
-		 "%llu rate limited; %llu cookies sent", l->dp->ifname,
+		 "%llu rate limited; %llu cookies sent; %llu resyncs after "
+		 "lost events", l->dp->ifname,
 		 (unsigned long long)s->completed,
 		 (unsigned long long)s->initiations_sent,
 		 (unsigned long long)s->malformed,
@@ -844,5 +876,6 @@ void links_log_stats(const struct links *l)
 		 (unsigned long long)s->unknown_peer,
 		 (unsigned long long)s->unexpected,
 		 (unsigned long long)s->rate_limited,
-		 (unsigned long long)s->cookies_sent);
+		 (unsigned long long)s->cookies_sent,
+		 (unsigned long long)s->resyncs);
 }

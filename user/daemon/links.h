@@ -31,6 +31,7 @@ struct link_stats {
 	uint64_t unexpected;		/* a response or cookie nobody awaits */
 	uint64_t rate_limited;
 	uint64_t cookies_sent;
+	uint64_t resyncs;		/* after lost events (links_events_lost) */
 };
 
 struct neighbour {
@@ -81,6 +82,8 @@ struct links {
 	uint64_t rekey_after_ns;
 	uint64_t rekey_after_messages;
 	uint64_t poll_at;		/* next read of the kernel's links */
+	bool resync_due;		/* events were lost since the last */
+	uint64_t resync_at;		/* the next may not come before */
 	struct link_stats stats;
 	/*
 	 * The mesh's hooks: a neighbour has new keys (and its slot width) or
@@ -130,8 +133,17 @@ struct neighbour *links_add(struct links *l, const uint8_t *key,
 void links_remove(struct links *l, struct neighbour *n, uint64_t now);
 struct neighbour *links_find(struct links *l, const uint8_t *key);
 
-/* Starts a handshake with every neighbour now (SIGUSR1, event loss). */
+/* Starts a handshake with every neighbour now (SIGUSR1). */
 void links_rekey_all(struct links *l, uint64_t now, uint64_t wall);
+/*
+ * The kernel's events were lost: a handshake message may have been among
+ * them. The timers handshake again with the neighbours whose handshake
+ * may have been cut (no keys, or one of ours pending), at most once every
+ * LINKS_RESYNC_NS however many losses: the others' keys work, and their
+ * own handshakes are retried by whoever started them.
+ */
+#define LINKS_RESYNC_NS		(5 * NSEC_PER_SEC)
+void links_events_lost(struct links *l, uint64_t now);
 void links_log_stats(const struct links *l);
 /* Keys from a handshake as the kernel takes them (sessions' too). */
 void links_datapath_keys(struct datapath_keys *dk, const struct hs_keys *k,

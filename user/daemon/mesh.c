@@ -26,6 +26,12 @@
 #define ANSWER_PER_PEER	20
 #define ANSWER_GLOBAL	500
 #define ANSWER_BURST	40
+/*
+ * Lookups we start, each second: a budget of their own, that no flood of
+ * others' lookups can spend.
+ */
+#define LOOKUP_RATE	20
+#define LOOKUP_BURST	40
 
 static const char *id_text(const uint8_t *id, char *buf)
 {
@@ -114,7 +120,8 @@ static int allow(void *ctx, enum rt_limit what, const uint8_t peer[RT_ID_LEN],
 
 	memcpy(&who.sin6.sin6_addr, what == RT_LIMIT_ANSWER ? peer : m->id,
 	       RT_ID_LEN);
-	if (ratelimit_allow(&m->rl, &who, now))
+	if (ratelimit_allow(what == RT_LIMIT_ANSWER ? &m->rl : &m->rl_own,
+			    &who, now))
 		return 1;
 	m->stats.refused++;
 	return 0;
@@ -152,6 +159,9 @@ int mesh_init(struct mesh *m, struct datapath *dp, const uint8_t *private_key,
 		log_warn("%s: FENNECD_TEST_LIE: lying to lookups, for a test",
 			 dp->ifname);
 	ratelimit_init(&m->rl, ANSWER_PER_PEER, ANSWER_GLOBAL, ANSWER_BURST);
+	ratelimit_init(&m->rl_own, LOOKUP_RATE, LOOKUP_RATE, LOOKUP_BURST);
+	rt_amp_init(&m->amp, ((uint64_t)randombytes_random() << 32) |
+		    randombytes_random(), now);
 	m->tick_at = now;
 	return 0;
 }
@@ -360,12 +370,15 @@ int mesh_lookup(struct mesh *m, const uint8_t target[RT_ID_LEN], uint64_t now)
  * asker's coordinates may cross a break they did not know of yet.
  */
 static void remember_forward(struct mesh *m, const struct rt_node *next,
-			     const uint8_t *msg, size_t len, bool answered,
+			     const uint8_t *msg, size_t len,
+			     const struct datapath_event *ev, bool answered,
 			     uint64_t now)
 {
 	struct mesh_forward *f = &m->fwd[m->fwd_next++ % MESH_FORWARDS];
 
 	f->answered = answered;
+	f->from_len = ev->route_len <= RT_ROUTE_MAX ? ev->route_len : 0;
+	memcpy(f->from, ev->route, f->from_len);
 	memcpy(f->next, next->id, RT_ID_LEN);
 	f->route_len = next->route_len;
 	memcpy(f->route, next->route, next->route_len);
@@ -422,9 +435,36 @@ static bool answer_genuine(struct mesh *m, const struct rt_msg *msg)
 	return false;
 }
 
-/* The target answers the asker: by a route from their coordinates, or
- * with a discover message when none fits. */
-static void answer(struct mesh *m, const struct rt_msg *q, uint64_t now,
+/*
+ * An answer no larger than the lookup that drew it (LEN bytes, from the
+ * source that EV's way back names), unless the budgets for larger ones
+ * let it be (rt_amp_allow: per source, per destination DST, and in all).
+ * 0, or -1 if it cannot be made to fit.
+ */
+static int fit_answer(struct mesh *m, struct rt_msg *msg, size_t len,
+		      const struct datapath_event *ev, const uint8_t *dst,
+		      unsigned int dst_len, uint64_t now)
+{
+	int want = rt_msg_len(msg);
+	unsigned int max;
+
+	if (want < 0)
+		return -1;
+	max = rt_amp_allow(&m->amp, ev->route, ev->route_len, dst, dst_len,
+			   len, want, now);
+	if ((unsigned int)want <= max)
+		return 0;
+	m->stats.answers_held++;
+	return rt_msg_trim(msg, max) < 0 ? -1 : 0;
+}
+
+/*
+ * The target answers the asker of Q (LEN bytes as it came, by EV): by a
+ * route from their coordinates, or with a discover message when none
+ * fits.
+ */
+static void answer(struct mesh *m, const struct rt_msg *q, size_t len,
+		   const struct datapath_event *ev, uint64_t now,
 		   bool by_discover)
 {
 	static struct rt_msg msg;
@@ -436,21 +476,24 @@ static void answer(struct mesh *m, const struct rt_msg *q, uint64_t now,
 	    !rt_node_from(m->coords, q->id, q->key, q->width, &q->coords,
 			  &asker)) {
 		rt_found_msg(&msg, m->coords, m->key, q->txid);
-		if (answer_mac(m, &msg, q->key, m->key, msg.mac))
+		if (fit_answer(m, &msg, len, ev, asker.route,
+			       asker.route_len, now) ||
+		    answer_mac(m, &msg, q->key, m->key, msg.mac))
 			return;
 		if (!send_msg(m, asker.route, asker.route_len, &msg)) {
 			uint8_t buf[RT_MSG_MAX];
-			int len = rt_msg_encode(q, buf, sizeof(buf));
+			int n = rt_msg_encode(q, buf, sizeof(buf));
 
 			m->stats.answered++;
-			if (len > 0)
-				remember_forward(m, &asker, buf, len, true,
+			if (n > 0)
+				remember_forward(m, &asker, buf, n, ev, true,
 						 now);
 			return;
 		}
 		/* Its first link is down: the way back, hop by hop. */
 	}
 	if (rt_discover_msg(&msg, m->coords, m->key, q) ||
+	    fit_answer(m, &msg, len, ev, q->id, RT_ID_LEN, now) ||
 	    answer_mac(m, &msg, q->key, m->key, msg.mac))
 		return;
 	slot = rt_discover_step(m->coords, &msg, 0);
@@ -481,18 +524,20 @@ static void lie(struct mesh *m, const struct rt_msg *q)
 	send_msg(m, asker.route, asker.route_len, &msg);
 }
 
-static void on_lookup(struct mesh *m, struct rt_msg *msg, uint64_t now)
+/* A lookup of LEN bytes came by EV (or its way back, for a retry). */
+static void on_lookup(struct mesh *m, struct rt_msg *msg, size_t len,
+		      const struct datapath_event *ev, uint64_t now)
 {
 	uint8_t buf[RT_MSG_MAX];
 	struct rt_node next;
-	int r, len;
+	int r;
 
 	if (!rt_may_answer(&m->table, msg->id, now))
 		return;
 	r = rt_lookup_forward(&m->table, m->coords, msg, RT_TRUSTED, &next,
 			      now);
 	if (r == RT_FWD_TARGET)
-		answer(m, msg, now, false);
+		answer(m, msg, len, ev, now, false);
 	else if (m->lie && r >= 0) {
 		lie(m, msg);
 		return;
@@ -500,14 +545,15 @@ static void on_lookup(struct mesh *m, struct rt_msg *msg, uint64_t now)
 	if (r != RT_FWD_NEXT || msg->ttl <= 1)
 		return;
 	msg->ttl--;
-	len = rt_msg_encode(msg, buf, sizeof(buf));
-	if (len < 0)
+	r = rt_msg_encode(msg, buf, sizeof(buf));
+	if (r < 0)
 		return;
+	len = r;
 	/* A next hop whose first link is down: the next closest, at once. */
 	for (int tries = 0; tries < FORWARD_TRIES; tries++) {
 		if (!datapath_send(m->dp, next.route, next.route_len, buf,
 				   len)) {
-			remember_forward(m, &next, buf, len, false, now);
+			remember_forward(m, &next, buf, len, ev, false, now);
 			m->stats.forwarded++;
 			return;
 		}
@@ -632,7 +678,7 @@ void mesh_control(struct mesh *m, const struct datapath_event *ev,
 		on_beacon(m, &msg, ev, now);
 		break;
 	case RT_MSG_LOOKUP:
-		on_lookup(m, &msg, now);
+		on_lookup(m, &msg, ev->payload_len, ev, now);
 		break;
 	case RT_MSG_FOUND:
 		on_found(m, &msg, ev, now);
@@ -673,6 +719,7 @@ void mesh_switch_error(struct mesh *m, const struct datapath_event *ev,
 	}
 	for (int i = 0; i < MESH_FORWARDS; i++) {
 		struct mesh_forward *f = &m->fwd[i];
+		struct datapath_event from = { .route_len = f->from_len };
 
 		if (f->until < now ||
 		    !datapath_route_failed(ev, f->route, f->route_len))
@@ -680,14 +727,16 @@ void mesh_switch_error(struct mesh *m, const struct datapath_event *ev,
 		f->until = 0;
 		if (rt_msg_decode(&msg, f->msg, f->len))
 			continue;
+		/* The lookup's own source pays for the answer again. */
+		memcpy(from.route, f->from, f->from_len);
 		if (f->answered) {
-			answer(m, &msg, now, true);
+			answer(m, &msg, f->len, &from, now, true);
 			continue;
 		}
 		rt_route_failed(&m->table, f->next);
 		/* Forward it again, to the next closest. */
 		msg.ttl++;
-		on_lookup(m, &msg, now);
+		on_lookup(m, &msg, f->len, &from, now);
 	}
 }
 
@@ -763,7 +812,8 @@ void mesh_log_stats(const struct mesh *m)
 		 "sent, %llu received; lookups %llu (%llu found, %llu not), "
 		 "%llu queries; %llu forwarded, %llu answered, %llu "
 		 "discovers; %llu probes answered; %llu malformed, %llu "
-		 "refused; %llu late answers, %llu forged; %llu lies",
+		 "refused; %llu late answers, %llu forged; %llu lies; "
+		 "%llu answers held to their lookup's size",
 		 m->dp->ifname,
 		 m->table.count, m->coords->n,
 		 (unsigned long long)s->beacons_sent,
@@ -780,5 +830,6 @@ void mesh_log_stats(const struct mesh *m)
 		 (unsigned long long)s->refused,
 		 (unsigned long long)s->late_answers,
 		 (unsigned long long)s->forged,
-		 (unsigned long long)s->lies);
+		 (unsigned long long)s->lies,
+		 (unsigned long long)s->answers_held);
 }

@@ -36,12 +36,17 @@ struct mesh_lookup {
 	struct mesh_query q[RT_LOOKUP_TRIES];
 };
 
-/* A lookup we forwarded to `next`, or answered (`next` the asker). */
+/*
+ * A lookup we forwarded to `next`, or answered (`next` the asker, `from`
+ * the way the lookup came: its source, for the answer's budget).
+ */
 struct mesh_forward {
 	bool answered;
 	uint8_t next[RT_ID_LEN];
 	uint8_t route_len;
 	uint8_t route[RT_ROUTE_MAX];
+	uint8_t from_len;
+	uint8_t from[RT_ROUTE_MAX];
 	uint64_t until;
 	size_t len;
 	uint8_t msg[RT_MSG_MAX];
@@ -61,6 +66,7 @@ struct mesh_stats {
 	uint64_t late_answers;		/* routes from a lookup's later answers */
 	uint64_t forged;		/* answers not made by their target */
 	uint64_t lies;			/* FENNECD_TEST_LIE: lookups lied to */
+	uint64_t answers_held;		/* to their lookup's size */
 };
 
 struct mesh {
@@ -70,7 +76,9 @@ struct mesh {
 	const uint8_t *private_key;	/* the caller's locked memory */
 	struct rt_table table;
 	struct rt_coords *coords;
-	struct ratelimit rl;		/* lookups answered and started */
+	struct ratelimit rl;		/* lookups answered and forwarded */
+	struct ratelimit rl_own;	/* lookups we start: ours alone */
+	struct rt_amp amp;		/* answers larger than their lookup */
 	size_t nnb;
 	struct mesh_neighbour *nb;
 	uint32_t serial;

@@ -35,38 +35,45 @@ static bool take(struct bucket *b, uint64_t cost, unsigned int burst,
 	return true;
 }
 
-/* The address alone: a flood from one host should not pass by port. */
-static void source_of(union endpoint *who, const union endpoint *from)
+bool ratelimit_allow_key(struct ratelimit *rl, const void *key, size_t len,
+			 uint64_t now)
 {
-	memset(who, 0, sizeof(*who));
-	who->sa.sa_family = from->sa.sa_family;
-	if (from->sa.sa_family == AF_INET)
-		who->sin.sin_addr = from->sin.sin_addr;
-	else
-		who->sin6.sin6_addr = from->sin6.sin6_addr;
-}
-
-bool ratelimit_allow(struct ratelimit *rl, const union endpoint *from,
-		     uint64_t now)
-{
-	union endpoint who;
-	uint8_t h[8];
+	uint8_t id[RATELIMIT_ID_LEN];
 	uint64_t slot;
 	typeof(rl->sources[0]) *s;
 
-	source_of(&who, from);
-	crypto_shorthash(h, (const uint8_t *)&who, sizeof(who), rl->secret);
-	memcpy(&slot, h, sizeof(slot));
+	/* The hash names the source and picks its slot. */
+	crypto_generichash(id, sizeof(id), key, len, rl->secret,
+			   sizeof(rl->secret));
+	memcpy(&slot, id, sizeof(slot));
 	s = &rl->sources[slot % RATELIMIT_SOURCES];
-	if (memcmp(&s->who, &who, sizeof(who))) {
+	if (memcmp(s->id, id, sizeof(id))) {
 		/* A new source takes the slot with a full bucket. */
-		s->who = who;
+		memcpy(s->id, id, sizeof(id));
 		s->b.tokens = rl->per_source_ns * rl->burst;
 		s->b.last = now;
 	}
 	if (!take(&s->b, rl->per_source_ns, rl->burst, now))
 		return false;
 	return take(&rl->global, rl->global_ns, rl->burst, now);
+}
+
+/* The address alone: a flood from one host should not pass by port. */
+bool ratelimit_allow(struct ratelimit *rl, const union endpoint *from,
+		     uint64_t now)
+{
+	uint8_t key[1 + sizeof(struct in6_addr)];
+	size_t len;
+
+	key[0] = from->sa.sa_family;
+	if (from->sa.sa_family == AF_INET) {
+		memcpy(key + 1, &from->sin.sin_addr, sizeof(struct in_addr));
+		len = 1 + sizeof(struct in_addr);
+	} else {
+		memcpy(key + 1, &from->sin6.sin6_addr, sizeof(struct in6_addr));
+		len = 1 + sizeof(struct in6_addr);
+	}
+	return ratelimit_allow_key(rl, key, len, now);
 }
 
 bool ratelimit_under_load(struct ratelimit *rl, uint64_t now)

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Token buckets for handshake messages: per source address and for all
- * sources together, so a flood costs the helper a bounded amount of work.
- * No clock inside: callers pass the time in nanoseconds.
+ * Token buckets for handshake messages: per source and for all sources
+ * together, so a flood costs the helper a bounded amount of work.
+ * A source is any run of bytes that names a sender: an underlay address
+ * (ratelimit_allow), a routed packet's way back (ratelimit_allow_key). The
+ * table keeps a keyed hash of it, never its bytes: a source of any length
+ * fits. No clock inside: callers pass the time in nanoseconds.
  */
 #ifndef FENNEC_DAEMON_RATELIMIT_H
 #define FENNEC_DAEMON_RATELIMIT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../lib/tables.h"
@@ -17,17 +21,18 @@ struct bucket {
 	uint64_t last;
 };
 
-#define RATELIMIT_SOURCES 256
+#define RATELIMIT_SOURCES	256
+#define RATELIMIT_ID_LEN	16	/* a source's keyed hash */
 
 struct ratelimit {
 	uint64_t per_source_ns;	/* cost of one message from one source */
 	uint64_t global_ns;	/* cost of one message from anyone */
 	unsigned int burst;
-	uint8_t secret[16];	/* keys the table's hash against collisions */
+	uint8_t secret[16];	/* keys the hash: collisions cannot be aimed */
 	struct bucket global;
 	struct bucket demand;	/* every message offered, allowed or not */
 	struct {
-		union endpoint who;	/* port ignored */
+		uint8_t id[RATELIMIT_ID_LEN];
 		struct bucket b;
 	} sources[RATELIMIT_SOURCES];
 };
@@ -35,7 +40,13 @@ struct ratelimit {
 /* PER_SOURCE and GLOBAL: messages a second; BURST: how many at once. */
 void ratelimit_init(struct ratelimit *rl, unsigned int per_source,
 		    unsigned int global, unsigned int burst);
-/* Whether a message from FROM may be handled now, taking its token. */
+/*
+ * Whether a message from the source named by the LEN bytes at KEY may be
+ * handled now, taking its token.
+ */
+bool ratelimit_allow_key(struct ratelimit *rl, const void *key, size_t len,
+			 uint64_t now);
+/* The same for an underlay address: its family and address, port ignored. */
 bool ratelimit_allow(struct ratelimit *rl, const union endpoint *from,
 		     uint64_t now);
 /*

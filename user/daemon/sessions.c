@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../lib/key.h"
@@ -48,40 +49,329 @@
 #define FORGET_NS		(60 * NSEC_PER_SEC)
 /* tx_at_keys before the next poll has read the session's count. */
 #define TX_UNREAD		UINT64_MAX
+/*
+ * Theirs that the peer has not used yet are not evicted for another
+ * node's initiation before this: a real initiator uses its keys within a
+ * round trip (its keys go with a keepalive), and a poll sees it.
+ */
+#define CONFIRM_GRACE_NS	(2 * NSEC_PER_SEC)
+/* Theirs that the peer never used are deleted after this. */
+#define UNCONFIRMED_NS		(30 * NSEC_PER_SEC)
+/* Before evicting for want of room, the kernel's counts at most this old. */
+#define REFRESH_NS		(NSEC_PER_SEC / 4)
+/* "Table full" is said at most this often. */
+#define FULL_SAY_NS		(10 * NSEC_PER_SEC)
 
 static const char *name_of(const struct e2e_session *e, char *buf)
 {
 	return inet_ntop(AF_INET6, &e->address, buf, INET6_ADDRSTRLEN);
 }
 
+/* The index: twice the table's slots, each an entry's number or these. */
+#define INDEX_SLOTS		(2 * SESSIONS_MAX)
+#define INDEX_EMPTY		(-1)
+#define INDEX_GONE		(-2)
+
+static size_t index_slot(const struct sessions *ss, const void *address)
+{
+	uint8_t h[crypto_shorthash_BYTES];
+	uint64_t v;
+
+	crypto_shorthash(h, address, sizeof(struct in6_addr), ss->index_key);
+	memcpy(&v, h, sizeof(v));
+	return v % INDEX_SLOTS;
+}
+
 static struct e2e_session *find(struct sessions *ss, const void *address)
 {
-	for (size_t i = 0; i < ss->count; i++)
-		if (ss->s[i].used &&
-		    !memcmp(&ss->s[i].address, address, sizeof(struct in6_addr)))
-			return &ss->s[i];
+	size_t i = index_slot(ss, address);
+
+	for (size_t n = 0; n < INDEX_SLOTS; n++, i = (i + 1) % INDEX_SLOTS) {
+		int e = ss->index[i];
+
+		if (e == INDEX_EMPTY)
+			break;
+		if (e >= 0 && !memcmp(&ss->s[e].address, address,
+				      sizeof(struct in6_addr)))
+			return &ss->s[e];
+	}
 	return NULL;
 }
 
-static struct e2e_session *add(struct sessions *ss, const void *address)
+static void index_put(struct sessions *ss, const struct e2e_session *e)
+{
+	size_t i = index_slot(ss, &e->address);
+
+	while (ss->index[i] >= 0)
+		i = (i + 1) % INDEX_SLOTS;
+	if (ss->index[i] == INDEX_GONE)
+		ss->index_gone--;
+	ss->index[i] = e - ss->s;
+}
+
+/* Anew from the table, when deleted entries' slots make lookups long. */
+static void index_rebuild(struct sessions *ss)
+{
+	for (size_t i = 0; i < INDEX_SLOTS; i++)
+		ss->index[i] = INDEX_EMPTY;
+	ss->index_gone = 0;
+	for (size_t i = 0; i < ss->count; i++)
+		if (ss->s[i].used)
+			index_put(ss, &ss->s[i]);
+}
+
+static void index_del(struct sessions *ss, const struct e2e_session *e)
+{
+	size_t i = index_slot(ss, &e->address);
+
+	for (size_t n = 0; n < INDEX_SLOTS; n++, i = (i + 1) % INDEX_SLOTS) {
+		if (ss->index[i] == INDEX_EMPTY)
+			return;
+		if (ss->index[i] == e - ss->s) {
+			ss->index[i] = INDEX_GONE;
+			ss->index_gone++;
+			return;
+		}
+	}
+}
+
+/*
+ * What an entry is worth keeping, least first: room is made by evicting
+ * the least, and among equals the oldest (theirs unused: made first;
+ * others: least recently active).
+ */
+enum worth {
+	STALE,		/* no keys, and nobody asks: a lookup that failed */
+	LOOKING,	/* a lookup of ours under way */
+	HANDSHAKING,	/* its key found, our handshake under way */
+	UNCONFIRMED,	/* keys, which the peer has not used yet */
+	IDLE,		/* keys in use, but no traffic for IDLE_NS */
+	IN_USE,		/* never evicted */
+};
+
+static enum worth worth(const struct e2e_session *e, uint64_t now)
+{
+	if (!e->has_keys) {
+		if (e->has_key && (e->ini.pending || e->retry_at))
+			return HANDSHAKING;
+		return e->looking ? LOOKING : STALE;
+	}
+	if (!e->confirmed)
+		return UNCONFIRMED;
+	return now - e->active_at >= IDLE_NS ? IDLE : IN_USE;
+}
+
+static bool unkeyed(enum worth w)
+{
+	return w <= HANDSHAKING;
+}
+
+/* Which entries an eviction may take, for whom. */
+enum room_for {
+	ROOM_OURS,		/* a route miss: our own traffic waits */
+	ROOM_UNKEYED,		/* the same, past SESSIONS_UNKEYED_MAX */
+	ROOM_THEIRS,		/* another node's initiation */
+	ROOM_SOURCE,		/* the same, past its link's quota */
+	ROOM_ALL_THEIRS,	/* the same, past theirs' share of the table */
+};
+
+static bool may_evict(const struct e2e_session *e, enum worth w,
+		      enum room_for why, uint16_t source, uint64_t now)
+{
+	switch (why) {
+	case ROOM_UNKEYED:
+		return unkeyed(w);
+	case ROOM_OURS:
+		return w == STALE || (w == UNCONFIRMED && e->theirs) ||
+		       w == IDLE;
+	case ROOM_SOURCE:
+		if (e->source != source)
+			return false;
+		/* fall through */
+	case ROOM_ALL_THEIRS:
+		if (!e->theirs)
+			return false;
+		/* fall through */
+	case ROOM_THEIRS:
+		if (w == UNCONFIRMED)
+			return e->theirs && now - e->keys_at >= CONFIRM_GRACE_NS;
+		return w == STALE || w == IDLE;
+	}
+	return false;
+}
+
+static uint64_t age_key(const struct e2e_session *e, enum worth w)
+{
+	return w == UNCONFIRMED ? e->keys_at : e->active_at;
+}
+
+static void polled_session(const struct datapath_session_state *st,
+			   void *data);
+
+/* Reads the kernel's sessions: traffic, keys in use, message counts. */
+static void poll_kernel(struct sessions *ss, uint64_t now)
+{
+	ss->poll_at = now + POLL_NS;
+	ss->polled_at = now;
+	datapath_dump_sessions(ss->dp, polled_session, ss);
+}
+
+/*
+ * Forgets entry E, and deletes the kernel's session for it with its keys
+ * (the kernel wipes them).
+ */
+static void drop(struct sessions *ss, struct e2e_session *e)
+{
+	if (e->in_kernel)
+		datapath_del_session(ss->dp, &e->address);
+	index_del(ss, e);
+	hs_initiator_wipe(&e->ini);
+	sodium_memzero(e, sizeof(*e));
+	if (ss->index_gone > SESSIONS_MAX / 2)
+		index_rebuild(ss);
+}
+
+static void say_full(struct sessions *ss, uint64_t now)
+{
+	ss->stats.full++;
+	ss->full_unsaid++;
+	if (ss->full_said_at && now - ss->full_said_at < FULL_SAY_NS)
+		return;
+	log_warn("%s: session table full: %llu refused since last said "
+		 "(%llu in all)", ss->dp->ifname,
+		 (unsigned long long)ss->full_unsaid,
+		 (unsigned long long)ss->stats.full);
+	ss->full_said_at = now;
+	ss->full_unsaid = 0;
+}
+
+struct census {
+	size_t used, unkeyed, theirs, from_source;
+	struct e2e_session *free;
+};
+
+static void count(struct sessions *ss, uint16_t source, uint64_t now,
+		  struct census *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (size_t i = 0; i < SESSIONS_MAX; i++) {
+		struct e2e_session *e = &ss->s[i];
+
+		if (!e->used) {
+			if (!c->free)
+				c->free = e;
+			continue;
+		}
+		c->used++;
+		c->unkeyed += unkeyed(worth(e, now));
+		if (e->theirs) {
+			c->theirs++;
+			c->from_source += e->source == source;
+		}
+	}
+}
+
+/* The entry to evict for WHY, or NULL. */
+static struct e2e_session *victim(struct sessions *ss, enum room_for why,
+				  uint16_t source, uint64_t now)
+{
+	struct e2e_session *best = NULL;
+	enum worth best_w = IN_USE;
+
+	for (size_t i = 0; i < ss->count; i++) {
+		struct e2e_session *e = &ss->s[i];
+		enum worth w;
+
+		if (!e->used)
+			continue;
+		w = worth(e, now);
+		if (!may_evict(e, w, why, source, now))
+			continue;
+		if (!best || w < best_w ||
+		    (w == best_w && age_key(e, w) < age_key(best, best_w))) {
+			best = e;
+			best_w = w;
+		}
+	}
+	return best;
+}
+
+static struct e2e_session *evict(struct sessions *ss, enum room_for why,
+				 uint16_t source, uint64_t now)
+{
+	char name[INET6_ADDRSTRLEN];
+	struct e2e_session *e;
+
+	/* What counts as in use, or used by the peer, as the kernel says now. */
+	if (why != ROOM_UNKEYED && now - ss->polled_at >= REFRESH_NS)
+		poll_kernel(ss, now);
+	e = victim(ss, why, source, now);
+	if (!e)
+		return NULL;
+	log_debug("%s: session %s evicted", ss->dp->ifname, name_of(e, name));
+	drop(ss, e);
+	ss->stats.evicted++;
+	return e;
+}
+
+/*
+ * A free entry for a new peer: for our own traffic (THEIRS false), or for
+ * the initiation of a peer that came by link SOURCE. NULL if there is no
+ * room (said, at a bounded rate).
+ */
+static struct e2e_session *make_room(struct sessions *ss, bool theirs,
+				     uint16_t source, uint64_t now)
+{
+	struct e2e_session *e = NULL;
+	struct census c;
+
+	count(ss, source, now, &c);
+	if (theirs) {
+		if (c.from_source >= SESSIONS_PER_SOURCE)
+			e = evict(ss, ROOM_SOURCE, source, now);
+		else if (c.theirs >= SESSIONS_THEIRS_MAX)
+			e = evict(ss, ROOM_ALL_THEIRS, 0, now);
+		else
+			e = c.free ? c.free : evict(ss, ROOM_THEIRS, 0, now);
+	} else {
+		if (c.unkeyed >= SESSIONS_UNKEYED_MAX)
+			e = evict(ss, ROOM_UNKEYED, 0, now);
+		else
+			e = c.free ? c.free : evict(ss, ROOM_OURS, 0, now);
+	}
+	if (!e)
+		say_full(ss, now);
+	return e;
+}
+
+/* Makes E, a free entry, the one for ADDRESS. */
+static void take(struct sessions *ss, struct e2e_session *e,
+		 const void *address, bool theirs, uint16_t source,
+		 uint64_t now)
+{
+	memset(e, 0, sizeof(*e));
+	e->used = true;
+	memcpy(&e->address, address, sizeof(e->address));
+	e->theirs = theirs;
+	e->source = source;
+	e->active_at = now;
+	rt_paths_init(&e->paths);
+	if (e - ss->s >= (ptrdiff_t)ss->count)
+		ss->count = e - ss->s + 1;
+	index_put(ss, e);
+}
+
+/* The entry for ADDRESS, made if need be (see make_room()). */
+static struct e2e_session *add(struct sessions *ss, const void *address,
+			       bool theirs, uint16_t source, uint64_t now)
 {
 	struct e2e_session *e = find(ss, address);
 
-	for (size_t i = 0; i < SESSIONS_MAX && !e; i++)
-		if (!ss->s[i].used)
-			e = &ss->s[i];
-	if (!e) {
-		log_warn("%s: no room for another session", ss->dp->ifname);
-		return NULL;
-	}
-	if (!e->used) {
-		memset(e, 0, sizeof(*e));
-		e->used = true;
-		memcpy(&e->address, address, sizeof(e->address));
-		rt_paths_init(&e->paths);
-		if (e - ss->s >= (ptrdiff_t)ss->count)
-			ss->count = e - ss->s + 1;
-	}
+	if (e)
+		return e;
+	e = make_room(ss, theirs, source, now);
+	if (e)
+		take(ss, e, address, theirs, source, now);
 	return e;
 }
 
@@ -132,9 +422,13 @@ static int push(struct sessions *ss, struct e2e_session *e,
 		.keepalive = keys && !keys->next,
 		.set_routes = true,
 	};
+	int err;
 
 	usable_routes(e, &ds);
-	return datapath_set_session(ss->dp, &ds);
+	err = datapath_set_session(ss->dp, &ds);
+	if (!err)
+		e->in_kernel = true;
+	return err;
 }
 
 static void look_up(struct sessions *ss, struct e2e_session *e, uint64_t now)
@@ -196,23 +490,45 @@ static void adopt(const struct datapath_session_state *st, void *data)
 	struct sessions *ss = data;
 	struct e2e_session *e;
 	char name[INET6_ADDRSTRLEN];
+	uint64_t now = ss->polled_at;
 
 	if (!st->has_public_key)
 		return;
-	e = add(ss, &st->address);
-	if (!e)
-		return;
+	/*
+	 * One with keys in use is kept as ours; one whose keys no one used
+	 * (a responder's, never confirmed) as theirs, by no known link,
+	 * until it is forgotten or evicted.
+	 */
+	e = find(ss, &st->address);
+	if (!e) {
+		/* No eviction here: this runs inside the kernel's dump. */
+		for (size_t i = 0; i < SESSIONS_MAX && !e; i++)
+			if (!ss->s[i].used)
+				e = &ss->s[i];
+		if (!e) {
+			say_full(ss, now);
+			return;
+		}
+		take(ss, e, &st->address, !st->has_keys, 0, now);
+	}
 	memcpy(e->public_key, st->public_key, FENNEC_KEY_LEN);
 	e->has_key = true;
+	e->in_kernel = true;
 	e->has_keys = st->has_keys;
+	e->confirmed = st->has_keys;
+	e->keys_at = now;
+	e->rx_seen = st->rx_packets;
+	e->tx_seen = st->tx_packets;
 	for (size_t i = 0; i < st->nroutes; i++)
 		rt_paths_add(&e->paths, st->route[i], st->route_len[i]);
 	/* The way the peer's packets come is a route to it too. */
 	if (st->learned_len)
 		rt_paths_add(&e->paths, st->learned, st->learned_len);
 	/* Keys we did not make may be old: replace them soon. */
-	e->retry_at = 1;
-	e->probe_at = 1;
+	if (e->has_keys) {
+		e->retry_at = 1;
+		e->probe_at = 1;
+	}
 	e->tx_at_keys = TX_UNREAD;
 	log_info("%s: session %s: kept%s, %zu routes", ss->dp->ifname,
 		 name_of(e, name), e->has_keys ? " with its keys" : "",
@@ -229,20 +545,26 @@ int sessions_init(struct sessions *ss, struct datapath *dp, struct mesh *mesh,
 	ss->rekey_after_ns = REKEY_AFTER_NS;
 	ss->rekey_after_messages = REKEY_AFTER_MESSAGES;
 	ss->poll_at = now + POLL_NS;
+	ss->polled_at = now;
 	ratelimit_init(&ss->rl, RATE_PER_SOURCE, RATE_GLOBAL, RATE_BURST);
 	ratelimit_init(&ss->rl_cookies, COOKIE_PER_SOURCE, COOKIE_GLOBAL,
 		       RATE_BURST);
 	ss->s = sodium_allocarray(SESSIONS_MAX, sizeof(*ss->s));
-	if (!ss->s) {
+	ss->index = malloc(INDEX_SLOTS * sizeof(*ss->index));
+	if (!ss->s || !ss->index) {
 		log_error("out of memory");
 		return -1;
 	}
 	memset(ss->s, 0, SESSIONS_MAX * sizeof(*ss->s));
+	randombytes_buf(ss->index_key, sizeof(ss->index_key));
+	index_rebuild(ss);
 	return datapath_dump_sessions(dp, adopt, ss) ? -1 : 0;
 }
 
 void sessions_free(struct sessions *ss)
 {
+	free(ss->index);
+	ss->index = NULL;
 	if (!ss->s)
 		return;
 	for (size_t i = 0; i < ss->count; i++)
@@ -256,13 +578,16 @@ void sessions_free(struct sessions *ss)
 void sessions_route_miss(struct sessions *ss, const struct in6_addr *address,
 			 uint64_t now, uint64_t wall)
 {
-	struct e2e_session *e = add(ss, address);
+	struct e2e_session *e = add(ss, address, false, 0, now);
 
 	if (!e)
 		return;
+	/* Our traffic wants it, whoever made it. */
+	e->theirs = false;
 	e->active_at = now;
 	/* Keys the kernel no longer has (a session removed by hand). */
 	e->has_keys = false;
+	e->confirmed = false;
 	if (!e->has_key || !rt_paths_best(&e->paths))
 		look_up(ss, e, now);
 	else if (!e->ini.pending)
@@ -335,6 +660,10 @@ static void got_keys(struct sessions *ss, struct e2e_session *e, bool ours,
 			 name_of(e, name));
 	e->has_keys = true;
 	e->keys_ours = ours;
+	/* A response proves the keys are the peer's, and ours are in use. */
+	if (ours)
+		e->confirmed = true;
+	e->keys_at = now;
 	e->active_at = now;
 	e->sent_data_at = now;
 	e->tx_at_keys = TX_UNREAD;
@@ -356,19 +685,15 @@ static void count_read_error(struct sessions *ss, int err)
 		ss->stats.malformed++;
 }
 
-/* The way back stands for the sender, as an endpoint does for links. */
-static void source_of(union endpoint *who, const struct datapath_event *ev)
-{
-	memset(who, 0, sizeof(*who));
-	who->sin6.sin6_family = AF_INET6;
-	memcpy(&who->sin6.sin6_addr, ev->route, ev->route_len);
-}
-
+/*
+ * The way back stands for the sender, as an endpoint does for links: the
+ * rate limits and the cookie take its bytes as they are, whatever their
+ * length (up to the 48 of a version 2 forwarding header).
+ */
 static bool admit(struct sessions *ss, const struct datapath_event *ev,
 		  const uint8_t *msg, size_t len, uint64_t now)
 {
 	uint8_t reply[HS_COOKIE_REPLY_LEN];
-	union endpoint who;
 	int err, n;
 
 	err = hs_mac1_check(ss->id, msg, len);
@@ -376,11 +701,11 @@ static bool admit(struct sessions *ss, const struct datapath_event *ev,
 		count_read_error(ss, err);
 		return false;
 	}
-	source_of(&who, ev);
 	if (ratelimit_under_load(&ss->rl, now) &&
 	    hs_mac2_check(&ss->cookies, now, ev->route, ev->route_len, msg,
 			  len)) {
-		if (!ratelimit_allow(&ss->rl_cookies, &who, now)) {
+		if (!ratelimit_allow_key(&ss->rl_cookies, ev->route,
+					 ev->route_len, now)) {
 			ss->stats.rate_limited++;
 			return false;
 		}
@@ -393,7 +718,7 @@ static bool admit(struct sessions *ss, const struct datapath_event *ev,
 		}
 		return false;
 	}
-	if (!ratelimit_allow(&ss->rl, &who, now)) {
+	if (!ratelimit_allow_key(&ss->rl, ev->route, ev->route_len, now)) {
 		ss->stats.rate_limited++;
 		return false;
 	}
@@ -435,6 +760,7 @@ static void on_initiation(struct sessions *ss, const struct datapath_event *ev,
 	struct hs_responder r = { 0 };
 	struct e2e_session *e;
 	struct in6_addr a;
+	bool fresh;
 	int n;
 
 	if (!ev->route_len || !admit(ss, ev, msg, len, now))
@@ -446,18 +772,25 @@ static void on_initiation(struct sessions *ss, const struct datapath_event *ev,
 	}
 	/* Its address is its key's: whoever holds the key is that node. */
 	key_address(&a, r.remote_static);
-	e = add(ss, &a);
+	fresh = !find(ss, &a);
+	e = add(ss, &a, true, ev->slot, now);
 	if (!e)
 		goto out;
 	if (e->has_timestamp && !hs_timestamp_newer(r.timestamp, e->timestamp)) {
 		ss->stats.replayed++;
 		goto out;
 	}
+	/* Theirs are counted against the link their initiations come by. */
+	if (e->theirs)
+		e->source = ev->slot;
 	memcpy(e->public_key, r.remote_static, FENNEC_KEY_LEN);
 	e->has_key = true;
 	n = answer(ss, e, &r, ev, out, sizeof(out));
-	if (n < 0)
+	if (n < 0) {
+		if (fresh)
+			drop(ss, e);
 		goto out;
+	}
 	memcpy(e->timestamp, r.timestamp, sizeof(e->timestamp));
 	e->has_timestamp = true;
 	send_handshake(ss, ev->route, ev->route_len, out, n);
@@ -726,7 +1059,12 @@ static void session_timers(struct sessions *ss, struct e2e_session *e,
 		e->attempts = 0;
 		initiate(ss, e, now, wall);
 	}
-	if (!e->has_keys)
+	/*
+	 * Routes are probed, and looked for, once the peer uses the keys:
+	 * an initiation alone, which anyone can make from a fresh key, costs
+	 * no probes and no lookups.
+	 */
+	if (!e->has_keys || !e->confirmed)
 		return;
 	probe_timers(ss, e, now);
 	if (rt_paths_best(&e->paths) || !e->relookup_at ||
@@ -738,18 +1076,32 @@ static void session_timers(struct sessions *ss, struct e2e_session *e,
 		e->relookup_at = 0;	/* until it sends again */
 }
 
-/* Message counts: rekey long before a key runs out. */
+/*
+ * Traffic (what is in use), whether the peer uses our keys, and message
+ * counts: rekey long before a key runs out.
+ */
 static void polled_session(const struct datapath_session_state *st,
 			   void *data)
 {
 	struct sessions *ss = data;
 	struct e2e_session *e = find(ss, &st->address);
 
-	if (!e || !e->has_keys)
+	if (!e)
 		return;
+	e->in_kernel = true;
+	if (st->rx_packets != e->rx_seen) {
+		e->rx_seen = st->rx_packets;
+		e->active_at = ss->polled_at;
+	}
+	if (!e->has_keys)
+		return;
+	/* A responder's keys are the kernel's to send with once used. */
+	if (st->has_keys)
+		e->confirmed = true;
 	if (st->tx_packets != e->tx_seen) {
 		e->tx_seen = st->tx_packets;
 		e->sent_data_at = ss->polled_at;
+		e->active_at = ss->polled_at;
 		if (!rt_paths_best(&e->paths) && !e->relookup_at)
 			e->relookup_at = ss->polled_at;
 	}
@@ -769,21 +1121,33 @@ static bool forgotten(const struct e2e_session *e, uint64_t now)
 	       !e->retry_at && now - e->active_at > FORGET_NS;
 }
 
+/* Theirs, whose peer never used the keys it asked for. */
+static bool unconfirmed_expired(const struct e2e_session *e, uint64_t now)
+{
+	return e->theirs && e->has_keys && !e->confirmed &&
+	       now - e->keys_at > UNCONFIRMED_NS;
+}
+
 void sessions_timers(struct sessions *ss, uint64_t now, uint64_t wall)
 {
-	if (now >= ss->poll_at) {
-		ss->poll_at = now + POLL_NS;
-		ss->polled_at = now;
-		datapath_dump_sessions(ss->dp, polled_session, ss);
-	}
+	char name[INET6_ADDRSTRLEN];
+
+	if (now >= ss->poll_at)
+		poll_kernel(ss, now);
 	for (size_t i = 0; i < ss->count; i++) {
 		struct e2e_session *e = &ss->s[i];
 
 		if (!e->used)
 			continue;
 		if (forgotten(e, now)) {
-			hs_initiator_wipe(&e->ini);
-			sodium_memzero(e, sizeof(*e));
+			drop(ss, e);
+			continue;
+		}
+		if (unconfirmed_expired(e, now)) {
+			log_debug("%s: session %s: its keys were never used",
+				  ss->dp->ifname, name_of(e, name));
+			drop(ss, e);
+			ss->stats.expired++;
 			continue;
 		}
 		session_timers(ss, e, now, wall);
@@ -802,7 +1166,7 @@ uint64_t sessions_next_timer(const struct sessions *ss)
 		earliest(&t, e->retry_at);
 		if (!e->ini.pending)
 			earliest(&t, e->rekey_at);
-		if (!e->has_keys)
+		if (!e->has_keys || !e->confirmed)
 			continue;
 		if (e->probe_txid)
 			earliest(&t, e->probe_sent + PROBE_TIMEOUT_NS);
@@ -814,6 +1178,16 @@ uint64_t sessions_next_timer(const struct sessions *ss)
 	return t;
 }
 
+/* Entries in use in the table, for the stats. */
+static size_t table_size(const struct sessions *ss)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ss->count; i++)
+		n += ss->s[i].used;
+	return n;
+}
+
 void sessions_log_stats(const struct sessions *ss)
 {
 	const struct e2e_stats *s = &ss->stats;
@@ -822,7 +1196,8 @@ void sessions_log_stats(const struct sessions *ss)
 		 "sent; dropped: %llu malformed, %llu bad mac, %llu rejected, "
 		 "%llu replayed, %llu unexpected, %llu rate limited; %llu "
 		 "cookies sent; probes %llu sent, %llu lost; %llu routes "
-		 "failed", ss->dp->ifname,
+		 "failed; table: %zu of %d, %llu evicted, %llu expired, "
+		 "%llu refused full", ss->dp->ifname,
 		 (unsigned long long)s->completed,
 		 (unsigned long long)s->initiations_sent,
 		 (unsigned long long)s->malformed,
@@ -834,5 +1209,9 @@ void sessions_log_stats(const struct sessions *ss)
 		 (unsigned long long)s->cookies_sent,
 		 (unsigned long long)s->probes_sent,
 		 (unsigned long long)s->probes_lost,
-		 (unsigned long long)s->routes_failed);
+		 (unsigned long long)s->routes_failed,
+		 table_size(ss), SESSIONS_MAX,
+		 (unsigned long long)s->evicted,
+		 (unsigned long long)s->expired,
+		 (unsigned long long)s->full);
 }

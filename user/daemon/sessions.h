@@ -23,18 +23,41 @@
 /* The first byte of a routed control packet that holds a handshake. */
 #define CONTROL_HANDSHAKE	9
 
+/*
+ * The table's bounds. Sessions made for other nodes' initiations ("theirs")
+ * hold at most 3/4 of it, and those whose initiations came in by one link
+ * (one neighbour) a quarter: the rest stays for our own. Our route misses
+ * without keys yet (lookups, handshakes under way) hold at most a quarter:
+ * misses for addresses that lead nowhere make room among themselves.
+ * When room is short, entries go in this order: stale ones (no keys, and
+ * nobody asks for them), theirs that the peer never used (oldest first,
+ * none younger than a grace time when another's initiation asks), then
+ * the least recently used of those idle for IDLE_NS; never one in use.
+ */
 #define SESSIONS_MAX		1024
+#define SESSIONS_THEIRS_MAX	(SESSIONS_MAX * 3 / 4)
+#define SESSIONS_PER_SOURCE	(SESSIONS_MAX / 4)
+#define SESSIONS_UNKEYED_MAX	(SESSIONS_MAX / 4)
 
 struct e2e_stats {
 	uint64_t completed, initiations_sent;
 	uint64_t malformed, bad_mac, rejected, replayed, unexpected;
 	uint64_t rate_limited, cookies_sent;
 	uint64_t probes_sent, probes_lost, routes_failed;
+	uint64_t evicted;		/* to make room */
+	uint64_t expired;		/* theirs, never used by the peer */
+	uint64_t full;			/* refused: no room, nothing to evict */
 };
 
 struct e2e_session {
 	bool used;
 	struct in6_addr address;	/* the peer's, its node ID */
+	bool theirs;			/* made for its initiation, not our miss */
+	uint16_t source;		/* theirs: the link the initiation came by */
+	bool in_kernel;			/* the kernel has a session for it */
+	bool confirmed;			/* the kernel sends with its keys */
+	uint64_t keys_at;		/* when the last handshake gave keys */
+	uint64_t rx_seen;		/* the kernel's count at the last poll */
 	bool has_key;
 	uint8_t public_key[FENNEC_KEY_LEN];
 	bool has_keys;			/* the kernel has keys for it */
@@ -48,7 +71,7 @@ struct e2e_session {
 	uint8_t timestamp[HS_TIMESTAMP_LEN];
 	bool looking;			/* a lookup is on its way */
 	uint64_t relookup_at;		/* keys but no route: look again */
-	uint64_t active_at;		/* last miss, handshake or lookup */
+	uint64_t active_at;		/* last miss, handshake, or traffic */
 	uint64_t tx_at_keys;		/* the kernel's count when keyed */
 	uint64_t tx_seen;		/* and at the last poll */
 	uint64_t sent_data_at;		/* when that count last grew */
@@ -66,12 +89,21 @@ struct sessions {
 	struct hs_cookie_checker cookies;
 	struct ratelimit rl, rl_cookies;
 	struct e2e_session *s;		/* guarded memory: keys in flight */
-	size_t count;
+	size_t count;			/* entries [0, count) may be used */
+	/*
+	 * The entries by address: open addressing over a keyed hash, so that
+	 * no one can choose keys whose addresses collide.
+	 */
+	int16_t *index;
+	uint8_t index_key[16];
+	unsigned int index_gone;	/* slots of deleted entries */
 	uint32_t probe_serial;
 	uint64_t poll_at;		/* next read of the kernel's sessions */
 	uint64_t polled_at;
 	uint64_t rekey_after_ns;
 	uint64_t rekey_after_messages;
+	uint64_t full_said_at;		/* the last "table full" warning */
+	uint64_t full_unsaid;		/* refusals since */
 	struct e2e_stats stats;
 };
 

@@ -135,7 +135,11 @@ const char *drop_reason_name(unsigned int reason)
 		[FENNEC_A_DROP_SOURCE] = "wrong_source",
 		[FENNEC_A_DROP_UNDERLAY] = "underlay",
 		[FENNEC_A_DROP_BUSY] = "busy",
+		[FENNEC_A_DROP_RATE_LIMITED] = "rate_limited",
+		[FENNEC_A_DROP_KEY_EXPIRED] = "key_expired",
 	};
+	_Static_assert(sizeof(names) / sizeof(names[0]) == __FENNEC_A_DROP_MAX,
+		       "every drop reason has a name");
 
 	return reason < sizeof(names) / sizeof(names[0]) ? names[reason] : NULL;
 }

@@ -290,3 +290,87 @@ int rt_lookup_discovered(struct rt_lookup *l, struct rt_table *t,
 	l->done = 1;
 	return 0;
 }
+
+/* --- answers larger than their question --------------------------------- */
+
+/* FNV-1a over the bytes, from a secret start, then a finalizer's mix. */
+static uint64_t amp_hash(uint64_t secret, const uint8_t *p, unsigned int len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL ^ secret;
+
+	h = (h ^ len) * 0x100000001b3ULL;
+	for (unsigned int i = 0; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h | 1;		/* 0 marks an unused budget */
+}
+
+/* Tops B up by RATE bytes a second since it was last charged, to BURST. */
+static void refill(struct rt_amp_budget *b, unsigned int rate,
+		   unsigned int burst, uint64_t now)
+{
+	uint64_t add;
+
+	if (now <= b->at)
+		return;
+	add = (now - b->at) / 1000 * rate / 1000000;
+	if (!add)
+		return;		/* too soon: keep the time, to accrue */
+	b->bytes = b->bytes + add > burst ? burst : b->bytes + add;
+	b->at = now;
+}
+
+/* KEY's budget in T (RT_AMP_TRACKED of them), or the stalest, anew. */
+static struct rt_amp_budget *budget_of(struct rt_amp_budget *t, uint64_t key,
+				       uint64_t now)
+{
+	struct rt_amp_budget *old = &t[0];
+
+	for (unsigned int i = 0; i < RT_AMP_TRACKED; i++) {
+		if (t[i].key == key) {
+			refill(&t[i], RT_AMP_RATE, RT_AMP_BURST, now);
+			return &t[i];
+		}
+		if (t[i].at < old->at || (old->key && !t[i].key))
+			old = &t[i];
+	}
+	old->key = key;
+	old->at = now;
+	old->bytes = RT_AMP_BURST;
+	return old;
+}
+
+void rt_amp_init(struct rt_amp *a, uint64_t secret, uint64_t now)
+{
+	memset(a, 0, sizeof(*a));
+	a->secret = secret;
+	a->all.at = now;
+	a->all.bytes = RT_AMP_GLOBAL_BURST;
+}
+
+unsigned int rt_amp_allow(struct rt_amp *a, const uint8_t *src,
+			  unsigned int src_len, const uint8_t *dst,
+			  unsigned int dst_len, unsigned int req_len,
+			  unsigned int want_len, uint64_t now)
+{
+	struct rt_amp_budget *s, *d;
+	unsigned int excess;
+
+	if (want_len <= req_len)
+		return want_len;
+	excess = want_len - req_len;
+	refill(&a->all, RT_AMP_GLOBAL_RATE, RT_AMP_GLOBAL_BURST, now);
+	s = budget_of(a->src, amp_hash(a->secret, src, src_len), now);
+	d = budget_of(a->dst, amp_hash(~a->secret, dst, dst_len), now);
+	if (a->all.bytes < excess || s->bytes < excess || d->bytes < excess) {
+		a->held++;
+		return req_len;
+	}
+	a->all.bytes -= excess;
+	s->bytes -= excess;
+	d->bytes -= excess;
+	a->larger++;
+	return want_len;
+}

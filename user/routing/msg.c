@@ -263,6 +263,36 @@ int rt_msg_encode(const struct rt_msg *m, uint8_t *buf, size_t size)
 	return encode(m, buf, size, 1);
 }
 
+int rt_msg_len(const struct rt_msg *m)
+{
+	struct out o = { NULL, 0, 0 };
+
+	if (!fields_valid(m))
+		return -RT_EINVAL;
+	put_body(&o, m, 1);
+	return o.len;
+}
+
+int rt_msg_trim(struct rt_msg *m, unsigned int max_len)
+{
+	struct rt_pub *p = &m->coords;
+	int len;
+
+	if (!has_node(m->type))
+		return -RT_EINVAL;
+	while ((len = rt_msg_len(m)) > (int)max_len) {
+		if (len < 0)
+			return len;
+		if (p->n > 1)
+			p->n--;
+		else if (p->n == 1 && p->path[0].n > 1)
+			p->path[0].n--;
+		else
+			return -RT_ESPACE;
+	}
+	return len;
+}
+
 int rt_msg_mac_input(const struct rt_msg *m, uint8_t *buf, size_t size)
 {
 	if (!has_mac(m->type))

@@ -45,6 +45,8 @@
 #define RT_COORD_HOPS	20	/* hops of a path, its owner and landmark too */
 #define RT_ALTS		4	/* paths kept per landmark, by other links */
 #define RT_MSG_LIMIT	1200	/* bytes of the largest control message */
+_Static_assert(RT_MSG_LIMIT <= FENNEC_CONTROL_MAX,
+	       "the kernel passes up no larger control packet");
 /* Bytes of published coordinates, encoded: what a lookup leaves. */
 #define RT_PUB_BYTES	(RT_MSG_LIMIT - 71)
 #define RT_TAG_LEN	4	/* ID bytes that name a hop */
@@ -432,6 +434,58 @@ int rt_discover_step(struct rt_coords *c, struct rt_msg *m,
 int rt_lookup_discovered(struct rt_lookup *l, struct rt_table *t,
 			 const struct rt_msg *m, unsigned int flags,
 			 uint64_t now);
+
+/*
+ * Answers larger than their question. Nothing in a lookup is proven: the
+ * asker's ID, key and coordinates are claims, and the answer goes where
+ * those coordinates lead. A found message carries up to RT_MSG_LIMIT bytes
+ * of the target's coordinates: a lookup of 81 bytes would draw up to 14
+ * times its size, aimed by whoever sent it at any node of the mesh. So an
+ * answer is no larger than the request that drew it (rt_msg_trim), unless
+ * budgets of excess bytes (the answer's size less the request's) allow
+ * it: one per source of requests (the route a request came by: label
+ * switching writes it, the sender cannot), one per destination of answers
+ * (the route or node it goes to), each of RT_AMP_RATE bytes a second and
+ * RT_AMP_BURST at once, and one for all answers, of RT_AMP_GLOBAL_RATE
+ * and _BURST. RT_AMP_TRACKED sources and destinations are tracked, the
+ * least recently charged giving way; a new one starts with a full burst,
+ * which the global budget bounds. Our own lookups and forwards cost none
+ * of it: a forwarded lookup is no larger than the one received.
+ */
+#define RT_AMP_TRACKED		64
+#define RT_AMP_RATE		2048
+#define RT_AMP_BURST		8192
+#define RT_AMP_GLOBAL_RATE	16384
+#define RT_AMP_GLOBAL_BURST	32768
+
+struct rt_amp_budget {
+	uint64_t key;			/* 0: unused */
+	uint64_t at;			/* of the last charge, ns */
+	uint32_t bytes;			/* left */
+};
+
+struct rt_amp {
+	uint64_t secret;		/* keys the hash of sources, dests */
+	struct rt_amp_budget all;
+	struct rt_amp_budget src[RT_AMP_TRACKED];
+	struct rt_amp_budget dst[RT_AMP_TRACKED];
+	uint64_t larger;		/* answers let through larger */
+	uint64_t held;			/* held to the request's size */
+};
+
+/* SECRET: the caller's random (fennecd's), so hashes cannot be aimed. */
+void rt_amp_init(struct rt_amp *a, uint64_t secret, uint64_t now);
+/*
+ * The bytes an answer may take: WANT_LEN (its whole size) if that is no
+ * more than REQ_LEN (the request's), or if the budgets of the request's
+ * source SRC (SRC_LEN bytes: the route it came by) and of the answer's
+ * destination DST (the route it goes by, or the node's ID), and the
+ * global one, all hold the excess (then taken from each); else REQ_LEN.
+ */
+unsigned int rt_amp_allow(struct rt_amp *a, const uint8_t *src,
+			  unsigned int src_len, const uint8_t *dst,
+			  unsigned int dst_len, unsigned int req_len,
+			  unsigned int want_len, uint64_t now);
 /* The node a published coordinate set names, with our route to it. */
 int rt_node_from(struct rt_coords *c, const uint8_t id[RT_ID_LEN],
 		 const uint8_t key[FENNEC_KEY_LEN], unsigned int width,
@@ -517,5 +571,16 @@ int rt_msg_encode(const struct rt_msg *m, uint8_t *buf, size_t size);
 int rt_msg_mac_input(const struct rt_msg *m, uint8_t *buf, size_t size);
 /* 0, or -RT_EMALFORMED for any input that is not exactly a message. */
 int rt_msg_decode(struct rt_msg *m, const uint8_t *buf, size_t len);
+/* The bytes a message encodes to, or -RT_EINVAL. */
+int rt_msg_len(const struct rt_msg *m);
+/*
+ * Trims a lookup's, found or discover message's coordinates until it
+ * encodes to at most max_len bytes: its last paths go first (published
+ * paths are shortest first), then the hops nearest the landmark of the
+ * one left. Its length, or -RT_ESPACE if even its first hop is too much,
+ * -RT_EINVAL for a message without coordinates. A found message trimmed
+ * still gives its asker the route it came by.
+ */
+int rt_msg_trim(struct rt_msg *m, unsigned int max_len);
 
 #endif

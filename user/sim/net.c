@@ -180,6 +180,7 @@ static void new_identity(struct sim *s, int i)
 {
 	struct rt_config cfg = { .width = s->g.width[i] };
 	int d = degree(s, i);
+	uint64_t secret;
 
 	/* Room for a whole bucket whatever the degree, 2 at least. */
 	if (s->spread_first_hop)
@@ -193,6 +194,9 @@ static void new_identity(struct sim *s, int i)
 	rt_table_free(&s->node[i].table);
 	rt_table_init(&s->node[i].table, &cfg);
 	rt_coords_init(&s->node[i].coords, cfg.id, cfg.width);
+	/* Its ID's last bytes: drawing more would change every run. */
+	memcpy(&secret, cfg.id + RT_ID_LEN - sizeof(secret), sizeof(secret));
+	rt_amp_init(&s->node[i].amp, secret, s->now);
 }
 
 /*
@@ -336,6 +340,43 @@ static void send_discover(struct sim *s, int x, const struct event *from,
 	schedule(s, e);
 }
 
+/*
+ * Node t's answer M to a lookup of LEN bytes that came by FROM (its way
+ * back): no larger than the lookup unless t's budgets allow (rt_amp), as
+ * fennecd does. 0, or -1 if it cannot be made to fit.
+ */
+static int fit_answer(struct sim *s, int t, struct rt_msg *m, unsigned int len,
+		      const uint8_t *from, unsigned int from_len,
+		      const uint8_t *dst, unsigned int dst_len)
+{
+	int want = rt_msg_len(m);
+	unsigned int max;
+
+	if (want < 0)
+		return -1;
+	s->res.answers++;
+	max = rt_amp_allow(&s->node[t].amp, from, from_len, dst, dst_len,
+			   len, want, s->now);
+	if ((unsigned int)want <= max)
+		return 0;
+	s->res.answers_held++;
+	return rt_msg_trim(m, max) < 0 ? -1 : 0;
+}
+
+/* Node t answers the lookup Q (as E carries it) with a discover message. */
+static void answer_by_discover(struct sim *s, int t, const struct event *e,
+			       const struct rt_msg *q)
+{
+	struct sim_node *n = &s->node[t];
+	struct rt_msg m;
+
+	if (rt_discover_msg(&m, &n->coords, n->key, q) ||
+	    fit_answer(s, t, &m, e->len, e->back, e->back_len, q->id,
+		       RT_ID_LEN))
+		return;
+	send_discover(s, t, e, &m, rt_discover_step(&n->coords, &m, 0));
+}
+
 /* The target answers the asker, by a route from their coordinates. */
 static void answer(struct sim *s, int t, const struct event *e,
 		   const struct rt_msg *q)
@@ -348,12 +389,13 @@ static void answer(struct sim *s, int t, const struct event *e,
 	if (rt_node_from(&n->coords, q->id, q->key, q->width, &q->coords,
 			 &asker)) {
 		s->res.no_route_back += e->slot == MEASURED;
-		rt_discover_msg(&m, &n->coords, n->key, q);
-		send_discover(s, t, e, &m,
-			      rt_discover_step(&n->coords, &m, 0));
+		answer_by_discover(s, t, e, q);
 		return;
 	}
 	rt_found_msg(&m, &n->coords, n->key, q->txid);
+	if (fit_answer(s, t, &m, e->len, e->back, e->back_len, asker.route,
+		       asker.route_len))
+		return;
 	r = send_routed(s, t, asker.route, asker.route_len, asker.id,
 			EV_FOUND, EV_FOUND_FAIL);
 	if (!r)
@@ -364,6 +406,9 @@ static void answer(struct sim *s, int t, const struct event *e,
 	} else {		/* the lookup, to answer by discover */
 		r->len = e->len;
 		memcpy(r->msg, e->msg, e->len);
+		/* ...and the way it came, whose budget pays again. */
+		r->back_len = e->back_len;
+		memcpy(r->back, e->back, e->back_len);
 	}
 	schedule(s, r);
 }
@@ -371,13 +416,11 @@ static void answer(struct sim *s, int t, const struct event *e,
 /* The target's found message met a switch error: hop by hop instead. */
 static void on_found_fail(struct sim *s, struct event *e)
 {
-	struct sim_node *n = &s->node[e->node];
-	struct rt_msg q, m;
+	struct rt_msg q;
 
 	if (!current(s, e) || rt_msg_decode(&q, e->msg, e->len))
 		return;
-	rt_discover_msg(&m, &n->coords, n->key, &q);
-	send_discover(s, e->node, e, &m, rt_discover_step(&n->coords, &m, 0));
+	answer_by_discover(s, e->node, e, &q);
 }
 
 /* For the measurement: the target got the lookup. */

@@ -158,8 +158,9 @@ static void run_one(const struct options *o, struct run *r, int scale_free)
 	r->nodes = o->nodes;
 	r->seconds = (double)(clock() - start) / CLOCKS_PER_SEC;
 	fprintf(stderr, "sim: %s, %g %% churn: %u lookups, %lu messages, "
-		"%.1f s\n", r->topology, r->churn, r->res.lookups, s.messages,
-		r->seconds);
+		"%lu answers (%lu held to their lookup's size), %.1f s\n",
+		r->topology, r->churn, r->res.lookups, s.messages,
+		r->res.answers, r->res.answers_held, r->seconds);
 }
 
 static int parse(int argc, char **argv, struct options *o)

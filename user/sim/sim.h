@@ -38,6 +38,7 @@ struct sim_lookup {
 struct sim_node {
 	struct rt_table table;
 	struct rt_coords coords;
+	struct rt_amp amp;		/* answers larger than their lookup */
 	uint8_t key[FENNEC_KEY_LEN];
 	int alive;
 	uint32_t gen;
@@ -83,6 +84,8 @@ struct result {
 	unsigned int forwards[RT_LOOKUP_TTL + 1];	/* of successes */
 	double landmarks, path_hops;	/* per node at the end */
 	double beacons;			/* per node per second */
+	/* Answers sent (found, discover), and held to the lookup's size. */
+	unsigned long answers, answers_held;
 };
 
 struct sim {

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,6 +36,7 @@
 struct sent {
 	uint8_t len;
 	uint8_t route[RT_ROUTE_MAX];
+	size_t bytes;			/* the message's */
 	struct rt_msg msg;
 };
 
@@ -50,6 +52,7 @@ int datapath_send(struct datapath *dp, const uint8_t *route, size_t route_len,
 	nsent++;
 	s->len = route_len;
 	memcpy(s->route, route, route_len);
+	s->bytes = len;
 	return rt_msg_decode(&s->msg, msg, len) ? -EINVAL : 0;
 }
 
@@ -367,8 +370,8 @@ static void test_report(uint64_t now)
 	}
 	ok(!memcmp(v.id, S.id, RT_ID_LEN) && v.width == 1 &&
 	   v.nneighbours == 2 && v.nentries == 3 && v.nlandmarks == 2 &&
-	   v.npaths == 4 && v.ncounters == 17,
-	   "...as 2 neighbours, 3 entries, 2 landmarks, 4 paths, 17 counters");
+	   v.npaths == 4 && v.ncounters == 18,
+	   "...as 2 neighbours, 3 entries, 2 landmarks, 4 paths, 18 counters");
 	ok(v.paths[1].n == 4 && v.paths[1].fresh && !v.paths[2].fresh &&
 	   v.paths[1].hop[1].up == 6 && v.paths[1].hop[1].down == 1 &&
 	   !memcmp(v.paths[1].hop[2].tag, X.id + 1, RT_TAG_LEN),
@@ -721,6 +724,118 @@ static void test_refusal(uint64_t now)
 	ok(all_free(), "...and its connection closed");
 }
 
+/* --- the CLI's side: whom it believes ------------------------------------- */
+
+static char proc[64];
+
+/* PROC/WHO/WHAT holding TEXT; a symlink to TEXT if LINK. */
+static void proc_file(const char *who, const char *what, const char *text,
+		      bool link)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", proc, who);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/%s/ns", proc, who);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/%s/%s", proc, who, what);
+	if (link) {
+		if (symlink(text, path))
+			perror(path);
+		return;
+	}
+	f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* A process PID of uid UID with CAPS, in user namespace USERNS by MAP. */
+static void proc_pid(const char *pid, unsigned int uid, const char *caps,
+		     const char *map, const char *userns)
+{
+	char status[256];
+
+	snprintf(status, sizeof(status),
+		 "Name:\tfennecd\nUmask:\t0022\nUid:\t%u\t%u\t%u\t%u\n"
+		 "Gid:\t%u\t%u\t%u\t%u\nCapInh:\t0000000000000000\n"
+		 "CapPrm:\t%s\nCapEff:\t%s\n", uid, uid, uid, uid, uid, uid,
+		 uid, uid, caps, caps);
+	proc_file(pid, "status", status, false);
+	proc_file(pid, "uid_map", map, false);
+	if (userns)
+		proc_file(pid, "ns/user", userns, true);
+}
+
+static enum ctl_trust trust(pid_t pid, uid_t uid)
+{
+	struct ucred cred = { .pid = pid, .uid = uid, .gid = uid };
+
+	return ctl_trust(&cred, 1000, proc);
+}
+
+/*
+ * ctl_trust() over a /proc of our own: root, the CLI's own user, and a
+ * process with CAP_NET_ADMIN in our user namespace (fennecd --user) are
+ * believed; anyone else, or anything we cannot tell, is not.
+ */
+static void test_trust(void)
+{
+	static const char map[] = "         0          0 4294967295\n";
+	static const char ns[] = "user:[4026531837]";
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	int sv[2];
+
+	snprintf(proc, sizeof(proc), "/tmp/test_control.%d", (int)getpid());
+	mkdir(proc, 0700);
+	proc_file("self", "uid_map", map, false);
+	proc_file("self", "ns/user", ns, true);
+	proc_pid("100", 999, "0000000000001000", map, ns);
+	proc_pid("101", 999, "0000000000000000", map, ns);
+	proc_pid("102", 999, "000001ffffffffff",
+		 "         0        999          1\n", "user:[4026532999]");
+	proc_pid("103", 998, "0000000000001000", map, ns);
+	proc_pid("105", 999, "0000000000001000", map, "user:[4026532999]");
+	proc_pid("106", 999, "0000000000001000", map, NULL);
+
+	ok(trust(0, 0) == CTL_TRUST_ROOT, "the CLI believes root");
+	ok(trust(0, 1000) == CTL_TRUST_SELF, "...and its own user");
+	ok(trust(100, 999) == CTL_TRUST_NET_ADMIN,
+	   "...and a process of another user that holds CAP_NET_ADMIN (fennecd --user)");
+	ok(trust(101, 999) == CTL_UNTRUSTED,
+	   "not one of another user without it");
+	ok(trust(102, 999) == CTL_UNTRUSTED,
+	   "nor one with every capability in a user namespace of its own");
+	ok(trust(105, 999) == CTL_UNTRUSTED,
+	   "nor one in another user namespace with the same uid map");
+	ok(trust(103, 999) == CTL_UNTRUSTED,
+	   "nor when the pid is another user's now (used again)");
+	ok(trust(104, 999) == CTL_UNTRUSTED, "nor a process that is gone");
+	ok(trust(106, 999) == CTL_UNTRUSTED,
+	   "nor one whose user namespace cannot be read for another reason");
+	ok(trust(0, 999) == CTL_UNTRUSTED, "nor a pid it cannot see");
+
+	ok(!socketpair(AF_UNIX, SOCK_STREAM, 0, sv) &&
+	   !getsockopt(sv[0], SOL_SOCKET, SO_PEERCRED, &cred, &len) &&
+	   ctl_trust(&cred, geteuid(), "/proc") ==
+	   (geteuid() ? CTL_TRUST_SELF : CTL_TRUST_ROOT),
+	   "a socket's real peer, ourselves, by the real /proc");
+	close(sv[0]);
+	close(sv[1]);
+	if (!geteuid()) {
+		cred.uid = 65534;	/* pid 1 runs as root: a pid reused */
+		cred.pid = 1;
+		ok(ctl_trust(&cred, 0, "/proc") == CTL_UNTRUSTED,
+		   "...and pid 1 taken for nobody's: not believed");
+	}
+	if (fork() == 0)
+		execlp("rm", "rm", "-rf", proc, (char *)NULL);
+	wait(NULL);
+}
+
 /* --- traces over a simulated route ---------------------------------------- */
 
 /*
@@ -991,6 +1106,172 @@ static void test_lookup_switch_error(uint64_t now)
 	   "...and C's table route is counted as failed");
 }
 
+/* --- answers no larger than their lookups ------------------------------- */
+
+/*
+ * T, a target with a key of its own, neighbour A on slot 1, and 24
+ * landmarks each 9 hops away through A: its coordinates take about 1 100
+ * bytes, a found message about 1 160. Anyone may send it a lookup of 87
+ * bytes, with coordinates that lead its answer to any node behind A.
+ */
+static struct mesh target;
+static struct node target_a;
+
+static void build_target(uint64_t now)
+{
+	uint8_t sk[crypto_scalarmult_SCALARBYTES], pk[FENNEC_KEY_LEN];
+	struct node t, *a = &target_a, hops[8];
+	struct in6_addr addr;
+
+	randombytes_buf(sk, sizeof(sk));
+	crypto_scalarmult_base(pk, sk);
+	mesh_init(&target, &dp, sodium_malloc(sizeof(sk)), pk, now);
+	memcpy((uint8_t *)target.private_key, sk, sizeof(sk));
+	key_address(&addr, pk);
+	memcpy(t.id, &addr, RT_ID_LEN);
+	make_node(a);
+	add_neighbour(&target, 1, a);
+	for (unsigned int i = 0; i < RT_LANDMARKS; i++) {
+		struct rt_landmark *lm = &target.coords->lm[i];
+		struct rt_hop path[10];
+
+		for (unsigned int h = 0; h < 8; h++)
+			make_node(&hops[h]);
+		path[0] = hop(&t, 1, 0);
+		path[1] = hop(a, 2, 4);
+		for (unsigned int h = 2; h < 9; h++)
+			path[h] = hop(&hops[h - 2], 3, 5);
+		path[8].up = 0;		/* hops[6]: the landmark */
+		memcpy(lm->id, hops[6].id, RT_ID_LEN);
+		lm->seq = 3;
+		lm->heard = now;
+		add_path(lm, 3, 9, path);
+	}
+	target.coords->n = RT_LANDMARKS;
+	target.coords->reach_stale = 1;
+}
+
+/*
+ * A lookup of T from a made-up asker whose one path joins T's at A, A's
+ * slot DOWN towards it: T's answer goes 01.DOWN.00. It came by FROM (the
+ * way back the kernel gives). Its size, or 0.
+ */
+static size_t ask_target(uint8_t down, const char *from, uint64_t now)
+{
+	struct datapath_event ev = { .cmd = FENNEC_CMD_EVENT_CONTROL };
+	struct node asker;
+	struct rt_msg q = { .type = RT_MSG_LOOKUP, .txid = 7, .width = 1,
+			    .ttl = RT_LOOKUP_TTL };
+	uint8_t buf[RT_MSG_MAX];
+	int len;
+
+	make_node(&asker);
+	memcpy(q.target, target.id, RT_ID_LEN);
+	memcpy(q.id, asker.id, RT_ID_LEN);
+	memcpy(q.key, asker.key, FENNEC_KEY_LEN);
+	q.coords.n = 1;
+	q.coords.path[0].n = 2;
+	q.coords.path[0].hop[0] = hop(&asker, 0, 0);
+	q.coords.path[0].hop[1] = hop(&target_a, 0, down);
+	len = rt_msg_encode(&q, buf, sizeof(buf));
+	if (len < 0)
+		return 0;
+	ev.payload = buf;
+	ev.payload_len = len;
+	ev.route_len = parse_label(from, ev.route);
+	ev.slot = 1;
+	mesh_control(&target, &ev, now);
+	return len;
+}
+
+/* The found message T sent for the last lookup: its size, 0 if none. */
+static size_t answered(unsigned int before, uint8_t down)
+{
+	const struct sent *x = &sent[(nsent - 1) % 64];
+
+	if (nsent != before + 1 || x->msg.type != RT_MSG_FOUND ||
+	    x->len != 3 || memcmp(x->route, (uint8_t[]){ 1, down, 0 }, 3))
+		return 0;
+	return x->bytes;
+}
+
+static void test_amplification(uint64_t now)
+{
+	unsigned int larger = 0, held = 0, before, n;
+	size_t req = 0, asked = 0, got = 0, size, most = 0, least = SIZE_MAX;
+	char from[32];
+
+	build_target(now);
+	/* One source, each answer to a node of its own. */
+	for (n = 0; n < 40; n++) {
+		before = nsent;
+		req = ask_target(10 + n, "02.07.00", now + n * 10 * MS);
+		size = answered(before, 10 + n);
+		if (!size)
+			break;
+		larger += size > req;
+		held += size <= req;
+		most = size > most ? size : most;
+		least = size < least ? size : least;
+	}
+	ok(n == 40 && req == 87, "40 lookups of %zu bytes from one source: 40 answers", req);
+	ok(larger >= 1 && larger <= RT_AMP_BURST / 1000 + 1 && held == 40 - larger &&
+	   most > 1100 && least <= req,
+	   "...%u as large as T's coordinates make them (%zu bytes), "
+	   "the %u others no larger than the lookup (%zu): the source's budget",
+	   larger, most, held, least);
+	ok(target.stats.answers_held == held, "...counted as held (%llu)",
+	   (unsigned long long)target.stats.answers_held);
+
+	/* Many sources, every answer to the same node (01.05.00). */
+	larger = held = 0;
+	for (n = 0; n < 40; n++) {
+		snprintf(from, sizeof(from), "03.%02x.00", 10 + n);
+		before = nsent;
+		req = ask_target(5, from, now + 2 * NSEC_PER_SEC + n * 10 * MS);
+		size = answered(before, 5);
+		if (!size)
+			break;
+		larger += size > req;
+		held += size <= req;
+	}
+	ok(n == 40 && larger >= 1 && larger <= RT_AMP_BURST / 1000 + 1,
+	   "40 lookups from 40 sources aimed at one node: %u answers larger "
+	   "than their lookup, as its budget allows", larger);
+
+	/* Everyone to everywhere, for 10 s: the global budget. */
+	larger = 0;
+	for (n = 0; n < 1000; n++) {
+		snprintf(from, sizeof(from), "04.%02x.%02x.00", 1 + n / 250,
+			 1 + n % 250);
+		before = nsent;
+		req = ask_target(100 + n % 150, from,
+				 now + 5 * NSEC_PER_SEC + n * 10 * MS);
+		size = answered(before, 100 + n % 150);
+		if (!size)
+			break;
+		asked += req;
+		got += size;
+		larger += size > req;
+	}
+	ok(n == 1000, "1 000 lookups over 10 s from 1 000 sources to 150 nodes: all answered");
+	if (!ok(got <= asked + RT_AMP_GLOBAL_BURST + 10 * RT_AMP_GLOBAL_RATE,
+		"...with %zu bytes for their %zu: no more than %d + %d a second "
+		"beyond them", got, asked, RT_AMP_GLOBAL_BURST,
+		RT_AMP_GLOBAL_RATE))
+		printf("# %u answers larger than their lookup\n", larger);
+
+	/* A burst of others' lookups spends nothing of our own lookups'. */
+	for (n = 0; n < 100; n++)
+		ask_target(5, "05.00", now + 20 * NSEC_PER_SEC);
+	ok(target.stats.refused > 0 &&
+	   !mesh_lookup(&target, C.id, now + 20 * NSEC_PER_SEC),
+	   "100 lookups at once, some refused by the answers' rate limit: a "
+	   "lookup of our own still starts");
+	sodium_free((void *)target.private_key);
+	mesh_free(&target);
+}
+
 int main(void)
 {
 	char name[16];
@@ -1007,9 +1288,11 @@ int main(void)
 	test_bad_replies();
 	test_socket(now);
 	test_refusal(now);
+	test_trust();
 	test_traces(now);
 	test_trace_print();
 	test_lookup_switch_error(now);
+	test_amplification(now);
 	control_close(&ctl);
 	mesh_free(&mesh);
 	return tap_done();

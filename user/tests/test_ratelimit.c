@@ -29,6 +29,46 @@ static unsigned int allowed(struct ratelimit *rl, const union endpoint *ep,
 	return ok_count;
 }
 
+static unsigned int allowed_key(struct ratelimit *rl, const uint8_t *key,
+				size_t len, unsigned int n, uint64_t now)
+{
+	unsigned int ok_count = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		ok_count += ratelimit_allow_key(rl, key, len, now);
+	return ok_count;
+}
+
+/* Sources named by bytes: a route's 48, every one of them counts. */
+static void test_keys(uint64_t t)
+{
+	uint8_t a[48], b[48], big[4096];
+	struct ratelimit rl;
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < sizeof(a); i++)
+		a[i] = i + 1;
+	memcpy(b, a, sizeof(b));
+	b[47] ^= 1;
+	ratelimit_init(&rl, 10, 1000, 5);
+	ok(allowed_key(&rl, a, sizeof(a), 50, t) == 5, "a 48-byte source: its burst, then no more");
+	/* 10 ms apart: the global bucket (1000/s) refills, theirs do not. */
+	ok(allowed_key(&rl, b, sizeof(b), 50, t + 10 * MS) == 5,
+	   "one that differs in its last byte is another source");
+	ok(allowed_key(&rl, a, 47, 50, t + 20 * MS) == 5, "and so is one a byte shorter");
+	ok(allowed_key(&rl, a, sizeof(a), 5, t + 30 * MS) == 0, "the first is still spent");
+	memset(big, 0xab, sizeof(big));
+	ok(allowed_key(&rl, big, sizeof(big), 50, t + 40 * MS) == 5,
+	   "a source of any length fits");
+	ok(allowed_key(&rl, NULL, 0, 50, t + 50 * MS) == 5, "even an empty one");
+	ratelimit_init(&rl, 1000, 10, 5);
+	for (unsigned int i = 0; i < 100; i++) {
+		b[0] = i;
+		n += ratelimit_allow_key(&rl, b, sizeof(b), t);
+	}
+	ok(n == 5, "many keyed sources at once share the global burst (%u allowed)", n);
+}
+
 int main(void)
 {
 	union endpoint a = v4("10.0.0.1", 1000), a2 = v4("10.0.0.1", 2000);
@@ -75,5 +115,6 @@ int main(void)
 		n += ratelimit_under_load(&rl, t + 10000 * MS + i * MS);
 	ok(n > 900, "1000 a second is load, whatever the sources (%u of 1000)", n);
 	ok(!ratelimit_under_load(&rl, t + 20000 * MS), "and a quiet spell ends it");
+	test_keys(t);
 	return tap_done();
 }

@@ -3,7 +3,8 @@
  * The routing library: the XOR metric, bucket rules, the per-first-hop
  * limit, landmarks and routes from coordinates and a forwarded lookup on a
  * hand-built line of nodes, withdrawals on a ring with a cut link, message decoding of truncated, random and
- * flipped input, and path choice.
+ * flipped input, answers trimmed to their lookup's size and the budgets
+ * for larger ones, and path choice.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -1097,6 +1098,125 @@ static void test_rate_hook(void)
 	rt_table_free(&t);
 }
 
+/*
+ * Answers no larger than their lookups: a found message trimmed to a
+ * lookup's size is still well formed, still names its node, and still
+ * gives the asker a route (the way it came).
+ */
+static void test_answer_trim(void)
+{
+	struct rt_msg lookup, found, beacon, got, small;
+	struct rt_node target = { .width = 1 };
+	uint8_t buf[RT_MSG_MAX], back[RT_ROUTE_MAX];
+	struct rt_lookup l;
+	struct net net;
+	int len, flen, r;
+
+	net_init(&net);
+	sample_messages(&net, &lookup, &found, &beacon);
+	len = rt_msg_encode(&lookup, buf, sizeof(buf));
+	flen = rt_msg_len(&found);
+	ok(rt_msg_len(&lookup) == len &&
+	   flen == rt_msg_encode(&found, buf, sizeof(buf)) &&
+	   rt_msg_len(&beacon) == rt_msg_encode(&beacon, buf, sizeof(buf)),
+	   "rt_msg_len: what rt_msg_encode writes (lookup %d, found %d)",
+	   len, flen);
+	small = found;
+	ok(rt_msg_trim(&small, flen) == flen && small.coords.n == found.coords.n,
+	   "a found message that fits is left as it is");
+	r = rt_msg_trim(&small, flen - 1);
+	ok(r > 0 && r <= flen - 1 && small.coords.n == found.coords.n - 1,
+	   "one byte less: its last path goes (%d bytes)", r);
+	small = found;
+	r = rt_msg_trim(&small, 70 + 1 + 3 + 6 + 6);
+	ok(r > 0 && r <= 86 && small.coords.n == 1 &&
+	   small.coords.path[0].n <= 2 && carry(&small, &got) == 0 &&
+	   !memcmp(got.coords.path[0].hop[0].tag, found.id + 1, RT_TAG_LEN),
+	   "to 86 bytes: its first path alone, %u hop(s) (%d bytes), from "
+	   "the node it names, well formed", small.coords.path[0].n, r);
+	small = found;
+	ok(rt_msg_trim(&small, 70 + 1 + 3 + 6 - 1) == -RT_ESPACE,
+	   "below one hop: -RT_ESPACE");
+	ok(rt_msg_trim(&beacon, 10) == -RT_EINVAL,
+	   "a beacon has no coordinates to trim: -RT_EINVAL");
+	small = found;
+	rt_msg_trim(&small, 70 + 1 + 3 + 6);
+	ok(carry(&small, &got) == 0 && got.coords.n == 1 &&
+	   got.coords.path[0].n == 1, "to 80 bytes: the node alone");
+	rt_lookup_start(&l, &net.table[0], net.table[5].cfg.id, 0);
+	memcpy(target.id, got.id, RT_ID_LEN);
+	memcpy(target.key, got.key, FENNEC_KEY_LEN);
+	ok(rt_lookup_found(&l, &net.table[0], &net.coords[0], &target,
+			   &got.coords, back, line_route(back, 0, 5),
+			   RT_TRUSTED, 0) == 0 && l.found &&
+	   walk(0, l.route[0], l.route_len[0]) == 5,
+	   "...which still gives the asker a route to it: the way it came");
+	net_free(&net);
+}
+
+/* The budgets for answers larger than their requests. */
+static void test_amp(void)
+{
+	const uint8_t s1[] = { 1, 2, 0 }, s2[] = { 1, 3, 0 };
+	uint8_t dst[3] = { 2, 0, 0 }, src[3] = { 3, 0, 0 };
+	const uint64_t sec = 1000000000ULL;
+	unsigned int n, got;
+	struct rt_amp a;
+
+	rt_amp_init(&a, 42, sec);
+	ok(rt_amp_allow(&a, s1, 3, dst, 3, 100, 100, sec) == 100 &&
+	   rt_amp_allow(&a, s1, 3, dst, 3, 100, 60, sec) == 60 &&
+	   !a.larger && !a.held,
+	   "an answer no larger than its request: as it is, for nothing");
+	for (n = 0; n < 20; n++) {
+		dst[1] = n + 1;
+		if (rt_amp_allow(&a, s1, 3, dst, 3, 100, 1100, sec) != 1100)
+			break;
+	}
+	ok(n == RT_AMP_BURST / 1000, "one source: %u answers 1 000 bytes "
+	   "larger than their request, then none (%d bytes)", n,
+	   RT_AMP_BURST);
+	ok(rt_amp_allow(&a, s1, 3, dst, 3, 100, 1100, sec) == 100 &&
+	   a.held == 2, "...the others held to the request's size");
+	ok(rt_amp_allow(&a, s2, 3, dst + 1, 2, 100, 1100, sec) == 1100,
+	   "another source still has its own");
+	ok(rt_amp_allow(&a, s1, 3, dst, 3, 100, 1100, sec + sec / 4) == 100 &&
+	   rt_amp_allow(&a, s1, 3, dst, 3, 100, 1100, sec + sec / 2) == 1100,
+	   "...and the first gets %d bytes a second back", RT_AMP_RATE);
+
+	rt_amp_init(&a, 42, sec);
+	dst[1] = 0xee;
+	for (n = 0; n < 20; n++) {
+		src[1] = n + 1;
+		if (rt_amp_allow(&a, src, 3, dst, 3, 100, 1100, sec) != 1100)
+			break;
+	}
+	ok(n == RT_AMP_BURST / 1000, "one destination, many sources: %u", n);
+
+	rt_amp_init(&a, 42, sec);
+	for (n = got = 0; n < 1000; n++) {
+		src[1] = n;
+		src[2] = n >> 8;
+		dst[1] = n * 7;
+		dst[2] = n >> 8;
+		got += rt_amp_allow(&a, src, 3, dst, 3, 100, 1100, sec) == 1100;
+	}
+	ok(got == RT_AMP_GLOBAL_BURST / 1000,
+	   "1 000 sources to 1 000 destinations at once: %u larger, the "
+	   "global budget (%d bytes)", got, RT_AMP_GLOBAL_BURST);
+	for (n = got = 0; n < 1000; n++) {
+		src[1] = n;
+		src[2] = 0x80 | n >> 8;
+		dst[1] = n * 7;
+		dst[2] = 0x80 | n >> 8;
+		got += rt_amp_allow(&a, src, 3, dst, 3, 100, 1100,
+				    sec + (n + 1) * sec / 1000) == 1100;
+	}
+	ok(got == RT_AMP_GLOBAL_RATE / 1000,
+	   "...and over the next second, %u: %d bytes a second", got,
+	   RT_AMP_GLOBAL_RATE);
+}
+
 static void test_paths(void)
 {
 	const uint8_t r1[] = { 1, 2, 3, 0 }, r2[] = { 1, 2, 4, 5, 0 };
@@ -1148,6 +1268,8 @@ int main(void)
 	test_discover();
 	test_rate_hook();
 	test_messages();
+	test_answer_trim();
+	test_amp();
 	test_paths();
 	return tap_done();
 }

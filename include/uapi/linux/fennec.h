@@ -99,6 +99,27 @@ enum fennec_cmd {
 /* Routes a session holds, most preferred first. */
 #define FENNEC_SESSION_ROUTES_MAX	8
 
+/*
+ * What FENNEC_CMD_EVENT_CONTROL can carry. A handshake from the underlay
+ * (Documentation/protocol.md) is passed up only at these sizes, with its
+ * link header's flags, reserved bits and counter zero (and an initiation's
+ * receiver index): an initiation or a response with a link handshake's
+ * payload of 0 or 1 byte, or a cookie reply. A routed control packet is
+ * passed up only with 1 to FENNEC_CONTROL_MAX bytes. The helper's own
+ * definitions are checked against these when it is built.
+ */
+#define FENNEC_HS_INITIATION_LEN	160
+#define FENNEC_HS_RESPONSE_LEN		100
+#define FENNEC_HS_COOKIE_LEN		72
+#define FENNEC_HS_LINK_PAYLOAD_MAX	1
+#define FENNEC_CONTROL_MAX		1200
+
+/*
+ * Keys older than this many seconds are refused, for sending and for
+ * receiving; the helper replaces them long before (every 120 s).
+ */
+#define FENNEC_REJECT_AFTER_TIME	180
+
 /**
  * enum fennec_device_attr - attributes of a device
  * @FENNEC_A_DEVICE_UNSPEC: never used
@@ -188,6 +209,13 @@ enum fennec_device_flag {
  *	socket)
  * @FENNEC_A_DROP_BUSY: more packets came than the CPUs could seal or open
  *	(the device's send or receive queue was full)
+ * @FENNEC_A_DROP_RATE_LIMITED: for the helper, but more came than the
+ *	device passes up: handshakes from the underlay (per source address and
+ *	in all), routed control packets (per link they came in on and in
+ *	all), switch errors
+ * @FENNEC_A_DROP_KEY_EXPIRED: its keys are too old to be used (older than
+ *	FENNEC_REJECT_AFTER_TIME seconds, or the module's lower
+ *	reject_after_time) or have sealed 2^60 packets; sent or received
  * @__FENNEC_A_DROP_MAX: internal
  */
 enum fennec_drop_attr {
@@ -204,6 +232,8 @@ enum fennec_drop_attr {
 	FENNEC_A_DROP_SOURCE,
 	FENNEC_A_DROP_UNDERLAY,
 	FENNEC_A_DROP_BUSY,
+	FENNEC_A_DROP_RATE_LIMITED,
+	FENNEC_A_DROP_KEY_EXPIRED,
 	__FENNEC_A_DROP_MAX
 };
 
