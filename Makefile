@@ -45,6 +45,13 @@ check: deps
 check-debug: deps
 	selftests/check-debug.sh
 
+# The sanitizer tier: fennec, fennecd and the unit tests built with ASan and
+# UBSan, the VM selftests that run fennecd with them, and the proof that it
+# catches a heap and a stack overflow, undefined behaviour and a leak
+# (selftests/check-asan.sh).
+check-asan: deps
+	selftests/check-asan.sh
+
 demo: deps
 	selftests/demo.sh
 
@@ -77,3 +84,4 @@ clean:
 .PHONY: all module user sparse checkpatch deps check check-debug demo bench install \
 	dkms-install clean
 .PHONY: sim
+.PHONY: check-asan

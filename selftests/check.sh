@@ -88,6 +88,20 @@ p=$(grep -c '^ok ' "$log/unit") f=$(grep -c '^not ok ' "$log/unit")
 echo "# user unit tests: $p passed, $f failed"
 passed=$((passed + p)) failed=$((failed + f))
 
+# The same unit and CLI tests built with ASan and UBSan (make -C user
+# asan-test; about 30 s, most of it the build): one test here, the VM tests
+# with sanitized tools are make check-asan's. A failure shows the failed
+# tests, then the first report.
+make -s -C user asan-test >"$log/asan" 2>&1
+rc=$?
+grep -q '^not ok ' "$log/asan" && rc=1
+{
+	grep '^not ok ' "$log/asan" | head -n 6
+	grep -m 1 -A 32 '^not ok .*: no sanitizer report$' "$log/asan"
+} >"$log/asan.failed"
+[ -s "$log/asan.failed" ] || tail -n 40 "$log/asan" >"$log/asan.failed"
+result $rc "user unit and CLI tests pass under ASan and UBSan" "$log/asan.failed"
+
 quiet_step "checkpatch --strict is clean" scripts/checkpatch.sh
 
 for series in "${kernels[@]}"; do

@@ -74,11 +74,14 @@ fi
 
 keys_fresh
 # A dead slot at node 2 (2-byte slots): the error names node 2's position.
+# Each monitor says "monitoring" once it follows the events: what the test
+# then sends can no longer be missed (a sanitized fennec took more than
+# half a second to get there under TCG on a busy host).
 bad="$(slot 0 2)$(slot 1 2)$(slot 2 9)$(slot 3 2)$(slot 4 0)"
 ip netns exec f0 fennec monitor fen0 >/tmp/monitor.out 2>&1 &
 mon=$!
 on_cleanup "kill $mon 2>/dev/null"
-sleep 0.5
+wait_until 5 grep -q '^monitoring' /tmp/monitor.out
 ip netns exec f0 fennec set fen0 session "$(addr_of 4)" no-routes route "$bad"
 ping_node $A $E -c 1 >/dev/null 2>&1
 check "the switch with the dead slot counts it" [ "$(drop_count 2 dead_slot)" -ge 1 ]
@@ -99,7 +102,7 @@ keys_fresh
 # the way back; to an endpoint, as they are.
 ip netns exec f4 fennec monitor fen0 >/tmp/monitor4.out 2>&1 &
 on_cleanup "kill $! 2>/dev/null"
-sleep 0.5
+wait_until 5 grep -q '^monitoring' /tmp/monitor4.out
 check "a control packet sent along a route" \
 	ip netns exec f0 fennec send fen0 route "$route_ae" 48656c6c6f
 check "reaches the route's end as an event with the way back and ingress slot" \
@@ -129,7 +132,7 @@ new_key fe2e-3-1
 _session_side 3 1 "$(slot 3 1)$(slot 2 1)$(slot 1 0)"
 ip netns exec f1 fennec monitor fen0 >/tmp/monitor1.out 2>&1 &
 on_cleanup "kill $! 2>/dev/null"
-sleep 0.5
+wait_until 5 grep -q '^monitoring' /tmp/monitor1.out
 addr3=$(addr_of 3)
 ip netns exec f1 ping -6 -c 1 -W 8 "$addr3" >/tmp/ping13.out 2>&1 &
 pinger=$!

@@ -5,7 +5,7 @@
 #   run-tests.sh --kernel 6.1|6.12|PATH [--modules-root DIR]
 #                [--module build/<release>/fennec.ko]... [--summary FILE]
 #                [--timeout SECS] [--cpus N] [--mem MB] [--append ARGS]
-#                [--logdir DIR] [TEST...]
+#                [--sanitized DIR] [--logdir DIR] [TEST...]
 #
 # TEST is a script name (device, device.sh) or path; the default is every
 # selftests/*.sh that sources lib.sh, but those in $held (below). Each
@@ -14,7 +14,8 @@
 # "ok N <kernel>:<script>" or "not ok N <kernel>:<script>". A script fails
 # if a subtest fails, or if the run itself goes wrong (kernel warning,
 # crash, timeout, no plan, fewer or more tests than planned, exit status
-# not 0 without a failed subtest), which counts as one more failed test.
+# not 0 without a failed subtest, with --sanitized a sanitizer report in
+# the guest: see run-vm.sh), which counts as one more failed test.
 # Exit status 4 with no failure marks the whole script skipped.
 #
 # The last line is "# <kernel>: P passed, F failed, S skipped" (skips are
@@ -27,10 +28,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 logdir=$here/../build/selftests-logs
 usage() { sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 
-vmargs=() tests=() kernel='' modroot='' summary='' cpus=''
+vmargs=() tests=() kernel='' modroot='' summary='' cpus='' sanitized=''
 while [ $# -gt 0 ]; do
 	case $1 in
-	--kernel|--modules-root|--module|--summary|--timeout|--cpus|--mem|--append|--logdir)
+	--kernel|--modules-root|--module|--summary|--timeout|--cpus|--mem|--append|--logdir|\
+	--sanitized)
 		[ $# -ge 2 ] || usage ;;
 	esac
 	case $1 in
@@ -39,6 +41,7 @@ while [ $# -gt 0 ]; do
 	--logdir) logdir=$2; shift 2 ;;
 	--modules-root) modroot=$2; vmargs+=("$1" "$2"); shift 2 ;;
 	--cpus) cpus=$2; vmargs+=("$1" "$2"); shift 2 ;;
+	--sanitized) sanitized=$2; vmargs+=("$1" "$2"); shift 2 ;;
 	--module|--timeout|--mem|--append)
 		vmargs+=("$1" "$2"); shift 2 ;;
 	-h|--help) usage ;;
@@ -48,13 +51,14 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$kernel" ] || usage
 
-# The label in the results: the series, or a custom kernel's release, and
-# the vCPUs when --cpus says (6.12-1cpu).
+# The label in the results: the series, or a custom kernel's release, the
+# vCPUs when --cpus says (6.12-1cpu), and -asan with --sanitized.
 label=$kernel
 if ! [[ $kernel =~ ^[0-9]+\.[0-9]+$ ]] && [ -n "$modroot" ]; then
 	label=$(ls "$modroot/lib/modules" | head -n 1)
 fi
 [ -z "$cpus" ] || label="$label-${cpus}cpu"
+[ -z "$sanitized" ] || label="$label-asan"
 
 # Tests left out of the default run: $FENNEC_HELD_TESTS, names separated
 # by spaces (make check-debug holds mesh.sh); name a test to run it anyway.

@@ -43,7 +43,9 @@ ping -6 -c 1 -W 1 ::1 >/dev/null 2>&1
 # kmod, which also reads 6.12's .ko.xz.
 echo /sbin/modprobe >/proc/sys/kernel/modprobe
 
-# FENNEC_VM_CMD=(...) FENNEC_VM_TIMEOUT=SECS (0: none) KERNEL_PROBLEMS=REGEX
+# FENNEC_VM_CMD=(...) FENNEC_VM_TIMEOUT=SECS (0: none) KERNEL_PROBLEMS=REGEX,
+# and with run-vm.sh --sanitized FENNEC_VM_SANITIZER_LOGS=DIR, ASAN_OPTIONS
+# and UBSAN_OPTIONS
 . /etc/fennec-vm/run
 
 kmemleak=/sys/kernel/debug/kmemleak
@@ -66,6 +68,24 @@ if [ -w $kmemleak ] && echo scan >$kmemleak 2>/dev/null; then
 	sleep 5
 	echo scan >$kmemleak
 	sed 's/^/# kmemleak: /' $kmemleak
+fi
+
+# Sanitizer reports (run-vm.sh --sanitized), once the tools a test left
+# behind have finished (an exit's leak check takes a moment), each file
+# whole as "# sanitizer: " lines; the last line says the check was made.
+if [ -n "${FENNEC_VM_SANITIZER_LOGS:-}" ]; then
+	end=$((SECONDS + 5))
+	while pidof fennecd fennec >/dev/null && [ $SECONDS -lt $end ]; do
+		sleep 0.2
+	done
+	reports=0
+	for f in "$FENNEC_VM_SANITIZER_LOGS"/*; do
+		[ -f "$f" ] || continue
+		reports=$((reports + 1))
+		echo "# sanitizer: ${f##*/}: report"
+		sed 's/^/# sanitizer: /' "$f"
+	done
+	echo "# sanitizer: checked $FENNEC_VM_SANITIZER_LOGS: $reports reports"
 fi
 
 echo "@@FENNEC-VM-EXIT $rc@@"

@@ -20,6 +20,11 @@
 #                        is killed inside the guest a little before that
 #   --cpus N             vCPUs (default 2)
 #   --mem MB             guest RAM (default 1024)
+#   --sanitized DIR      fennec and fennecd from DIR, a sanitized build (make
+#                        -C user asan: DIR is user/build-asan) instead of
+#                        user/; in the guest their ASan and UBSan reports go
+#                        to files, which the guest prints after the script
+#                        ("# sanitizer: " lines) and which fail the run
 #   --append "ARGS"      extra kernel command line
 #   --log FILE           also write the console log to FILE
 #   --keep               keep the run's directory (initrd, console log)
@@ -33,7 +38,8 @@
 # Exit status: the script's, read from the guest's exit marker; 124 if the
 # guest had to time the script out; 125 (after a "# VM: ..." line on stderr)
 # if the run is not trustworthy: no exit marker (panic, crash, hang, host
-# timeout) or a kernel problem (WARNING, BUG, Oops, KASAN, ...) in the log.
+# timeout), a kernel problem (WARNING, BUG, Oops, KASAN, ...) in the log or,
+# with --sanitized, a sanitizer report.
 #
 # Environment: FENNEC_VM_CACHE (default <repo>/build/vm-cache) caches one
 # base initramfs per kernel; FENNEC_VM_GUEST_TIMEOUT overrides the guest-side
@@ -66,10 +72,12 @@ die() { say "$*"; exit 125; }
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 
 kernel='' modroot='' timeout=300 cpus=2 mem=1024 append='' keep=0 logcopy=''
+sanitized=''
 modules=() files=() tools=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	--kernel|--modules-root|--module|--file|--tool|--timeout|--cpus|--mem|--append|--log)
+	--kernel|--modules-root|--module|--file|--tool|--timeout|--cpus|--mem|--append|--log|\
+	--sanitized)
 		[ $# -ge 2 ] || die "$1 needs an argument" ;;
 	esac
 	case $1 in
@@ -83,6 +91,7 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
 	--log) logcopy=$2; shift 2 ;;
+	--sanitized) sanitized=$2; shift 2 ;;
 	--keep) keep=1; shift ;;
 	-h|--help) usage ;;
 	--) shift; break ;;
@@ -252,9 +261,16 @@ run=$(mktemp -d "${TMPDIR:-/tmp}/fennec-vm.XXXXXX")
 over=$run/overlay
 mkdir -p "$over/etc/fennec-vm" "$over/selftests"
 cp -a "$top/selftests/." "$over/selftests/"
+tooldir=$top/user
+if [ -n "$sanitized" ]; then
+	tooldir=$sanitized
+	for tool in fennec fennecd; do
+		[ -x "$tooldir/$tool" ] || die "--sanitized: no $tooldir/$tool (make -C user asan)"
+	done
+fi
 for tool in fennec fennecd; do
-	if [ -x "$top/user/$tool" ]; then
-		copy_elf "$over" "$top/user/$tool" "/usr/bin/$tool"
+	if [ -x "$tooldir/$tool" ]; then
+		copy_elf "$over" "$tooldir/$tool" "/usr/bin/$tool"
 	fi
 done
 for tool in ${tools[@]+"${tools[@]}"}; do
@@ -316,6 +332,28 @@ while IFS= read -r -d '' f; do
 	fi
 done < <(find "$over" -type f -perm -u+x ! -name '*.ko' -print0)
 
+# sanitizer_env: the guest's settings for sanitized tools (--sanitized).
+# Every report goes to a file of its own in $SANITIZER_LOGS (ASan's
+# asan.PID, UBSan's ubsan.PID), which the guest prints once the script has
+# ended (guest-init.sh) and the verdict below looks for: a report fails
+# the run even when the test did not notice (a daemon killed at cleanup, a
+# report at exit). The directory is writable by all: fennecd --user nobody
+# writes there too.
+SANITIZER_LOGS=/var/log/sanitizer
+sanitizer_env() {
+	local asan=log_path=$SANITIZER_LOGS/asan
+	# exitcode 23: a report is not mistaken for the program's own status
+	asan+=:exitcode=23:strict_string_checks=1
+	# No detect_stack_use_after_return: its fake stacks doubled what the
+	# daemons cost, in CPU and in memory (mesh.sh's 32 fennecds: 153 s of
+	# CPU and 633 MB with, 91 s and 341 MB without). The unit tests keep it.
+	echo "export ASAN_OPTIONS=$(printf %q "$asan")"
+	echo "export UBSAN_OPTIONS=$(printf %q \
+		"log_path=$SANITIZER_LOGS/ubsan:print_stacktrace=1:halt_on_error=1")"
+	echo "FENNEC_VM_SANITIZER_LOGS=$SANITIZER_LOGS"
+}
+[ -z "$sanitized" ] || mkdir -p -m 1777 "$over$SANITIZER_LOGS"
+
 # What the guest runs: bash on a script file, or a command as given.
 script=$1
 shift
@@ -340,6 +378,7 @@ gtimeout=${FENNEC_VM_GUEST_TIMEOUT:-$((timeout - 10 - timeout / 10))}
 	echo "export FENNEC_TIME_FACTOR=$(printf %q "${FENNEC_TIME_FACTOR:-1}")"
 	echo "export FENNEC_MESH_SLACK=$(printf %q "${FENNEC_MESH_SLACK:-1}")"
 	echo "KERNEL_PROBLEMS=$(printf %q "$KERNEL_PROBLEMS")"
+	[ -z "$sanitized" ] || sanitizer_env
 } >"$over/etc/fennec-vm/run"
 
 cpio_of "$over" >"$run/run.cpio"
@@ -387,6 +426,24 @@ fi
 if [ -n "$problems" ]; then
 	say "kernel problem in the console log ($release):"
 	sed 's/^/# VM:   /' <<<"$problems" >&2
+	status=125
+fi
+# What the sanitizers reported: the first line of each report (guest-init.sh
+# printed the reports whole).
+reports=$(grep -a '^# sanitizer: ' "$log" |
+	grep -aE 'ERROR: [A-Za-z]+Sanitizer|runtime error:|Sanitizer has encountered' |
+	head -n 10) || true
+if [ -n "$sanitized" ] && [ -z "$marker" ]; then
+	: # no exit marker: the guest never got to print the reports
+elif [ -n "$sanitized" ] && ! grep -aq '^# sanitizer: checked' "$log"; then
+	say "no sanitizer check: the guest did not look for reports ($release)"
+	status=125
+fi
+if grep -aqE '^# sanitizer: [a-z]+\.[0-9]+: report$' "$log"; then
+	say "sanitizer report in the guest ($release):"
+	if [ -n "$reports" ]; then
+		sed 's/^# sanitizer: /# VM:   /' <<<"$reports" >&2
+	fi
 	status=125
 fi
 exit "${status:-$marker}"

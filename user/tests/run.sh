@@ -3,7 +3,17 @@
 # "ok N - program: test", and a failure for a program that crashes, exits
 # non-zero or runs other than the tests it planned. Exits 1 if any failed.
 #   run.sh PROGRAM...   (VALGRIND=... to run C programs under it)
+# FENNEC_SANITIZER_LOGS=DIR (make asan-test): the programs are sanitized
+# builds; their ASan/UBSan reports go to files in DIR, and each program
+# that left one there fails, with the report shown as "# " lines.
 n=0 failed=0
+logs=${FENNEC_SANITIZER_LOGS:-}
+if [ -n "$logs" ]; then
+	mkdir -p "$logs" && rm -f "$logs"/* || exit 2
+	# exitcode 23: a report is never mistaken for a program's own status
+	export ASAN_OPTIONS=${ASAN_OPTIONS:-log_path=$logs/asan:exitcode=23:detect_leaks=1:detect_stack_use_after_return=1:strict_string_checks=1}
+	export UBSAN_OPTIONS=${UBSAN_OPTIONS:-log_path=$logs/ubsan:print_stacktrace=1:halt_on_error=1}
+fi
 
 emit() { # emit PASSED DESCRIPTION
 	n=$((n + 1))
@@ -41,6 +51,13 @@ run_one() { # run_one PROGRAM
 	rm -f "$out"
 	[ $rc = 0 ] || emit 0 "$name: exited with status $rc"
 	[ "$planned" = "$ran" ] || emit 0 "$name: planned $planned tests, ran $ran"
+	if [ -n "$logs" ] && [ -n "$(ls -A "$logs")" ]; then
+		emit 0 "$name: no sanitizer report"
+		set -- "$logs"/*
+		echo "# $# reports; the first:"
+		sed 's/^/# /' "$1" | head -n 60
+		rm -f "$logs"/*
+	fi
 }
 
 for program in "$@"; do
