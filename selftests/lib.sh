@@ -122,6 +122,12 @@ daemon_settled() {
 	(((0x$blk >> 11) & 1))		# SIGUSR2 is 12: bit 11
 }
 
+# udp_bound NS PORT: a UDP socket in namespace NS is bound to PORT (wait
+# for it before sending to a receiver just started in the background).
+udp_bound() {
+	ip netns exec "$1" ss -Huln "sport = :$2" | grep -q .
+}
+
 # ns_new NAME: a network namespace with lo up, deleted by cleanup.
 ns_new() {
 	ip netns add "$1" || return

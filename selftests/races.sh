@@ -40,9 +40,12 @@ check "the container brings it up" ctr ip link set fenm up
 check "...which binds its port in rc" bash -c "ip netns exec rc ss -Huln | grep -q ':4100 '"
 check "the container reads its device" ctr fennec show fenm
 
-n rc "$here/udp_tool" recv 5000 1 2000 >/tmp/ctr.got 2>/dev/null &
+# ms MS: udp_tool's idle timeouts, stretched as wait_until's waits are
+ms() { echo $(($1 * ${FENNEC_TIME_FACTOR:-1})); }
+n rc "$here/udp_tool" recv 5000 1 "$(ms 2000)" >/tmp/ctr.got 2>/dev/null &
 sink=$!
-sleep 0.3
+check "a receiver listens in rc (else nothing could reach it anyway)" \
+	wait_until 5 udp_bound rc 5000
 check_err "TRANSMIT to an endpoint from the moved device is refused to the container" \
 	"needs CAP_NET_ADMIN in the namespace the device was created in" \
 	ctr fennec send fenm endpoint 127.0.0.1:5000 48656c6c6f
@@ -52,9 +55,9 @@ check_err "TRANSMIT along a route too" \
 	"needs CAP_NET_ADMIN in the namespace the device was created in" \
 	ctr fennec send fenm route 0100 00
 
-n rc "$here/udp_tool" recv 5000 1 5000 >/tmp/host.got 2>/dev/null &
+n rc "$here/udp_tool" recv 5000 1 "$(ms 5000)" >/tmp/host.got 2>/dev/null &
 sink=$!
-sleep 0.3
+check "...and listens again" wait_until 5 udp_bound rc 5000
 check "a caller with CAP_NET_ADMIN over the creating namespace still sends" \
 	host fennec send fenm endpoint 127.0.0.1:5000 48656c6c6f
 wait "$sink"
@@ -183,15 +186,15 @@ set_session() { # set_session D: the session to fc00::100:D, which sends what wa
 		route 0100
 }
 check "a device with a link" make_fenp
+n rp "$here/udp_tool" recv 7000 16 "$(ms 20000)" >/tmp/flushed 2>/dev/null &
+sink=$!
+check "a receiver listens on the link's endpoint" wait_until 5 udp_bound rp 7000
 check "16 packets wait for a session" n rp bash -c \
 	'for k in {1..16}; do echo >/dev/udp/fc00::100:1/9 || exit 1; done'
-n rp "$here/udp_tool" recv 7000 16 5000 >/tmp/flushed 2>/dev/null &
-sink=$!
-sleep 0.3
 check "setting the session..." set_session 1
 wait "$sink"
 check "...sends the 16 packets that waited for it" [ "$(wc -l </tmp/flushed)" = 16 ]
-n rp "$here/udp_tool" recv 7000 1000000 2000 >/tmp/flushed 2>/dev/null &
+n rp "$here/udp_tool" recv 7000 1000000 "$(ms 2000)" >/tmp/flushed 2>/dev/null &
 sink=$!
 check "genl_race's requests move packets through the queue (1 s)" \
 	n rp "$here/genl_race" sessions fenp 4 1
