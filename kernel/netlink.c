@@ -246,10 +246,10 @@ struct fennec_dump_ctx *fennec_nl_dump_ctx(struct netlink_callback *cb)
  * fennec_nl_dump_start - find the device a dump of its links or sessions is of
  * @cb: the dump
  *
- * The device is named once, here, and held until fennec_nl_dump_done(), as
- * ethtool's and WireGuard's dumps hold theirs: a requester that stops
- * reading in the middle of a dump delays the device's last free (not its
- * deletion) until it reads on or closes its socket.
+ * The device is named once, here. The dump holds no reference on it (one
+ * would let a requester that stops reading keep a deleted device from
+ * being freed): it is listed on the device instead, and the device clears
+ * it when it goes (fennec_nl_dumps_detach()), all under RTNL.
  *
  * Return: 0, or a negative errno with an extack message: the request fails
  * rather than dumping nothing.
@@ -273,35 +273,49 @@ int fennec_nl_dump_start(struct netlink_callback *cb)
 	rtnl_lock();
 	fdev = fennec_nl_lookup(sock_net(cb->skb->sk), tb, cb->extack);
 	if (!IS_ERR(fdev)) {
-		ctx->dev = fdev->dev;
-		netdev_hold(ctx->dev, &ctx->tracker, GFP_KERNEL);
+		ctx->fdev = fdev;
+		list_add(&ctx->node, &fdev->nl_dumps);
 	}
 	rtnl_unlock();
 	return PTR_ERR_OR_ZERO(fdev);
 }
 
+/* Called once for every dump whose start succeeded, in process context. */
 int fennec_nl_dump_done(struct netlink_callback *cb)
 {
 	struct fennec_dump_ctx *ctx = fennec_nl_dump_ctx(cb);
 
-	netdev_put(ctx->dev, &ctx->tracker);
+	rtnl_lock();
+	if (ctx->fdev)
+		list_del(&ctx->node);
+	rtnl_unlock();
 	return 0;
 }
 
+/* @fdev goes (ndo_uninit, RTNL): its dumps under way end with ENODEV. */
+void fennec_nl_dumps_detach(struct fennec_device *fdev)
+{
+	struct fennec_dump_ctx *ctx, *tmp;
+
+	ASSERT_RTNL();
+	list_for_each_entry_safe(ctx, tmp, &fdev->nl_dumps, node) {
+		list_del(&ctx->node);
+		ctx->fdev = NULL;
+	}
+}
+
 /*
- * The device of a dump, or NULL once it is gone: deleted (its tables went
- * with ndo_uninit, under RTNL), or moved out of the requester's namespace.
- * Caller holds RTNL.
+ * The device of a dump, or NULL once it is gone: deleted, or moved out of
+ * the requester's namespace. Caller holds RTNL.
  */
 struct fennec_device *fennec_nl_dump_device(struct netlink_callback *cb)
 {
-	struct net_device *dev = fennec_nl_dump_ctx(cb)->dev;
+	struct fennec_device *fdev = fennec_nl_dump_ctx(cb)->fdev;
 
 	ASSERT_RTNL();
-	if (dev->reg_state != NETREG_REGISTERED ||
-	    !net_eq(dev_net(dev), sock_net(cb->skb->sk)))
+	if (!fdev || !net_eq(dev_net(fdev->dev), sock_net(cb->skb->sk)))
 		return NULL;
-	return fennec_device_from_netdev(dev);
+	return fdev;
 }
 
 /* Starts a message of a dump of @fdev's tables, with its ifindex. */

@@ -3,7 +3,7 @@
 #define _FENNEC_NETLINK_H
 
 #include <linux/in6.h>
-#include <linux/netdevice.h>
+#include <linux/list.h>
 #include <net/genetlink.h>
 
 #include "keys.h"
@@ -68,16 +68,20 @@ int fennec_nl_put_traffic(struct sk_buff *skb, int type,
 
 /**
  * struct fennec_dump_ctx - a dump of one device's links or sessions
- * @dev: the device, held from fennec_nl_dump_start() to fennec_nl_dump_done()
- * @tracker: for @dev's reference
+ * @fdev: the device, named once in fennec_nl_dump_start(); NULL once it
+ *	is gone (fennec_nl_dumps_detach()). RTNL.
+ * @node: in @fdev's nl_dumps while @fdev is set
  * @next_slot: links: the slot the next part of the dump starts at
  * @last: sessions: the last session sent
  * @started: sessions: @last is set
  * @done: sessions: every session was sent
+ *
+ * It lives in the dump's netlink_callback, which stays put from the dump's
+ * start to its done callback.
  */
 struct fennec_dump_ctx {
-	struct net_device *dev;
-	netdevice_tracker tracker;
+	struct fennec_device *fdev;
+	struct list_head node;
 	union {
 		unsigned int next_slot;
 		struct {
@@ -90,6 +94,7 @@ struct fennec_dump_ctx {
 
 struct fennec_dump_ctx *fennec_nl_dump_ctx(struct netlink_callback *cb);
 struct fennec_device *fennec_nl_dump_device(struct netlink_callback *cb);
+void fennec_nl_dumps_detach(struct fennec_device *fdev);
 void *fennec_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
 			 struct fennec_device *fdev, u8 cmd);
 
