@@ -30,6 +30,9 @@ check_err "a dump of a missing device's links fails" 'fen9.*No such device|no su
 	fennec show fen9 links
 check_err "a dump of another kind of device's sessions is refused" \
 	'not a fennec device|Operation not supported' fennec show lo sessions
+ip link add fgone type fennec
+check "a session dump whose device goes midway ends, and lets it go" \
+	"$(dirname "$0")/genl_dump" fgone 1000
 
 for i in $(seq 200); do echo "link add fd$i type fennec"; done | ip -batch -
 dumps_ok=1
