@@ -199,8 +199,9 @@ int main(int argc, char **argv)
 	report(!add_sessions(&s, n), "sessions made");
 
 	ret = dump_start(&s);
-	while (!ret && (ret = dump_read(&s, &count)) == 1)
-		;
+	if (!ret)
+		while ((ret = dump_read(&s, &count)) == 1)
+			;
 	printf("# %u sessions dumped\n", count);
 	report(!ret && count == n, "a dump read to its end has every session");
 
