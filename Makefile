@@ -32,6 +32,16 @@ sim:
 checkpatch:
 	scripts/checkpatch.sh
 
+# The netlink family against its spec (Documentation/netlink/specs/fennec.yaml):
+# fails when kernel/netlink_gen.[ch] are not what the spec generates, or when
+# include/uapi/linux/fennec.h gives other numbers. make netlink-gen rewrites
+# the generated files after a change to the spec.
+netlink-check:
+	scripts/netlink-gen.py --check
+
+netlink-gen:
+	scripts/netlink-gen.py
+
 deps:
 	scripts/install-deps.sh
 
@@ -85,3 +95,4 @@ clean:
 	dkms-install clean
 .PHONY: sim
 .PHONY: check-asan
+.PHONY: netlink-check netlink-gen

@@ -12,6 +12,7 @@
 
 #include "device.h"
 #include "link.h"
+#include "netlink.h"
 #include "queue.h"
 #include "session.h"
 #include "send.h"
@@ -24,6 +25,7 @@ static int fennec_ndo_init(struct net_device *dev)
 {
 	struct fennec_device *fdev = netdev_priv(dev);
 
+	INIT_LIST_HEAD(&fdev->nl_dumps);
 	if (fennec_compat_alloc_tstats(dev))
 		return -ENOMEM;
 	fdev->drops = netdev_alloc_pcpu_stats(struct fennec_drop_stats);
@@ -65,6 +67,7 @@ static void fennec_ndo_uninit(struct net_device *dev)
 {
 	struct fennec_device *fdev = netdev_priv(dev);
 
+	fennec_nl_dumps_detach(fdev);
 	fennec_pending_purge(fdev);
 	fennec_sessions_destroy(fdev);
 	fennec_links_destroy(fdev);

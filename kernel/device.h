@@ -117,6 +117,8 @@ static inline void fennec_limits_init(struct fennec_limits *limits)
  * @sessions: sessions by peer address
  * @session_list: every session, in creation order, for dumps (RTNL)
  * @sessions_seq: changes whenever @session_list does, for dumps (RTNL)
+ * @nl_dumps: dumps of its links or sessions under way, &struct
+ *	fennec_dump_ctx: told when the device goes (RTNL)
  * @error_ratelimit: switch errors this node sends
  * @unreachable_ratelimit: unreachable events
  * @limits: handshakes, control packets and switch errors for the helper
@@ -145,6 +147,7 @@ struct fennec_device {
 	struct rhashtable sessions;
 	struct list_head session_list;
 	unsigned int sessions_seq;
+	struct list_head nl_dumps;
 	struct ratelimit_state error_ratelimit;
 	struct ratelimit_state unreachable_ratelimit;
 	struct fennec_limits limits;

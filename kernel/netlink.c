@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The generic netlink family "fennec": see include/uapi/linux/fennec.h and
- * Documentation/netlink.md. Configuration is serialised by RTNL.
+ * The generic netlink family "fennec": its registration, what the commands
+ * of every object share (naming a device, the underlay check, endpoints,
+ * keys, dumps of a device's tables) and the events' way out.
+ *
+ * The policies, the operations table and the family itself are generated
+ * from Documentation/netlink/specs/fennec.yaml into netlink_gen.c; the
+ * handlers are in netlink_device.c, netlink_link.c, netlink_session.c and
+ * netlink_transmit.c. Configuration is serialised by RTNL.
+ * See include/uapi/linux/fennec.h and Documentation/netlink.md.
  */
 
 #include <linux/rtnetlink.h>
@@ -13,84 +20,25 @@
 #include "netlink.h"
 #include "socket.h"
 
-const struct nla_policy fennec_keys_policy[FENNEC_A_KEYS_MAX + 1] = {
-	[FENNEC_A_KEYS_RX_INDEX] = NLA_POLICY_MIN(NLA_U32, 1),
-	[FENNEC_A_KEYS_TX_INDEX] = { .type = NLA_U32 },
-	[FENNEC_A_KEYS_SEND_KEY] = NLA_POLICY_EXACT_LEN(FENNEC_KEY_LEN),
-	[FENNEC_A_KEYS_RECV_KEY] = NLA_POLICY_EXACT_LEN(FENNEC_KEY_LEN),
-	[FENNEC_A_KEYS_NEXT] = { .type = NLA_FLAG },
-};
-
-const struct nla_policy fennec_link_policy[FENNEC_A_LINK_MAX + 1] = {
-	[FENNEC_A_LINK_SLOT] = NLA_POLICY_MIN(NLA_U16, 1),
-	[FENNEC_A_LINK_ENDPOINT] = { .type = NLA_BINARY,
-				     .len = sizeof(struct sockaddr_in6) },
-	[FENNEC_A_LINK_PEER] = NLA_POLICY_EXACT_LEN(FENNEC_ADDR_LEN),
-	[FENNEC_A_LINK_MODE] = NLA_POLICY_MAX(NLA_U8, FENNEC_LINK_MODE_FAST),
-	[FENNEC_A_LINK_MTU] = NLA_POLICY_MIN(NLA_U16, IPV6_MIN_MTU),
-	[FENNEC_A_LINK_KEYS] = NLA_POLICY_NESTED(fennec_keys_policy),
-	[FENNEC_A_LINK_HAS_KEYS] = { .type = NLA_REJECT },
-	[FENNEC_A_LINK_TRAFFIC] = { .type = NLA_REJECT },
-	[FENNEC_A_LINK_KEEPALIVE] = { .type = NLA_FLAG },
-	[FENNEC_A_LINK_DOWN] = NLA_POLICY_MAX(NLA_U8, 1),
-};
-
-const struct nla_policy fennec_route_policy[FENNEC_A_ROUTE_MAX + 1] = {
-	[FENNEC_A_ROUTE_LABEL] = { .type = NLA_BINARY,
-				   .len = FENNEC_ROUTE_MAX },
-	[FENNEC_A_ROUTE_MTU] = { .type = NLA_U16 },
-	[FENNEC_A_ROUTE_ACTIVE] = { .type = NLA_REJECT },
-};
-
-static const struct nla_policy
-fennec_routes_policy[FENNEC_A_SESSION_MAX + 1] = {
-	[FENNEC_A_SESSION_ROUTE] = NLA_POLICY_NESTED(fennec_route_policy),
-};
-
-const struct nla_policy fennec_session_policy[FENNEC_A_SESSION_MAX + 1] = {
-	[FENNEC_A_SESSION_ADDRESS] = NLA_POLICY_EXACT_LEN(FENNEC_ADDR_LEN),
-	[FENNEC_A_SESSION_PUBLIC_KEY] = NLA_POLICY_EXACT_LEN(FENNEC_KEY_LEN),
-	[FENNEC_A_SESSION_KEYS] = NLA_POLICY_NESTED(fennec_keys_policy),
-	[FENNEC_A_SESSION_ROUTES] = NLA_POLICY_NESTED(fennec_routes_policy),
-	[FENNEC_A_SESSION_ROUTE] = { .type = NLA_REJECT },
-	[FENNEC_A_SESSION_LEARNED] = { .type = NLA_REJECT },
-	[FENNEC_A_SESSION_HAS_KEYS] = { .type = NLA_REJECT },
-	[FENNEC_A_SESSION_TRAFFIC] = { .type = NLA_REJECT },
-	[FENNEC_A_SESSION_KEEPALIVE] = { .type = NLA_FLAG },
-};
-
-const struct nla_policy fennec_device_policy[FENNEC_A_DEVICE_MAX + 1] = {
-	[FENNEC_A_DEVICE_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
-	[FENNEC_A_DEVICE_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[FENNEC_A_DEVICE_LISTEN_PORT] = { .type = NLA_U16 },
-	[FENNEC_A_DEVICE_PUBLIC_KEY] = NLA_POLICY_EXACT_LEN(FENNEC_KEY_LEN),
-	[FENNEC_A_DEVICE_ADDRESS] = NLA_POLICY_EXACT_LEN(FENNEC_ADDR_LEN),
-	[FENNEC_A_DEVICE_FLAGS] = NLA_POLICY_MASK(NLA_U32, __FENNEC_DEVICE_F_ALL),
-	[FENNEC_A_DEVICE_DROPS] = { .type = NLA_REJECT },
-	[FENNEC_A_DEVICE_SLOT_WIDTH] = NLA_POLICY_RANGE(NLA_U8, 1, 2),
-	[FENNEC_A_DEVICE_LINK] = NLA_POLICY_NESTED(fennec_link_policy),
-	[FENNEC_A_DEVICE_SESSION] = NLA_POLICY_NESTED(fennec_session_policy),
-	[FENNEC_A_DEVICE_PAYLOAD] = { .type = NLA_BINARY, .len = 65000 },
-	[FENNEC_A_DEVICE_ENDPOINT] = { .type = NLA_BINARY,
-				       .len = sizeof(struct sockaddr_in6) },
-	[FENNEC_A_DEVICE_ROUTE] = { .type = NLA_BINARY,
-				    .len = FENNEC_ROUTE_MAX },
-	[FENNEC_A_DEVICE_SLOT] = { .type = NLA_REJECT },
-	[FENNEC_A_DEVICE_ERROR_CODE] = { .type = NLA_REJECT },
-	[FENNEC_A_DEVICE_ERROR_POS] = { .type = NLA_REJECT },
-};
-
-/* Caller holds RTNL. */
-struct fennec_device *fennec_genl_lookup(struct genl_info *info)
+/**
+ * fennec_nl_lookup - the fennec device a request names
+ * @net: the requester's namespace
+ * @attrs: the request's top-level attributes, parsed
+ * @extack: for the error message
+ *
+ * Caller holds RTNL.
+ * Return: the device, or an ERR_PTR with an extack message.
+ */
+struct fennec_device *fennec_nl_lookup(struct net *net, struct nlattr **attrs,
+				       struct netlink_ext_ack *extack)
 {
-	struct nlattr *ifindex_attr = info->attrs[FENNEC_A_DEVICE_IFINDEX];
-	struct nlattr *ifname_attr = info->attrs[FENNEC_A_DEVICE_IFNAME];
-	struct net *net = genl_info_net(info);
+	struct nlattr *ifindex_attr = attrs[FENNEC_A_DEVICE_IFINDEX];
+	struct nlattr *ifname_attr = attrs[FENNEC_A_DEVICE_IFNAME];
 	struct net_device *dev = NULL;
 	struct fennec_device *fdev;
 
 	if (!ifindex_attr && !ifname_attr) {
-		NL_SET_ERR_MSG(info->extack,
+		NL_SET_ERR_MSG(extack,
 			       "device not named: give its ifindex or ifname");
 		return ERR_PTR(-EINVAL);
 	}
@@ -101,26 +49,32 @@ struct fennec_device *fennec_genl_lookup(struct genl_info *info)
 
 		by_name = __dev_get_by_name(net, nla_data(ifname_attr));
 		if (ifindex_attr && dev && by_name != dev) {
-			NL_SET_ERR_MSG_ATTR(info->extack, ifname_attr,
+			NL_SET_ERR_MSG_ATTR(extack, ifname_attr,
 					    "ifindex and ifname name different devices");
 			return ERR_PTR(-EINVAL);
 		}
 		dev = by_name;
 	}
 	if (!dev) {
-		NL_SET_ERR_MSG_ATTR(info->extack,
+		NL_SET_ERR_MSG_ATTR(extack,
 				    ifindex_attr ? ifindex_attr : ifname_attr,
 				    "no such device");
 		return ERR_PTR(-ENODEV);
 	}
 	fdev = fennec_device_from_netdev(dev);
 	if (!fdev) {
-		NL_SET_ERR_MSG_ATTR(info->extack,
+		NL_SET_ERR_MSG_ATTR(extack,
 				    ifindex_attr ? ifindex_attr : ifname_attr,
 				    "not a fennec device");
 		return ERR_PTR(-EOPNOTSUPP);
 	}
 	return fdev;
+}
+
+/* Caller holds RTNL. */
+struct fennec_device *fennec_genl_lookup(struct genl_info *info)
+{
+	return fennec_nl_lookup(genl_info_net(info), info->attrs, info->extack);
 }
 
 /**
@@ -155,389 +109,257 @@ int fennec_genl_check_underlay(struct fennec_device *fdev,
 	return -EPERM;
 }
 
-static int fennec_put_drops(struct sk_buff *skb, struct fennec_device *fdev)
+/* An endpoint attribute: a whole sockaddr_in or sockaddr_in6 with a port. */
+int fennec_nl_parse_endpoint(const struct nlattr *attr,
+			     union fennec_endpoint *ep,
+			     struct netlink_ext_ack *extack)
 {
-	u64 drops[__FENNEC_A_DROP_MAX];
+	int len = nla_len(attr);
+
+	/* The policy's bound on the attribute is the larger sockaddr. */
+	BUILD_BUG_ON(sizeof(ep->sin6) != FENNEC_ENDPOINT_MAX);
+	memset(ep, 0, sizeof(*ep));
+	if (len == sizeof(ep->sin) || len == sizeof(ep->sin6))
+		memcpy(ep, nla_data(attr), len);
+	if (!((len == sizeof(ep->sin) && ep->sa.sa_family == AF_INET &&
+	       ep->sin.sin_port && ep->sin.sin_addr.s_addr) ||
+	      (len == sizeof(ep->sin6) && ep->sa.sa_family == AF_INET6 &&
+	       ep->sin6.sin6_port && !ipv6_addr_any(&ep->sin6.sin6_addr)))) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "endpoint is not an IPv4 or IPv6 address with a port");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* A node address attribute (FENNEC_ADDR_LEN bytes by policy) in fc00::/8. */
+int fennec_nl_check_address(const struct nlattr *attr,
+			    struct netlink_ext_ack *extack)
+{
+	if (((const u8 *)nla_data(attr))[0] != FENNEC_ADDR_PREFIX) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "address is not in fc00::/8");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * fennec_nl_parse_keys - check a keys nest into @req
+ * @fdev: the device, whose receive indices must stay unique
+ * @nest: the nest
+ * @req: filled in
+ * @extack: for the error message
+ *
+ * Caller holds RTNL, which keeps the receive index unused until the keys
+ * are installed by the same request.
+ * Return: 0, or a negative errno with an extack message.
+ */
+int fennec_nl_parse_keys(struct fennec_device *fdev, const struct nlattr *nest,
+			 struct fennec_keys_req *req,
+			 struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[FENNEC_A_KEYS_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, FENNEC_A_KEYS_MAX, nest,
+			       fennec_keys_nl_policy, extack);
+	if (err)
+		return err;
+	if (!tb[FENNEC_A_KEYS_RX_INDEX] || !tb[FENNEC_A_KEYS_TX_INDEX] ||
+	    !tb[FENNEC_A_KEYS_SEND_KEY] || !tb[FENNEC_A_KEYS_RECV_KEY]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "keys need a receive index, a send index, a send key and a receive key");
+		return -EINVAL;
+	}
+	req->rx_index = nla_get_u32(tb[FENNEC_A_KEYS_RX_INDEX]);
+	if (fennec_index_used(fdev, req->rx_index)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[FENNEC_A_KEYS_RX_INDEX],
+				    "receive index is in use");
+		return -EEXIST;
+	}
+	req->tx_index = nla_get_u32(tb[FENNEC_A_KEYS_TX_INDEX]);
+	req->send_key = nla_data(tb[FENNEC_A_KEYS_SEND_KEY]);
+	req->recv_key = nla_data(tb[FENNEC_A_KEYS_RECV_KEY]);
+	req->as_next = nla_get_flag(tb[FENNEC_A_KEYS_NEXT]);
+	req->present = true;
+	return 0;
+}
+
+/* The keypair @req describes, for @owner; NULL if out of memory. */
+struct fennec_keypair *fennec_nl_keypair(const struct fennec_keys_req *req,
+					 enum fennec_keys_owner kind,
+					 void *owner)
+{
+	return fennec_keypair_new(req->rx_index, req->tx_index, req->send_key,
+				  req->recv_key, kind, owner);
+}
+
+/*
+ * A keepalive (the KEEPALIVE attribute, if any) needs keys to send with:
+ * the link's or session's (RING, NULL for a new one), or the request's own
+ * (KEYS), which are sent with at once unless they are "next".
+ */
+int fennec_nl_check_keepalive(const struct nlattr *keepalive,
+			      const struct nlattr *keys,
+			      struct fennec_keyring *ring,
+			      struct netlink_ext_ack *extack)
+{
+	bool now_keys;
+
+	if (!keepalive)
+		return 0;
+	now_keys = keys && !nla_find_nested(keys, FENNEC_A_KEYS_NEXT);
+	if (now_keys || (ring && rcu_access_pointer(ring->now)))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, keepalive,
+			    "no keys to send a keepalive with");
+	return -ENOKEY;
+}
+
+int fennec_nl_put_traffic(struct sk_buff *skb, int type,
+			  struct fennec_traffic __percpu *traffic)
+{
 	struct nlattr *nest;
+	u64 t[4];
 	int i;
 
-	fennec_read_drops(fdev, drops);
-	nest = nla_nest_start(skb, FENNEC_A_DEVICE_DROPS);
+	fennec_traffic_read(traffic, t);
+	nest = nla_nest_start(skb, type);
 	if (!nest)
 		return -EMSGSIZE;
-	for (i = FENNEC_A_DROP_MALFORMED; i < __FENNEC_A_DROP_MAX; i++) {
-		if (nla_put_u64_64bit(skb, i, drops[i], FENNEC_A_DROP_PAD)) {
-			nla_nest_cancel(skb, nest);
+	for (i = 0; i < 4; i++) {
+		if (nla_put_u64_64bit(skb, FENNEC_A_TRAFFIC_RX_PACKETS + i,
+				      t[i], FENNEC_A_TRAFFIC_PAD))
 			return -EMSGSIZE;
-		}
 	}
 	nla_nest_end(skb, nest);
 	return 0;
 }
 
-static int fennec_device_fill(struct sk_buff *skb, struct fennec_device *fdev,
-			      u32 portid, u32 seq, struct netlink_callback *cb)
+struct fennec_dump_ctx *fennec_nl_dump_ctx(struct netlink_callback *cb)
 {
-	void *hdr;
-
-	hdr = genlmsg_put(skb, portid, seq, &fennec_genl_family,
-			  cb ? NLM_F_MULTI : 0, FENNEC_CMD_GET_DEVICE);
-	if (!hdr)
-		return -EMSGSIZE;
-	if (cb)
-		genl_dump_check_consistent(cb, hdr);
-	if (nla_put_u32(skb, FENNEC_A_DEVICE_IFINDEX, fdev->dev->ifindex) ||
-	    nla_put_string(skb, FENNEC_A_DEVICE_IFNAME, fdev->dev->name) ||
-	    nla_put_u16(skb, FENNEC_A_DEVICE_LISTEN_PORT, fdev->listen_port) ||
-	    nla_put_u8(skb, FENNEC_A_DEVICE_SLOT_WIDTH,
-		       fennec_slot_width(fdev)))
-		goto nla_put_failure;
-	if (fdev->has_identity &&
-	    (nla_put(skb, FENNEC_A_DEVICE_PUBLIC_KEY, FENNEC_KEY_LEN,
-		     fdev->public_key) ||
-	     nla_put_in6_addr(skb, FENNEC_A_DEVICE_ADDRESS, &fdev->address)))
-		goto nla_put_failure;
-	if (fennec_put_drops(skb, fdev))
-		goto nla_put_failure;
-	genlmsg_end(skb, hdr);
-	return 0;
-
-nla_put_failure:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
+	BUILD_BUG_ON(sizeof(struct fennec_dump_ctx) > sizeof(cb->ctx));
+	return (struct fennec_dump_ctx *)cb->ctx;
 }
 
-static int fennec_genl_get_device_doit(struct sk_buff *skb,
-				       struct genl_info *info)
+/**
+ * fennec_nl_dump_start - find the device a dump of its links or sessions is of
+ * @cb: the dump
+ *
+ * The device is named once, here. The dump holds no reference on it (one
+ * would let a requester that stops reading keep a deleted device from
+ * being freed): it is listed on the device instead, and the device clears
+ * it when it goes (fennec_nl_dumps_detach()), all under RTNL.
+ *
+ * Return: 0, or a negative errno with an extack message: the request fails
+ * rather than dumping nothing.
+ */
+int fennec_nl_dump_start(struct netlink_callback *cb)
 {
+	struct fennec_dump_ctx *ctx = fennec_nl_dump_ctx(cb);
+	struct nlattr *tb[FENNEC_A_DEVICE_MAX + 1];
 	struct fennec_device *fdev;
-	struct sk_buff *msg;
 	int err;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	rtnl_lock();
-	fdev = fennec_genl_lookup(info);
-	if (IS_ERR(fdev))
-		err = PTR_ERR(fdev);
-	else
-		err = fennec_device_fill(msg, fdev, info->snd_portid,
-					 info->snd_seq, NULL);
-	rtnl_unlock();
-	if (err) {
-		nlmsg_free(msg);
+	/*
+	 * Generic netlink validated the request with fennec_nl_policy already;
+	 * 6.1 and 6.12 keep what it parsed in different places, so parse it
+	 * again here, once per dump.
+	 */
+	err = nlmsg_parse(cb->nlh, GENL_HDRLEN, tb, FENNEC_A_DEVICE_MAX,
+			  fennec_nl_policy, cb->extack);
+	if (err)
 		return err;
+	rtnl_lock();
+	fdev = fennec_nl_lookup(sock_net(cb->skb->sk), tb, cb->extack);
+	if (!IS_ERR(fdev)) {
+		ctx->fdev = fdev;
+		list_add(&ctx->node, &fdev->nl_dumps);
 	}
-	return genlmsg_reply(msg, info);
+	rtnl_unlock();
+	return PTR_ERR_OR_ZERO(fdev);
+}
+
+/* Called once for every dump whose start succeeded, in process context. */
+int fennec_nl_dump_done(struct netlink_callback *cb)
+{
+	struct fennec_dump_ctx *ctx = fennec_nl_dump_ctx(cb);
+
+	rtnl_lock();
+	if (ctx->fdev)
+		list_del(&ctx->node);
+	rtnl_unlock();
+	return 0;
+}
+
+/* @fdev goes (ndo_uninit, RTNL): its dumps under way end with ENODEV. */
+void fennec_nl_dumps_detach(struct fennec_device *fdev)
+{
+	struct fennec_dump_ctx *ctx, *tmp;
+
+	ASSERT_RTNL();
+	list_for_each_entry_safe(ctx, tmp, &fdev->nl_dumps, node) {
+		list_del(&ctx->node);
+		ctx->fdev = NULL;
+	}
 }
 
 /*
- * A dump resumes after the devices it has sent. Devices coming or going
- * between two parts of a dump set NLM_F_DUMP_INTR (dev_base_seq changes).
+ * The device of a dump, or NULL once it is gone: deleted, or moved out of
+ * the requester's namespace. Caller holds RTNL.
  */
-struct fennec_device_dump_ctx {
-	unsigned int sent;
-};
-
-static int fennec_genl_get_device_dumpit(struct sk_buff *skb,
-					 struct netlink_callback *cb)
+struct fennec_device *fennec_nl_dump_device(struct netlink_callback *cb)
 {
-	struct fennec_device_dump_ctx *ctx = (void *)cb->ctx;
-	struct net *net = sock_net(skb->sk);
-	unsigned int seen = 0;
-	struct net_device *dev;
-	int err = 0;
+	struct fennec_device *fdev = fennec_nl_dump_ctx(cb)->fdev;
 
-	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
-	rtnl_lock();
-	cb->seq = net->dev_base_seq;
-	for_each_netdev(net, dev) {
-		struct fennec_device *fdev = fennec_device_from_netdev(dev);
-
-		if (!fdev || seen++ < ctx->sent)
-			continue;
-		err = fennec_device_fill(skb, fdev,
-					 NETLINK_CB(cb->skb).portid,
-					 cb->nlh->nlmsg_seq, cb);
-		if (err)
-			break;
-		ctx->sent++;
-	}
-	rtnl_unlock();
-	/* A full skb is sent and the dump called again; 0 ends it. */
-	return err == -EMSGSIZE ? skb->len : err;
+	ASSERT_RTNL();
+	if (!fdev || !net_eq(dev_net(fdev->dev), sock_net(cb->skb->sk)))
+		return NULL;
+	return fdev;
 }
 
-static int fennec_check_identity(struct fennec_device *fdev,
-				 struct genl_info *info)
+/* Starts a message of a dump of @fdev's tables, with its ifindex. */
+void *fennec_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
+			 struct fennec_device *fdev, u8 cmd)
 {
-	struct nlattr *key_attr = info->attrs[FENNEC_A_DEVICE_PUBLIC_KEY];
-	struct nlattr *addr_attr = info->attrs[FENNEC_A_DEVICE_ADDRESS];
-	struct nlattr *flags_attr = info->attrs[FENNEC_A_DEVICE_FLAGS];
-	u32 flags = flags_attr ? nla_get_u32(flags_attr) : 0;
-	struct in6_addr address;
+	void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				cb->nlh->nlmsg_seq, &fennec_nl_family,
+				NLM_F_MULTI, cmd);
 
-	if (flags & FENNEC_DEVICE_F_CLEAR_IDENTITY) {
-		if (key_attr || addr_attr) {
-			NL_SET_ERR_MSG_ATTR(info->extack, flags_attr,
-					    "clearing the identity while setting it");
-			return -EINVAL;
-		}
-		return 0;
+	if (!hdr)
+		return NULL;
+	genl_dump_check_consistent(cb, hdr);
+	if (nla_put_u32(skb, FENNEC_A_DEVICE_IFINDEX, fdev->dev->ifindex)) {
+		genlmsg_cancel(skb, hdr);
+		return NULL;
 	}
-	if (!key_attr != !addr_attr) {
-		NL_SET_ERR_MSG_ATTR(info->extack, key_attr ? key_attr : addr_attr,
-				    "public key and address are set together");
-		return -EINVAL;
-	}
-	if (!key_attr)
-		return 0;
-	if (!memchr_inv(nla_data(key_attr), 0, FENNEC_KEY_LEN)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, key_attr,
-				    "public key is all zero");
-		return -EINVAL;
-	}
-	address = nla_get_in6_addr(addr_attr);
-	if (address.s6_addr[0] != FENNEC_ADDR_PREFIX) {
-		NL_SET_ERR_MSG_ATTR(info->extack, addr_attr,
-				    "address is not in fc00::/8");
-		return -EINVAL;
-	}
-	return 0;
+	return hdr;
 }
-
-static void fennec_apply_identity(struct fennec_device *fdev,
-				  struct genl_info *info)
-{
-	struct nlattr *key_attr = info->attrs[FENNEC_A_DEVICE_PUBLIC_KEY];
-	struct nlattr *flags_attr = info->attrs[FENNEC_A_DEVICE_FLAGS];
-
-	if (flags_attr &&
-	    (nla_get_u32(flags_attr) & FENNEC_DEVICE_F_CLEAR_IDENTITY)) {
-		fdev->has_identity = false;
-		memset(fdev->public_key, 0, FENNEC_KEY_LEN);
-		memset(&fdev->address, 0, sizeof(fdev->address));
-	} else if (key_attr) {
-		nla_memcpy(fdev->public_key, key_attr, FENNEC_KEY_LEN);
-		fdev->address =
-			nla_get_in6_addr(info->attrs[FENNEC_A_DEVICE_ADDRESS]);
-		fdev->has_identity = true;
-	}
-}
-
-/* A new port binds in the creating namespace; the same one changes nothing. */
-static int fennec_check_listen_port(struct fennec_device *fdev,
-				    const struct sk_buff *skb,
-				    struct genl_info *info)
-{
-	struct nlattr *port_attr = info->attrs[FENNEC_A_DEVICE_LISTEN_PORT];
-
-	if (!port_attr || nla_get_u16(port_attr) == fdev->listen_port)
-		return 0;
-	return fennec_genl_check_underlay(fdev, skb, info, port_attr);
-}
-
-static int fennec_set_listen_port(struct fennec_device *fdev,
-				  struct genl_info *info)
-{
-	struct nlattr *port_attr = info->attrs[FENNEC_A_DEVICE_LISTEN_PORT];
-	u16 port;
-	int err;
-
-	if (!port_attr)
-		return 0;
-	port = nla_get_u16(port_attr);
-	if (!netif_running(fdev->dev)) {
-		fdev->listen_port = port;
-		return 0;
-	}
-	if (port && port == fdev->listen_port)
-		return 0;
-	err = fennec_socket_open(fdev, port);
-	if (err == -EADDRINUSE)
-		NL_SET_ERR_MSG_ATTR(info->extack, port_attr,
-				    "listen port is in use");
-	else if (err)
-		NL_SET_ERR_MSG_ATTR(info->extack, port_attr,
-				    "cannot bind the listen port");
-	return err;
-}
-
-static int fennec_check_slot_width(struct fennec_device *fdev,
-				   struct genl_info *info)
-{
-	struct nlattr *attr = info->attrs[FENNEC_A_DEVICE_SLOT_WIDTH];
-
-	if (attr && nla_get_u8(attr) != fennec_slot_width(fdev) &&
-	    fennec_links_count(fdev)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attr,
-				    "slot width changes only while the device has no links");
-		return -EBUSY;
-	}
-	return 0;
-}
-
-static int fennec_set_slot_width(struct fennec_device *fdev,
-				 struct genl_info *info)
-{
-	struct nlattr *attr = info->attrs[FENNEC_A_DEVICE_SLOT_WIDTH];
-
-	return attr ? fennec_links_set_width(fdev, nla_get_u8(attr)) : 0;
-}
-
-static int fennec_genl_set_device_doit(struct sk_buff *skb,
-				       struct genl_info *info)
-{
-	struct fennec_device *fdev;
-	int err;
-
-	rtnl_lock();
-	fdev = fennec_genl_lookup(info);
-	if (IS_ERR(fdev)) {
-		err = PTR_ERR(fdev);
-		goto out;
-	}
-	/* Check everything before changing anything. */
-	err = fennec_check_listen_port(fdev, skb, info);
-	if (err)
-		goto out;
-	err = fennec_check_identity(fdev, info);
-	if (err)
-		goto out;
-	err = fennec_check_slot_width(fdev, info);
-	if (err)
-		goto out;
-	/* Steps that can fail once checks pass go first. */
-	err = fennec_set_listen_port(fdev, info);
-	if (err)
-		goto out;
-	err = fennec_set_slot_width(fdev, info);
-	if (err)
-		goto out;
-	fennec_apply_identity(fdev, info);
-out:
-	rtnl_unlock();
-	return err;
-}
-
-static const struct genl_ops fennec_genl_ops[] = {
-	{
-		.cmd = FENNEC_CMD_GET_DEVICE,
-		.doit = fennec_genl_get_device_doit,
-		.dumpit = fennec_genl_get_device_dumpit,
-		.policy = fennec_device_policy,
-		.maxattr = FENNEC_A_DEVICE_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = FENNEC_CMD_SET_DEVICE,
-		.doit = fennec_genl_set_device_doit,
-		.policy = fennec_device_policy,
-		.maxattr = FENNEC_A_DEVICE_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = FENNEC_CMD_SET_LINK,
-		.doit = fennec_genl_set_link_doit,
-		.policy = fennec_device_policy,
-		.maxattr = FENNEC_A_DEVICE_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = FENNEC_CMD_DEL_LINK,
-		.doit = fennec_genl_del_link_doit,
-		.policy = fennec_device_policy,
-		.maxattr = FENNEC_A_DEVICE_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = FENNEC_CMD_GET_LINK,
-		.dumpit = fennec_genl_get_link_dumpit,
-		.policy = fennec_device_policy,
-		.maxattr = FENNEC_A_DEVICE_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = FENNEC_CMD_SET_SESSION,
-		.doit = fennec_genl_set_session_doit,
-		.policy = fennec_device_policy,
-		.maxattr = FENNEC_A_DEVICE_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = FENNEC_CMD_DEL_SESSION,
-		.doit = fennec_genl_del_session_doit,
-		.policy = fennec_device_policy,
-		.maxattr = FENNEC_A_DEVICE_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = FENNEC_CMD_GET_SESSION,
-		.dumpit = fennec_genl_get_session_dumpit,
-		.policy = fennec_device_policy,
-		.maxattr = FENNEC_A_DEVICE_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = FENNEC_CMD_TRANSMIT,
-		.doit = fennec_genl_transmit_doit,
-		.policy = fennec_device_policy,
-		.maxattr = FENNEC_A_DEVICE_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-};
-
-static const struct genl_multicast_group fennec_genl_mcgrps[] = {
-	{
-		.name = FENNEC_MCGRP_EVENTS,
-#ifdef GENL_MCAST_CAP_NET_ADMIN
-		/* Where the kernel can say so (6.6+): admins only. */
-		.flags = GENL_MCAST_CAP_NET_ADMIN,
-#endif
-	},
-};
 
 void *fennec_genl_put(struct sk_buff *msg, u8 cmd)
 {
-	return genlmsg_put(msg, 0, 0, &fennec_genl_family, 0, cmd);
+	return genlmsg_put(msg, 0, 0, &fennec_nl_family, 0, cmd);
 }
 
 bool fennec_genl_has_listeners(struct net *net)
 {
-	return genl_has_listeners(&fennec_genl_family, net, 0);
+	return genl_has_listeners(&fennec_nl_family, net, FENNEC_NLGRP_EVENTS);
 }
 
 void fennec_genl_multicast(struct net *net, struct sk_buff *msg)
 {
-	genlmsg_multicast_netns(&fennec_genl_family, net, msg, 0, 0,
-				GFP_ATOMIC);
+	genlmsg_multicast_netns(&fennec_nl_family, net, msg, 0,
+				FENNEC_NLGRP_EVENTS, GFP_ATOMIC);
 }
-
-struct genl_family fennec_genl_family __ro_after_init = {
-	.name = FENNEC_GENL_NAME,
-	.version = FENNEC_GENL_VERSION,
-	.netnsok = true,
-	.parallel_ops = true,
-	.module = THIS_MODULE,
-	.ops = fennec_genl_ops,
-	.n_ops = ARRAY_SIZE(fennec_genl_ops),
-	.mcgrps = fennec_genl_mcgrps,
-	.n_mcgrps = ARRAY_SIZE(fennec_genl_mcgrps),
-};
 
 int __init fennec_genl_init(void)
 {
-	return genl_register_family(&fennec_genl_family);
+	return genl_register_family(&fennec_nl_family);
 }
 
 void fennec_genl_uninit(void)
 {
-	genl_unregister_family(&fennec_genl_family);
+	genl_unregister_family(&fennec_nl_family);
 }
 
 MODULE_ALIAS_GENL_FAMILY(FENNEC_GENL_NAME);
-
-#ifdef FENNEC_SELFTEST
-#include "selftest/netlink.c"
-#endif

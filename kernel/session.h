@@ -12,8 +12,6 @@
 
 struct fennec_device;
 
-#define FENNEC_MAX_ROUTES	8
-
 /**
  * struct fennec_route - one way to a session's peer
  * @len: bytes of @label
@@ -28,7 +26,8 @@ struct fennec_route {
 
 /**
  * struct fennec_routes - a session's routes, replaced as a whole
- * @count: routes in @route, most preferred first
+ * @count: routes in @route, most preferred first; at most
+ *	FENNEC_SESSION_ROUTES_MAX
  * @rcu: freed after a grace period
  * @route: the routes
  */

@@ -7,6 +7,7 @@
 #ifndef _FENNEC_WIRE_H
 #define _FENNEC_WIRE_H
 
+#include <linux/fennec.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
 
@@ -21,9 +22,13 @@ enum fennec_link_type {
 };
 
 #define FENNEC_TAG_LEN		16
-/* Route bytes a forwarding header holds: 16 (version 1) or 48 (version 2). */
+/*
+ * Route bytes a forwarding header holds: 16 (version 1), or in version 2
+ * the longest route of the netlink contract, FENNEC_ROUTE_MAX (48): the
+ * uapi is where that number is defined.
+ */
 #define FENNEC_ROUTE_SHORT	16
-#define FENNEC_ROUTE_LEN	48
+#define FENNEC_ROUTE_LEN	FENNEC_ROUTE_MAX
 
 /**
  * struct fennec_link_hdr - starts every datagram

@@ -11,7 +11,7 @@ packages=(
 	linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64
 	qemu-system-x86 busybox-static cpio xz-utils
 	iproute2 iputils-ping iperf3 wireguard-tools util-linux yggdrasil
-	linux-source-6.1 python3 valgrind
+	linux-source-6.1 python3 python3-yaml valgrind
 	clang-14 libclang-rt-14-dev
 )
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # make check: builds everything, runs the userspace unit tests, the static
-# checks (warnings, sparse, checkpatch, dkms) and the VM selftests on each
-# kernel, and ends with the line "N passed, N failed".
+# checks (warnings, sparse, checkpatch, the netlink spec, dkms) and the VM
+# selftests on each kernel, and ends with the line "N passed, N failed".
 #
 #   check.sh [--kernel 6.1|6.12]... [--debug] [TEST.sh...]
 set -uo pipefail
@@ -103,6 +103,8 @@ grep -q '^not ok ' "$log/asan" && rc=1
 result $rc "user unit and CLI tests pass under ASan and UBSan" "$log/asan.failed"
 
 quiet_step "checkpatch --strict is clean" scripts/checkpatch.sh
+step "netlink tables and uapi match the spec (make netlink-check)" \
+	scripts/netlink-gen.py --check
 
 for series in "${kernels[@]}"; do
 	release=$(scripts/kernels.sh "$series") || { result 1 "$series: kernel installed"; continue; }

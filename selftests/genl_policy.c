@@ -6,6 +6,7 @@
  * Prints TAP.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/fennec.h>
@@ -152,6 +153,97 @@ static void set_request(struct request *r)
 	mnl_attr_put_strz(r->nlh, FENNEC_A_DEVICE_IFNAME, dev);
 }
 
+static void put_keys(struct nlmsghdr *nlh, uint16_t type, uint32_t rx_index)
+{
+	static const uint8_t k[32] = { 7 };
+	struct nlattr *keys = mnl_attr_nest_start(nlh, type);
+
+	mnl_attr_put_u32(nlh, FENNEC_A_KEYS_RX_INDEX, rx_index);
+	mnl_attr_put_u32(nlh, FENNEC_A_KEYS_TX_INDEX, 9);
+	mnl_attr_put(nlh, FENNEC_A_KEYS_SEND_KEY, sizeof(k), k);
+	mnl_attr_put(nlh, FENNEC_A_KEYS_RECV_KEY, sizeof(k), k);
+	mnl_attr_nest_end(nlh, keys);
+}
+
+/* A SET_LINK or DEL_LINK request for SLOT; SET_LINK with an endpoint. */
+static struct nlattr *link_request(struct request *r, uint8_t cmd,
+				   uint16_t slot)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(4001),
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct nlattr *nest;
+
+	request_init(r, family, cmd, 0);
+	mnl_attr_put_strz(r->nlh, FENNEC_A_DEVICE_IFNAME, dev);
+	nest = mnl_attr_nest_start(r->nlh, FENNEC_A_DEVICE_LINK);
+	mnl_attr_put_u16(r->nlh, FENNEC_A_LINK_SLOT, slot);
+	if (cmd == FENNEC_CMD_SET_LINK)
+		mnl_attr_put(r->nlh, FENNEC_A_LINK_ENDPOINT, sizeof(sin), &sin);
+	return nest;
+}
+
+/* A SET_SESSION or DEL_SESSION request for fc00::2. */
+static struct nlattr *session_request(struct request *r, uint8_t cmd)
+{
+	static const uint8_t peer[FENNEC_ADDR_LEN] = { 0xfc, [15] = 2 };
+	struct nlattr *nest;
+
+	request_init(r, family, cmd, 0);
+	mnl_attr_put_strz(r->nlh, FENNEC_A_DEVICE_IFNAME, dev);
+	nest = mnl_attr_nest_start(r->nlh, FENNEC_A_DEVICE_SESSION);
+	mnl_attr_put(r->nlh, FENNEC_A_SESSION_ADDRESS, sizeof(peer), peer);
+	return nest;
+}
+
+/*
+ * A request with keys whose receive index is in use (a link's) is refused
+ * before anything is made: no new link, no new session, even for a moment
+ * (parse, then apply).
+ */
+static void refuse_used_index(void)
+{
+	struct nlattr *nest, *routes, *route;
+	struct request r;
+	int err;
+
+	nest = link_request(&r, FENNEC_CMD_SET_LINK, 1);
+	put_keys(r.nlh, FENNEC_A_LINK_KEYS, 7);
+	mnl_attr_nest_end(r.nlh, nest);
+	err = transact(&r, NULL, NULL);
+	report(!err, "a link with keys is set", err);
+
+	nest = link_request(&r, FENNEC_CMD_SET_LINK, 2);
+	put_keys(r.nlh, FENNEC_A_LINK_KEYS, 7);
+	mnl_attr_nest_end(r.nlh, nest);
+	expect_refusal(&r, EEXIST, "receive index is in use",
+		       "a new link with a receive index in use");
+	nest = link_request(&r, FENNEC_CMD_DEL_LINK, 2);
+	mnl_attr_nest_end(r.nlh, nest);
+	expect_refusal(&r, ENOENT, "no link on that slot",
+		       "...and no link was made");
+
+	nest = session_request(&r, FENNEC_CMD_SET_SESSION);
+	put_keys(r.nlh, FENNEC_A_SESSION_KEYS, 7);
+	routes = mnl_attr_nest_start(r.nlh, FENNEC_A_SESSION_ROUTES);
+	route = mnl_attr_nest_start(r.nlh, FENNEC_A_SESSION_ROUTE);
+	mnl_attr_put(r.nlh, FENNEC_A_ROUTE_LABEL, 2, (uint8_t[2]){ 1, 0 });
+	mnl_attr_nest_end(r.nlh, route);
+	mnl_attr_nest_end(r.nlh, routes);
+	mnl_attr_nest_end(r.nlh, nest);
+	expect_refusal(&r, EEXIST, "receive index is in use",
+		       "a new session with a receive index in use");
+	nest = session_request(&r, FENNEC_CMD_DEL_SESSION);
+	mnl_attr_nest_end(r.nlh, nest);
+	expect_refusal(&r, ENOENT, "no session with that address",
+		       "...and no session was made");
+
+	nest = link_request(&r, FENNEC_CMD_DEL_LINK, 1);
+	mnl_attr_nest_end(r.nlh, nest);
+	err = transact(&r, NULL, NULL);
+	report(!err, "the link is removed again", err);
+}
+
 int main(int argc, char **argv)
 {
 	static const uint8_t key[FENNEC_KEY_LEN] = { 1, 2, 3 };
@@ -187,7 +279,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	printf("TAP version 13\n1..17\n");
+	printf("TAP version 13\n1..23\n");
 
 	set_request(&r);
 	mnl_attr_put_u32(r.nlh, 99, 1);
@@ -270,6 +362,8 @@ int main(int argc, char **argv)
 	g->reserved = 1;
 	mnl_attr_put_strz(r.nlh, FENNEC_A_DEVICE_IFNAME, dev);
 	expect_refusal(&r, EINVAL, NULL, "reserved header field set");
+
+	refuse_used_index();
 
 	report(!read_state(&after) && before.len == after.len &&
 	       !memcmp(before.blob, after.blob, before.len),

@@ -24,6 +24,15 @@ check "an unprivileged user configures a device in its own namespaces" \
 
 check_err "show names a missing device" 'fen9' fennec show fen9
 check_err "show refuses a device of another kind" 'not a fennec device' fennec show lo
+# A dump of a device's links names the device once, at its start, with the
+# lookup's own error (its message where the kernel passes one, 6.12).
+check_err "a dump of a missing device's links fails" 'fen9.*No such device|no such device' \
+	fennec show fen9 links
+check_err "a dump of another kind of device's sessions is refused" \
+	'not a fennec device|Operation not supported' fennec show lo sessions
+ip link add fgone type fennec
+check "a session dump whose device goes midway ends, and lets it go" \
+	"$(dirname "$0")/genl_dump" fgone 1000
 
 for i in $(seq 200); do echo "link add fd$i type fennec"; done | ip -batch -
 dumps_ok=1

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Self-test of the netlink policy and request checks. kernel/netlink.c
+ * Self-test of the netlink policy and request checks. kernel/netlink_device.c
  * includes this file in FENNEC_DEBUG=1 builds, so it can reach its static
  * functions.
  */
@@ -40,7 +40,7 @@ static int __init fennec_try_identity(int key_len, u8 key_byte,
 	if (!err)
 		err = nla_parse(tb, FENNEC_A_DEVICE_MAX,
 				(struct nlattr *)skb->data, skb->len,
-				fennec_device_policy, NULL);
+				fennec_nl_policy, NULL);
 	if (!err)
 		err = fennec_check_identity(NULL, &info);
 	kfree_skb(skb);
@@ -75,23 +75,25 @@ bool __init fennec_netlink_selftest(void)
 	bool ok = true;
 	int i;
 
-	ok &= fennec_policy_complete("device", fennec_device_policy,
+	ok &= fennec_policy_complete("device", fennec_nl_policy,
 				     FENNEC_A_DEVICE_MAX);
-	ok &= fennec_policy_complete("link", fennec_link_policy,
+	ok &= fennec_policy_complete("link", fennec_link_input_nl_policy,
 				     FENNEC_A_LINK_MAX);
-	ok &= fennec_policy_complete("keys", fennec_keys_policy,
+	ok &= fennec_policy_complete("keys", fennec_keys_nl_policy,
 				     FENNEC_A_KEYS_MAX);
-	ok &= fennec_policy_complete("session", fennec_session_policy,
+	ok &= fennec_policy_complete("session", fennec_session_input_nl_policy,
 				     FENNEC_A_SESSION_MAX);
-	ok &= fennec_policy_complete("route", fennec_route_policy,
+	ok &= fennec_policy_complete("routes",
+				     fennec_session_routes_input_nl_policy,
+				     FENNEC_A_SESSION_MAX);
+	ok &= fennec_policy_complete("route", fennec_route_input_nl_policy,
 				     FENNEC_A_ROUTE_MAX);
-	for (i = 0; i < ARRAY_SIZE(fennec_genl_ops); i++) {
-		ok &= FENNEC_EXPECT(fennec_genl_ops[i].policy ==
-				    fennec_device_policy);
-		ok &= FENNEC_EXPECT(fennec_genl_ops[i].maxattr ==
-				    FENNEC_A_DEVICE_MAX);
-		ok &= FENNEC_EXPECT(fennec_genl_ops[i].flags &
-				    GENL_UNS_ADMIN_PERM);
+	for (i = 0; i < fennec_nl_family.n_ops; i++) {
+		const struct genl_ops *op = &fennec_nl_family.ops[i];
+
+		ok &= FENNEC_EXPECT(op->policy == fennec_nl_policy);
+		ok &= FENNEC_EXPECT(op->maxattr == FENNEC_A_DEVICE_MAX);
+		ok &= FENNEC_EXPECT(op->flags & GENL_UNS_ADMIN_PERM);
 	}
 
 	/* Accepted: a key and an fc00::/8 address; nothing; a clear. */
