@@ -485,7 +485,7 @@ static unsigned int unkeyed_entries(const struct sessions *ss)
 	unsigned int n = 0;
 
 	for (size_t i = 0; i < ss->count; i++)
-		n += ss->s[i].used && !ss->s[i].has_keys;
+		n += ss->s[i].used && !ss->s[i].hs.has_keys;
 	return n;
 }
 
@@ -826,14 +826,14 @@ static void test_resync(void)
 	links_timers(&l, now, UNIX0 + now);
 	/* Neighbours 0 and 1 have keys; 2 has one of ours pending; 3 none. */
 	for (int i = 0; i < 2; i++) {
-		l.nb[i].has_keys = true;
-		l.nb[i].ini.pending = false;
-		l.nb[i].retry_at = 0;
-		l.nb[i].rekey_at = now + 100 * S;
+		l.nb[i].hs.has_keys = true;
+		l.nb[i].hs.ini.pending = false;
+		l.nb[i].hs.retry_at = 0;
+		l.nb[i].hs.rekey_at = now + 100 * S;
 	}
-	l.nb[3].ini.pending = false;
-	l.nb[3].retry_at = 0;
-	l.nb[2].retry_at = now + 100 * S;
+	l.nb[3].hs.ini.pending = false;
+	l.nb[3].hs.retry_at = 0;
+	l.nb[2].hs.retry_at = now + 100 * S;
 	now += S;
 	memset(ntransmits, 0, sizeof(ntransmits));
 	for (int i = 0; i < 1000; i++) {
