@@ -79,6 +79,18 @@ static int install(struct keying *k, struct keying_peer *p,
 	return err;
 }
 
+/* The peer whose pending initiation has sender INDEX, or NULL. */
+static struct keying_peer *by_pending(struct keying *k, uint32_t index)
+{
+	struct keying_peer *p;
+	size_t i = 0;
+
+	while ((p = k->ops->next(k->ctx, &i)))
+		if (p->ini.pending && p->ini.sender_index == index)
+			return p;
+	return NULL;
+}
+
 static void got_keys(struct keying *k, struct keying_peer *p, bool ours,
 		     uint64_t now)
 {
@@ -283,7 +295,7 @@ static void on_response(struct keying *k, const struct keying_from *from,
 	int n, err;
 
 	err = hs_mac1_check(k->id, msg, len);
-	p = err ? NULL : k->ops->pending(k->ctx, hs_le32(msg + 4));
+	p = err ? NULL : by_pending(k, hs_le32(msg + 4));
 	if (err || !p) {
 		count_error(k, err ?: -ENOENT);
 		return;
@@ -308,7 +320,7 @@ static void on_response(struct keying *k, const struct keying_from *from,
 static void on_cookie(struct keying *k, const uint8_t *msg, size_t len,
 		      uint64_t now)
 {
-	struct keying_peer *p = k->ops->pending(k->ctx, hs_le32(msg + 4));
+	struct keying_peer *p = by_pending(k, hs_le32(msg + 4));
 	int err = p ? hs_cookie_reply_read(&p->ini, msg, len, now) : -ENOENT;
 
 	if (err) {

@@ -82,9 +82,8 @@ struct keying_from {
 };
 
 /*
- * The transport. CTX is keying's ctx. Each hook is called from inside a
- * keying_* call; none may call back into keying but keying_initiate()
- * where said.
+ * The transport: CTX is keying's ctx. Each hook is called from inside a
+ * keying_* call, and none may call back into keying.
  */
 struct keying_ops {
 	/*
@@ -115,8 +114,11 @@ struct keying_ops {
 	struct keying_peer *(*responder)(void *ctx, const uint8_t *key,
 					 const struct keying_from *from,
 					 const uint8_t **psk, uint64_t now);
-	/* The peer whose pending initiation has sender INDEX, or NULL. */
-	struct keying_peer *(*pending)(void *ctx, uint32_t index);
+	/*
+	 * Walks the owner's peers: the first at or after *I, moving *I past
+	 * it; NULL when there are no more.
+	 */
+	struct keying_peer *(*next)(void *ctx, size_t *i);
 	/*
 	 * An authenticated initiation (INITIATION) or response from P, by
 	 * FROM, with the sender's PAYLOAD: before its keys go to the kernel.
@@ -130,7 +132,7 @@ struct keying_ops {
 	 */
 	void (*keyed)(void *ctx, struct keying_peer *p, bool ours, bool first,
 		      uint64_t now);
-	/* Optional: P's initiation was heard but not answered (no keys). */
+	/* Optional: P's initiation was read, but the kernel took no keys. */
 	void (*unanswered)(void *ctx, struct keying_peer *p);
 };
 

@@ -198,15 +198,11 @@ static struct keying_peer *link_responder(void *ctx, const uint8_t *key,
 	return &n->hs;
 }
 
-static struct keying_peer *link_pending(void *ctx, uint32_t index)
+static struct keying_peer *link_next(void *ctx, size_t *i)
 {
 	struct links *l = ctx;
 
-	for (size_t i = 0; i < l->count; i++)
-		if (l->nb[i].hs.ini.pending &&
-		    l->nb[i].hs.ini.sender_index == index)
-			return &l->nb[i].hs;
-	return NULL;
+	return *i < l->count ? &l->nb[(*i)++].hs : NULL;
 }
 
 /* A handshake's payload is the sender's slot width; none: 1. */
@@ -256,10 +252,11 @@ static const struct keying_ops link_keying = {
 	.noun = "neighbour",
 	.address = link_address,
 	.responder = link_responder,
-	.pending = link_pending,
+	.next = link_next,
 	.heard = link_heard,
 	.keyed = link_keyed,
 };
+
 int links_init(struct links *l, struct datapath *dp,
 	       const uint8_t *private_key, const struct daemon_config *cfg,
 	       uint64_t now)

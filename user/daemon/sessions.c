@@ -676,14 +676,14 @@ static struct keying_peer *session_responder(void *ctx, const uint8_t *key,
 	return &e->hs;
 }
 
-static struct keying_peer *session_pending(void *ctx, uint32_t index)
+/* The entries in use. */
+static struct keying_peer *session_next(void *ctx, size_t *i)
 {
 	struct sessions *ss = ctx;
 
-	for (size_t i = 0; i < ss->count; i++)
-		if (ss->s[i].used && ss->s[i].hs.ini.pending &&
-		    ss->s[i].hs.ini.sender_index == index)
-			return &ss->s[i].hs;
+	for (; *i < ss->count; (*i)++)
+		if (ss->s[*i].used)
+			return &ss->s[(*i)++].hs;
 	return NULL;
 }
 
@@ -716,15 +716,14 @@ static void session_keyed(void *ctx, struct keying_peer *p, bool ours,
 	struct e2e_session *e = of(p);
 	char name[INET6_ADDRSTRLEN];
 
-	if (first)
-		log_info("%s: session with %s is up", ss->dp->ifname,
-			 name_of(e, name));
 	/* A response proves the keys are the peer's, and ours are in use. */
-	if (ours)
-		e->confirmed = true;
+	e->confirmed |= ours;
 	e->active_at = now;
 	e->sent_data_at = now;
 	e->probe_at = now + PROBE_NS;
+	if (first)
+		log_info("%s: session with %s is up", ss->dp->ifname,
+			 name_of(e, name));
 }
 
 /* An entry made for an initiation that got no answer goes again. */
@@ -742,7 +741,7 @@ static const struct keying_ops session_keying = {
 	.noun = "session",
 	.address = session_address,
 	.responder = session_responder,
-	.pending = session_pending,
+	.next = session_next,
 	.heard = session_heard,
 	.keyed = session_keyed,
 	.unanswered = session_unanswered,

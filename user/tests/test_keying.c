@@ -121,13 +121,9 @@ static struct keying_peer *f_responder(void *ctx, const uint8_t *key,
 	return &n->peer.hs;
 }
 
-static struct keying_peer *f_pending(void *ctx, uint32_t index)
+static struct keying_peer *f_next(void *ctx, size_t *i)
 {
-	struct node *n = of_ctx(ctx);
-
-	if (n->peer.hs.ini.pending && n->peer.hs.ini.sender_index == index)
-		return &n->peer.hs;
-	return NULL;
+	return (*i)++ ? NULL : &of_ctx(ctx)->peer.hs;
 }
 
 static void f_heard(void *ctx, struct keying_peer *p,
@@ -173,7 +169,7 @@ static const struct keying_ops fake_ops = {
 	.noun = "peer",
 	.address = f_address,
 	.responder = f_responder,
-	.pending = f_pending,
+	.next = f_next,
 	.heard = f_heard,
 	.keyed = f_keyed,
 	.unanswered = f_unanswered,
