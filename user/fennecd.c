@@ -235,13 +235,15 @@ static void rekey_limits_from_env(struct loop *lp)
 	const char *m = getenv("FENNECD_REKEY_AFTER_MESSAGES");
 
 	if (t && strtoull(t, NULL, 10)) {
-		lp->links.rekey_after_ns = strtoull(t, NULL, 10) * NSEC_PER_SEC;
-		lp->sessions.rekey_after_ns = lp->links.rekey_after_ns;
+		lp->links.keying.rekey_after_ns =
+			strtoull(t, NULL, 10) * NSEC_PER_SEC;
+		lp->sessions.keying.rekey_after_ns =
+			lp->links.keying.rekey_after_ns;
 	}
 	if (m && strtoull(m, NULL, 10)) {
-		lp->links.rekey_after_messages = strtoull(m, NULL, 10);
-		lp->sessions.rekey_after_messages =
-			lp->links.rekey_after_messages;
+		lp->links.keying.rekey_after_messages = strtoull(m, NULL, 10);
+		lp->sessions.keying.rekey_after_messages =
+			lp->links.keying.rekey_after_messages;
 	}
 }
 

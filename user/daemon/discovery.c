@@ -553,7 +553,7 @@ static int judge_trial(struct discovery *d, size_t i, struct neighbour *n,
 	char name[INET6_ADDRSTRLEN], host[INET6_ADDRSTRLEN];
 	const char *iface = d->ifaces[e->iface].name;
 
-	if (n->has_keys && proven_on(d, e->iface) < share(d)) {
+	if (n->hs.has_keys && proven_on(d, e->iface) < share(d)) {
 		e->proven = true;
 		d->stats.found++;
 		inet_ntop(AF_INET6, &e->from.sin6.sin6_addr, host,
@@ -563,7 +563,7 @@ static int judge_trial(struct discovery *d, size_t i, struct neighbour *n,
 			 e->port);
 		return 1;
 	}
-	if (!n->has_keys && now < e->trial_end) {
+	if (!n->hs.has_keys && now < e->trial_end) {
 		/*
 		 * Our beacon again, each second of its trial: it answers our
 		 * handshake only once it has tried us, for which it needs a
@@ -573,9 +573,9 @@ static int judge_trial(struct discovery *d, size_t i, struct neighbour *n,
 		return 1;
 	}
 	log_debug("%s: gave up on neighbour %s: %s", d->dp->ifname,
-		  name_of(e->key, name), n->has_keys ?
+		  name_of(e->key, name), n->hs.has_keys ?
 		  "no place left for it" : "no handshake within its trial");
-	if (n->has_keys)
+	if (n->hs.has_keys)
 		d->stats.full++;
 	else
 		d->stats.trials_failed++;
@@ -645,13 +645,13 @@ static void sweep(struct discovery *d, uint64_t now, uint64_t wall)
 			continue;
 		}
 		if (now - e->beacon_at < d->forget_ns ||
-		    (n->has_keys && !n->silent)) {
+		    (n->hs.has_keys && !n->silent)) {
 			i++;
 			continue;
 		}
 		log_info("%s: forgot neighbour %s: %s, and no beacon for %llu s",
 			 d->dp->ifname, name_of(e->key, name),
-			 n->has_keys ? "silent" : "without keys",
+			 n->hs.has_keys ? "silent" : "without keys",
 			 (unsigned long long)(d->forget_ns / NSEC_PER_SEC));
 		links_remove(d->links, n, now);
 		d->stats.forgotten++;

@@ -10,13 +10,10 @@
 #include "../lib/log.h"
 #include "links.h"
 
-/* New keys every 2 minutes, as WireGuard, or long before a key runs out. */
-#define REKEY_AFTER_NS		(120 * NSEC_PER_SEC)
-#define REKEY_AFTER_MESSAGES	(1ULL << 59)	/* the kernel stops at 2^60 */
-/* The responder's fallback, if the initiator does not rekey in time. */
-#define RESPONDER_GRACE_NS	(30 * NSEC_PER_SEC)
-/* Retransmits: 0.25 s doubling to 16 s, each +-25 % of jitter. */
-#define RETRY_FIRST_NS		(NSEC_PER_SEC / 4)
+/*
+ * Retransmits of initiations back off to 16 s at most (keying.c, whose
+ * doubling stops at 8 s first).
+ */
 #define RETRY_MAX_NS		(16 * NSEC_PER_SEC)
 /*
  * How often the kernel's links are read: roaming, message counts, and
@@ -35,16 +32,6 @@
  * recently is not taken as heard.
  */
 #define UNREACHABLE_NS		(POLL_NS + POLL_NS / 2)
-/* Handshake messages handled: per source and in all, each second. */
-#define RATE_PER_SOURCE		20
-#define RATE_GLOBAL		200
-#define RATE_BURST		20
-/* Cookie replies cost no DH: they may go faster, but not unbounded. */
-#define COOKIE_PER_SOURCE	100
-#define COOKIE_GLOBAL		1000
-#define INDEX_TRIES		8
-/* tx_at_keys before the next poll has read the link's count. */
-#define TX_UNREAD		UINT64_MAX
 
 static const char *name_of(const struct neighbour *n, char *buf)
 {
@@ -68,12 +55,14 @@ static struct neighbour *by_address(struct links *l, const struct in6_addr *a)
 	return NULL;
 }
 
-static struct neighbour *by_pending_index(struct links *l, uint32_t index)
+static struct neighbour *of(struct keying_peer *p)
 {
-	for (size_t i = 0; i < l->count; i++)
-		if (l->nb[i].ini.pending && l->nb[i].ini.sender_index == index)
-			return &l->nb[i];
-	return NULL;
+	return keying_owner(p, struct neighbour, hs);
+}
+
+static const uint8_t *psk_of(const struct neighbour *n)
+{
+	return n->cfg.has_psk ? n->cfg.psk : NULL;
 }
 
 static bool slot_taken(const struct links *l, uint16_t slot)
@@ -97,15 +86,16 @@ static void adopt(struct links *l, struct neighbour *n,
 	char name[INET6_ADDRSTRLEN];
 
 	n->slot = s->slot;
-	n->has_keys = s->has_keys;
-	n->tx_at_keys = s->tx_packets;
-	n->keys_at = now;
+	n->hs.has_keys = s->has_keys;
+	n->hs.tx_at_keys = s->tx_packets;
+	n->hs.keys_at = now;
 	if (s->has_endpoint) {
 		n->endpoint = s->endpoint;
 		n->has_endpoint = true;
 	}
 	log_info("%s: neighbour %s: kept link %u%s", l->dp->ifname,
-		 name_of(n, name), n->slot, n->has_keys ? " and its keys" : "");
+		 name_of(n, name), n->slot,
+		 n->hs.has_keys ? " and its keys" : "");
 }
 
 static void adopt_link(const struct datapath_link_state *s, void *data)
@@ -167,6 +157,106 @@ static int push_link(struct links *l, struct neighbour *n,
 	return datapath_set_link(l->dp, &dl);
 }
 
+/* --- the keying machine's transport: the underlay, by endpoint ---------- */
+
+static int link_send(void *ctx, struct keying_peer *p,
+		     const struct keying_from *from, const uint8_t *msg,
+		     size_t len)
+{
+	struct links *l = ctx;
+
+	return datapath_transmit(l->dp, from ? &from->ev->endpoint :
+				 &of(p)->endpoint, msg, len);
+}
+
+/* The initiator's keys are used at once: a keepalive tells the peer. */
+static int link_install(void *ctx, struct keying_peer *p,
+			const struct datapath_keys *keys)
+{
+	return push_link(ctx, of(p), keys, !keys->next);
+}
+
+static const struct in6_addr *link_address(const struct keying_peer *p)
+{
+	return &keying_owner(p, const struct neighbour, hs)->address;
+}
+
+static struct keying_peer *link_responder(void *ctx, const uint8_t *key,
+					  const struct keying_from *from,
+					  const uint8_t **psk, uint64_t now)
+{
+	struct links *l = ctx;
+	struct neighbour *n = by_key(l, key);
+
+	(void)from;
+	(void)now;
+	if (!n) {
+		l->keying.stats.unknown_peer++;
+		return NULL;
+	}
+	*psk = psk_of(n);
+	return &n->hs;
+}
+
+static struct keying_peer *link_next(void *ctx, size_t *i)
+{
+	struct links *l = ctx;
+
+	return *i < l->count ? &l->nb[(*i)++].hs : NULL;
+}
+
+/* A handshake's payload is the sender's slot width; none: 1. */
+static void link_heard(void *ctx, struct keying_peer *p,
+		       const struct keying_from *from, bool initiation,
+		       const uint8_t *payload, size_t len, uint64_t now)
+{
+	struct neighbour *n = of(p);
+
+	(void)ctx;
+	(void)now;
+	/*
+	 * Answer where it is now, but move the link only for a neighbour we
+	 * had no address for: a replay must not redirect a live link. One
+	 * that roamed is followed by the kernel on its first sealed packet.
+	 * A response to our initiation is where the neighbour is.
+	 */
+	if (!initiation || !n->has_endpoint) {
+		n->endpoint = from->ev->endpoint;
+		n->has_endpoint = true;
+	}
+	n->width = len >= 1 && payload[0] == 2 ? 2 : 1;
+}
+
+static void link_keyed(void *ctx, struct keying_peer *p, bool ours,
+		       bool first, uint64_t now)
+{
+	struct links *l = ctx;
+	struct neighbour *n = of(p);
+	char name[INET6_ADDRSTRLEN];
+
+	if (first)
+		log_info("%s: neighbour %s is up on link %u", l->dp->ifname,
+			 name_of(n, name), n->slot);
+	else
+		log_debug("%s: neighbour %s rekeyed (%s)", l->dp->ifname,
+			  name_of(n, name), ours ? "initiator" : "responder");
+	n->silent = false;
+	n->quiet_polls = 0;
+	if (l->up)
+		l->up(l->ctx, n, now);
+}
+
+static const struct keying_ops link_keying = {
+	.send = link_send,
+	.install = link_install,
+	.noun = "neighbour",
+	.address = link_address,
+	.responder = link_responder,
+	.next = link_next,
+	.heard = link_heard,
+	.keyed = link_keyed,
+};
+
 int links_init(struct links *l, struct datapath *dp,
 	       const uint8_t *private_key, const struct daemon_config *cfg,
 	       uint64_t now)
@@ -176,15 +266,15 @@ int links_init(struct links *l, struct datapath *dp,
 
 	memset(l, 0, sizeof(*l));
 	l->dp = dp;
-	l->rekey_after_ns = REKEY_AFTER_NS;
-	l->rekey_after_messages = REKEY_AFTER_MESSAGES;
 	if (hs_identity_init(&l->id, private_key)) {
 		log_error("the private key gives no public key");
 		return -1;
 	}
-	ratelimit_init(&l->rl, RATE_PER_SOURCE, RATE_GLOBAL, RATE_BURST);
-	ratelimit_init(&l->rl_cookies, COOKIE_PER_SOURCE, COOKIE_GLOBAL,
-		       RATE_BURST);
+	keying_init(&l->keying, &l->id, &link_keying, l, dp->ifname,
+		    RETRY_MAX_NS);
+	/* Our handshakes carry our slot width. */
+	l->keying.payload[0] = dp->width;
+	l->keying.payload_len = 1;
 	l->nb = sodium_allocarray(cap, sizeof(*l->nb));
 	if (!l->nb) {
 		log_error("out of memory");
@@ -215,7 +305,7 @@ int links_init(struct links *l, struct datapath *dp,
 		if (n->has_endpoint && push_link(l, n, NULL, false))
 			return -1;
 		/* Keys we did not make may be old: replace them soon. */
-		n->retry_at = n->has_endpoint ? now : 0;
+		n->hs.retry_at = n->has_endpoint ? now : 0;
 		n->keepalive_at = n->cfg.keepalive ?
 				  now + n->cfg.keepalive * NSEC_PER_SEC : 0;
 	}
@@ -226,8 +316,9 @@ int links_init(struct links *l, struct datapath *dp,
 void links_free(struct links *l)
 {
 	for (size_t i = 0; i < l->count; i++)
-		hs_initiator_wipe(&l->nb[i].ini);
+		hs_initiator_wipe(&l->nb[i].hs.ini);
 	sodium_free(l->nb);
+	keying_free(&l->keying);
 	sodium_memzero(&l->id, sizeof(l->id));
 	free(l->orphans);
 	l->orphans = NULL;
@@ -236,281 +327,28 @@ void links_free(struct links *l)
 	l->count = l->cap = 0;
 }
 
-void links_datapath_keys(struct datapath_keys *dk, const struct hs_keys *k,
-			 bool next)
-{
-	dk->rx_index = k->rx_index;
-	dk->tx_index = k->tx_index;
-	memcpy(dk->send_key, k->send_key, sizeof(dk->send_key));
-	memcpy(dk->recv_key, k->recv_key, sizeof(dk->recv_key));
-	dk->next = next;
-}
-
-static void got_keys(struct links *l, struct neighbour *n, bool ours,
-		     uint64_t now)
-{
-	char name[INET6_ADDRSTRLEN];
-
-	if (!n->has_keys)
-		log_info("%s: neighbour %s is up on link %u", l->dp->ifname,
-			 name_of(n, name), n->slot);
-	else
-		log_debug("%s: neighbour %s rekeyed (%s)", l->dp->ifname,
-			  name_of(n, name), ours ? "initiator" : "responder");
-	n->has_keys = true;
-	n->keys_ours = ours;
-	n->silent = false;
-	n->quiet_polls = 0;
-	if (l->up)
-		l->up(l->ctx, n, now);
-	n->keys_at = now;
-	n->tx_at_keys = TX_UNREAD;
-	/* The initiator rekeys; the responder only if the initiator does not. */
-	n->rekey_at = now + jitter(l->rekey_after_ns) +
-		      (ours ? 0 : RESPONDER_GRACE_NS);
-	l->stats.completed++;
-}
-
 static void initiate(struct links *l, struct neighbour *n, uint64_t now,
 		     uint64_t wall)
 {
-	uint8_t msg[HS_INITIATION_MIN + 1], ts[HS_TIMESTAMP_LEN];
-	uint8_t width = l->dp->width;
-	uint64_t backoff;
-	int len;
-
-	if (!n->has_endpoint)
-		return;
-	hs_tai64n(ts, wall);
-	len = hs_initiation_create(&n->ini, &l->id, n->cfg.public_key,
-				   n->cfg.has_psk ? n->cfg.psk : NULL,
-				   hs_new_index(), ts, now, &width, 1, msg,
-				   sizeof(msg));
-	if (len < 0) {
-		log_error("%s: cannot make a handshake: %s", l->dp->ifname,
-			  strerror(-len));
-		return;
-	}
-	datapath_transmit(l->dp, &n->endpoint, msg, len);
-	l->stats.initiations_sent++;
-	backoff = RETRY_FIRST_NS << (n->attempts < 5 ? n->attempts : 5);
-	if (backoff > RETRY_MAX_NS)
-		backoff = RETRY_MAX_NS;
-	n->attempts++;
-	n->retry_at = now + jitter(backoff);
+	if (n->has_endpoint)
+		keying_initiate(&l->keying, &n->hs, n->cfg.public_key,
+				psk_of(n), now, wall);
 }
 
-/* A handshake's payload is the sender's slot width; none: 1. */
-static uint8_t width_of(const uint8_t *payload, int len)
-{
-	return len >= 1 && payload[0] == 2 ? 2 : 1;
-}
-
-static void count_read_error(struct links *l, int err)
-{
-	if (err == -EACCES)
-		l->stats.bad_mac++;
-	else if (err == -EKEYREJECTED)
-		l->stats.rejected++;
-	else if (err == -ENOENT)
-		l->stats.unexpected++;
-	else
-		l->stats.malformed++;
-}
-
-/* Cheap checks first: mac1, then (under load) the cookie, then the rate. */
-static bool admit(struct links *l, const struct datapath_event *ev,
-		  uint64_t now)
-{
-	const uint8_t *msg = ev->payload;
-	size_t ep_len = endpoint_len(&ev->endpoint);
-	uint8_t reply[HS_COOKIE_REPLY_LEN];
-	int err, len;
-
-	err = hs_mac1_check(&l->id, msg, ev->payload_len);
-	if (err) {
-		count_read_error(l, err);
-		return false;
-	}
-	if (ratelimit_under_load(&l->rl, now) &&
-	    hs_mac2_check(&l->cookies, now, &ev->endpoint, ep_len, msg,
-			  ev->payload_len)) {
-		if (!ratelimit_allow(&l->rl_cookies, &ev->endpoint, now)) {
-			l->stats.rate_limited++;
-			return false;
-		}
-		len = hs_cookie_reply_create(&l->cookies, &l->id, now,
-					     &ev->endpoint, ep_len, msg,
-					     ev->payload_len, reply,
-					     sizeof(reply));
-		if (len > 0 &&
-		    !datapath_transmit(l->dp, &ev->endpoint, reply, len))
-			l->stats.cookies_sent++;
-		return false;
-	}
-	if (!ratelimit_allow(&l->rl, &ev->endpoint, now)) {
-		l->stats.rate_limited++;
-		return false;
-	}
-	return true;
-}
-
-/* Installs the responder's keys, aside until the initiator uses them. */
-static int install_responder_keys(struct links *l, struct neighbour *n,
-				  struct hs_responder *r, uint8_t *out,
-				  size_t out_size)
-{
-	uint8_t width = l->dp->width;
-	struct datapath_keys dk;
-	struct hs_keys keys;
-	int len = -EEXIST, err;
-
-	for (int i = 0; i < INDEX_TRIES && len == -EEXIST; i++) {
-		struct hs_responder tmp = *r;
-
-		len = hs_response_create(&tmp, n->cfg.has_psk ? n->cfg.psk :
-					 NULL, hs_new_index(), &width, 1, out,
-					 out_size, &keys);
-		hs_responder_wipe(&tmp);
-		if (len < 0)
-			break;
-		links_datapath_keys(&dk, &keys, true);
-		err = push_link(l, n, &dk, false);
-		sodium_memzero(&keys, sizeof(keys));
-		sodium_memzero(&dk, sizeof(dk));
-		if (err)
-			len = err;
-	}
-	return len;
-}
-
-static void on_initiation(struct links *l, const struct datapath_event *ev,
-			  uint64_t now)
-{
-	uint8_t out[HS_RESPONSE_MIN + 1], payload[HS_PAYLOAD_MAX];
-	char name[INET6_ADDRSTRLEN];
-	struct hs_responder r = { 0 };
-	struct neighbour *n;
-	int len;
-
-	if (!admit(l, ev, now))
-		return;
-	len = hs_initiation_read(&r, &l->id, ev->payload, ev->payload_len,
-				 payload, sizeof(payload));
-	if (len < 0) {
-		count_read_error(l, len);
-		goto out;
-	}
-	n = by_key(l, r.remote_static);
-	if (!n) {
-		l->stats.unknown_peer++;
-		goto out;
-	}
-	if (n->has_timestamp && !hs_timestamp_newer(r.timestamp, n->timestamp)) {
-		l->stats.replayed++;
-		log_debug("%s: neighbour %s: replayed initiation dropped",
-			  l->dp->ifname, name_of(n, name));
-		goto out;
-	}
-	/*
-	 * Answer where it is now, but move the link only for a neighbour we
-	 * had no address for: a replay must not redirect a live link. One
-	 * that roamed is followed by the kernel on its first sealed packet.
-	 */
-	if (!n->has_endpoint) {
-		n->endpoint = ev->endpoint;
-		n->has_endpoint = true;
-	}
-	n->width = width_of(payload, len);
-	len = install_responder_keys(l, n, &r, out, sizeof(out));
-	if (len < 0)
-		goto out;
-	memcpy(n->timestamp, r.timestamp, sizeof(n->timestamp));
-	n->has_timestamp = true;
-	datapath_transmit(l->dp, &ev->endpoint, out, len);
-	got_keys(l, n, false, now);
-	/*
-	 * An initiation of ours that crossed it goes on: only its response
-	 * gives us keys to send with before the other side sends.
-	 */
-out:
-	hs_responder_wipe(&r);
-	sodium_memzero(payload, sizeof(payload));
-}
-
-static void on_response(struct links *l, const struct datapath_event *ev,
-			uint64_t now)
-{
-	uint8_t payload[HS_PAYLOAD_MAX];
-	struct datapath_keys dk;
-	struct hs_keys keys;
-	struct neighbour *n;
-	int len, err;
-
-	err = hs_mac1_check(&l->id, ev->payload, ev->payload_len);
-	n = err ? NULL : by_pending_index(l, hs_le32(ev->payload + 4));
-	if (err || !n) {
-		count_read_error(l, err ?: -ENOENT);
-		return;
-	}
-	len = hs_response_read(&n->ini, &l->id, ev->payload, ev->payload_len,
-			       payload, sizeof(payload), &keys);
-	if (len >= 0)
-		n->width = width_of(payload, len);
-	sodium_memzero(payload, sizeof(payload));
-	if (len < 0) {
-		count_read_error(l, len);
-		return;
-	}
-	n->endpoint = ev->endpoint;
-	n->has_endpoint = true;
-	links_datapath_keys(&dk, &keys, false);
-	/* Used at once; the keepalive tells the responder so. */
-	err = push_link(l, n, &dk, true);
-	sodium_memzero(&keys, sizeof(keys));
-	sodium_memzero(&dk, sizeof(dk));
-	if (err)
-		return;
-	n->attempts = 0;
-	n->retry_at = 0;
-	got_keys(l, n, true, now);
-}
-
-static void on_cookie(struct links *l, const struct datapath_event *ev,
-		      uint64_t now)
-{
-	struct neighbour *n = by_pending_index(l, hs_le32(ev->payload + 4));
-	int err = n ? hs_cookie_reply_read(&n->ini, ev->payload,
-					   ev->payload_len, now) : -ENOENT;
-
-	if (err) {
-		count_read_error(l, err);
-		return;
-	}
-	/* Under load at the other end: try again with the cookie, soon. */
-	n->retry_at = now + jitter(RETRY_FIRST_NS);
-}
-
+/* A handshake from the underlay: the endpoint is the sender. */
 static void on_control(struct links *l, const struct datapath_event *ev,
 		       uint64_t now)
 {
-	if (!ev->has_endpoint || ev->payload_len < HS_HEADER_LEN) {
-		l->stats.malformed++;
-		return;
-	}
-	switch (ev->payload[0]) {
-	case HS_TYPE_INITIATION:
-		on_initiation(l, ev, now);
-		break;
-	case HS_TYPE_RESPONSE:
-		on_response(l, ev, now);
-		break;
-	case HS_TYPE_COOKIE_REPLY:
-		on_cookie(l, ev, now);
-		break;
-	default:
-		l->stats.malformed++;
-	}
+	uint8_t source[RATELIMIT_ENDPOINT_SOURCE_LEN];
+	struct keying_from from = {
+		.ev = ev,
+		.way = &ev->endpoint,
+		.way_len = endpoint_len(&ev->endpoint),
+		.source = source,
+	};
+
+	from.source_len = ratelimit_endpoint_source(&ev->endpoint, source);
+	keying_receive(&l->keying, &from, ev->payload, ev->payload_len, now);
 }
 
 /* Whether routes through the neighbour fail at its switch: the kernel's. */
@@ -548,7 +386,7 @@ static void unreachable(struct links *l, const union endpoint *ep,
 		if (!n->has_endpoint || !endpoint_eq(&n->endpoint, ep))
 			continue;
 		n->unreachable_at = now;
-		if (n->has_keys && !n->silent)
+		if (n->hs.has_keys && !n->silent)
 			gone(l, n, now, "unreachable (no route to it)");
 	}
 }
@@ -568,7 +406,7 @@ int links_event(struct links *l, const struct datapath_event *ev,
 		n = ev->has_address ? by_address(l, &ev->address) : NULL;
 		if (!n)
 			return 0;
-		if (!n->ini.pending)
+		if (!n->hs.ini.pending)
 			initiate(l, n, now, wall);
 		return 1;
 	case FENNEC_CMD_EVENT_UNREACHABLE:
@@ -595,7 +433,7 @@ static void liveness(struct links *l, struct neighbour *n, uint64_t now)
 	if (n->unreachable_at && now - n->unreachable_at < UNREACHABLE_NS)
 		heard = false;
 
-	if (n->has_keys && n->tx_polled == n->tx_seen) {
+	if (n->hs.has_keys && n->tx_polled == n->tx_seen) {
 		struct datapath_link dl = { .slot = n->slot, .keepalive = true };
 
 		datapath_set_link(l->dp, &dl);
@@ -616,7 +454,7 @@ static void liveness(struct links *l, struct neighbour *n, uint64_t now)
 		}
 		return;
 	}
-	if (!n->has_keys || n->silent)
+	if (!n->hs.has_keys || n->silent)
 		return;
 	if (++n->quiet_polls == 1 && l->quiet)
 		l->quiet(l->ctx, n, now);
@@ -640,28 +478,17 @@ static void polled_link(const struct datapath_link_state *s, void *data)
 		n->endpoint = s->endpoint;
 		n->has_endpoint = true;
 	}
-	if (n->tx_at_keys == TX_UNREAD)
-		n->tx_at_keys = s->tx_packets;
-	if (n->has_keys && !n->ini.pending &&
-	    s->tx_packets - n->tx_at_keys >= l->rekey_after_messages) {
-		n->tx_at_keys = s->tx_packets;
-		n->rekey_at = 1;	/* at once */
-	}
+	keying_polled(&l->keying, &n->hs, s->tx_packets);
 }
 
 static void neighbour_timers(struct links *l, struct neighbour *n,
 			     uint64_t now, uint64_t wall)
 {
-	if (n->retry_at && now >= n->retry_at) {
+	if (keying_due(&n->hs, now))
 		initiate(l, n, now, wall);
-	} else if (n->rekey_at && now >= n->rekey_at && !n->ini.pending) {
-		n->rekey_at = 0;
-		n->attempts = 0;
-		initiate(l, n, now, wall);
-	}
 	if (n->keepalive_at && now >= n->keepalive_at) {
 		n->keepalive_at = now + n->cfg.keepalive * NSEC_PER_SEC;
-		if (n->has_keys && n->slot) {
+		if (n->hs.has_keys && n->slot) {
 			struct datapath_link dl = {
 				.slot = n->slot, .keepalive = true,
 			};
@@ -682,9 +509,10 @@ static void resync(struct links *l, uint64_t now, uint64_t wall)
 	for (size_t i = 0; i < l->count; i++) {
 		struct neighbour *nb = &l->nb[i];
 
-		if (!nb->has_endpoint || (nb->has_keys && !nb->ini.pending))
+		if (!nb->has_endpoint ||
+		    (nb->hs.has_keys && !nb->hs.ini.pending))
 			continue;
-		nb->attempts = 0;
+		nb->hs.attempts = 0;
 		initiate(l, nb, now, wall);
 		n++;
 	}
@@ -722,9 +550,7 @@ uint64_t links_next_timer(const struct links *l)
 	if (l->resync_due)
 		earliest(&t, l->resync_at ? l->resync_at : 1);
 	for (size_t i = 0; i < l->count; i++) {
-		earliest(&t, l->nb[i].retry_at);
-		if (!l->nb[i].ini.pending)
-			earliest(&t, l->nb[i].rekey_at);
+		keying_next_timer(&l->nb[i].hs, &t);
 		earliest(&t, l->nb[i].keepalive_at);
 	}
 	return t;
@@ -839,11 +665,11 @@ void links_remove(struct links *l, struct neighbour *n, uint64_t now)
 
 	if (!n->added)		/* configured neighbours stay, whatever happens */
 		return;
-	if (n->has_keys && !n->silent && l->down)
+	if (n->hs.has_keys && !n->silent && l->down)
 		l->down(l->ctx, n, now);
 	if (n->slot)
 		datapath_del_link(l->dp, n->slot);
-	hs_initiator_wipe(&n->ini);
+	hs_initiator_wipe(&n->hs.ini);
 	if (n != &l->nb[last])
 		*n = l->nb[last];
 	sodium_memzero(&l->nb[last], sizeof(l->nb[last]));
@@ -853,29 +679,18 @@ void links_remove(struct links *l, struct neighbour *n, uint64_t now)
 void links_rekey_all(struct links *l, uint64_t now, uint64_t wall)
 {
 	for (size_t i = 0; i < l->count; i++) {
-		l->nb[i].attempts = 0;
+		l->nb[i].hs.attempts = 0;
 		initiate(l, &l->nb[i], now, wall);
 	}
 }
 
 void links_log_stats(const struct links *l)
 {
-	const struct link_stats *s = &l->stats;
+	char text[512];
 
-	log_info("%s: handshakes: %llu completed, %llu initiations sent; "
-		 "dropped: %llu malformed, %llu bad mac, %llu rejected, "
-		 "%llu replayed, %llu unknown peer, %llu unexpected, "
-		 "%llu rate limited; %llu cookies sent; %llu resyncs after "
-		 "lost events", l->dp->ifname,
-		 (unsigned long long)s->completed,
-		 (unsigned long long)s->initiations_sent,
-		 (unsigned long long)s->malformed,
-		 (unsigned long long)s->bad_mac,
-		 (unsigned long long)s->rejected,
-		 (unsigned long long)s->replayed,
-		 (unsigned long long)s->unknown_peer,
-		 (unsigned long long)s->unexpected,
-		 (unsigned long long)s->rate_limited,
-		 (unsigned long long)s->cookies_sent,
-		 (unsigned long long)s->resyncs);
+	keying_stats_text(&l->keying, true, text, sizeof(text));
+	log_info("%s: handshakes: %llu completed, %s; %llu resyncs after lost "
+		 "events", l->dp->ifname,
+		 (unsigned long long)l->keying.stats.completed, text,
+		 (unsigned long long)l->stats.resyncs);
 }

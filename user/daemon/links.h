@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * fennecd's neighbours: a kernel link for each, keyed by Noise handshakes
- * (handshake.h) that the helper sends and receives through the device's
- * own socket, rekeyed by time and by message count, followed when they
- * roam. No clock read here: callers pass monotonic and wall time in ns.
+ * fennecd's neighbours: a kernel link for each, keyed by the keying machine
+ * (keying.h) with handshakes that the helper sends and receives through
+ * the device's own socket, to and from the neighbour's endpoint; followed
+ * when they roam, kept alive, taken for gone when silent. No clock read
+ * here: callers pass monotonic and wall time in ns.
  */
 #ifndef FENNEC_DAEMON_LINKS_H
 #define FENNEC_DAEMON_LINKS_H
@@ -15,22 +16,12 @@
 #include "config.h"
 #include "datapath.h"
 #include "handshake.h"
-#include "ratelimit.h"
+#include "keying.h"
 #include "timing.h"
 
 
-/* What a handshake message met with, for the log and SIGUSR2. */
+/* What links met with besides handshake messages (keying's stats). */
 struct link_stats {
-	uint64_t completed;		/* handshakes that gave keys */
-	uint64_t initiations_sent;
-	uint64_t malformed;		/* wrong length or header */
-	uint64_t bad_mac;		/* mac1 or mac2 wrong: not for us */
-	uint64_t rejected;		/* Noise refused it: key, psk, tamper */
-	uint64_t replayed;		/* timestamp not newer than the last */
-	uint64_t unknown_peer;		/* a static key not configured */
-	uint64_t unexpected;		/* a response or cookie nobody awaits */
-	uint64_t rate_limited;
-	uint64_t cookies_sent;
 	uint64_t resyncs;		/* after lost events (links_events_lost) */
 };
 
@@ -41,17 +32,8 @@ struct neighbour {
 	uint16_t slot;			/* 0: no kernel link yet */
 	bool has_endpoint;
 	union endpoint endpoint;	/* where it was last heard from */
-	bool has_keys;			/* the kernel has keys for it */
-	bool keys_ours;			/* from a handshake we started */
-	uint64_t keys_at;		/* monotonic ns of the last keys */
-	uint64_t tx_at_keys;		/* the link's tx_packets then */
-	uint64_t rekey_at;		/* 0: no rekey due */
-	struct hs_initiator ini;
-	unsigned int attempts;		/* initiations sent without answer */
-	uint64_t retry_at;		/* 0: none pending */
+	struct keying_peer hs;		/* its handshakes: keys, retries */
 	uint64_t keepalive_at;		/* 0: none due */
-	bool has_timestamp;
-	uint8_t timestamp[HS_TIMESTAMP_LEN];	/* newest initiation's */
 	uint8_t width;			/* its slot width, from handshakes */
 	bool silent;			/* nothing heard for LINK_DEAD_POLLS */
 	unsigned int quiet_polls;	/* polls without a packet from it */
@@ -64,10 +46,8 @@ struct neighbour {
 
 struct links {
 	struct datapath *dp;
-	struct hs_identity id;
-	struct hs_cookie_checker cookies;
-	struct ratelimit rl;		/* messages that cost a DH */
-	struct ratelimit rl_cookies;	/* cookie replies under load */
+	struct hs_identity id;		/* sessions' too */
+	struct keying keying;		/* over the underlay, by endpoint */
 	struct neighbour *nb;		/* guarded memory: psks, keys */
 	size_t count;
 	size_t cap;			/* nb's room; it grows */
@@ -79,8 +59,6 @@ struct links {
 	struct datapath_link_state *orphans;
 	size_t norphans;
 	uint16_t next_slot;		/* where links_add() looks first */
-	uint64_t rekey_after_ns;
-	uint64_t rekey_after_messages;
 	uint64_t poll_at;		/* next read of the kernel's links */
 	bool resync_due;		/* events were lost since the last */
 	uint64_t resync_at;		/* the next may not come before */
@@ -145,8 +123,5 @@ void links_rekey_all(struct links *l, uint64_t now, uint64_t wall);
 #define LINKS_RESYNC_NS		(5 * NSEC_PER_SEC)
 void links_events_lost(struct links *l, uint64_t now);
 void links_log_stats(const struct links *l);
-/* Keys from a handshake as the kernel takes them (sessions' too). */
-void links_datapath_keys(struct datapath_keys *dk, const struct hs_keys *k,
-			 bool next);
 
 #endif

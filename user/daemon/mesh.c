@@ -112,16 +112,15 @@ static int key_matches(const uint8_t key[FENNEC_KEY_LEN],
 	return !memcmp(&a, id, RT_ID_LEN);
 }
 
+/* A node is counted by its ID's bytes, as a source is (ratelimit.h). */
 static int allow(void *ctx, enum rt_limit what, const uint8_t peer[RT_ID_LEN],
 		 uint64_t now)
 {
-	union endpoint who = { .sin6 = { .sin6_family = AF_INET6 } };
 	struct mesh *m = ctx;
 
-	memcpy(&who.sin6.sin6_addr, what == RT_LIMIT_ANSWER ? peer : m->id,
-	       RT_ID_LEN);
-	if (ratelimit_allow(what == RT_LIMIT_ANSWER ? &m->rl : &m->rl_own,
-			    &who, now))
+	if (ratelimit_allow_key(what == RT_LIMIT_ANSWER ? &m->rl : &m->rl_own,
+				what == RT_LIMIT_ANSWER ? peer : m->id,
+				RT_ID_LEN, now))
 		return 1;
 	m->stats.refused++;
 	return 0;

@@ -6,6 +6,9 @@
 
 #define NSEC 1000000000ULL
 
+_Static_assert(RATELIMIT_ENDPOINT_SOURCE_LEN == 1 + sizeof(struct in6_addr),
+	       "an address family and an IPv6 address");
+
 void ratelimit_init(struct ratelimit *rl, unsigned int per_source,
 		    unsigned int global, unsigned int burst)
 {
@@ -59,20 +62,24 @@ bool ratelimit_allow_key(struct ratelimit *rl, const void *key, size_t len,
 }
 
 /* The address alone: a flood from one host should not pass by port. */
+size_t ratelimit_endpoint_source(const union endpoint *from,
+				 uint8_t out[RATELIMIT_ENDPOINT_SOURCE_LEN])
+{
+	out[0] = from->sa.sa_family;
+	if (from->sa.sa_family == AF_INET) {
+		memcpy(out + 1, &from->sin.sin_addr, sizeof(struct in_addr));
+		return 1 + sizeof(struct in_addr);
+	}
+	memcpy(out + 1, &from->sin6.sin6_addr, sizeof(struct in6_addr));
+	return 1 + sizeof(struct in6_addr);
+}
+
 bool ratelimit_allow(struct ratelimit *rl, const union endpoint *from,
 		     uint64_t now)
 {
-	uint8_t key[1 + sizeof(struct in6_addr)];
-	size_t len;
+	uint8_t key[RATELIMIT_ENDPOINT_SOURCE_LEN];
+	size_t len = ratelimit_endpoint_source(from, key);
 
-	key[0] = from->sa.sa_family;
-	if (from->sa.sa_family == AF_INET) {
-		memcpy(key + 1, &from->sin.sin_addr, sizeof(struct in_addr));
-		len = 1 + sizeof(struct in_addr);
-	} else {
-		memcpy(key + 1, &from->sin6.sin6_addr, sizeof(struct in6_addr));
-		len = 1 + sizeof(struct in6_addr);
-	}
 	return ratelimit_allow_key(rl, key, len, now);
 }
 

@@ -49,6 +49,10 @@ bool ratelimit_allow_key(struct ratelimit *rl, const void *key, size_t len,
 /* The same for an underlay address: its family and address, port ignored. */
 bool ratelimit_allow(struct ratelimit *rl, const union endpoint *from,
 		     uint64_t now);
+/* The bytes that name an underlay address's source so: their length. */
+#define RATELIMIT_ENDPOINT_SOURCE_LEN	17
+size_t ratelimit_endpoint_source(const union endpoint *from,
+				 uint8_t out[RATELIMIT_ENDPOINT_SOURCE_LEN]);
 /*
  * Counts a message offered at NOW, before any other check; whether more
  * arrive than half the global rate allows: time to ask for cookies.

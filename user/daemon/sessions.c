@@ -7,14 +7,12 @@
 
 #include "../lib/key.h"
 #include "../lib/log.h"
-#include "links.h"
 #include "sessions.h"
 
-/* As links (links.c): the initiator rekeys, the responder as a fallback. */
-#define REKEY_AFTER_NS		(120 * NSEC_PER_SEC)
-#define RESPONDER_GRACE_NS	(30 * NSEC_PER_SEC)
-/* Initiations: 0.25 s doubling to 4 s; after 6, look the peer up again. */
-#define RETRY_FIRST_NS		(NSEC_PER_SEC / 4)
+/*
+ * Initiations back off to 4 s (keying.c), each by the next route; after 6,
+ * look the peer up again.
+ */
 #define RETRY_MAX_NS		(4 * NSEC_PER_SEC)
 #define ATTEMPTS_MAX		6
 /*
@@ -25,12 +23,6 @@
 #define PROBE_IDLE_NS		(30 * NSEC_PER_SEC)
 #define IDLE_NS			(30 * NSEC_PER_SEC)
 #define PROBE_TIMEOUT_NS	NSEC_PER_SEC
-#define RATE_PER_SOURCE		20
-#define RATE_GLOBAL		200
-#define RATE_BURST		20
-#define COOKIE_PER_SOURCE	100
-#define COOKIE_GLOBAL		1000
-#define INDEX_TRIES		8
 /*
  * A session with keys but no working route raises no route miss (the
  * kernel answers by the way back it learned, which may be dead): look
@@ -42,13 +34,10 @@
  * withdrawals come within this: a lookup then gets routes around it.
  */
 #define SETTLE_NS		(NSEC_PER_SEC / 10)
-#define REKEY_AFTER_MESSAGES	(1ULL << 59)	/* the kernel stops at 2^60 */
 /* Message counts are read from the kernel this often. */
 #define POLL_NS			(2 * NSEC_PER_SEC)
 /* A peer never reached is forgotten after this long without a miss. */
 #define FORGET_NS		(60 * NSEC_PER_SEC)
-/* tx_at_keys before the next poll has read the session's count. */
-#define TX_UNREAD		UINT64_MAX
 /*
  * Theirs that the peer has not used yet are not evicted for another
  * node's initiation before this: a real initiator uses its keys within a
@@ -151,8 +140,8 @@ enum worth {
 
 static enum worth worth(const struct e2e_session *e, uint64_t now)
 {
-	if (!e->has_keys) {
-		if (e->has_key && (e->ini.pending || e->retry_at))
+	if (!e->hs.has_keys) {
+		if (e->has_key && (e->hs.ini.pending || e->hs.retry_at))
 			return HANDSHAKING;
 		return e->looking ? LOOKING : STALE;
 	}
@@ -194,7 +183,8 @@ static bool may_evict(const struct e2e_session *e, enum worth w,
 		/* fall through */
 	case ROOM_THEIRS:
 		if (w == UNCONFIRMED)
-			return e->theirs && now - e->keys_at >= CONFIRM_GRACE_NS;
+			return e->theirs &&
+			       now - e->hs.keys_at >= CONFIRM_GRACE_NS;
 		return w == STALE || w == IDLE;
 	}
 	return false;
@@ -202,7 +192,7 @@ static bool may_evict(const struct e2e_session *e, enum worth w,
 
 static uint64_t age_key(const struct e2e_session *e, enum worth w)
 {
-	return w == UNCONFIRMED ? e->keys_at : e->active_at;
+	return w == UNCONFIRMED ? e->hs.keys_at : e->active_at;
 }
 
 static void polled_session(const struct datapath_session_state *st,
@@ -225,7 +215,7 @@ static void drop(struct sessions *ss, struct e2e_session *e)
 	if (e->in_kernel)
 		datapath_del_session(ss->dp, &e->address);
 	index_del(ss, e);
-	hs_initiator_wipe(&e->ini);
+	hs_initiator_wipe(&e->hs.ini);
 	sodium_memzero(e, sizeof(*e));
 	if (ss->index_gone > SESSIONS_MAX / 2)
 		index_rebuild(ss);
@@ -375,16 +365,6 @@ static struct e2e_session *add(struct sessions *ss, const void *address,
 	return e;
 }
 
-static struct e2e_session *by_pending_index(struct sessions *ss,
-					    uint32_t index)
-{
-	for (size_t i = 0; i < ss->count; i++)
-		if (ss->s[i].used && ss->s[i].ini.pending &&
-		    ss->s[i].ini.sender_index == index)
-			return &ss->s[i];
-	return NULL;
-}
-
 /* The usable routes, the one to use first. */
 static size_t usable_routes(const struct e2e_session *e,
 			    struct datapath_session *ds)
@@ -438,51 +418,33 @@ static void look_up(struct sessions *ss, struct e2e_session *e, uint64_t now)
 		e->looking = true;
 }
 
-static void send_handshake(struct sessions *ss, const uint8_t *route,
-			   size_t route_len, const uint8_t *msg, size_t len)
+/* A handshake message in a control packet along ROUTE. 0 or -errno. */
+static int send_handshake(struct sessions *ss, const uint8_t *route,
+			  size_t route_len, const uint8_t *msg, size_t len)
 {
 	uint8_t buf[1 + HS_RESPONSE_MIN + HS_INITIATION_MIN];
 
 	if (len + 1 > sizeof(buf))
-		return;
+		return -EMSGSIZE;
 	buf[0] = CONTROL_HANDSHAKE;
 	memcpy(buf + 1, msg, len);
-	datapath_send(ss->dp, route, route_len, buf, len + 1);
+	return datapath_send(ss->dp, route, route_len, buf, len + 1);
 }
 
+/* By the session's routes; with none, or too many tries, a lookup. */
 static void initiate(struct sessions *ss, struct e2e_session *e, uint64_t now,
 		     uint64_t wall)
 {
-	uint8_t msg[HS_INITIATION_MIN], ts[HS_TIMESTAMP_LEN];
 	struct datapath_session ds;
-	uint64_t backoff;
-	size_t n;
-	int len;
+	size_t n = e->has_key ? usable_routes(e, &ds) : 0;
 
-	n = e->has_key ? usable_routes(e, &ds) : 0;
-	if (!n || e->attempts >= ATTEMPTS_MAX) {
-		e->retry_at = 0;
-		e->attempts = 0;
-		hs_initiator_wipe(&e->ini);
+	if (!n || e->hs.attempts >= ATTEMPTS_MAX) {
+		keying_peer_reset(&e->hs);
 		rt_paths_init(&e->paths);
 		look_up(ss, e, now);
 		return;
 	}
-	hs_tai64n(ts, wall);
-	len = hs_initiation_create(&e->ini, ss->id, e->public_key, NULL,
-				   hs_new_index(), ts, now, NULL, 0, msg,
-				   sizeof(msg));
-	if (len < 0)
-		return;
-	/* Each attempt by the next route. */
-	n = e->attempts % n;
-	send_handshake(ss, ds.route[n], ds.route_len[n], msg, len);
-	ss->stats.initiations_sent++;
-	e->sent_at = now;
-	backoff = RETRY_FIRST_NS << (e->attempts < 5 ? e->attempts : 5);
-	e->retry_at = now + jitter(backoff < RETRY_MAX_NS ? backoff :
-				   RETRY_MAX_NS);
-	e->attempts++;
+	keying_initiate(&ss->keying, &e->hs, e->public_key, NULL, now, wall);
 }
 
 static void adopt(const struct datapath_session_state *st, void *data)
@@ -514,9 +476,9 @@ static void adopt(const struct datapath_session_state *st, void *data)
 	memcpy(e->public_key, st->public_key, FENNEC_KEY_LEN);
 	e->has_key = true;
 	e->in_kernel = true;
-	e->has_keys = st->has_keys;
+	e->hs.has_keys = st->has_keys;
 	e->confirmed = st->has_keys;
-	e->keys_at = now;
+	e->hs.keys_at = now;
 	e->rx_seen = st->rx_packets;
 	e->tx_seen = st->tx_packets;
 	for (size_t i = 0; i < st->nroutes; i++)
@@ -525,15 +487,17 @@ static void adopt(const struct datapath_session_state *st, void *data)
 	if (st->learned_len)
 		rt_paths_add(&e->paths, st->learned, st->learned_len);
 	/* Keys we did not make may be old: replace them soon. */
-	if (e->has_keys) {
-		e->retry_at = 1;
+	if (e->hs.has_keys) {
+		e->hs.retry_at = 1;
 		e->probe_at = 1;
 	}
-	e->tx_at_keys = TX_UNREAD;
+	e->hs.tx_at_keys = KEYING_TX_UNREAD;
 	log_info("%s: session %s: kept%s, %zu routes", ss->dp->ifname,
-		 name_of(e, name), e->has_keys ? " with its keys" : "",
+		 name_of(e, name), e->hs.has_keys ? " with its keys" : "",
 		 st->nroutes);
 }
+
+static const struct keying_ops session_keying;
 
 int sessions_init(struct sessions *ss, struct datapath *dp, struct mesh *mesh,
 		  const struct hs_identity *id, uint64_t now)
@@ -541,14 +505,10 @@ int sessions_init(struct sessions *ss, struct datapath *dp, struct mesh *mesh,
 	memset(ss, 0, sizeof(*ss));
 	ss->dp = dp;
 	ss->mesh = mesh;
-	ss->id = id;
-	ss->rekey_after_ns = REKEY_AFTER_NS;
-	ss->rekey_after_messages = REKEY_AFTER_MESSAGES;
+	keying_init(&ss->keying, id, &session_keying, ss, dp->ifname,
+		    RETRY_MAX_NS);
 	ss->poll_at = now + POLL_NS;
 	ss->polled_at = now;
-	ratelimit_init(&ss->rl, RATE_PER_SOURCE, RATE_GLOBAL, RATE_BURST);
-	ratelimit_init(&ss->rl_cookies, COOKIE_PER_SOURCE, COOKIE_GLOBAL,
-		       RATE_BURST);
 	ss->s = sodium_allocarray(SESSIONS_MAX, sizeof(*ss->s));
 	ss->index = malloc(INDEX_SLOTS * sizeof(*ss->index));
 	if (!ss->s || !ss->index) {
@@ -568,9 +528,9 @@ void sessions_free(struct sessions *ss)
 	if (!ss->s)
 		return;
 	for (size_t i = 0; i < ss->count; i++)
-		hs_initiator_wipe(&ss->s[i].ini);
+		hs_initiator_wipe(&ss->s[i].hs.ini);
 	sodium_free(ss->s);
-	sodium_memzero(&ss->cookies, sizeof(ss->cookies));
+	keying_free(&ss->keying);
 	ss->s = NULL;
 	ss->count = 0;
 }
@@ -586,11 +546,11 @@ void sessions_route_miss(struct sessions *ss, const struct in6_addr *address,
 	e->theirs = false;
 	e->active_at = now;
 	/* Keys the kernel no longer has (a session removed by hand). */
-	e->has_keys = false;
+	e->hs.has_keys = false;
 	e->confirmed = false;
 	if (!e->has_key || !rt_paths_best(&e->paths))
 		look_up(ss, e, now);
-	else if (!e->ini.pending)
+	else if (!e->hs.ini.pending)
 		initiate(ss, e, now, wall);
 }
 
@@ -632,10 +592,10 @@ void sessions_found(void *ctx, const struct rt_lookup *l, uint64_t now)
 		rt_paths_add(&e->paths, l->route[i], l->route_len[i]);
 	log_debug("%s: %s: %u routes found", ss->dp->ifname, name_of(e, name),
 		  l->routes);
-	if (e->has_keys)
+	if (e->hs.has_keys)
 		push(ss, e, NULL);
-	else if (!e->ini.pending)
-		e->retry_at = now;	/* by the timers, which know the time */
+	else if (!e->hs.ini.pending)
+		e->hs.retry_at = now;	/* by the timers, which know the time */
 }
 
 void sessions_paths_lost(void *ctx, uint64_t now)
@@ -650,232 +610,142 @@ void sessions_paths_lost(void *ctx, uint64_t now)
 	}
 }
 
-static void got_keys(struct sessions *ss, struct e2e_session *e, bool ours,
-		     uint64_t now)
-{
-	char name[INET6_ADDRSTRLEN];
+/* --- the keying machine's transport: routes, and the ways back ---------- */
 
-	if (!e->has_keys)
-		log_info("%s: session with %s is up", ss->dp->ifname,
-			 name_of(e, name));
-	e->has_keys = true;
-	e->keys_ours = ours;
-	/* A response proves the keys are the peer's, and ours are in use. */
-	if (ours)
-		e->confirmed = true;
-	e->keys_at = now;
-	e->active_at = now;
-	e->sent_data_at = now;
-	e->tx_at_keys = TX_UNREAD;
-	e->rekey_at = now + jitter(ss->rekey_after_ns) +
-		      (ours ? 0 : RESPONDER_GRACE_NS);
-	e->probe_at = now + PROBE_NS;
-	ss->stats.completed++;
+static struct e2e_session *of(struct keying_peer *p)
+{
+	return keying_owner(p, struct e2e_session, hs);
 }
 
-static void count_read_error(struct sessions *ss, int err)
+/* An initiation goes by the next of the session's routes each attempt. */
+static int session_send(void *ctx, struct keying_peer *p,
+			const struct keying_from *from, const uint8_t *msg,
+			size_t len)
 {
-	if (err == -EACCES)
-		ss->stats.bad_mac++;
-	else if (err == -EKEYREJECTED)
-		ss->stats.rejected++;
-	else if (err == -ENOENT)
-		ss->stats.unexpected++;
-	else
-		ss->stats.malformed++;
+	struct sessions *ss = ctx;
+	struct datapath_session ds;
+	size_t n;
+
+	if (from)
+		return send_handshake(ss, from->ev->route, from->ev->route_len,
+				      msg, len);
+	n = usable_routes(of(p), &ds);
+	if (!n)
+		return -EHOSTUNREACH;
+	n = p->attempts % n;
+	return send_handshake(ss, ds.route[n], ds.route_len[n], msg, len);
+}
+
+static int session_install(void *ctx, struct keying_peer *p,
+			   const struct datapath_keys *keys)
+{
+	return push(ctx, of(p), keys);
+}
+
+static const struct in6_addr *session_address(const struct keying_peer *p)
+{
+	return &keying_owner(p, const struct e2e_session, hs)->address;
 }
 
 /*
- * The way back stands for the sender, as an endpoint does for links: the
- * rate limits and the cookie take its bytes as they are, whatever their
- * length (up to the 48 of a version 2 forwarding header).
+ * The entry for an initiation from KEY: its address is its key's, whoever
+ * holds the key is that node. Made if need be, counted against the link
+ * it came by (see make_room()); NULL if there is no room.
  */
-static bool admit(struct sessions *ss, const struct datapath_event *ev,
-		  const uint8_t *msg, size_t len, uint64_t now)
+static struct keying_peer *session_responder(void *ctx, const uint8_t *key,
+					     const struct keying_from *from,
+					     const uint8_t **psk,
+					     uint64_t now)
 {
-	uint8_t reply[HS_COOKIE_REPLY_LEN];
-	int err, n;
-
-	err = hs_mac1_check(ss->id, msg, len);
-	if (err) {
-		count_read_error(ss, err);
-		return false;
-	}
-	if (ratelimit_under_load(&ss->rl, now) &&
-	    hs_mac2_check(&ss->cookies, now, ev->route, ev->route_len, msg,
-			  len)) {
-		if (!ratelimit_allow_key(&ss->rl_cookies, ev->route,
-					 ev->route_len, now)) {
-			ss->stats.rate_limited++;
-			return false;
-		}
-		n = hs_cookie_reply_create(&ss->cookies, ss->id, now,
-					   ev->route, ev->route_len, msg, len,
-					   reply, sizeof(reply));
-		if (n > 0) {
-			send_handshake(ss, ev->route, ev->route_len, reply, n);
-			ss->stats.cookies_sent++;
-		}
-		return false;
-	}
-	if (!ratelimit_allow_key(&ss->rl, ev->route, ev->route_len, now)) {
-		ss->stats.rate_limited++;
-		return false;
-	}
-	return true;
-}
-
-/* Keys aside until the initiator uses them; the way back as a route. */
-static int answer(struct sessions *ss, struct e2e_session *e,
-		  struct hs_responder *r, const struct datapath_event *ev,
-		  uint8_t *out, size_t out_size)
-{
-	struct datapath_keys dk;
-	struct hs_keys keys;
-	int len = -EEXIST, err;
-
-	rt_paths_add(&e->paths, ev->route, ev->route_len);
-	for (int i = 0; i < INDEX_TRIES && len == -EEXIST; i++) {
-		struct hs_responder tmp = *r;
-
-		len = hs_response_create(&tmp, NULL, hs_new_index(), NULL, 0, out,
-					 out_size, &keys);
-		hs_responder_wipe(&tmp);
-		if (len < 0)
-			break;
-		links_datapath_keys(&dk, &keys, true);
-		err = push(ss, e, &dk);
-		sodium_memzero(&keys, sizeof(keys));
-		sodium_memzero(&dk, sizeof(dk));
-		if (err)
-			len = err;
-	}
-	return len;
-}
-
-static void on_initiation(struct sessions *ss, const struct datapath_event *ev,
-			  const uint8_t *msg, size_t len, uint64_t now)
-{
-	uint8_t out[HS_RESPONSE_MIN], payload[HS_PAYLOAD_MAX];
-	struct hs_responder r = { 0 };
+	struct sessions *ss = ctx;
 	struct e2e_session *e;
 	struct in6_addr a;
-	bool fresh;
-	int n;
 
-	if (!ev->route_len || !admit(ss, ev, msg, len, now))
-		return;
-	n = hs_initiation_read(&r, ss->id, msg, len, payload, sizeof(payload));
-	if (n < 0) {
-		count_read_error(ss, n);
-		goto out;
+	(void)psk;			/* none end to end */
+	key_address(&a, key);
+	e = find(ss, &a);
+	ss->fresh = NULL;
+	if (!e) {
+		e = add(ss, &a, true, from->ev->slot, now);
+		ss->fresh = e;
 	}
-	/* Its address is its key's: whoever holds the key is that node. */
-	key_address(&a, r.remote_static);
-	fresh = !find(ss, &a);
-	e = add(ss, &a, true, ev->slot, now);
 	if (!e)
-		goto out;
-	if (e->has_timestamp && !hs_timestamp_newer(r.timestamp, e->timestamp)) {
-		ss->stats.replayed++;
-		goto out;
-	}
-	/* Theirs are counted against the link their initiations come by. */
-	if (e->theirs)
-		e->source = ev->slot;
-	memcpy(e->public_key, r.remote_static, FENNEC_KEY_LEN);
+		return NULL;
+	memcpy(e->public_key, key, FENNEC_KEY_LEN);
 	e->has_key = true;
-	n = answer(ss, e, &r, ev, out, sizeof(out));
-	if (n < 0) {
-		if (fresh)
-			drop(ss, e);
-		goto out;
-	}
-	memcpy(e->timestamp, r.timestamp, sizeof(e->timestamp));
-	e->has_timestamp = true;
-	send_handshake(ss, ev->route, ev->route_len, out, n);
-	got_keys(ss, e, false, now);
-out:
-	hs_responder_wipe(&r);
-	sodium_memzero(payload, sizeof(payload));
+	return &e->hs;
 }
 
-static void on_response(struct sessions *ss, const struct datapath_event *ev,
-			const uint8_t *msg, size_t len, uint64_t now)
+/* The entries in use. */
+static struct keying_peer *session_next(void *ctx, size_t *i)
 {
-	uint8_t payload[HS_PAYLOAD_MAX];
-	struct datapath_keys dk;
-	struct e2e_session *e;
-	struct hs_keys keys;
-	int n, err;
+	struct sessions *ss = ctx;
 
-	err = hs_mac1_check(ss->id, msg, len);
-	e = err ? NULL : by_pending_index(ss, hs_le32(msg + 4));
-	if (err || !e) {
-		count_read_error(ss, err ?: -ENOENT);
+	for (; *i < ss->count; (*i)++)
+		if (ss->s[*i].used)
+			return &ss->s[(*i)++].hs;
+	return NULL;
+}
+
+/* The way it came is a route to the peer: one that works, for a response. */
+static void session_heard(void *ctx, struct keying_peer *p,
+			  const struct keying_from *from, bool initiation,
+			  const uint8_t *payload, size_t len, uint64_t now)
+{
+	const struct datapath_event *ev = from->ev;
+	struct e2e_session *e = of(p);
+
+	(void)ctx;
+	(void)payload;
+	(void)len;
+	/* Theirs are counted against the link their initiations come by. */
+	if (initiation && e->theirs)
+		e->source = ev->slot;
+	if (!ev->route_len)
 		return;
-	}
-	n = hs_response_read(&e->ini, ss->id, msg, len, payload,
-			     sizeof(payload), &keys);
-	sodium_memzero(payload, sizeof(payload));
-	if (n < 0) {
-		count_read_error(ss, n);
-		return;
-	}
-	/* The way it came is a route to the responder that works. */
-	if (ev->route_len) {
-		rt_paths_add(&e->paths, ev->route, ev->route_len);
+	rt_paths_add(&e->paths, ev->route, ev->route_len);
+	if (!initiation)
 		rt_paths_probe_ok(&e->paths, ev->route, ev->route_len,
-				  (now - e->sent_at) / 1000);
-	}
-	links_datapath_keys(&dk, &keys, false);
-	err = push(ss, e, &dk);
-	sodium_memzero(&keys, sizeof(keys));
-	sodium_memzero(&dk, sizeof(dk));
-	if (err)
-		return;
-	e->attempts = 0;
-	e->retry_at = 0;
-	got_keys(ss, e, true, now);
+				  (now - p->sent_at) / 1000);
 }
 
-static void on_cookie(struct sessions *ss, const uint8_t *msg, size_t len,
-		      uint64_t now)
+static void session_keyed(void *ctx, struct keying_peer *p, bool ours,
+			  bool first, uint64_t now)
 {
-	struct e2e_session *e = by_pending_index(ss, hs_le32(msg + 4));
-	int err = e ? hs_cookie_reply_read(&e->ini, msg, len, now) : -ENOENT;
+	struct sessions *ss = ctx;
+	struct e2e_session *e = of(p);
+	char name[INET6_ADDRSTRLEN];
 
-	if (err) {
-		count_read_error(ss, err);
-		return;
-	}
-	e->retry_at = now + jitter(RETRY_FIRST_NS);
+	/* A response proves the keys are the peer's, and ours are in use. */
+	e->confirmed |= ours;
+	e->active_at = now;
+	e->sent_data_at = now;
+	e->probe_at = now + PROBE_NS;
+	if (first)
+		log_info("%s: session with %s is up", ss->dp->ifname,
+			 name_of(e, name));
 }
 
-static void on_handshake(struct sessions *ss, const struct datapath_event *ev,
-			 uint64_t now)
+/* An entry made for an initiation that got no answer goes again. */
+static void session_unanswered(void *ctx, struct keying_peer *p)
 {
-	const uint8_t *msg = ev->payload + 1;
-	size_t len = ev->payload_len - 1;
+	struct sessions *ss = ctx;
 
-	if (len < HS_HEADER_LEN) {
-		ss->stats.malformed++;
-		return;
-	}
-	switch (msg[0]) {
-	case HS_TYPE_INITIATION:
-		on_initiation(ss, ev, msg, len, now);
-		break;
-	case HS_TYPE_RESPONSE:
-		on_response(ss, ev, msg, len, now);
-		break;
-	case HS_TYPE_COOKIE_REPLY:
-		on_cookie(ss, msg, len, now);
-		break;
-	default:
-		ss->stats.malformed++;
-	}
+	if (ss->fresh == of(p))
+		drop(ss, of(p));
 }
+
+static const struct keying_ops session_keying = {
+	.send = session_send,
+	.install = session_install,
+	.noun = "session",
+	.address = session_address,
+	.responder = session_responder,
+	.next = session_next,
+	.heard = session_heard,
+	.keyed = session_keyed,
+	.unanswered = session_unanswered,
+};
 
 /* A change of routes the kernel must hear of; with none left, a lookup. */
 static void routes_changed(struct sessions *ss, struct e2e_session *e,
@@ -885,7 +755,7 @@ static void routes_changed(struct sessions *ss, struct e2e_session *e,
 		rt_paths_init(&e->paths);
 		look_up(ss, e, now);
 	}
-	if (e->has_keys)
+	if (e->hs.has_keys)
 		push(ss, e, NULL);
 }
 
@@ -915,11 +785,23 @@ static void on_probe_reply(struct sessions *ss, const struct datapath_event *ev,
 void sessions_control(struct sessions *ss, const struct datapath_event *ev,
 		      uint64_t now, uint64_t wall)
 {
+	/*
+	 * The way back stands for the sender, as an endpoint does for links:
+	 * the rate limits and the cookie take its bytes as they are, whatever
+	 * their length (up to the 48 of a version 2 forwarding header).
+	 */
+	struct keying_from from = {
+		.ev = ev,
+		.way = ev->route, .way_len = ev->route_len,
+		.source = ev->route, .source_len = ev->route_len,
+	};
+
 	(void)wall;
 	if (!ev->payload_len)
 		return;
 	if (ev->payload[0] == CONTROL_HANDSHAKE)
-		on_handshake(ss, ev, now);
+		keying_receive(&ss->keying, &from, ev->payload + 1,
+			       ev->payload_len - 1, now);
 	else if (ev->payload[0] == RT_MSG_PROBE_REPLY)
 		on_probe_reply(ss, ev, now);
 }
@@ -955,8 +837,8 @@ static void route_failed(struct sessions *ss, struct e2e_session *e,
 	ss->stats.routes_failed++;
 	log_debug("%s: %s: a route failed at byte %u", ss->dp->ifname,
 		  name_of(e, name), ev->error_pos);
-	if (e->ini.pending)
-		e->retry_at = now;
+	if (e->hs.ini.pending)
+		e->hs.retry_at = now;
 	routes_changed(ss, e, now);
 }
 
@@ -984,7 +866,7 @@ void sessions_switch_error(struct sessions *ss,
 		    datapath_route_failed(ev, e->probe_route, e->probe_len)) {
 			e->probe_txid = 0;
 			route_failed(ss, e, ev, now);
-		} else if (e->ini.pending) {
+		} else if (e->hs.ini.pending) {
 			route_failed(ss, e, ev, now);
 		}
 	}
@@ -1052,19 +934,14 @@ static void probe_timers(struct sessions *ss, struct e2e_session *e,
 static void session_timers(struct sessions *ss, struct e2e_session *e,
 			   uint64_t now, uint64_t wall)
 {
-	if (e->retry_at && now >= e->retry_at) {
+	if (keying_due(&e->hs, now))
 		initiate(ss, e, now, wall);
-	} else if (e->rekey_at && now >= e->rekey_at && !e->ini.pending) {
-		e->rekey_at = 0;
-		e->attempts = 0;
-		initiate(ss, e, now, wall);
-	}
 	/*
 	 * Routes are probed, and looked for, once the peer uses the keys:
 	 * an initiation alone, which anyone can make from a fresh key, costs
 	 * no probes and no lookups.
 	 */
-	if (!e->has_keys || !e->confirmed)
+	if (!e->hs.has_keys || !e->confirmed)
 		return;
 	probe_timers(ss, e, now);
 	if (rt_paths_best(&e->paths) || !e->relookup_at ||
@@ -1093,7 +970,7 @@ static void polled_session(const struct datapath_session_state *st,
 		e->rx_seen = st->rx_packets;
 		e->active_at = ss->polled_at;
 	}
-	if (!e->has_keys)
+	if (!e->hs.has_keys)
 		return;
 	/* A responder's keys are the kernel's to send with once used. */
 	if (st->has_keys)
@@ -1105,27 +982,21 @@ static void polled_session(const struct datapath_session_state *st,
 		if (!rt_paths_best(&e->paths) && !e->relookup_at)
 			e->relookup_at = ss->polled_at;
 	}
-	if (e->tx_at_keys == TX_UNREAD)
-		e->tx_at_keys = st->tx_packets;
-	if (!e->ini.pending &&
-	    st->tx_packets - e->tx_at_keys >= ss->rekey_after_messages) {
-		e->tx_at_keys = st->tx_packets;
-		e->rekey_at = 1;	/* at once */
-	}
+	keying_polled(&ss->keying, &e->hs, st->tx_packets);
 }
 
 /* A peer that was never reached, and nobody asks for any more. */
 static bool forgotten(const struct e2e_session *e, uint64_t now)
 {
-	return !e->has_keys && !e->looking && !e->ini.pending &&
-	       !e->retry_at && now - e->active_at > FORGET_NS;
+	return !e->hs.has_keys && !e->looking && !e->hs.ini.pending &&
+	       !e->hs.retry_at && now - e->active_at > FORGET_NS;
 }
 
 /* Theirs, whose peer never used the keys it asked for. */
 static bool unconfirmed_expired(const struct e2e_session *e, uint64_t now)
 {
-	return e->theirs && e->has_keys && !e->confirmed &&
-	       now - e->keys_at > UNCONFIRMED_NS;
+	return e->theirs && e->hs.has_keys && !e->confirmed &&
+	       now - e->hs.keys_at > UNCONFIRMED_NS;
 }
 
 void sessions_timers(struct sessions *ss, uint64_t now, uint64_t wall)
@@ -1163,10 +1034,8 @@ uint64_t sessions_next_timer(const struct sessions *ss)
 
 		if (!e->used)
 			continue;
-		earliest(&t, e->retry_at);
-		if (!e->ini.pending)
-			earliest(&t, e->rekey_at);
-		if (!e->has_keys || !e->confirmed)
+		keying_next_timer(&e->hs, &t);
+		if (!e->hs.has_keys || !e->confirmed)
 			continue;
 		if (e->probe_txid)
 			earliest(&t, e->probe_sent + PROBE_TIMEOUT_NS);
@@ -1191,22 +1060,13 @@ static size_t table_size(const struct sessions *ss)
 void sessions_log_stats(const struct sessions *ss)
 {
 	const struct e2e_stats *s = &ss->stats;
+	char text[512];
 
-	log_info("%s: sessions: %llu handshakes completed, %llu initiations "
-		 "sent; dropped: %llu malformed, %llu bad mac, %llu rejected, "
-		 "%llu replayed, %llu unexpected, %llu rate limited; %llu "
-		 "cookies sent; probes %llu sent, %llu lost; %llu routes "
-		 "failed; table: %zu of %d, %llu evicted, %llu expired, "
-		 "%llu refused full", ss->dp->ifname,
-		 (unsigned long long)s->completed,
-		 (unsigned long long)s->initiations_sent,
-		 (unsigned long long)s->malformed,
-		 (unsigned long long)s->bad_mac,
-		 (unsigned long long)s->rejected,
-		 (unsigned long long)s->replayed,
-		 (unsigned long long)s->unexpected,
-		 (unsigned long long)s->rate_limited,
-		 (unsigned long long)s->cookies_sent,
+	keying_stats_text(&ss->keying, false, text, sizeof(text));
+	log_info("%s: sessions: %llu handshakes completed, %s; probes %llu "
+		 "sent, %llu lost; %llu routes failed; table: %zu of %d, %llu "
+		 "evicted, %llu expired, %llu refused full", ss->dp->ifname,
+		 (unsigned long long)ss->keying.stats.completed, text,
 		 (unsigned long long)s->probes_sent,
 		 (unsigned long long)s->probes_lost,
 		 (unsigned long long)s->routes_failed,

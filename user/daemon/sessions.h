@@ -3,9 +3,9 @@
  * fennecd's end-to-end sessions: made on demand when the kernel holds
  * packets for an address it has no session with. The mesh looks the
  * address up (mesh.h); a Noise handshake along the routes found, carried
- * in routed control packets, gives the keys; both go down to the kernel.
- * Routes are probed, the fastest used, and a route that fails is dropped
- * at once. Rekeyed by time, as links are.
+ * in routed control packets, gives the keys (the keying machine, keying.h,
+ * as for links); both go down to the kernel. Routes are probed, the
+ * fastest used, and a route that fails is dropped at once.
  */
 #ifndef FENNEC_DAEMON_SESSIONS_H
 #define FENNEC_DAEMON_SESSIONS_H
@@ -17,8 +17,8 @@
 #include "../routing/routing.h"
 #include "datapath.h"
 #include "handshake.h"
+#include "keying.h"
 #include "mesh.h"
-#include "ratelimit.h"
 
 /* The first byte of a routed control packet that holds a handshake. */
 #define CONTROL_HANDSHAKE	9
@@ -39,10 +39,8 @@
 #define SESSIONS_PER_SOURCE	(SESSIONS_MAX / 4)
 #define SESSIONS_UNKEYED_MAX	(SESSIONS_MAX / 4)
 
+/* What sessions met with besides handshake messages (keying's stats). */
 struct e2e_stats {
-	uint64_t completed, initiations_sent;
-	uint64_t malformed, bad_mac, rejected, replayed, unexpected;
-	uint64_t rate_limited, cookies_sent;
 	uint64_t probes_sent, probes_lost, routes_failed;
 	uint64_t evicted;		/* to make room */
 	uint64_t expired;		/* theirs, never used by the peer */
@@ -56,23 +54,13 @@ struct e2e_session {
 	uint16_t source;		/* theirs: the link the initiation came by */
 	bool in_kernel;			/* the kernel has a session for it */
 	bool confirmed;			/* the kernel sends with its keys */
-	uint64_t keys_at;		/* when the last handshake gave keys */
 	uint64_t rx_seen;		/* the kernel's count at the last poll */
 	bool has_key;
 	uint8_t public_key[FENNEC_KEY_LEN];
-	bool has_keys;			/* the kernel has keys for it */
-	bool keys_ours;
-	uint64_t rekey_at;		/* 0: none due */
-	struct hs_initiator ini;
-	unsigned int attempts;
-	uint64_t sent_at;		/* of the pending initiation */
-	uint64_t retry_at;
-	bool has_timestamp;
-	uint8_t timestamp[HS_TIMESTAMP_LEN];
+	struct keying_peer hs;		/* its handshakes: keys, retries */
 	bool looking;			/* a lookup is on its way */
 	uint64_t relookup_at;		/* keys but no route: look again */
 	uint64_t active_at;		/* last miss, handshake, or traffic */
-	uint64_t tx_at_keys;		/* the kernel's count when keyed */
 	uint64_t tx_seen;		/* and at the last poll */
 	uint64_t sent_data_at;		/* when that count last grew */
 	struct rt_paths paths;
@@ -85,9 +73,7 @@ struct e2e_session {
 struct sessions {
 	struct datapath *dp;
 	struct mesh *mesh;
-	const struct hs_identity *id;
-	struct hs_cookie_checker cookies;
-	struct ratelimit rl, rl_cookies;
+	struct keying keying;		/* over routes, by the way back */
 	struct e2e_session *s;		/* guarded memory: keys in flight */
 	size_t count;			/* entries [0, count) may be used */
 	/*
@@ -100,8 +86,7 @@ struct sessions {
 	uint32_t probe_serial;
 	uint64_t poll_at;		/* next read of the kernel's sessions */
 	uint64_t polled_at;
-	uint64_t rekey_after_ns;
-	uint64_t rekey_after_messages;
+	struct e2e_session *fresh;	/* made for the initiation in hand */
 	uint64_t full_said_at;		/* the last "table full" warning */
 	uint64_t full_unsaid;		/* refusals since */
 	struct e2e_stats stats;

@@ -59,7 +59,7 @@ struct neighbour *links_add(struct links *l, const uint8_t *k,
 	n->has_endpoint = true;
 	for (unsigned int i = 0; i < nhonest; i++)
 		if (!memcmp(honest[i], k, FENNEC_KEY_LEN))
-			n->has_keys = true;
+			n->hs.has_keys = true;
 	added++;
 	return n;
 }
@@ -395,7 +395,7 @@ static void test_copied_beacons(void)
 	timers(&d, 2 * SEC);
 	ok(is_found(&d, real_key), "a neighbour is found once its handshake completes");
 	n = links_find(&slinks, real_key);
-	n->has_keys = false;	/* its helper died; the link never rekeyed */
+	n->hs.has_keys = false;	/* its helper died; the link never rekeyed */
 	nhonest = 0;		/* and answers no handshake */
 	for (uint64_t t = 3 * SEC; t < 40 * SEC; t += SEC) {
 		beacon(&d, 0, real_key, &fake, t);

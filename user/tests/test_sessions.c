@@ -4,7 +4,8 @@
  * a mesh faked here: initiations over routes of every length, up to the
  * 48 bytes of a version 2 forwarding header, answered by the way they came;
  * the table under floods of initiations and route misses. And links.c's
- * resync after lost events. The datapath_* and mesh_* functions are this
+ * part of a handshake (the keying machine's are in test_keying.c), and
+ * its resync after lost events. The datapath_* and mesh_* functions are this
  * file's: they keep the kernel's sessions in a table and record what was
  * sent.
  */
@@ -189,6 +190,11 @@ int datapath_dump_links(struct datapath *dp,
 
 /* Handshake messages sent to neighbours' endpoints, by port 4000 + N. */
 static unsigned int ntransmits[8];
+static struct {
+	union endpoint ep;
+	uint8_t msg[HS_INITIATION_MAX];
+	size_t len;
+} last_tx;
 
 int datapath_transmit(struct datapath *dp, const union endpoint *ep,
 		      const uint8_t *msg, size_t len)
@@ -196,10 +202,11 @@ int datapath_transmit(struct datapath *dp, const union endpoint *ep,
 	unsigned int n = ntohs(ep->sin.sin_port) - 4000;
 
 	(void)dp;
-	(void)msg;
-	(void)len;
 	if (n < 8)
 		ntransmits[n]++;
+	last_tx.ep = *ep;
+	last_tx.len = len < sizeof(last_tx.msg) ? len : 0;
+	memcpy(last_tx.msg, msg, last_tx.len);
 	return 0;
 }
 
@@ -485,7 +492,7 @@ static unsigned int unkeyed_entries(const struct sessions *ss)
 	unsigned int n = 0;
 
 	for (size_t i = 0; i < ss->count; i++)
-		n += ss->s[i].used && !ss->s[i].has_keys;
+		n += ss->s[i].used && !ss->s[i].hs.has_keys;
 	return n;
 }
 
@@ -799,6 +806,90 @@ static void test_adopt(void)
 	node_free(&c);
 }
 
+/* --- links as the keying machine's transport ------------------------------ */
+
+/*
+ * FROM's initiation (a slot width of 2 as its payload) to us, from the
+ * underlay address FROM_EP at NOW: whether a response that completes it
+ * went back to FROM_EP, with our width.
+ */
+static bool link_answered(struct links *l, struct node *from,
+			  const char *from_ep, uint64_t now)
+{
+	uint8_t msg[HS_INITIATION_MIN + 1], ts[HS_TIMESTAMP_LEN], width = 2;
+	uint8_t payload[HS_PAYLOAD_MAX];
+	struct datapath_event ev = {
+		.cmd = FENNEC_CMD_EVENT_CONTROL, .has_endpoint = true,
+	};
+	struct hs_keys keys;
+	int len;
+
+	hs_tai64n(ts, UNIX0 + now);
+	len = hs_initiation_create(&from->ini, &from->id, us.id.public_key,
+				   NULL, hs_new_index(), ts, now, &width, 1,
+				   msg, sizeof(msg));
+	if (len < 0)
+		return false;
+	parse_endpoint(from_ep, &ev.endpoint);
+	ev.payload = msg;
+	ev.payload_len = len;
+	last_tx.len = 0;
+	if (links_event(l, &ev, now, UNIX0 + now) != 1 || !last_tx.len ||
+	    !endpoint_eq(&last_tx.ep, &ev.endpoint))
+		return false;
+	len = hs_response_read(&from->ini, &from->id, last_tx.msg, last_tx.len,
+			       payload, sizeof(payload), &keys);
+	sodium_memzero(&keys, sizeof(keys));
+	return len == 1 && payload[0] == dp.width;
+}
+
+/*
+ * What links.c gives the keying machine: a neighbour's initiation is
+ * answered to where it came from, its width taken, its configured endpoint
+ * kept; the rate limits count an address whatever its port; a key not
+ * configured is counted.
+ */
+static void test_link_transport(void)
+{
+	struct peer_config peer = { .has_endpoint = true,
+				    .mode = FENNEC_LINK_MODE_FULL };
+	struct daemon_config cfg = { .peers = &peer, .npeers = 1 };
+	struct node n = { 0 }, stranger = { 0 };
+	union endpoint configured;
+	unsigned int answered = 0;
+	uint64_t now = T0;
+	struct links l;
+
+	node_init(&n);
+	node_init(&stranger);
+	memcpy(peer.public_key, n.id.public_key, FENNEC_KEY_LEN);
+	parse_endpoint("10.0.0.2:4000", &peer.endpoint);
+	configured = peer.endpoint;
+	ok(!links_init(&l, &dp, us.private_key, &cfg, now), "links_init");
+	ok(link_answered(&l, &n, "10.0.0.9:4006", now),
+	   "a neighbour's initiation is answered where it came from, with our width");
+	ok(l.nb[0].hs.has_keys && l.nb[0].width == 2 &&
+	   endpoint_eq(&l.nb[0].endpoint, &configured) &&
+	   l.keying.stats.completed == 1,
+	   "...keyed, its width taken, its configured endpoint kept");
+	ok(!link_answered(&l, &stranger, "10.0.0.9:4006", now + MS) &&
+	   l.keying.stats.unknown_peer == 1,
+	   "a key not configured: no answer, an unknown peer counted");
+	now += 10 * S;
+	for (int i = 0; i < 25; i++) {
+		now += 8 * MS;
+		answered += link_answered(&l, &n, i % 2 ? "10.0.0.7:4006" :
+					  "10.0.0.7:4007", now);
+	}
+	ok(answered >= 20 && answered < 25 &&
+	   l.keying.stats.rate_limited == 25 - answered,
+	   "one address by two ports is one source to the rate limits (%u of 25)",
+	   answered);
+	links_free(&l);
+	node_free(&n);
+	node_free(&stranger);
+}
+
 /* --- item 8: lost events -------------------------------------------------- */
 
 /*
@@ -826,14 +917,14 @@ static void test_resync(void)
 	links_timers(&l, now, UNIX0 + now);
 	/* Neighbours 0 and 1 have keys; 2 has one of ours pending; 3 none. */
 	for (int i = 0; i < 2; i++) {
-		l.nb[i].has_keys = true;
-		l.nb[i].ini.pending = false;
-		l.nb[i].retry_at = 0;
-		l.nb[i].rekey_at = now + 100 * S;
+		l.nb[i].hs.has_keys = true;
+		l.nb[i].hs.ini.pending = false;
+		l.nb[i].hs.retry_at = 0;
+		l.nb[i].hs.rekey_at = now + 100 * S;
 	}
-	l.nb[3].ini.pending = false;
-	l.nb[3].retry_at = 0;
-	l.nb[2].retry_at = now + 100 * S;
+	l.nb[3].hs.ini.pending = false;
+	l.nb[3].hs.retry_at = 0;
+	l.nb[2].hs.retry_at = now + 100 * S;
 	now += S;
 	memset(ntransmits, 0, sizeof(ntransmits));
 	for (int i = 0; i < 1000; i++) {
@@ -915,6 +1006,7 @@ int main(void)
 	test_in_use_and_lru();
 	test_adopt();
 	test_no_probes_unconfirmed();
+	test_link_transport();
 	test_resync();
 	node_free(&us);
 	return tap_done();
