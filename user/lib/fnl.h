@@ -179,6 +179,14 @@ struct datapath_session_state {
 	struct datapath_traffic traffic;
 };
 
+/*
+ * Decodes one message of a dump (the dump functions below do, for each):
+ * 0, or -1 if it holds no link with a slot, no session with an address.
+ */
+int fnl_link_parse(const struct nlmsghdr *nlh, struct datapath_link_state *s);
+int fnl_session_parse(const struct nlmsghdr *nlh,
+		      struct datapath_session_state *s);
+
 /* Called when a dump the kernel marked inconsistent starts again. */
 typedef void (*fnl_restart_cb)(void *data);
 

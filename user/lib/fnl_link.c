@@ -96,15 +96,24 @@ struct link_dump {
 	void *data;
 };
 
-static int dumped_link(const struct nlmsghdr *nlh, void *data)
+int fnl_link_parse(const struct nlmsghdr *nlh, struct datapath_link_state *s)
 {
 	const struct nlattr *tb[FENNEC_A_DEVICE_MAX + 1];
+
+	memset(s, 0, sizeof(*s));
+	if (genl_parse(nlh, tb, FENNEC_A_DEVICE_MAX) ||
+	    !tb[FENNEC_A_DEVICE_LINK] || !parse_link(tb[FENNEC_A_DEVICE_LINK], s))
+		return -1;
+	return 0;
+}
+
+static int dumped_link(const struct nlmsghdr *nlh, void *data)
+{
 	struct datapath_link_state s;
 	struct link_dump *d = data;
 
 	/* What is no link is passed over: the dump goes on. */
-	if (!genl_parse(nlh, tb, FENNEC_A_DEVICE_MAX) &&
-	    tb[FENNEC_A_DEVICE_LINK] && parse_link(tb[FENNEC_A_DEVICE_LINK], &s))
+	if (!fnl_link_parse(nlh, &s))
 		d->cb(&s, d->data);
 	return 0;
 }

@@ -155,16 +155,24 @@ struct session_dump {
 	void *data;
 };
 
-static int dumped_session(const struct nlmsghdr *nlh, void *data)
+int fnl_session_parse(const struct nlmsghdr *nlh, struct datapath_session_state *s)
 {
 	const struct nlattr *tb[FENNEC_A_DEVICE_MAX + 1];
+
+	memset(s, 0, sizeof(*s));
+	if (genl_parse(nlh, tb, FENNEC_A_DEVICE_MAX) ||
+	    !tb[FENNEC_A_DEVICE_SESSION] || !parse_session(tb[FENNEC_A_DEVICE_SESSION], s))
+		return -1;
+	return 0;
+}
+
+static int dumped_session(const struct nlmsghdr *nlh, void *data)
+{
 	struct datapath_session_state s;
 	struct session_dump *d = data;
 
 	/* What is no session is passed over: the dump goes on. */
-	if (!genl_parse(nlh, tb, FENNEC_A_DEVICE_MAX) &&
-	    tb[FENNEC_A_DEVICE_SESSION] &&
-	    parse_session(tb[FENNEC_A_DEVICE_SESSION], &s))
+	if (!fnl_session_parse(nlh, &s))
 		d->cb(&s, d->data);
 	return 0;
 }
