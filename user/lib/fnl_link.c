@@ -93,8 +93,17 @@ static bool parse_link(const struct nlattr *nest, struct datapath_link_state *s)
 
 struct link_dump {
 	void (*cb)(const struct datapath_link_state *, void *);
+	fnl_restart_cb restart;
 	void *data;
 };
+
+static void restarted_links(void *data)
+{
+	struct link_dump *d = data;
+
+	if (d->restart)
+		d->restart(d->data);
+}
 
 int fnl_link_parse(const struct nlmsghdr *nlh, struct datapath_link_state *s)
 {
@@ -122,9 +131,9 @@ int fnl_link_dump(struct genl *g, const struct fnl_dev *dev,
 		  void (*cb)(const struct datapath_link_state *, void *),
 		  fnl_restart_cb restart, void *data)
 {
-	struct link_dump d = { cb, data };
+	struct link_dump d = { cb, restart, data };
 	struct fnl_req r;
 
 	fnl_req_start(&r, g, FENNEC_CMD_GET_LINK, NLM_F_DUMP, dev);
-	return fnl_req_dump(&r, dumped_link, restart, &d);
+	return fnl_req_dump(&r, dumped_link, restarted_links, &d);
 }

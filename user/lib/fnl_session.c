@@ -100,8 +100,7 @@ static void parse_routes(const struct nlattr *nest,
 		/* More than the kernel keeps: no more are read. */
 		if (s->nroutes == FENNEC_SESSION_ROUTES_MAX)
 			return;
-		if (mnl_attr_get_type(r) == FENNEC_A_SESSION_ROUTE)
-			parse_route(r, s);
+		parse_route(r, s);
 	}
 }
 
@@ -152,8 +151,17 @@ static bool parse_session(const struct nlattr *nest,
 
 struct session_dump {
 	void (*cb)(const struct datapath_session_state *, void *);
+	fnl_restart_cb restart;
 	void *data;
 };
+
+static void restarted_sessions(void *data)
+{
+	struct session_dump *d = data;
+
+	if (d->restart)
+		d->restart(d->data);
+}
 
 int fnl_session_parse(const struct nlmsghdr *nlh, struct datapath_session_state *s)
 {
@@ -181,9 +189,9 @@ int fnl_session_dump(struct genl *g, const struct fnl_dev *dev,
 		     void (*cb)(const struct datapath_session_state *, void *),
 		     fnl_restart_cb restart, void *data)
 {
-	struct session_dump d = { cb, data };
+	struct session_dump d = { cb, restart, data };
 	struct fnl_req r;
 
 	fnl_req_start(&r, g, FENNEC_CMD_GET_SESSION, NLM_F_DUMP, dev);
-	return fnl_req_dump(&r, dumped_session, restart, &d);
+	return fnl_req_dump(&r, dumped_session, restarted_sessions, &d);
 }
