@@ -44,9 +44,9 @@
 
 #include "../user/daemon/datapath.h"
 #include "../user/daemon/handshake.h"
+#include "../user/lib/endpoint.h"
 #include "../user/lib/key.h"
 #include "../user/lib/log.h"
-#include "../user/lib/tables.h"
 
 #define CONTROL_HANDSHAKE	9	/* user/daemon/sessions.h */
 #define NS			1000000000ULL

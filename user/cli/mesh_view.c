@@ -13,7 +13,7 @@
 
 #include "../lib/ctlsock.h"
 #include "../lib/json.h"
-#include "../lib/tables.h"
+#include "../lib/label.h"
 #include "mesh_view.h"
 
 #define MAX_WORDS	(4 + RT_COORD_HOPS)

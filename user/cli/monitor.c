@@ -3,92 +3,63 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <libmnl/libmnl.h>
-#include <linux/genetlink.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/device.h"
 #include "../lib/evsock.h"
+#include "../lib/fnl.h"
+#include "../lib/label.h"
 #include "../lib/log.h"
-#include "../lib/tables.h"
 #include "cli.h"
 
 struct monitor {
 	unsigned int ifindex;	/* 0: every device */
 };
 
-/* An attribute's value if it is there and of its type's size, else 0. */
-static uint32_t u32_of(const struct nlattr *a)
-{
-	return a && mnl_attr_validate(a, MNL_TYPE_U32) >= 0 ?
-	       mnl_attr_get_u32(a) : 0;
-}
-
-static uint16_t u16_of(const struct nlattr *a)
-{
-	return a && mnl_attr_validate(a, MNL_TYPE_U16) >= 0 ?
-	       mnl_attr_get_u16(a) : 0;
-}
-
-static uint8_t u8_of(const struct nlattr *a)
-{
-	return a && mnl_attr_validate(a, MNL_TYPE_U8) >= 0 ?
-	       mnl_attr_get_u8(a) : 0;
-}
-
-static void print_event(const struct nlattr **tb, uint8_t cmd)
+static void print_event(const struct datapath_event *ev)
 {
 	char label[3 * FENNEC_ROUTE_MAX + 1], addr[INET6_ADDRSTRLEN];
 	char ifname[IF_NAMESIZE] = "?", ep_text[80];
-	const struct nlattr *a;
-	union endpoint ep = { 0 };
 
-	if (u32_of(tb[FENNEC_A_DEVICE_IFINDEX]))
-		if_indextoname(u32_of(tb[FENNEC_A_DEVICE_IFINDEX]), ifname);
+	if (ev->ifindex)
+		if_indextoname(ev->ifindex, ifname);
 	printf("%s: ", ifname);
-	if ((a = tb[FENNEC_A_DEVICE_ADDRESS]) && mnl_attr_get_payload_len(a) == 16)
-		inet_ntop(AF_INET6, mnl_attr_get_payload(a), addr, sizeof(addr));
+	if (ev->has_address)
+		inet_ntop(AF_INET6, &ev->address, addr, sizeof(addr));
 	else
 		strcpy(addr, "-");
-	if ((a = tb[FENNEC_A_DEVICE_ROUTE]) &&
-	    mnl_attr_get_payload_len(a) <= FENNEC_ROUTE_MAX)
-		format_label(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a),
-			     label);
+	if (ev->route_len)
+		format_label(ev->route, ev->route_len, label);
 	else
 		strcpy(label, "-");
-	if ((a = tb[FENNEC_A_DEVICE_ENDPOINT]) &&
-	    mnl_attr_get_payload_len(a) <= sizeof(ep)) {
-		memcpy(&ep, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
-		format_endpoint(&ep, ep_text, sizeof(ep_text));
-	} else {
+	if (ev->has_endpoint)
+		format_endpoint(&ev->endpoint, ep_text, sizeof(ep_text));
+	else
 		strcpy(ep_text, "-");
-	}
-	switch (cmd) {
+	switch (ev->cmd) {
 	case FENNEC_CMD_EVENT_ROUTE_MISS:
 		printf("route-miss %s\n", addr);
 		break;
 	case FENNEC_CMD_EVENT_SWITCH_ERROR:
 		printf("switch-error %s route %s pos %u code %u\n", addr, label,
-		       u8_of(tb[FENNEC_A_DEVICE_ERROR_POS]),
-		       u8_of(tb[FENNEC_A_DEVICE_ERROR_CODE]));
+		       ev->error_pos, ev->error_code);
 		break;
 	case FENNEC_CMD_EVENT_CONTROL:
-		if (tb[FENNEC_A_DEVICE_ENDPOINT]) {
+		if (ev->has_endpoint) {
 			printf("control from %s", ep_text);
 		} else {
 			printf("control route-back %s slot %u", label,
-			       u16_of(tb[FENNEC_A_DEVICE_SLOT]));
+			       ev->slot);
 		}
-		printf(" %u bytes\n", tb[FENNEC_A_DEVICE_PAYLOAD] ?
-		       mnl_attr_get_payload_len(tb[FENNEC_A_DEVICE_PAYLOAD]) : 0);
+		printf(" %zu bytes\n", ev->payload_len);
 		break;
 	case FENNEC_CMD_EVENT_UNREACHABLE:
 		printf("unreachable %s\n", ep_text);
 		break;
 	default:
-		printf("event %u\n", cmd);
+		printf("event %u\n", ev->cmd);
 	}
 	fflush(stdout);
 }
@@ -96,15 +67,14 @@ static void print_event(const struct nlattr **tb, uint8_t cmd)
 /* One event; -1 if it is none. */
 static int got_event(const struct nlmsghdr *nlh, void *data)
 {
-	const struct genlmsghdr *gh = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *tb[FENNEC_A_DEVICE_MAX + 1];
+	struct datapath_event ev;
 	struct monitor *m = data;
 
-	if (genl_parse(nlh, tb, FENNEC_A_DEVICE_MAX))
+	if (fnl_event_parse(nlh, &ev))
 		return -1;
-	if (m->ifindex && u32_of(tb[FENNEC_A_DEVICE_IFINDEX]) != m->ifindex)
+	if (m->ifindex && ev.ifindex != m->ifindex)
 		return 0;
-	print_event(tb, gh->cmd);
+	print_event(&ev);
 	return 0;
 }
 
@@ -150,7 +120,7 @@ int cmd_monitor(const struct command *cmd, int argc, char **argv)
 {
 	struct monitor m = { 0 };
 	struct genl g;
-	int group;
+	int ret;
 
 	if (argc > 2)
 		return usage_error(cmd, "monitor takes at most one device");
@@ -158,16 +128,15 @@ int cmd_monitor(const struct command *cmd, int argc, char **argv)
 		log_error("device \"%s\": no such device", argv[1]);
 		return EXIT_FAILURE;
 	}
-	if (device_open(&g)) {
+	if (fnl_open(&g)) {
 		log_error("%s", genl_strerror(&g));
 		genl_close(&g);
 		return EXIT_FAILURE;
 	}
-	group = genl_group_id(&g, FENNEC_MCGRP_EVENTS);
-	if (group < 0 || mnl_socket_setsockopt(g.sock.nl, NETLINK_ADD_MEMBERSHIP,
-					       &group, sizeof(group))) {
+	ret = fnl_join_events(&g);
+	if (ret) {
 		log_error("cannot follow the events: %s",
-			  group < 0 ? "no such group" : strerror(errno));
+			  ret == -ENOENT ? "no such group" : strerror(-ret));
 		genl_close(&g);
 		return EXIT_FAILURE;
 	}

@@ -2,7 +2,7 @@
 /*
  * fennec set DEV [listen-port PORT] [private-key FILE] [public-key KEY]
  *                [address ADDR] [clear-identity] [slot-width 1|2]
- * fennec set DEV link ... | session ...: cli/tables.c
+ * fennec set DEV link ... | session ...: cli/link.c, cli/session.c
  */
 #include <arpa/inet.h>
 #include <stdbool.h>
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/device.h"
+#include "../lib/fnl.h"
 #include "../lib/key.h"
 #include "../lib/keyfile.h"
 #include "../lib/log.h"
@@ -77,7 +77,7 @@ static int parse_args(const struct command *cmd, int argc, char **argv,
 
 /* The public key and address to set, from a key file or a key given. */
 static int read_identity(const struct set_args *a,
-			 struct fennec_device_change *c)
+			 struct datapath_device *c)
 {
 	struct in6_addr derived;
 	char text[INET6_ADDRSTRLEN];
@@ -105,14 +105,13 @@ static int read_identity(const struct set_args *a,
 	return 0;
 }
 
-static int make_change(const struct set_args *a, struct fennec_device_change *c)
+static int make_change(const struct set_args *a, struct datapath_device *c)
 {
 	memset(c, 0, sizeof(*c));
 	if (parse_ifname(a->ifname)) {
 		log_error("invalid device name \"%s\"", a->ifname);
 		return -1;
 	}
-	c->ifname = a->ifname;
 	if (a->listen_port) {
 		if (parse_port(a->listen_port, &c->listen_port)) {
 			log_error("invalid listen-port \"%s\": not a number from 0 to 65535",
@@ -136,25 +135,29 @@ static int make_change(const struct set_args *a, struct fennec_device_change *c)
 
 int cmd_set(const struct command *cmd, int argc, char **argv)
 {
-	struct fennec_device_change change;
+	struct datapath_device change;
 	struct set_args args = { 0 };
+	struct fnl_dev dev = { 0 };
 	struct genl g;
 	int ret;
 
-	if (argc >= 3 && (!strcmp(argv[2], "link") || !strcmp(argv[2], "session")))
-		return cmd_set_table(cmd, argc, argv);
+	if (argc >= 3 && !strcmp(argv[2], "link"))
+		return cmd_set_link(cmd, argc, argv);
+	if (argc >= 3 && !strcmp(argv[2], "session"))
+		return cmd_set_session(cmd, argc, argv);
 	ret = parse_args(cmd, argc, argv, &args);
 	if (ret)
 		return ret;
 	if (make_change(&args, &change))
 		return EXIT_FAILURE;
-	if (device_open(&g)) {
+	if (fnl_open(&g)) {
 		log_error("%s", genl_strerror(&g));
 		genl_close(&g);
 		return EXIT_FAILURE;
 	}
 	ret = EXIT_SUCCESS;
-	if (device_set(&g, &change)) {
+	dev.ifname = args.ifname;
+	if (fnl_device_set(&g, &dev, &change)) {
 		log_error("device \"%s\": %s", args.ifname, genl_strerror(&g));
 		ret = EXIT_FAILURE;
 	}

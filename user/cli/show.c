@@ -6,12 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/device.h"
+#include "../lib/fnl.h"
 #include "../lib/json.h"
 #include "../lib/key.h"
 #include "../lib/log.h"
 #include "../lib/parse.h"
-#include "../lib/tables.h"
 #include "cli.h"
 
 struct device_text {
@@ -19,7 +18,7 @@ struct device_text {
 	char address[INET6_ADDRSTRLEN];
 };
 
-static void format_identity(const struct fennec_device *dev,
+static void format_identity(const struct datapath_device_state *dev,
 			    struct device_text *t)
 {
 	key_to_base64(t->public_key, dev->public_key);
@@ -27,7 +26,7 @@ static void format_identity(const struct fennec_device *dev,
 }
 
 /* Only the reasons that happened: a quiet device prints nothing. */
-static void print_drops_text(const struct fennec_device *dev)
+static void print_drops_text(const struct datapath_device_state *dev)
 {
 	bool any = false;
 
@@ -42,7 +41,7 @@ static void print_drops_text(const struct fennec_device *dev)
 		putchar('\n');
 }
 
-static void print_text(const struct fennec_device *dev, bool first)
+static void print_text(const struct datapath_device_state *dev, bool first)
 {
 	struct device_text t;
 
@@ -60,7 +59,7 @@ static void print_text(const struct fennec_device *dev, bool first)
 	print_drops_text(dev);
 }
 
-static void print_json(struct json *j, const struct fennec_device *dev)
+static void print_json(struct json *j, const struct datapath_device_state *dev)
 {
 	struct device_text t;
 
@@ -86,7 +85,7 @@ static void print_json(struct json *j, const struct fennec_device *dev)
 	json_end_object(j);
 }
 
-static void print_devices(const struct fennec_device *devs, size_t n,
+static void print_devices(const struct datapath_device_state *devs, size_t n,
 			  bool as_json)
 {
 	struct json j;
@@ -105,9 +104,10 @@ static void print_devices(const struct fennec_device *devs, size_t n,
 
 static int show_one(struct genl *g, const char *ifname, bool as_json)
 {
-	struct fennec_device dev;
+	struct fnl_dev by_name = { .ifname = ifname };
+	struct datapath_device_state dev;
 
-	if (device_get(g, ifname, &dev)) {
+	if (fnl_device_get(g, &by_name, &dev)) {
 		log_error("device \"%s\": %s", ifname, genl_strerror(g));
 		return EXIT_FAILURE;
 	}
@@ -117,16 +117,16 @@ static int show_one(struct genl *g, const char *ifname, bool as_json)
 
 static int show_all(struct genl *g, bool as_json)
 {
-	struct fennec_device_list list = { 0 };
+	struct datapath_device_list list = { 0 };
 	int ret = EXIT_SUCCESS;
 
-	if (device_dump(g, &list)) {
+	if (fnl_device_dump(g, &list)) {
 		log_error("cannot list devices: %s", genl_strerror(g));
 		ret = EXIT_FAILURE;
 	} else {
 		print_devices(list.devices, list.count, as_json);
 	}
-	device_list_free(&list);
+	fnl_device_list_free(&list);
 	return ret;
 }
 
@@ -151,13 +151,17 @@ int cmd_show(const struct command *cmd, int argc, char **argv)
 	}
 	if (what && !strcmp(what, "dht"))
 		return cmd_show_dht(cmd, ifname, as_json);	/* fennecd's */
+	if (what && !strcmp(what, "links"))
+		return cmd_show_links(cmd, ifname, as_json);
+	if (what && (!strcmp(what, "sessions") || !strcmp(what, "routes")))
+		return cmd_show_sessions(cmd, ifname, as_json);
 	if (what)
-		return cmd_show_table(cmd, ifname, what, as_json);
+		return usage_error(cmd, "show DEV takes links, sessions, routes or dht");
 	if (ifname && parse_ifname(ifname)) {
 		log_error("invalid device name \"%s\"", ifname);
 		return EXIT_FAILURE;
 	}
-	if (device_open(&g)) {
+	if (fnl_open(&g)) {
 		log_error("%s", genl_strerror(&g));
 		genl_close(&g);
 		return EXIT_FAILURE;

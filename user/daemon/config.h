@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <linux/fennec.h>
 
-#include "../lib/tables.h"
+#include "../lib/endpoint.h"
 
 #define CONFIG_ERR_LEN 512
 #define CONFIG_LINE_MAX 1024	/* bytes of a file's line, without '\n' */

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "../lib/log.h"
-#include "../lib/tables.h"
+#include "../lib/label.h"
 #include "control.h"
 #include "links.h"
 

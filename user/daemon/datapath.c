@@ -3,13 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libmnl/libmnl.h>
-#include <linux/genetlink.h>
-#include <net/if.h>
-#include <sodium.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include "../lib/device.h"
 #include "../lib/evsock.h"
 #include "../lib/log.h"
 #include "datapath.h"
@@ -20,18 +16,16 @@
 
 static int open_events(struct datapath *dp)
 {
-	int group, size = EVENT_RCVBUF, fd;
+	int size = EVENT_RCVBUF, fd, ret;
 
-	if (device_open(&dp->events)) {
+	if (fnl_open(&dp->events)) {
 		log_error("%s", genl_strerror(&dp->events));
 		return -1;
 	}
-	group = genl_group_id(&dp->events, FENNEC_MCGRP_EVENTS);
-	if (group < 0 ||
-	    mnl_socket_setsockopt(dp->events.sock.nl, NETLINK_ADD_MEMBERSHIP,
-				  &group, sizeof(group))) {
+	ret = fnl_join_events(&dp->events);
+	if (ret) {
 		log_error("cannot follow the kernel's events: %s",
-			  group < 0 ? "no events group" : strerror(errno));
+			  ret == -ENOENT ? "no events group" : strerror(-ret));
 		return -1;
 	}
 	fd = mnl_socket_get_fd(dp->events.sock.nl);
@@ -45,16 +39,17 @@ static int open_events(struct datapath *dp)
 
 int datapath_open(struct datapath *dp, const char *ifname)
 {
-	struct fennec_device dev;
+	struct fnl_dev by_name = { .ifname = ifname };
+	struct datapath_device_state dev;
 
 	memset(dp, 0, sizeof(*dp));
 	dp->ifname = ifname;
 	dp->event_fd = -1;
-	if (device_open(&dp->req)) {
+	if (fnl_open(&dp->req)) {
 		log_error("%s", genl_strerror(&dp->req));
 		return -1;
 	}
-	if (device_get(&dp->req, ifname, &dev)) {
+	if (fnl_device_get(&dp->req, &by_name, &dev)) {
 		log_error("device \"%s\": %s", ifname, genl_strerror(&dp->req));
 		return -1;
 	}
@@ -69,55 +64,17 @@ void datapath_close(struct datapath *dp)
 	genl_close(&dp->events);
 }
 
-static struct nlmsghdr *link_request(struct datapath *dp, uint8_t cmd,
-				     uint16_t slot, struct nlattr **nest)
+/* Every request names the device by its ifindex: it may be renamed. */
+static struct fnl_dev by_index(const struct datapath *dp)
 {
-	struct nlmsghdr *req = genl_request(&dp->req, cmd, 0);
-
-	mnl_attr_put_u32(req, FENNEC_A_DEVICE_IFINDEX, dp->ifindex);
-	*nest = mnl_attr_nest_start(req, FENNEC_A_DEVICE_LINK);
-	mnl_attr_put_u16(req, FENNEC_A_LINK_SLOT, slot);
-	return req;
-}
-
-static void put_keys(struct nlmsghdr *req, uint16_t type,
-		     const struct datapath_keys *k)
-{
-	struct nlattr *nest = mnl_attr_nest_start(req, type);
-
-	mnl_attr_put_u32(req, FENNEC_A_KEYS_RX_INDEX, k->rx_index);
-	mnl_attr_put_u32(req, FENNEC_A_KEYS_TX_INDEX, k->tx_index);
-	mnl_attr_put(req, FENNEC_A_KEYS_SEND_KEY, FENNEC_KEY_LEN, k->send_key);
-	mnl_attr_put(req, FENNEC_A_KEYS_RECV_KEY, FENNEC_KEY_LEN, k->recv_key);
-	if (k->next)
-		mnl_attr_put(req, FENNEC_A_KEYS_NEXT, 0, NULL);
-	mnl_attr_nest_end(req, nest);
+	return (struct fnl_dev){ .ifindex = dp->ifindex };
 }
 
 int datapath_set_link(struct datapath *dp, const struct datapath_link *l)
 {
-	struct nlattr *nest;
-	struct nlmsghdr *req = link_request(dp, FENNEC_CMD_SET_LINK, l->slot,
-					    &nest);
-	int ret;
+	struct fnl_dev d = by_index(dp);
+	int ret = fnl_link_set(&dp->req, &d, l);
 
-	if (l->endpoint)
-		mnl_attr_put(req, FENNEC_A_LINK_ENDPOINT,
-			     endpoint_len(l->endpoint), l->endpoint);
-	if (l->peer)
-		mnl_attr_put(req, FENNEC_A_LINK_PEER, sizeof(*l->peer), l->peer);
-	if (l->set_mode)
-		mnl_attr_put_u8(req, FENNEC_A_LINK_MODE, l->mode);
-	if (l->keys)
-		put_keys(req, FENNEC_A_LINK_KEYS, l->keys);
-	if (l->keepalive)
-		mnl_attr_put(req, FENNEC_A_LINK_KEEPALIVE, 0, NULL);
-	if (l->set_down)
-		mnl_attr_put_u8(req, FENNEC_A_LINK_DOWN, l->down);
-	mnl_attr_nest_end(req, nest);
-	ret = genl_do(&dp->req, req, NULL, NULL);
-	/* The request held keys: leave none in the send buffer. */
-	sodium_memzero(req, req->nlmsg_len);
 	/* Callers handle a taken index, and keys not there yet. */
 	if (ret && ret != -EEXIST && ret != -ENOKEY)
 		log_error("%s: link %u: %s", dp->ifname, l->slot,
@@ -127,13 +84,9 @@ int datapath_set_link(struct datapath *dp, const struct datapath_link *l)
 
 int datapath_del_link(struct datapath *dp, uint16_t slot)
 {
-	struct nlattr *nest;
-	struct nlmsghdr *req = link_request(dp, FENNEC_CMD_DEL_LINK, slot,
-					    &nest);
-	int ret;
+	struct fnl_dev d = by_index(dp);
+	int ret = fnl_link_del(&dp->req, &d, slot);
 
-	mnl_attr_nest_end(req, nest);
-	ret = genl_do(&dp->req, req, NULL, NULL);
 	if (ret)
 		log_error("%s: removing link %u: %s", dp->ifname, slot,
 			  genl_strerror(&dp->req));
@@ -145,87 +98,24 @@ struct link_dump {
 	void *data;
 };
 
-/* A traffic nest's packet counts. */
-static void traffic_packets(const struct nlattr *nest, uint64_t *rx,
-			    uint64_t *tx)
+/* Slot 0 is no link's. */
+static void dumped_link(const struct datapath_link_state *s, void *data)
 {
-	const struct nlattr *a;
-
-	mnl_attr_for_each_nested(a, nest) {
-		if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
-			continue;
-		if (mnl_attr_get_type(a) == FENNEC_A_TRAFFIC_RX_PACKETS)
-			*rx = mnl_attr_get_u64(a);
-		else if (mnl_attr_get_type(a) == FENNEC_A_TRAFFIC_TX_PACKETS)
-			*tx = mnl_attr_get_u64(a);
-	}
-}
-
-static void parse_link(const struct nlattr *nest, struct datapath_link_state *s)
-{
-	const struct nlattr *a;
-
-	mnl_attr_for_each_nested(a, nest) {
-		size_t len = mnl_attr_get_payload_len(a);
-
-		switch (mnl_attr_get_type(a)) {
-		case FENNEC_A_LINK_SLOT:
-			if (mnl_attr_validate(a, MNL_TYPE_U16) >= 0)
-				s->slot = mnl_attr_get_u16(a);
-			break;
-		case FENNEC_A_LINK_ENDPOINT:
-			if (len <= sizeof(s->endpoint)) {
-				memcpy(&s->endpoint, mnl_attr_get_payload(a), len);
-				s->has_endpoint = true;
-			}
-			break;
-		case FENNEC_A_LINK_PEER:
-			if (len == sizeof(s->peer)) {
-				memcpy(&s->peer, mnl_attr_get_payload(a), len);
-				s->has_peer = true;
-			}
-			break;
-		case FENNEC_A_LINK_HAS_KEYS:
-			if (mnl_attr_validate(a, MNL_TYPE_U8) >= 0)
-				s->has_keys = mnl_attr_get_u8(a);
-			break;
-		case FENNEC_A_LINK_DOWN:
-			if (mnl_attr_validate(a, MNL_TYPE_U8) >= 0)
-				s->down = mnl_attr_get_u8(a);
-			break;
-		case FENNEC_A_LINK_TRAFFIC:
-			traffic_packets(a, &s->rx_packets, &s->tx_packets);
-			break;
-		}
-	}
-}
-
-static int dumped_link(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[FENNEC_A_DEVICE_MAX + 1];
-	struct datapath_link_state s = { 0 };
 	struct link_dump *d = data;
 
-	if (genl_parse(nlh, tb, FENNEC_A_DEVICE_MAX) ||
-	    !tb[FENNEC_A_DEVICE_LINK])
-		return 0;
-	parse_link(tb[FENNEC_A_DEVICE_LINK], &s);
-	if (s.slot)
-		d->cb(&s, d->data);
-	return 0;	/* nlsock_cb: 0 goes on */
+	if (s->slot)
+		d->cb(s, d->data);
 }
 
 int datapath_dump_links(struct datapath *dp,
 			void (*cb)(const struct datapath_link_state *, void *),
 			void *data)
 {
-	struct nlmsghdr *req = genl_request(&dp->req, FENNEC_CMD_GET_LINK,
-					    NLM_F_DUMP);
-	struct link_dump d = { cb, data };
+	struct link_dump links = { cb, data };
+	struct fnl_dev d = by_index(dp);
 	int ret;
 
-	mnl_attr_put_u32(req, FENNEC_A_DEVICE_IFINDEX, dp->ifindex);
-	ret = genl_dump(&dp->req, req, dumped_link, NULL, &d);
+	ret = fnl_link_dump(&dp->req, &d, dumped_link, NULL, &links);
 	if (ret)
 		log_error("%s: reading links: %s", dp->ifname,
 			  genl_strerror(&dp->req));
@@ -235,14 +125,13 @@ int datapath_dump_links(struct datapath *dp,
 int datapath_transmit(struct datapath *dp, const union endpoint *ep,
 		      const uint8_t *msg, size_t len)
 {
-	struct nlmsghdr *req = genl_request(&dp->req, FENNEC_CMD_TRANSMIT, 0);
+	struct datapath_transmit t = {
+		.payload = msg, .len = len, .endpoint = ep,
+	};
+	struct fnl_dev d = by_index(dp);
 	char text[64];
-	int ret;
+	int ret = fnl_transmit(&dp->req, &d, &t);
 
-	mnl_attr_put_u32(req, FENNEC_A_DEVICE_IFINDEX, dp->ifindex);
-	mnl_attr_put(req, FENNEC_A_DEVICE_PAYLOAD, len, msg);
-	mnl_attr_put(req, FENNEC_A_DEVICE_ENDPOINT, endpoint_len(ep), ep);
-	ret = genl_do(&dp->req, req, NULL, NULL);
 	if (ret)
 		log_warn("%s: sending to %s: %s", dp->ifname,
 			 format_endpoint(ep, text, sizeof(text)),
@@ -253,13 +142,13 @@ int datapath_transmit(struct datapath *dp, const union endpoint *ep,
 int datapath_send(struct datapath *dp, const uint8_t *route, size_t route_len,
 		  const uint8_t *msg, size_t len)
 {
-	struct nlmsghdr *req = genl_request(&dp->req, FENNEC_CMD_TRANSMIT, 0);
-	int ret;
+	struct datapath_transmit t = {
+		.payload = msg, .len = len, .route = route,
+		.route_len = route_len,
+	};
+	struct fnl_dev d = by_index(dp);
+	int ret = fnl_transmit(&dp->req, &d, &t);
 
-	mnl_attr_put_u32(req, FENNEC_A_DEVICE_IFINDEX, dp->ifindex);
-	mnl_attr_put(req, FENNEC_A_DEVICE_PAYLOAD, len, msg);
-	mnl_attr_put(req, FENNEC_A_DEVICE_ROUTE, route_len, route);
-	ret = genl_do(&dp->req, req, NULL, NULL);
 	/* A link that just went away: the caller's timers see to it. */
 	if (ret)
 		log_debug("%s: sending a control packet: %s", dp->ifname,
@@ -270,36 +159,10 @@ int datapath_send(struct datapath *dp, const uint8_t *route, size_t route_len,
 int datapath_set_session(struct datapath *dp,
 			 const struct datapath_session *s)
 {
-	struct nlmsghdr *req = genl_request(&dp->req, FENNEC_CMD_SET_SESSION,
-					    0);
-	struct nlattr *nest, *routes, *r;
 	char addr[INET6_ADDRSTRLEN];
-	int ret;
+	struct fnl_dev d = by_index(dp);
+	int ret = fnl_session_set(&dp->req, &d, s);
 
-	mnl_attr_put_u32(req, FENNEC_A_DEVICE_IFINDEX, dp->ifindex);
-	nest = mnl_attr_nest_start(req, FENNEC_A_DEVICE_SESSION);
-	mnl_attr_put(req, FENNEC_A_SESSION_ADDRESS, sizeof(s->address),
-		     &s->address);
-	if (s->public_key)
-		mnl_attr_put(req, FENNEC_A_SESSION_PUBLIC_KEY, FENNEC_KEY_LEN,
-			     s->public_key);
-	if (s->keys)
-		put_keys(req, FENNEC_A_SESSION_KEYS, s->keys);
-	if (s->set_routes) {
-		routes = mnl_attr_nest_start(req, FENNEC_A_SESSION_ROUTES);
-		for (size_t i = 0; i < s->nroutes; i++) {
-			r = mnl_attr_nest_start(req, FENNEC_A_SESSION_ROUTE);
-			mnl_attr_put(req, FENNEC_A_ROUTE_LABEL,
-				     s->route_len[i], s->route[i]);
-			mnl_attr_nest_end(req, r);
-		}
-		mnl_attr_nest_end(req, routes);
-	}
-	if (s->keepalive)
-		mnl_attr_put(req, FENNEC_A_SESSION_KEEPALIVE, 0, NULL);
-	mnl_attr_nest_end(req, nest);
-	ret = genl_do(&dp->req, req, NULL, NULL);
-	sodium_memzero(req, req->nlmsg_len);
 	if (ret && ret != -EEXIST)
 		log_error("%s: session %s: %s", dp->ifname,
 			  inet_ntop(AF_INET6, &s->address, addr, sizeof(addr)),
@@ -309,101 +172,9 @@ int datapath_set_session(struct datapath *dp,
 
 int datapath_del_session(struct datapath *dp, const struct in6_addr *address)
 {
-	struct nlmsghdr *req = genl_request(&dp->req, FENNEC_CMD_DEL_SESSION,
-					    0);
-	struct nlattr *nest;
+	struct fnl_dev d = by_index(dp);
 
-	mnl_attr_put_u32(req, FENNEC_A_DEVICE_IFINDEX, dp->ifindex);
-	nest = mnl_attr_nest_start(req, FENNEC_A_DEVICE_SESSION);
-	mnl_attr_put(req, FENNEC_A_SESSION_ADDRESS, sizeof(*address), address);
-	mnl_attr_nest_end(req, nest);
-	return genl_do(&dp->req, req, NULL, NULL);
-}
-
-struct session_dump {
-	void (*cb)(const struct datapath_session_state *, void *);
-	void *data;
-};
-
-static void parse_session_routes(const struct nlattr *nest,
-				 struct datapath_session_state *s)
-{
-	const struct nlattr *r, *a;
-
-	mnl_attr_for_each_nested(r, nest) {
-		mnl_attr_for_each_nested(a, r) {
-			size_t len = mnl_attr_get_payload_len(a);
-
-			/* Each label counts: a route may hold more than one. */
-			if (s->nroutes == FENNEC_SESSION_ROUTES_MAX)
-				return;
-			if (mnl_attr_get_type(a) != FENNEC_A_ROUTE_LABEL ||
-			    !len || len > FENNEC_ROUTE_MAX)
-				continue;
-			memcpy(s->route[s->nroutes], mnl_attr_get_payload(a),
-			       len);
-			s->route_len[s->nroutes++] = len;
-		}
-	}
-}
-
-static void parse_session(const struct nlattr *nest,
-			  struct datapath_session_state *s)
-{
-	const struct nlattr *a;
-
-	mnl_attr_for_each_nested(a, nest) {
-		size_t len = mnl_attr_get_payload_len(a);
-
-		switch (mnl_attr_get_type(a)) {
-		case FENNEC_A_SESSION_ADDRESS:
-			if (len == sizeof(s->address)) {
-				memcpy(&s->address, mnl_attr_get_payload(a),
-				       len);
-				s->has_address = true;
-			}
-			break;
-		case FENNEC_A_SESSION_PUBLIC_KEY:
-			if (len == FENNEC_KEY_LEN) {
-				memcpy(s->public_key, mnl_attr_get_payload(a),
-				       len);
-				s->has_public_key = true;
-			}
-			break;
-		case FENNEC_A_SESSION_HAS_KEYS:
-			if (mnl_attr_validate(a, MNL_TYPE_U8) >= 0)
-				s->has_keys = mnl_attr_get_u8(a);
-			break;
-		case FENNEC_A_SESSION_ROUTES:
-			parse_session_routes(a, s);
-			break;
-		case FENNEC_A_SESSION_TRAFFIC:
-			traffic_packets(a, &s->rx_packets, &s->tx_packets);
-			break;
-		case FENNEC_A_SESSION_LEARNED:
-			if (len && len <= FENNEC_ROUTE_MAX) {
-				memcpy(s->learned, mnl_attr_get_payload(a),
-				       len);
-				s->learned_len = len;
-			}
-			break;
-		}
-	}
-}
-
-static int dumped_session(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[FENNEC_A_DEVICE_MAX + 1];
-	struct datapath_session_state s = { 0 };
-	struct session_dump *d = data;
-
-	if (genl_parse(nlh, tb, FENNEC_A_DEVICE_MAX) ||
-	    !tb[FENNEC_A_DEVICE_SESSION])
-		return 0;
-	parse_session(tb[FENNEC_A_DEVICE_SESSION], &s);
-	if (s.has_address)
-		d->cb(&s, d->data);
-	return 0;
+	return fnl_session_del(&dp->req, &d, address);
 }
 
 int datapath_dump_sessions(struct datapath *dp,
@@ -411,13 +182,10 @@ int datapath_dump_sessions(struct datapath *dp,
 				      void *),
 			   void *data)
 {
-	struct nlmsghdr *req = genl_request(&dp->req, FENNEC_CMD_GET_SESSION,
-					    NLM_F_DUMP);
-	struct session_dump d = { cb, data };
+	struct fnl_dev d = by_index(dp);
 	int ret;
 
-	mnl_attr_put_u32(req, FENNEC_A_DEVICE_IFINDEX, dp->ifindex);
-	ret = genl_dump(&dp->req, req, dumped_session, NULL, &d);
+	ret = fnl_session_dump(&dp->req, &d, cb, NULL, data);
 	if (ret)
 		log_error("%s: reading sessions: %s", dp->ifname,
 			  genl_strerror(&dp->req));
@@ -429,63 +197,25 @@ int datapath_event_fd(const struct datapath *dp)
 	return dp->event_fd;
 }
 
-static void parse_event(const struct nlattr **tb, struct datapath_event *ev)
-{
-	const struct nlattr *a;
-	size_t len;
-
-	if ((a = tb[FENNEC_A_DEVICE_PAYLOAD])) {
-		ev->payload = mnl_attr_get_payload(a);
-		ev->payload_len = mnl_attr_get_payload_len(a);
-	}
-	a = tb[FENNEC_A_DEVICE_ENDPOINT];
-	if (a && (len = mnl_attr_get_payload_len(a)) <= sizeof(ev->endpoint)) {
-		memcpy(&ev->endpoint, mnl_attr_get_payload(a), len);
-		ev->has_endpoint = true;
-	}
-	a = tb[FENNEC_A_DEVICE_ADDRESS];
-	if (a && mnl_attr_get_payload_len(a) == sizeof(ev->address)) {
-		memcpy(&ev->address, mnl_attr_get_payload(a), sizeof(ev->address));
-		ev->has_address = true;
-	}
-	a = tb[FENNEC_A_DEVICE_ROUTE];
-	if (a && (len = mnl_attr_get_payload_len(a)) <= FENNEC_ROUTE_MAX) {
-		memcpy(ev->route, mnl_attr_get_payload(a), len);
-		ev->route_len = len;
-	}
-	a = tb[FENNEC_A_DEVICE_SLOT];
-	if (a && mnl_attr_validate(a, MNL_TYPE_U16) >= 0)
-		ev->slot = mnl_attr_get_u16(a);
-	a = tb[FENNEC_A_DEVICE_ERROR_POS];
-	if (a && mnl_attr_validate(a, MNL_TYPE_U8) >= 0)
-		ev->error_pos = mnl_attr_get_u8(a);
-	a = tb[FENNEC_A_DEVICE_ERROR_CODE];
-	if (a && mnl_attr_validate(a, MNL_TYPE_U8) >= 0)
-		ev->error_code = mnl_attr_get_u8(a);
-}
-
 struct event_run {
 	struct datapath *dp;
 	void (*cb)(const struct datapath_event *, void *);
 	void *data;
 };
 
-/* One event: another device's is passed over; -1 if it is no event. */
+/*
+ * One event: another device's is passed over; -1 if it is no event, or
+ * whose it is cannot be told.
+ */
 static int got_event(const struct nlmsghdr *nlh, void *data)
 {
-	const struct genlmsghdr *gh = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *tb[FENNEC_A_DEVICE_MAX + 1];
-	struct datapath_event ev = { 0 };
+	struct datapath_event ev;
 	struct event_run *r = data;
 
-	if (genl_parse(nlh, tb, FENNEC_A_DEVICE_MAX) ||
-	    !tb[FENNEC_A_DEVICE_IFINDEX] ||
-	    mnl_attr_validate(tb[FENNEC_A_DEVICE_IFINDEX], MNL_TYPE_U32) < 0)
+	if (fnl_event_parse(nlh, &ev) || !ev.has_ifindex)
 		return -1;
-	if (mnl_attr_get_u32(tb[FENNEC_A_DEVICE_IFINDEX]) != r->dp->ifindex)
+	if (ev.ifindex != r->dp->ifindex)
 		return 0;
-	ev.cmd = gh->cmd;
-	parse_event(tb, &ev);
 	r->dp->ev_stats.read++;
 	r->cb(&ev, r->data);
 	return 0;

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What fennecd asks of the kernel's datapath: links and their keys, control
- * packets sent from the device's socket, and the events it reports.
+ * packets sent from the device's socket, and the events it reports. The
+ * requests and what comes back are lib/fnl.h's (struct datapath_link and
+ * the others); here they are for fennecd's one device, logged, and its
+ * events read in budgets and counted.
  */
 #ifndef FENNEC_DAEMON_DATAPATH_H
 #define FENNEC_DAEMON_DATAPATH_H
@@ -13,8 +16,7 @@
 #include <string.h>
 #include <linux/fennec.h>
 
-#include "../lib/genl.h"
-#include "../lib/tables.h"
+#include "../lib/fnl.h"
 
 /* The events socket: what was read, and what could not be. */
 struct datapath_event_stats {
@@ -35,76 +37,6 @@ struct datapath {
 	struct datapath_event_stats ev_stats;
 	uint64_t ev_said_at;		/* when skipped events were last said */
 	uint64_t ev_said;		/* what had been skipped then */
-};
-
-/* Keys for one epoch, as FENNEC_A_KEYS_* take them. */
-struct datapath_keys {
-	uint32_t rx_index;
-	uint32_t tx_index;
-	uint8_t send_key[FENNEC_KEY_LEN];
-	uint8_t recv_key[FENNEC_KEY_LEN];
-	bool next;
-};
-
-/* What a SET_LINK changes; NULL or false fields are left as they are. */
-struct datapath_link {
-	uint16_t slot;
-	const union endpoint *endpoint;
-	const struct in6_addr *peer;
-	bool set_mode;
-	enum fennec_link_mode mode;
-	const struct datapath_keys *keys;
-	bool keepalive;			/* send one keepalive after the change */
-	bool set_down, down;		/* routes through it fail, or not */
-};
-
-/* A link as the kernel dumps it. */
-struct datapath_link_state {
-	uint16_t slot;
-	bool has_endpoint, has_peer, has_keys, down;
-	union endpoint endpoint;
-	struct in6_addr peer;
-	uint64_t rx_packets, tx_packets;
-};
-
-/* One event: FENNEC_CMD_EVENT_*, with what it carried. */
-struct datapath_event {
-	uint8_t cmd;
-	const uint8_t *payload;
-	size_t payload_len;
-	bool has_endpoint;
-	union endpoint endpoint;	/* a handshake's source */
-	bool has_address;
-	struct in6_addr address;	/* a route miss's destination */
-	size_t route_len;
-	uint8_t route[FENNEC_ROUTE_MAX];	/* way back, or failed route */
-	uint16_t slot;
-	uint8_t error_pos, error_code;	/* a switch error's */
-};
-
-/* What a SET_SESSION changes; NULL or false fields are left as they are. */
-struct datapath_session {
-	struct in6_addr address;
-	const uint8_t *public_key;
-	const struct datapath_keys *keys;
-	bool keepalive;			/* send one keepalive after the change */
-	bool set_routes;		/* replace the routes with these */
-	size_t nroutes;
-	uint8_t route_len[FENNEC_SESSION_ROUTES_MAX];
-	uint8_t route[FENNEC_SESSION_ROUTES_MAX][FENNEC_ROUTE_MAX];
-};
-
-/* A session as the kernel dumps it. */
-struct datapath_session_state {
-	bool has_address, has_public_key, has_keys;
-	uint64_t rx_packets, tx_packets;
-	uint8_t learned_len;		/* the way back the peer's packets took */
-	uint8_t learned[FENNEC_ROUTE_MAX];
-	struct in6_addr address;
-	uint8_t public_key[FENNEC_KEY_LEN];
-	size_t nroutes;
-	uint8_t route_len[FENNEC_SESSION_ROUTES_MAX];
-	uint8_t route[FENNEC_SESSION_ROUTES_MAX][FENNEC_ROUTE_MAX];
 };
 
 /* 0, or -1 with the problem logged. */

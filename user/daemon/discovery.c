@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../lib/device.h"
+#include "../lib/fnl.h"
 #include "../lib/key.h"
 #include "../lib/log.h"
 #include "discovery.h"
@@ -178,9 +178,10 @@ static void close_iface(struct discovery_iface *f)
 /* The device's port, which the beacons carry: it may change while we run. */
 static void read_port(struct discovery *d)
 {
-	struct fennec_device dev;
+	struct fnl_dev by_name = { .ifname = d->dp->ifname };
+	struct datapath_device_state dev;
 
-	if (!device_get(&d->dp->req, d->dp->ifname, &dev))
+	if (!fnl_device_get(&d->dp->req, &by_name, &dev))
 		d->port = dev.listen_port;
 }
 

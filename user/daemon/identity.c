@@ -3,7 +3,7 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "../lib/device.h"
+#include "../lib/fnl.h"
 #include "../lib/key.h"
 #include "../lib/keyfile.h"
 #include "../lib/log.h"
@@ -49,26 +49,27 @@ void identity_free(struct identity *id)
 static int set_device(struct genl *g, const struct identity *id,
 		      const struct device_config *cfg, uint32_t *ifindex)
 {
-	struct fennec_device_change change = {
-		.ifname = cfg->ifname,
+	struct fnl_dev dev = { .ifname = cfg->ifname };
+	struct datapath_device change = {
 		.set_listen_port = cfg->set_listen_port,
 		.listen_port = cfg->listen_port,
 		.set_identity = true,
 		.address = id->address,
 	};
-	struct fennec_device dev;
+	struct datapath_device_state state;
 
-	if (device_get(g, cfg->ifname, &dev)) {
+	if (fnl_device_get(g, &dev, &state)) {
 		log_error("device \"%s\": %s", cfg->ifname, genl_strerror(g));
 		return -1;
 	}
 	memcpy(change.public_key, id->public_key, FENNEC_KEY_LEN);
-	change.ifindex = dev.ifindex;
-	if (device_set(g, &change)) {
+	/* By both: the kernel checks they still name the same device. */
+	dev.ifindex = state.ifindex;
+	if (fnl_device_set(g, &dev, &change)) {
 		log_error("device \"%s\": %s", cfg->ifname, genl_strerror(g));
 		return -1;
 	}
-	*ifindex = dev.ifindex;
+	*ifindex = state.ifindex;
 	return 0;
 }
 
@@ -99,7 +100,7 @@ int identity_install(const struct identity *id,
 	struct genl g;
 	int ret;
 
-	ret = device_open(&g);
+	ret = fnl_open(&g);
 	if (ret)
 		log_error("%s", genl_strerror(&g));
 	else

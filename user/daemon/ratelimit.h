@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../lib/tables.h"
+#include "../lib/endpoint.h"
 
 struct bucket {
 	uint64_t tokens;	/* in nanoseconds of credit */

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Command line values, as fennecd and fennec take them: --peer (daemon/
- * config.c), ports and device names (lib/parse.c), endpoints and labels
- * (lib/tables.c), base64 keys (lib/key.c), key files (lib/keyfile.c), log
- * levels. The first byte picks the parser, the rest is the argument (a key
+ * config.c), ports and device names (lib/parse.c), endpoints
+ * (lib/endpoint.c) and labels (lib/label.c), base64 keys (lib/key.c), key
+ * files (lib/keyfile.c), log levels. The first byte picks the parser, the rest is the argument (a key
  * file's contents, for key files).
  *
  * Invariants: what parses prints back to a text that parses to the same
@@ -16,11 +16,12 @@
 #include <unistd.h>
 
 #include "../daemon/config.h"
+#include "../lib/endpoint.h"
 #include "../lib/key.h"
 #include "../lib/keyfile.h"
+#include "../lib/label.h"
 #include "../lib/log.h"
 #include "../lib/parse.h"
-#include "../lib/tables.h"
 #include "fuzz.h"
 
 static char keyfile[] = "/tmp/fennec-fuzz-key-XXXXXX";

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What the CLI prints from the kernel's netlink messages, fed as raw
- * datagrams (nlfake.h): `fennec show DEV links|sessions [--json]`
- * (cli/tables_show.c) from a dump, and `fennec monitor [DEV]`
+ * datagrams (nlfake.h) and decoded by the netlink client it shares with
+ * fennecd (lib/fnl_*.c): `fennec show DEV links|sessions [--json]`
+ * (cli/link.c, cli/session.c) from a dump, and `fennec monitor [DEV]`
  * (cli/monitor.c) from events, their standard output captured. The first
  * byte picks the command and its options; the datagrams follow.
  *
@@ -61,8 +62,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 0:
 	case 1:
 		json = which & 4;
-		ret = cmd_show_table(&cmd, NLFAKE_IFNAME, which % 4 ?
-				     "sessions" : "links", json);
+		ret = which % 4 ? cmd_show_sessions(&cmd, NLFAKE_IFNAME, json) :
+				  cmd_show_links(&cmd, NLFAKE_IFNAME, json);
 		break;
 	default:
 		ret = cmd_monitor(&cmd, 1 + (which % 4 == 2), argv);

@@ -10,7 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define NLSOCK_TX_SIZE MNL_SOCKET_BUFFER_SIZE
+/* Room for the largest request: fennec send's 4096-byte payload. */
+#define NLSOCK_TX_SIZE 8192
 #define NLSOCK_RX_SIZE 32768	/* the most the kernel puts in one dump message */
 #define NLSOCK_MSG_MAX 256
 

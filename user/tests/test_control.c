@@ -26,7 +26,7 @@
 #include "../daemon/links.h"
 #include "../lib/key.h"
 #include "../lib/log.h"
-#include "../lib/tables.h"
+#include "../lib/label.h"
 #include "tap.h"
 
 #define MS	1000000ULL

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tables.h"
+#include "endpoint.h"
 
 static int parse_port_part(const char *s, in_port_t *port)
 {
@@ -80,66 +80,4 @@ const char *format_endpoint(const union endpoint *ep, char *buf, size_t size)
 		snprintf(buf, size, "[%s]:%u", host, ntohs(ep->sin6.sin6_port));
 	}
 	return buf;
-}
-
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower((unsigned char)c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-int parse_label(const char *s, uint8_t label[FENNEC_ROUTE_MAX])
-{
-	int len = 0;
-
-	while (*s) {
-		int hi, lo;
-
-		if (*s == '.' && len) {
-			s++;
-			continue;
-		}
-		hi = hex_value(s[0]);
-		lo = hi < 0 ? -1 : hex_value(s[1]);
-		if (lo < 0 || len == FENNEC_ROUTE_MAX)
-			return -1;
-		label[len++] = hi << 4 | lo;
-		s += 2;
-	}
-	return len && s[-1] != '.' ? len : -1;
-}
-
-const char *format_label(const uint8_t *label, size_t len, char *buf)
-{
-	char *p = buf;
-
-	*p = 0;
-	for (size_t i = 0; i < len; i++)
-		p += sprintf(p, "%s%02x", i ? "." : "", label[i]);
-	return buf;
-}
-
-const char *drop_reason_name(unsigned int reason)
-{
-	static const char *const names[] = {
-		[FENNEC_A_DROP_MALFORMED] = "malformed",
-		[FENNEC_A_DROP_BAD_MAC] = "bad_mac",
-		[FENNEC_A_DROP_REPLAY] = "replay",
-		[FENNEC_A_DROP_UNKNOWN_INDEX] = "unknown_index",
-		[FENNEC_A_DROP_NO_ROUTE] = "no_route",
-		[FENNEC_A_DROP_DEAD_SLOT] = "dead_slot",
-		[FENNEC_A_DROP_TOO_BIG] = "too_big",
-		[FENNEC_A_DROP_QUEUE_FULL] = "queue_full",
-		[FENNEC_A_DROP_SOURCE] = "wrong_source",
-		[FENNEC_A_DROP_UNDERLAY] = "underlay",
-		[FENNEC_A_DROP_BUSY] = "busy",
-		[FENNEC_A_DROP_RATE_LIMITED] = "rate_limited",
-		[FENNEC_A_DROP_KEY_EXPIRED] = "key_expired",
-	};
-	_Static_assert(sizeof(names) / sizeof(names[0]) == __FENNEC_A_DROP_MAX,
-		       "every drop reason has a name");
-
-	return reason < sizeof(names) / sizeof(names[0]) ? names[reason] : NULL;
 }
