@@ -6,11 +6,11 @@
 
 #include <linux/module.h>
 
-#include "broken.h"
 #include "device.h"
 #include "netlink.h"
 #include "queue.h"
 #include "selftest.h"
+#include "test_hook.h"
 
 static int __init fennec_mod_init(void)
 {

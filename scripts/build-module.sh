@@ -15,5 +15,14 @@ cp -a --update "$top/Kbuild" "$out/src/"
 mkdir -p "$out/src/kernel" "$out/src/include"
 cp -a --update "$top/kernel/." "$out/src/kernel/"
 cp -a --update "$top/include/." "$out/src/include/"
+# A TEST-ONLY FENNEC_BROKEN build also reads the debug tier's broken code.
+rm -rf "$out/src/selftests"
+case " $* " in
+*" FENNEC_BROKEN="[!\ ]*)
+	mkdir -p "$out/src/selftests/debug-kernel"
+	cp -a --update "$top/selftests/debug-kernel/broken.c" \
+		"$top/selftests/debug-kernel/broken.kbuild" \
+		"$out/src/selftests/debug-kernel/" ;;
+esac
 make -s -C "$kdir" M="$out/src" "$@" modules
 cp "$out/src/fennec.ko" "$out/fennec.ko"

@@ -21,8 +21,8 @@
 # Environment: FENNEC_ASAN_VM_MEM (MB, default 2048: see below),
 # FENNEC_ASAN_VM_TIMEOUT (s, per VM test, default 600),
 # FENNEC_ASAN_HELD_TESTS (default: see below),
-# FENNEC_TIME_FACTOR (default 2), FENNEC_MESH_SLACK (default 2, as make
-# check), FENNEC_HELD_TESTS.
+# FENNEC_TIME_FACTOR (default 2), FENNEC_MESH_SLACK (default 4: see
+# below), FENNEC_HELD_TESTS.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
@@ -39,7 +39,11 @@ export FENNEC_ASAN_VM_TIMEOUT=${FENNEC_ASAN_VM_TIMEOUT:-600}
 # each sanitized process starts slower (ASan's set-up) and ends slower
 # (LeakSanitizer's scan), which the tests' "within N s" bounds count.
 export FENNEC_TIME_FACTOR=${FENNEC_TIME_FACTOR:-2}
-export FENNEC_MESH_SLACK=${FENNEC_MESH_SLACK:-2}
+# mesh.sh's bounds to converge (10 s in issue #5, 20 s in make check) are
+# claims about time, which this tier does not test: 33 sanitized fennecds
+# use about twice the CPU of unsanitized ones in a 2-vCPU guest, where that
+# CPU is the bottleneck. Doubled again here; make check holds the bounds.
+export FENNEC_MESH_SLACK=${FENNEC_MESH_SLACK:-4}
 # Tests of the kernel alone, left out by default: they run no fennecd,
 # their time goes to the kernel (which make check and make check-debug
 # test), and the CLI commands they run, datapath.sh runs too (fennec set,

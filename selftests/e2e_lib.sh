@@ -54,6 +54,7 @@ daemon() {
 		echo $? >"$d/$node.rc"
 	) &
 	wait_until 5 test -s "$d/$node.pid"
+	wait_until 10 daemon_settled "$d/$node.pid"
 	on_cleanup kill -9 "$(cat "$d/$node.pid")"
 }
 

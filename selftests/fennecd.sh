@@ -50,6 +50,7 @@ daemon() {
 		echo $? >"$d/$name.rc"
 	) &
 	wait_until 5 test -s "$d/$name.pid"
+	wait_until 10 daemon_settled "$d/$name.pid"
 	on_cleanup kill -9 "$(cat "$d/$name.pid")"
 }
 # stop NAME [-SIGNAL]: stops daemon NAME; fails unless it exits with 0

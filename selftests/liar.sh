@@ -1,10 +1,10 @@
 #!/bin/bash
 # liar: a node that answers DHT lookups with lies does not cut others off
 # (issue #5, "Routing"). A ring of 6, each fennecd told only its two
-# neighbours; node 1's fennecd runs with FENNECD_TEST_LIE: every lookup it
-# should forward it answers in the target's name ("the target is where I
-# am": its own coordinates under the target's ID and public key) and
-# forwards none. Its kernel still switches packets honestly: only its DHT
+# neighbours; node 1 runs fennecd-test (fennecd's test build) with
+# FENNECD_TEST_LIE: every lookup it should forward it answers in the
+# target's name ("the target is where I am": its own coordinates under the
+# target's ID and public key) and forwards none. Its kernel still switches packets honestly: only its DHT
 # lies.
 #
 # Node 0 has the liar and node 5 for neighbours, so its first lookups go
@@ -45,9 +45,10 @@ counter() {
 mesh_ring 6
 UDP=$(slab_count UDP) UDP6=$(slab_count UDPv6)
 verify "a ring of 6: namespaces with fen0 and a veth per neighbour" mesh_build Y 7
-export FENNECD_TEST_LIE=1
-verify "node 1's fennecd starts, lying" mesh_start 1
-unset FENNECD_TEST_LIE
+# The liar's hook exists only in the test build, fennecd-test (user/Makefile).
+export FENNECD_TEST_LIE=1 FENNECD=fennecd-test
+verify "node 1's fennecd (the test build) starts, lying" mesh_start 1
+unset FENNECD_TEST_LIE FENNECD
 verify "the others start" mesh_start 0 2 3 4 5
 check "...and the liar says it is one" grep -q FENNECD_TEST_LIE "$d/Y1.log"
 mesh_now

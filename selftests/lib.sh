@@ -108,6 +108,20 @@ wait_until() {
 	done
 }
 
+# daemon_settled PIDFILE: the process in PIDFILE has blocked SIGUSR2 (as
+# fennecd does first thing in main()), or is gone. Until then a signal the
+# test sends it would hit the shell that is about to exec it, or the
+# sanitizers' set-up before main(), and kill it: wait for this before
+# signalling a daemon just started.
+daemon_settled() {
+	local pid blk
+	pid=$(cat "$1" 2>/dev/null) || return 1
+	blk=$(sed -n 's/^SigBlk:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null) ||
+		return 0
+	[ -n "$blk" ] || return 0
+	(((0x$blk >> 11) & 1))		# SIGUSR2 is 12: bit 11
+}
+
 # ns_new NAME: a network namespace with lo up, deleted by cleanup.
 ns_new() {
 	ip netns add "$1" || return

@@ -218,8 +218,9 @@ mesh_start() {
 			_ip_of "${EIDX[$i-$b]}" "$b"
 			peers+=(--peer "${PUB[b]}@$IP:4000")
 		done
-		# busybox's nsenter execs fennecd: $! is fennecd's pid
-		busybox nsenter --net="/run/netns/$P$i" fennecd --interface fen0 \
+		# busybox's nsenter execs fennecd: $! is fennecd's pid.
+		# FENNECD: another build of it (liar.sh: fennecd-test).
+		busybox nsenter --net="/run/netns/$P$i" "${FENNECD:-fennecd}" --interface fen0 \
 			--private-key "$d/key$i" --listen-port 4000 --log-level debug \
 			"${peers[@]}" 2>>"$d/$P$i.log" &
 		PID[i]=$!

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Proves that the sanitizer tier catches what it is for: builds the user
 # tools with ASan and UBSan as they are (user/build-asan) and in each
-# test-only FENNEC_BROKEN variant (user/daemon/broken.c, in
+# test-only FENNEC_BROKEN variant (selftests/asan/broken.c, in
 # user/build-asan-broken), and for each
 #
 #   - runs the unit and CLI tests with it (make -C user asan-test; cli.sh

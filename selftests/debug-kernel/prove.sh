@@ -1,6 +1,6 @@
 #!/bin/bash
 # Proves that the debug tier catches what it is for: builds fennec.ko as is
-# and in each test-only FENNEC_BROKEN variant (kernel/broken.c), runs the
+# and in each test-only FENNEC_BROKEN variant (selftests/debug-kernel/broken.c), runs the
 # short VM test load.sh with each under the debug kernel through
 # run-tests.sh, and checks the verdict. The real module must pass clean;
 # each broken one must fail, with the report of its kind in the log:

@@ -268,7 +268,8 @@ if [ -n "$sanitized" ]; then
 		[ -x "$tooldir/$tool" ] || die "--sanitized: no $tooldir/$tool (make -C user asan)"
 	done
 fi
-for tool in fennec fennecd; do
+# fennecd-test: the test build (make -C user test-tools), for liar.sh
+for tool in fennec fennecd fennecd-test; do
 	if [ -x "$tooldir/$tool" ]; then
 		copy_elf "$over" "$tooldir/$tool" "/usr/bin/$tool"
 	fi

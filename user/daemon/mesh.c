@@ -154,10 +154,12 @@ int mesh_init(struct mesh *m, struct datapath *dp, const uint8_t *private_key,
 	}
 	rt_table_init(&m->table, &cfg);
 	rt_coords_init(m->coords, m->id, dp->width);
+#ifdef FENNECD_TEST
 	m->lie = getenv("FENNECD_TEST_LIE") != NULL;
 	if (m->lie)
 		log_warn("%s: FENNECD_TEST_LIE: lying to lookups, for a test",
 			 dp->ifname);
+#endif
 	ratelimit_init(&m->rl, ANSWER_PER_PEER, ANSWER_GLOBAL, ANSWER_BURST);
 	ratelimit_init(&m->rl_own, LOOKUP_RATE, LOOKUP_RATE, LOOKUP_BURST);
 	rt_amp_init(&m->amp, ((uint64_t)randombytes_random() << 32) |
@@ -502,8 +504,9 @@ static void answer(struct mesh *m, const struct rt_msg *q, size_t len,
 		m->stats.discovers++;
 }
 
+#ifdef FENNECD_TEST
 /*
- * A test's lie: "the target is where I am" (our coordinates under its ID
+ * TEST-ONLY (fennecd-test, user/Makefile): a test's lie: "the target is where I am" (our coordinates under its ID
  * and key, which our table may know), to the asker. Nothing is forwarded.
  */
 static void lie(struct mesh *m, const struct rt_msg *q)
@@ -523,6 +526,7 @@ static void lie(struct mesh *m, const struct rt_msg *q)
 		       RT_TAG_LEN);
 	send_msg(m, asker.route, asker.route_len, &msg);
 }
+#endif
 
 /* A lookup of LEN bytes came by EV (or its way back, for a retry). */
 static void on_lookup(struct mesh *m, struct rt_msg *msg, size_t len,
@@ -538,10 +542,12 @@ static void on_lookup(struct mesh *m, struct rt_msg *msg, size_t len,
 			      now);
 	if (r == RT_FWD_TARGET)
 		answer(m, msg, len, ev, now, false);
+#ifdef FENNECD_TEST
 	else if (m->lie && r >= 0) {
 		lie(m, msg);
 		return;
 	}
+#endif
 	if (r != RT_FWD_NEXT || msg->ttl <= 1)
 		return;
 	msg->ttl--;

@@ -88,9 +88,10 @@ struct mesh {
 	uint64_t tick_at, refresh_at;
 	uint64_t refresh_ns;		/* the next wait between refreshes */
 	/*
-	 * A test's liar (FENNECD_TEST_LIE in the environment): it answers
-	 * lookups it should forward in the target's name, with its own
-	 * coordinates, and forwards none.
+	 * A test's liar (FENNECD_TEST_LIE in the environment, read only by
+	 * the test build fennecd-test): it answers lookups it should forward
+	 * in the target's name, with its own coordinates, and forwards none.
+	 * Always false in fennecd.
 	 */
 	bool lie;
 	/* A lookup ended: l->found says whether it found its target. */

@@ -280,5 +280,14 @@ run fennecd --config "$tmp/nodev.conf"
 check "a config file that names no device is refused, saying so" \
 	fails 1 "no device: give --interface DEV"
 
+# Test hooks live only in the test build (user/Makefile: fennecd-test).
+no_test_hook() { ! grep -aq FENNECD_TEST "$FENNECD"; }
+check "the fennecd that make installs carries no test hook (FENNECD_TEST_*)" \
+	no_test_hook
+FENNECD_TEST_BIN=${FENNECD_TEST_BIN:-$(dirname "$FENNECD")/fennecd-test}
+has_test_hook() { grep -aq FENNECD_TEST_LIE "$FENNECD_TEST_BIN"; }
+check "...while fennecd-test, the test build, has the liar's hook" \
+	has_test_hook
+
 echo "1..$n"
 [ $failed = 0 ]

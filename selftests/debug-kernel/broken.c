@@ -2,8 +2,11 @@
 /*
  * TEST-ONLY: one deliberate bug per FENNEC_BROKEN=<kind> build, for
  * selftests/debug-kernel/prove.sh to show that the debug kernel tier fails
- * on it. Never part of a real build: Kbuild compiles this file only when
- * FENNEC_BROKEN is set, and then with exactly one FENNEC_BROKEN_* defined.
+ * on it. Never part of a real build: it lives with the debug tier's tests,
+ * and Kbuild reads broken.kbuild (beside it), which compiles it into the
+ * module, only when FENNEC_BROKEN is set; then with exactly one
+ * FENNEC_BROKEN_* defined. The driver's only trace of it is the hook in
+ * kernel/test_hook.h, empty in any other build.
  *
  *   uaf       reads a freed buffer            -> KASAN use-after-free
  *   leak      drops its only pointer to a buffer   -> kmemleak
@@ -17,9 +20,9 @@
 #include <linux/spinlock.h>
 #include <linux/timer.h>
 
-#include "broken.h"
-#include "device.h"
-#include "selftest.h"
+#include "../../kernel/device.h"
+#include "../../kernel/selftest.h"
+#include "../../kernel/test_hook.h"
 
 #if defined(FENNEC_BROKEN_UAF)
 
