@@ -15,7 +15,6 @@
 #include "netlink.h"
 #include "queue.h"
 #include "session.h"
-#include "send.h"
 #include "socket.h"
 
 /* Every fennec device of every namespace, for namespace teardown. RTNL. */
@@ -132,7 +131,7 @@ static int fennec_ndo_stop(struct net_device *dev)
 static netdev_tx_t fennec_ndo_start_xmit(struct sk_buff *skb,
 					 struct net_device *dev)
 {
-	fennec_xmit(netdev_priv(dev), skb);
+	fennec_queue_xmit(netdev_priv(dev), skb);
 	return NETDEV_TX_OK;
 }
 

@@ -11,7 +11,6 @@
 #include <net/ipv6.h>
 
 #include "event.h"
-#include "queue.h"
 #include "netlink.h"
 #include "session.h"
 
@@ -204,14 +203,15 @@ void fennec_event_route_miss(struct fennec_device *fdev,
 /**
  * fennec_event_control - hand a control packet to the helper
  * @fdev: the device
- * @skb: the packet, consumed
+ * @skb: the packet, data at the control message (still the caller's)
  * @slot: the link it came in on (routed), or 0
  * @from: its source (a handshake straight from the underlay), or NULL
  * @back: the way back (routed), or NULL
  * @back_len: bytes of @back
  */
-void fennec_event_control(struct fennec_device *fdev, struct sk_buff *skb,
-			  u16 slot, const union fennec_endpoint *from,
+void fennec_event_control(struct fennec_device *fdev,
+			  const struct sk_buff *skb, u16 slot,
+			  const union fennec_endpoint *from,
 			  const u8 *back, unsigned int back_len)
 {
 	struct sk_buff *msg;
@@ -224,18 +224,16 @@ void fennec_event_control(struct fennec_device *fdev, struct sk_buff *skb,
 			       nla_total_size(FENNEC_ROUTE_MAX) +
 			       nla_total_size(sizeof(u16)), &hdr);
 	if (!msg)
-		goto out;
+		return;
 	nla = nla_reserve(msg, FENNEC_A_DEVICE_PAYLOAD, skb->len);
 	if (!nla || skb_copy_bits(skb, 0, nla_data(nla), skb->len) ||
 	    (from && fennec_put_endpoint(msg, from)) ||
 	    (back && nla_put(msg, FENNEC_A_DEVICE_ROUTE, back_len, back)) ||
 	    (slot && nla_put_u16(msg, FENNEC_A_DEVICE_SLOT, slot))) {
 		nlmsg_free(msg);
-		goto out;
+		return;
 	}
 	fennec_event_send(fdev, msg, hdr);
-out:
-	fennec_skb_consume(skb);
 }
 
 void fennec_event_switch_error(struct fennec_device *fdev,

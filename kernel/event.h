@@ -14,8 +14,9 @@ bool fennec_limit_switch_error(struct fennec_device *fdev);
 
 void fennec_event_route_miss(struct fennec_device *fdev,
 			     const struct in6_addr *daddr);
-void fennec_event_control(struct fennec_device *fdev, struct sk_buff *skb,
-			  u16 slot, const union fennec_endpoint *from,
+void fennec_event_control(struct fennec_device *fdev,
+			  const struct sk_buff *skb, u16 slot,
+			  const union fennec_endpoint *from,
 			  const u8 *back, unsigned int back_len);
 void fennec_event_switch_error(struct fennec_device *fdev,
 			       struct fennec_session *session, u8 code,

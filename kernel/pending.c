@@ -12,7 +12,7 @@
 
 #include "device.h"
 #include "pending.h"
-#include "send.h"
+#include "pipeline.h"
 
 void fennec_pending_init(struct fennec_pending *pending)
 {
@@ -26,7 +26,10 @@ static bool fennec_pending_is_for(const struct sk_buff *skb,
 	return ipv6_addr_equal(&ipv6_hdr(skb)->daddr, daddr);
 }
 
-/* When a held packet arrived, in jiffies, kept in its control block. */
+/*
+ * When a held packet arrived, in jiffies, kept in its control block: free
+ * while it waits, since its verdict (pipeline.h) is made when it leaves.
+ */
 static unsigned long *fennec_pending_since(struct sk_buff *skb)
 {
 	BUILD_BUG_ON(sizeof(skb->cb) < sizeof(unsigned long));
@@ -58,8 +61,10 @@ static void fennec_pending_drop_all(struct fennec_device *fdev,
 {
 	struct sk_buff *skb;
 
-	while ((skb = __skb_dequeue(list)))
-		fennec_tx_drop(fdev, skb, reason);
+	while ((skb = __skb_dequeue(list))) {
+		fennec_verdict_tx_drop(skb, reason);
+		fennec_finish(fdev, skb);
+	}
 }
 
 /* Caller holds the lock. Whether to tell the helper of a miss for @daddr. */
@@ -109,8 +114,10 @@ bool fennec_pending_hold(struct fennec_device *fdev, struct sk_buff *skb,
 	}
 	spin_unlock_bh(&pending->lock);
 	fennec_pending_drop_all(fdev, &expired, FENNEC_A_DROP_NO_ROUTE);
-	if (!held)
-		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_QUEUE_FULL);
+	if (!held) {
+		fennec_verdict_tx_drop(skb, FENNEC_A_DROP_QUEUE_FULL);
+		fennec_finish(fdev, skb);
+	}
 	return report;
 }
 

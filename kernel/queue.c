@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Queues that spread sealing and opening over every CPU. A packet from the
- * stack or the underlay joins two rings: @order, which remembers arrival
- * order, and @crypt, which any CPU's worker takes packets from to process.
- * A processed packet leaves when every packet that came before it has left,
- * and always from the same CPU, so a flow stays in order however the CPUs
- * share the work out.
+ * The packet pipeline's way in (pipeline.h): packets from the stack and
+ * datagrams from the underlay go through transmit (send.c) or receive
+ * (receive.c), and their verdicts are carried out (fennec_finish()). With
+ * one CPU, or while the device has no queues, that happens at once, where
+ * the packet arrives. Otherwise the packet joins two rings of its
+ * direction's queue: @order, which remembers arrival order, and @crypt,
+ * which any CPU's worker takes packets from to process. A processed packet
+ * is finished when every packet that came before it has been, and always on
+ * the same CPU, so a flow stays in order however the CPUs share the work
+ * out.
  */
 
 #include <linux/cpumask.h>
@@ -13,46 +17,28 @@
 #include <linux/workqueue.h>
 
 #include "device.h"
+#include "pipeline.h"
 #include "queue.h"
 #include "receive.h"
 #include "send.h"
 
 #define FENNEC_QUEUE_LEN	1024
 
-/* What becomes of a processed packet when its turn comes. */
-enum fennec_job_action {
-	FENNEC_JOB_NONE,
-	FENNEC_JOB_DROP,
-	FENNEC_JOB_CONSUME,
-	FENNEC_JOB_SEND,
-	FENNEC_JOB_DELIVER,
+enum fennec_queue_state {
+	FENNEC_QUEUED,
+	FENNEC_PROCESSED,
 };
-
-enum fennec_job_state {
-	FENNEC_JOB_QUEUED,
-	FENNEC_JOB_DONE,
-};
-
-/* In skb->cb of a queued packet; written only before and after processing. */
-struct fennec_job_cb {
-	atomic_t state;
-	u8 action;
-	union fennec_endpoint ep;
-};
-
-#define FENNEC_JOB_CB(skb) ((struct fennec_job_cb *)(skb)->cb)
 
 /*
- * The packet this CPU is processing and what should become of it. Workers
- * process with BHs off, so nothing else runs on the CPU meanwhile.
+ * In skb->cb of a queued packet: its verdict, then whether it has one yet
+ * (&enum fennec_queue_state), which the worker that made it sets last.
  */
-struct fennec_job {
-	struct sk_buff *skb;
-	u8 action;
-	union fennec_endpoint ep;
+struct fennec_queue_cb {
+	struct fennec_packet_cb packet;
+	atomic_t state;
 };
 
-static DEFINE_PER_CPU(struct fennec_job, fennec_job);
+#define FENNEC_QUEUE_CB(skb) ((struct fennec_queue_cb *)(skb)->cb)
 
 /* One per CPU and queue: runs that CPU's share of the queue's packets. */
 struct fennec_crypt_worker {
@@ -61,94 +47,6 @@ struct fennec_crypt_worker {
 };
 
 static struct workqueue_struct *fennec_crypt_wq;
-
-static struct fennec_job *fennec_job_of(struct sk_buff *skb)
-{
-	struct fennec_job *job = this_cpu_ptr(&fennec_job);
-
-	return job->skb == skb ? job : NULL;
-}
-
-/**
- * fennec_job_send - note that a queued packet goes out to @ep
- * @skb: a sealed datagram
- * @ep: its destination
- *
- * Return: true if @skb is being processed by a queue and now belongs to
- * it; false if the caller sends it itself.
- */
-bool fennec_job_send(struct sk_buff *skb, const union fennec_endpoint *ep)
-{
-	struct fennec_job *job = fennec_job_of(skb);
-
-	if (!job)
-		return false;
-	job->action = FENNEC_JOB_SEND;
-	job->ep = *ep;
-	return true;
-}
-
-/* Like fennec_job_send(), for a packet that goes up the stack. */
-bool fennec_job_deliver(struct sk_buff *skb)
-{
-	struct fennec_job *job = fennec_job_of(skb);
-
-	if (!job)
-		return false;
-	job->action = FENNEC_JOB_DELIVER;
-	return true;
-}
-
-/* Like fennec_job_send(), for a packet to be freed (@dropped: a drop, not a use). */
-bool fennec_job_free(struct sk_buff *skb, bool dropped)
-{
-	struct fennec_job *job = fennec_job_of(skb);
-
-	if (!job)
-		return false;
-	job->action = dropped ? FENNEC_JOB_DROP : FENNEC_JOB_CONSUME;
-	return true;
-}
-
-/**
- * fennec_job_detach - a packet the caller may keep beyond its turn
- * @skb: a packet, queued or not
- *
- * Return: @skb itself if it is not being processed by a queue; else a
- * clone sharing its data (the queued packet is freed in turn), or NULL if
- * there is no memory for one.
- */
-struct sk_buff *fennec_job_detach(struct sk_buff *skb)
-{
-	struct fennec_job *job = fennec_job_of(skb);
-
-	if (!job)
-		return skb;
-	job->action = FENNEC_JOB_CONSUME;
-	return skb_clone(skb, GFP_ATOMIC);
-}
-
-/* A packet's turn: what processing decided. Context: BHs off. */
-static void fennec_job_finish(struct fennec_device *fdev, struct sk_buff *skb)
-{
-	union fennec_endpoint ep;
-
-	switch (FENNEC_JOB_CB(skb)->action) {
-	case FENNEC_JOB_SEND:
-		ep = FENNEC_JOB_CB(skb)->ep;
-		fennec_send_datagram(fdev, skb, &ep);
-		break;
-	case FENNEC_JOB_DELIVER:
-		gro_cells_receive(&fdev->gro_cells, skb);
-		break;
-	case FENNEC_JOB_CONSUME:
-		consume_skb(skb);
-		break;
-	default:
-		kfree_skb(skb);
-		break;
-	}
-}
 
 /*
  * Lets go, in order, every processed packet at the head of @order. Only on
@@ -168,10 +66,10 @@ static void fennec_queue_release(struct fennec_queue *queue)
 			return;
 		atomic_xchg(&queue->want_release, 0);
 		while ((skb = __ptr_ring_peek(&queue->order)) &&
-		       atomic_read_acquire(&FENNEC_JOB_CB(skb)->state) ==
-		       FENNEC_JOB_DONE) {
+		       atomic_read_acquire(&FENNEC_QUEUE_CB(skb)->state) ==
+		       FENNEC_PROCESSED) {
 			__ptr_ring_discard_one(&queue->order);
-			fennec_job_finish(queue->fdev, skb);
+			fennec_finish(queue->fdev, skb);
 		}
 		spin_unlock(&queue->order.consumer_lock);
 		/* Unlocked before reading the note another CPU left meanwhile. */
@@ -199,24 +97,22 @@ static void fennec_release_work(struct work_struct *work)
 	local_bh_enable();
 }
 
-/* Processes one packet; its action goes in its cb once processing is over. */
-static void fennec_job_run(struct fennec_queue *queue, struct sk_buff *skb)
+/* Transmit or receive: gives @skb its verdict, in its cb. */
+static void fennec_process(struct fennec_device *fdev, struct sk_buff *skb,
+			   bool rx)
 {
-	struct fennec_job *job = this_cpu_ptr(&fennec_job);
-	struct fennec_job_cb *cb;
+	if (rx)
+		fennec_receive_datagram(fdev, skb);
+	else
+		fennec_send_one(fdev, skb);
+}
 
-	job->skb = skb;
-	job->action = FENNEC_JOB_NONE;
-	queue->process(queue->fdev, skb);
-	job->skb = NULL;
-	/* Every way out of processing notes what becomes of the packet. */
-	if (WARN_ON_ONCE(job->action == FENNEC_JOB_NONE))
-		job->action = FENNEC_JOB_DROP;
-	cb = FENNEC_JOB_CB(skb);
-	cb->action = job->action;
-	if (job->action == FENNEC_JOB_SEND)
-		cb->ep = job->ep;
-	atomic_set_release(&cb->state, FENNEC_JOB_DONE);
+/* Processes one packet: its verdict is in its cb, so its turn may come. */
+static void fennec_queue_process(struct fennec_queue *queue,
+				 struct sk_buff *skb)
+{
+	fennec_process(queue->fdev, skb, queue->rx);
+	atomic_set_release(&FENNEC_QUEUE_CB(skb)->state, FENNEC_PROCESSED);
 }
 
 static void fennec_crypt_work(struct work_struct *work)
@@ -228,7 +124,7 @@ static void fennec_crypt_work(struct work_struct *work)
 	while ((skb = ptr_ring_consume_bh(&queue->crypt))) {
 		local_bh_disable();
 		rcu_read_lock();
-		fennec_job_run(queue, skb);
+		fennec_queue_process(queue, skb);
 		rcu_read_unlock();
 		fennec_queue_kick(queue);
 		local_bh_enable();
@@ -252,17 +148,17 @@ static int fennec_queue_next_cpu(struct fennec_queue *queue)
  */
 static bool fennec_queue_add(struct fennec_queue *queue, struct sk_buff *skb)
 {
-	struct fennec_job_cb *cb = FENNEC_JOB_CB(skb);
+	struct fennec_queue_cb *cb = FENNEC_QUEUE_CB(skb);
 	int cpu;
 
-	atomic_set(&cb->state, FENNEC_JOB_QUEUED);
+	BUILD_BUG_ON(sizeof(*cb) > sizeof(skb->cb));
+	atomic_set(&cb->state, FENNEC_QUEUED);
 	if (unlikely(ptr_ring_produce(&queue->order, skb)))
 		return false;
 	/* Never full: it holds fewer packets than @order. */
 	if (unlikely(ptr_ring_produce(&queue->crypt, skb))) {
-		fennec_count_drop(queue->fdev, FENNEC_A_DROP_BUSY);
-		cb->action = FENNEC_JOB_DROP;
-		atomic_set_release(&cb->state, FENNEC_JOB_DONE);
+		fennec_verdict_drop(skb, queue->rx, FENNEC_A_DROP_BUSY);
+		atomic_set_release(&cb->state, FENNEC_PROCESSED);
 		fennec_queue_kick(queue);
 		return true;
 	}
@@ -280,52 +176,61 @@ static struct fennec_queues *fennec_queues_get(struct fennec_device *fdev)
 	return rcu_dereference(fdev->queues);
 }
 
-/* Queues @skb in the device's receive or send queue, if it has them. */
-static bool fennec_queue(struct fennec_device *fdev, struct sk_buff *skb,
+/*
+ * Runs @skb through transmit or receive: on the device's queue of that
+ * direction if it has one, else here and now. Context: BHs off.
+ */
+static void fennec_queue(struct fennec_device *fdev, struct sk_buff *skb,
 			 bool rx)
 {
 	struct fennec_queues *queues;
-	bool queued = true;
 
 	rcu_read_lock();
 	queues = fennec_queues_get(fdev);
 	if (!queues) {
-		queued = false;
+		fennec_process(fdev, skb, rx);
+		fennec_finish(fdev, skb);
 	} else if (!fennec_queue_add(rx ? &queues->rx : &queues->tx, skb)) {
-		if (rx)
-			fennec_rx_drop(fdev, skb, FENNEC_A_DROP_BUSY);
-		else
-			fennec_tx_drop(fdev, skb, FENNEC_A_DROP_BUSY);
+		fennec_verdict_drop(skb, rx, FENNEC_A_DROP_BUSY);
+		fennec_finish(fdev, skb);
 	}
 	rcu_read_unlock();
-	return queued;
 }
 
 /**
- * fennec_queue_tx - seal and send a packet from the stack on any CPU
+ * fennec_queue_xmit - seal and send what the stack hands the device
  * @fdev: the device
- * @skb: one packet, not a GSO train
+ * @skb: an IPv6 packet, or a GSO train of them
  *
- * Context: BHs off.
- * Return: false if the device processes packets where they arrive (the
- * caller does it then); true if @skb was queued or dropped.
+ * Context: BHs off (ndo_start_xmit).
  */
-bool fennec_queue_tx(struct fennec_device *fdev, struct sk_buff *skb)
+void fennec_queue_xmit(struct fennec_device *fdev, struct sk_buff *skb)
 {
-	return fennec_queue(fdev, skb, false);
+	struct sk_buff *segs = fennec_tx_segment(fdev, skb), *next;
+
+	skb_list_walk_safe(segs, skb, next) {
+		skb_mark_not_on_list(skb);
+		fennec_queue(fdev, skb, false);
+	}
 }
 
-/* Like fennec_queue_tx(), for a datagram from the underlay. */
-bool fennec_queue_rx(struct fennec_device *fdev, struct sk_buff *skb)
+/**
+ * fennec_queue_receive - open and act on a datagram from the underlay
+ * @fdev: the device whose socket it reached
+ * @skb: the datagram, data at its UDP header
+ *
+ * Context: softirq, RCU read side (the UDP encap_rcv hook).
+ */
+void fennec_queue_receive(struct fennec_device *fdev, struct sk_buff *skb)
 {
-	return fennec_queue(fdev, skb, true);
+	fennec_queue(fdev, skb, true);
 }
 
 static void fennec_skb_leftover(void *ptr)
 {
 	/* Only processed packets can be left once the workers are done. */
-	WARN_ON_ONCE(atomic_read(&FENNEC_JOB_CB((struct sk_buff *)ptr)->state)
-		     != FENNEC_JOB_DONE);
+	WARN_ON_ONCE(atomic_read(&FENNEC_QUEUE_CB((struct sk_buff *)ptr)->state)
+		     != FENNEC_PROCESSED);
 	kfree_skb(ptr);
 }
 
@@ -349,17 +254,15 @@ static int fennec_online_cpu(unsigned int n)
 }
 
 static int fennec_queue_setup(struct fennec_queue *queue,
-			      struct fennec_device *fdev, unsigned int n,
-			      void (*process)(struct fennec_device *fdev,
-					      struct sk_buff *skb))
+			      struct fennec_device *fdev, bool rx)
 {
 	int cpu;
 
 	queue->fdev = fdev;
-	queue->process = process;
+	queue->rx = rx;
 	queue->next_cpu = -1;
 	/* Devices, and a device's two directions, release on different CPUs. */
-	queue->release_cpu = fennec_online_cpu(2 * fdev->dev->ifindex + n);
+	queue->release_cpu = fennec_online_cpu(2 * fdev->dev->ifindex + rx);
 	INIT_WORK(&queue->release_work, fennec_release_work);
 	atomic_set(&queue->want_release, 0);
 	queue->workers = alloc_percpu(struct fennec_crypt_worker);
@@ -398,16 +301,6 @@ static void fennec_queue_drain(struct fennec_queue *queue)
 	local_bh_enable();
 }
 
-static void fennec_process_tx(struct fennec_device *fdev, struct sk_buff *skb)
-{
-	fennec_send_one(fdev, skb);
-}
-
-static void fennec_process_rx(struct fennec_device *fdev, struct sk_buff *skb)
-{
-	fennec_receive_datagram(fdev, skb);
-}
-
 /**
  * fennec_queues_open - give a device coming up its queues
  * @fdev: the device
@@ -420,9 +313,9 @@ int fennec_queues_open(struct fennec_device *fdev)
 
 	if (!queues)
 		return -ENOMEM;
-	if (fennec_queue_setup(&queues->tx, fdev, 0, fennec_process_tx))
+	if (fennec_queue_setup(&queues->tx, fdev, false))
 		goto err;
-	if (fennec_queue_setup(&queues->rx, fdev, 1, fennec_process_rx))
+	if (fennec_queue_setup(&queues->rx, fdev, true))
 		goto err_tx;
 	rcu_assign_pointer(fdev->queues, queues);
 	return 0;

@@ -5,7 +5,7 @@
 #include <linux/ptr_ring.h>
 #include <linux/skbuff.h>
 
-#include "socket.h"
+#include "pipeline.h"
 
 struct fennec_device;
 struct fennec_crypt_worker;
@@ -13,7 +13,8 @@ struct fennec_crypt_worker;
 /**
  * struct fennec_queue - packets processed in parallel, released in order
  * @fdev: the device
- * @process: what each packet goes through (send or receive), on any CPU
+ * @rx: datagrams from the underlay go through receive, not transmit, and
+ *	one there is no room for counts as rx_dropped
  * @order: every packet not yet released, in arrival order
  * @crypt: packets not yet processed, for any CPU's worker to take
  * @workers: one per CPU
@@ -26,7 +27,7 @@ struct fennec_crypt_worker;
  */
 struct fennec_queue {
 	struct fennec_device *fdev;
-	void (*process)(struct fennec_device *fdev, struct sk_buff *skb);
+	bool rx;
 	struct ptr_ring order;
 	struct ptr_ring crypt;
 	struct fennec_crypt_worker __percpu *workers;
@@ -51,24 +52,7 @@ void fennec_queue_uninit(void);
 
 int fennec_queues_open(struct fennec_device *fdev);
 void fennec_queues_close(struct fennec_device *fdev);
-bool fennec_queue_tx(struct fennec_device *fdev, struct sk_buff *skb);
-bool fennec_queue_rx(struct fennec_device *fdev, struct sk_buff *skb);
-
-/*
- * Inside a queue's processing, the packet being processed is not sent,
- * delivered or freed there: what should happen to it is noted, and done
- * when every packet queued before it has had its turn.
- */
-bool fennec_job_send(struct sk_buff *skb, const union fennec_endpoint *ep);
-bool fennec_job_deliver(struct sk_buff *skb);
-bool fennec_job_free(struct sk_buff *skb, bool dropped);
-struct sk_buff *fennec_job_detach(struct sk_buff *skb);
-
-/* consume_skb(), for a packet that may be in a queue's processing. */
-static inline void fennec_skb_consume(struct sk_buff *skb)
-{
-	if (!fennec_job_free(skb, false))
-		consume_skb(skb);
-}
+void fennec_queue_xmit(struct fennec_device *fdev, struct sk_buff *skb);
+void fennec_queue_receive(struct fennec_device *fdev, struct sk_buff *skb);
 
 #endif /* _FENNEC_QUEUE_H */

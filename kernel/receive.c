@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Receive: datagrams arriving on the device's UDP sockets, in softirq.
- * Each is authenticated, then delivered to the stack, switched on towards
- * its next hop, or handed to the helper.
+ * Receive: datagrams arriving on the device's UDP sockets. Each is
+ * authenticated, then delivered to the stack, switched on towards its next
+ * hop, or handed to the helper. Each function given a datagram returns
+ * its verdict (pipeline.h); the caller finishes it.
  */
 
 #include <linux/ipv6.h>
@@ -13,34 +14,21 @@
 #include "event.h"
 #include "label.h"
 #include "link.h"
-#include "queue.h"
+#include "pipeline.h"
 #include "receive.h"
 #include "seal.h"
 #include "send.h"
 #include "session.h"
 #include "socket.h"
 
-/* A datagram the datapath refuses: count it, by reason, and free it. */
-void fennec_rx_drop(struct fennec_device *fdev, struct sk_buff *skb,
-		    unsigned int reason)
-{
-	dev_core_stats_rx_dropped_inc(fdev->dev);
-	fennec_count_drop(fdev, reason);
-	if (!fennec_job_free(skb, true))
-		kfree_skb(skb);
-}
-
-/**
- * fennec_deliver - hand an authenticated inner packet to the stack
- * @fdev: the device
- * @skb: data at the inner IPv6 header, trailing bytes beyond it allowed
- * @peer: the address the packet must come from (the session's or the
- *	link's peer)
- *
- * Context: softirq.
+/*
+ * An authenticated inner packet for the stack, data at its IPv6 header,
+ * trailing bytes beyond it allowed: it must come from @peer (the session's
+ * or the link's peer).
  */
-void fennec_deliver(struct fennec_device *fdev, struct sk_buff *skb,
-		    const struct in6_addr *peer)
+static enum fennec_verdict fennec_deliver(struct fennec_device *fdev,
+					  struct sk_buff *skb,
+					  const struct in6_addr *peer)
 {
 	struct net_device *dev = fdev->dev;
 	const struct ipv6hdr *ip6;
@@ -52,10 +40,8 @@ void fennec_deliver(struct fennec_device *fdev, struct sk_buff *skb,
 	len = sizeof(*ip6) + ntohs(ip6->payload_len);
 	if (unlikely(ip6->version != 6 || len > skb->len))
 		goto malformed;
-	if (unlikely(!ipv6_addr_equal(&ip6->saddr, peer))) {
-		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_SOURCE);
-		return;
-	}
+	if (unlikely(!ipv6_addr_equal(&ip6->saddr, peer)))
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_SOURCE);
 	if (pskb_trim(skb, len))
 		goto malformed;
 	skb_scrub_packet(skb, !net_eq(fdev->creating_net, dev_net(dev)));
@@ -69,12 +55,10 @@ void fennec_deliver(struct fennec_device *fdev, struct sk_buff *skb,
 	skb_reset_network_header(skb);
 	skb_probe_transport_header(skb);
 	dev_sw_netstats_rx_add(dev, skb->len);
-	if (!fennec_job_deliver(skb))
-		gro_cells_receive(&fdev->gro_cells, skb);
-	return;
+	return fennec_verdict_deliver(skb);
 
 malformed:
-	fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
+	return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_MALFORMED);
 }
 
 /*
@@ -129,98 +113,85 @@ static void fennec_send_switch_error(struct fennec_device *fdev,
  * A switch error reached the route's origin: fail over, tell the helper.
  * At a bounded rate: anyone on a route can send them.
  */
-static void fennec_receive_switch_error(struct fennec_device *fdev,
-					struct sk_buff *skb)
+static enum fennec_verdict
+fennec_receive_switch_error(struct fennec_device *fdev, struct sk_buff *skb)
 {
 	struct fennec_switch_error err;
 	struct fennec_session *session;
 
 	if (skb_copy_bits(skb, 0, &err, min_t(unsigned int, skb->len,
 					      sizeof(err))) ||
-	    !fennec_switch_error_valid(&err, skb->len)) {
-		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
-		return;
-	}
-	if (!fennec_limit_switch_error(fdev)) {
-		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_RATE_LIMITED);
-		return;
-	}
-	fennec_skb_consume(skb);
+	    !fennec_switch_error_valid(&err, skb->len))
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_MALFORMED);
+	if (!fennec_limit_switch_error(fdev))
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_RATE_LIMITED);
 	session = fennec_session_by_tx_index(fdev, le32_to_cpu(err.rx_index));
 	if (session)
 		fennec_session_failover(session, err.route, err.route_len,
 					err.pos);
 	fennec_event_switch_error(fdev, session, err.code, err.pos, err.route,
 				  err.route_len);
+	return fennec_verdict_consume(skb);
 }
 
 /* An end-to-end data packet for this node. */
-static void fennec_receive_data(struct fennec_device *fdev,
-				struct sk_buff *skb, const u8 *back,
-				unsigned int back_len)
+static enum fennec_verdict fennec_receive_data(struct fennec_device *fdev,
+					       struct sk_buff *skb,
+					       const u8 *back,
+					       unsigned int back_len)
 {
 	struct fennec_session *session;
 	struct fennec_e2e_hdr e2e;
 	struct fennec_keypair *kp;
 	u64 counter;
 
-	if (skb_copy_bits(skb, 0, &e2e, sizeof(e2e))) {
-		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
-		return;
-	}
+	if (skb_copy_bits(skb, 0, &e2e, sizeof(e2e)))
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_MALFORMED);
 	__skb_pull(skb, sizeof(e2e));
 	kp = fennec_index_lookup(fdev, le32_to_cpu(e2e.rx_index));
-	if (!kp || kp->owner_kind != FENNEC_KEYS_SESSION) {
-		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_UNKNOWN_INDEX);
-		return;
-	}
-	if (fennec_keypair_expired(kp)) {
-		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_KEY_EXPIRED);
-		return;
-	}
+	if (!kp || kp->owner_kind != FENNEC_KEYS_SESSION)
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_UNKNOWN_INDEX);
+	if (fennec_keypair_expired(kp))
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_KEY_EXPIRED);
 	counter = le64_to_cpu(e2e.counter);
-	if (!fennec_open_e2e(skb, kp, counter)) {
-		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_BAD_MAC);
-		return;
-	}
-	if (!fennec_replay_accept(&kp->replay, counter)) {
-		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_REPLAY);
-		return;
-	}
+	if (!fennec_open_e2e(skb, kp, counter))
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_BAD_MAC);
+	if (!fennec_replay_accept(&kp->replay, counter))
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_REPLAY);
 	session = kp->owner;
 	fennec_session_learn(session, back, back_len);
 	if (fennec_keyring_received(fdev, &session->keys, kp))
 		fennec_send_pending(fdev, &session->peer);
 	fennec_traffic_add(session->traffic, true, skb->len);
 	if (!skb->len)
-		fennec_skb_consume(skb);	/* keepalive */
-	else
-		fennec_deliver(fdev, skb, &session->peer);
+		return fennec_verdict_consume(skb);	/* keepalive */
+	return fennec_deliver(fdev, skb, &session->peer);
 }
 
 /*
  * A routed control packet for this node's helper: of a size a control
  * message can have, and at a bounded rate per link it came in on.
  */
-static void fennec_receive_control(struct fennec_device *fdev,
-				   struct sk_buff *skb, u16 slot,
-				   const u8 *back, unsigned int back_len)
+static enum fennec_verdict fennec_receive_control(struct fennec_device *fdev,
+						  struct sk_buff *skb, u16 slot,
+						  const u8 *back,
+						  unsigned int back_len)
 {
 	if (!skb->len || skb->len > FENNEC_CONTROL_MAX)
-		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
-	else if (!fennec_limit_control(fdev, slot))
-		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_RATE_LIMITED);
-	else
-		fennec_event_control(fdev, skb, slot, NULL, back, back_len);
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_MALFORMED);
+	if (!fennec_limit_control(fdev, slot))
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_RATE_LIMITED);
+	fennec_event_control(fdev, skb, slot, NULL, back, back_len);
+	return fennec_verdict_consume(skb);
 }
 
 /*
  * A forwarding header and what follows, opened: switch it on, or take it
  * here if the route ends here.
  */
-static void fennec_receive_forward(struct fennec_device *fdev,
-				   struct sk_buff *skb,
-				   struct fennec_link *ingress)
+static enum fennec_verdict fennec_receive_forward(struct fennec_device *fdev,
+						  struct sk_buff *skb,
+						  struct fennec_link *ingress)
 {
 	struct fennec_fwd_hdr *fwd = (struct fennec_fwd_hdr *)skb->data;
 	/* One load: the width the slot is read at, and the links it indexes. */
@@ -230,29 +201,24 @@ static void fennec_receive_forward(struct fennec_device *fdev,
 	unsigned int back_len;
 	u16 egress;
 
-	if (!fennec_fwd_valid(fwd, skb->len)) {
-		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
-		return;
-	}
+	if (!fennec_fwd_valid(fwd, skb->len))
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_MALFORMED);
 	switch (fennec_switch(fwd, slots->width, ingress->slot, &egress)) {
 	case FENNEC_SWITCH_MALFORMED:
-		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
-		return;
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_MALFORMED);
 	case FENNEC_SWITCH_FORWARD:
 		link = fennec_slots_link(slots, egress);
 		if (unlikely(!link || READ_ONCE(link->down))) {
 			fennec_send_switch_error(fdev, fwd, skb, egress,
 						 slots->width);
-			fennec_rx_drop(fdev, skb, FENNEC_A_DROP_DEAD_SLOT);
-			return;
+			return fennec_verdict_rx_drop(skb,
+						      FENNEC_A_DROP_DEAD_SLOT);
 		}
 		if (fennec_tx_prepare(skb, sizeof(struct fennec_link_hdr),
-				      FENNEC_TAG_LEN)) {
-			fennec_rx_drop(fdev, skb, FENNEC_A_DROP_UNDERLAY);
-			return;
-		}
-		fennec_link_forward(fdev, link, skb);
-		return;
+				      FENNEC_TAG_LEN))
+			return fennec_verdict_rx_drop(skb,
+						      FENNEC_A_DROP_UNDERLAY);
+		return fennec_link_forward(link, skb);
 	case FENNEC_SWITCH_DELIVER:
 		break;
 	}
@@ -260,54 +226,40 @@ static void fennec_receive_forward(struct fennec_device *fdev,
 	__skb_pull(skb, fennec_fwd_len(fwd));
 	switch (fennec_fwd_kind(fwd)) {
 	case FENNEC_FWD_DATA:
-		fennec_receive_data(fdev, skb, back, back_len);
-		break;
+		return fennec_receive_data(fdev, skb, back, back_len);
 	case FENNEC_FWD_CONTROL:
-		fennec_receive_control(fdev, skb, ingress->slot, back, back_len);
-		break;
+		return fennec_receive_control(fdev, skb, ingress->slot, back,
+					      back_len);
 	default:
-		fennec_receive_switch_error(fdev, skb);
-		break;
+		return fennec_receive_switch_error(fdev, skb);
 	}
 }
 
 /* A datagram sealed by a neighbour: authenticate it, then act on it. */
-static void fennec_receive_sealed(struct fennec_device *fdev,
-				  struct sk_buff *skb,
-				  const union fennec_endpoint *from)
+static enum fennec_verdict
+fennec_receive_sealed(struct fennec_device *fdev, struct sk_buff *skb,
+		      const union fennec_endpoint *from)
 {
 	struct fennec_link_hdr hdr;
 	struct fennec_keypair *kp;
 	struct fennec_link *link;
 
-	if (skb_ensure_writable(skb, skb->len)) {
-		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
-		return;
-	}
+	if (skb_ensure_writable(skb, skb->len))
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_MALFORMED);
 	memcpy(&hdr, skb->data, sizeof(hdr));
-	if (hdr.flags || hdr.reserved) {
-		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
-		return;
-	}
+	if (hdr.flags || hdr.reserved)
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_MALFORMED);
 	kp = fennec_index_lookup(fdev, le32_to_cpu(hdr.rx_index));
-	if (!kp || kp->owner_kind != FENNEC_KEYS_LINK) {
-		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_UNKNOWN_INDEX);
-		return;
-	}
+	if (!kp || kp->owner_kind != FENNEC_KEYS_LINK)
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_UNKNOWN_INDEX);
 	/* Before any work: whoever sent it, these keys are done. */
-	if (fennec_keypair_expired(kp)) {
-		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_KEY_EXPIRED);
-		return;
-	}
+	if (fennec_keypair_expired(kp))
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_KEY_EXPIRED);
 	__skb_pull(skb, sizeof(hdr));
-	if (!fennec_open_link(skb, &hdr, kp)) {
-		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_BAD_MAC);
-		return;
-	}
-	if (!fennec_replay_accept(&kp->replay, le64_to_cpu(hdr.counter))) {
-		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_REPLAY);
-		return;
-	}
+	if (!fennec_open_link(skb, &hdr, kp))
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_BAD_MAC);
+	if (!fennec_replay_accept(&kp->replay, le64_to_cpu(hdr.counter)))
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_REPLAY);
 	/* Checksum state was the outer datagram's, which is gone. */
 	skb->ip_summed = CHECKSUM_NONE;
 	link = kp->owner;
@@ -319,28 +271,27 @@ static void fennec_receive_sealed(struct fennec_device *fdev,
 	/* Fast mode's seal covers a version 1 header and nothing longer. */
 	if (hdr.type == FENNEC_LINK_FORWARD_FAST &&
 	    fennec_fwd_version((void *)skb->data) != FENNEC_FWD_VERSION)
-		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
-	else if (hdr.type != FENNEC_LINK_DIRECT)
-		fennec_receive_forward(fdev, skb, link);
-	else if (!skb->len)
-		fennec_skb_consume(skb);	/* keepalive */
-	else if (!link->has_peer)
-		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_SOURCE);
-	else
-		fennec_deliver(fdev, skb, &link->peer);
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_MALFORMED);
+	if (hdr.type != FENNEC_LINK_DIRECT)
+		return fennec_receive_forward(fdev, skb, link);
+	if (!skb->len)
+		return fennec_verdict_consume(skb);	/* keepalive */
+	if (!link->has_peer)
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_SOURCE);
+	return fennec_deliver(fdev, skb, &link->peer);
 }
 
 /* A handshake for the helper, if well formed and not one too many. */
-static void fennec_receive_handshake(struct fennec_device *fdev,
-				     struct sk_buff *skb,
-				     const union fennec_endpoint *from)
+static enum fennec_verdict
+fennec_receive_handshake(struct fennec_device *fdev, struct sk_buff *skb,
+			 const union fennec_endpoint *from)
 {
 	if (!fennec_handshake_valid((const void *)skb->data, skb->len))
-		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
-	else if (!fennec_limit_handshake(fdev, from))
-		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_RATE_LIMITED);
-	else
-		fennec_event_control(fdev, skb, 0, from, NULL, 0);
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_MALFORMED);
+	if (!fennec_limit_handshake(fdev, from))
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_RATE_LIMITED);
+	fennec_event_control(fdev, skb, 0, from, NULL, 0);
+	return fennec_verdict_consume(skb);
 }
 
 /**
@@ -349,46 +300,29 @@ static void fennec_receive_handshake(struct fennec_device *fdev,
  * @skb: the datagram, data at its UDP header
  *
  * Context: BHs off, RCU read side.
+ * Return: @skb's verdict: delivered, sent on to the next hop, consumed
+ * (keepalives, what went up to the helper) or dropped.
  */
-void fennec_receive_datagram(struct fennec_device *fdev, struct sk_buff *skb)
+enum fennec_verdict fennec_receive_datagram(struct fennec_device *fdev,
+					    struct sk_buff *skb)
 {
 	union fennec_endpoint from;
 
 	if (!pskb_may_pull(skb, sizeof(struct udphdr) +
-				sizeof(struct fennec_link_hdr))) {
-		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
-		return;
-	}
+				sizeof(struct fennec_link_hdr)))
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_MALFORMED);
 	fennec_endpoint_from_skb(&from, skb);
 	__skb_pull(skb, sizeof(struct udphdr));
 	switch (skb->data[0]) {
 	case FENNEC_LINK_HANDSHAKE_INIT:
 	case FENNEC_LINK_HANDSHAKE_RESP:
 	case FENNEC_LINK_COOKIE:
-		fennec_receive_handshake(fdev, skb, &from);
-		break;
+		return fennec_receive_handshake(fdev, skb, &from);
 	case FENNEC_LINK_FORWARD:
 	case FENNEC_LINK_FORWARD_FAST:
 	case FENNEC_LINK_DIRECT:
-		fennec_receive_sealed(fdev, skb, &from);
-		break;
+		return fennec_receive_sealed(fdev, skb, &from);
 	default:
-		fennec_rx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
-		break;
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_MALFORMED);
 	}
-}
-
-/**
- * fennec_receive - take a datagram from the underlay
- * @fdev: the device whose socket it reached
- * @skb: the datagram, data at its UDP header
- *
- * Context: softirq, RCU read side (the UDP encap_rcv hook).
- * Return: 0, the datagram consumed.
- */
-int fennec_receive(struct fennec_device *fdev, struct sk_buff *skb)
-{
-	if (!fennec_queue_rx(fdev, skb))
-		fennec_receive_datagram(fdev, skb);
-	return 0;
 }

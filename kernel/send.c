@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Transmit: IPv6 packets the stack routes into the device leave here,
- * sealed for their destination and sent along its route.
+ * sealed for their destination and sent along its route. Each function
+ * given a packet returns its verdict (pipeline.h); the caller finishes it.
  */
 
 #include <linux/icmpv6.h>
@@ -13,21 +14,11 @@
 #include "event.h"
 #include "label.h"
 #include "link.h"
-#include "queue.h"
+#include "pipeline.h"
 #include "seal.h"
 #include "send.h"
 #include "session.h"
 #include "socket.h"
-
-/* A packet the datapath cannot send: count it, by reason, and free it. */
-void fennec_tx_drop(struct fennec_device *fdev, struct sk_buff *skb,
-		    unsigned int reason)
-{
-	dev_core_stats_tx_dropped_inc(fdev->dev);
-	fennec_count_drop(fdev, reason);
-	if (!fennec_job_free(skb, true))
-		kfree_skb(skb);
-}
 
 /**
  * fennec_tx_prepare - make a packet ready to be sealed in place
@@ -71,47 +62,27 @@ static bool fennec_tx_valid(struct sk_buff *skb)
 	       ipv6_hdr(skb)->version == 6;
 }
 
-/**
- * fennec_send_datagram - send a sealed datagram to a neighbour
- * @fdev: the device
- * @skb: the datagram, consumed
- * @ep: the neighbour's endpoint
- *
- * One the underlay cannot route is counted, and the helper is told at
- * once: the link is as good as dead, long before its silence would say so.
- * Context: BHs off.
- */
-void fennec_send_datagram(struct fennec_device *fdev, struct sk_buff *skb,
-			  const union fennec_endpoint *ep)
-{
-	if (!fennec_socket_send(fdev, skb, ep))
-		return;
-	fennec_count_drop(fdev, FENNEC_A_DROP_UNDERLAY);
-	fennec_event_unreachable(fdev, ep);
-}
-
-/* Counts and sends a sealed datagram to a link's neighbour. */
-static void fennec_send_on_link(struct fennec_device *fdev,
-				struct fennec_link *link, struct sk_buff *skb)
+/* Counts a sealed datagram for a link: it goes to the link's neighbour. */
+static enum fennec_verdict fennec_send_on_link(struct fennec_link *link,
+					       struct sk_buff *skb)
 {
 	union fennec_endpoint ep;
 
 	fennec_link_endpoint(link, &ep);
 	fennec_traffic_add(link->traffic, false, skb->len);
-	if (!fennec_job_send(skb, &ep))
-		fennec_send_datagram(fdev, skb, &ep);
+	return fennec_verdict_send(skb, &ep);
 }
 
 /**
  * fennec_link_forward - seal a forwarding header and what follows for a link
- * @fdev: the device
  * @link: the next hop
  * @skb: data at the forwarding header, prepared for sealing
  *
- * Consumes @skb. Context: RCU read side, BHs off.
+ * Context: RCU read side, BHs off.
+ * Return: @skb's verdict: sent to @link's neighbour, or dropped.
  */
-void fennec_link_forward(struct fennec_device *fdev, struct fennec_link *link,
-			 struct sk_buff *skb)
+enum fennec_verdict fennec_link_forward(struct fennec_link *link,
+					struct sk_buff *skb)
 {
 	struct fennec_keypair *kp = rcu_dereference(link->keys.now);
 	struct fennec_fwd_hdr *fwd = (struct fennec_fwd_hdr *)skb->data;
@@ -126,50 +97,41 @@ void fennec_link_forward(struct fennec_device *fdev, struct fennec_link *link,
 		    skb->len >= FENNEC_FAST_SEALED + FENNEC_TAG_LEN;
 	u64 counter;
 
-	if (unlikely(!kp)) {
-		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_NO_ROUTE);
-		return;
-	}
-	if (unlikely(!fennec_next_counter(kp, &counter))) {
-		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_KEY_EXPIRED);
-		return;
-	}
+	if (unlikely(!kp))
+		return fennec_verdict_tx_drop(skb, FENNEC_A_DROP_NO_ROUTE);
+	if (unlikely(!fennec_next_counter(kp, &counter)))
+		return fennec_verdict_tx_drop(skb, FENNEC_A_DROP_KEY_EXPIRED);
 	fwd->pmtu = htons(min_t(u16, ntohs(fwd->pmtu), READ_ONCE(link->mtu)));
 	fennec_seal_link(skb, kp, counter, fast ? FENNEC_LINK_FORWARD_FAST :
 						  FENNEC_LINK_FORWARD);
-	fennec_send_on_link(fdev, link, skb);
+	return fennec_send_on_link(link, skb);
 }
 
-static void fennec_too_big(struct fennec_device *fdev, struct sk_buff *skb,
-			   unsigned int mtu)
+/* Tells the sender the largest packet that fits, and drops this one. */
+static enum fennec_verdict fennec_too_big(struct sk_buff *skb,
+					  unsigned int mtu)
 {
 	icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
-	fennec_tx_drop(fdev, skb, FENNEC_A_DROP_TOO_BIG);
+	return fennec_verdict_tx_drop(skb, FENNEC_A_DROP_TOO_BIG);
 }
 
 /* To a neighbour: the compact form, sealed once with the link's keys. */
-static void fennec_send_direct(struct fennec_device *fdev,
-			       struct fennec_link *link,
-			       struct fennec_keypair *kp, struct sk_buff *skb)
+static enum fennec_verdict fennec_send_direct(struct fennec_link *link,
+					      struct fennec_keypair *kp,
+					      struct sk_buff *skb)
 {
 	unsigned int mtu = READ_ONCE(link->mtu);
 	u64 counter;
 
-	if (unlikely(skb->len > mtu)) {
-		fennec_too_big(fdev, skb, mtu);
-		return;
-	}
+	if (unlikely(skb->len > mtu))
+		return fennec_too_big(skb, mtu);
 	if (fennec_tx_prepare(skb, sizeof(struct fennec_link_hdr),
-			      FENNEC_TAG_LEN)) {
-		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_UNDERLAY);
-		return;
-	}
-	if (!fennec_next_counter(kp, &counter)) {
-		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_KEY_EXPIRED);
-		return;
-	}
+			      FENNEC_TAG_LEN))
+		return fennec_verdict_tx_drop(skb, FENNEC_A_DROP_UNDERLAY);
+	if (!fennec_next_counter(kp, &counter))
+		return fennec_verdict_tx_drop(skb, FENNEC_A_DROP_KEY_EXPIRED);
 	fennec_seal_link(skb, kp, counter, FENNEC_LINK_DIRECT);
-	fennec_send_on_link(fdev, link, skb);
+	return fennec_send_on_link(link, skb);
 }
 
 /**
@@ -200,28 +162,25 @@ void fennec_link_keepalive(struct fennec_device *fdev,
 	rcu_read_lock();
 	kp = rcu_dereference(link->keys.now);
 	if (!kp) {
-		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_NO_ROUTE);
+		fennec_verdict_tx_drop(skb, FENNEC_A_DROP_NO_ROUTE);
 	} else if (!fennec_next_counter(kp, &counter)) {
-		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_KEY_EXPIRED);
+		fennec_verdict_tx_drop(skb, FENNEC_A_DROP_KEY_EXPIRED);
 	} else {
 		fennec_seal_link(skb, kp, counter, FENNEC_LINK_DIRECT);
-		fennec_send_on_link(fdev, link, skb);
+		fennec_send_on_link(link, skb);
 	}
+	fennec_finish(fdev, skb);
 	rcu_read_unlock();
 	local_bh_enable();
 }
 
-/**
- * fennec_route_send - send a forwarding header and payload along a route
- * @fdev: the device
- * @skb: data at a forwarding header whose route starts with this node's
- *	own slot, prepared for sealing
- *
- * Takes the first hop here, as any switch would with ingress slot 0.
- * Consumes @skb. Context: RCU read side, BHs off.
- * Return: 0, or the drop reason (&enum fennec_drop_attr).
+/*
+ * The first hop of a forwarding header whose route starts with this node's
+ * own slot, data at the header, prepared for sealing: taken here, as any
+ * switch would with ingress slot 0. Context: RCU read side, BHs off.
  */
-int fennec_route_send(struct fennec_device *fdev, struct sk_buff *skb)
+static enum fennec_verdict fennec_route_first_hop(struct fennec_device *fdev,
+						  struct sk_buff *skb)
 {
 	struct fennec_fwd_hdr *fwd = (struct fennec_fwd_hdr *)skb->data;
 	/* One load: the width the slot is read at, and the links it indexes. */
@@ -231,17 +190,31 @@ int fennec_route_send(struct fennec_device *fdev, struct sk_buff *skb)
 
 	if (!fennec_fwd_valid(fwd, skb->len) ||
 	    fennec_switch(fwd, slots->width, 0, &egress) !=
-	    FENNEC_SWITCH_FORWARD) {
-		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_NO_ROUTE);
-		return FENNEC_A_DROP_NO_ROUTE;
-	}
+	    FENNEC_SWITCH_FORWARD)
+		return fennec_verdict_tx_drop(skb, FENNEC_A_DROP_NO_ROUTE);
 	link = fennec_slots_link(slots, egress);
-	if (!link || READ_ONCE(link->down)) {
-		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_DEAD_SLOT);
-		return FENNEC_A_DROP_DEAD_SLOT;
-	}
-	fennec_link_forward(fdev, link, skb);
-	return 0;
+	if (!link || READ_ONCE(link->down))
+		return fennec_verdict_tx_drop(skb, FENNEC_A_DROP_DEAD_SLOT);
+	return fennec_link_forward(link, skb);
+}
+
+/**
+ * fennec_route_send - send a packet this node made along a route
+ * @fdev: the device
+ * @skb: data at a forwarding header whose route starts with this node's
+ *	own slot, prepared for sealing
+ *
+ * Consumes @skb. Context: RCU read side, BHs off.
+ * Return: 0, or the drop reason (&enum fennec_drop_attr).
+ */
+int fennec_route_send(struct fennec_device *fdev, struct sk_buff *skb)
+{
+	unsigned int reason = 0;
+
+	if (fennec_route_first_hop(fdev, skb) == FENNEC_VERDICT_DROP)
+		reason = fennec_verdict_reason(skb);
+	fennec_finish(fdev, skb);
+	return reason;
 }
 
 /*
@@ -289,42 +262,39 @@ static unsigned int fennec_route_mtu(struct fennec_device *fdev,
 }
 
 /* To any node: sealed end to end, then hop by hop along the route. */
-static void fennec_send_routed(struct fennec_device *fdev,
-			       struct fennec_session *session,
-			       struct fennec_keypair *kp, struct sk_buff *skb)
+static enum fennec_verdict fennec_send_routed(struct fennec_device *fdev,
+					      struct fennec_session *session,
+					      struct fennec_keypair *kp,
+					      struct sk_buff *skb)
 {
 	unsigned int len = skb->len, mtu;
+	enum fennec_verdict verdict;
 	struct fennec_route route;
 	u64 counter;
 
-	if (!fennec_session_route(session, &route)) {
-		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_NO_ROUTE);
-		return;
-	}
+	if (!fennec_session_route(session, &route))
+		return fennec_verdict_tx_drop(skb, FENNEC_A_DROP_NO_ROUTE);
 	mtu = fennec_route_mtu(fdev, &route);
-	if (mtu && len > mtu) {
-		fennec_too_big(fdev, skb, mtu);
-		return;
-	}
+	if (mtu && len > mtu)
+		return fennec_too_big(skb, mtu);
 	if (fennec_tx_prepare(skb, sizeof(struct fennec_link_hdr) +
 			      fennec_fwd_len_for(route.len) +
 			      sizeof(struct fennec_e2e_hdr),
-			      2 * FENNEC_TAG_LEN)) {
-		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_UNDERLAY);
-		return;
-	}
-	if (!fennec_next_counter(kp, &counter)) {
-		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_KEY_EXPIRED);
-		return;
-	}
+			      2 * FENNEC_TAG_LEN))
+		return fennec_verdict_tx_drop(skb, FENNEC_A_DROP_UNDERLAY);
+	if (!fennec_next_counter(kp, &counter))
+		return fennec_verdict_tx_drop(skb, FENNEC_A_DROP_KEY_EXPIRED);
 	fennec_seal_e2e(skb, kp, counter);
 	fennec_push_fwd(skb, FENNEC_FWD_DATA, 0, route.label, route.len);
 	fennec_traffic_add(session->traffic, false, len);
+	verdict = fennec_route_first_hop(fdev, skb);
 	/* Our own first hop is gone: on to the next route at once. */
-	if (fennec_route_send(fdev, skb) == FENNEC_A_DROP_DEAD_SLOT &&
+	if (verdict == FENNEC_VERDICT_DROP &&
+	    fennec_verdict_reason(skb) == FENNEC_A_DROP_DEAD_SLOT &&
 	    fennec_session_failover(session, route.label, route.len, 0))
 		fennec_event_switch_error(fdev, session, FENNEC_SWERR_DEAD_SLOT,
 					  0, route.label, route.len);
+	return verdict;
 }
 
 /**
@@ -357,51 +327,67 @@ void fennec_session_keepalive(struct fennec_device *fdev,
 	if (kp)
 		fennec_send_routed(fdev, session, kp, skb);
 	else
-		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_NO_ROUTE);
+		fennec_verdict_tx_drop(skb, FENNEC_A_DROP_NO_ROUTE);
+	fennec_finish(fdev, skb);
 	rcu_read_unlock();
 	local_bh_enable();
 }
 
+/*
+ * A packet for a destination with no keys yet waits for them (pending.c).
+ * What waits is a clone: @skb itself is its caller's until its verdict is
+ * carried out, which for a queued packet may be a while.
+ */
+static enum fennec_verdict fennec_send_later(struct fennec_device *fdev,
+					     struct sk_buff *skb,
+					     const struct in6_addr *daddr)
+{
+	struct sk_buff *held = skb_clone(skb, GFP_ATOMIC);
+
+	if (!held)
+		fennec_count_drop(fdev, FENNEC_A_DROP_UNDERLAY);
+	else if (fennec_pending_hold(fdev, held, daddr))
+		fennec_event_route_miss(fdev, daddr);
+	return fennec_verdict_consume(skb);
+}
+
 /**
- * fennec_send_one - seal and send one packet from the stack
+ * fennec_send_one - seal one packet from the stack for its destination
  * @fdev: the device
  * @skb: an IPv6 packet, not a GSO train
  *
  * Context: BHs off.
+ * Return: @skb's verdict: sent to the next hop, dropped, or consumed
+ * with a copy left waiting for a session.
  */
-void fennec_send_one(struct fennec_device *fdev, struct sk_buff *skb)
+enum fennec_verdict fennec_send_one(struct fennec_device *fdev,
+				    struct sk_buff *skb)
 {
 	const struct in6_addr *daddr = &ipv6_hdr(skb)->daddr;
 	struct fennec_session *session;
+	enum fennec_verdict verdict;
 	struct fennec_keypair *kp;
 	struct fennec_link *link;
 
-	if (daddr->s6_addr[0] != FENNEC_ADDR_PREFIX) {
-		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_NO_ROUTE);
-		return;
-	}
+	if (daddr->s6_addr[0] != FENNEC_ADDR_PREFIX)
+		return fennec_verdict_tx_drop(skb, FENNEC_A_DROP_NO_ROUTE);
 	rcu_read_lock();
 	link = fennec_link_by_peer(fdev, daddr);
 	/* Read once: a link being deleted loses its keys under us. */
 	kp = link ? rcu_dereference(link->keys.now) : NULL;
 	if (kp) {
-		fennec_send_direct(fdev, link, kp, skb);
+		verdict = fennec_send_direct(link, kp, skb);
 		goto out;
 	}
 	session = fennec_session_lookup(fdev, daddr);
 	kp = session ? rcu_dereference(session->keys.now) : NULL;
-	if (kp) {
-		fennec_send_routed(fdev, session, kp, skb);
-		goto out;
-	}
-	/* Held beyond its turn in a queue: the queue's copy goes. */
-	skb = fennec_job_detach(skb);
-	if (!skb)
-		fennec_count_drop(fdev, FENNEC_A_DROP_UNDERLAY);
-	else if (fennec_pending_hold(fdev, skb, daddr))
-		fennec_event_route_miss(fdev, daddr);
+	if (kp)
+		verdict = fennec_send_routed(fdev, session, kp, skb);
+	else
+		verdict = fennec_send_later(fdev, skb, daddr);
 out:
 	rcu_read_unlock();
+	return verdict;
 }
 
 /* A session or link got its keys: send what waited for them. */
@@ -414,47 +400,40 @@ void fennec_send_pending(struct fennec_device *fdev,
 	__skb_queue_head_init(&queue);
 	fennec_pending_take(fdev, daddr, &queue);
 	local_bh_disable();
-	while ((skb = __skb_dequeue(&queue)))
+	while ((skb = __skb_dequeue(&queue))) {
 		fennec_send_one(fdev, skb);
+		fennec_finish(fdev, skb);
+	}
 	local_bh_enable();
 }
 
-/* On the device's queue if it has one, else here and now. */
-static void fennec_send_queued(struct fennec_device *fdev,
-			       struct sk_buff *skb)
-{
-	if (!fennec_queue_tx(fdev, skb))
-		fennec_send_one(fdev, skb);
-}
-
 /**
- * fennec_xmit - send what the stack hands the device
+ * fennec_tx_segment - what the stack hands the device, as packets to seal
  * @fdev: the device
  * @skb: an IPv6 packet, or a GSO train of them
  *
- * Context: softirq or process context with BHs off (ndo_start_xmit).
+ * Segments are sealed one by one: each is one datagram.
+ * Context: BHs off (ndo_start_xmit).
+ * Return: @skb, or the list of its segments, for fennec_send_one() each;
+ * NULL if it was dropped.
  */
-void fennec_xmit(struct fennec_device *fdev, struct sk_buff *skb)
+struct sk_buff *fennec_tx_segment(struct fennec_device *fdev,
+				  struct sk_buff *skb)
 {
-	struct sk_buff *segs, *next;
+	struct sk_buff *segs;
 
-	if (unlikely(!fennec_tx_valid(skb))) {
-		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
-		return;
-	}
-	if (!skb_is_gso(skb)) {
-		fennec_send_queued(fdev, skb);
-		return;
-	}
-	/* Segments are sealed one by one; each is one datagram. */
+	if (unlikely(!fennec_tx_valid(skb)))
+		goto malformed;
+	if (!skb_is_gso(skb))
+		return skb;
 	segs = skb_gso_segment(skb, 0);
-	if (IS_ERR_OR_NULL(segs)) {
-		fennec_tx_drop(fdev, skb, FENNEC_A_DROP_MALFORMED);
-		return;
-	}
+	if (IS_ERR_OR_NULL(segs))
+		goto malformed;
 	consume_skb(skb);
-	skb_list_walk_safe(segs, skb, next) {
-		skb_mark_not_on_list(skb);
-		fennec_send_queued(fdev, skb);
-	}
+	return segs;
+
+malformed:
+	fennec_verdict_tx_drop(skb, FENNEC_A_DROP_MALFORMED);
+	fennec_finish(fdev, skb);
+	return NULL;
 }

@@ -4,12 +4,11 @@
 
 #include "device.h"
 #include "link.h"
+#include "pipeline.h"
 #include "session.h"
 
-void fennec_send_datagram(struct fennec_device *fdev, struct sk_buff *skb,
-			  const union fennec_endpoint *ep);
-void fennec_link_forward(struct fennec_device *fdev, struct fennec_link *link,
-			 struct sk_buff *skb);
+enum fennec_verdict fennec_link_forward(struct fennec_link *link,
+					struct sk_buff *skb);
 void fennec_link_keepalive(struct fennec_device *fdev,
 			   struct fennec_link *link);
 void fennec_session_keepalive(struct fennec_device *fdev,
@@ -19,11 +18,11 @@ void fennec_push_fwd(struct sk_buff *skb, unsigned int kind, u8 flags,
 		     const u8 *label, unsigned int len);
 void fennec_send_pending(struct fennec_device *fdev,
 			 const struct in6_addr *daddr);
-void fennec_send_one(struct fennec_device *fdev, struct sk_buff *skb);
-void fennec_xmit(struct fennec_device *fdev, struct sk_buff *skb);
+enum fennec_verdict fennec_send_one(struct fennec_device *fdev,
+				    struct sk_buff *skb);
+struct sk_buff *fennec_tx_segment(struct fennec_device *fdev,
+				  struct sk_buff *skb);
 int fennec_tx_prepare(struct sk_buff *skb, unsigned int head,
 		      unsigned int tail);
-void fennec_tx_drop(struct fennec_device *fdev, struct sk_buff *skb,
-		    unsigned int reason);
 
 #endif /* _FENNEC_SEND_H */

@@ -15,7 +15,7 @@
 #include <net/route.h>
 #include <net/udp_tunnel.h>
 
-#include "receive.h"
+#include "queue.h"
 #include "socket.h"
 
 static int fennec_udp_recv(struct sock *sk, struct sk_buff *skb)
@@ -26,7 +26,8 @@ static int fennec_udp_recv(struct sock *sk, struct sk_buff *skb)
 		kfree_skb(skb);
 		return 0;
 	}
-	return fennec_receive(fdev, skb);
+	fennec_queue_receive(fdev, skb);
+	return 0;
 }
 
 static int fennec_socket_create(struct fennec_device *fdev, int family,
