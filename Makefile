@@ -72,6 +72,12 @@ fuzz: deps
 	$(MAKE) -C user/fuzz run
 .PHONY: fuzz
 
+# The Debian packages: built, linted, installed (DKMS builds the module for
+# 6.1 and 6.12), booted in a VM on each kernel, purged
+# (selftests/tiers/check-packages.sh). Root; installs and removes packages.
+check-packages: deps
+	selftests/tiers/check-packages.sh
+
 # Throughput against WireGuard in one VM run, and per-packet instruction counts.
 bench: deps
 	selftests/tiers/bench.sh
@@ -117,5 +123,5 @@ clean:
 .PHONY: all module user sparse checkpatch deps check check-debug demo bench install \
 	dkms-install clean man install-user
 .PHONY: sim
-.PHONY: check-asan
+.PHONY: check-asan check-packages
 .PHONY: netlink-check netlink-gen
