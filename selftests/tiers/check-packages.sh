@@ -142,17 +142,24 @@ done
 # --- purge -----------------------------------------------------------------------
 step "apt-get purge removes fennec and fennec-dkms" purge
 left() {
-	local f rc=0
-	if [ -n "$(installed_packages)" ]; then echo "still known to dpkg: $(installed_packages)"; rc=1; fi
-	if dkms status -m fennec 2>/dev/null | grep -q .; then dkms status -m fennec; rc=1; fi
+	local f rc=0 files=()
+	# the files the packages held (directories are shared with others)
+	while IFS= read -r f; do
+		if [ -e "$f" ] && [ ! -d "$f" ]; then files+=("$f"); fi
+	done <"$log/files"
+	if [ ${#files[@]} -gt 0 ]; then
+		echo "left: ${#files[@]} of their files, e.g.:"
+		printf '  %s\n' "${files[@]:0:5}"
+		rc=1
+	fi
 	for f in /var/lib/dkms/fennec /usr/src/fennec-"$version" \
 		/lib/modules/*/updates/dkms/fennec.ko*; do
 		if [ -e "$f" ]; then echo "left: $f"; rc=1; fi
 	done
-	# the files the packages held (directories are shared with others)
-	while IFS= read -r f; do
-		if [ -e "$f" ] && [ ! -d "$f" ]; then echo "left: $f"; rc=1; fi
-	done <"$log/files"
+	if dkms status -m fennec 2>/dev/null | grep -q .; then
+		echo "dkms still has:"; dkms status -m fennec 2>/dev/null; rc=1
+	fi
+	if [ -n "$(installed_packages)" ]; then echo "still known to dpkg: $(installed_packages)"; rc=1; fi
 	return $rc
 }
 step "nothing of them is left (dpkg, dkms, module, files)" left
