@@ -5,7 +5,7 @@
 # debian/changelog (the packages' version; a Debian revision "-N", if
 # any, aside). Prints the version, or what disagrees and exits 1.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 kbuild=$(sed -n 's/^FENNEC_VERSION := //p' Kbuild)
 dkms=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
 deb=$(sed -n '1s/^fennec (\([^)]*\)).*/\1/p' debian/changelog)

@@ -2,6 +2,7 @@
 # bash completion for fennec(8): commands, fennec devices, the settings of
 # "fennec set" and the views of "fennec show". Installed as
 # /usr/share/bash-completion/completions/fennec.
+# shellcheck disable=SC2207 # COMPREPLY=($(compgen ...)): words, as meant
 
 _fennec_devices()
 {

@@ -18,7 +18,7 @@
 # as it was. Ends with "N passed, N failed".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
+cd "$top" || exit 2
 source selftests/lib/tier_lib.sh
 
 export DEBIAN_FRONTEND=noninteractive
