@@ -5,8 +5,10 @@
 #   run-tests.sh --kernel 6.1|6.12|PATH [--modules-root DIR]
 #                [--module build/<release>/fennec.ko]... [--summary FILE]
 #                [--timeout SECS] [--cpus N] [--mem MB] [--append ARGS]
-#                [--sanitized DIR] [--logdir DIR] [TEST...]
+#                [--sanitized DIR] [--tools-from DIR] [--logdir DIR] [TEST...]
 #
+# --sanitized DIR and --tools-from DIR: fennec and fennecd from DIR, not
+# user/ (run-vm.sh).
 # TEST is a script name (device, device.sh) or path; the default is every
 # test named in selftests/tests/list, but those in $held (below). Each
 # script's TAP is shown indented (its other output, e.g. kernel messages,
@@ -32,7 +34,7 @@ vmargs=() tests=() kernel='' modroot='' summary='' cpus='' sanitized=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel|--modules-root|--module|--summary|--timeout|--cpus|--mem|--append|--logdir|\
-	--sanitized)
+	--sanitized|--tools-from)
 		[ $# -ge 2 ] || usage ;;
 	esac
 	case $1 in
@@ -42,7 +44,7 @@ while [ $# -gt 0 ]; do
 	--modules-root) modroot=$2; vmargs+=("$1" "$2"); shift 2 ;;
 	--cpus) cpus=$2; vmargs+=("$1" "$2"); shift 2 ;;
 	--sanitized) sanitized=$2; vmargs+=("$1" "$2"); shift 2 ;;
-	--module|--timeout|--mem|--append)
+	--module|--timeout|--mem|--append|--tools-from)
 		vmargs+=("$1" "$2"); shift 2 ;;
 	-h|--help) usage ;;
 	-*) echo "run-tests.sh: unknown option $1" >&2; usage ;;

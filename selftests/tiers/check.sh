@@ -61,6 +61,7 @@ quiet_step "checkpatch --strict is clean" scripts/checkpatch.sh
 step "netlink tables and uapi match the spec (make netlink-check)" \
 	scripts/netlink-gen.py --check
 quiet_step "every file is in architecture.md's layout" scripts/layout-check.sh
+step "Kbuild, dkms.conf and debian/changelog give one version" scripts/version-check.sh
 
 for series in "${kernels[@]}"; do
 	release=$(scripts/kernels.sh "$series") || { result 1 "$series: kernel installed"; continue; }
