@@ -47,23 +47,23 @@ deps:
 
 # The fast tier: unit tests, then the VM selftests on Debian's 6.1 and 6.12.
 check: deps
-	selftests/check.sh
+	selftests/tiers/check.sh
 
 # The debug tier: the VM selftests under KASAN, kmemleak and lockdep, with
 # fennec.ko's load-time self-tests on, then the proof that the tier catches
-# a use-after-free, a leak and locking bugs (selftests/check-debug.sh).
+# a use-after-free, a leak and locking bugs (selftests/tiers/check-debug.sh).
 check-debug: deps
-	selftests/check-debug.sh
+	selftests/tiers/check-debug.sh
 
 # The sanitizer tier: fennec, fennecd and the unit tests built with ASan and
 # UBSan, the VM selftests that run fennecd with them, and the proof that it
 # catches a heap and a stack overflow, undefined behaviour and a leak
-# (selftests/check-asan.sh).
+# (selftests/tiers/check-asan.sh).
 check-asan: deps
-	selftests/check-asan.sh
+	selftests/tiers/check-asan.sh
 
 demo: deps
-	selftests/demo.sh
+	selftests/tiers/demo.sh
 
 # libFuzzer on every parser of outside bytes, FUZZ_SECONDS (default 5)
 # per target; ends with "fuzz: N targets, M runs, C crashes"
@@ -74,7 +74,7 @@ fuzz: deps
 
 # Throughput against WireGuard in one VM run, and per-packet instruction counts.
 bench: deps
-	selftests/bench.sh
+	selftests/tiers/bench.sh
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install

@@ -8,7 +8,7 @@
 #                [--sanitized DIR] [--logdir DIR] [TEST...]
 #
 # TEST is a script name (device, device.sh) or path; the default is every
-# selftests/*.sh that sources lib.sh, but those in $held (below). Each
+# test named in selftests/tests/list, but those in $held (below). Each
 # script's TAP is shown indented (its other output, e.g. kernel messages,
 # as "# " lines; the kernel's boot messages are left out), followed by
 # "ok N <kernel>:<script>" or "not ok N <kernel>:<script>". A script fails
@@ -63,16 +63,24 @@ fi
 # Tests left out of the default run: $FENNEC_HELD_TESTS, names separated
 # by spaces (make check-debug holds mesh.sh); name a test to run it anyway.
 held=" ${FENNEC_HELD_TESTS-} "
+# tests/list names every test; a script in tests/ that it does not name
+# would silently never run, so that is an error too.
+listed=$(sed 's/#.*//' "$here/tests/list" | tr -s ' \t' '\n\n' | grep .)
+for t in "$here"/tests/*.sh; do
+	if ! grep -qxF "${t##*/}" <<<"$listed"; then
+		echo "run-tests.sh: ${t#"$here"/} is not named in tests/list" >&2
+		exit 2
+	fi
+done
 if [ ${#tests[@]} -eq 0 ]; then
-	for t in "$here"/*.sh; do
-		case ${t##*/} in lib.sh|run-tests.sh) continue ;; esac
-		case $held in *" ${t##*/} "*) continue ;; esac
-		if grep -q '^source .*lib\.sh' "$t"; then tests+=("$t"); fi
+	for t in $listed; do
+		case $held in *" $t "*) continue ;; esac
+		tests+=("$t")
 	done
 fi
 scripts=()
 for t in "${tests[@]}"; do
-	for f in "$t" "$here/$t" "$here/$t.sh"; do
+	for f in "$t" "$here/tests/$t" "$here/tests/$t.sh"; do
 		if [ -f "$f" ]; then scripts+=("$f"); continue 2; fi
 	done
 	echo "run-tests.sh: no test $t" >&2
