@@ -74,7 +74,8 @@ done
 ko=$top/build/debug-$release/clean/fennec.ko
 step "$release: fennec.ko with self-tests builds against the debug kernel" \
 	scripts/build-module.sh "$KDIR" "${ko%/*}" KCFLAGS=-Werror FENNEC_DEBUG=1
-step "user tools build" make -s -C user
+# fennecd-test too: liar.sh runs it (make check builds it with the unit tests)
+step "user tools and fennecd-test build" make -s -C user all test-tools
 step "selftest programs build" make -s -C selftests
 [ "$failed" -eq 0 ] || finish
 
