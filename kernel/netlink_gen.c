@@ -18,6 +18,7 @@ static_assert(FENNEC_ADDR_PREFIX == 252);
 static_assert(FENNEC_ADDR_LEN == 16);
 static_assert(FENNEC_ROUTE_MAX == 48);
 static_assert(FENNEC_SESSION_ROUTES_MAX == 8);
+static_assert(FENNEC_PREFIXES_MAX == 4096);
 static_assert(FENNEC_HS_INITIATION_LEN == 160);
 static_assert(FENNEC_HS_RESPONSE_LEN == 100);
 static_assert(FENNEC_HS_COOKIE_LEN == 72);
@@ -43,7 +44,9 @@ static_assert(FENNEC_A_DEVICE_ROUTE == 13);
 static_assert(FENNEC_A_DEVICE_SLOT == 14);
 static_assert(FENNEC_A_DEVICE_ERROR_CODE == 15);
 static_assert(FENNEC_A_DEVICE_ERROR_POS == 16);
-static_assert(__FENNEC_A_DEVICE_MAX == 17);
+static_assert(FENNEC_A_DEVICE_PREFIX == 17);
+static_assert(FENNEC_A_DEVICE_PREFIXES == 18);
+static_assert(__FENNEC_A_DEVICE_MAX == 19);
 static_assert(FENNEC_A_DROP_PAD == 1);
 static_assert(FENNEC_A_DROP_MALFORMED == 2);
 static_assert(FENNEC_A_DROP_BAD_MAC == 3);
@@ -96,6 +99,10 @@ static_assert(FENNEC_A_SESSION_HAS_KEYS == 7);
 static_assert(FENNEC_A_SESSION_TRAFFIC == 8);
 static_assert(FENNEC_A_SESSION_KEEPALIVE == 9);
 static_assert(__FENNEC_A_SESSION_MAX == 10);
+static_assert(FENNEC_A_PREFIX_ADDRESS == 1);
+static_assert(FENNEC_A_PREFIX_LENGTH == 2);
+static_assert(FENNEC_A_PREFIX_PEER == 3);
+static_assert(__FENNEC_A_PREFIX_MAX == 4);
 static_assert(FENNEC_CMD_GET_DEVICE == 1);
 static_assert(FENNEC_CMD_SET_DEVICE == 2);
 static_assert(FENNEC_CMD_SET_LINK == 3);
@@ -109,7 +116,10 @@ static_assert(FENNEC_CMD_EVENT_ROUTE_MISS == 10);
 static_assert(FENNEC_CMD_EVENT_CONTROL == 11);
 static_assert(FENNEC_CMD_EVENT_SWITCH_ERROR == 12);
 static_assert(FENNEC_CMD_EVENT_UNREACHABLE == 13);
-static_assert(__FENNEC_CMD_MAX == 14);
+static_assert(FENNEC_CMD_SET_PREFIX == 14);
+static_assert(FENNEC_CMD_DEL_PREFIX == 15);
+static_assert(FENNEC_CMD_GET_PREFIX == 16);
+static_assert(__FENNEC_CMD_MAX == 17);
 
 const struct nla_policy fennec_keys_nl_policy[FENNEC_A_KEYS_MAX + 1] = {
 	[FENNEC_A_KEYS_RX_INDEX] = NLA_POLICY_MIN(NLA_U32, 1),
@@ -162,6 +172,12 @@ const struct nla_policy fennec_session_input_nl_policy[FENNEC_A_SESSION_MAX + 1]
 	[FENNEC_A_SESSION_KEEPALIVE] = { .type = NLA_FLAG, },
 };
 
+const struct nla_policy fennec_prefix_nl_policy[FENNEC_A_PREFIX_MAX + 1] = {
+	[FENNEC_A_PREFIX_ADDRESS] = { .type = NLA_BINARY, .len = FENNEC_PREFIX_ADDR_MAX, },
+	[FENNEC_A_PREFIX_LENGTH] = NLA_POLICY_MAX(NLA_U8, 128),
+	[FENNEC_A_PREFIX_PEER] = NLA_POLICY_EXACT_LEN(FENNEC_ADDR_LEN),
+};
+
 const struct nla_policy fennec_nl_policy[FENNEC_A_DEVICE_MAX + 1] = {
 	[FENNEC_A_DEVICE_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[FENNEC_A_DEVICE_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1, },
@@ -179,6 +195,8 @@ const struct nla_policy fennec_nl_policy[FENNEC_A_DEVICE_MAX + 1] = {
 	[FENNEC_A_DEVICE_SLOT] = { .type = NLA_REJECT, },
 	[FENNEC_A_DEVICE_ERROR_CODE] = { .type = NLA_REJECT, },
 	[FENNEC_A_DEVICE_ERROR_POS] = { .type = NLA_REJECT, },
+	[FENNEC_A_DEVICE_PREFIX] = NLA_POLICY_NESTED(fennec_prefix_nl_policy),
+	[FENNEC_A_DEVICE_PREFIXES] = { .type = NLA_REJECT, },
 };
 
 static const struct genl_ops fennec_nl_ops[] = {
@@ -246,6 +264,29 @@ static const struct genl_ops fennec_nl_ops[] = {
 	{
 		.cmd = FENNEC_CMD_TRANSMIT,
 		.doit = fennec_nl_transmit_doit,
+		.policy = fennec_nl_policy,
+		.maxattr = FENNEC_A_DEVICE_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = FENNEC_CMD_SET_PREFIX,
+		.doit = fennec_nl_set_prefix_doit,
+		.policy = fennec_nl_policy,
+		.maxattr = FENNEC_A_DEVICE_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = FENNEC_CMD_DEL_PREFIX,
+		.doit = fennec_nl_del_prefix_doit,
+		.policy = fennec_nl_policy,
+		.maxattr = FENNEC_A_DEVICE_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = FENNEC_CMD_GET_PREFIX,
+		.start = fennec_nl_dump_start,
+		.dumpit = fennec_nl_get_prefix_dumpit,
+		.done = fennec_nl_dump_done,
 		.policy = fennec_nl_policy,
 		.maxattr = FENNEC_A_DEVICE_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
