@@ -555,6 +555,8 @@ static void args_seeds(void)
 	snprintf(text, sizeof(text), "\x06  %s\n", key);
 	save_text("args", "keyfile", text);
 	save_text("args", "level", "\x07" "debug");
+	save_text("args", "prefix-v4", "\x08" "10.1.0.0/16");
+	save_text("args", "prefix-v6", "\x08" "fd00:1::/48");
 }
 
 /* --- netlink -------------------------------------------------------------- */
