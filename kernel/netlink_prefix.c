@@ -31,8 +31,7 @@ struct fennec_prefix_req {
 /* fc00::/8, where node addresses and their /64s route. */
 static const u8 fennec_node_space[16] = { FENNEC_ADDR_PREFIX };
 
-static int fennec_parse_prefix_key(struct fennec_device *fdev,
-				   struct nlattr **tb,
+static int fennec_parse_prefix_key(struct nlattr **tb,
 				   const struct nlattr *nest,
 				   struct fennec_prefix_key *key,
 				   struct netlink_ext_ack *extack)
@@ -66,17 +65,13 @@ static int fennec_parse_prefix_key(struct fennec_device *fdev,
 				    "prefix has bits set past its length");
 		return -EINVAL;
 	}
-	if (!key->v6)
-		return 0;
-	if (fdev->has_identity &&
-	    fennec_prefix_overlaps(key, fdev->address.s6_addr, 128)) {
+	/*
+	 * Node addresses, this node's and its /64 among them, are all in
+	 * fc00::/8: one check keeps prefixes off every one of them.
+	 */
+	if (key->v6 && fennec_prefix_overlaps(key, fennec_node_space, 8)) {
 		NL_SET_ERR_MSG_ATTR(extack, addr,
-				    "prefix contains this node's own address");
-		return -EINVAL;
-	}
-	if (fennec_prefix_overlaps(key, fennec_node_space, 8)) {
-		NL_SET_ERR_MSG_ATTR(extack, addr,
-				    "prefix overlaps fc00::/8, where node addresses and their /64s route");
+				    "prefix overlaps fc00::/8, where node addresses and their /64s route (this node's among them)");
 		return -EINVAL;
 	}
 	return 0;
@@ -105,8 +100,7 @@ static int fennec_parse_prefix(struct fennec_device *fdev,
 	peer = tb[FENNEC_A_PREFIX_PEER];
 	if (need_all || tb[FENNEC_A_PREFIX_ADDRESS] ||
 	    tb[FENNEC_A_PREFIX_LENGTH] || !peer) {
-		err = fennec_parse_prefix_key(fdev, tb, nest, &req->key,
-					      extack);
+		err = fennec_parse_prefix_key(tb, nest, &req->key, extack);
 		if (err)
 			return err;
 		req->has_key = true;

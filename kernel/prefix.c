@@ -186,18 +186,18 @@ const struct in6_addr *fennec_prefix_lookup(struct fennec_device *fdev,
 	unsigned int bits = v6 ? 128 : 32;
 	struct fennec_prefix_key key;
 	struct fennec_prefix *prefix;
-	unsigned long len;
+	unsigned long len, shorter;
 
-	len = find_last_bit(lens, bits + 1);
-	while (len <= bits) {
+	/* find_last_bit() gives its size when no bit below it is set. */
+	for (len = find_last_bit(lens, bits + 1); len <= bits; len = shorter) {
 		fennec_prefix_key_make(&key, v6, addr, len, false);
 		prefix = rhashtable_lookup(&fdev->prefixes.table, &key,
 					   fennec_prefix_params);
 		if (prefix)
 			return &prefix->peer;
-		if (!len)
+		shorter = len ? find_last_bit(lens, len) : len;
+		if (shorter >= len)
 			break;
-		len = find_last_bit(lens, len);
 	}
 	return NULL;
 }
