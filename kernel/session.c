@@ -52,7 +52,7 @@ int fennec_sessions_init(struct fennec_device *fdev)
  * not take it over. Context: RCU read side, or RTNL.
  */
 struct fennec_session *fennec_session_by_prefix64(struct fennec_device *fdev,
-						 const struct in6_addr *addr)
+						  const struct in6_addr *addr)
 {
 	return rhashtable_lookup_fast(&fdev->owners, addr, fennec_owner_params);
 }

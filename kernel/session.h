@@ -76,7 +76,7 @@ void fennec_sessions_destroy(struct fennec_device *fdev);
 struct fennec_session *fennec_session_lookup(struct fennec_device *fdev,
 					     const struct in6_addr *peer);
 struct fennec_session *fennec_session_by_prefix64(struct fennec_device *fdev,
-						 const struct in6_addr *addr);
+						  const struct in6_addr *addr);
 struct fennec_session *fennec_session_create(struct fennec_device *fdev,
 					     const struct in6_addr *peer);
 struct fennec_session *fennec_session_by_tx_index(struct fennec_device *fdev,
