@@ -47,23 +47,23 @@ deps:
 
 # The fast tier: unit tests, then the VM selftests on Debian's 6.1 and 6.12.
 check: deps
-	selftests/check.sh
+	selftests/tiers/check.sh
 
 # The debug tier: the VM selftests under KASAN, kmemleak and lockdep, with
 # fennec.ko's load-time self-tests on, then the proof that the tier catches
-# a use-after-free, a leak and locking bugs (selftests/check-debug.sh).
+# a use-after-free, a leak and locking bugs (selftests/tiers/check-debug.sh).
 check-debug: deps
-	selftests/check-debug.sh
+	selftests/tiers/check-debug.sh
 
 # The sanitizer tier: fennec, fennecd and the unit tests built with ASan and
 # UBSan, the VM selftests that run fennecd with them, and the proof that it
 # catches a heap and a stack overflow, undefined behaviour and a leak
-# (selftests/check-asan.sh).
+# (selftests/tiers/check-asan.sh).
 check-asan: deps
-	selftests/check-asan.sh
+	selftests/tiers/check-asan.sh
 
 demo: deps
-	selftests/demo.sh
+	selftests/tiers/demo.sh
 
 # libFuzzer on every parser of outside bytes, FUZZ_SECONDS (default 5)
 # per target; ends with "fuzz: N targets, M runs, C crashes"
@@ -72,19 +72,48 @@ fuzz: deps
 	$(MAKE) -C user/fuzz run
 .PHONY: fuzz
 
+# The Debian packages: built, linted, installed (DKMS builds the module for
+# 6.1 and 6.12), booted in a VM on each kernel, purged
+# (selftests/tiers/check-packages.sh). Root; installs and removes packages.
+check-packages: deps
+	selftests/tiers/check-packages.sh
+
 # Throughput against WireGuard in one VM run, and per-packet instruction counts.
 bench: deps
-	selftests/bench.sh
+	selftests/tiers/bench.sh
 
-install: all
+# The man pages, from their scdoc sources (Documentation/man/).
+MANPAGES := $(patsubst Documentation/man/%.scd,build/man/%,\
+	$(wildcard Documentation/man/*.scd))
+man: $(MANPAGES)
+
+build/man/%: Documentation/man/%.scd
+	@mkdir -p $(@D)
+	scdoc <$< >$@.tmp && mv $@.tmp $@
+
+install: all install-user
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+
+# Everything but the module (the fennec package's files, debian/rules):
+# the tools, the unit, the example config and bash completion (user/),
+# the man pages and the uapi header.
+install-user: user man
 	$(MAKE) -C user install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+	install -d $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0644 $(filter %.5,$(MANPAGES)) $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 0644 $(filter %.8,$(MANPAGES)) $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -D -m 0644 include/uapi/linux/fennec.h \
+		$(DESTDIR)$(PREFIX)/include/linux/fennec.h
 
 # Copies the module sources where dkms expects them:
 #   make dkms-install && dkms install fennec/$(DKMS_VERSION)
+# Sources only (no objects of an in-tree build); the fennec-dkms package's
+# files (debian/rules).
+DKMS_SRC = $(DESTDIR)/usr/src/fennec-$(DKMS_VERSION)
 dkms-install:
-	install -d $(DESTDIR)/usr/src/fennec-$(DKMS_VERSION)
-	cp -a Kbuild dkms.conf kernel include $(DESTDIR)/usr/src/fennec-$(DKMS_VERSION)/
+	install -d $(DKMS_SRC)
+	install -m 0644 Kbuild dkms.conf $(DKMS_SRC)/
+	find kernel include -name '*.[ch]' -exec install -D -m 0644 {} $(DKMS_SRC)/{} \;
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
@@ -92,7 +121,7 @@ clean:
 	rm -rf build
 
 .PHONY: all module user sparse checkpatch deps check check-debug demo bench install \
-	dkms-install clean
+	dkms-install clean man install-user
 .PHONY: sim
-.PHONY: check-asan
+.PHONY: check-asan check-packages
 .PHONY: netlink-check netlink-gen

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The driver's one test hook: in a TEST-ONLY build with a deliberate bug
- * (make FENNEC_BROKEN=<kind>, selftests/debug-kernel/broken.c, for
- * selftests/debug-kernel/prove.sh), called once at module load. In any
+ * (make FENNEC_BROKEN=<kind>, selftests/tiers/debug-kernel/broken.c, for
+ * selftests/tiers/debug-kernel/prove.sh), called once at module load. In any
  * other build it is empty and nothing of the broken code is compiled.
  */
 #ifndef _FENNEC_TEST_HOOK_H

@@ -19,10 +19,10 @@ cp -a --update "$top/include/." "$out/src/include/"
 rm -rf "$out/src/selftests"
 case " $* " in
 *" FENNEC_BROKEN="[!\ ]*)
-	mkdir -p "$out/src/selftests/debug-kernel"
-	cp -a --update "$top/selftests/debug-kernel/broken.c" \
-		"$top/selftests/debug-kernel/broken.kbuild" \
-		"$out/src/selftests/debug-kernel/" ;;
+	mkdir -p "$out/src/selftests/tiers/debug-kernel"
+	cp -a --update "$top/selftests/tiers/debug-kernel/broken.c" \
+		"$top/selftests/tiers/debug-kernel/broken.kbuild" \
+		"$out/src/selftests/tiers/debug-kernel/" ;;
 esac
 make -s -C "$kdir" M="$out/src" "$@" modules
 cp "$out/src/fennec.ko" "$out/fennec.ko"

@@ -13,6 +13,7 @@ packages=(
 	iproute2 iputils-ping iperf3 wireguard-tools util-linux yggdrasil
 	linux-source-6.1 python3 python3-yaml valgrind
 	clang-14 libclang-rt-14-dev
+	scdoc dpkg-dev debhelper dh-dkms lintian
 )
 
 missing=()

@@ -5,10 +5,12 @@
 #   run-tests.sh --kernel 6.1|6.12|PATH [--modules-root DIR]
 #                [--module build/<release>/fennec.ko]... [--summary FILE]
 #                [--timeout SECS] [--cpus N] [--mem MB] [--append ARGS]
-#                [--sanitized DIR] [--logdir DIR] [TEST...]
+#                [--sanitized DIR] [--tools-from DIR] [--logdir DIR] [TEST...]
 #
+# --sanitized DIR and --tools-from DIR: fennec and fennecd from DIR, not
+# user/ (run-vm.sh).
 # TEST is a script name (device, device.sh) or path; the default is every
-# selftests/*.sh that sources lib.sh, but those in $held (below). Each
+# test named in selftests/tests/list, but those in $held (below). Each
 # script's TAP is shown indented (its other output, e.g. kernel messages,
 # as "# " lines; the kernel's boot messages are left out), followed by
 # "ok N <kernel>:<script>" or "not ok N <kernel>:<script>". A script fails
@@ -32,7 +34,7 @@ vmargs=() tests=() kernel='' modroot='' summary='' cpus='' sanitized=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel|--modules-root|--module|--summary|--timeout|--cpus|--mem|--append|--logdir|\
-	--sanitized)
+	--sanitized|--tools-from)
 		[ $# -ge 2 ] || usage ;;
 	esac
 	case $1 in
@@ -42,7 +44,7 @@ while [ $# -gt 0 ]; do
 	--modules-root) modroot=$2; vmargs+=("$1" "$2"); shift 2 ;;
 	--cpus) cpus=$2; vmargs+=("$1" "$2"); shift 2 ;;
 	--sanitized) sanitized=$2; vmargs+=("$1" "$2"); shift 2 ;;
-	--module|--timeout|--mem|--append)
+	--module|--timeout|--mem|--append|--tools-from)
 		vmargs+=("$1" "$2"); shift 2 ;;
 	-h|--help) usage ;;
 	-*) echo "run-tests.sh: unknown option $1" >&2; usage ;;
@@ -63,16 +65,24 @@ fi
 # Tests left out of the default run: $FENNEC_HELD_TESTS, names separated
 # by spaces (make check-debug holds mesh.sh); name a test to run it anyway.
 held=" ${FENNEC_HELD_TESTS-} "
+# tests/list names every test; a script in tests/ that it does not name
+# would silently never run, so that is an error too.
+listed=$(sed 's/#.*//' "$here/tests/list" | tr -s ' \t' '\n\n' | grep .)
+for t in "$here"/tests/*.sh; do
+	if ! grep -qxF "${t##*/}" <<<"$listed"; then
+		echo "run-tests.sh: ${t#"$here"/} is not named in tests/list" >&2
+		exit 2
+	fi
+done
 if [ ${#tests[@]} -eq 0 ]; then
-	for t in "$here"/*.sh; do
-		case ${t##*/} in lib.sh|run-tests.sh) continue ;; esac
-		case $held in *" ${t##*/} "*) continue ;; esac
-		if grep -q '^source .*lib\.sh' "$t"; then tests+=("$t"); fi
+	for t in $listed; do
+		case $held in *" $t "*) continue ;; esac
+		tests+=("$t")
 	done
 fi
 scripts=()
 for t in "${tests[@]}"; do
-	for f in "$t" "$here/$t" "$here/$t.sh"; do
+	for f in "$t" "$here/tests/$t" "$here/tests/$t.sh"; do
 		if [ -f "$f" ]; then scripts+=("$f"); continue 2; fi
 	done
 	echo "run-tests.sh: no test $t" >&2

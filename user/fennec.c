@@ -56,12 +56,14 @@ static void print_usage(FILE *out)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "  %-8s %s\n", "help", "print this help");
-	fprintf(out, "\n'fennec COMMAND --help' shows a command's arguments.\n");
+	fprintf(out, "\n'fennec COMMAND --help' shows a command's arguments,"
+		     " 'fennec --version'\nthe version; see fennec(8).\n");
 }
 
 static void print_command_usage(FILE *out, const struct command *cmd)
 {
-	fprintf(out, "Usage: fennec %s %s\n", cmd->name, cmd->args);
+	fprintf(out, "Usage: fennec %s%s%s\n", cmd->name, *cmd->args ? " " : "",
+		cmd->args);
 }
 
 int usage_error(const struct command *cmd, const char *fmt, ...)

@@ -57,13 +57,15 @@ static const char usage_text[] =
 	"Usage: fennecd --interface DEV --private-key FILE [--listen-port N]\n"
 	"               [--peer PUBKEY@HOST:PORT]... [--config FILE]\n"
 	"               [--discover IFACE]... [--user NAME]\n"
-	"               [--log-level error|warn|info|debug]\n"
+	"               [--log-level error|warn|info|debug] [--foreground]\n"
+	"       fennecd --help | --version\n"
 	"\n"
 	"Gives DEV the identity of the private key in FILE ('-': stdin), adds\n"
 	"its address as ADDR/8 and brings DEV up, then keeps a link to each\n"
 	"peer (a bare PUBKEY: one that will call us), keyed by handshakes,\n"
 	"and to each node whose beacon it hears on a --discover IFACE.\n"
-	"Runs in the foreground, logging to stderr, until SIGINT or SIGTERM.\n";
+	"Runs in the foreground (--foreground changes nothing), logging to\n"
+	"stderr, until SIGINT or SIGTERM. See fennecd(8) and fennec.conf(5).\n";
 
 __attribute__((format(printf, 1, 2)))
 static int usage_error(const char *fmt, ...)

@@ -25,6 +25,9 @@
 #                        user/; in the guest their ASan and UBSan reports go
 #                        to files, which the guest prints after the script
 #                        ("# sanitizer: " lines) and which fail the run
+#   --tools-from DIR     fennec and fennecd from DIR instead of user/, e.g.
+#                        /usr/bin where the fennec package installed them
+#                        (make check-packages)
 #   --append "ARGS"      extra kernel command line
 #   --log FILE           also write the console log to FILE
 #   --keep               keep the run's directory (initrd, console log)
@@ -72,12 +75,12 @@ die() { say "$*"; exit 125; }
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 
 kernel='' modroot='' timeout=300 cpus=2 mem=1024 append='' keep=0 logcopy=''
-sanitized=''
+sanitized='' tools_from=''
 modules=() files=() tools=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel|--modules-root|--module|--file|--tool|--timeout|--cpus|--mem|--append|--log|\
-	--sanitized)
+	--sanitized|--tools-from)
 		[ $# -ge 2 ] || die "$1 needs an argument" ;;
 	esac
 	case $1 in
@@ -92,6 +95,7 @@ while [ $# -gt 0 ]; do
 	--append) append=$2; shift 2 ;;
 	--log) logcopy=$2; shift 2 ;;
 	--sanitized) sanitized=$2; shift 2 ;;
+	--tools-from) tools_from=$2; shift 2 ;;
 	--keep) keep=1; shift ;;
 	-h|--help) usage ;;
 	--) shift; break ;;
@@ -262,6 +266,14 @@ over=$run/overlay
 mkdir -p "$over/etc/fennec-vm" "$over/selftests"
 cp -a "$top/selftests/." "$over/selftests/"
 tooldir=$top/user
+if [ -n "$tools_from" ]; then
+	[ -z "$sanitized" ] || die "--tools-from and --sanitized: one or the other"
+	tooldir=$tools_from
+	for tool in fennec fennecd; do
+		[ -x "$tooldir/$tool" ] || die "--tools-from: no $tooldir/$tool"
+	done
+	note "fennec and fennecd from $tooldir"
+fi
 if [ -n "$sanitized" ]; then
 	tooldir=$sanitized
 	for tool in fennec fennecd; do

@@ -4,7 +4,7 @@
 # checks that the guest has the tools and modules the selftests use. With
 # --warn it also puts a fake kernel warning in the kernel log, which must
 # make run-vm.sh fail the run even though every test here passes.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib/lib.sh"
 
 check "ip -V is iproute2" bash -c 'ip -V | grep -q iproute2'
 check "ss, bridge and tc run" bash -c 'ss -V && bridge -V && tc -V'
@@ -38,7 +38,7 @@ check "passwd knows nobody and fennec-test" bash -c 'grep -q "^nobody:x:65534:" 
 # at_least N CMD...: CMD prints a number >= N
 at_least() { local v; v=$("${@:2}") && [ "$v" -ge "$1" ]; }
 check "slab_count reads a cache" at_least 1 slab_count kmalloc-64
-check "slab_snapshot lists caches" at_least 20 bash -c 'source ./lib.sh; slab_snapshot | wc -l'
+check "slab_snapshot lists caches" at_least 20 bash -c 'source ./lib/lib.sh; slab_snapshot | wc -l'
 check "mod_refcnt reads a module's refcount" at_least 0 mod_refcnt veth
 check_fail "check_fail sees a failure" false
 check_err "check_err matches the message" "nosuchdev.*not exist" ip link show nosuchdev

@@ -128,7 +128,9 @@ void keying_initiate(struct keying *k, struct keying_peer *p,
 	k->ops->send(k->ctx, p, NULL, msg, len);
 	k->stats.initiations_sent++;
 	p->sent_at = now;
-	backoff = RETRY_FIRST_NS << (p->attempts < 5 ? p->attempts : 5);
+	backoff = RETRY_FIRST_NS;
+	for (unsigned int i = 0; i < p->attempts && backoff < k->retry_max_ns; i++)
+		backoff <<= 1;
 	if (backoff > k->retry_max_ns)
 		backoff = k->retry_max_ns;
 	p->attempts++;

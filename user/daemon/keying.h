@@ -153,8 +153,8 @@ struct keying {
 };
 
 /*
- * Retries back off from 0.25 s, doubling up to RETRY_MAX_NS, each +-25 %
- * of jitter. ID stays the caller's.
+ * Retries back off from 0.25 s, doubling up to RETRY_MAX_NS (the
+ * transport's bound), each +-25 % of jitter. ID stays the caller's.
  */
 void keying_init(struct keying *k, const struct hs_identity *id,
 		 const struct keying_ops *ops, void *ctx, const char *ifname,

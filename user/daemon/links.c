@@ -10,11 +10,8 @@
 #include "../lib/log.h"
 #include "links.h"
 
-/*
- * Retransmits of initiations back off to 16 s at most (keying.c, whose
- * doubling stops at 8 s first).
- */
-#define RETRY_MAX_NS		(16 * NSEC_PER_SEC)
+/* Retransmits of initiations to a neighbour back off to 8 s at most. */
+#define RETRY_MAX_NS		(8 * NSEC_PER_SEC)
 /*
  * How often the kernel's links are read: roaming, message counts, and
  * whether the neighbour is still there. A link that sent nothing since the

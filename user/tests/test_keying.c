@@ -319,7 +319,7 @@ static void test_retries(void)
 	uint64_t now = T0, gap[9];
 	bool due_ok = true, backoff_ok = true;
 
-	nodes_init(16 * S);
+	nodes_init(8 * S);
 	initiate(&alice, now);
 	for (int i = 0; i < 9; i++) {
 		uint64_t at = alice.peer.hs.retry_at;
@@ -331,7 +331,7 @@ static void test_retries(void)
 		initiate(&alice, now);
 	}
 	for (int i = 0; i < 9; i++) {
-		uint64_t want = (S / 4) << (i < 5 ? i : 5);
+		uint64_t want = (S / 4) << (i < 5 ? i : 5);	/* up to 8 s */
 
 		backoff_ok &= within(gap[i], want - want / 4, want + want / 4);
 	}
