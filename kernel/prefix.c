@@ -201,3 +201,7 @@ const struct in6_addr *fennec_prefix_lookup(struct fennec_device *fdev,
 	}
 	return NULL;
 }
+
+#ifdef FENNEC_SELFTEST
+#include "selftest/prefix.c"
+#endif
