@@ -148,19 +148,29 @@ bool fennec_limit_switch_error(struct fennec_device *fdev)
 	return allow;
 }
 
+/*
+ * An event of @cmd with room for @size bytes of attributes after the
+ * device's ifindex and name, which it already holds. The name is read
+ * without the rename lock (this runs in softirq): a rename at that moment
+ * can garble it, never unterminate it; the ifindex names the device.
+ */
 static struct sk_buff *fennec_event_new(struct fennec_device *fdev, u8 cmd,
 					size_t size, void **hdr)
 {
+	char ifname[IFNAMSIZ];
 	struct sk_buff *msg;
 
 	if (!fennec_genl_has_listeners(dev_net(fdev->dev)))
 		return NULL;
-	msg = genlmsg_new(size + nla_total_size(sizeof(u32)), GFP_ATOMIC);
+	msg = genlmsg_new(size + nla_total_size(sizeof(u32)) +
+			  nla_total_size(IFNAMSIZ), GFP_ATOMIC);
 	if (!msg)
 		return NULL;
+	strscpy(ifname, fdev->dev->name, sizeof(ifname));
 	*hdr = fennec_genl_put(msg, cmd);
-	if (!*hdr || nla_put_u32(msg, FENNEC_A_DEVICE_IFINDEX,
-				 fdev->dev->ifindex)) {
+	if (!*hdr || nla_put_u32(msg, FENNEC_A_EVENT_IFINDEX,
+				 fdev->dev->ifindex) ||
+	    nla_put_string(msg, FENNEC_A_EVENT_IFNAME, ifname)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
@@ -178,7 +188,7 @@ static void fennec_event_send(struct fennec_device *fdev,
 static int fennec_put_endpoint(struct sk_buff *msg,
 			       const union fennec_endpoint *ep)
 {
-	return nla_put(msg, FENNEC_A_DEVICE_ENDPOINT,
+	return nla_put(msg, FENNEC_A_EVENT_ENDPOINT,
 		       ep->sa.sa_family == AF_INET ?
 		       sizeof(ep->sin) : sizeof(ep->sin6), ep);
 }
@@ -193,7 +203,7 @@ void fennec_event_route_miss(struct fennec_device *fdev,
 			       nla_total_size(sizeof(*daddr)), &hdr);
 	if (!msg)
 		return;
-	if (nla_put_in6_addr(msg, FENNEC_A_DEVICE_ADDRESS, daddr)) {
+	if (nla_put_in6_addr(msg, FENNEC_A_EVENT_ADDRESS, daddr)) {
 		nlmsg_free(msg);
 		return;
 	}
@@ -225,11 +235,11 @@ void fennec_event_control(struct fennec_device *fdev,
 			       nla_total_size(sizeof(u16)), &hdr);
 	if (!msg)
 		return;
-	nla = nla_reserve(msg, FENNEC_A_DEVICE_PAYLOAD, skb->len);
+	nla = nla_reserve(msg, FENNEC_A_EVENT_PAYLOAD, skb->len);
 	if (!nla || skb_copy_bits(skb, 0, nla_data(nla), skb->len) ||
 	    (from && fennec_put_endpoint(msg, from)) ||
-	    (back && nla_put(msg, FENNEC_A_DEVICE_ROUTE, back_len, back)) ||
-	    (slot && nla_put_u16(msg, FENNEC_A_DEVICE_SLOT, slot))) {
+	    (back && nla_put(msg, FENNEC_A_EVENT_ROUTE, back_len, back)) ||
+	    (slot && nla_put_u16(msg, FENNEC_A_EVENT_SLOT, slot))) {
 		nlmsg_free(msg);
 		return;
 	}
@@ -249,10 +259,10 @@ void fennec_event_switch_error(struct fennec_device *fdev,
 			       &hdr);
 	if (!msg)
 		return;
-	if ((len && nla_put(msg, FENNEC_A_DEVICE_ROUTE, len, route)) ||
-	    nla_put_u8(msg, FENNEC_A_DEVICE_ERROR_CODE, code) ||
-	    nla_put_u8(msg, FENNEC_A_DEVICE_ERROR_POS, pos) ||
-	    (session && nla_put_in6_addr(msg, FENNEC_A_DEVICE_ADDRESS,
+	if ((len && nla_put(msg, FENNEC_A_EVENT_ROUTE, len, route)) ||
+	    nla_put_u8(msg, FENNEC_A_EVENT_ERROR_CODE, code) ||
+	    nla_put_u8(msg, FENNEC_A_EVENT_ERROR_POS, pos) ||
+	    (session && nla_put_in6_addr(msg, FENNEC_A_EVENT_ADDRESS,
 					 &session->peer))) {
 		nlmsg_free(msg);
 		return;

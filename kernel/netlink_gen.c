@@ -41,12 +41,19 @@ static_assert(FENNEC_A_DEVICE_SESSION == 10);
 static_assert(FENNEC_A_DEVICE_PAYLOAD == 11);
 static_assert(FENNEC_A_DEVICE_ENDPOINT == 12);
 static_assert(FENNEC_A_DEVICE_ROUTE == 13);
-static_assert(FENNEC_A_DEVICE_SLOT == 14);
-static_assert(FENNEC_A_DEVICE_ERROR_CODE == 15);
-static_assert(FENNEC_A_DEVICE_ERROR_POS == 16);
-static_assert(FENNEC_A_DEVICE_PREFIX == 17);
-static_assert(FENNEC_A_DEVICE_PREFIXES == 18);
-static_assert(__FENNEC_A_DEVICE_MAX == 19);
+static_assert(FENNEC_A_DEVICE_PREFIX == 14);
+static_assert(FENNEC_A_DEVICE_PREFIXES == 15);
+static_assert(__FENNEC_A_DEVICE_MAX == 16);
+static_assert(FENNEC_A_EVENT_IFINDEX == 1);
+static_assert(FENNEC_A_EVENT_IFNAME == 2);
+static_assert(FENNEC_A_EVENT_ADDRESS == 3);
+static_assert(FENNEC_A_EVENT_PAYLOAD == 4);
+static_assert(FENNEC_A_EVENT_ENDPOINT == 5);
+static_assert(FENNEC_A_EVENT_ROUTE == 6);
+static_assert(FENNEC_A_EVENT_SLOT == 7);
+static_assert(FENNEC_A_EVENT_ERROR_CODE == 8);
+static_assert(FENNEC_A_EVENT_ERROR_POS == 9);
+static_assert(__FENNEC_A_EVENT_MAX == 10);
 static_assert(FENNEC_A_DROP_PAD == 1);
 static_assert(FENNEC_A_DROP_MALFORMED == 2);
 static_assert(FENNEC_A_DROP_BAD_MAC == 3);
@@ -192,9 +199,6 @@ const struct nla_policy fennec_nl_policy[FENNEC_A_DEVICE_MAX + 1] = {
 	[FENNEC_A_DEVICE_PAYLOAD] = { .type = NLA_BINARY, .len = FENNEC_PAYLOAD_MAX, },
 	[FENNEC_A_DEVICE_ENDPOINT] = { .type = NLA_BINARY, .len = FENNEC_ENDPOINT_MAX, },
 	[FENNEC_A_DEVICE_ROUTE] = { .type = NLA_BINARY, .len = FENNEC_ROUTE_MAX, },
-	[FENNEC_A_DEVICE_SLOT] = { .type = NLA_REJECT, },
-	[FENNEC_A_DEVICE_ERROR_CODE] = { .type = NLA_REJECT, },
-	[FENNEC_A_DEVICE_ERROR_POS] = { .type = NLA_REJECT, },
 	[FENNEC_A_DEVICE_PREFIX] = NLA_POLICY_NESTED(fennec_prefix_nl_policy),
 	[FENNEC_A_DEVICE_PREFIXES] = { .type = NLA_REJECT, },
 };

@@ -16,6 +16,9 @@ that tie every uapi number the spec gives (attribute and command values,
 constants, enum entries) to the header. The uapi header itself stays
 written by hand.
 
+Events have attribute sets of their own, which no request names: they are
+sent, never parsed, so they get no policy (only the uapi assertions).
+
 kernel-policy "global": one policy for every command, as the family has
 always had. It accepts each attribute that some operation's request lists,
 with the checks and nest of the attribute set that operation names (a
@@ -323,6 +326,13 @@ class Family:
                 raise SpecError(f"{where}: neither do, dump nor event")
             self.ops.append(op)
         self.cmd_max = value - 1
+        handled = {self.sets[op["attribute-set"]]["parent"]["name"]
+                   for op in self.ops if "event" not in op}
+        for op in self.ops:
+            if "event" in op and \
+                    self.sets[op["attribute-set"]]["parent"]["name"] in handled:
+                raise SpecError(f"operation {op['name']}: an event has an "
+                                "attribute set of its own, not a request's")
 
     def _attr_list(self, where, aset, names):
         for n in names:
@@ -352,6 +362,8 @@ class Family:
         top = None
         accepted = {}
         for op in self.ops:
+            if "event" in op:
+                continue        # sent, never parsed: no policy
             aset = self.sets[op["attribute-set"]]
             if top is None:
                 top = aset["parent"]

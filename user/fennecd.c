@@ -31,6 +31,7 @@
 #include "daemon/mesh.h"
 #include "daemon/privileges.h"
 #include "daemon/sessions.h"
+#include "lib/control_type.h"
 #include "lib/key.h"
 #include "lib/log.h"
 #include "lib/parse.h"
@@ -277,6 +278,59 @@ static void neighbour_down(void *ctx, const struct neighbour *n, uint64_t now)
 	sessions_link_down(&lp->sessions, n->slot, now);
 }
 
+/*
+ * Routed control packets, by their first byte (lib/control_type.h): a
+ * handler for each type fennecd takes, one line each. What each message
+ * holds, and its length, is its handler's to check and count.
+ */
+typedef void control_handler(struct loop *lp, const struct datapath_event *ev,
+			     uint64_t now);
+
+static void on_routing(struct loop *lp, const struct datapath_event *ev,
+		       uint64_t now)
+{
+	mesh_control(&lp->mesh, ev, now);
+}
+
+/* A trace's (the CLI's), else a session's probe. */
+static void on_probe_reply(struct loop *lp, const struct datapath_event *ev,
+			   uint64_t now)
+{
+	if (!control_probe_reply(&lp->control, ev, now))
+		sessions_probe_reply(&lp->sessions, ev, now);
+}
+
+static void on_handshake(struct loop *lp, const struct datapath_event *ev,
+			 uint64_t now)
+{
+	sessions_handshake(&lp->sessions, ev, now);
+}
+
+static control_handler *const control_handlers[CONTROL_TYPES] = {
+	[RT_MSG_PROBE] = on_routing,
+	[RT_MSG_PROBE_REPLY] = on_probe_reply,
+	[RT_MSG_BEACON] = on_routing,
+	[RT_MSG_LOOKUP] = on_routing,
+	[RT_MSG_FOUND] = on_routing,
+	[RT_MSG_DISCOVER] = on_routing,
+	[CONTROL_HANDSHAKE] = on_handshake,
+};
+
+/* A routed control packet: its type's handler, or counted and dropped. */
+static void on_control(struct loop *lp, const struct datapath_event *ev,
+		       uint64_t now)
+{
+	uint8_t type;
+
+	if (!ev->payload_len)
+		return;
+	type = ev->payload[0];
+	if (type < CONTROL_TYPES && control_handlers[type])
+		control_handlers[type](lp, ev, now);
+	else
+		mesh_count_malformed(&lp->mesh);
+}
+
 static void on_event(const struct datapath_event *ev, void *data)
 {
 	uint64_t now = clock_ns(CLOCK_MONOTONIC), wall = clock_ns(CLOCK_REALTIME);
@@ -291,16 +345,7 @@ static void on_event(const struct datapath_event *ev, void *data)
 					    wall);
 		break;
 	case FENNEC_CMD_EVENT_CONTROL:
-		if (!ev->payload_len)
-			break;
-		if (ev->payload[0] == RT_MSG_PROBE_REPLY &&
-		    control_probe_reply(&lp->control, ev, now))
-			break;		/* a trace's, for the CLI */
-		if (ev->payload[0] == CONTROL_HANDSHAKE ||
-		    ev->payload[0] == RT_MSG_PROBE_REPLY)
-			sessions_control(&lp->sessions, ev, now, wall);
-		else
-			mesh_control(&lp->mesh, ev, now);
+		on_control(lp, ev, now);
 		break;
 	case FENNEC_CMD_EVENT_SWITCH_ERROR:
 		mesh_switch_error(&lp->mesh, ev, now);

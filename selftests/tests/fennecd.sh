@@ -144,6 +144,11 @@ malformed=$(mesh_stat d2 malformed)
 n h1 fennec send fen0 route 01.02.00 06ff
 check "...and so are malformed routing messages" \
 	wait_until 5 mesh_at_least d2 malformed $((malformed + 1))
+malformed=$(mesh_stat d2 malformed)
+n h1 fennec send fen0 route 01.02.00 01
+n h1 fennec send fen0 route 01.02.00 ff00
+check "...and control packets of a type nobody handles (1, 255)" \
+	wait_until 5 mesh_at_least d2 malformed $((malformed + 2))
 n h1 ping -6 -q -i 0.02 -c 300 -W 2 "$(addr 2)" >$d/ping.e2ekill 2>&1 &
 ping_pid=$!
 sleep 1

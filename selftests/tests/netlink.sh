@@ -1,6 +1,6 @@
 #!/bin/bash
 # The generic netlink family: refusals of malformed requests, permissions in
-# user namespaces, dumps racing with deletions.
+# user namespaces, dumps racing with deletions, the events' layout.
 source "$(dirname "$0")/../lib/lib.sh"
 
 modprobe fennec
@@ -10,6 +10,11 @@ ip link set fen0 up
 
 check "malformed requests refused with errno and message" \
 	"$tools/genl_policy" fen0
+# Read raw, not through user/lib: events have their own attributes.
+ip -6 addr add fc00::1/8 dev fen0 nodad
+check "events carry FENNEC_A_EVENT_* attributes, no others" \
+	"$tools/genl_event" fen0 fc00::99
+ip -6 addr del fc00::1/8 dev fen0
 
 unpriv() { setpriv --reuid 1000 --regid 1000 --clear-groups "$@"; }
 check_err "an unprivileged user cannot read a device" "Operation not permitted" \

@@ -23,7 +23,9 @@ static void print_event(const struct datapath_event *ev)
 	char label[3 * FENNEC_ROUTE_MAX + 1], addr[INET6_ADDRSTRLEN];
 	char ifname[IF_NAMESIZE] = "?", ep_text[80];
 
-	if (ev->ifindex)
+	if (ev->has_ifname)
+		strcpy(ifname, ev->ifname);
+	else if (ev->ifindex)
 		if_indextoname(ev->ifindex, ifname);
 	printf("%s: ", ifname);
 	if (ev->has_address)

@@ -697,6 +697,11 @@ void mesh_control(struct mesh *m, const struct datapath_event *ev,
 	}
 }
 
+void mesh_count_malformed(struct mesh *m)
+{
+	m->stats.malformed++;
+}
+
 void mesh_switch_error(struct mesh *m, const struct datapath_event *ev,
 		       uint64_t now)
 {

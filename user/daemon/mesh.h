@@ -16,6 +16,13 @@
 #include "datapath.h"
 #include "ratelimit.h"
 
+/*
+ * fennecd takes the kernel's routes as they are: user/sim alone builds the
+ * routing code with shorter ones.
+ */
+_Static_assert(RT_ROUTE_MAX == FENNEC_ROUTE_MAX,
+	       "fennecd's routes are as long as the kernel's");
+
 #define MESH_LOOKUPS	64	/* lookups in flight */
 #define MESH_FORWARDS	16	/* lookups forwarded, kept for a switch error */
 
@@ -125,9 +132,14 @@ void mesh_link_down(struct mesh *m, uint16_t slot, uint64_t now);
  */
 int mesh_lookup(struct mesh *m, const uint8_t target[RT_ID_LEN],
 		uint64_t now);
-/* A routed control packet with a routing message (rt_msg_type). */
+/* A routed control packet with a routing message (RT_MSG_*). */
 void mesh_control(struct mesh *m, const struct datapath_event *ev,
 		  uint64_t now);
+/*
+ * One of a type nobody handles: counted with the routing messages that do
+ * not decode.
+ */
+void mesh_count_malformed(struct mesh *m);
 /* A switch error: lookups sent or forwarded by that route try another. */
 void mesh_switch_error(struct mesh *m, const struct datapath_event *ev,
 		       uint64_t now);

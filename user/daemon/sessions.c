@@ -366,6 +366,10 @@ static struct e2e_session *add(struct sessions *ss, const void *address,
 }
 
 /* The usable routes, the one to use first. */
+/* Every route of a session's paths fits the kernel's session. */
+_Static_assert(RT_PATHS_MAX <= FENNEC_SESSION_ROUTES_MAX,
+	       "a session's routes fit the kernel's");
+
 static size_t usable_routes(const struct e2e_session *e,
 			    struct datapath_session *ds)
 {
@@ -759,14 +763,15 @@ static void routes_changed(struct sessions *ss, struct e2e_session *e,
 		push(ss, e, NULL);
 }
 
-static void on_probe_reply(struct sessions *ss, const struct datapath_event *ev,
-			   uint64_t now)
+void sessions_probe_reply(struct sessions *ss,
+			  const struct datapath_event *ev, uint64_t now)
 {
 	struct rt_msg m;
 	struct e2e_session *e;
 	int before;
 
-	if (rt_msg_decode(&m, ev->payload, ev->payload_len))
+	if (rt_msg_decode(&m, ev->payload, ev->payload_len) ||
+	    m.type != RT_MSG_PROBE_REPLY)
 		return;
 	e = find(ss, m.target);
 	if (!e || !e->probe_txid || e->probe_txid != m.txid)
@@ -782,8 +787,8 @@ static void on_probe_reply(struct sessions *ss, const struct datapath_event *ev,
 		routes_changed(ss, e, now);
 }
 
-void sessions_control(struct sessions *ss, const struct datapath_event *ev,
-		      uint64_t now, uint64_t wall)
+void sessions_handshake(struct sessions *ss, const struct datapath_event *ev,
+			uint64_t now)
 {
 	/*
 	 * The way back stands for the sender, as an endpoint does for links:
@@ -796,14 +801,10 @@ void sessions_control(struct sessions *ss, const struct datapath_event *ev,
 		.source = ev->route, .source_len = ev->route_len,
 	};
 
-	(void)wall;
-	if (!ev->payload_len)
+	if (!ev->payload_len || ev->payload[0] != CONTROL_HANDSHAKE)
 		return;
-	if (ev->payload[0] == CONTROL_HANDSHAKE)
-		keying_receive(&ss->keying, &from, ev->payload + 1,
-			       ev->payload_len - 1, now);
-	else if (ev->payload[0] == RT_MSG_PROBE_REPLY)
-		on_probe_reply(ss, ev, now);
+	keying_receive(&ss->keying, &from, ev->payload + 1,
+		       ev->payload_len - 1, now);
 }
 
 /* A route not yet down that switch error EV is about, or -1. */

@@ -20,9 +20,6 @@
 #include "keying.h"
 #include "mesh.h"
 
-/* The first byte of a routed control packet that holds a handshake. */
-#define CONTROL_HANDSHAKE	9
-
 /*
  * The table's bounds. Sessions made for other nodes' initiations ("theirs")
  * hold at most 3/4 of it, and those whose initiations came in by one link
@@ -104,9 +101,12 @@ void sessions_route_miss(struct sessions *ss, const struct in6_addr *address,
 void sessions_found(void *ctx, const struct rt_lookup *l, uint64_t now);
 /* The mesh's paths_lost() hook: peers without a route are looked up soon. */
 void sessions_paths_lost(void *ctx, uint64_t now);
-/* A routed control packet: a handshake, or a probe reply. */
-void sessions_control(struct sessions *ss, const struct datapath_event *ev,
-		      uint64_t now, uint64_t wall);
+/* A routed control packet of type CONTROL_HANDSHAKE. */
+void sessions_handshake(struct sessions *ss, const struct datapath_event *ev,
+			uint64_t now);
+/* One of type RT_MSG_PROBE_REPLY: a session's probe answered. */
+void sessions_probe_reply(struct sessions *ss,
+			  const struct datapath_event *ev, uint64_t now);
 void sessions_switch_error(struct sessions *ss,
 			   const struct datapath_event *ev, uint64_t now);
 /* Our link on SLOT is silent: routes that leave by it are down. */

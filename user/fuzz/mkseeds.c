@@ -688,25 +688,26 @@ static void event(uint8_t cmd, int kind)
 				  .sin_port = htons(4242) };
 	static const uint8_t route[] = { 1, 5, 0 };
 
-	mnl_attr_put_u32(nlh, FENNEC_A_DEVICE_IFINDEX, NLFAKE_IFINDEX);
+	mnl_attr_put_u32(nlh, FENNEC_A_EVENT_IFINDEX, NLFAKE_IFINDEX);
+	mnl_attr_put_strz(nlh, FENNEC_A_EVENT_IFNAME, NLFAKE_IFNAME);
 	if (kind == 0) {	/* a handshake from the underlay */
 		static uint8_t init[HS_INITIATION_MIN] = { HS_TYPE_INITIATION };
 
-		mnl_attr_put(nlh, FENNEC_A_DEVICE_PAYLOAD, sizeof(init), init);
-		mnl_attr_put(nlh, FENNEC_A_DEVICE_ENDPOINT, sizeof(ep), &ep);
+		mnl_attr_put(nlh, FENNEC_A_EVENT_PAYLOAD, sizeof(init), init);
+		mnl_attr_put(nlh, FENNEC_A_EVENT_ENDPOINT, sizeof(ep), &ep);
 	} else if (kind == 1) {	/* a control packet by a route */
-		mnl_attr_put(nlh, FENNEC_A_DEVICE_PAYLOAD, 5, "\x03\0\0\0\x01");
-		mnl_attr_put(nlh, FENNEC_A_DEVICE_ROUTE, sizeof(route), route);
-		mnl_attr_put_u16(nlh, FENNEC_A_DEVICE_SLOT, 1);
+		mnl_attr_put(nlh, FENNEC_A_EVENT_PAYLOAD, 5, "\x03\0\0\0\x01");
+		mnl_attr_put(nlh, FENNEC_A_EVENT_ROUTE, sizeof(route), route);
+		mnl_attr_put_u16(nlh, FENNEC_A_EVENT_SLOT, 1);
 	} else if (kind == 2) {
-		mnl_attr_put(nlh, FENNEC_A_DEVICE_ROUTE, sizeof(route), route);
-		mnl_attr_put_u8(nlh, FENNEC_A_DEVICE_ERROR_CODE, 1);
-		mnl_attr_put_u8(nlh, FENNEC_A_DEVICE_ERROR_POS, 1);
-		mnl_attr_put(nlh, FENNEC_A_DEVICE_ADDRESS, 16, node[3].id);
+		mnl_attr_put(nlh, FENNEC_A_EVENT_ROUTE, sizeof(route), route);
+		mnl_attr_put_u8(nlh, FENNEC_A_EVENT_ERROR_CODE, 1);
+		mnl_attr_put_u8(nlh, FENNEC_A_EVENT_ERROR_POS, 1);
+		mnl_attr_put(nlh, FENNEC_A_EVENT_ADDRESS, 16, node[3].id);
 	} else if (kind == 3) {
-		mnl_attr_put(nlh, FENNEC_A_DEVICE_ADDRESS, 16, node[3].id);
+		mnl_attr_put(nlh, FENNEC_A_EVENT_ADDRESS, 16, node[3].id);
 	} else {
-		mnl_attr_put(nlh, FENNEC_A_DEVICE_ENDPOINT, sizeof(ep), &ep);
+		mnl_attr_put(nlh, FENNEC_A_EVENT_ENDPOINT, sizeof(ep), &ep);
 	}
 	end_msg(nlh);
 }
@@ -825,15 +826,17 @@ static void events_tokens(struct seed *s)
 	struct seed t = { .n = 0 };
 
 	tok_msg(&t, FENNEC_CMD_EVENT_CONTROL, 0);
-	tok_attr(&t, FENNEC_A_DEVICE_IFINDEX, &ifindex, 4);
-	tok_attr(&t, FENNEC_A_DEVICE_PAYLOAD, "\x03\0\0\0\x01", 5);
-	tok_attr(&t, FENNEC_A_DEVICE_ROUTE, "\x01\x05\x00", 3);
-	tok_u16(&t, FENNEC_A_DEVICE_SLOT, 1);
+	tok_attr(&t, FENNEC_A_EVENT_IFINDEX, &ifindex, 4);
+	tok_attr(&t, FENNEC_A_EVENT_IFNAME, NLFAKE_IFNAME,
+		 sizeof(NLFAKE_IFNAME));
+	tok_attr(&t, FENNEC_A_EVENT_PAYLOAD, "\x03\0\0\0\x01", 5);
+	tok_attr(&t, FENNEC_A_EVENT_ROUTE, "\x01\x05\x00", 3);
+	tok_u16(&t, FENNEC_A_EVENT_SLOT, 1);
 	tok_msg(&t, FENNEC_CMD_EVENT_SWITCH_ERROR, 0);
-	tok_attr(&t, FENNEC_A_DEVICE_IFINDEX, &ifindex, 4);
-	tok_attr(&t, FENNEC_A_DEVICE_ROUTE, "\x01\x05\x00", 3);
-	tok_attr(&t, FENNEC_A_DEVICE_ERROR_POS, "\x01", 1);
-	tok_attr(&t, FENNEC_A_DEVICE_ERROR_CODE, "\x01", 1);
+	tok_attr(&t, FENNEC_A_EVENT_IFINDEX, &ifindex, 4);
+	tok_attr(&t, FENNEC_A_EVENT_ROUTE, "\x01\x05\x00", 3);
+	tok_attr(&t, FENNEC_A_EVENT_ERROR_POS, "\x01", 1);
+	tok_attr(&t, FENNEC_A_EVENT_ERROR_CODE, "\x01", 1);
 	tokens(s, &t);
 }
 

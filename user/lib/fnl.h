@@ -246,7 +246,10 @@ struct datapath_transmit {
 int fnl_transmit(struct genl *g, const struct fnl_dev *dev,
 		 const struct datapath_transmit *t);
 
-/* One event: FENNEC_CMD_EVENT_*, with what it carried (0 if not). */
+/*
+ * One event: FENNEC_CMD_EVENT_*, with what it carried (FENNEC_A_EVENT_*; 0
+ * if not).
+ */
 struct datapath_event {
 	uint8_t cmd;
 	const uint8_t *payload;		/* in the datagram read; or NULL */
@@ -261,6 +264,8 @@ struct datapath_event {
 	uint8_t error_pos, error_code;	/* a switch error's */
 	bool has_ifindex;
 	uint32_t ifindex;		/* the device's */
+	bool has_ifname;
+	char ifname[IFNAMSIZ];		/* the device's, as it was sent */
 };
 
 /*

@@ -23,13 +23,6 @@ int fnl_join_events(struct genl *g)
 	return 0;
 }
 
-/* A device's name: a string of at most IFNAMSIZ bytes, its NUL too. */
-static bool ifname_ok(const struct nlattr *a)
-{
-	return a && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0 &&
-	       mnl_attr_get_payload_len(a) <= IFNAMSIZ;
-}
-
 static void parse_drops(const struct nlattr *nest,
 			struct datapath_device_state *dev)
 {
@@ -61,13 +54,12 @@ static int parse_device(const struct nlmsghdr *nlh, struct genl *g,
 	key = tb[FENNEC_A_DEVICE_PUBLIC_KEY];
 	addr = tb[FENNEC_A_DEVICE_ADDRESS];
 	if (!fnl_u32(tb[FENNEC_A_DEVICE_IFINDEX], &dev->ifindex) ||
-	    !ifname_ok(tb[FENNEC_A_DEVICE_IFNAME]) ||
+	    !fnl_ifname(tb[FENNEC_A_DEVICE_IFNAME], dev->ifname) ||
 	    !fnl_u16(tb[FENNEC_A_DEVICE_LISTEN_PORT], &dev->listen_port) ||
 	    !key != !addr ||
 	    (key && (!fnl_bytes(key, dev->public_key, FENNEC_KEY_LEN) ||
 		     !fnl_bytes(addr, &dev->address, FENNEC_ADDR_LEN))))
 		goto malformed;
-	strcpy(dev->ifname, mnl_attr_get_str(tb[FENNEC_A_DEVICE_IFNAME]));
 	dev->has_identity = key;
 	if (fnl_u8(tb[FENNEC_A_DEVICE_SLOT_WIDTH], &width))
 		dev->slot_width = width;

@@ -165,6 +165,15 @@ bool fnl_endpoint(const struct nlattr *a, union endpoint *ep)
 	return true;
 }
 
+bool fnl_ifname(const struct nlattr *a, char ifname[IFNAMSIZ])
+{
+	if (!a || mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0 ||
+	    mnl_attr_get_payload_len(a) > IFNAMSIZ)
+		return false;
+	strcpy(ifname, mnl_attr_get_str(a));
+	return true;
+}
+
 size_t fnl_route(const struct nlattr *a, uint8_t *route)
 {
 	size_t len = a ? mnl_attr_get_payload_len(a) : 0;

@@ -46,6 +46,8 @@ bool fnl_flag(const struct nlattr *a);
 bool fnl_bytes(const struct nlattr *a, void *buf, size_t len);
 /* A sockaddr_in or sockaddr_in6, by its size; the rest of EP zeroed. */
 bool fnl_endpoint(const struct nlattr *a, union endpoint *ep);
+/* A device's name: a string of at most IFNAMSIZ bytes, its NUL too. */
+bool fnl_ifname(const struct nlattr *a, char ifname[IFNAMSIZ]);
 /* A route of 1 to FENNEC_ROUTE_MAX bytes into ROUTE: its length, or 0. */
 size_t fnl_route(const struct nlattr *a, uint8_t *route);
 /* FENNEC_A_TRAFFIC_* of a nest. */

@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <linux/fennec.h>
 
+#include "../lib/control_type.h"
+
 /*
  * Route bytes: fennec's FENNEC_ROUTE_MAX. The simulator also builds a
  * variant with 16, what version 1 forwarding headers alone would carry.
@@ -25,6 +27,8 @@
 #ifndef RT_ROUTE_MAX
 #define RT_ROUTE_MAX	FENNEC_ROUTE_MAX
 #endif
+_Static_assert(RT_ROUTE_MAX <= FENNEC_ROUTE_MAX,
+	       "routes no longer than the kernel's (fennecd: as long, mesh.h)");
 
 #define RT_ID_LEN	FENNEC_ADDR_LEN		/* node ID = node address */
 #define RT_ID_BITS	(RT_ID_LEN * 8)
@@ -525,16 +529,7 @@ const struct rt_path *rt_paths_best(const struct rt_paths *p);
 /* The next route to probe (unverified, shortest first), or NULL. */
 const struct rt_path *rt_paths_to_probe(const struct rt_paths *p);
 
-/* DHT control messages. */
-enum rt_msg_type {
-	RT_MSG_PROBE = 3,
-	RT_MSG_PROBE_REPLY = 4,
-	RT_MSG_BEACON = 5,
-	RT_MSG_LOOKUP = 6,
-	RT_MSG_FOUND = 7,
-	RT_MSG_DISCOVER = 8,
-};
-
+/* DHT control messages: types RT_MSG_PROBE to RT_MSG_DISCOVER. */
 #define RT_MSG_HDR_LEN	5	/* type, txid */
 #define RT_MSG_MAX	RT_MSG_LIMIT	/* a lookup with RT_PUB_BYTES of hops */
 

@@ -55,14 +55,14 @@ static size_t event(void *buf, uint8_t cmd, uint32_t ifindex, size_t len)
 	gh = mnl_nlmsg_put_extra_header(nlh, sizeof(*gh));
 	gh->cmd = cmd;
 	gh->version = 1;
-	mnl_attr_put_u32(nlh, FENNEC_A_DEVICE_IFINDEX, ifindex);
+	mnl_attr_put_u32(nlh, FENNEC_A_EVENT_IFINDEX, ifindex);
 	if (cmd == FENNEC_CMD_EVENT_ROUTE_MISS)
-		mnl_attr_put(nlh, FENNEC_A_DEVICE_ADDRESS, sizeof(a), &a);
+		mnl_attr_put(nlh, FENNEC_A_EVENT_ADDRESS, sizeof(a), &a);
 	if (len) {
 		struct nlattr *at = mnl_nlmsg_get_payload_tail(nlh);
 
 		/* mnl_attr_put() takes a 16-bit length: this takes any. */
-		at->nla_type = FENNEC_A_DEVICE_PAYLOAD;
+		at->nla_type = FENNEC_A_EVENT_PAYLOAD;
 		at->nla_len = len + MNL_ATTR_HDRLEN > 0xffff ? 0xffff :
 			      len + MNL_ATTR_HDRLEN;
 		memset((char *)at + MNL_ATTR_HDRLEN, 0x01, len);

@@ -47,17 +47,20 @@ static void test_event(void)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET,
 				   .sin_port = htons(4242) };
+	struct in6_addr addr = { .s6_addr = { 0xfc, [15] = 9 } };
 	struct datapath_event ev;
 	struct nlmsghdr *nlh;
 
 	nlh = message(FENNEC_CMD_EVENT_CONTROL);
-	mnl_attr_put_u32(nlh, FENNEC_A_DEVICE_IFINDEX, 7);
-	put_n(nlh, FENNEC_A_DEVICE_PAYLOAD, 5);
-	mnl_attr_put(nlh, FENNEC_A_DEVICE_ENDPOINT, sizeof(sin), &sin);
-	put_n(nlh, FENNEC_A_DEVICE_ROUTE, FENNEC_ROUTE_MAX);
-	mnl_attr_put_u16(nlh, FENNEC_A_DEVICE_SLOT, 3);
+	mnl_attr_put_u32(nlh, FENNEC_A_EVENT_IFINDEX, 7);
+	mnl_attr_put_strz(nlh, FENNEC_A_EVENT_IFNAME, "fen0");
+	put_n(nlh, FENNEC_A_EVENT_PAYLOAD, 5);
+	mnl_attr_put(nlh, FENNEC_A_EVENT_ENDPOINT, sizeof(sin), &sin);
+	put_n(nlh, FENNEC_A_EVENT_ROUTE, FENNEC_ROUTE_MAX);
+	mnl_attr_put_u16(nlh, FENNEC_A_EVENT_SLOT, 3);
 	ok(!fnl_event_parse(nlh, &ev) && ev.cmd == FENNEC_CMD_EVENT_CONTROL &&
-	   ev.has_ifindex && ev.ifindex == 7 && ev.payload_len == 5 &&
+	   ev.has_ifindex && ev.ifindex == 7 && ev.has_ifname &&
+	   !strcmp(ev.ifname, "fen0") && ev.payload_len == 5 &&
 	   ev.payload > (uint8_t *)buf &&
 	   ev.payload + 5 <= (uint8_t *)buf + nlh->nlmsg_len &&
 	   ev.has_endpoint && ev.endpoint.sin.sin_port == htons(4242) &&
@@ -65,21 +68,52 @@ static void test_event(void)
 	   "an event as the kernel sends it is decoded whole");
 
 	nlh = message(FENNEC_CMD_EVENT_SWITCH_ERROR);
-	mnl_attr_put_u16(nlh, FENNEC_A_DEVICE_IFINDEX, 7);
-	put_n(nlh, FENNEC_A_DEVICE_ENDPOINT, 20);
-	put_n(nlh, FENNEC_A_DEVICE_ADDRESS, 15);
-	put_n(nlh, FENNEC_A_DEVICE_ROUTE, FENNEC_ROUTE_MAX + 1);
-	mnl_attr_put_u32(nlh, FENNEC_A_DEVICE_SLOT, 3);
-	mnl_attr_put_u16(nlh, FENNEC_A_DEVICE_ERROR_POS, 1);
-	mnl_attr_put_u32(nlh, FENNEC_A_DEVICE_ERROR_CODE, 1);
+	mnl_attr_put_u32(nlh, FENNEC_A_EVENT_IFINDEX, 7);
+	mnl_attr_put_strz(nlh, FENNEC_A_EVENT_IFNAME, "fen0");
+	put_n(nlh, FENNEC_A_EVENT_ROUTE, 4);
+	mnl_attr_put_u8(nlh, FENNEC_A_EVENT_ERROR_CODE, 1);
+	mnl_attr_put_u8(nlh, FENNEC_A_EVENT_ERROR_POS, 2);
+	mnl_attr_put(nlh, FENNEC_A_EVENT_ADDRESS, sizeof(addr), &addr);
+	ok(!fnl_event_parse(nlh, &ev) && ev.has_ifindex && ev.has_ifname &&
+	   ev.route_len == 4 && ev.error_code == 1 && ev.error_pos == 2 &&
+	   ev.has_address && !memcmp(&ev.address, &addr, sizeof(addr)) &&
+	   !ev.has_endpoint && !ev.payload && !ev.slot,
+	   "a switch error is decoded whole");
+
+	nlh = message(FENNEC_CMD_EVENT_SWITCH_ERROR);
+	mnl_attr_put_u16(nlh, FENNEC_A_EVENT_IFINDEX, 7);
+	put_n(nlh, FENNEC_A_EVENT_IFNAME, 4);	/* no NUL */
+	put_n(nlh, FENNEC_A_EVENT_ENDPOINT, 20);
+	put_n(nlh, FENNEC_A_EVENT_ADDRESS, 15);
+	put_n(nlh, FENNEC_A_EVENT_ROUTE, FENNEC_ROUTE_MAX + 1);
+	mnl_attr_put_u32(nlh, FENNEC_A_EVENT_SLOT, 3);
+	mnl_attr_put_u16(nlh, FENNEC_A_EVENT_ERROR_POS, 1);
+	mnl_attr_put_u32(nlh, FENNEC_A_EVENT_ERROR_CODE, 1);
 	ok(!fnl_event_parse(nlh, &ev) && !ev.has_ifindex && !ev.ifindex &&
+	   !ev.has_ifname && !ev.ifname[0] &&
 	   !ev.has_endpoint && !ev.has_address && !ev.route_len && !ev.slot &&
 	   !ev.error_pos && !ev.error_code,
 	   "an event's attributes of the wrong size are taken as absent");
 
+	nlh = message(FENNEC_CMD_EVENT_ROUTE_MISS);
+	mnl_attr_put_strz(nlh, FENNEC_A_EVENT_IFNAME,
+			  "a-name-too-long-for-a-device");
+	ok(!fnl_event_parse(nlh, &ev) && !ev.has_ifname && !ev.ifname[0],
+	   "a device name longer than IFNAMSIZ is taken as absent");
+
+	/*
+	 * A route miss in the layout of old, on the device's attributes
+	 * (address 5, no name): its address is not taken for one.
+	 */
+	nlh = message(FENNEC_CMD_EVENT_ROUTE_MISS);
+	mnl_attr_put_u32(nlh, FENNEC_A_DEVICE_IFINDEX, 7);
+	mnl_attr_put(nlh, FENNEC_A_DEVICE_ADDRESS, sizeof(addr), &addr);
+	ok(!fnl_event_parse(nlh, &ev) && !ev.has_address && !ev.has_ifname,
+	   "a route miss on the device's attributes carries no address");
+
 	nlh = message(FENNEC_CMD_EVENT_SWITCH_ERROR);
-	put_n(nlh, FENNEC_A_DEVICE_ROUTE, 0);
-	mnl_attr_put_u8(nlh, FENNEC_A_DEVICE_ERROR_POS, 2);
+	put_n(nlh, FENNEC_A_EVENT_ROUTE, 0);
+	mnl_attr_put_u8(nlh, FENNEC_A_EVENT_ERROR_POS, 2);
 	ok(!fnl_event_parse(nlh, &ev) && !ev.route_len && ev.error_pos == 2,
 	   "an empty route is none");
 

@@ -306,7 +306,7 @@ static bool initiation_answered(struct sessions *ss, struct node *from,
 	ev.payload_len = len + 1;
 	ev.route_len = route_len;
 	memcpy(ev.route, route, route_len);
-	sessions_control(ss, &ev, now, UNIX0 + now);
+	sessions_handshake(ss, &ev, now);
 	if (nsent == before || last_sent.route_len != route_len ||
 	    memcmp(last_sent.route, route, route_len) ||
 	    last_sent.msg[0] != CONTROL_HANDSHAKE)
@@ -473,7 +473,7 @@ static bool ours_made(struct sessions *ss, struct node *n,
 	ev.route_len = back_len;
 	memcpy(ev.route, back, back_len);
 	*now += 50 * MS;
-	sessions_control(ss, &ev, *now, UNIX0 + *now);
+	sessions_handshake(ss, &ev, *now);
 	return kernel_keyed(n);
 }
 

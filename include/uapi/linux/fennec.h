@@ -52,17 +52,17 @@
  *	handshake, which carries its own link header), or along
  *	FENNEC_A_DEVICE_ROUTE as a control packet for the route's last node
  * @FENNEC_CMD_EVENT_ROUTE_MISS: event: packets wait for a session to
- *	FENNEC_A_DEVICE_ADDRESS; at most once a second per address
+ *	FENNEC_A_EVENT_ADDRESS; at most once a second per address
  * @FENNEC_CMD_EVENT_CONTROL: event: a control packet arrived, in
- *	FENNEC_A_DEVICE_PAYLOAD; a handshake with FENNEC_A_DEVICE_ENDPOINT (its
- *	source), or a routed control packet with FENNEC_A_DEVICE_ROUTE (the
- *	way back) and FENNEC_A_DEVICE_SLOT (the link it came in on)
+ *	FENNEC_A_EVENT_PAYLOAD; a handshake with FENNEC_A_EVENT_ENDPOINT (its
+ *	source), or a routed control packet with FENNEC_A_EVENT_ROUTE (the
+ *	way back) and FENNEC_A_EVENT_SLOT (the link it came in on)
  * @FENNEC_CMD_EVENT_SWITCH_ERROR: event: a route failed at a switch:
- *	FENNEC_A_DEVICE_ROUTE (the route), FENNEC_A_DEVICE_ERROR_POS (where
- *	the failing slot starts), FENNEC_A_DEVICE_ERROR_CODE, and
- *	FENNEC_A_DEVICE_ADDRESS (the session's peer) if the session is known
+ *	FENNEC_A_EVENT_ROUTE (the route), FENNEC_A_EVENT_ERROR_POS (where
+ *	the failing slot starts), FENNEC_A_EVENT_ERROR_CODE, and
+ *	FENNEC_A_EVENT_ADDRESS (the session's peer) if the session is known
  * @FENNEC_CMD_EVENT_UNREACHABLE: event: the underlay could not route a
- *	datagram to FENNEC_A_DEVICE_ENDPOINT (a link's neighbour): its
+ *	datagram to FENNEC_A_EVENT_ENDPOINT (a link's neighbour): its
  *	interface or route is gone. At most 20 a second per device
  * @FENNEC_CMD_SET_PREFIX: give the prefix in FENNEC_A_DEVICE_PREFIX to its
  *	FENNEC_A_PREFIX_PEER; the same prefix for the same node again
@@ -76,7 +76,9 @@
  *
  * Events go to the multicast group FENNEC_MCGRP_EVENTS of the device's
  * namespace; any number of listeners (the helper, ``fennec monitor``) can
- * follow them.
+ * follow them. Their attributes are &enum fennec_event_attr, and every
+ * event names its device with FENNEC_A_EVENT_IFINDEX and
+ * FENNEC_A_EVENT_IFNAME.
  */
 enum fennec_cmd {
 	FENNEC_CMD_UNSPEC,
@@ -161,13 +163,12 @@ enum fennec_cmd {
  *	routes; changes only while the device has no links (default 1)
  * @FENNEC_A_DEVICE_LINK: nested, &enum fennec_link_attr: a link
  * @FENNEC_A_DEVICE_SESSION: nested, &enum fennec_session_attr: a session
- * @FENNEC_A_DEVICE_PAYLOAD: binary: a control packet
- * @FENNEC_A_DEVICE_ENDPOINT: binary, a struct sockaddr_in or sockaddr_in6
- * @FENNEC_A_DEVICE_ROUTE: binary, 1 to FENNEC_ROUTE_MAX bytes: a route
- * @FENNEC_A_DEVICE_SLOT: u16: the link a control packet came in on
- * @FENNEC_A_DEVICE_ERROR_CODE: u8: why a switch refused a packet: 1 dead
- *	slot, 2 malformed route
- * @FENNEC_A_DEVICE_ERROR_POS: u8: where in the route the failing slot starts
+ * @FENNEC_A_DEVICE_PAYLOAD: binary: a control packet to send
+ *	(FENNEC_CMD_TRANSMIT)
+ * @FENNEC_A_DEVICE_ENDPOINT: binary, a struct sockaddr_in or sockaddr_in6:
+ *	where to send the payload as it is (FENNEC_CMD_TRANSMIT)
+ * @FENNEC_A_DEVICE_ROUTE: binary, 1 to FENNEC_ROUTE_MAX bytes: the route to
+ *	send the payload along (FENNEC_CMD_TRANSMIT)
  * @FENNEC_A_DEVICE_PREFIX: nested, &enum fennec_prefix_attr: a prefix
  * @FENNEC_A_DEVICE_PREFIXES: u32 in replies: how many prefixes the device
  *	holds, at most FENNEC_PREFIXES_MAX
@@ -188,9 +189,6 @@ enum fennec_device_attr {
 	FENNEC_A_DEVICE_PAYLOAD,
 	FENNEC_A_DEVICE_ENDPOINT,
 	FENNEC_A_DEVICE_ROUTE,
-	FENNEC_A_DEVICE_SLOT,
-	FENNEC_A_DEVICE_ERROR_CODE,
-	FENNEC_A_DEVICE_ERROR_POS,
 	FENNEC_A_DEVICE_PREFIX,
 	FENNEC_A_DEVICE_PREFIXES,
 	__FENNEC_A_DEVICE_MAX
@@ -416,6 +414,50 @@ enum fennec_session_attr {
 };
 
 #define FENNEC_A_SESSION_MAX (__FENNEC_A_SESSION_MAX - 1)
+
+/**
+ * enum fennec_event_attr - attributes of an event (FENNEC_CMD_EVENT_*),
+ *	which the kernel only sends
+ * @FENNEC_A_EVENT_UNSPEC: never used
+ * @FENNEC_A_EVENT_IFINDEX: u32: the device's; in every event
+ * @FENNEC_A_EVENT_IFNAME: NUL-terminated string: the device's name as the
+ *	event was sent; in every event. A rename at that moment can garble
+ *	it: the ifindex is what names the device
+ * @FENNEC_A_EVENT_ADDRESS: binary, 16 bytes: a peer's address: the
+ *	destination packets wait for (route miss), the session's peer (switch
+ *	error, if the session is known)
+ * @FENNEC_A_EVENT_PAYLOAD: binary: the control packet that arrived
+ *	(control): a handshake (FENNEC_HS_*_LEN bytes) or a routed control
+ *	packet of 1 to FENNEC_CONTROL_MAX bytes
+ * @FENNEC_A_EVENT_ENDPOINT: binary, a struct sockaddr_in or sockaddr_in6:
+ *	a handshake's source (control), the neighbour the underlay cannot
+ *	reach (unreachable)
+ * @FENNEC_A_EVENT_ROUTE: binary, 1 to FENNEC_ROUTE_MAX bytes: the way back
+ *	of a routed control packet (control), the route that failed (switch
+ *	error)
+ * @FENNEC_A_EVENT_SLOT: u16: the link a routed control packet came in on
+ *	(control)
+ * @FENNEC_A_EVENT_ERROR_CODE: u8: why a switch refused a packet: 1 dead
+ *	slot, 2 malformed route (switch error)
+ * @FENNEC_A_EVENT_ERROR_POS: u8: where in the route the failing slot starts
+ *	(switch error)
+ * @__FENNEC_A_EVENT_MAX: internal
+ */
+enum fennec_event_attr {
+	FENNEC_A_EVENT_UNSPEC,
+	FENNEC_A_EVENT_IFINDEX,
+	FENNEC_A_EVENT_IFNAME,
+	FENNEC_A_EVENT_ADDRESS,
+	FENNEC_A_EVENT_PAYLOAD,
+	FENNEC_A_EVENT_ENDPOINT,
+	FENNEC_A_EVENT_ROUTE,
+	FENNEC_A_EVENT_SLOT,
+	FENNEC_A_EVENT_ERROR_CODE,
+	FENNEC_A_EVENT_ERROR_POS,
+	__FENNEC_A_EVENT_MAX
+};
+
+#define FENNEC_A_EVENT_MAX (__FENNEC_A_EVENT_MAX - 1)
 
 /**
  * enum fennec_prefix_attr - an IPv4 or IPv6 prefix and the node it belongs to
