@@ -820,6 +820,27 @@ static void links_tokens(struct seed *s)
 	tokens(s, &t);
 }
 
+static void prefixes_tokens(struct seed *s)
+{
+	static const uint8_t v4[4] = { 10, 1 }, v6[16] = { 0xfd, 0, 0, 1 };
+	struct seed t = { .n = 0 };
+
+	tok_msg(&t, FENNEC_CMD_GET_PREFIX, NLM_F_MULTI);
+	tok_nest(&t, FENNEC_A_DEVICE_PREFIX);
+	tok_attr(&t, FENNEC_A_PREFIX_ADDRESS, v4, sizeof(v4));
+	tok_attr(&t, FENNEC_A_PREFIX_LENGTH, "\x10", 1);
+	tok_attr(&t, FENNEC_A_PREFIX_PEER, node[1].id, 16);
+	tok_end(&t);
+	tok_msg(&t, FENNEC_CMD_GET_PREFIX, NLM_F_MULTI);
+	tok_nest(&t, FENNEC_A_DEVICE_PREFIX);
+	tok_attr(&t, FENNEC_A_PREFIX_ADDRESS, v6, sizeof(v6));
+	tok_attr(&t, FENNEC_A_PREFIX_LENGTH, "\x30", 1);
+	tok_attr(&t, FENNEC_A_PREFIX_PEER, node[2].id, 16);
+	tok_end(&t);
+	u8(&t, 4), u8(&t, 0);
+	tokens(s, &t);
+}
+
 static void events_tokens(struct seed *s)
 {
 	uint32_t ifindex = NLFAKE_IFINDEX;
@@ -886,6 +907,10 @@ static void netlink_seeds(void)
 	save("netlink_cli", "monitor", &s);
 	s.n = 0, u8(&s, 3), events(&s);
 	save("netlink_cli", "monitor-dev", &s);
+	s.n = 0, u8(&s, 16), prefixes_tokens(&s);
+	save("netlink_cli", "prefixes-tokens", &s);
+	s.n = 0, u8(&s, 20), prefixes_tokens(&s);
+	save("netlink_cli", "prefixes-tokens-json", &s);
 }
 
 static void discovery_seeds(void)
