@@ -46,9 +46,13 @@ static int fennec_ndo_init(struct net_device *dev)
 		goto err_index;
 	if (fennec_sessions_init(fdev))
 		goto err_links;
+	if (fennec_prefixes_init(fdev))
+		goto err_sessions;
 	fennec_pending_init(&fdev->pending);
 	return 0;
 
+err_sessions:
+	fennec_sessions_destroy(fdev);
 err_links:
 	fennec_links_destroy(fdev);
 err_index:
@@ -68,6 +72,7 @@ static void fennec_ndo_uninit(struct net_device *dev)
 
 	fennec_nl_dumps_detach(fdev);
 	fennec_pending_purge(fdev);
+	fennec_prefixes_destroy(fdev);
 	fennec_sessions_destroy(fdev);
 	fennec_links_destroy(fdev);
 	/* Keypairs are freed by RCU callbacks; the index must outlive none. */

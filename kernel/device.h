@@ -16,6 +16,7 @@
 #include <net/sock.h>
 
 #include "pending.h"
+#include "prefix.h"
 
 struct fennec_link;
 struct fennec_queues;
@@ -115,8 +116,11 @@ static inline void fennec_limits_init(struct fennec_limits *limits)
  * @slots: links by slot, with the slot width (1 or 2 bytes) they are for
  * @neighbours: links by their peer's address
  * @sessions: sessions by peer address
+ * @owners: sessions by the /64 of their peer address, one per /64: the
+ *	first made of those that share it
  * @session_list: every session, in creation order, for dumps (RTNL)
  * @sessions_seq: changes whenever @session_list does, for dumps (RTNL)
+ * @prefixes: IPv4 and IPv6 prefixes, by node
  * @nl_dumps: dumps of its links or sessions under way, &struct
  *	fennec_dump_ctx: told when the device goes (RTNL)
  * @error_ratelimit: switch errors this node sends
@@ -145,8 +149,10 @@ struct fennec_device {
 	struct fennec_slots __rcu *slots;
 	struct rhashtable neighbours;
 	struct rhashtable sessions;
+	struct rhashtable owners;
 	struct list_head session_list;
 	unsigned int sessions_seq;
+	struct fennec_prefixes prefixes;
 	struct list_head nl_dumps;
 	struct ratelimit_state error_ratelimit;
 	struct ratelimit_state unreachable_ratelimit;

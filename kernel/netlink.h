@@ -8,6 +8,7 @@
 
 #include "keys.h"
 #include "netlink_gen.h"
+#include "prefix.h"
 
 struct fennec_device;
 struct fennec_traffic;
@@ -75,6 +76,9 @@ int fennec_nl_put_traffic(struct sk_buff *skb, int type,
  * @last: sessions: the last session sent
  * @started: sessions: @last is set
  * @done: sessions: every session was sent
+ * @last_prefix: prefixes: the last prefix sent
+ * @prefix_started: prefixes: @last_prefix is set
+ * @prefix_done: prefixes: every prefix was sent
  *
  * It lives in the dump's netlink_callback, which stays put from the dump's
  * start to its done callback.
@@ -88,6 +92,11 @@ struct fennec_dump_ctx {
 			struct in6_addr last;
 			bool started;
 			bool done;
+		};
+		struct {
+			struct fennec_prefix_key last_prefix;
+			bool prefix_started;
+			bool prefix_done;
 		};
 	};
 };

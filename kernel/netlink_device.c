@@ -49,7 +49,8 @@ static int fennec_device_fill(struct sk_buff *skb, struct fennec_device *fdev,
 	    nla_put_string(skb, FENNEC_A_DEVICE_IFNAME, fdev->dev->name) ||
 	    nla_put_u16(skb, FENNEC_A_DEVICE_LISTEN_PORT, fdev->listen_port) ||
 	    nla_put_u8(skb, FENNEC_A_DEVICE_SLOT_WIDTH,
-		       fennec_slot_width(fdev)))
+		       fennec_slot_width(fdev)) ||
+	    nla_put_u32(skb, FENNEC_A_DEVICE_PREFIXES, fdev->prefixes.count))
 		goto nla_put_failure;
 	if (fdev->has_identity &&
 	    (nla_put(skb, FENNEC_A_DEVICE_PUBLIC_KEY, FENNEC_KEY_LEN,

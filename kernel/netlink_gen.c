@@ -18,6 +18,7 @@ static_assert(FENNEC_ADDR_PREFIX == 252);
 static_assert(FENNEC_ADDR_LEN == 16);
 static_assert(FENNEC_ROUTE_MAX == 48);
 static_assert(FENNEC_SESSION_ROUTES_MAX == 8);
+static_assert(FENNEC_PREFIXES_MAX == 4096);
 static_assert(FENNEC_HS_INITIATION_LEN == 160);
 static_assert(FENNEC_HS_RESPONSE_LEN == 100);
 static_assert(FENNEC_HS_COOKIE_LEN == 72);
@@ -40,7 +41,9 @@ static_assert(FENNEC_A_DEVICE_SESSION == 10);
 static_assert(FENNEC_A_DEVICE_PAYLOAD == 11);
 static_assert(FENNEC_A_DEVICE_ENDPOINT == 12);
 static_assert(FENNEC_A_DEVICE_ROUTE == 13);
-static_assert(__FENNEC_A_DEVICE_MAX == 14);
+static_assert(FENNEC_A_DEVICE_PREFIX == 14);
+static_assert(FENNEC_A_DEVICE_PREFIXES == 15);
+static_assert(__FENNEC_A_DEVICE_MAX == 16);
 static_assert(FENNEC_A_EVENT_IFINDEX == 1);
 static_assert(FENNEC_A_EVENT_IFNAME == 2);
 static_assert(FENNEC_A_EVENT_ADDRESS == 3);
@@ -103,6 +106,10 @@ static_assert(FENNEC_A_SESSION_HAS_KEYS == 7);
 static_assert(FENNEC_A_SESSION_TRAFFIC == 8);
 static_assert(FENNEC_A_SESSION_KEEPALIVE == 9);
 static_assert(__FENNEC_A_SESSION_MAX == 10);
+static_assert(FENNEC_A_PREFIX_ADDRESS == 1);
+static_assert(FENNEC_A_PREFIX_LENGTH == 2);
+static_assert(FENNEC_A_PREFIX_PEER == 3);
+static_assert(__FENNEC_A_PREFIX_MAX == 4);
 static_assert(FENNEC_CMD_GET_DEVICE == 1);
 static_assert(FENNEC_CMD_SET_DEVICE == 2);
 static_assert(FENNEC_CMD_SET_LINK == 3);
@@ -116,7 +123,10 @@ static_assert(FENNEC_CMD_EVENT_ROUTE_MISS == 10);
 static_assert(FENNEC_CMD_EVENT_CONTROL == 11);
 static_assert(FENNEC_CMD_EVENT_SWITCH_ERROR == 12);
 static_assert(FENNEC_CMD_EVENT_UNREACHABLE == 13);
-static_assert(__FENNEC_CMD_MAX == 14);
+static_assert(FENNEC_CMD_SET_PREFIX == 14);
+static_assert(FENNEC_CMD_DEL_PREFIX == 15);
+static_assert(FENNEC_CMD_GET_PREFIX == 16);
+static_assert(__FENNEC_CMD_MAX == 17);
 
 const struct nla_policy fennec_keys_nl_policy[FENNEC_A_KEYS_MAX + 1] = {
 	[FENNEC_A_KEYS_RX_INDEX] = NLA_POLICY_MIN(NLA_U32, 1),
@@ -169,6 +179,12 @@ const struct nla_policy fennec_session_input_nl_policy[FENNEC_A_SESSION_MAX + 1]
 	[FENNEC_A_SESSION_KEEPALIVE] = { .type = NLA_FLAG, },
 };
 
+const struct nla_policy fennec_prefix_nl_policy[FENNEC_A_PREFIX_MAX + 1] = {
+	[FENNEC_A_PREFIX_ADDRESS] = { .type = NLA_BINARY, .len = FENNEC_PREFIX_ADDR_MAX, },
+	[FENNEC_A_PREFIX_LENGTH] = NLA_POLICY_MAX(NLA_U8, 128),
+	[FENNEC_A_PREFIX_PEER] = NLA_POLICY_EXACT_LEN(FENNEC_ADDR_LEN),
+};
+
 const struct nla_policy fennec_nl_policy[FENNEC_A_DEVICE_MAX + 1] = {
 	[FENNEC_A_DEVICE_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[FENNEC_A_DEVICE_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1, },
@@ -183,6 +199,8 @@ const struct nla_policy fennec_nl_policy[FENNEC_A_DEVICE_MAX + 1] = {
 	[FENNEC_A_DEVICE_PAYLOAD] = { .type = NLA_BINARY, .len = FENNEC_PAYLOAD_MAX, },
 	[FENNEC_A_DEVICE_ENDPOINT] = { .type = NLA_BINARY, .len = FENNEC_ENDPOINT_MAX, },
 	[FENNEC_A_DEVICE_ROUTE] = { .type = NLA_BINARY, .len = FENNEC_ROUTE_MAX, },
+	[FENNEC_A_DEVICE_PREFIX] = NLA_POLICY_NESTED(fennec_prefix_nl_policy),
+	[FENNEC_A_DEVICE_PREFIXES] = { .type = NLA_REJECT, },
 };
 
 static const struct genl_ops fennec_nl_ops[] = {
@@ -250,6 +268,29 @@ static const struct genl_ops fennec_nl_ops[] = {
 	{
 		.cmd = FENNEC_CMD_TRANSMIT,
 		.doit = fennec_nl_transmit_doit,
+		.policy = fennec_nl_policy,
+		.maxattr = FENNEC_A_DEVICE_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = FENNEC_CMD_SET_PREFIX,
+		.doit = fennec_nl_set_prefix_doit,
+		.policy = fennec_nl_policy,
+		.maxattr = FENNEC_A_DEVICE_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = FENNEC_CMD_DEL_PREFIX,
+		.doit = fennec_nl_del_prefix_doit,
+		.policy = fennec_nl_policy,
+		.maxattr = FENNEC_A_DEVICE_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = FENNEC_CMD_GET_PREFIX,
+		.start = fennec_nl_dump_start,
+		.dumpit = fennec_nl_get_prefix_dumpit,
+		.done = fennec_nl_dump_done,
 		.policy = fennec_nl_policy,
 		.maxattr = FENNEC_A_DEVICE_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,

@@ -11,6 +11,7 @@
 #include <linux/fennec.h>
 
 /* Constants of the spec that the uapi does not hold. */
+#define FENNEC_PREFIX_ADDR_MAX	16
 #define FENNEC_ENDPOINT_MAX	28
 #define FENNEC_PAYLOAD_MAX	65000
 
@@ -19,6 +20,7 @@ extern const struct nla_policy fennec_link_input_nl_policy[FENNEC_A_LINK_MAX + 1
 extern const struct nla_policy fennec_route_input_nl_policy[FENNEC_A_ROUTE_MAX + 1];
 extern const struct nla_policy fennec_session_routes_input_nl_policy[FENNEC_A_SESSION_MAX + 1];
 extern const struct nla_policy fennec_session_input_nl_policy[FENNEC_A_SESSION_MAX + 1];
+extern const struct nla_policy fennec_prefix_nl_policy[FENNEC_A_PREFIX_MAX + 1];
 extern const struct nla_policy fennec_nl_policy[FENNEC_A_DEVICE_MAX + 1];
 
 extern struct genl_family fennec_nl_family;
@@ -43,5 +45,9 @@ int fennec_nl_del_session_doit(struct sk_buff *skb, struct genl_info *info);
 int fennec_nl_get_session_dumpit(struct sk_buff *skb,
 				 struct netlink_callback *cb);
 int fennec_nl_transmit_doit(struct sk_buff *skb, struct genl_info *info);
+int fennec_nl_set_prefix_doit(struct sk_buff *skb, struct genl_info *info);
+int fennec_nl_del_prefix_doit(struct sk_buff *skb, struct genl_info *info);
+int fennec_nl_get_prefix_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb);
 
 #endif /* _FENNEC_NETLINK_GEN_H */

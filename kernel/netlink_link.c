@@ -272,7 +272,7 @@ int fennec_nl_set_link_doit(struct sk_buff *skb, struct genl_info *info)
 	 * under RTNL: see fennec_nl_set_session_doit().
 	 */
 	if (!err && !ipv6_addr_any(&flush))
-		fennec_send_pending(fdev, &flush);
+		fennec_send_pending(fdev, &flush, false);
 	rtnl_unlock();
 	return err;
 }

@@ -225,7 +225,7 @@ int fennec_nl_set_session_doit(struct sk_buff *skb, struct genl_info *info)
 	 * into freed tables, or held again in a queue nobody purges.
 	 */
 	if (!err)
-		fennec_send_pending(fdev, &req.peer);
+		fennec_send_pending(fdev, &req.peer, true);
 	rtnl_unlock();
 	kfree(req.routes);
 	return err;

@@ -20,25 +20,43 @@ void fennec_pending_init(struct fennec_pending *pending)
 	spin_lock_init(&pending->lock);
 }
 
-static bool fennec_pending_is_for(const struct sk_buff *skb,
-				  const struct in6_addr *daddr)
+/**
+ * struct fennec_pending_cb - a held packet's state, in its control block
+ * @since: when it arrived, in jiffies
+ * @node: the node it waits for (an address of fc00::/8, which may be one
+ *	of a /64 whose owner the helper is to find)
+ *
+ * The control block is free while the packet waits: its verdict
+ * (pipeline.h) is made when it leaves.
+ */
+struct fennec_pending_cb {
+	unsigned long since;
+	struct in6_addr node;
+};
+
+static struct fennec_pending_cb *fennec_pending_cb(const struct sk_buff *skb)
 {
-	return ipv6_addr_equal(&ipv6_hdr(skb)->daddr, daddr);
+	BUILD_BUG_ON(sizeof(skb->cb) < sizeof(struct fennec_pending_cb));
+	return (struct fennec_pending_cb *)skb->cb;
 }
 
-/*
- * When a held packet arrived, in jiffies, kept in its control block: free
- * while it waits, since its verdict (pipeline.h) is made when it leaves.
- */
-static unsigned long *fennec_pending_since(struct sk_buff *skb)
+/* A node's /64: the first 8 bytes of its address. */
+#define FENNEC_PENDING_PREFIX64	8
+
+/* Whether @skb waits for @node (@whole64: or for anything of its /64). */
+static bool fennec_pending_is_for(const struct sk_buff *skb,
+				  const struct in6_addr *node, bool whole64)
 {
-	BUILD_BUG_ON(sizeof(skb->cb) < sizeof(unsigned long));
-	return (unsigned long *)skb->cb;
+	const struct in6_addr *held = &fennec_pending_cb(skb)->node;
+
+	if (whole64)
+		return !memcmp(held, node, FENNEC_PENDING_PREFIX64);
+	return ipv6_addr_equal(held, node);
 }
 
 static bool fennec_pending_expired(struct sk_buff *skb)
 {
-	return time_after(jiffies, *fennec_pending_since(skb) +
+	return time_after(jiffies, fennec_pending_cb(skb)->since +
 				   FENNEC_PENDING_TIMEOUT);
 }
 
@@ -83,10 +101,12 @@ static bool fennec_pending_should_report(struct fennec_pending *pending,
 }
 
 /**
- * fennec_pending_hold - keep a packet until its destination has a session
+ * fennec_pending_hold - keep a packet until its node has keys
  * @fdev: the device
- * @skb: an IPv6 packet, consumed: held, or dropped if the queue is full
- * @daddr: its destination
+ * @skb: an IPv6 or IPv4 packet, consumed: held, or dropped if the queue
+ *	is full
+ * @daddr: the node it waits for (its destination's, or the destination
+ *	itself if the helper is to find its node)
  *
  * Return: true if the helper should be told of a route miss for @daddr now.
  */
@@ -105,10 +125,11 @@ bool fennec_pending_hold(struct fennec_device *fdev, struct sk_buff *skb,
 	fennec_pending_expire(pending, &expired);
 	report = fennec_pending_should_report(pending, daddr);
 	skb_queue_walk(&pending->queue, queued)
-		same += fennec_pending_is_for(queued, daddr);
+		same += fennec_pending_is_for(queued, daddr, false);
 	if (skb_queue_len(&pending->queue) < FENNEC_PENDING_MAX &&
 	    same < FENNEC_PENDING_PER_DEST) {
-		*fennec_pending_since(skb) = jiffies;
+		fennec_pending_cb(skb)->since = jiffies;
+		fennec_pending_cb(skb)->node = *daddr;
 		__skb_queue_tail(&pending->queue, skb);
 		held = true;
 	}
@@ -122,9 +143,10 @@ bool fennec_pending_hold(struct fennec_device *fdev, struct sk_buff *skb,
 }
 
 /**
- * fennec_pending_take - the packets held for a destination
+ * fennec_pending_take - the packets held for a node
  * @fdev: the device
- * @daddr: the destination that now has a session
+ * @daddr: the node that now has keys
+ * @whole64: also the packets held for any address of its /64
  * @out: gets the packets, oldest first
  *
  * The caller sends @out with the device's tables, so it must keep the
@@ -132,7 +154,7 @@ bool fennec_pending_hold(struct fennec_device *fdev, struct sk_buff *skb,
  * run in the datapath of a device that is up (the teardown waits for it).
  */
 void fennec_pending_take(struct fennec_device *fdev,
-			 const struct in6_addr *daddr,
+			 const struct in6_addr *daddr, bool whole64,
 			 struct sk_buff_head *out)
 {
 	struct fennec_pending *pending = &fdev->pending;
@@ -143,7 +165,7 @@ void fennec_pending_take(struct fennec_device *fdev,
 	spin_lock_bh(&pending->lock);
 	fennec_pending_expire(pending, &expired);
 	skb_queue_walk_safe(&pending->queue, skb, tmp) {
-		if (!fennec_pending_is_for(skb, daddr))
+		if (!fennec_pending_is_for(skb, daddr, whole64))
 			continue;
 		__skb_unlink(skb, &pending->queue);
 		__skb_queue_tail(out, skb);

@@ -10,7 +10,7 @@ struct fennec_device;
 
 /* Packets held for destinations with no session yet, device-wide. */
 #define FENNEC_PENDING_MAX	128
-/* Per destination, so one busy destination cannot take the whole queue. */
+/* Per node waited for, so one busy node cannot take the whole queue. */
 #define FENNEC_PENDING_PER_DEST	16
 /* How long a packet may wait for its session. */
 #define FENNEC_PENDING_TIMEOUT	(5 * HZ)
@@ -36,7 +36,7 @@ void fennec_pending_init(struct fennec_pending *pending);
 bool fennec_pending_hold(struct fennec_device *fdev, struct sk_buff *skb,
 			 const struct in6_addr *daddr);
 void fennec_pending_take(struct fennec_device *fdev,
-			 const struct in6_addr *daddr,
+			 const struct in6_addr *daddr, bool whole64,
 			 struct sk_buff_head *out);
 void fennec_pending_purge(struct fennec_device *fdev);
 

@@ -6,6 +6,7 @@
  * its verdict (pipeline.h); the caller finishes it.
  */
 
+#include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/udp.h>
 #include <net/ipv6.h>
@@ -15,6 +16,7 @@
 #include "label.h"
 #include "link.h"
 #include "pipeline.h"
+#include "prefix.h"
 #include "receive.h"
 #include "seal.h"
 #include "send.h"
@@ -22,31 +24,92 @@
 #include "socket.h"
 
 /*
- * An authenticated inner packet for the stack, data at its IPv6 header,
- * trailing bytes beyond it allowed: it must come from @peer (the session's
- * or the link's peer).
+ * Whether an inner source address belongs to the node @peer that sent it
+ * (cryptokey routing, Documentation/protocol.md, "Source check"): its
+ * address; an address of its /64 that is neither ours nor another node's
+ * the device knows; or, outside fc00::/8, an address whose longest
+ * matching prefix is @peer's. Context: RCU read side.
+ */
+static bool fennec_source_belongs(struct fennec_device *fdev, bool v6,
+				  const void *saddr,
+				  const struct in6_addr *peer)
+{
+	const struct in6_addr *src = saddr, *owner;
+
+	if (v6 && src->s6_addr[0] == FENNEC_ADDR_PREFIX) {
+		if (ipv6_addr_equal(src, peer))
+			return true;
+		if (memcmp(src, peer, 8))
+			return false;
+		if (READ_ONCE(fdev->has_identity) &&
+		    ipv6_addr_equal(src, &fdev->address))
+			return false;
+		return !fennec_link_by_peer(fdev, src) &&
+		       !fennec_session_lookup(fdev, src);
+	}
+	owner = fennec_prefix_lookup(fdev, v6, saddr);
+	return owner && ipv6_addr_equal(owner, peer);
+}
+
+/*
+ * The inner packet's header, checked: its version says IPv6 or IPv4 (the
+ * wire has no other field for it), its length must fit. Sets @len to the
+ * packet's length and @saddr to its source. Return: false if malformed.
+ */
+static bool fennec_inner_header(struct sk_buff *skb, bool *v6,
+				unsigned int *len, const void **saddr)
+{
+	const struct ipv6hdr *ip6;
+	const struct iphdr *ip4;
+
+	if (unlikely(!pskb_may_pull(skb, 1)))
+		return false;
+	switch (skb->data[0] >> 4) {
+	case 6:
+		if (unlikely(!pskb_may_pull(skb, sizeof(*ip6))))
+			return false;
+		ip6 = (const struct ipv6hdr *)skb->data;
+		*v6 = true;
+		*len = sizeof(*ip6) + ntohs(ip6->payload_len);
+		*saddr = &ip6->saddr;
+		return *len <= skb->len;
+	case 4:
+		if (unlikely(!pskb_may_pull(skb, sizeof(*ip4))))
+			return false;
+		ip4 = (const struct iphdr *)skb->data;
+		*v6 = false;
+		*len = ntohs(ip4->tot_len);
+		*saddr = &ip4->saddr;
+		return ip4->ihl >= 5 && *len >= ip4->ihl * 4 &&
+		       *len <= skb->len;
+	default:
+		return false;
+	}
+}
+
+/*
+ * An authenticated inner packet for the stack, data at its IP header,
+ * trailing bytes beyond it allowed: its source must belong to @peer (the
+ * session's or the link's peer).
  */
 static enum fennec_verdict fennec_deliver(struct fennec_device *fdev,
 					  struct sk_buff *skb,
 					  const struct in6_addr *peer)
 {
 	struct net_device *dev = fdev->dev;
-	const struct ipv6hdr *ip6;
+	const void *saddr;
 	unsigned int len;
+	bool v6;
 
-	if (unlikely(!pskb_may_pull(skb, sizeof(*ip6))))
+	if (unlikely(!fennec_inner_header(skb, &v6, &len, &saddr)))
 		goto malformed;
-	ip6 = (const struct ipv6hdr *)skb->data;
-	len = sizeof(*ip6) + ntohs(ip6->payload_len);
-	if (unlikely(ip6->version != 6 || len > skb->len))
-		goto malformed;
-	if (unlikely(!ipv6_addr_equal(&ip6->saddr, peer)))
+	if (unlikely(!fennec_source_belongs(fdev, v6, saddr, peer)))
 		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_SOURCE);
 	if (pskb_trim(skb, len))
 		goto malformed;
 	skb_scrub_packet(skb, !net_eq(fdev->creating_net, dev_net(dev)));
 	skb->dev = dev;
-	skb->protocol = htons(ETH_P_IPV6);
+	skb->protocol = v6 ? htons(ETH_P_IPV6) : htons(ETH_P_IP);
 	skb->pkt_type = PACKET_HOST;
 	/* Authenticated end to end: nothing to gain from checking again. */
 	skb->ip_summed = CHECKSUM_UNNECESSARY;
@@ -161,7 +224,7 @@ static enum fennec_verdict fennec_receive_data(struct fennec_device *fdev,
 	session = kp->owner;
 	fennec_session_learn(session, back, back_len);
 	if (fennec_keyring_received(fdev, &session->keys, kp))
-		fennec_send_pending(fdev, &session->peer);
+		fennec_send_pending(fdev, &session->peer, true);
 	fennec_traffic_add(session->traffic, true, skb->len);
 	if (!skb->len)
 		return fennec_verdict_consume(skb);	/* keepalive */
@@ -266,7 +329,7 @@ fennec_receive_sealed(struct fennec_device *fdev, struct sk_buff *skb,
 	fennec_link_roam(link, from);
 	/* The responder of a handshake can send now: what waited goes. */
 	if (fennec_keyring_received(fdev, &link->keys, kp) && link->has_peer)
-		fennec_send_pending(fdev, &link->peer);
+		fennec_send_pending(fdev, &link->peer, false);
 	fennec_traffic_add(link->traffic, true, skb->len);
 	/* Fast mode's seal covers a version 1 header and nothing longer. */
 	if (hdr.type == FENNEC_LINK_FORWARD_FAST &&

@@ -22,6 +22,7 @@ static const struct fennec_selftest fennec_selftest_list[] __initconst = {
 	{ "replay", fennec_replay_selftest },
 	{ "seal", fennec_seal_selftest },
 	{ "event", fennec_event_selftest },
+	{ "prefix", fennec_prefix_selftest },
 #ifdef FENNEC_BROKEN_SELFTEST
 	{ "broken", fennec_broken_selftest },
 #endif

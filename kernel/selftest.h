@@ -46,6 +46,7 @@ bool fennec_label_selftest(void);
 bool fennec_replay_selftest(void);
 bool fennec_seal_selftest(void);
 bool fennec_event_selftest(void);
+bool fennec_prefix_selftest(void);
 #ifdef FENNEC_BROKEN_SELFTEST
 bool fennec_broken_selftest(void);
 #endif

@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Transmit: IPv6 packets the stack routes into the device leave here,
- * sealed for their destination and sent along its route. Each function
+ * Transmit: IPv6 and IPv4 packets the stack routes into the device leave
+ * here, sealed for the node their destination belongs to (a node address,
+ * a node's /64 or a prefix: Documentation/protocol.md, "Prefixes") and
+ * sent to it directly or along its route. Each function
  * given a packet returns its verdict (pipeline.h); the caller finishes it.
  */
 
+#include <linux/icmp.h>
 #include <linux/icmpv6.h>
+#include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/udp.h>
+#include <net/icmp.h>
 #include <net/ipv6.h>
 
 #include "device.h"
@@ -15,6 +20,7 @@
 #include "label.h"
 #include "link.h"
 #include "pipeline.h"
+#include "prefix.h"
 #include "seal.h"
 #include "send.h"
 #include "session.h"
@@ -57,9 +63,12 @@ int fennec_tx_prepare(struct sk_buff *skb, unsigned int head,
 
 static bool fennec_tx_valid(struct sk_buff *skb)
 {
-	return skb->protocol == htons(ETH_P_IPV6) &&
-	       pskb_network_may_pull(skb, sizeof(struct ipv6hdr)) &&
-	       ipv6_hdr(skb)->version == 6;
+	if (skb->protocol == htons(ETH_P_IPV6))
+		return pskb_network_may_pull(skb, sizeof(struct ipv6hdr)) &&
+		       ipv6_hdr(skb)->version == 6;
+	return skb->protocol == htons(ETH_P_IP) &&
+	       pskb_network_may_pull(skb, sizeof(struct iphdr)) &&
+	       ip_hdr(skb)->version == 4;
 }
 
 /* Counts a sealed datagram for a link: it goes to the link's neighbour. */
@@ -107,12 +116,33 @@ enum fennec_verdict fennec_link_forward(struct fennec_link *link,
 	return fennec_send_on_link(link, skb);
 }
 
-/* Tells the sender the largest packet that fits, and drops this one. */
+/*
+ * Tells the sender the largest packet that fits (Packet Too Big, or
+ * Fragmentation Needed), and drops this one: the overlay never fragments.
+ */
 static enum fennec_verdict fennec_too_big(struct sk_buff *skb,
 					  unsigned int mtu)
 {
-	icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+	if (skb->protocol == htons(ETH_P_IP))
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+			      htonl(mtu));
+	else
+		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
 	return fennec_verdict_tx_drop(skb, FENNEC_A_DROP_TOO_BIG);
+}
+
+/*
+ * No node for the destination, outside fc00::/8: the sender hears so, at
+ * the rate the kernel's ICMP limits allow, and the helper hears nothing.
+ */
+static enum fennec_verdict fennec_unreachable(struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IP))
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
+	else
+		icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH,
+				0);
+	return fennec_verdict_tx_drop(skb, FENNEC_A_DROP_NO_ROUTE);
 }
 
 /* To a neighbour: the compact form, sealed once with the link's keys. */
@@ -334,27 +364,70 @@ void fennec_session_keepalive(struct fennec_device *fdev,
 }
 
 /*
- * A packet for a destination with no keys yet waits for them (pending.c).
- * What waits is a clone: @skb itself is its caller's until its verdict is
- * carried out, which for a queued packet may be a while.
+ * A packet for a node with no keys yet waits for them (pending.c), and the
+ * helper hears of @node. What waits is a clone: @skb itself is its
+ * caller's until its verdict is carried out, which for a queued packet
+ * may be a while.
  */
 static enum fennec_verdict fennec_send_later(struct fennec_device *fdev,
 					     struct sk_buff *skb,
-					     const struct in6_addr *daddr)
+					     const struct in6_addr *node)
 {
 	struct sk_buff *held = skb_clone(skb, GFP_ATOMIC);
 
 	if (!held)
 		fennec_count_drop(fdev, FENNEC_A_DROP_UNDERLAY);
-	else if (fennec_pending_hold(fdev, held, daddr))
-		fennec_event_route_miss(fdev, daddr);
+	else if (fennec_pending_hold(fdev, held, node))
+		fennec_event_route_miss(fdev, node);
 	return fennec_verdict_consume(skb);
+}
+
+/*
+ * To a node: the compact form if it is a neighbour with keys, else its
+ * session's keys, else it waits. Context: RCU read side, BHs off.
+ */
+static enum fennec_verdict fennec_send_to_node(struct fennec_device *fdev,
+					       struct sk_buff *skb,
+					       const struct in6_addr *node)
+{
+	struct fennec_session *session;
+	struct fennec_keypair *kp;
+	struct fennec_link *link;
+
+	link = fennec_link_by_peer(fdev, node);
+	/* Read once: a link being deleted loses its keys under us. */
+	kp = link ? rcu_dereference(link->keys.now) : NULL;
+	if (kp)
+		return fennec_send_direct(link, kp, skb);
+	session = fennec_session_lookup(fdev, node);
+	kp = session ? rcu_dereference(session->keys.now) : NULL;
+	if (kp)
+		return fennec_send_routed(fdev, session, kp, skb);
+	return fennec_send_later(fdev, skb, node);
+}
+
+/*
+ * The node an address of fc00::/8 belongs to: the node with that address
+ * if the device knows it (a neighbour or a session), else the owner of its
+ * /64 if a session is, else the address itself (a node to find).
+ * Context: RCU read side.
+ */
+static const struct in6_addr *fennec_node_of(struct fennec_device *fdev,
+					     const struct in6_addr *daddr)
+{
+	struct fennec_session *owner;
+
+	if (fennec_link_by_peer(fdev, daddr) ||
+	    fennec_session_lookup(fdev, daddr))
+		return daddr;
+	owner = fennec_session_by_prefix64(fdev, daddr);
+	return owner ? &owner->peer : daddr;
 }
 
 /**
  * fennec_send_one - seal one packet from the stack for its destination
  * @fdev: the device
- * @skb: an IPv6 packet, not a GSO train
+ * @skb: an IPv6 or IPv4 packet, not a GSO train
  *
  * Context: BHs off.
  * Return: @skb's verdict: sent to the next hop, dropped, or consumed
@@ -363,42 +436,38 @@ static enum fennec_verdict fennec_send_later(struct fennec_device *fdev,
 enum fennec_verdict fennec_send_one(struct fennec_device *fdev,
 				    struct sk_buff *skb)
 {
-	const struct in6_addr *daddr = &ipv6_hdr(skb)->daddr;
-	struct fennec_session *session;
+	const struct in6_addr *node;
 	enum fennec_verdict verdict;
-	struct fennec_keypair *kp;
-	struct fennec_link *link;
 
-	if (daddr->s6_addr[0] != FENNEC_ADDR_PREFIX)
-		return fennec_verdict_tx_drop(skb, FENNEC_A_DROP_NO_ROUTE);
 	rcu_read_lock();
-	link = fennec_link_by_peer(fdev, daddr);
-	/* Read once: a link being deleted loses its keys under us. */
-	kp = link ? rcu_dereference(link->keys.now) : NULL;
-	if (kp) {
-		verdict = fennec_send_direct(link, kp, skb);
-		goto out;
+	if (skb->protocol == htons(ETH_P_IPV6)) {
+		const struct in6_addr *daddr = &ipv6_hdr(skb)->daddr;
+
+		if (daddr->s6_addr[0] == FENNEC_ADDR_PREFIX)
+			node = fennec_node_of(fdev, daddr);
+		else
+			node = fennec_prefix_lookup(fdev, true, daddr);
+	} else {
+		node = fennec_prefix_lookup(fdev, false, &ip_hdr(skb)->daddr);
 	}
-	session = fennec_session_lookup(fdev, daddr);
-	kp = session ? rcu_dereference(session->keys.now) : NULL;
-	if (kp)
-		verdict = fennec_send_routed(fdev, session, kp, skb);
-	else
-		verdict = fennec_send_later(fdev, skb, daddr);
-out:
+	verdict = node ? fennec_send_to_node(fdev, skb, node) :
+			 fennec_unreachable(skb);
 	rcu_read_unlock();
 	return verdict;
 }
 
-/* A session or link got its keys: send what waited for them. */
+/*
+ * A session or link got its keys: send what waited for them. @whole64:
+ * and what waited for any address of its /64 (a session: it may own it).
+ */
 void fennec_send_pending(struct fennec_device *fdev,
-			 const struct in6_addr *daddr)
+			 const struct in6_addr *node, bool whole64)
 {
 	struct sk_buff_head queue;
 	struct sk_buff *skb;
 
 	__skb_queue_head_init(&queue);
-	fennec_pending_take(fdev, daddr, &queue);
+	fennec_pending_take(fdev, node, whole64, &queue);
 	local_bh_disable();
 	while ((skb = __skb_dequeue(&queue))) {
 		fennec_send_one(fdev, skb);
@@ -410,7 +479,7 @@ void fennec_send_pending(struct fennec_device *fdev,
 /**
  * fennec_tx_segment - what the stack hands the device, as packets to seal
  * @fdev: the device
- * @skb: an IPv6 packet, or a GSO train of them
+ * @skb: an IPv6 or IPv4 packet, or a GSO train of them
  *
  * Segments are sealed one by one: each is one datagram.
  * Context: BHs off (ndo_start_xmit).

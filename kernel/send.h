@@ -17,7 +17,7 @@ int fennec_route_send(struct fennec_device *fdev, struct sk_buff *skb);
 void fennec_push_fwd(struct sk_buff *skb, unsigned int kind, u8 flags,
 		     const u8 *label, unsigned int len);
 void fennec_send_pending(struct fennec_device *fdev,
-			 const struct in6_addr *daddr);
+			 const struct in6_addr *node, bool whole64);
 enum fennec_verdict fennec_send_one(struct fennec_device *fdev,
 				    struct sk_buff *skb);
 struct sk_buff *fennec_tx_segment(struct fennec_device *fdev,

@@ -18,10 +18,55 @@ static const struct rhashtable_params fennec_session_params = {
 	.automatic_shrinking = true,
 };
 
+/* A node's /64: the first 8 bytes of its address. */
+#define FENNEC_PREFIX64_LEN	8
+
+static const struct rhashtable_params fennec_owner_params = {
+	.key_len = FENNEC_PREFIX64_LEN,
+	.key_offset = offsetof(struct fennec_session, peer),
+	.head_offset = offsetof(struct fennec_session, owner_node),
+	.automatic_shrinking = true,
+};
+
 int fennec_sessions_init(struct fennec_device *fdev)
 {
+	int err;
+
 	INIT_LIST_HEAD(&fdev->session_list);
-	return rhashtable_init(&fdev->sessions, &fennec_session_params);
+	err = rhashtable_init(&fdev->sessions, &fennec_session_params);
+	if (err)
+		return err;
+	err = rhashtable_init(&fdev->owners, &fennec_owner_params);
+	if (err)
+		rhashtable_destroy(&fdev->sessions);
+	return err;
+}
+
+/**
+ * fennec_session_by_prefix64 - the session a node's /64 is sent to
+ * @fdev: the device
+ * @addr: any address of the /64
+ *
+ * Of the sessions whose address is in that /64, the one made first (while
+ * it lasts): a later one, whose key an attacker ground to the /64, does
+ * not take it over. Context: RCU read side, or RTNL.
+ */
+struct fennec_session *fennec_session_by_prefix64(struct fennec_device *fdev,
+						  const struct in6_addr *addr)
+{
+	return rhashtable_lookup_fast(&fdev->owners, addr, fennec_owner_params);
+}
+
+/* Caller holds RTNL. Makes @session own its /64 if no session does. */
+static int fennec_session_claim64(struct fennec_device *fdev,
+				  struct fennec_session *session)
+{
+	int err = rhashtable_lookup_insert_fast(&fdev->owners,
+						&session->owner_node,
+						fennec_owner_params);
+
+	session->owns64 = !err;
+	return err == -EEXIST ? 0 : err;
 }
 
 /* Context: RCU read side, or RTNL. */
@@ -31,6 +76,8 @@ struct fennec_session *fennec_session_lookup(struct fennec_device *fdev,
 	return rhashtable_lookup_fast(&fdev->sessions, peer,
 				      fennec_session_params);
 }
+
+static void fennec_session_free_rcu(struct rcu_head *rcu);
 
 /* Caller holds RTNL. A new, empty session for @peer. */
 struct fennec_session *fennec_session_create(struct fennec_device *fdev,
@@ -50,14 +97,24 @@ struct fennec_session *fennec_session_create(struct fennec_device *fdev,
 	spin_lock_init(&session->learned_lock);
 	err = rhashtable_lookup_insert_fast(&fdev->sessions, &session->node,
 					    fennec_session_params);
+	if (err)
+		goto err_free;
+	err = fennec_session_claim64(fdev, session);
 	if (err) {
-		free_percpu(session->traffic);
-		kfree(session);
+		rhashtable_remove_fast(&fdev->sessions, &session->node,
+				       fennec_session_params);
+		/* Lookups that found it in this grace period may still look. */
+		call_rcu(&session->rcu, fennec_session_free_rcu);
 		return ERR_PTR(err);
 	}
 	list_add_tail_rcu(&session->list, &fdev->session_list);
 	fdev->sessions_seq++;
 	return session;
+
+err_free:
+	free_percpu(session->traffic);
+	kfree(session);
+	return ERR_PTR(err);
 }
 
 static void fennec_session_free_rcu(struct rcu_head *rcu)
@@ -74,10 +131,24 @@ static void fennec_session_free_rcu(struct rcu_head *rcu)
 void fennec_session_remove(struct fennec_device *fdev,
 			   struct fennec_session *session)
 {
+	struct fennec_session *other;
+
 	rhashtable_remove_fast(&fdev->sessions, &session->node,
 			       fennec_session_params);
 	list_del_rcu(&session->list);
 	fdev->sessions_seq++;
+	if (session->owns64) {
+		rhashtable_remove_fast(&fdev->owners, &session->owner_node,
+				       fennec_owner_params);
+		/* The next made of those sharing the /64 takes it over. */
+		list_for_each_entry(other, &fdev->session_list, list) {
+			if (!memcmp(&other->peer, &session->peer,
+				    FENNEC_PREFIX64_LEN)) {
+				fennec_session_claim64(fdev, other);
+				break;
+			}
+		}
+	}
 	fennec_keyring_clear(fdev, &session->keys);
 	call_rcu(&session->rcu, fennec_session_free_rcu);
 }
@@ -89,6 +160,7 @@ void fennec_sessions_destroy(struct fennec_device *fdev)
 
 	list_for_each_entry_safe(session, tmp, &fdev->session_list, list)
 		fennec_session_remove(fdev, session);
+	rhashtable_destroy(&fdev->owners);
 	rhashtable_destroy(&fdev->sessions);
 }
 

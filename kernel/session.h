@@ -49,6 +49,8 @@ struct fennec_routes {
  * @learned: the route back seen on the last packet from the peer
  * @traffic: counters
  * @node: in the device's session table
+ * @owner_node: in the device's table of /64 owners, if @owns64
+ * @owns64: the session is the one the /64 of @peer is sent to
  * @list: in the device's session list: RCU, changed under RTNL
  * @rcu: freed after a grace period
  */
@@ -63,6 +65,8 @@ struct fennec_session {
 	struct fennec_route learned;
 	struct fennec_traffic __percpu *traffic;
 	struct rhash_head node;
+	struct rhash_head owner_node;
+	bool owns64;
 	struct list_head list;
 	struct rcu_head rcu;
 };
@@ -71,6 +75,8 @@ int fennec_sessions_init(struct fennec_device *fdev);
 void fennec_sessions_destroy(struct fennec_device *fdev);
 struct fennec_session *fennec_session_lookup(struct fennec_device *fdev,
 					     const struct in6_addr *peer);
+struct fennec_session *fennec_session_by_prefix64(struct fennec_device *fdev,
+						  const struct in6_addr *addr);
 struct fennec_session *fennec_session_create(struct fennec_device *fdev,
 					     const struct in6_addr *peer);
 struct fennec_session *fennec_session_by_tx_index(struct fennec_device *fdev,

@@ -37,7 +37,7 @@ _fennec()
 
 	case $cmd in
 	show)
-		COMPREPLY=($(compgen -W "links sessions dht --json" -- "$cur"))
+		COMPREPLY=($(compgen -W "links sessions prefixes dht --json" -- "$cur"))
 		;;
 	send)
 		[ "$cword" -eq 3 ] && COMPREPLY=($(compgen -W "route endpoint" -- "$cur"))
@@ -74,12 +74,15 @@ _fennec()
 			settings="public-key keys route mtu no-routes keepalive remove
 				rx-index tx-index send-key recv-key next"
 			;;
+		*" prefix "*)
+			settings="peer remove"
+			;;
 		*)
 			settings="listen-port private-key public-key address
-				clear-identity slot-width link session"
+				clear-identity slot-width link session prefix"
 			;;
 		esac
-		[ "$prev" = link ] || [ "$prev" = session ] && return
+		[ "$prev" = link ] || [ "$prev" = session ] || [ "$prev" = prefix ] && return
 		COMPREPLY=($(compgen -W "$settings" -- "$cur"))
 		;;
 	esac

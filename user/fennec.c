@@ -19,8 +19,8 @@
 #endif
 
 static const struct command commands[] = {
-	{ "show", cmd_show, "[DEV [links|sessions|dht]] [--json]",
-	  "show every fennec device, or DEV, or DEV's links, sessions or DHT" },
+	{ "show", cmd_show, "[DEV [links|sessions|prefixes|dht]] [--json]",
+	  "show every fennec device, or DEV, or DEV's links, sessions, prefixes or DHT" },
 	{ "set", cmd_set,
 	  "DEV [listen-port PORT] [private-key FILE|-] [public-key KEY]\n"
 	  "      [address ADDR] [clear-identity] [slot-width 1|2]\n"
@@ -31,8 +31,10 @@ static const struct command commands[] = {
 	  "   fennec set DEV session ADDR [public-key KEY] [keys KEYS]\n"
 	  "      [route LABEL [mtu N]]... [no-routes] [keepalive]\n"
 	  "      | session ADDR remove\n"
+	  "   fennec set DEV prefix PREFIX peer ADDR\n"
+	  "      | prefix PREFIX [peer ADDR] remove | prefix all peer ADDR remove\n"
 	  "   KEYS: rx-index N tx-index N send-key FILE recv-key FILE [next]",
-	  "change DEV, its links or its sessions" },
+	  "change DEV, its links, its sessions or its prefixes" },
 	{ "send", cmd_send, "DEV route LABEL HEX | DEV endpoint HOST:PORT HEX",
 	  "send a control packet from DEV's socket (as the helper does)" },
 	{ "graph", cmd_graph, "DEV",

@@ -244,6 +244,116 @@ static void refuse_used_index(void)
 	report(!err, "the link is removed again", err);
 }
 
+static int prefixes_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == FENNEC_A_DEVICE_PREFIXES &&
+		    mnl_attr_get_payload_len(a) == sizeof(uint32_t))
+			*(long *)data = mnl_attr_get_u32(a);
+	return MNL_CB_OK;
+}
+
+/* The device's count of prefixes, or -1. */
+static long prefix_count(void)
+{
+	struct request r;
+	long count = -1;
+
+	request_init(&r, family, FENNEC_CMD_GET_DEVICE, 0);
+	mnl_attr_put_strz(r.nlh, FENNEC_A_DEVICE_IFNAME, dev);
+	return transact(&r, prefixes_cb, &count) ? -1 : count;
+}
+
+static const uint8_t prefix_peer[FENNEC_ADDR_LEN] = { 0xfc, [15] = 7 };
+
+/*
+ * A SET_PREFIX or DEL_PREFIX request: ADDR (LEN bytes, none if 0), the
+ * prefix length PLEN (none if negative), the peer if PEER.
+ */
+static void prefix_request(struct request *r, uint8_t cmd, const void *addr,
+			   size_t len, int plen, const uint8_t *peer)
+{
+	struct nlattr *nest;
+
+	request_init(r, family, cmd, 0);
+	mnl_attr_put_strz(r->nlh, FENNEC_A_DEVICE_IFNAME, dev);
+	nest = mnl_attr_nest_start(r->nlh, FENNEC_A_DEVICE_PREFIX);
+	if (len)
+		mnl_attr_put(r->nlh, FENNEC_A_PREFIX_ADDRESS, len, addr);
+	if (plen >= 0)
+		mnl_attr_put_u8(r->nlh, FENNEC_A_PREFIX_LENGTH, plen);
+	if (peer)
+		mnl_attr_put(r->nlh, FENNEC_A_PREFIX_PEER, FENNEC_ADDR_LEN,
+			     peer);
+	mnl_attr_nest_end(r->nlh, nest);
+}
+
+/* What the CLI cannot send: refused by the kernel's own checks. */
+static void refuse_bad_prefixes(void)
+{
+	static const uint8_t v4[4] = { 10, 1 }, v6[17] = { 0xfd };
+	uint8_t other[FENNEC_ADDR_LEN] = { 0xfd, [15] = 7 };
+	struct request r;
+
+	request_init(&r, family, FENNEC_CMD_SET_PREFIX, 0);
+	mnl_attr_put_strz(r.nlh, FENNEC_A_DEVICE_IFNAME, dev);
+	expect_refusal(&r, EINVAL, "no prefix given", "prefix: none given");
+	prefix_request(&r, FENNEC_CMD_SET_PREFIX, v6, 5, 8, prefix_peer);
+	expect_refusal(&r, EINVAL, "neither 4 (IPv4) nor 16 (IPv6) bytes",
+		       "prefix: an address of 5 bytes");
+	prefix_request(&r, FENNEC_CMD_SET_PREFIX, v6, 17, 8, prefix_peer);
+	expect_refusal(&r, ERANGE, NULL, "prefix: an address of 17 bytes");
+	prefix_request(&r, FENNEC_CMD_SET_PREFIX, v4, 4, 33, prefix_peer);
+	expect_refusal(&r, EINVAL, "prefix length is longer than its address",
+		       "prefix: IPv4 of length 33");
+	prefix_request(&r, FENNEC_CMD_SET_PREFIX, v6, 16, 129, prefix_peer);
+	expect_refusal(&r, ERANGE, NULL, "prefix: IPv6 of length 129");
+	prefix_request(&r, FENNEC_CMD_SET_PREFIX, v4, 4, -1, prefix_peer);
+	expect_refusal(&r, EINVAL, "prefix has no length",
+		       "prefix: no length");
+	prefix_request(&r, FENNEC_CMD_SET_PREFIX, v4, 4, 16, NULL);
+	expect_refusal(&r, EINVAL, "prefix has no peer", "prefix: no peer");
+	prefix_request(&r, FENNEC_CMD_SET_PREFIX, v4, 4, 16, other);
+	expect_refusal(&r, EINVAL, "fc00::/8", "prefix: a peer outside fc00::/8");
+	prefix_request(&r, FENNEC_CMD_DEL_PREFIX, v4, 4, 16, NULL);
+	expect_refusal(&r, ENOENT, "no such prefix",
+		       "prefix: deleting one there is not");
+	prefix_request(&r, FENNEC_CMD_DEL_PREFIX, NULL, 0, -1, NULL);
+	expect_refusal(&r, EINVAL, "prefix has no address",
+		       "prefix: deleting with neither prefix nor peer");
+}
+
+/*
+ * FENNEC_PREFIXES_MAX prefixes and no more: the next is refused, the
+ * count stays, and all go with their peer.
+ */
+static void fill_prefixes(void)
+{
+	long added = 0, before = prefix_count();
+	struct request r;
+	int err = 0;
+
+	for (uint32_t i = 0; i < FENNEC_PREFIXES_MAX + 1 && !err; i++) {
+		uint8_t a[4] = { 100, 64 + (i >> 8), i & 0xff, 0 };
+
+		prefix_request(&r, FENNEC_CMD_SET_PREFIX, a, 4, 24,
+			       prefix_peer);
+		err = transact(&r, NULL, NULL);
+		added += !err;
+	}
+	report(before == 0 && added == FENNEC_PREFIXES_MAX &&
+	       err == ENOSPC && strstr(extack, "too many prefixes"),
+	       "prefix: the one past FENNEC_PREFIXES_MAX is refused", err);
+	report(prefix_count() == FENNEC_PREFIXES_MAX,
+	       "prefix: ...and the device holds FENNEC_PREFIXES_MAX still", 0);
+	prefix_request(&r, FENNEC_CMD_DEL_PREFIX, NULL, 0, -1, prefix_peer);
+	err = transact(&r, NULL, NULL);
+	report(!err && prefix_count() == 0,
+	       "prefix: a peer's prefixes all go at once", err);
+}
+
 int main(int argc, char **argv)
 {
 	static const uint8_t key[FENNEC_KEY_LEN] = { 1, 2, 3 };
@@ -279,7 +389,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	printf("TAP version 13\n1..23\n");
+	printf("TAP version 13\n1..36\n");
 
 	set_request(&r);
 	mnl_attr_put_u32(r.nlh, 99, 1);
@@ -364,6 +474,8 @@ int main(int argc, char **argv)
 	expect_refusal(&r, EINVAL, NULL, "reserved header field set");
 
 	refuse_used_index();
+	refuse_bad_prefixes();
+	fill_prefixes();
 
 	report(!read_state(&after) && before.len == after.len &&
 	       !memcmp(before.blob, after.blob, before.len),

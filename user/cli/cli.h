@@ -19,9 +19,12 @@ int cmd_show(const struct command *cmd, int argc, char **argv);
 int cmd_set(const struct command *cmd, int argc, char **argv);
 int cmd_set_link(const struct command *cmd, int argc, char **argv);
 int cmd_set_session(const struct command *cmd, int argc, char **argv);
+int cmd_set_prefix(const struct command *cmd, int argc, char **argv);
 int cmd_show_links(const struct command *cmd, const char *ifname,
 		   bool as_json);
 int cmd_show_sessions(const struct command *cmd, const char *ifname,
+		      bool as_json);
+int cmd_show_prefixes(const struct command *cmd, const char *ifname,
 		      bool as_json);
 int cmd_show_dht(const struct command *cmd, const char *ifname, bool as_json);
 int cmd_graph(const struct command *cmd, int argc, char **argv);

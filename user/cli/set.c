@@ -2,7 +2,8 @@
 /*
  * fennec set DEV [listen-port PORT] [private-key FILE] [public-key KEY]
  *                [address ADDR] [clear-identity] [slot-width 1|2]
- * fennec set DEV link ... | session ...: cli/link.c, cli/session.c
+ * fennec set DEV link ... | session ... | prefix ...: cli/link.c,
+ * cli/session.c, cli/prefix.c
  */
 #include <arpa/inet.h>
 #include <stdbool.h>
@@ -145,6 +146,8 @@ int cmd_set(const struct command *cmd, int argc, char **argv)
 		return cmd_set_link(cmd, argc, argv);
 	if (argc >= 3 && !strcmp(argv[2], "session"))
 		return cmd_set_session(cmd, argc, argv);
+	if (argc >= 3 && !strcmp(argv[2], "prefix"))
+		return cmd_set_prefix(cmd, argc, argv);
 	ret = parse_args(cmd, argc, argv, &args);
 	if (ret)
 		return ret;

@@ -56,6 +56,8 @@ static void print_text(const struct datapath_device_state *dev, bool first)
 	}
 	if (dev->slot_width)
 		printf("  slot width: %u\n", dev->slot_width);
+	if (dev->has_prefixes)
+		printf("  prefixes: %u\n", dev->prefixes);
 	print_drops_text(dev);
 }
 
@@ -74,6 +76,8 @@ static void print_json(struct json *j, const struct datapath_device_state *dev)
 	}
 	if (dev->slot_width)
 		json_uint(j, "slot_width", dev->slot_width);
+	if (dev->has_prefixes)
+		json_uint(j, "prefixes", dev->prefixes);
 	if (dev->has_drops) {
 		json_begin_object(j, "drops");
 		for (unsigned int r = 0; r < __FENNEC_A_DROP_MAX; r++) {
@@ -155,8 +159,10 @@ int cmd_show(const struct command *cmd, int argc, char **argv)
 		return cmd_show_links(cmd, ifname, as_json);
 	if (what && (!strcmp(what, "sessions") || !strcmp(what, "routes")))
 		return cmd_show_sessions(cmd, ifname, as_json);
+	if (what && !strcmp(what, "prefixes"))
+		return cmd_show_prefixes(cmd, ifname, as_json);
 	if (what)
-		return usage_error(cmd, "show DEV takes links, sessions, routes or dht");
+		return usage_error(cmd, "show DEV takes links, sessions, routes, prefixes or dht");
 	if (ifname && parse_ifname(ifname)) {
 		log_error("invalid device name \"%s\"", ifname);
 		return EXIT_FAILURE;

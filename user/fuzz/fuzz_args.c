@@ -3,7 +3,7 @@
  * Command line values, as fennecd and fennec take them: --peer (daemon/
  * config.c), ports and device names (lib/parse.c), endpoints
  * (lib/endpoint.c) and labels (lib/label.c), base64 keys (lib/key.c), key
- * files (lib/keyfile.c), log levels. The first byte picks the parser, the rest is the argument (a key
+ * files (lib/keyfile.c), log levels, prefixes (lib/prefix.c). The first byte picks the parser, the rest is the argument (a key
  * file's contents, for key files).
  *
  * Invariants: what parses prints back to a text that parses to the same
@@ -22,6 +22,7 @@
 #include "../lib/label.h"
 #include "../lib/log.h"
 #include "../lib/parse.h"
+#include "../lib/prefix.h"
 #include "fuzz.h"
 
 static char keyfile[] = "/tmp/fennec-fuzz-key-XXXXXX";
@@ -129,6 +130,24 @@ static void port(const char *s)
 	      strtoul(s, NULL, 10) == p, "port %s is %u", s, p);
 }
 
+static void prefix(const char *s)
+{
+	struct ip_prefix p, again;
+	char buf[PREFIX_TEXT_LEN];
+	const char *why = NULL;
+
+	if (parse_prefix(s, &p, &why)) {
+		CHECK(why && *why && !strchr(why, '\n'), "no reason for %s", s);
+		return;
+	}
+	CHECK(p.len <= (p.v6 ? 128 : 32), "length %u", p.len);
+	format_prefix(&p, buf);
+	CHECK(!parse_prefix(buf, &again, &why) &&
+	      !memcmp(&p, &again, sizeof(p)) &&
+	      prefix_has_host_bits(&p) == prefix_has_host_bits(&again),
+	      "%s printed as %s", s, buf);
+}
+
 static void ifname(const char *s)
 {
 	CHECK(!parse_ifname(s) == (*s && strlen(s) < IFNAMSIZ), "name %s", s);
@@ -168,7 +187,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_init(&f, data, size);
 	which = fz_u8(&f);
 	s = fz_string(&f, &len);
-	switch (which % 8) {
+	switch (which % 9) {
 	case 0:
 		peer(s);
 		break;
@@ -190,7 +209,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 6:
 		key_file(s, len);
 		break;
-	default:
+	case 8:
+		prefix(s);
+		break;
+	case 7:
 		if (!log_parse_level(s, &level))
 			CHECK(level <= LEVEL_DEBUG, "level %d", level);
 		break;

@@ -2,8 +2,8 @@
 /*
  * What the CLI prints from the kernel's netlink messages, fed as raw
  * datagrams (nlfake.h) and decoded by the netlink client it shares with
- * fennecd (lib/fnl_*.c): `fennec show DEV links|sessions [--json]`
- * (cli/link.c, cli/session.c) from a dump, and `fennec monitor [DEV]`
+ * fennecd (lib/fnl_*.c): `fennec show DEV links|sessions|prefixes
+ * [--json]` (cli/link.c, cli/session.c, cli/prefix.c) from a dump, and `fennec monitor [DEV]`
  * (cli/monitor.c) from events, their standard output captured. The first
  * byte picks the command and its options; the datagrams follow.
  *
@@ -62,8 +62,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 0:
 	case 1:
 		json = which & 4;
-		ret = which % 4 ? cmd_show_sessions(&cmd, NLFAKE_IFNAME, json) :
-				  cmd_show_links(&cmd, NLFAKE_IFNAME, json);
+		if (which & 16)
+			ret = cmd_show_prefixes(&cmd, NLFAKE_IFNAME, json);
+		else if (which % 4)
+			ret = cmd_show_sessions(&cmd, NLFAKE_IFNAME, json);
+		else
+			ret = cmd_show_links(&cmd, NLFAKE_IFNAME, json);
 		break;
 	default:
 		ret = cmd_monitor(&cmd, 1 + (which % 4 == 2), argv);

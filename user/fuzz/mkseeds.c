@@ -555,6 +555,8 @@ static void args_seeds(void)
 	snprintf(text, sizeof(text), "\x06  %s\n", key);
 	save_text("args", "keyfile", text);
 	save_text("args", "level", "\x07" "debug");
+	save_text("args", "prefix-v4", "\x08" "10.1.0.0/16");
+	save_text("args", "prefix-v6", "\x08" "fd00:1::/48");
 }
 
 /* --- netlink -------------------------------------------------------------- */
@@ -818,6 +820,27 @@ static void links_tokens(struct seed *s)
 	tokens(s, &t);
 }
 
+static void prefixes_tokens(struct seed *s)
+{
+	static const uint8_t v4[4] = { 10, 1 }, v6[16] = { 0xfd, 0, 0, 1 };
+	struct seed t = { .n = 0 };
+
+	tok_msg(&t, FENNEC_CMD_GET_PREFIX, NLM_F_MULTI);
+	tok_nest(&t, FENNEC_A_DEVICE_PREFIX);
+	tok_attr(&t, FENNEC_A_PREFIX_ADDRESS, v4, sizeof(v4));
+	tok_attr(&t, FENNEC_A_PREFIX_LENGTH, "\x10", 1);
+	tok_attr(&t, FENNEC_A_PREFIX_PEER, node[1].id, 16);
+	tok_end(&t);
+	tok_msg(&t, FENNEC_CMD_GET_PREFIX, NLM_F_MULTI);
+	tok_nest(&t, FENNEC_A_DEVICE_PREFIX);
+	tok_attr(&t, FENNEC_A_PREFIX_ADDRESS, v6, sizeof(v6));
+	tok_attr(&t, FENNEC_A_PREFIX_LENGTH, "\x30", 1);
+	tok_attr(&t, FENNEC_A_PREFIX_PEER, node[2].id, 16);
+	tok_end(&t);
+	u8(&t, 4), u8(&t, 0);
+	tokens(s, &t);
+}
+
 static void events_tokens(struct seed *s)
 {
 	uint32_t ifindex = NLFAKE_IFINDEX;
@@ -884,6 +907,10 @@ static void netlink_seeds(void)
 	save("netlink_cli", "monitor", &s);
 	s.n = 0, u8(&s, 3), events(&s);
 	save("netlink_cli", "monitor-dev", &s);
+	s.n = 0, u8(&s, 16), prefixes_tokens(&s);
+	save("netlink_cli", "prefixes-tokens", &s);
+	s.n = 0, u8(&s, 20), prefixes_tokens(&s);
+	save("netlink_cli", "prefixes-tokens-json", &s);
 }
 
 static void discovery_seeds(void)

@@ -29,6 +29,7 @@
 
 #include "endpoint.h"
 #include "genl.h"
+#include "prefix.h"
 
 /*
  * The device a request is for: by IFINDEX if it is not 0, by IFNAME if it
@@ -60,6 +61,8 @@ struct datapath_device_state {
 	unsigned int slot_width;		/* 0: not said */
 	bool has_drops;
 	uint64_t drops[__FENNEC_A_DROP_MAX];	/* by FENNEC_A_DROP_* */
+	bool has_prefixes;
+	uint32_t prefixes;			/* how many it holds */
 };
 
 struct datapath_device_list {
@@ -204,6 +207,30 @@ int fnl_session_del(struct genl *g, const struct fnl_dev *dev,
 int fnl_session_dump(struct genl *g, const struct fnl_dev *dev,
 		     void (*cb)(const struct datapath_session_state *, void *),
 		     fnl_restart_cb restart, void *data);
+
+/* --- Prefixes (FENNEC_CMD_{SET,DEL,GET}_PREFIX) --- */
+
+/*
+ * A prefix and the node it belongs to. SET needs both; DEL takes the
+ * prefix (and the peer, which must then be its node), or the peer alone
+ * (every prefix of that node). A dump hands on only prefixes with both.
+ */
+struct datapath_prefix {
+	bool has_prefix;
+	struct ip_prefix prefix;
+	bool has_peer;
+	struct in6_addr peer;
+};
+
+int fnl_prefix_set(struct genl *g, const struct fnl_dev *dev,
+		   const struct datapath_prefix *p);
+int fnl_prefix_del(struct genl *g, const struct fnl_dev *dev,
+		   const struct datapath_prefix *p);
+/* Decodes one message of a dump: 0, or -1 if it holds no whole prefix. */
+int fnl_prefix_parse(const struct nlmsghdr *nlh, struct datapath_prefix *p);
+int fnl_prefix_dump(struct genl *g, const struct fnl_dev *dev,
+		    void (*cb)(const struct datapath_prefix *, void *),
+		    fnl_restart_cb restart, void *data);
 
 /* --- Control packets (FENNEC_CMD_TRANSMIT) and events --- */
 

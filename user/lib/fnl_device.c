@@ -63,6 +63,8 @@ static int parse_device(const struct nlmsghdr *nlh, struct genl *g,
 	dev->has_identity = key;
 	if (fnl_u8(tb[FENNEC_A_DEVICE_SLOT_WIDTH], &width))
 		dev->slot_width = width;
+	dev->has_prefixes = fnl_u32(tb[FENNEC_A_DEVICE_PREFIXES],
+				    &dev->prefixes);
 	if (tb[FENNEC_A_DEVICE_DROPS])
 		parse_drops(tb[FENNEC_A_DEVICE_DROPS], dev);
 	return 0;

@@ -181,7 +181,7 @@ check "set refuses a device name too long" \
 run fennec show a b c
 check "show takes one device and one table" usage_fails "show takes one device and what to show"
 run fennec show a tables
-check "show names the tables it knows" usage_fails "takes links, sessions, routes or dht"
+check "show names the tables it knows" usage_fails "takes links, sessions, routes, prefixes or dht"
 run fennec set fen0 link 1 mode medium
 check "set link refuses an unknown mode" usage_fails "mode is full or fast"
 run fennec set fen0 link 1 endpoint 10.0.0.1
@@ -192,6 +192,24 @@ run fennec set fen0 session fc00::1 route 0g.00
 check "set session refuses a bad label" fails 1 'invalid route "0g.00"'
 run fennec set fen0 session fc00::1 route $(printf '%096d' 0)01
 check "set session refuses a label over 48 bytes" fails 1 'not 1 to 48 bytes of hex'
+run fennec set fen0 prefix 10.1.0.0 peer fc00::1
+check "set prefix names a prefix without a length" fails 1 'invalid prefix "10.1.0.0": not ADDRESS/LENGTH'
+run fennec set fen0 prefix 10.1.0.0/33 peer fc00::1
+check "set prefix refuses an IPv4 length over 32" fails 1 'invalid prefix "10.1.0.0/33": the length is more than 32'
+run fennec set fen0 prefix fd00::/129 peer fc00::1
+check "set prefix refuses an IPv6 length over 128" fails 1 'invalid prefix "fd00::/129": the length is more than 128'
+run fennec set fen0 prefix 10.1.x.0/16 peer fc00::1
+check "set prefix names a bad address" fails 1 'invalid prefix "10.1.x.0/16": not an IPv4 or IPv6 address before the /'
+run fennec set fen0 prefix 10.1.0.0/16
+check "set prefix wants a peer" usage_fails "prefix 10.1.0.0/16 needs a peer (or remove)"
+run fennec set fen0 prefix 10.1.0.0/16 peer 10.0.0.1
+check "set prefix names a peer that is no IPv6 address" fails 1 'invalid address "10.0.0.1"'
+run fennec set fen0 prefix all peer fc00::1
+check "set prefix all only removes" usage_fails "prefix all only goes with remove"
+run fennec set fen0 prefix all remove
+check "set prefix all remove wants a peer" usage_fails "prefix all remove needs a peer"
+run fennec set fen0 prefix 10.1.0.0/16 peer fc00::1 mtu 1400
+check "set prefix refuses an unknown setting" usage_fails 'unknown or repeated prefix setting "mtu"'
 run fennec set fen0 slot-width 3
 check "set refuses a slot width other than 1 or 2" fails 1 'invalid slot-width "3"'
 run fennec monitor a b

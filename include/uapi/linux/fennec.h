@@ -64,6 +64,14 @@
  * @FENNEC_CMD_EVENT_UNREACHABLE: event: the underlay could not route a
  *	datagram to FENNEC_A_EVENT_ENDPOINT (a link's neighbour): its
  *	interface or route is gone. At most 20 a second per device
+ * @FENNEC_CMD_SET_PREFIX: give the prefix in FENNEC_A_DEVICE_PREFIX to its
+ *	FENNEC_A_PREFIX_PEER; the same prefix for the same node again
+ *	changes nothing, for another node it is refused (EEXIST)
+ * @FENNEC_CMD_DEL_PREFIX: remove the prefix in FENNEC_A_DEVICE_PREFIX
+ *	(address and length; if the peer is given, it must be the prefix's
+ *	node), or with a peer alone every prefix of that node
+ * @FENNEC_CMD_GET_PREFIX: dump a device's prefixes, one message each, in
+ *	the order they were added
  * @__FENNEC_CMD_MAX: internal
  *
  * Events go to the multicast group FENNEC_MCGRP_EVENTS of the device's
@@ -87,6 +95,9 @@ enum fennec_cmd {
 	FENNEC_CMD_EVENT_CONTROL,
 	FENNEC_CMD_EVENT_SWITCH_ERROR,
 	FENNEC_CMD_EVENT_UNREACHABLE,
+	FENNEC_CMD_SET_PREFIX,
+	FENNEC_CMD_DEL_PREFIX,
+	FENNEC_CMD_GET_PREFIX,
 	__FENNEC_CMD_MAX
 };
 
@@ -100,6 +111,12 @@ enum fennec_cmd {
 #define FENNEC_ROUTE_MAX	48
 /* Routes a session holds, most preferred first. */
 #define FENNEC_SESSION_ROUTES_MAX	8
+
+/*
+ * Prefixes a device holds (FENNEC_CMD_SET_PREFIX): IPv4 and IPv6 prefixes
+ * outside fc00::/8, each belonging to one node.
+ */
+#define FENNEC_PREFIXES_MAX	4096
 
 /*
  * What FENNEC_CMD_EVENT_CONTROL can carry. A handshake from the underlay
@@ -152,6 +169,9 @@ enum fennec_cmd {
  *	where to send the payload as it is (FENNEC_CMD_TRANSMIT)
  * @FENNEC_A_DEVICE_ROUTE: binary, 1 to FENNEC_ROUTE_MAX bytes: the route to
  *	send the payload along (FENNEC_CMD_TRANSMIT)
+ * @FENNEC_A_DEVICE_PREFIX: nested, &enum fennec_prefix_attr: a prefix
+ * @FENNEC_A_DEVICE_PREFIXES: u32 in replies: how many prefixes the device
+ *	holds, at most FENNEC_PREFIXES_MAX
  * @__FENNEC_A_DEVICE_MAX: internal
  */
 enum fennec_device_attr {
@@ -169,6 +189,8 @@ enum fennec_device_attr {
 	FENNEC_A_DEVICE_PAYLOAD,
 	FENNEC_A_DEVICE_ENDPOINT,
 	FENNEC_A_DEVICE_ROUTE,
+	FENNEC_A_DEVICE_PREFIX,
+	FENNEC_A_DEVICE_PREFIXES,
 	__FENNEC_A_DEVICE_MAX
 };
 
@@ -191,18 +213,19 @@ enum fennec_device_flag {
  * @FENNEC_A_DROP_UNSPEC: never used
  * @FENNEC_A_DROP_PAD: padding for 64-bit alignment
  * @FENNEC_A_DROP_MALFORMED: too short, unknown type or version, bad route
- *	position or length, not IPv6 inside
+ *	position or length, neither IPv6 nor IPv4 inside
  * @FENNEC_A_DROP_BAD_MAC: failed authentication (tampered, wrong key)
  * @FENNEC_A_DROP_REPLAY: authentic, but its counter was seen already or is
  *	too old for the replay window
  * @FENNEC_A_DROP_UNKNOWN_INDEX: no keys with that receiver index
  * @FENNEC_A_DROP_NO_ROUTE: sent to an address with no session and no route,
- *	or outside fc00::/8
+ *	or outside fc00::/8 and in no prefix (answered with an ICMP or ICMPv6
+ *	unreachable)
  * @FENNEC_A_DROP_DEAD_SLOT: a transit packet for a slot with no link
  * @FENNEC_A_DROP_TOO_BIG: larger than the path MTU
  * @FENNEC_A_DROP_QUEUE_FULL: waiting for a session, with the queue full
  * @FENNEC_A_DROP_SOURCE: authentic, but its inner source address is not
- *	the peer's
+ *	the peer's: not its address, nor in its /64, nor in its prefixes
  * @FENNEC_A_DROP_UNDERLAY: the underlay could not send it (no route, no
  *	socket)
  * @FENNEC_A_DROP_BUSY: more packets came than the CPUs could seal or open
@@ -435,5 +458,26 @@ enum fennec_event_attr {
 };
 
 #define FENNEC_A_EVENT_MAX (__FENNEC_A_EVENT_MAX - 1)
+
+/**
+ * enum fennec_prefix_attr - an IPv4 or IPv6 prefix and the node it belongs to
+ * @FENNEC_A_PREFIX_UNSPEC: never used
+ * @FENNEC_A_PREFIX_ADDRESS: binary, 4 bytes (IPv4) or 16 (IPv6): the
+ *	prefix's address, zero past its length; outside fc00::/8
+ * @FENNEC_A_PREFIX_LENGTH: u8, 0 to 32 (IPv4) or 128 (IPv6)
+ * @FENNEC_A_PREFIX_PEER: binary, 16 bytes in fc00::/8: the address of the
+ *	node it belongs to (traffic to the prefix goes there, traffic from
+ *	there may have sources in it)
+ * @__FENNEC_A_PREFIX_MAX: internal
+ */
+enum fennec_prefix_attr {
+	FENNEC_A_PREFIX_UNSPEC,
+	FENNEC_A_PREFIX_ADDRESS,
+	FENNEC_A_PREFIX_LENGTH,
+	FENNEC_A_PREFIX_PEER,
+	__FENNEC_A_PREFIX_MAX
+};
+
+#define FENNEC_A_PREFIX_MAX (__FENNEC_A_PREFIX_MAX - 1)
 
 #endif /* _UAPI_LINUX_FENNEC_H */
