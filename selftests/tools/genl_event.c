@@ -33,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "genl_lib.h"
+
 static uint16_t family;
 static uint32_t events_group;
 static int test_num, test_failed;
@@ -44,81 +46,15 @@ static void report(int ok, const char *desc)
 	printf("%sok %d - %s\n", ok ? "" : "not ", test_num, desc);
 }
 
-static struct mnl_socket *sock_open(void)
+/* A socket whose reads give up after 5 s: 0, or -1 and errno. */
+static int sock_open(struct genl_sock *s)
 {
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_GENERIC);
 	struct timeval tv = { .tv_sec = 5 };
 
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) ||
-	    setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv,
-		       sizeof(tv)))
-		return NULL;
-	return nl;
-}
-
-static struct nlmsghdr *request(char *buf, uint16_t type, uint8_t cmd)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct genlmsghdr *g;
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = time(NULL);
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = FENNEC_GENL_VERSION;
-	return nlh;
-}
-
-static void group_cb(const struct nlattr *nest)
-{
-	const struct nlattr *grp, *a;
-
-	mnl_attr_for_each_nested(grp, nest) {
-		const char *name = NULL;
-		uint32_t id = 0;
-
-		mnl_attr_for_each_nested(a, grp) {
-			if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME)
-				name = mnl_attr_get_str(a);
-			else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID)
-				id = mnl_attr_get_u32(a);
-		}
-		if (name && !strcmp(name, FENNEC_MCGRP_EVENTS))
-			events_group = id;
-	}
-}
-
-static int family_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct nlattr *a;
-
-	(void)data;
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
-			family = mnl_attr_get_u16(a);
-		else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GROUPS)
-			group_cb(a);
-	}
-	return MNL_CB_OK;
-}
-
-/* Sends a request and reads to its ack: 0 or an errno. */
-static int transact(struct mnl_socket *nl, struct nlmsghdr *nlh, mnl_cb_t cb)
-{
-	unsigned int portid = mnl_socket_get_portid(nl);
-	char buf[32768];
-	int n, ret;
-
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return errno;
-	do {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0)
-			return errno;
-		ret = mnl_cb_run(buf, n, nlh->nlmsg_seq, portid, cb, NULL);
-	} while (ret > MNL_CB_STOP);
-	return ret < 0 ? errno : 0;
+	if (genl_open(s))
+		return -1;
+	return setsockopt(mnl_socket_get_fd(s->nl), SOL_SOCKET, SO_RCVTIMEO,
+			  &tv, sizeof(tv));
 }
 
 /* What one event carried: each attribute's count and last value. */
@@ -217,7 +153,7 @@ int main(int argc, char **argv)
 				     1U << FENNEC_A_EVENT_IFNAME;
 	uint8_t init[FENNEC_HS_INITIATION_LEN] = { 1 };
 	struct sockaddr_in from;
-	struct mnl_socket *nl, *ev;
+	struct genl_sock nl, ev;
 	struct nlmsghdr *nlh;
 	struct seen seen;
 	const char *dev;
@@ -228,20 +164,17 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	dev = argv[1];
-	nl = sock_open();
-	ev = sock_open();
-	if (!nl || !ev) {
+	if (sock_open(&nl) || sock_open(&ev)) {
 		perror("netlink");
 		return 1;
 	}
-	nlh = request(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, FENNEC_GENL_NAME);
-	if (transact(nl, nlh, family_cb) || !family || !events_group) {
+	errno = genl_fennec_family(&nl, &family, &events_group);
+	if (errno) {
 		fprintf(stderr, "family %s: %s\n", FENNEC_GENL_NAME,
 			strerror(errno));
 		return 1;
 	}
-	if (mnl_socket_setsockopt(ev, NETLINK_ADD_MEMBERSHIP, &events_group,
+	if (mnl_socket_setsockopt(ev.nl, NETLINK_ADD_MEMBERSHIP, &events_group,
 				  sizeof(events_group))) {
 		perror("joining the events group");
 		return 1;
@@ -251,7 +184,7 @@ int main(int argc, char **argv)
 	fd = socket(AF_INET6, SOCK_DGRAM, 0);
 	got = fd >= 0 && sendto(fd, "miss", 4, 0, (struct sockaddr *)&to,
 				sizeof(to)) == 4 &&
-	      !next_event(ev, FENNEC_CMD_EVENT_ROUTE_MISS, buf, sizeof(buf),
+	      !next_event(ev.nl, FENNEC_CMD_EVENT_ROUTE_MISS, buf, sizeof(buf),
 			  &seen);
 	if (fd >= 0)
 		close(fd);
@@ -262,19 +195,19 @@ int main(int argc, char **argv)
 	       "...and carries the address, and nothing else");
 
 	/* An initiation's size and type, its link header zero. */
-	nlh = request(buf, family, FENNEC_CMD_GET_DEVICE);
+	nlh = genl_request(&nl, buf, family, FENNEC_CMD_GET_DEVICE, 0);
 	mnl_attr_put_strz(nlh, FENNEC_A_DEVICE_IFNAME, dev);
-	got = !transact(nl, nlh, device_cb) && listen_port;
+	got = !genl_transact(&nl, nlh, device_cb, NULL) && listen_port;
 	memset(&from, 0, sizeof(from));
 	from.sin_family = AF_INET;
 	from.sin_port = htons(listen_port);
 	from.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	nlh = request(buf, family, FENNEC_CMD_TRANSMIT);
+	nlh = genl_request(&nl, buf, family, FENNEC_CMD_TRANSMIT, 0);
 	mnl_attr_put_strz(nlh, FENNEC_A_DEVICE_IFNAME, dev);
 	mnl_attr_put(nlh, FENNEC_A_DEVICE_PAYLOAD, sizeof(init), init);
 	mnl_attr_put(nlh, FENNEC_A_DEVICE_ENDPOINT, sizeof(from), &from);
-	got = got && !transact(nl, nlh, NULL) &&
-	      !next_event(ev, FENNEC_CMD_EVENT_CONTROL, buf, sizeof(buf),
+	got = got && !genl_transact(&nl, nlh, NULL, NULL) &&
+	      !next_event(ev.nl, FENNEC_CMD_EVENT_CONTROL, buf, sizeof(buf),
 			  &seen);
 	report(got && names_dev(&seen, dev) &&
 	       bytes_are(seen.attr[FENNEC_A_EVENT_PAYLOAD], init,
@@ -288,7 +221,7 @@ int main(int argc, char **argv)
 			seen.attr[FENNEC_A_EVENT_ENDPOINT]))->sin_addr.s_addr ==
 	       htonl(INADDR_LOOPBACK),
 	       "...and its source endpoint, and nothing else");
-	mnl_socket_close(ev);
-	mnl_socket_close(nl);
+	genl_close(&ev);
+	genl_close(&nl);
 	return test_failed ? 1 : 0;
 }

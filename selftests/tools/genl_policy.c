@@ -18,10 +18,10 @@
 #include <string.h>
 #include <time.h>
 
-static struct mnl_socket *nl;
-static unsigned int portid, seq;
+#include "genl_lib.h"
+
+static struct genl_sock gs;
 static uint16_t family;
-static char extack[256];
 static int test_num, test_failed;
 static const char *dev;
 
@@ -33,72 +33,14 @@ struct request {
 static struct genlmsghdr *request_init(struct request *r, uint16_t type,
 				       uint8_t cmd, uint16_t flags)
 {
-	struct genlmsghdr *g;
-
-	r->nlh = mnl_nlmsg_put_header(r->buf);
-	r->nlh->nlmsg_type = type;
-	r->nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	r->nlh->nlmsg_seq = ++seq;
-	g = mnl_nlmsg_put_extra_header(r->nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = FENNEC_GENL_VERSION;
-	return g;
+	r->nlh = genl_request(&gs, r->buf, type, cmd, NLM_F_ACK | flags);
+	return mnl_nlmsg_get_payload(r->nlh);
 }
-
-static int extack_cb(const struct nlattr *attr, void *data)
-{
-	(void)data;
-	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
-	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
-		snprintf(extack, sizeof(extack), "%s", mnl_attr_get_str(attr));
-	return MNL_CB_OK;
-}
-
-static int error_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
-	unsigned int off = sizeof(*err);
-
-	(void)data;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
-	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
-		mnl_attr_parse(nlh, off, extack_cb, NULL);
-	errno = -err->error;
-	return err->error ? MNL_CB_ERROR : MNL_CB_STOP;
-}
-
-static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = error_cb };
 
 /* Sends r and runs cb on replies; returns 0 or a positive errno. */
 static int transact(struct request *r, mnl_cb_t cb, void *data)
 {
-	char buf[32768];
-	int n, ret;
-
-	extack[0] = '\0';
-	if (mnl_socket_sendto(nl, r->nlh, r->nlh->nlmsg_len) < 0)
-		return errno;
-	do {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0)
-			return errno;
-		errno = 0;
-		ret = mnl_cb_run2(buf, n, r->nlh->nlmsg_seq, portid, cb, data,
-				  ctl_cbs, NLMSG_MIN_TYPE);
-	} while (ret > MNL_CB_STOP);
-	return ret < 0 ? errno : 0;
-}
-
-static int family_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct nlattr *a;
-
-	(void)data;
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
-		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
-			family = mnl_attr_get_u16(a);
-	return MNL_CB_OK;
+	return genl_transact(&gs, r->nlh, cb, data);
 }
 
 static void report(int ok, const char *desc, int err)
@@ -109,7 +51,7 @@ static void report(int ok, const char *desc, int err)
 	printf("%sok %d - %s\n", ok ? "" : "not ", test_num, desc);
 	if (!ok)
 		printf("# errno %d (%s), extack \"%s\"\n", err, strerror(err),
-		       extack);
+		       gs.extack);
 }
 
 /* Expects the request to fail with errno want and an extack containing msg. */
@@ -118,7 +60,7 @@ static void expect_refusal(struct request *r, int want, const char *msg,
 {
 	int err = transact(r, NULL, NULL);
 
-	report(err == want && (!msg || strstr(extack, msg)), desc, err);
+	report(err == want && (!msg || strstr(gs.extack, msg)), desc, err);
 }
 
 struct device_state {
@@ -344,7 +286,7 @@ static void fill_prefixes(void)
 		added += !err;
 	}
 	report(before == 0 && added == FENNEC_PREFIXES_MAX &&
-	       err == ENOSPC && strstr(extack, "too many prefixes"),
+	       err == ENOSPC && strstr(gs.extack, "too many prefixes"),
 	       "prefix: the one past FENNEC_PREFIXES_MAX is refused", err);
 	report(prefix_count() == FENNEC_PREFIXES_MAX,
 	       "prefix: ...and the device holds FENNEC_PREFIXES_MAX still", 0);
@@ -362,30 +304,23 @@ int main(int argc, char **argv)
 	struct device_state before, after;
 	struct genlmsghdr *g;
 	struct request r;
-	int one = 1;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: %s DEV\n", argv[0]);
 		return 2;
 	}
 	dev = argv[1];
-	seq = time(NULL);
-	nl = mnl_socket_open(NETLINK_GENERIC);
-	if (!nl || mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one)) ||
-	    mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one)) ||
-	    mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID)) {
+	if (genl_open(&gs)) {
 		perror("netlink");
 		return 1;
 	}
-	portid = mnl_socket_get_portid(nl);
-	request_init(&r, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
-	mnl_attr_put_strz(r.nlh, CTRL_ATTR_FAMILY_NAME, FENNEC_GENL_NAME);
-	if (transact(&r, family_cb, NULL) || !family) {
+	errno = genl_fennec_family(&gs, &family, NULL);
+	if (errno) {
 		fprintf(stderr, "family %s: %s\n", FENNEC_GENL_NAME, strerror(errno));
 		return 1;
 	}
 	if (read_state(&before)) {
-		fprintf(stderr, "GET_DEVICE %s: %s\n", dev, extack);
+		fprintf(stderr, "GET_DEVICE %s: %s\n", dev, gs.extack);
 		return 1;
 	}
 
@@ -481,6 +416,6 @@ int main(int argc, char **argv)
 	       !memcmp(before.blob, after.blob, before.len),
 	       "refusals left the device as it was", 0);
 
-	mnl_socket_close(nl);
+	genl_close(&gs);
 	return test_failed ? 1 : 0;
 }

@@ -31,79 +31,20 @@
 #include <time.h>
 #include <unistd.h>
 
-static struct mnl_socket *nl;
-static unsigned int portid, seq;
+#include "genl_lib.h"
+
+static struct genl_sock gs;
 static uint16_t family;
-static char extack[256];
 
 static struct nlmsghdr *request(char *buf, uint16_t type, uint8_t cmd)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct genlmsghdr *g;
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = ++seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = FENNEC_GENL_VERSION;
-	return nlh;
+	return genl_request(&gs, buf, type, cmd, 0);
 }
-
-static int extack_cb(const struct nlattr *attr, void *data)
-{
-	(void)data;
-	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
-	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
-		snprintf(extack, sizeof(extack), "%s", mnl_attr_get_str(attr));
-	return MNL_CB_OK;
-}
-
-static int error_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
-	unsigned int off = sizeof(*err);
-
-	(void)data;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
-	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
-		mnl_attr_parse(nlh, off, extack_cb, NULL);
-	errno = -err->error;
-	return err->error ? MNL_CB_ERROR : MNL_CB_STOP;
-}
-
-static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = error_cb };
 
 /* Sends a request, runs cb on the replies: 0 or a positive errno. */
 static int transact(struct nlmsghdr *nlh, mnl_cb_t cb)
 {
-	char buf[8192];
-	int n, ret;
-
-	extack[0] = '\0';
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return errno;
-	do {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0)
-			return errno;
-		errno = 0;
-		ret = mnl_cb_run2(buf, n, nlh->nlmsg_seq, portid, cb, NULL,
-				  ctl_cbs, NLMSG_MIN_TYPE);
-	} while (ret > MNL_CB_STOP);
-	return ret < 0 ? errno : 0;
-}
-
-static int family_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct nlattr *a;
-
-	(void)data;
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
-		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
-			family = mnl_attr_get_u16(a);
-	return MNL_CB_OK;
+	return genl_transact(&gs, nlh, cb, NULL);
 }
 
 static unsigned long done, gone;
@@ -119,7 +60,8 @@ static int count(int err, const char *what)
 		gone++;
 		return 1;
 	}
-	fprintf(stderr, "genl_race: %s: %s (%s)\n", what, strerror(err), extack);
+	fprintf(stderr, "genl_race: %s: %s (%s)\n", what, strerror(err),
+		gs.extack);
 	return 0;
 }
 
@@ -260,23 +202,18 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
 	int ret;
 
 	if (!((argc == 5 && !strcmp(argv[1], "sessions") &&
 	       atoi(argv[3]) > 0 && atoi(argv[3]) < 256) ||
 	      (argc == 4 && !strcmp(argv[1], "width"))))
 		return usage();
-	nl = mnl_socket_open(NETLINK_GENERIC);
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID)) {
+	if (genl_open(&gs)) {
 		perror("genl_race: netlink");
 		return 1;
 	}
-	portid = mnl_socket_get_portid(nl);
-	nlh = request(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, FENNEC_GENL_NAME);
-	if (transact(nlh, family_cb) || !family) {
+	errno = genl_fennec_family(&gs, &family, NULL);
+	if (errno) {
 		fprintf(stderr, "genl_race: family %s: %s\n", FENNEC_GENL_NAME,
 			strerror(errno));
 		return 1;
@@ -286,6 +223,6 @@ int main(int argc, char **argv)
 	else
 		ret = race_width(argv[2], strtoul(argv[3], NULL, 0));
 	printf("ok %lu gone %lu\n", done, gone);
-	mnl_socket_close(nl);
+	genl_close(&gs);
 	return ret;
 }
