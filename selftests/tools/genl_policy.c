@@ -68,14 +68,27 @@ struct device_state {
 	size_t len;
 };
 
+/*
+ * The device's configuration: every attribute of its GET_DEVICE reply but
+ * the drop counters, which the stack's own packets (IPv6 multicast the
+ * device sends when it comes up) may move at any moment.
+ */
 static int state_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct device_state *s = data;
+	struct nlattr *a;
 
-	s->len = nlh->nlmsg_len < sizeof(s->blob) ? nlh->nlmsg_len : sizeof(s->blob);
-	memcpy(s->blob, nlh, s->len);
-	/* Sequence numbers differ between reads; compare from the payload. */
-	memset(s->blob, 0, sizeof(struct nlmsghdr));
+	s->len = 0;
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		size_t len = a->nla_len;
+
+		if (mnl_attr_get_type(a) == FENNEC_A_DEVICE_DROPS)
+			continue;
+		if (len > sizeof(s->blob) - s->len)
+			len = sizeof(s->blob) - s->len;
+		memcpy(s->blob + s->len, a, len);
+		s->len += len;
+	}
 	return MNL_CB_OK;
 }
 
