@@ -29,6 +29,7 @@
 #include "daemon/identity.h"
 #include "daemon/links.h"
 #include "daemon/mesh.h"
+#include "daemon/prefixes.h"
 #include "daemon/privileges.h"
 #include "daemon/sessions.h"
 #include "lib/control_type.h"
@@ -245,6 +246,7 @@ struct loop {
 	struct sessions sessions;
 	struct discovery disc;
 	struct control control;
+	struct prefixes prefixes;
 	int sigfd;
 };
 
@@ -533,7 +535,7 @@ static int start(struct daemon_config *cfg, struct identity *id,
 	discovery_start(&lp->disc, &lp->dp, &lp->links, now);
 	log_info("%s: %zu neighbour%s configured", cfg->ifname, cfg->npeers,
 		 cfg->npeers == 1 ? "" : "s");
-	return 0;
+	return prefixes_start(&lp->prefixes, &lp->dp, cfg);
 }
 
 int main(int argc, char **argv)
@@ -570,6 +572,8 @@ int main(int argc, char **argv)
 		log_error("signalfd: %s", strerror(errno));
 	else if (!start(&cfg, &id, &lp))
 		ret = run(&lp);
+	/* The routes and prefixes go when fennecd stops, not when killed. */
+	prefixes_stop(&lp.prefixes);
 	discovery_free(&lp.disc);
 	control_close(&lp.control);
 	sessions_free(&lp.sessions);

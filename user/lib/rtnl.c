@@ -24,6 +24,31 @@ int rtnl_add_address6(struct nlsock *s, uint32_t ifindex,
 	return nlsock_do(s, req, NULL, NULL);
 }
 
+int rtnl_route(struct nlsock *s, bool add, uint32_t ifindex,
+	       const struct ip_prefix *p)
+{
+	struct nlmsghdr *req = nlsock_request(s, add ? RTM_NEWROUTE :
+						       RTM_DELROUTE,
+					      add ? NLM_F_CREATE | NLM_F_EXCL :
+						    0);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(req, sizeof(*rtm));
+
+	rtm->rtm_family = p->v6 ? AF_INET6 : AF_INET;
+	rtm->rtm_dst_len = p->len;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_type = RTN_UNICAST;
+	/* No gateway: on the link. Deleting, any scope (as ip does). */
+	if (!add)
+		rtm->rtm_scope = RT_SCOPE_NOWHERE;
+	else
+		rtm->rtm_scope = p->v6 ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	if (p->len)
+		mnl_attr_put(req, RTA_DST, p->v6 ? 16 : 4, p->addr);
+	mnl_attr_put_u32(req, RTA_OIF, ifindex);
+	return nlsock_do(s, req, NULL, NULL);
+}
+
 int rtnl_link_up(struct nlsock *s, uint32_t ifindex)
 {
 	struct nlmsghdr *req = nlsock_request(s, RTM_NEWLINK, 0);
