@@ -828,6 +828,8 @@ static int merge_peer(struct daemon_config *c, const struct peer_config *p,
 int config_merge(struct daemon_config *c, const struct daemon_config *cmdline,
 		 char err[CONFIG_ERR_LEN])
 {
+	char problem[CONFIG_ERR_LEN];
+
 	if (cmdline->ifname[0])
 		memcpy(c->ifname, cmdline->ifname, sizeof(c->ifname));
 	if ((cmdline->private_key_path &&
@@ -842,9 +844,10 @@ int config_merge(struct daemon_config *c, const struct daemon_config *cmdline,
 	for (size_t i = 0; i < cmdline->npeers; i++)
 		if (merge_peer(c, &cmdline->peers[i], err))
 			return -1;
-	for (size_t i = 0; i < cmdline->nroutes; i++)
-		if (config_add_route(c, &cmdline->routes[i], err))
-			return -1;
+	for (size_t i = 0; i < cmdline->nroutes; i++) {
+		if (config_add_route(c, &cmdline->routes[i], problem))
+			return set_error(err, "--route: %s", problem);
+	}
 	for (size_t i = 0; i < cmdline->ndiscover; i++) {
 		if (has_discover(c, cmdline->discover[i]))
 			continue;

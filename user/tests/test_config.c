@@ -799,7 +799,7 @@ static void test_add_route(void)
 	config_parse_route_arg(&r, "192.168.1.0/24=" K2, err);
 	config_add_route(&cmd, &r, err);
 	ret = config_merge(&c, &cmd, err);
-	ok((ret == -1 && !strcmp(err, "prefix 192.168.1.0/24 is already routed to " K1 " (the Prefix on line 4)")) ||
+	ok((ret == -1 && !strcmp(err, "--route: prefix 192.168.1.0/24 is already routed to " K1 " (the Prefix on line 4)")) ||
 	   note(err),
 	   "a --route for a prefix the file gives another key: refused, naming its line");
 	config_free(&c);
