@@ -29,6 +29,14 @@ static void start_route(struct prefixes *px, struct nlsock *rt, size_t i)
 	if (!rt)
 		return;
 	ret = rtnl_route(rt, true, px->dp->ifindex, &r->prefix);
+	/* A route as ours: a fennecd before us was killed, and left it. */
+	if (ret == -EEXIST &&
+	    rtnl_route_static(rt, px->dp->ifindex, &r->prefix) == 1) {
+		px->routed[i] = true;
+		log_info("%s: route %s to %s (route %s dev %s proto static there already: taken over)",
+			 ifname, text, addr, text, ifname);
+		return;
+	}
 	if (ret == -EEXIST) {
 		log_info("%s: route %s to %s: route %s dev %s is there already, left alone",
 			 ifname, text, addr, text, ifname);

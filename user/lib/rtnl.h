@@ -34,5 +34,11 @@ int rtnl_link_up(struct nlsock *s, uint32_t ifindex);
  */
 int rtnl_route(struct nlsock *s, bool add, uint32_t ifindex,
 	       const struct ip_prefix *p);
+/*
+ * Whether the main table has a static route for P to the link, as
+ * rtnl_route() adds (one a helper before left behind): 1, 0, or -errno.
+ */
+int rtnl_route_static(struct nlsock *s, uint32_t ifindex,
+		      const struct ip_prefix *p);
 
 #endif
