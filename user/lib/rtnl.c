@@ -70,7 +70,7 @@ static int route_matches(const struct nlmsghdr *nlh, void *data)
 	    rtm->rtm_family != (m->p->v6 ? AF_INET6 : AF_INET) ||
 	    rtm->rtm_dst_len != m->p->len ||
 	    rtm->rtm_protocol != RTPROT_STATIC)
-		return MNL_CB_OK;
+		return 0;
 	table = rtm->rtm_table;
 	mnl_attr_for_each(a, nlh, sizeof(*rtm)) {
 		switch (mnl_attr_get_type(a)) {
@@ -90,7 +90,7 @@ static int route_matches(const struct nlmsghdr *nlh, void *data)
 	}
 	if (dst && oif && table == RT_TABLE_MAIN)
 		m->found = true;
-	return MNL_CB_OK;
+	return 0;
 }
 
 static void route_restart(void *data)
