@@ -29,6 +29,7 @@
 #include "daemon/identity.h"
 #include "daemon/links.h"
 #include "daemon/mesh.h"
+#include "daemon/prefixes.h"
 #include "daemon/privileges.h"
 #include "daemon/sessions.h"
 #include "lib/control_type.h"
@@ -57,7 +58,8 @@ struct options {
 static const char usage_text[] =
 	"Usage: fennecd --interface DEV --private-key FILE [--listen-port N]\n"
 	"               [--peer PUBKEY@HOST:PORT]... [--config FILE]\n"
-	"               [--discover IFACE]... [--user NAME]\n"
+	"               [--discover IFACE]... [--route PREFIX=PUBKEY]...\n"
+	"               [--user NAME]\n"
 	"               [--log-level error|warn|info|debug] [--foreground]\n"
 	"       fennecd --help | --version\n"
 	"\n"
@@ -65,6 +67,8 @@ static const char usage_text[] =
 	"its address as ADDR/8 and brings DEV up, then keeps a link to each\n"
 	"peer (a bare PUBKEY: one that will call us), keyed by handshakes,\n"
 	"and to each node whose beacon it hears on a --discover IFACE.\n"
+	"Each --route sends PREFIX (IPv4 or IPv6) to the node of PUBKEY: the\n"
+	"kernel learns it and DEV gets a route for it, removed at exit.\n"
 	"Runs in the foreground (--foreground changes nothing), logging to\n"
 	"stderr, until SIGINT or SIGTERM. See fennecd(8) and fennec.conf(5).\n";
 
@@ -90,6 +94,7 @@ static const struct option long_options[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "user", required_argument, NULL, 'u' },
 	{ "discover", required_argument, NULL, 'D' },
+	{ "route", required_argument, NULL, 'r' },
 	{ "log-level", required_argument, NULL, 'l' },
 	{ "foreground", no_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
@@ -107,6 +112,17 @@ static int add_peer_arg(struct daemon_config *c, const char *spec)
 	      config_add_peer(c, &p, err);
 	sodium_memzero(&p, sizeof(p));
 	return ret ? usage_error("%s", err) : EXIT_SUCCESS;
+}
+
+static int add_route_arg(struct daemon_config *c, const char *spec)
+{
+	char err[CONFIG_ERR_LEN];
+	struct route_config r;
+
+	if (config_parse_route_arg(&r, spec, err) ||
+	    config_add_route(c, &r, err))
+		return usage_error("--route: %s", err);
+	return EXIT_SUCCESS;
 }
 
 /* EXIT_SUCCESS to go on, else the status to exit with at once. */
@@ -132,6 +148,8 @@ static int parse_option(int opt, struct options *o)
 		break;
 	case 'P':
 		return add_peer_arg(c, optarg);
+	case 'r':
+		return add_route_arg(c, optarg);
 	case 'D':
 		if (config_add_discover(c, optarg, err))
 			return usage_error("--discover: %s", err);
@@ -164,7 +182,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	int opt, ret;
 
 	opterr = 1;
-	while ((opt = getopt_long(argc, argv, "i:k:p:P:c:u:D:l:fhV",
+	while ((opt = getopt_long(argc, argv, "i:k:p:P:c:u:D:r:l:fhV",
 				  long_options, NULL)) != -1) {
 		if (opt == 'h') {
 			fputs(usage_text, stdout);
@@ -228,6 +246,7 @@ struct loop {
 	struct sessions sessions;
 	struct discovery disc;
 	struct control control;
+	struct prefixes prefixes;
 	int sigfd;
 };
 
@@ -457,6 +476,29 @@ static int run(struct loop *lp)
 	}
 }
 
+/* A prefix for the node itself: the kernel would refuse it. */
+static int check_own_routes(const struct daemon_config *cfg,
+			    const struct identity *id)
+{
+	char text[PREFIX_TEXT_LEN];
+
+	for (size_t i = 0; i < cfg->nroutes; i++) {
+		const struct route_config *r = &cfg->routes[i];
+
+		if (memcmp(r->public_key, id->public_key, FENNEC_KEY_LEN))
+			continue;
+		format_prefix(&r->prefix, text);
+		if (r->line)
+			log_error("%s:%u: prefix %s is routed to this node's own key",
+				  cfg->file, r->line, text);
+		else
+			log_error("--route: prefix %s is routed to this node's own key",
+				  text);
+		return -1;
+	}
+	return 0;
+}
+
 static int start(struct daemon_config *cfg, struct identity *id,
 		 struct loop *lp)
 {
@@ -468,7 +510,7 @@ static int start(struct daemon_config *cfg, struct identity *id,
 	uint64_t now;
 
 	if (identity_load(id, cfg->private_key_path) ||
-	    privileges_drop(cfg->user) || discovery_open(&lp->disc, cfg) ||
+	    check_own_routes(cfg, id) || privileges_drop(cfg->user) || discovery_open(&lp->disc, cfg) ||
 	    identity_install(id, &dc))
 		return -1;
 	log_identity(cfg->ifname, id);
@@ -493,7 +535,7 @@ static int start(struct daemon_config *cfg, struct identity *id,
 	discovery_start(&lp->disc, &lp->dp, &lp->links, now);
 	log_info("%s: %zu neighbour%s configured", cfg->ifname, cfg->npeers,
 		 cfg->npeers == 1 ? "" : "s");
-	return 0;
+	return prefixes_start(&lp->prefixes, &lp->dp, cfg);
 }
 
 int main(int argc, char **argv)
@@ -530,6 +572,8 @@ int main(int argc, char **argv)
 		log_error("signalfd: %s", strerror(errno));
 	else if (!start(&cfg, &id, &lp))
 		ret = run(&lp);
+	/* The routes and prefixes go when fennecd stops, not when killed. */
+	prefixes_stop(&lp.prefixes);
 	discovery_free(&lp.disc);
 	control_close(&lp.control);
 	sessions_free(&lp.sessions);

@@ -162,6 +162,103 @@ int config_add_peer(struct daemon_config *c, const struct peer_config *p,
 	return 0;
 }
 
+const char *config_route_problem(const struct ip_prefix *p)
+{
+	/* fc00::/8 and P overlap if they agree on the bits both fix. */
+	unsigned int n = p->len < 8 ? p->len : 8;
+	uint8_t mask = n ? (uint8_t)(0xff << (8 - n)) : 0;
+
+	if (prefix_has_host_bits(p))
+		return "bits are set past its length";
+	if (p->v6 && !((p->addr[0] ^ 0xfc) & mask))
+		return p->len >= 8 ?
+		       "it is inside fc00::/8, where node addresses and their /64s route" :
+		       "it covers fc00::/8, where node addresses and their /64s route";
+	return NULL;
+}
+
+/* TEXT as a prefix that can be routed into P; NULL, or why not. */
+static const char *route_prefix(const char *text, struct ip_prefix *p)
+{
+	const char *why;
+
+	if (parse_prefix(text, p, &why))
+		return why;
+	return config_route_problem(p);
+}
+
+int config_parse_route_arg(struct route_config *r, const char *spec,
+			   char err[CONFIG_ERR_LEN])
+{
+	const char *eq = strchr(spec, '='), *why;
+	char text[PREFIX_TEXT_LEN];
+	size_t n;
+
+	memset(r, 0, sizeof(*r));
+	if (!eq)
+		return set_error(err, "route \"%.128s\": expected PREFIX=PUBKEY",
+				 spec);
+	n = eq - spec;
+	if (n >= sizeof(text)) {
+		why = "not ADDRESS/LENGTH";
+	} else {
+		memcpy(text, spec, n);
+		text[n] = '\0';
+		why = route_prefix(text, &r->prefix);
+	}
+	if (why)
+		return set_error(err, "route \"%.128s\": invalid prefix \"%.*s\": %s",
+				 spec, (int)(n < QUOTE_MAX ? n : QUOTE_MAX),
+				 spec, why);
+	if (key_from_base64(r->public_key, eq + 1))
+		return set_error(err, "route \"%.128s\": invalid public key \"%.*s\": not 32 bytes of base64",
+				 spec, QUOTE_MAX, eq + 1);
+	return 0;
+}
+
+static bool same_prefix(const struct ip_prefix *a, const struct ip_prefix *b)
+{
+	return a->v6 == b->v6 && a->len == b->len &&
+	       !memcmp(a->addr, b->addr, sizeof(a->addr));
+}
+
+int config_add_route(struct daemon_config *c, const struct route_config *r,
+		     char err[CONFIG_ERR_LEN])
+{
+	char text[PREFIX_TEXT_LEN], key[KEY_BASE64_LEN];
+	struct route_config *routes;
+	size_t cap;
+
+	for (size_t i = 0; i < c->nroutes; i++) {
+		const struct route_config *old = &c->routes[i];
+
+		if (!same_prefix(&old->prefix, &r->prefix))
+			continue;
+		if (!memcmp(old->public_key, r->public_key, FENNEC_KEY_LEN))
+			return 0;
+		format_prefix(&r->prefix, text);
+		key_to_base64(key, old->public_key);
+		if (old->line)
+			return set_error(err, "prefix %s is already routed to %s (the Prefix on line %u)",
+					 text, key, old->line);
+		return set_error(err, "prefix %s is already routed to %s (--route)",
+				 text, key);
+	}
+	if (c->nroutes == CONFIG_ROUTES_MAX)
+		return set_error(err, "more than %d routed prefixes",
+				 CONFIG_ROUTES_MAX);
+	if (c->nroutes == c->routes_cap) {
+		cap = c->routes_cap ? 2 * c->routes_cap : 8;
+		routes = reallocarray(c->routes, cap, sizeof(*routes));
+		if (!routes)
+			return set_error(err, "out of memory for the routes");
+		c->routes = routes;
+		c->routes_cap = cap;
+	}
+	c->routes[c->nroutes++] = *r;
+	return 0;
+}
+
 /* What the kernel takes as a device name (dev_valid_name()). */
 static bool valid_ifname(const char *s)
 {
@@ -211,18 +308,20 @@ int config_set_string(char **field, const char *value)
 
 /* The config file parser. */
 
-enum section { SECTION_NONE, SECTION_INTERFACE, SECTION_PEER };
+enum section { SECTION_NONE, SECTION_INTERFACE, SECTION_PEER, SECTION_ROUTE };
 
 static const char *const section_names[] = {
 	[SECTION_NONE] = "",
 	[SECTION_INTERFACE] = "[Interface]",
 	[SECTION_PEER] = "[Peer]",
+	[SECTION_ROUTE] = "[Route]",
 };
 
 enum key_id {
 	KEY_INTERFACE, KEY_PRIVATE_KEY_FILE, KEY_PRIVATE_KEY, KEY_LISTEN_PORT,
 	KEY_PUBLIC_KEY, KEY_ENDPOINT, KEY_PSK_FILE, KEY_PSK, KEY_MODE,
-	KEY_KEEPALIVE, KEY_DISCOVER, KEY_COUNT
+	KEY_KEEPALIVE, KEY_DISCOVER, KEY_ROUTE_PREFIX, KEY_ROUTE_PUBLIC_KEY,
+	KEY_COUNT
 };
 
 struct parser {
@@ -235,6 +334,10 @@ struct parser {
 	unsigned int interface_line;	/* of the [Interface]; 0: none yet */
 	unsigned int seen[KEY_COUNT];	/* line of each key in the section */
 	struct peer_config peer;	/* the [Peer] being read */
+	/* The [Route] being read: its prefixes (each at least "::/0,") */
+	struct ip_prefix route_prefixes[CONFIG_LINE_MAX / 5 + 1];
+	size_t nroute_prefixes;
+	uint8_t route_key[FENNEC_KEY_LEN];
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -437,6 +540,43 @@ static int set_keepalive(struct parser *p, const char *value)
 	return 0;
 }
 
+/* "PREFIX[, PREFIX...]" of a [Route]: each checked as --route does. */
+static int set_route_prefix(struct parser *p, const char *value)
+{
+	char text[CONFIG_LINE_MAX + 1];
+	const char *s = value, *comma, *why;
+	char *item;
+	size_t len;
+
+	for (;;) {
+		comma = strchr(s, ',');
+		len = comma ? (size_t)(comma - s) : strlen(s);
+		memcpy(text, s, len);
+		text[len] = '\0';
+		item = trim(text);
+		if (p->nroute_prefixes == sizeof(p->route_prefixes) /
+					   sizeof(p->route_prefixes[0]))
+			return fail(p, p->line, "too many prefixes in one Prefix");
+		why = route_prefix(item,
+				   &p->route_prefixes[p->nroute_prefixes]);
+		if (why)
+			return fail(p, p->line, "invalid Prefix \"%.*s\": %s",
+				    QUOTE_MAX, item, why);
+		p->nroute_prefixes++;
+		if (!comma)
+			return 0;
+		s = comma + 1;
+	}
+}
+
+static int set_route_key(struct parser *p, const char *value)
+{
+	if (key_from_base64(p->route_key, value))
+		return fail(p, p->line, "invalid public key \"%.*s\": not 32 bytes of base64",
+			    QUOTE_MAX, value);
+	return 0;
+}
+
 static const struct key_def {
 	const char *name;
 	enum section section;
@@ -457,14 +597,37 @@ static const struct key_def {
 	[KEY_MODE] = { "Mode", SECTION_PEER, set_mode },
 	[KEY_KEEPALIVE] = { "PersistentKeepalive", SECTION_PEER,
 			    set_keepalive },
+	[KEY_ROUTE_PREFIX] = { "Prefix", SECTION_ROUTE, set_route_prefix },
+	[KEY_ROUTE_PUBLIC_KEY] = { "PublicKey", SECTION_ROUTE, set_route_key },
 };
 
-static int find_key(const char *name)
+/* The key NAME of SECTION, or -1. */
+static int find_key(const char *name, enum section section)
 {
 	for (int i = 0; i < KEY_COUNT; i++)
-		if (!strcasecmp(name, key_defs[i].name))
+		if (key_defs[i].section == section &&
+		    !strcasecmp(name, key_defs[i].name))
 			return i;
 	return -1;
+}
+
+/* Adds the prefixes of the [Route] that ends here, for its key. */
+static int end_route(struct parser *p)
+{
+	struct route_config r = { .line = p->seen[KEY_ROUTE_PREFIX] };
+	char problem[CONFIG_ERR_LEN];
+
+	if (!p->seen[KEY_ROUTE_PUBLIC_KEY])
+		return fail(p, p->section_line, "[Route] without a PublicKey");
+	if (!p->seen[KEY_ROUTE_PREFIX])
+		return fail(p, p->section_line, "[Route] without a Prefix");
+	memcpy(r.public_key, p->route_key, FENNEC_KEY_LEN);
+	for (size_t i = 0; i < p->nroute_prefixes; i++) {
+		r.prefix = p->route_prefixes[i];
+		if (config_add_route(p->c, &r, problem))
+			return fail(p, r.line, "%s", problem);
+	}
+	return 0;
 }
 
 /* Checks the [Peer] that ends here and adds it. */
@@ -472,6 +635,8 @@ static int end_section(struct parser *p)
 {
 	int ret = 0;
 
+	if (p->section == SECTION_ROUTE)
+		return end_route(p);
 	if (p->section != SECTION_PEER)
 		return 0;
 	if (!p->seen[KEY_PUBLIC_KEY])
@@ -496,8 +661,10 @@ static int begin_section(struct parser *p, const char *header)
 		s = SECTION_INTERFACE;
 	else if (!strcasecmp(header, section_names[SECTION_PEER]))
 		s = SECTION_PEER;
+	else if (!strcasecmp(header, section_names[SECTION_ROUTE]))
+		s = SECTION_ROUTE;
 	else
-		return fail(p, p->line, "unknown section \"%.*s\": expected [Interface] or [Peer]",
+		return fail(p, p->line, "unknown section \"%.*s\": expected [Interface], [Peer] or [Route]",
 			    QUOTE_MAX, header);
 	if (s == SECTION_INTERFACE && p->interface_line)
 		return fail(p, p->line, "second [Interface] section (the first is on line %u)",
@@ -511,6 +678,7 @@ static int begin_section(struct parser *p, const char *header)
 		p->peer.mode = FENNEC_LINK_MODE_FULL;
 		p->peer.line = p->line;
 	}
+	p->nroute_prefixes = 0;
 	return 0;
 }
 
@@ -526,10 +694,10 @@ static int set_key(struct parser *p, char *line, char *eq)
 	if (!*name)
 		return fail(p, p->line, "no key before '='");
 	if (p->section == SECTION_NONE)
-		return fail(p, p->line, "key \"%.*s\" outside a section: start one with [Interface] or [Peer]",
+		return fail(p, p->line, "key \"%.*s\" outside a section: start one with [Interface], [Peer] or [Route]",
 			    QUOTE_MAX, name);
-	id = find_key(name);
-	if (id < 0 || key_defs[id].section != p->section)
+	id = find_key(name, p->section);
+	if (id < 0)
 		return fail(p, p->line, "unknown key \"%.*s\" in %s", QUOTE_MAX,
 			    name, section_names[p->section]);
 	if (p->seen[id])
@@ -636,6 +804,7 @@ int config_read_file(struct daemon_config *c, const char *path,
 	if (!f)
 		return set_error(err, "cannot open config file \"%s\": %s",
 				 path, strerror(errno));
+	c->file = path;
 	ret = parse_file(&p, f);
 	fclose(f);
 	sodium_memzero(&p.peer, sizeof(p.peer));
@@ -659,6 +828,8 @@ static int merge_peer(struct daemon_config *c, const struct peer_config *p,
 int config_merge(struct daemon_config *c, const struct daemon_config *cmdline,
 		 char err[CONFIG_ERR_LEN])
 {
+	char problem[CONFIG_ERR_LEN];
+
 	if (cmdline->ifname[0])
 		memcpy(c->ifname, cmdline->ifname, sizeof(c->ifname));
 	if ((cmdline->private_key_path &&
@@ -673,6 +844,10 @@ int config_merge(struct daemon_config *c, const struct daemon_config *cmdline,
 	for (size_t i = 0; i < cmdline->npeers; i++)
 		if (merge_peer(c, &cmdline->peers[i], err))
 			return -1;
+	for (size_t i = 0; i < cmdline->nroutes; i++) {
+		if (config_add_route(c, &cmdline->routes[i], problem))
+			return set_error(err, "--route: %s", problem);
+	}
 	for (size_t i = 0; i < cmdline->ndiscover; i++) {
 		if (has_discover(c, cmdline->discover[i]))
 			continue;
@@ -697,6 +872,7 @@ void config_free(struct daemon_config *c)
 {
 	free(c->private_key_path);
 	free(c->user);
+	free(c->routes);
 	/* sodium_free() wipes the array, psks and all, before freeing it. */
 	sodium_free(c->peers);
 	memset(c, 0, sizeof(*c));

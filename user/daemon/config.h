@@ -19,11 +19,13 @@
 #include <linux/fennec.h>
 
 #include "../lib/endpoint.h"
+#include "../lib/prefix.h"
 
 #define CONFIG_ERR_LEN 512
 #define CONFIG_LINE_MAX 1024	/* bytes of a file's line, without '\n' */
 #define CONFIG_PSK_LEN 32
 #define CONFIG_DISCOVER_MAX 16	/* interfaces to discover neighbours on */
+#define CONFIG_ROUTES_MAX FENNEC_PREFIXES_MAX	/* what the kernel holds */
 
 struct peer_config {
 	uint8_t public_key[FENNEC_KEY_LEN];
@@ -34,6 +36,13 @@ struct peer_config {
 	enum fennec_link_mode mode;	/* FENNEC_LINK_MODE_FULL by default */
 	unsigned int keepalive;		/* seconds, 0: off */
 	unsigned int line;		/* of its [Peer]; 0: not from a file */
+};
+
+/* A prefix routed to a node (--route, [Route]), as AllowedIPs to a key. */
+struct route_config {
+	struct ip_prefix prefix;	/* no host bits, clear of fc00::/8 */
+	uint8_t public_key[FENNEC_KEY_LEN];
+	unsigned int line;		/* of its Prefix; 0: --route */
 };
 
 struct daemon_config {
@@ -48,6 +57,10 @@ struct daemon_config {
 	/* LAN interfaces to find neighbours on by beacon (discovery.h) */
 	char discover[CONFIG_DISCOVER_MAX][IFNAMSIZ];
 	size_t ndiscover;
+	const char *file;		/* the config file read, or NULL */
+	struct route_config *routes;	/* owned */
+	size_t nroutes;
+	size_t routes_cap;
 };
 
 /*
@@ -61,6 +74,24 @@ int config_add_peer(struct daemon_config *c, const struct peer_config *p,
 		    char err[CONFIG_ERR_LEN]);
 struct peer_config *config_find_peer(const struct daemon_config *c,
 				     const uint8_t key[FENNEC_KEY_LEN]);
+/*
+ * "PREFIX=PUBKEY" (--route): an IPv4 or IPv6 prefix and the node's key.
+ * Refuses a malformed prefix, one with bits set past its length, one
+ * inside or covering fc00::/8, and a bad key; ERR names the problem.
+ */
+int config_parse_route_arg(struct route_config *r, const char *spec,
+			   char err[CONFIG_ERR_LEN]);
+/*
+ * Why prefix P cannot be configured (host bits, fc00::/8), or NULL.
+ */
+const char *config_route_problem(const struct ip_prefix *p);
+/*
+ * Appends a copy of R; refuses its prefix if C routes it to another key
+ * and more than CONFIG_ROUTES_MAX; the same prefix for the same key again
+ * is no change.
+ */
+int config_add_route(struct daemon_config *c, const struct route_config *r,
+		     char err[CONFIG_ERR_LEN]);
 /* Replaces *FIELD (private_key_path, user) with a copy of VALUE. 0 or -1. */
 int config_set_string(char **field, const char *value);
 /*
@@ -82,7 +113,8 @@ int config_read_file(struct daemon_config *c, const char *path,
  * Applies what CMDLINE sets over C: the device name, private key path,
  * listen port and user replace C's; a peer C already has gets CMDLINE's
  * endpoint, if it gives one, and keeps the rest (psk, mode, keepalive);
- * other peers are added; so are discovery interfaces C does not have.
+ * other peers are added; so are discovery interfaces C does not have,
+ * and routes (refused if a prefix goes to another key than in C).
  */
 int config_merge(struct daemon_config *c, const struct daemon_config *cmdline,
 		 char err[CONFIG_ERR_LEN]);

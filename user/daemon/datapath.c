@@ -177,6 +177,31 @@ int datapath_del_session(struct datapath *dp, const struct in6_addr *address)
 	return fnl_session_del(&dp->req, &d, address);
 }
 
+int datapath_set_prefix(struct datapath *dp, const struct ip_prefix *p,
+			const struct in6_addr *peer)
+{
+	struct datapath_prefix dp_p = {
+		.has_prefix = true, .prefix = *p, .has_peer = true,
+		.peer = *peer,
+	};
+	struct fnl_dev d = by_index(dp);
+
+	return fnl_prefix_set(&dp->req, &d, &dp_p);
+}
+
+int datapath_del_prefixes(struct datapath *dp, const struct in6_addr *peer)
+{
+	struct datapath_prefix dp_p = { .has_peer = true, .peer = *peer };
+	struct fnl_dev d = by_index(dp);
+
+	return fnl_prefix_del(&dp->req, &d, &dp_p);
+}
+
+const char *datapath_error(const struct datapath *dp)
+{
+	return genl_strerror(&dp->req);
+}
+
 int datapath_dump_sessions(struct datapath *dp,
 			   void (*cb)(const struct datapath_session_state *,
 				      void *),

@@ -68,6 +68,16 @@ int datapath_send(struct datapath *dp, const uint8_t *route, size_t route_len,
 int datapath_set_session(struct datapath *dp,
 			 const struct datapath_session *s);
 int datapath_del_session(struct datapath *dp, const struct in6_addr *address);
+/*
+ * A prefix for the node PEER (FENNEC_CMD_SET_PREFIX); the node's prefixes
+ * all removed (DEL_PREFIX by peer). 0 or -errno, not logged: the caller
+ * names the prefix; datapath_error() says why.
+ */
+int datapath_set_prefix(struct datapath *dp, const struct ip_prefix *p,
+			const struct in6_addr *peer);
+int datapath_del_prefixes(struct datapath *dp, const struct in6_addr *peer);
+/* What the kernel said about the last request. */
+const char *datapath_error(const struct datapath *dp);
 int datapath_dump_sessions(struct datapath *dp,
 			   void (*cb)(const struct datapath_session_state *,
 				      void *),

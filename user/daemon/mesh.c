@@ -572,19 +572,47 @@ static void on_lookup(struct mesh *m, struct rt_msg *msg, size_t len,
 	}
 }
 
+/*
+ * The copy of ML that MSG answers was answered by the owner of the
+ * target's /64 (rt_lookup.owner_found): it is no longer waited for, and
+ * the lookup ends once no copy is (the target itself may yet answer
+ * another). Copies are numbered from 1 in their txid's low 3 bits.
+ */
+static void owner_answered(struct mesh *m, struct mesh_lookup *ml,
+			   const struct rt_msg *msg, uint64_t now)
+{
+	unsigned int copy = msg->txid & 7;
+	struct mesh_query *q;
+
+	if (!ml->active || ml->l.found || !ml->l.owner_found ||
+	    memcmp(msg->key, ml->l.target_node.key, FENNEC_KEY_LEN) ||
+	    !copy || copy > ml->nq || copy > RT_LOOKUP_TRIES)
+		return;
+	q = &ml->q[copy - 1];
+	if (!q->deadline)
+		return;
+	q->deadline = 0;
+	if (!rt_lookup_answered(&ml->l, q->to))
+		pump(m, ml, now);
+}
+
 static void on_found(struct mesh *m, const struct rt_msg *msg,
 		     const struct datapath_event *ev, uint64_t now)
 {
 	struct mesh_lookup *ml = lookup_by_serial(m, msg->txid >> 3, now);
 	struct rt_node target = { .width = msg->width };
+	int r;
 
 	if (!ml || !answer_genuine(m, msg))
 		return;
 	memcpy(target.id, msg->id, RT_ID_LEN);
 	memcpy(target.key, msg->key, FENNEC_KEY_LEN);
-	if (rt_lookup_found(&ml->l, &m->table, m->coords, &target,
+	r = rt_lookup_found(&ml->l, &m->table, m->coords, &target,
 			    &msg->coords, ev->route, ev->route_len, RT_TRUSTED,
-			    now))
+			    now);
+	if (!r || r == -RT_ESTALE)
+		owner_answered(m, ml, msg, now);
+	if (r)
 		return;
 	if (ml->active) {
 		pump(m, ml, now);
@@ -624,9 +652,11 @@ static void on_discover(struct mesh *m, struct rt_msg *msg,
 		return;
 	}
 	ml = slot ? NULL : lookup_by_serial(m, msg->txid >> 3, now);
-	if (ml && answer_genuine(m, msg) &&
-	    !rt_lookup_discovered(&ml->l, &m->table, msg, RT_TRUSTED, now))
+	if (!ml || !answer_genuine(m, msg))
+		return;
+	if (!rt_lookup_discovered(&ml->l, &m->table, msg, RT_TRUSTED, now))
 		pump(m, ml, now);
+	owner_answered(m, ml, msg, now);
 }
 
 static void on_beacon(struct mesh *m, const struct rt_msg *msg,

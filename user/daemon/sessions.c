@@ -539,10 +539,33 @@ void sessions_free(struct sessions *ss)
 	ss->count = 0;
 }
 
+/*
+ * The session whose node owns ADDRESS's /64 (its address, proved by its
+ * key, begins with the same RT_NET_LEN bytes), or NULL.
+ */
+static struct e2e_session *owner_of(struct sessions *ss,
+				    const struct in6_addr *address)
+{
+	for (size_t i = 0; i < ss->count; i++) {
+		struct e2e_session *e = &ss->s[i];
+
+		if (e->used && e->has_key &&
+		    !memcmp(&e->address, address, RT_NET_LEN))
+			return e;
+	}
+	return NULL;
+}
+
 void sessions_route_miss(struct sessions *ss, const struct in6_addr *address,
 			 uint64_t now, uint64_t wall)
 {
-	struct e2e_session *e = add(ss, address, false, 0, now);
+	struct e2e_session *e = find(ss, address);
+
+	/* An address of a known node's /64: that node's session it waits for. */
+	if (!e)
+		e = owner_of(ss, address);
+	if (!e)
+		e = add(ss, address, false, 0, now);
 
 	if (!e)
 		return;
@@ -565,6 +588,30 @@ static void relookup_soon(struct e2e_session *e, uint64_t now)
 		e->relookup_at = now + SETTLE_NS;
 }
 
+/*
+ * A lookup for E's address found the owner of its /64, at ADDRESS: the
+ * session is the owner's (the kernel sends the whole /64 by it), and E,
+ * which no node has the address of, goes. The owner's entry, or NULL if
+ * there is no room for it.
+ */
+static struct e2e_session *to_owner(struct sessions *ss, struct e2e_session *e,
+				    const struct in6_addr *address,
+				    uint64_t now)
+{
+	char name[INET6_ADDRSTRLEN], owner[INET6_ADDRSTRLEN];
+
+	log_info("%s: %s is in the /64 of %s", ss->dp->ifname,
+		 name_of(e, name),
+		 inet_ntop(AF_INET6, address, owner, sizeof(owner)));
+	drop(ss, e);
+	e = add(ss, address, false, 0, now);
+	if (!e)
+		return NULL;
+	e->theirs = false;
+	e->active_at = now;
+	return e;
+}
+
 void sessions_found(void *ctx, const struct rt_lookup *l, uint64_t now)
 {
 	struct sessions *ss = ctx;
@@ -583,10 +630,15 @@ void sessions_found(void *ctx, const struct rt_lookup *l, uint64_t now)
 		return;
 	}
 	key_address(&a, l->target_node.key);
-	if (memcmp(&a, &e->address, sizeof(a))) {
+	if (memcmp(&a, &e->address, RT_NET_LEN)) {
 		log_warn("%s: a lookup of %s gave a key of another address",
 			 ss->dp->ifname, name_of(e, name));
 		return;
+	}
+	if (memcmp(&a, &e->address, sizeof(a))) {
+		e = to_owner(ss, e, &a, now);
+		if (!e)
+			return;
 	}
 	memcpy(e->public_key, l->target_node.key, FENNEC_KEY_LEN);
 	e->has_key = true;

@@ -2,7 +2,8 @@
 /*
  * fennecd's config file (daemon/config.c), and the command line merged
  * over it. The input is the file; after a line "#fuzz-cmdline", each line
- * is an option: "p SPEC" (--peer), "d IFACE" (--discover), "i DEV"
+ * is an option: "p SPEC" (--peer), "r SPEC" (--route), "d IFACE"
+ * (--discover), "i DEV"
  * (--interface), "k PATH" (--private-key), "u USER" (--user), "l PORT"
  * (--listen-port). The file lives in a directory of its own, with key
  * files a PresharedKeyFile can name (psk, psk-bad, psk-long, psk-open:
@@ -12,7 +13,10 @@
  * Invariants: an error is one line, naming the file and line for the
  * file's; what parses is within its bounds (peers with distinct keys,
  * endpoints of a known family, device and interface names the kernel
- * takes, discovery interfaces distinct and at most 16); the merge keeps
+ * takes, discovery interfaces distinct and at most 16, routed prefixes
+ * distinct, without host bits and clear of fc00::/8, at most
+ * CONFIG_ROUTES_MAX, each from a file's line or the command line); the
+ * merge keeps
  * them so; config_free() leaves nothing behind (ASan's leak check).
  */
 #define _GNU_SOURCE
@@ -122,6 +126,20 @@ static void check_config(const struct daemon_config *c)
 			CHECK(memcmp(p->public_key, c->peers[j].public_key,
 				     FENNEC_KEY_LEN), "peers %zu and %zu", j, i);
 	}
+	CHECK(c->nroutes <= c->routes_cap &&
+	      c->nroutes <= CONFIG_ROUTES_MAX, "%zu routes", c->nroutes);
+	for (size_t i = 0; i < c->nroutes; i++) {
+		const struct route_config *r = &c->routes[i];
+
+		CHECK(r->prefix.len <= (r->prefix.v6 ? 128 : 32) &&
+		      !config_route_problem(&r->prefix), "route %zu", i);
+		for (size_t j = 0; j < i; j++)
+			CHECK(r->prefix.v6 != c->routes[j].prefix.v6 ||
+			      r->prefix.len != c->routes[j].prefix.len ||
+			      memcmp(r->prefix.addr, c->routes[j].prefix.addr,
+				     sizeof(r->prefix.addr)),
+			      "routes %zu and %zu", j, i);
+	}
 	for (size_t i = 0; i < c->ndiscover; i++) {
 		CHECK(!parse_ifname(c->discover[i]), "interface %zu", i);
 		for (size_t j = 0; j < i; j++)
@@ -134,9 +152,13 @@ static void check_config(const struct daemon_config *c)
 static int option(struct daemon_config *c, char *line, char *err)
 {
 	char kind = line[0], *arg = line[0] ? line + 1 + !!line[1] : line;
+	struct route_config r;
 	struct peer_config p;
 
 	switch (kind) {
+	case 'r':
+		return config_parse_route_arg(&r, arg, err) ||
+		       config_add_route(c, &r, err) ? -1 : 0;
 	case 'p':
 		return config_parse_peer_arg(&p, arg, err) ||
 		       config_add_peer(c, &p, err) ? -1 : 0;

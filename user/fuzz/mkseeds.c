@@ -516,19 +516,34 @@ static void config_seeds(void)
 		 "Endpoint = [2001:db8::20]:4242\n"
 		 "Mode = fast\n"
 		 "PersistentKeepalive = off\n"
+		 "\n"
+		 "[Route]\n"
+		 "Prefix = 10.1.0.0/16, fd00:1::/48 ,0.0.0.0/0\n"
+		 "PublicKey = %s\n"
+		 "[route]\n"
+		 "publickey = %s\n"
+		 "PREFIX = 10.0.0.0/8\n"
 		 "\n#fuzz-cmdline\n"
 		 "p %s@[fd00::1]:99\n"
+		 "r 10.2.0.0/16=%s\n"
+		 "r 10.1.0.0/16=%s\n"
 		 "d eth2\n"
 		 "i fen1\n"
 		 "k /etc/fennec/fen1.key\n"
 		 "u fennec\n"
-		 "l 5000\n", key1, key2, key2);
+		 "l 5000\n", key1, key2, key1, key2, key2, key2, key1);
 	save_text("config", "example", text);
 	snprintf(text, sizeof(text),
 		 "[Interface]\nPrivateKey = x\n[Peer]\nPublicKey = %s\n"
 		 "PresharedKeyFile = psk-open\n[Peer]\nPublicKey = %s\n"
 		 "PresharedKeyFile = psk-long\n", key1, key1);
 	save_text("config", "refused", text);
+	snprintf(text, sizeof(text),
+		 "[Route]\nPrefix = 10.1.0.1/16, fc00::/8, ::/0, 10.1.0/16\n"
+		 "PublicKey = %s\n[Route]\nPrefix = 10.1.0.0/16\n"
+		 "PublicKey = %s\n\n#fuzz-cmdline\nr 10.1.0.0/16=%s\n"
+		 "r fd00::/8=%s\n", key1, key2, key1, key2);
+	save_text("config", "routes-refused", text);
 	save_text("config", "psk-bad",
 		  "[Peer]\nPublicKey = hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=\n"
 		  "PresharedKeyFile = psk-bad\n");

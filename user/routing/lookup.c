@@ -19,6 +19,12 @@ static int same_id(const uint8_t a[RT_ID_LEN], const uint8_t b[RT_ID_LEN])
 	return !memcmp(a, b, RT_ID_LEN);
 }
 
+/* Whether TARGET is in the /64 of the node A (or is A). */
+static int same_net(const uint8_t a[RT_ID_LEN], const uint8_t target[RT_ID_LEN])
+{
+	return !memcmp(a, target, RT_NET_LEN);
+}
+
 static void add_target_route(struct rt_lookup *l, const uint8_t *route,
 			     unsigned int len)
 {
@@ -80,6 +86,9 @@ int rt_lookup_start(struct rt_lookup *l, const struct rt_table *t,
 static int report_done(struct rt_lookup *l, struct rt_action *act)
 {
 	l->done = 1;
+	/* Nobody with the target's very address answered: its /64's owner. */
+	if (l->owner_found)
+		l->found = 1;
 	if (l->done_reported)
 		return 0;
 	l->done_reported = 1;
@@ -91,7 +100,11 @@ int rt_lookup_next(struct rt_lookup *l, struct rt_action *act)
 {
 	if (l->done)
 		return report_done(l, act);
-	for (unsigned int i = 0; i < l->n; i++) {
+	/*
+	 * Once the /64's owner answered, no new copy: those out may still
+	 * meet the target itself, and the lookup ends when they are back.
+	 */
+	for (unsigned int i = 0; i < l->n && !l->owner_found; i++) {
 		struct rt_cand *c = &l->cand[i];
 
 		if (c->state != RT_CAND_NEW)
@@ -136,32 +149,57 @@ int rt_lookup_found(struct rt_lookup *l, struct rt_table *t,
 		    const struct rt_pub *coords, const uint8_t *back,
 		    unsigned int back_len, unsigned int flags, uint64_t now)
 {
-	unsigned int before = l->routes;
+	int exact = same_id(target->id, l->target);
+	int same = (l->found || l->owner_found) &&
+		   !memcmp(target->key, l->target_node.key, FENNEC_KEY_LEN) &&
+		   target->width == l->target_node.width;
+	unsigned int before;
 	struct rt_node n;
 
-	if (!same_id(target->id, l->target) ||
-	    (l->found && (memcmp(target->key, l->target_node.key,
-				 FENNEC_KEY_LEN) ||
-			  target->width != l->target_node.width)))
+	if ((!exact && !same_net(target->id, l->target)) ||
+	    (l->found && !same))
 		return -RT_ENOENT;
+	if (l->owner_found && !same) {
+		if (!exact)
+			return -RT_ENOENT;
+		/* The target itself: it wins over its /64's owner. */
+		l->owner_found = 0;
+		l->routes = 0;
+	}
+	before = l->routes;
 	if (back_len &&
 	    rt_route_valid(back, back_len, t->cfg.width, target->width))
 		add_target_route(l, back, back_len);
 	if (!rt_node_from(c, target->id, target->key, target->width, coords,
 			  &n)) {
 		add_target_route(l, n.route, n.route_len);
-		if (!l->found)
+		if (!same)
 			rt_insert(t, &n, flags | RT_ANSWERED, now);
 	}
-	if (l->found)	/* another copy's answer: anyone may claim to be it */
+	if (same)	/* another copy's answer: anyone may claim to be it */
 		return l->routes != before ? 0 : -RT_ESTALE;
 	if (!l->routes)
 		return -RT_EINVAL;
 	l->target_node = *target;
 	l->target_node.route_len = l->route_len[0];
 	memcpy(l->target_node.route, l->route[0], l->route_len[0]);
+	if (!exact) {
+		l->owner_found = 1;
+		return 0;
+	}
 	l->found = 1;
 	l->done = 1;
+	return 0;
+}
+
+int rt_lookup_answered(struct rt_lookup *l, const uint8_t from[RT_ID_LEN])
+{
+	struct rt_cand *c = find_cand(l, from);
+
+	if (!c || c->state != RT_CAND_ASKED)
+		return -RT_ENOENT;
+	c->state = RT_CAND_ANSWERED;
+	l->in_flight--;
 	return 0;
 }
 
@@ -215,7 +253,7 @@ int rt_lookup_forward(struct rt_table *t, struct rt_coords *c,
 	if (!same_id(m->id, t->cfg.id) &&
 	    !rt_node_from(c, m->id, m->key, m->width, &m->coords, &asker))
 		rt_insert(t, &asker, flags & RT_TRUSTED, now);
-	if (same_id(m->target, t->cfg.id))
+	if (same_net(t->cfg.id, m->target))
 		return RT_FWD_TARGET;
 	if (m->ttl <= 1)
 		return RT_FWD_END;
@@ -276,9 +314,11 @@ int rt_lookup_discovered(struct rt_lookup *l, struct rt_table *t,
 			 uint64_t now)
 {
 	struct rt_node n = { .width = m->width };
+	int exact = same_id(m->id, l->target);
 
-	if (m->type != RT_MSG_DISCOVER || !same_id(m->id, l->target) ||
-	    l->found)
+	/* The target, or its /64's owner if no owner answered yet. */
+	if (m->type != RT_MSG_DISCOVER || l->found ||
+	    !same_net(m->id, l->target) || (!exact && l->owner_found))
 		return -RT_ENOENT;
 	for (unsigned int i = 0; i < m->back_len; i++)
 		n.route[i] = m->back[m->back_len - 1 - i];
@@ -287,9 +327,17 @@ int rt_lookup_discovered(struct rt_lookup *l, struct rt_table *t,
 		return -RT_EINVAL;
 	memcpy(n.id, m->id, RT_ID_LEN);
 	memcpy(n.key, m->key, FENNEC_KEY_LEN);
+	if (exact && l->owner_found) {
+		l->owner_found = 0;
+		l->routes = 0;
+	}
 	add_target_route(l, n.route, n.route_len);
 	rt_insert(t, &n, flags | RT_ANSWERED, now);
 	l->target_node = n;
+	if (!exact) {
+		l->owner_found = 1;
+		return 0;
+	}
 	l->found = 1;
 	l->done = 1;
 	return 0;

@@ -32,6 +32,8 @@ _Static_assert(RT_ROUTE_MAX <= FENNEC_ROUTE_MAX,
 
 #define RT_ID_LEN	FENNEC_ADDR_LEN		/* node ID = node address */
 #define RT_ID_BITS	(RT_ID_LEN * 8)
+/* Bytes of an ID that name the /64 its node owns (Documentation/protocol.md) */
+#define RT_NET_LEN	8
 #define RT_K		8	/* entries per bucket */
 #define RT_PER_FIRST_HOP 2	/* entries per bucket through one first slot */
 #define RT_ALPHA	3	/* lookup copies in flight */
@@ -333,7 +335,9 @@ struct rt_msg;
  * and up to RT_LOOKUP_TRIES in all. An explicit state machine; the caller
  * sends.
  */
-enum rt_cand_state { RT_CAND_NEW, RT_CAND_ASKED, RT_CAND_FAILED };
+enum rt_cand_state {
+	RT_CAND_NEW, RT_CAND_ASKED, RT_CAND_FAILED, RT_CAND_ANSWERED
+};
 
 struct rt_cand {
 	struct rt_node node;
@@ -347,6 +351,13 @@ struct rt_lookup {
 	unsigned int in_flight;
 	unsigned int queries, timeouts;
 	int found;
+	/*
+	 * Not the target but the owner of its /64 answered (target_node, its
+	 * routes the lookup's): the copies out go on, for the target itself
+	 * wins if it answers; no new copy starts, and it is found when the
+	 * last copy is answered or times out.
+	 */
+	int owner_found;
 	int done;
 	int done_reported;			/* RT_ACT_DONE given */
 	/* Routes to the target itself, shortest first. */
@@ -384,6 +395,13 @@ int rt_lookup_next(struct rt_lookup *l, struct rt_action *act);
  * width) join the lookup's: 0 if they added any, else -RT_ESTALE. Only
  * the end-to-end handshake tells which lead to the target; the first
  * answer alone goes into the table.
+ *
+ * An answer from the node whose /64 holds the target (the first
+ * RT_NET_LEN bytes of its ID are the target's) makes it the lookup's
+ * owner_found; its copies' answers join as above (the caller marks each
+ * copy rt_lookup_answered(), so that the lookup ends without waiting for
+ * them). The target's own answer replaces it, routes and all; another
+ * owner's is refused (-RT_ENOENT).
  */
 int rt_lookup_found(struct rt_lookup *l, struct rt_table *t,
 		    struct rt_coords *c, const struct rt_node *target,
@@ -394,9 +412,11 @@ int rt_lookup_found(struct rt_lookup *l, struct rt_table *t,
  * which the caller also calls rt_route_failed).
  */
 int rt_lookup_timeout(struct rt_lookup *l, const uint8_t from[RT_ID_LEN]);
+/* The copy sent by way of `from` was answered, by the /64's owner. */
+int rt_lookup_answered(struct rt_lookup *l, const uint8_t from[RT_ID_LEN]);
 
 enum rt_forward_result {
-	RT_FWD_TARGET = 1,	/* we are the target: answer the asker */
+	RT_FWD_TARGET = 1,	/* we are the target, or own its /64: answer */
 	RT_FWD_NEXT,		/* send it on to `next` */
 	RT_FWD_END,		/* no one closer: it ends here */
 };

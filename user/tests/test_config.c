@@ -249,6 +249,43 @@ static const struct bad_file {
 	unsigned int line;
 	const char *says;
 } bad_files[] = {
+	{ "[Route] with a malformed prefix",
+	  "[Interface]\n[Route]\nPublicKey = " K1 "\nPrefix = 10.1.0.0/16, 10.2.0/16\n", 4,
+	  "invalid Prefix \"10.2.0/16\": not an IPv4 or IPv6 address before the /" },
+	{ "[Route] with host bits",
+	  "[Route]\nPrefix = 10.1.0.1/16\nPublicKey = " K1 "\n", 2,
+	  "invalid Prefix \"10.1.0.1/16\": bits are set past its length" },
+	{ "[Route] inside fc00::/8",
+	  "[Route]\nPrefix = fc00:1::/64\nPublicKey = " K1 "\n", 2,
+	  "invalid Prefix \"fc00:1::/64\": it is inside fc00::/8" },
+	{ "[Route] covering fc00::/8",
+	  "[Route]\nPrefix = ::/0\nPublicKey = " K1 "\n", 2,
+	  "invalid Prefix \"::/0\": it covers fc00::/8" },
+	{ "[Route] with an empty item",
+	  "[Route]\nPrefix = 10.1.0.0/16,,10.2.0.0/16\nPublicKey = " K1 "\n", 2,
+	  "invalid Prefix \"\": not ADDRESS/LENGTH" },
+	{ "[Route] with a bad key",
+	  "[Route]\nPrefix = 10.1.0.0/16\nPublicKey = AAAA\n", 3,
+	  "invalid public key \"AAAA\": not 32 bytes of base64" },
+	{ "[Route] without a key",
+	  "[Route]\nPrefix = 10.1.0.0/16\n[Peer]\nPublicKey = " K1 "\n", 1,
+	  "[Route] without a PublicKey" },
+	{ "[Route] without a prefix",
+	  "[Interface]\n[Route]\nPublicKey = " K1 "\n", 2,
+	  "[Route] without a Prefix" },
+	{ "two Prefix keys in a [Route]",
+	  "[Route]\nPrefix = 10.1.0.0/16\nPrefix = 10.2.0.0/16\n", 3,
+	  "duplicate key \"Prefix\" in [Route] (first on line 2)" },
+	{ "the same prefix for two keys",
+	  "[Route]\nPrefix = 10.1.0.0/16\nPublicKey = " K1 "\n"
+	  "[Route]\nPublicKey = " K2 "\n# x\nprefix = 10.2.0.0/16, 10.1.0.0/16\n", 7,
+	  "prefix 10.1.0.0/16 is already routed to " K1 " (the Prefix on line 2)" },
+	{ "a [Peer] key in [Route]",
+	  "[Route]\nEndpoint = 10.0.0.2:1\n", 2,
+	  "unknown key \"Endpoint\" in [Route]" },
+	{ "a [Route] key in [Peer]",
+	  "[Peer]\nPrefix = 10.1.0.0/16\n", 2,
+	  "unknown key \"Prefix\" in [Peer]" },
 	{ "unknown key", "[Peer]\nPublicKey = " K1 "\nFoo = 1\n", 3,
 	  "unknown key \"Foo\" in [Peer]" },
 	{ "a [Peer] key in [Interface]", "[Interface]\nPublicKey = " K1 "\n",
@@ -661,13 +698,149 @@ static void test_discover(void)
 	ok(!cmd.ndiscover, "config_free forgets the interfaces");
 }
 
+static int route_is(const struct route_config *r, const char *prefix,
+		    const char *key, unsigned int line)
+{
+	char text[PREFIX_TEXT_LEN];
+
+	if (strcmp(format_prefix(&r->prefix, text), prefix) ||
+	    !key_is(r->public_key, key) || r->line != line) {
+		printf("# route %s, line %u\n", text, r->line);
+		return 0;
+	}
+	return 1;
+}
+
+static const struct route_arg {
+	const char *spec;
+	const char *err;	/* NULL: taken */
+} route_args[] = {
+	{ "10.1.0.0/16=" K1, NULL },
+	{ "0.0.0.0/0=" K1, NULL },
+	{ "2001:db8::/32=" K1, NULL },
+	{ "fd00:1::/48=" K1, NULL },
+	{ "fe80::/10=" K1, NULL },
+	{ "fd00::1/128=" K1, NULL },
+	{ "10.1.0.0/16", "route \"10.1.0.0/16\": expected PREFIX=PUBKEY" },
+	{ "=" K1, "route \"=" K1 "\": invalid prefix \"\": not ADDRESS/LENGTH" },
+	{ "10.1.0.0=" K1, "invalid prefix \"10.1.0.0\": not ADDRESS/LENGTH" },
+	{ "10.1.0/16=" K1, "invalid prefix \"10.1.0/16\": not an IPv4 or IPv6 address" },
+	{ "10.1.0.0/33=" K1, "the length is more than 32" },
+	{ "10.1.0.0/016=" K1, "the length is not a number" },
+	{ "10.1.0.1/16=" K1, "invalid prefix \"10.1.0.1/16\": bits are set past its length" },
+	{ "fc00::/8=" K1, "invalid prefix \"fc00::/8\": it is inside fc00::/8" },
+	{ "fc12:3456::/32=" K1, "it is inside fc00::/8" },
+	{ "fcff::1/128=" K1, "it is inside fc00::/8" },
+	{ "::/0=" K1, "invalid prefix \"::/0\": it covers fc00::/8" },
+	{ "fc00::/7=" K1, "it covers fc00::/8" },
+	{ "f000::/4=" K1, "it covers fc00::/8" },
+	{ "fd00::/8=" K1, NULL },
+	{ "fe00::/7=" K1, NULL },
+	{ "10.1.0.0/16=" K1 "x", "invalid public key \"" K1 "x\": not 32 bytes of base64" },
+	{ "10.1.0.0/16=", "invalid public key \"\"" },
+	{ "10.1.0.0/16=AAAA", "invalid public key \"AAAA\"" },
+};
+
+static void test_route_args(void)
+{
+	char err[CONFIG_ERR_LEN];
+	struct route_config r;
+	int ret;
+
+	for (size_t i = 0; i < sizeof(route_args) / sizeof(route_args[0]); i++) {
+		const struct route_arg *a = &route_args[i];
+
+		err[0] = '\0';
+		ret = config_parse_route_arg(&r, a->spec, err);
+		if (!a->err)
+			ok(!ret || note(err), "--route %s is taken", a->spec);
+		else
+			ok(ret == -1 && said(err, a->err),
+			   "--route %s is refused: %s", a->spec, a->err);
+	}
+	ok(!config_parse_route_arg(&r, "10.1.0.0/16=" K2, err) &&
+	   route_is(&r, "10.1.0.0/16", K2, 0), "--route: prefix and key");
+}
+
+static void test_add_route(void)
+{
+	struct daemon_config c = { 0 }, cmd = { 0 };
+	char err[CONFIG_ERR_LEN] = "";
+	struct route_config r = { 0 };
+	int ret;
+
+	if (config_parse_route_arg(&r, "10.1.0.0/16=" K1, err) ||
+	    config_add_route(&cmd, &r, err))
+		abort();
+	ok(!config_add_route(&cmd, &r, err) && cmd.nroutes == 1,
+	   "the same prefix for the same key again changes nothing");
+	config_parse_route_arg(&r, "10.1.0.0/16=" K2, err);
+	ok(config_add_route(&cmd, &r, err) == -1 &&
+	   !strcmp(err, "prefix 10.1.0.0/16 is already routed to " K1 " (--route)") &&
+	   cmd.nroutes == 1, "the same prefix for another key is refused");
+	config_parse_route_arg(&r, "10.0.0.0/8=" K2, err);
+	ok(!config_add_route(&cmd, &r, err) && cmd.nroutes == 2,
+	   "a prefix around another one, for another key, is taken");
+
+	ret = config_read_file(&c, write_file("route.conf",
+		"[Interface]\nInterface = fen0\n"
+		"[Route]\n"
+		"Prefix = 192.168.1.0/24 ,fd00:1::/48,\t10.1.0.0/16 # LANs\n"
+		"PublicKey = " K1 "\n"
+		"[route]\n"
+		"publickey = " K3 "\n"
+		"PREFIX = 0.0.0.0/0\n"
+		"[Peer]\nPublicKey = " K3 "\n"), err);
+	ok((!ret && c.nroutes == 4 && route_is(&c.routes[0], "192.168.1.0/24", K1, 4) &&
+	    route_is(&c.routes[1], "fd00:1::/48", K1, 4) &&
+	    route_is(&c.routes[2], "10.1.0.0/16", K1, 4) &&
+	    route_is(&c.routes[3], "0.0.0.0/0", K3, 8) && c.npeers == 1) ||
+	   note(err), "[Route] sections: a list of prefixes, and a key");
+	config_parse_route_arg(&r, "192.168.1.0/24=" K2, err);
+	config_add_route(&cmd, &r, err);
+	ret = config_merge(&c, &cmd, err);
+	ok((ret == -1 && !strcmp(err, "--route: prefix 192.168.1.0/24 is already routed to " K1 " (the Prefix on line 4)")) ||
+	   note(err),
+	   "a --route for a prefix the file gives another key: refused, naming its line");
+	config_free(&c);
+	config_free(&cmd);
+	config_parse_route_arg(&r, "10.1.0.0/16=" K1, err);
+	config_add_route(&cmd, &r, err);
+	config_parse_route_arg(&r, "10.2.0.0/16=" K1, err);
+	config_add_route(&cmd, &r, err);
+	if (config_read_file(&c, write_file("route.conf",
+		"[Route]\nPrefix = 10.1.0.0/16\nPublicKey = " K1 "\n"), err))
+		abort();
+	ret = config_merge(&c, &cmd, err);
+	ok((!ret && c.nroutes == 2 && route_is(&c.routes[0], "10.1.0.0/16", K1, 2) &&
+	    route_is(&c.routes[1], "10.2.0.0/16", K1, 0)) || note(err),
+	   "--route joins the file's routes; the same one again is no change");
+	config_free(&c);
+
+	for (unsigned int i = 0; i < CONFIG_ROUTES_MAX; i++) {
+		r.prefix = (struct ip_prefix){ .len = 32 };
+		r.prefix.addr[0] = 10;
+		r.prefix.addr[2] = i >> 8;
+		r.prefix.addr[3] = i;
+		if (config_add_route(&c, &r, err))
+			abort();
+	}
+	r.prefix.addr[1] = 1;
+	ok(config_add_route(&c, &r, err) == -1 &&
+	   !strcmp(err, "more than 4096 routed prefixes") &&
+	   c.nroutes == CONFIG_ROUTES_MAX, "a route past 4096 is refused");
+	config_free(&c);
+	config_free(&cmd);
+	ok(!c.nroutes && !c.routes, "config_free forgets the routes");
+}
+
 static void remove_dir(void)
 {
 	static const char *const names[] = {
 		"psk", "psk-open", "psk-bad", "psk-long", "fen0.conf",
 		"empty.conf", "abs.conf", "rel.conf", "open.conf",
 		"closed.conf", "bad.conf", "long.conf", "nul.conf",
-		"disc.conf",
+		"disc.conf", "route.conf",
 	};
 	char path[PATH_MAX];
 
@@ -693,6 +866,8 @@ int main(void)
 	test_merge();
 	test_check();
 	test_discover();
+	test_route_args();
+	test_add_route();
 	remove_dir();
 	return tap_done();
 }

@@ -669,7 +669,8 @@ static void deliver(struct net *net, struct rt_lookup *l,
 		to = &next;
 		(*forwards)++;
 	}
-	if (memcmp(got.target, net->table[t].cfg.id, RT_ID_LEN) ||
+	/* The target, or the owner of its /64, answers. */
+	if (memcmp(got.target, net->table[t].cfg.id, RT_NET_LEN) ||
 	    rt_node_from(&net->coords[t], got.id, got.key, got.width,
 			 &got.coords, &asker))
 		return;
@@ -758,6 +759,79 @@ static void test_lookup_lie(void)
 	net_free(&net);
 }
 
+/*
+ * A lookup for an address in the last node's /64 that is not its address:
+ * the last node answers as the /64's owner; the lookup ends when its copy
+ * is back, found: the owner. The target itself, answering, wins.
+ */
+static void test_lookup_net(void)
+{
+	struct rt_node exact = { .width = 1 }, other;
+	uint8_t target[RT_ID_LEN], back[RT_ROUTE_MAX];
+	unsigned int forwards = 0;
+	struct rt_action act;
+	struct rt_lookup l;
+	struct rt_node next;
+	struct rt_pub pub;
+	struct rt_msg m;
+	struct net net;
+
+	net_init(&net);
+	memcpy(target, net.table[LINE - 1].cfg.id, RT_ID_LEN);
+	target[RT_NET_LEN] ^= 1;
+	target[RT_ID_LEN - 1] ^= 0x5a;
+	rt_lookup_msg(&m, &net.coords[0], net.key[0], target, 2);
+	ok(rt_lookup_forward(&net.table[LINE - 1], &net.coords[LINE - 1], &m,
+			     RT_TRUSTED, &next, 0) == RT_FWD_TARGET,
+	   "a node answers a lookup for an address of its /64");
+	target[RT_NET_LEN - 1] ^= 1;
+	memcpy(m.target, target, RT_ID_LEN);
+	ok(rt_lookup_forward(&net.table[LINE - 1], &net.coords[LINE - 1], &m,
+			     RT_TRUSTED, &next, 0) == RT_FWD_END,
+	   "...and not one whose 64th bit differs");
+	target[RT_NET_LEN - 1] ^= 1;
+
+	rt_lookup_start(&l, &net.table[0], target, 0);
+	ok(rt_lookup_next(&l, &act) && act.kind == RT_ACT_QUERY,
+	   "a lookup for an address of the last node's /64 starts");
+	rt_lookup_msg(&m, &net.coords[0], net.key[0], l.target, 9);
+	deliver(&net, &l, &act.to, 0, &m, &forwards);
+	ok(l.owner_found && !l.found && !l.done && l.routes == 1 &&
+	   !memcmp(l.target_node.key, net.key[LINE - 1], FENNEC_KEY_LEN) &&
+	   !memcmp(l.target_node.id, net.table[LINE - 1].cfg.id, RT_ID_LEN),
+	   "the /64's owner answers it; the lookup is not over yet");
+	ok(!rt_lookup_next(&l, &act),
+	   "no new copy starts once the owner answered");
+	other = l.target_node;
+	other.id[RT_ID_LEN - 1] ^= 0x33;
+	other.key[0] ^= 1;
+	rt_coords_publish(&net.coords[LINE - 1], &pub);
+	ok(rt_lookup_found(&l, &net.table[0], &net.coords[0], &other, &pub,
+			   back, 0, RT_TRUSTED, 0) == -RT_ENOENT &&
+	   l.owner_found && l.routes == 1,
+	   "another node of that /64 claiming it is refused");
+	ok(rt_lookup_answered(&l, act.to.id) == 0 &&
+	   rt_lookup_next(&l, &act) && act.kind == RT_ACT_DONE && l.found &&
+	   l.done && !memcmp(l.target_node.key, net.key[LINE - 1],
+			     FENNEC_KEY_LEN),
+	   "its copy back: done, and found: the owner, with its key");
+	ok(rt_lookup_answered(&l, act.to.id) == -RT_ENOENT,
+	   "a copy answered twice is refused");
+
+	rt_lookup_start(&l, &net.table[0], target, 0);
+	rt_lookup_next(&l, &act);
+	deliver(&net, &l, &act.to, 0, &m, &forwards);
+	memcpy(exact.id, target, RT_ID_LEN);
+	memcpy(exact.key, net.key[2], FENNEC_KEY_LEN);
+	ok(rt_lookup_found(&l, &net.table[0], &net.coords[0], &exact, &pub,
+			   back, line_route(back, 0, LINE - 1), RT_TRUSTED,
+			   0) == 0 && l.found && l.done && !l.owner_found &&
+	   !memcmp(l.target_node.key, net.key[2], FENNEC_KEY_LEN) &&
+	   !memcmp(l.target_node.id, target, RT_ID_LEN),
+	   "a node with the very address answering wins over the /64's owner");
+	net_free(&net);
+}
+
 static void test_lookup(void)
 {
 	const uint8_t want[] = { 2, 2, 0, 2, 2, 2, 0 };
@@ -795,6 +869,7 @@ static void test_lookup(void)
 	net_free(&net);
 
 	test_lookup_lie();
+	test_lookup_net();
 }
 
 static void test_forward_rules(void)

@@ -428,6 +428,11 @@ static bool kernel_keyed(const struct node *n)
 	return k && k->now_keys;
 }
 
+static bool ours_made_for(struct sessions *ss, struct node *n,
+			  const struct in6_addr *miss, const uint8_t *route,
+			  size_t len, const uint8_t *back, size_t back_len,
+			  uint64_t *now);
+
 /*
  * Our traffic for N: a route miss, a lookup that finds N by ROUTE, our
  * initiation, N's response by the way back BACK. Whether the kernel then
@@ -437,6 +442,16 @@ static bool ours_made(struct sessions *ss, struct node *n,
 		      const uint8_t *route, size_t len, const uint8_t *back,
 		      size_t back_len, uint64_t *now)
 {
+	return ours_made_for(ss, n, &n->address, route, len, back, back_len,
+			     now);
+}
+
+/* The same for a route miss for MISS, which the lookup finds N for. */
+static bool ours_made_for(struct sessions *ss, struct node *n,
+			  const struct in6_addr *miss, const uint8_t *route,
+			  size_t len, const uint8_t *back, size_t back_len,
+			  uint64_t *now)
+{
 	uint8_t payload[HS_PAYLOAD_MAX], out[1 + HS_RESPONSE_MIN];
 	struct datapath_event ev = { .cmd = FENNEC_CMD_EVENT_CONTROL, .slot = 1 };
 	struct hs_responder r = { 0 };
@@ -445,10 +460,10 @@ static bool ours_made(struct sessions *ss, struct node *n,
 	unsigned int looked = nlookups, sent = nsent;
 	int n_out;
 
-	sessions_route_miss(ss, &n->address, *now, UNIX0 + *now);
+	sessions_route_miss(ss, miss, *now, UNIX0 + *now);
 	if (nlookups == looked)
 		return false;
-	memcpy(l.target, &n->address, RT_ID_LEN);
+	memcpy(l.target, miss, RT_ID_LEN);
 	memcpy(l.target_node.key, n->id.public_key, FENNEC_KEY_LEN);
 	l.route_len[0] = len;
 	memcpy(l.route[0], route, len);
@@ -648,6 +663,67 @@ static void test_miss_flood(void)
 	node_free(&p0);
 	node_free(&q);
 	node_free(&r);
+}
+
+static bool in_table_at(struct sessions *ss, const struct in6_addr *a)
+{
+	for (size_t i = 0; i < ss->count; i++)
+		if (ss->s[i].used &&
+		    !memcmp(&ss->s[i].address, a, sizeof(*a)))
+			return true;
+	return false;
+}
+
+/*
+ * Route misses for addresses of a node's /64 that are not its address:
+ * the lookup finds the node as the /64's owner, and the session is made
+ * with the node's address; later misses of that /64 look nothing up.
+ */
+static void test_net64(void)
+{
+	struct rt_lookup l = { .found = 1, .routes = 1 };
+	uint8_t route[8], back[8] = { 1, 7, 0 };
+	struct node n = { 0 }, far = { 0 };
+	struct in6_addr a, b;
+	uint64_t now = T0;
+	struct sessions ss;
+	unsigned int looked;
+
+	kreset();
+	sessions_init(&ss, &dp, &mesh, &us.id, now);
+	node_init(&n);
+	node_init(&far);
+	a = n.address;
+	a.s6_addr[RT_NET_LEN] ^= 0x80;
+	a.s6_addr[15] ^= 1;
+	make_route(route, 4, 1, 1);
+	ok(ours_made_for(&ss, &n, &a, route, 4, back, 3, &now),
+	   "a miss for an address of a node's /64: the node, found as its owner, gets a session");
+	ok(in_table(&ss, &n) && !in_table_at(&ss, &a) && kfind(&n.address) &&
+	   !kfind(&a),
+	   "...with the node's address, in the table and the kernel; none for the address missed");
+	b = a;
+	b.s6_addr[14] ^= 0x42;
+	looked = nlookups;
+	sessions_route_miss(&ss, &b, now, UNIX0 + now);
+	ok(nlookups == looked && !in_table_at(&ss, &b),
+	   "another miss of that /64 is the node's: no lookup, no entry");
+
+	b = far.address;
+	b.s6_addr[15] ^= 1;
+	sessions_route_miss(&ss, &b, now, UNIX0 + now);
+	memcpy(l.target, &b, RT_ID_LEN);
+	/* A key for a node outside the /64 looked for is refused. */
+	memcpy(l.target_node.key, n.id.public_key, FENNEC_KEY_LEN);
+	l.route_len[0] = 4;
+	memcpy(l.route[0], route, 4);
+	sessions_found(&ss, &l, now);
+	ok(in_table_at(&ss, &b) && !kfind(&b) && !kfind(&far.address),
+	   "a lookup answered with a key of another /64 makes nothing");
+	ok(index_consistent(&ss), "the index by address matches the table");
+	sessions_free(&ss);
+	node_free(&n);
+	node_free(&far);
 }
 
 /*
@@ -1002,6 +1078,7 @@ int main(void)
 	test_long_routes();
 	test_initiation_flood();
 	test_miss_flood();
+	test_net64();
 	test_theirs_share();
 	test_in_use_and_lru();
 	test_adopt();
