@@ -39,8 +39,6 @@ e2e_star() {
 	done
 }
 
-pub() { cat "$d/pub$1"; }
-addr() { fennec addr <"$d/pub$1"; }
 
 # daemon, stop and alive: lib.sh's, in the namespaces eNODE
 daemon_ns=e

@@ -34,8 +34,6 @@ for i in 1 2 3 4 x; do
 	(umask 077 && fennec genkey >"$d/key$i")
 	fennec pubkey <"$d/key$i" >"$d/pub$i"
 done
-pub() { cat "$d/pub$1"; }
-addr() { fennec addr <"$d/pub$1"; }
 # ll NODE: NODE's link-local address on lan0, once DAD is done
 ll() {
 	ip -n "h$1" -6 addr show dev lan0 scope link -tentative |

@@ -15,6 +15,7 @@
 # namespaces: ns_new NAME; n NAME CMD...; on_cleanup CMD...; cleanup (at exit)
 # kernel:     slab_count CACHE; slab_snapshot FILE;
 #             slab_compare FILE MAX [SECS]; mod_refcnt MODULE
+# nodes:      pub NODE; addr NODE; node_key NODE; line_of_three
 # fennecd:    daemon NAME NODE [ENV=VALUE...] -- [OPTION...]; stop NAME;
 #             alive NAME; daemon_counter NAME LINE FIELD; daemon_settled PIDFILE
 
@@ -125,6 +126,37 @@ daemon_settled() {
 		return 0
 	[ -n "$blk" ] || return 0
 	(((0x$blk >> 11) & 1))		# SIGUSR2 is 12: bit 11
+}
+
+# --- nodes with keys (tests that keep their files in $d) ------------------
+# pub NODE, addr NODE: NODE's public key ($d/pubNODE), its fennec address.
+pub() { cat "$d/pub$1"; }
+addr() { fennec addr <"$d/pub$1"; }
+
+# node_key NODE: a private key $d/keyNODE (mode 0600), its public key in
+# $d/pubNODE.
+node_key() {
+	(umask 077 && fennec genkey >"$d/key$1")
+	fennec pubkey <"$d/key$1" >"$d/pub$1"
+}
+
+# line_of_three: namespaces h0 (the middle), h1 and h2, each with fen0 and
+# a key (node_key); hI joined to h0 by a veth: 10.9.I.1 (h0's toI) -
+# 10.9.I.2 (hI's up0).
+line_of_three() {
+	local i
+	for i in 0 1 2; do
+		ns_new "h$i"
+		ip -n "h$i" link add fen0 type fennec
+		node_key "$i"
+	done
+	for i in 1 2; do
+		ip link add v0 netns h0 type veth peer v1 netns "h$i"
+		ip -n h0 link set v0 name "to$i" up
+		ip -n "h$i" link set v1 name up0 up
+		ip -n h0 addr add "10.9.$i.1/24" dev "to$i"
+		ip -n "h$i" addr add "10.9.$i.2/24" dev up0
+	done
 }
 
 # --- fennecd daemons (tests that keep their files in $d) --------------------

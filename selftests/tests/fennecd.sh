@@ -14,22 +14,10 @@ d=/tmp/fennecd
 mkdir -p $d
 modprobe fennec
 
+line_of_three
 for i in 0 1 2; do
-	ns_new "h$i"
-	ip -n "h$i" link add fen0 type fennec
-	(umask 077 && fennec genkey >"$d/key$i" && fennec genkey >"$d/psk$i")
-	chmod 600 "$d/key$i" "$d/psk$i"
-	fennec pubkey <"$d/key$i" >"$d/pub$i"
+	(umask 077 && fennec genkey >"$d/psk$i")
 done
-for i in 1 2; do
-	ip link add v0 netns h0 type veth peer v1 netns "h$i"
-	ip -n h0 link set v0 name "to$i" up
-	ip -n "h$i" link set v1 name up0 up
-	ip -n h0 addr add "10.9.$i.1/24" dev "to$i"
-	ip -n "h$i" addr add "10.9.$i.2/24" dev up0
-done
-pub() { cat "$d/pub$1"; }
-addr() { fennec addr <"$d/pub$1"; }
 
 stat() { daemon_counter "$1" 'handshakes:' "$2"; }
 e2e_stat() { daemon_counter "$1" 'sessions:' "$2"; }

@@ -17,18 +17,8 @@ d=/tmp/route_config
 mkdir -p $d
 modprobe fennec
 
-for i in 0 1 2; do
-	ns_new "h$i"
-	ip -n "h$i" link add fen0 type fennec
-	(umask 077 && fennec genkey >"$d/key$i")
-	fennec pubkey <"$d/key$i" >"$d/pub$i"
-done
+line_of_three
 for i in 1 2; do
-	ip link add v0 netns h0 type veth peer v1 netns "h$i"
-	ip -n h0 link set v0 name "to$i" up
-	ip -n "h$i" link set v1 name up0 up
-	ip -n h0 addr add "10.9.$i.1/24" dev "to$i"
-	ip -n "h$i" addr add "10.9.$i.2/24" dev up0
 	# the LAN behind router h$i, and its host l$i
 	ns_new "l$i"
 	ip link add lan netns "h$i" type veth peer e0 netns "l$i"
@@ -44,10 +34,8 @@ for i in 1 2; do
 		net.ipv6.conf.all.forwarding=1 net.ipv4.conf.all.rp_filter=0 \
 		net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.lan.rp_filter=0
 done
-pub() { cat "$d/pub$1"; }
 # ere TEXT: TEXT as a grep -E regex matching itself (base64 has + and /)
 ere() { sed 's/[][\.*^$+?(){}|]/\\&/g' <<<"$1"; }
-addr() { fennec addr <"$d/pub$1"; }
 # net64 ADDR: the /64 that begins ADDR, as "a:b:c:d:" (so "${N}:5" is ::5 in it)
 net64() {
 	local a=$1 h=() t=() g=() i

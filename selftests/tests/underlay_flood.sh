@@ -33,8 +33,6 @@ ip -n h0 addr add 10.8.2.1/24 dev tos
 ip -n s addr add 10.8.2.2/24 dev up0
 ip -n h0 -6 addr add fd08:2::1/64 dev tos nodad
 ip -n s -6 addr add fd08:2::2/64 dev up0 nodad
-pub() { cat "$d/pub$1"; }
-addr() { fennec addr <"$d/pub$1"; }
 
 # completed NAME: link handshakes daemon NAME completed (its SIGUSR2 line)
 completed() { daemon_counter "$1" 'handshakes:' completed; }

@@ -18,21 +18,7 @@ check "the module, fennec and fennecd are one version ($version)" bash -c \
 	"[ -n '$version' ] && [ \"\$(modinfo -F version fennec)\" = '$version' ] &&
 	 [ \"\$(fennecd --version)\" = 'fennecd $version' ]"
 
-for i in 0 1 2; do
-	ns_new "h$i"
-	ip -n "h$i" link add fen0 type fennec
-	(umask 077 && fennec genkey >"$d/key$i")
-	fennec pubkey <"$d/key$i" >"$d/pub$i"
-done
-for i in 1 2; do
-	ip link add v0 netns h0 type veth peer v1 netns "h$i"
-	ip -n h0 link set v0 name "to$i" up
-	ip -n "h$i" link set v1 name up0 up
-	ip -n h0 addr add "10.9.$i.1/24" dev "to$i"
-	ip -n "h$i" addr add "10.9.$i.2/24" dev up0
-done
-pub() { cat "$d/pub$1"; }
-addr() { fennec addr <"$d/pub$1"; }
+line_of_three
 
 # The configs: keys by file, relative to the config's directory.
 cat >$d/h0.conf <<CONF
