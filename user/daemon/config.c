@@ -321,7 +321,7 @@ enum key_id {
 	KEY_INTERFACE, KEY_PRIVATE_KEY_FILE, KEY_PRIVATE_KEY, KEY_LISTEN_PORT,
 	KEY_PUBLIC_KEY, KEY_ENDPOINT, KEY_PSK_FILE, KEY_PSK, KEY_MODE,
 	KEY_KEEPALIVE, KEY_DISCOVER, KEY_ROUTE_PREFIX, KEY_ROUTE_PUBLIC_KEY,
-	KEY_COUNT
+	KEY_DIRECT, KEY_DIRECT_MAX, KEY_COUNT
 };
 
 struct parser {
@@ -465,6 +465,31 @@ static int set_listen_port(struct parser *p, const char *value)
 	return 0;
 }
 
+/* "auto" or "off". */
+static int set_direct(struct parser *p, const char *value)
+{
+	if (strcasecmp(value, "auto") && strcasecmp(value, "off"))
+		return fail(p, p->line, "invalid DirectLinks \"%.*s\": not auto or off",
+			    QUOTE_MAX, value);
+	p->c->set_direct = true;
+	p->c->direct_off = !strcasecmp(value, "off");
+	return 0;
+}
+
+static int set_direct_max(struct parser *p, const char *value)
+{
+	char *end;
+	unsigned long v;
+
+	v = strtoul(value, &end, 10);
+	if (!isdigit((unsigned char)*value) || *end || v > CONFIG_DIRECT_MAX)
+		return fail(p, p->line, "invalid DirectLinksMax \"%.*s\": not a number from 0 to %d",
+			    QUOTE_MAX, value, CONFIG_DIRECT_MAX);
+	p->c->set_direct_max = true;
+	p->c->direct_max = v;
+	return 0;
+}
+
 /* "IFACE[, IFACE...]": each as --discover takes it. */
 static int set_discover(struct parser *p, const char *value)
 {
@@ -590,6 +615,9 @@ static const struct key_def {
 	[KEY_LISTEN_PORT] = { "ListenPort", SECTION_INTERFACE,
 			      set_listen_port },
 	[KEY_DISCOVER] = { "Discover", SECTION_INTERFACE, set_discover },
+	[KEY_DIRECT] = { "DirectLinks", SECTION_INTERFACE, set_direct },
+	[KEY_DIRECT_MAX] = { "DirectLinksMax", SECTION_INTERFACE,
+			     set_direct_max },
 	[KEY_PUBLIC_KEY] = { "PublicKey", SECTION_PEER, set_public_key },
 	[KEY_ENDPOINT] = { "Endpoint", SECTION_PEER, set_endpoint },
 	[KEY_PSK_FILE] = { "PresharedKeyFile", SECTION_PEER, set_psk_file },
@@ -840,6 +868,10 @@ int config_merge(struct daemon_config *c, const struct daemon_config *cmdline,
 	if (cmdline->set_listen_port) {
 		c->set_listen_port = true;
 		c->listen_port = cmdline->listen_port;
+	}
+	if (cmdline->set_direct) {
+		c->set_direct = true;
+		c->direct_off = cmdline->direct_off;
 	}
 	for (size_t i = 0; i < cmdline->npeers; i++)
 		if (merge_peer(c, &cmdline->peers[i], err))

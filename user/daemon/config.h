@@ -26,6 +26,7 @@
 #define CONFIG_PSK_LEN 32
 #define CONFIG_DISCOVER_MAX 16	/* interfaces to discover neighbours on */
 #define CONFIG_ROUTES_MAX FENNEC_PREFIXES_MAX	/* what the kernel holds */
+#define CONFIG_DIRECT_MAX 64	/* DirectLinksMax at most */
 
 struct peer_config {
 	uint8_t public_key[FENNEC_KEY_LEN];
@@ -58,6 +59,10 @@ struct daemon_config {
 	char discover[CONFIG_DISCOVER_MAX][IFNAMSIZ];
 	size_t ndiscover;
 	const char *file;		/* the config file read, or NULL */
+	/* Direct links (Documentation/nat.md): DirectLinks, --no-direct. */
+	bool set_direct, direct_off;
+	bool set_direct_max;
+	unsigned int direct_max;	/* DirectLinksMax */
 	struct route_config *routes;	/* owned */
 	size_t nroutes;
 	size_t routes_cap;

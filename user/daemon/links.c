@@ -161,9 +161,19 @@ static int link_send(void *ctx, struct keying_peer *p,
 		     size_t len)
 {
 	struct links *l = ctx;
+	struct neighbour *n = of(p);
+	int ret = -EHOSTUNREACH;
 
-	return datapath_transmit(l->dp, from ? &from->ev->endpoint :
-				 &of(p)->endpoint, msg, len);
+	if (from || !n->ncand)
+		return datapath_transmit(l->dp, from ? &from->ev->endpoint :
+					 &n->endpoint, msg, len);
+	/* Hole punching: every candidate at once (at most 8). */
+	for (size_t i = 0; i < n->ncand; i++) {
+		l->stats.probes++;
+		if (!datapath_transmit(l->dp, &n->cand[i], msg, len))
+			ret = 0;
+	}
+	return ret;
 }
 
 /* The initiator's keys are used at once: a keepalive tells the peer. */
@@ -215,9 +225,11 @@ static void link_heard(void *ctx, struct keying_peer *p,
 	 * Answer where it is now, but move the link only for a neighbour we
 	 * had no address for: a replay must not redirect a live link. One
 	 * that roamed is followed by the kernel on its first sealed packet.
-	 * A response to our initiation is where the neighbour is.
+	 * A response to our initiation is where the neighbour is; so is a
+	 * direct link's first initiation: it came through the hole punched.
 	 */
-	if (!initiation || !n->has_endpoint) {
+	if (!initiation || !n->has_endpoint ||
+	    (n->ncand && !n->hs.has_keys)) {
 		n->endpoint = from->ev->endpoint;
 		n->has_endpoint = true;
 	}
@@ -239,6 +251,7 @@ static void link_keyed(void *ctx, struct keying_peer *p, bool ours,
 			  name_of(n, name), ours ? "initiator" : "responder");
 	n->silent = false;
 	n->quiet_polls = 0;
+	n->ncand = 0;		/* a direct link's handshakes: its endpoint's */
 	if (l->up)
 		l->up(l->ctx, n, now);
 }
@@ -613,6 +626,22 @@ struct neighbour *links_add(struct links *l, const uint8_t *key,
 			    const union endpoint *ep, uint64_t now,
 			    uint64_t wall)
 {
+	return links_add_direct(l, key, ep, 0, now, wall);
+}
+
+struct neighbour *links_on_slot(struct links *l, uint16_t slot)
+{
+	for (size_t i = 0; i < l->count; i++)
+		if (slot && l->nb[i].slot == slot)
+			return &l->nb[i];
+	return NULL;
+}
+
+/* N == 0: links_add(), EP the endpoint. */
+struct neighbour *links_add_direct(struct links *l, const uint8_t *key,
+				   const union endpoint *ep, size_t ncand,
+				   uint64_t now, uint64_t wall)
+{
 	char name[INET6_ADDRSTRLEN];
 	struct neighbour *n;
 	ssize_t orphan;
@@ -631,6 +660,12 @@ struct neighbour *links_add(struct links *l, const uint8_t *key,
 	key_address(&n->address, key);
 	n->endpoint = *ep;
 	n->has_endpoint = true;
+	if (ncand) {
+		n->direct = true;
+		n->ncand = ncand < DIRECT_CANDIDATES_MAX ? ncand :
+			   DIRECT_CANDIDATES_MAX;
+		memcpy(n->cand, ep, n->ncand * sizeof(*ep));
+	}
 	/*
 	 * A link we keep keeps its endpoint: what EP came in was not
 	 * authenticated, and must not move a link that works.
