@@ -234,6 +234,37 @@ static void reply_mesh(struct control *c, struct control_conn *cn,
 	conn_reply(cn, out, len, now);
 }
 
+/* The direct links and attempts: "direct ADDR linked|trying" each. */
+static void reply_direct(struct control *c, struct control_conn *cn,
+			 uint64_t now)
+{
+	char *out = NULL, addr[INET6_ADDRSTRLEN];
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f) {
+		conn_close(cn);
+		return;
+	}
+	fputs(CTL_HELLO "\n", f);
+	for (size_t i = 0; c->direct && c->direct->peers &&
+	     i < DIRECT_PEERS_MAX; i++) {
+		const struct direct_peer *p = &c->direct->peers[i];
+
+		if (!p->used || p->state == DIRECT_IDLE)
+			continue;
+		fprintf(f, "direct %s %s\n",
+			inet_ntop(AF_INET6, &p->address, addr, sizeof(addr)),
+			p->state == DIRECT_LINKED ? "linked" : "trying");
+	}
+	fputs("end\n", f);
+	if (fclose(f)) {
+		free(out);
+		out = NULL;
+	}
+	conn_reply(cn, out, len, now);
+}
+
 /* --- trace ---------------------------------------------------------------- */
 
 /*
@@ -547,6 +578,8 @@ static void on_request(struct control *c, struct control_conn *cn,
 		conn_error(cn, now, "empty request");
 	} else if (!strcmp(word, "mesh") && !arg) {
 		reply_mesh(c, cn, now);
+	} else if (!strcmp(word, "direct") && !arg) {
+		reply_direct(c, cn, now);
 	} else if (!strcmp(word, "trace") && arg &&
 		   !strtok_r(NULL, " \t", &save)) {
 		start_trace(c, cn, arg, now);

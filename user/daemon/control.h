@@ -9,7 +9,9 @@
  *
  * Requests: "mesh" (the table, landmarks and their paths, neighbours,
  * counters) and "trace ADDR" (the route to ADDR, hop by hop, with each
- * hop's round trip). Documentation/cli.md gives the reply format.
+ * hop's round trip), and "direct" (the direct links, Documentation/nat.md:
+ * a line "direct ADDR linked|trying" each). Documentation/cli.md gives the
+ * reply format.
  */
 #ifndef FENNEC_DAEMON_CONTROL_H
 #define FENNEC_DAEMON_CONTROL_H
@@ -23,6 +25,7 @@
 #include "../lib/ctlsock.h"
 #include "../routing/routing.h"
 #include "datapath.h"
+#include "direct.h"
 #include "mesh.h"
 #include "sessions.h"
 
@@ -94,6 +97,7 @@ struct control {
 	struct datapath *dp;
 	struct mesh *mesh;
 	struct sessions *sessions;
+	const struct direct *direct;	/* NULL: none to report */
 	uint64_t bind_at;		/* next try to bind; 0: bound */
 	bool warned;
 	uint32_t serial;

@@ -290,18 +290,26 @@ void direct_candidates(struct direct *d, const struct datapath_event *ev,
 		d->stats.replayed++;
 		return;
 	}
+	p->last_timestamp = h.timestamp;
+	/*
+	 * Only when we may try too: a peer's candidates never start more
+	 * than one attempt of ours per backoff, whoever sends them. Not
+	 * answered, the peer sends them again (DIRECT_RESEND_NS).
+	 */
+	if (p->state != DIRECT_IDLE || now < p->next_try) {
+		d->stats.busy++;
+		return;
+	}
 	if (p->received_at && now - p->received_at < DIRECT_RECEIVE_NS) {
 		d->stats.rate_limited++;
 		return;
 	}
 	d->stats.candidates_received++;
-	p->last_timestamp = h.timestamp;
 	p->received_at = now;
 	memcpy(p->cand, c, n * sizeof(c[0]));
 	p->ncand = n;
 	/* Ours back the way its came, so that both ends try at once. */
-	if (!(h.flags & DIRECT_FLAG_ANSWER) && p->state == DIRECT_IDLE &&
-	    now >= p->next_try && ev->route_len)
+	if (!(h.flags & DIRECT_FLAG_ANSWER) && ev->route_len)
 		send_candidates(d, p, ev->route, ev->route_len,
 				DIRECT_FLAG_ANSWER, now, wall);
 	maybe_start(d, p, now, wall);
@@ -447,7 +455,7 @@ static void session_scan(struct direct *d, uint64_t now, uint64_t wall)
 		if (!p)
 			p = peer_add(d, e);
 		if (!p || p->state != DIRECT_IDLE || now < p->next_try ||
-		    (p->sent_at && now - p->sent_at < DIRECT_ATTEMPT_NS))
+		    (p->sent_at && now - p->sent_at < DIRECT_RESEND_NS))
 			continue;
 		send_candidates(d, p, best->route, best->len, 0, now, wall);
 	}
@@ -490,9 +498,10 @@ void direct_log_stats(const struct direct *d)
 				refusal_names[r]);
 	log_info("%s: direct: %u linked, %u trying; candidates %llu sent, "
 		 "%llu received; refused: %s, %llu unknown peer, %llu not ours, "
-		 "%llu replayed, %llu rate limited, %llu off; observed %llu sent, "
-		 "%llu received, %llu refused; attempts %llu (%llu failed), "
-		 "%llu probes; links %llu made, %llu lost, %llu evicted",
+		 "%llu replayed, %llu rate limited, %llu busy, %llu off; "
+		 "observed %llu sent, %llu received, %llu refused; "
+		 "%llu attempts, %llu failed, %llu probes; "
+		 "links %llu made, %llu lost, %llu evicted",
 		 d->dp->ifname, count_in(d, DIRECT_LINKED),
 		 count_in(d, DIRECT_TRYING),
 		 (unsigned long long)s->candidates_sent,
@@ -501,6 +510,7 @@ void direct_log_stats(const struct direct *d)
 		 (unsigned long long)s->not_ours,
 		 (unsigned long long)s->replayed,
 		 (unsigned long long)s->rate_limited,
+		 (unsigned long long)s->busy,
 		 (unsigned long long)s->off,
 		 (unsigned long long)s->observed_sent,
 		 (unsigned long long)s->observed_received,

@@ -35,6 +35,8 @@
 #define DIRECT_BACKOFF_MAX_NS	(900 * NSEC_PER_SEC)
 /* A direct link that worked and was lost is tried again this soon. */
 #define DIRECT_RELINK_NS	(5 * NSEC_PER_SEC)
+/* Our candidates, unanswered, sent again after this. */
+#define DIRECT_RESEND_NS	(2 * NSEC_PER_SEC)
 /* A session's traffic this recent makes it worth a direct link. */
 #define DIRECT_TRAFFIC_NS	(3 * NSEC_PER_SEC)
 /* Candidates taken from one peer at most this often. */
@@ -50,6 +52,7 @@ struct direct_stats {
 	uint64_t not_ours;		/* addressed to another node */
 	uint64_t replayed;		/* timestamp not newer than the last */
 	uint64_t rate_limited;
+	uint64_t busy;			/* came while trying, linked, backing off */
 	uint64_t off;			/* DirectLinks = off */
 	uint64_t observed_sent, observed_received, observed_refused;
 	uint64_t attempts, attempts_failed, probes;
