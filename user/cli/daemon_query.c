@@ -202,9 +202,10 @@ size_t daemon_direct_peers(const char *ifname, struct in6_addr *out,
 		return 0;
 	for (line = strtok_r(reply, "\n", &save); line && n < max;
 	     line = strtok_r(NULL, "\n", &save)) {
-		char addr[INET6_ADDRSTRLEN + 1];
+		char addr[INET6_ADDRSTRLEN + 1], state[8];
 
-		if (sscanf(line, "direct %46s linked", addr) == 1 &&
+		if (sscanf(line, "direct %46s %7s", addr, state) == 2 &&
+		    !strcmp(state, "linked") &&
 		    inet_pton(AF_INET6, addr, &out[n]) == 1)
 			n++;
 	}

@@ -350,7 +350,7 @@ void direct_observed(struct direct *d, const struct datapath_event *ev,
 		remember(d, &ep, now);
 }
 
-static void tell(struct direct *d, const struct neighbour *n)
+static void tell(struct direct *d, struct neighbour *n)
 {
 	uint8_t route[FENNEC_ROUTE_MAX] = { 0 };
 	uint8_t msg[DIRECT_OBSERVED_LEN];
@@ -364,16 +364,24 @@ static void tell(struct direct *d, const struct neighbour *n)
 		route[0] = n->slot;
 	}
 	direct_observed_make(msg, &n->endpoint);
-	if (!datapath_send(d->dp, route, d->dp->width + n->width, msg,
-			   sizeof(msg)))
-		d->stats.observed_sent++;
+	/* A responder's keys send nothing until used: told at a next tick. */
+	if (datapath_send(d->dp, route, d->dp->width + n->width, msg,
+			  sizeof(msg)))
+		return;
+	n->told = true;
+	n->told_ep = n->endpoint;
+	d->stats.observed_sent++;
 }
 
 void direct_neighbour_up(struct direct *d, const struct neighbour *n,
 			 uint64_t now)
 {
+	/* links.c's hook gives it const; it is links.c's own entry. */
+	struct neighbour *m = links_find(d->links, n->cfg.public_key);
+
 	(void)now;
-	tell(d, n);
+	if (m)
+		tell(d, m);
 }
 
 static void peer_timers(struct direct *d, struct direct_peer *p, uint64_t now,
@@ -472,6 +480,17 @@ void direct_timers(struct direct *d, uint64_t now, uint64_t wall)
 	if (now < d->timer_at)
 		return;
 	d->timer_at = now + TICK_NS;
+	/*
+	 * A neighbour not told yet (keyed since), or seen at a new endpoint
+	 * (its NAT's mapping moved).
+	 */
+	for (size_t i = 0; i < d->links->count; i++) {
+		struct neighbour *n = &d->links->nb[i];
+
+		if (!n->silent && (!n->told ||
+				   !endpoint_eq(&n->told_ep, &n->endpoint)))
+			tell(d, n);
+	}
 	for (size_t i = 0; i < DIRECT_PEERS_MAX; i++)
 		if (d->peers[i].used)
 			peer_timers(d, &d->peers[i], now, wall);

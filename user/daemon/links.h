@@ -49,6 +49,8 @@ struct neighbour {
 	 * its initiations go to each of its candidates.
 	 */
 	bool direct;
+	bool told;			/* direct.c told it its endpoint: */
+	union endpoint told_ep;		/* this one */
 	uint8_t ncand;
 	union endpoint cand[DIRECT_CANDIDATES_MAX];
 };
