@@ -531,6 +531,8 @@ static int start(struct daemon_config *cfg, struct identity *id,
 	lp->mesh.ctx = &lp->sessions;
 	/* Without it fennecd still works: the CLI cannot ask it, is all. */
 	control_open(&lp->control, &lp->dp, &lp->mesh, &lp->sessions, now);
+	lp->control.links = &lp->links;
+	lp->control.cfg = cfg;
 	rekey_limits_from_env(lp);
 	discovery_start(&lp->disc, &lp->dp, &lp->links, now);
 	log_info("%s: %zu neighbour%s configured", cfg->ifname, cfg->npeers,
