@@ -36,6 +36,7 @@
 #include "lib/key.h"
 #include "lib/log.h"
 #include "lib/parse.h"
+#include "lib/sd_notify.h"
 
 #ifndef FENNEC_VERSION
 #define FENNEC_VERSION "unknown"
@@ -540,6 +541,14 @@ static int start(struct daemon_config *cfg, struct identity *id,
 	return prefixes_start(&lp->prefixes, &lp->dp, cfg);
 }
 
+/* What a notify_*() call gave: only a failure is said. */
+static void say_notify(int ret, const char *what)
+{
+	if (ret < 0)
+		log_warn("cannot tell systemd %s ($NOTIFY_SOCKET): %s", what,
+			 strerror(-ret));
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { .log_level = LEVEL_INFO };
@@ -572,8 +581,12 @@ int main(int argc, char **argv)
 	ret = EXIT_FAILURE;
 	if (lp.sigfd < 0)
 		log_error("signalfd: %s", strerror(errno));
-	else if (!start(&cfg, &id, &lp))
+	else if (!start(&cfg, &id, &lp)) {
+		/* The device has its address, the configuration is applied. */
+		say_notify(notify_ready(), "READY=1");
 		ret = run(&lp);
+		say_notify(notify_stopping(), "STOPPING=1");
+	}
 	/* The routes and prefixes go when fennecd stops, not when killed. */
 	prefixes_stop(&lp.prefixes);
 	discovery_free(&lp.disc);
