@@ -181,7 +181,7 @@ check "set refuses a device name too long" \
 run fennec show a b c
 check "show takes one device and one table" usage_fails "show takes one device and what to show"
 run fennec show a tables
-check "show names the tables it knows" usage_fails "takes links, sessions, routes, prefixes or dht"
+check "show names the tables it knows" usage_fails "takes links, sessions, routes, prefixes, peers or dht"
 run fennec set fen0 link 1 mode medium
 check "set link refuses an unknown mode" usage_fails "mode is full or fast"
 run fennec set fen0 link 1 endpoint 10.0.0.1
@@ -251,6 +251,21 @@ run fennec graph
 check "graph takes a device" usage_fails "graph takes one device"
 run fennec graph averyveryverylongname
 check "graph refuses a device name too long" \
+	fails 1 'invalid device name "averyveryverylongname"'
+run fennec showconf $nodev
+check "showconf without a fennecd: the same" \
+	fails 1 "no fennecd for $nodev (is it running?)"
+run fennec showconf
+check "showconf takes a device" usage_fails "showconf takes one device"
+run fennec metrics
+check "metrics takes a device" usage_fails "metrics takes one device"
+run fennec metrics a b
+check "...one" usage_fails "metrics takes one device"
+run fennec metrics averyveryverylongname
+check "metrics refuses a device name too long" \
+	fails 1 'invalid device name "averyveryverylongname"'
+run fennec show averyveryverylongname peers
+check "show DEV peers refuses a device name too long" \
 	fails 1 'invalid device name "averyveryverylongname"'
 
 # --- fennecd ---
