@@ -4,7 +4,8 @@
 # kernel's half while fennecd is down); fennec metrics is the Prometheus
 # text format (tools/promcheck) and its counters move with traffic;
 # fennec showconf prints a file a fresh fennecd runs with, back to the
-# same state; log lines carry journald priorities on the journal's stream.
+# same state; log lines carry journald priorities on the journal's stream;
+# READY=1 reaches NOTIFY_SOCKET once the device has its address and is up.
 #
 #   h1 10.9.1.2 --veth-- 10.9.1.1 h0 10.9.2.1 --veth-- 10.9.2.2 h2
 source "$(dirname "$0")/../lib/lib.sh"
@@ -29,11 +30,22 @@ Endpoint = 10.9.2.2:4000
 Mode = fast
 CONF
 
-daemon d0 0 -- --config $d/h0.conf
+# systemd's end of the notify protocol, in h0 (abstract names are the
+# namespace's): at READY=1 it stops fennecd and shows fen0 as it was then.
+n h0 $tools/notify_wait @fennec-observe 20 ip -6 addr show dev fen0 >$d/ready.out 2>&1 &
+notify_pid=$!
+wait_until 5 grep -q bound $d/ready.out
+daemon d0 0 NOTIFY_SOCKET=@fennec-observe -- --config $d/h0.conf
 daemon d1 1 -- --peer "$(pub 0)@10.9.1.1:4000"
 daemon d2 2 -- --peer "$(pub 0)@10.9.2.1:4000"
 check "h0 reaches h1 and h2" wait_until 15 bash -c \
 	"ip netns exec h0 ping -6 -c 1 -W 1 $(addr 1) && ip netns exec h0 ping -6 -c 1 -W 1 $(addr 2)"
+
+wait $notify_pid
+check "READY=1 from fennecd, once fen0 has its address and is up" bash -c "
+	[ $? = 0 ] && grep -q 'got: READY=1.* (pid $(cat $d/d0.pid))' $d/ready.out &&
+	grep -q 'inet6 $(addr 0)/8' $d/ready.out && grep -q ',UP' $d/ready.out"
+[ "$_rc" = 0 ] || diag "$(cat $d/ready.out)"
 
 # field JSON KEY NAME: NAME's value in the peer object of JSON whose
 # public_key is KEY (fennec prints one member per line).
