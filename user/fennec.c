@@ -74,11 +74,10 @@ int usage_error(const struct command *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", log_prog());
+	/* The log's line: with a priority on the journal's stream. */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	log_verror(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	print_command_usage(stderr, cmd);
 	return EXIT_USAGE;
 }

@@ -78,11 +78,10 @@ static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", log_prog());
+	/* The log's line: with a priority on the journal's stream. */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	log_verror(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	fputs(usage_text, stderr);
 	return EXIT_USAGE;
 }
@@ -182,9 +181,16 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
 	int opt, ret;
 
-	opterr = 1;
-	while ((opt = getopt_long(argc, argv, "i:k:p:P:c:u:D:r:l:fhV",
+	/* Ours, not getopt's, messages: they go through the log. */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":i:k:p:P:c:u:D:r:l:fhV",
 				  long_options, NULL)) != -1) {
+		if (opt == '?')
+			return usage_error("unknown option \"%s\"",
+					   argv[optind - 1]);
+		if (opt == ':')
+			return usage_error("option \"%s\" needs a value",
+					   argv[optind - 1]);
 		if (opt == 'h') {
 			fputs(usage_text, stdout);
 			return EXIT_SUCCESS;

@@ -107,6 +107,11 @@ static void log_vprint(enum log_level level, const char *tag,
 	fflush(out);
 }
 
+void log_verror(const char *fmt, va_list ap)
+{
+	log_vprint(LEVEL_ERROR, "", fmt, ap);
+}
+
 #define DEFINE_LOG(fn, level, tag)			\
 	void fn(const char *fmt, ...)			\
 	{						\

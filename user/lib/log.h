@@ -9,6 +9,7 @@
 #ifndef FENNEC_LOG_H
 #define FENNEC_LOG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -31,6 +32,9 @@ bool log_journal_detect(const char *env, int fd);
 void log_set_output(FILE *out, bool journal);
 /* The syslog priority of LEVEL: 3 (error), 4, 6 or 7 (debug). */
 int log_priority(enum log_level level);
+
+/* An error message from a va_list: log_error()'s line. */
+void log_verror(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 #define LOG_PRINTF __attribute__((format(printf, 1, 2)))
 void log_error(const char *fmt, ...) LOG_PRINTF;

@@ -273,6 +273,10 @@ run fennecd
 check "fennecd without options is a usage error" usage_fails "--interface is required"
 run fennecd --interface fen0
 check "fennecd needs a private key" usage_fails "--private-key is required"
+run fennecd --bogus
+check "fennecd names an unknown option itself" usage_fails 'fennecd: unknown option "--bogus"'
+run fennecd --interface
+check "...and an option without its value" usage_fails 'fennecd: option "--interface" needs a value'
 run fennecd -i fen0 -k "$tmp/closed" --listen-port 65536
 check "fennecd refuses a bad port" usage_fails 'invalid listen port "65536"'
 run fennecd -i fen0 -k "$tmp/closed" --log-level loud
