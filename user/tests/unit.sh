@@ -32,6 +32,7 @@ check "ConfigurationDirectory=fennec" has "ConfigurationDirectory=fennec"
 n=$((n + 1))
 if ! command -v systemd-analyze >/dev/null; then
 	echo "not ok $n - exposure rated: no systemd-analyze (package systemd; make deps installs it)"
+	failed=$((failed + 1))
 else
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
