@@ -6,6 +6,7 @@
  *   fennec graph DEV               the topology it knows, as Graphviz dot
  *   fennec trace DEV ADDR          the route to ADDR, hop by hop, timed
  *   fennec show DEV links          which links are direct (asked quietly)
+ * and, for cli/peers.c, what only it knows of its peers ("peers").
  * Whoever holds the socket's name is asked only once its credentials say
  * it may be fennecd (ctl_trust()).
  */
@@ -154,7 +155,7 @@ static char *read_reply(int fd, const char *ifname, long long deadline)
 }
 
 /* Sends REQUEST to fennecd for IFNAME: its reply, or NULL (said why). */
-static char *ask(const char *ifname, const char *request, int timeout_ms)
+char *daemon_ask(const char *ifname, const char *request, int timeout_ms)
 {
 	long long deadline = now_ms() + timeout_ms;
 	char line[CTL_REQUEST_MAX];
@@ -196,7 +197,7 @@ size_t daemon_direct_peers(const char *ifname, struct in6_addr *out,
 	size_t n = 0;
 
 	quiet = true;
-	reply = ask(ifname, "direct", MESH_TIMEOUT_MS);
+	reply = daemon_ask(ifname, "direct", MESH_TIMEOUT_MS);
 	quiet = false;
 	if (!reply)
 		return 0;
@@ -216,7 +217,7 @@ size_t daemon_direct_peers(const char *ifname, struct in6_addr *out,
 static int get_mesh(const char *ifname, struct mesh_view *v)
 {
 	char err[MV_ERR_LEN];
-	char *reply = ask(ifname, "mesh", MESH_TIMEOUT_MS);
+	char *reply = daemon_ask(ifname, "mesh", MESH_TIMEOUT_MS);
 	int ret;
 
 	if (!reply)
@@ -275,7 +276,7 @@ int cmd_trace(const struct command *cmd, int argc, char **argv)
 	/* Sent in canonical form, whatever way it was written. */
 	snprintf(request, sizeof(request), "trace %s",
 		 inet_ntop(AF_INET6, &a, text, sizeof(text)));
-	reply = ask(argv[1], request, TRACE_TIMEOUT_MS);
+	reply = daemon_ask(argv[1], request, TRACE_TIMEOUT_MS);
 	if (!reply)
 		return EXIT_FAILURE;
 	ret = trace_view_parse(&t, reply, err);
