@@ -213,6 +213,11 @@ void control_peers_report(FILE *out, const struct links *l,
 			fprintf(out, "listen_port %u\n", cfg->listen_port);
 		for (size_t i = 0; i < cfg->ndiscover; i++)
 			fprintf(out, "discover %s\n", cfg->discover[i]);
+		if (cfg->set_direct)
+			fprintf(out, "direct_links %s\n",
+				cfg->direct_off ? "off" : "auto");
+		if (cfg->set_direct_max)
+			fprintf(out, "direct_links_max %u\n", cfg->direct_max);
 		for (size_t i = 0; i < cfg->nroutes; i++) {
 			key_to_base64(key, cfg->routes[i].public_key);
 			fprintf(out, "route %s %s\n",
