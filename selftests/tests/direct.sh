@@ -6,7 +6,8 @@
 # (h0's interfaces no longer carry it), with no ping lost across the
 # switch; `fennec show DEV links` marks the link direct. The direct
 # network cut: back through h0 within the failover bound, then direct
-# again. With --no-direct on one side, it stays on h0.
+# again. With --no-direct on one side, it stays on h0. h1 names h0 by a
+# host name, which moves: h1 follows it.
 #
 #   h1 10.9.1.2 --veth-- 10.9.1.1 h0 10.9.2.1 --veth-- 10.9.2.2 h2
 #   h1 10.9.3.1 --------------- veth (ac) --------------- 10.9.3.2 h2
@@ -34,13 +35,25 @@ has_direct() {
 		grep -q direct
 }
 
-d0() { daemon d0 0 -- --peer "$(pub 1)@10.9.1.2:4000" --peer "$(pub 2)@10.9.2.2:4000"; }
-d0
+# h0 knows h1 by its key alone: h1 calls it, by the name "hub".
+daemon d0 0 -- --peer "$(pub 1)" --peer "$(pub 2)@10.9.2.2:4000"
 daemon d2 2 -- --peer "$(pub 0)@10.9.2.1:4000"
 
-# --- --no-direct on one side: it stays on the mesh ---------------------------
-daemon d1 1 -- --peer "$(pub 0)@10.9.1.1:4000" --no-direct
+# --- a neighbour by host name, which moves ----------------------------------
+# ip netns exec puts /etc/netns/h1/hosts in /etc/hosts' place.
+mkdir -p /etc/netns/h1
+on_cleanup rm -rf /etc/netns/h1
+echo "10.9.1.99 hub" >/etc/netns/h1/hosts
+daemon d1 1 -- --peer "$(pub 0)@hub:4000" --no-direct
 for i in 0 1 2; do wait_until 10 grep -q "configured" "$d/d$i.log"; done
+check "h1 looked hub up in its /etc/hosts: 10.9.1.99, where nobody is" \
+	grep -q "hub is 10.9.1.99:4000" $d/d1.log
+echo "10.9.1.1 hub" >/etc/netns/h1/hosts
+check "hub moved to 10.9.1.1: h1 looks it up again, unanswered" \
+	wait_until 10 grep -q "hub is 10.9.1.1:4000" $d/d1.log
+check "...and reaches h0 there" wait_until 5 n h1 ping -6 -c 1 -W 1 "$(addr 0)"
+
+# --- --no-direct on one side: it stays on the mesh ---------------------------
 check "h1 (--no-direct) reaches h2 through h0" \
 	wait_until 10 n h1 ping -6 -c 1 -W 1 "$(addr 2)"
 n h1 ping -6 -q -i 0.1 -c 40 -W 2 "$(addr 2)" >$d/ping.off 2>&1

@@ -73,7 +73,41 @@ static const char *endpoint_problem(const char *s)
 	}
 	if (strchr(end + 1, ':'))
 		return "an IPv6 address needs brackets: [ADDR]:PORT";
-	return "not an IPv4 address (host names are not supported)";
+	return "not an IPv4 address, nor a host name";
+}
+
+/*
+ * "NAME:PORT" with a host name: letters, digits, '-' and '.', at most 253
+ * bytes, at least one letter (so that "10.0.0.256" is a bad address, not
+ * a name), starting with a letter or digit. 0, or -1.
+ */
+static int parse_host_endpoint(const char *s, char *host, uint16_t *port)
+{
+	const char *colon = strchr(s, ':');
+	bool letter = false;
+	size_t n;
+	char *end;
+	long v;
+
+	if (!colon || (n = colon - s) == 0 || n >= CONFIG_HOST_MAX ||
+	    !isalnum((unsigned char)s[0]))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+
+		if (!isalnum(c) && c != '-' && c != '.')
+			return -1;
+		letter |= isalpha(c) != 0;
+	}
+	if (!letter || !isdigit((unsigned char)colon[1]))
+		return -1;
+	v = strtol(colon + 1, &end, 10);
+	if (*end || v < 1 || v > 65535)
+		return -1;
+	memcpy(host, s, n);
+	host[n] = '\0';
+	*port = v;
+	return 0;
 }
 
 static int bad_peer_key(char err[CONFIG_ERR_LEN], const char *spec,
@@ -106,7 +140,10 @@ int config_parse_peer_arg(struct peer_config *p, const char *spec,
 		return bad_peer_key(err, spec, keylen);
 	if (!at)
 		return 0;
-	if (parse_endpoint(at + 1, &p->endpoint))
+	if (parse_endpoint(at + 1, &p->endpoint) &&
+	    !parse_host_endpoint(at + 1, p->host, &p->host_port))
+		return 0;
+	if (!p->host[0] && parse_endpoint(at + 1, &p->endpoint))
 		return set_error(err, "peer \"%.128s\": invalid endpoint \"%.*s\": %s",
 				 spec, QUOTE_MAX, at + 1,
 				 endpoint_problem(at + 1));
@@ -529,7 +566,10 @@ static int set_public_key(struct parser *p, const char *value)
 
 static int set_endpoint(struct parser *p, const char *value)
 {
-	if (parse_endpoint(value, &p->peer.endpoint))
+	if (parse_endpoint(value, &p->peer.endpoint) &&
+	    !parse_host_endpoint(value, p->peer.host, &p->peer.host_port))
+		return 0;
+	if (!p->peer.host[0] && parse_endpoint(value, &p->peer.endpoint))
 		return fail(p, p->line, "invalid Endpoint \"%.*s\": %s", QUOTE_MAX,
 			    value, endpoint_problem(value));
 	p->peer.has_endpoint = true;
@@ -846,9 +886,11 @@ static int merge_peer(struct daemon_config *c, const struct peer_config *p,
 
 	if (!old)
 		return config_add_peer(c, p, err);
-	if (p->has_endpoint) {
-		old->has_endpoint = true;
+	if (p->has_endpoint || p->host[0]) {
+		old->has_endpoint = p->has_endpoint;
 		old->endpoint = p->endpoint;
+		memcpy(old->host, p->host, sizeof(old->host));
+		old->host_port = p->host_port;
 	}
 	return 0;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,12 @@
  * recently is not taken as heard.
  */
 #define UNREACHABLE_NS		(POLL_NS + POLL_NS / 2)
+/*
+ * A neighbour configured by host name is looked up at start, and again
+ * this often while it has no address, no keys, or is silent (it may have
+ * moved).
+ */
+#define RESOLVE_NS		(5 * NSEC_PER_SEC)
 
 static const char *name_of(const struct neighbour *n, char *buf)
 {
@@ -267,6 +274,55 @@ static const struct keying_ops link_keying = {
 	.keyed = link_keyed,
 };
 
+/*
+ * Looks the neighbour's host name up (getaddrinfo: /etc/hosts, then DNS;
+ * it blocks for as long as the resolver takes). 1 if its endpoint is new,
+ * 0 if the same, -1 if the name gives none (logged).
+ */
+static int resolve(struct links *l, struct neighbour *n)
+{
+	struct addrinfo hints = {
+		.ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM,
+	}, *res, *r;
+	char name[INET6_ADDRSTRLEN], text[80];
+	union endpoint ep;
+	int err;
+
+	err = getaddrinfo(n->cfg.host, NULL, &hints, &res);
+	if (err) {
+		log_warn("%s: neighbour %s: cannot resolve \"%s\": %s",
+			 l->dp->ifname, name_of(n, name), n->cfg.host,
+			 gai_strerror(err));
+		return -1;
+	}
+	for (r = res; r; r = r->ai_next)
+		if ((r->ai_family == AF_INET &&
+		     r->ai_addrlen == sizeof(ep.sin)) ||
+		    (r->ai_family == AF_INET6 &&
+		     r->ai_addrlen == sizeof(ep.sin6)))
+			break;
+	if (!r) {
+		freeaddrinfo(res);
+		log_warn("%s: neighbour %s: \"%s\" has no IPv4 or IPv6 address",
+			 l->dp->ifname, name_of(n, name), n->cfg.host);
+		return -1;
+	}
+	memset(&ep, 0, sizeof(ep));
+	memcpy(&ep, r->ai_addr, r->ai_addrlen);
+	freeaddrinfo(res);
+	if (ep.sa.sa_family == AF_INET)
+		ep.sin.sin_port = htons(n->cfg.host_port);
+	else
+		ep.sin6.sin6_port = htons(n->cfg.host_port);
+	if (n->has_endpoint && endpoint_eq(&ep, &n->endpoint))
+		return 0;
+	n->endpoint = ep;
+	n->has_endpoint = true;
+	log_info("%s: neighbour %s: %s is %s", l->dp->ifname, name_of(n, name),
+		 n->cfg.host, format_endpoint(&ep, text, sizeof(text)));
+	return 1;
+}
+
 int links_init(struct links *l, struct datapath *dp,
 	       const uint8_t *private_key, const struct daemon_config *cfg,
 	       uint64_t now)
@@ -300,6 +356,10 @@ int links_init(struct links *l, struct datapath *dp,
 		key_address(&n->address, n->cfg.public_key);
 		n->has_endpoint = n->cfg.has_endpoint;
 		n->endpoint = n->cfg.endpoint;
+		if (n->cfg.host[0]) {
+			resolve(l, n);
+			n->resolve_at = now + RESOLVE_NS;
+		}
 	}
 	if (datapath_dump_links(dp, adopt_link, &a))
 		return -1;
@@ -494,6 +554,15 @@ static void polled_link(const struct datapath_link_state *s, void *data)
 static void neighbour_timers(struct links *l, struct neighbour *n,
 			     uint64_t now, uint64_t wall)
 {
+	/* By host name, not answering (or no address): look it up again. */
+	if (n->cfg.host[0] && now >= n->resolve_at &&
+	    (!n->has_endpoint || !n->hs.has_keys || n->silent)) {
+		n->resolve_at = now + RESOLVE_NS;
+		if (resolve(l, n) == 1 && !push_link(l, n, NULL, false)) {
+			n->hs.attempts = 0;
+			initiate(l, n, now, wall);
+		}
+	}
 	if (keying_due(&n->hs, now))
 		initiate(l, n, now, wall);
 	if (n->keepalive_at && now >= n->keepalive_at) {
@@ -562,6 +631,10 @@ uint64_t links_next_timer(const struct links *l)
 	for (size_t i = 0; i < l->count; i++) {
 		keying_next_timer(&l->nb[i].hs, &t);
 		earliest(&t, l->nb[i].keepalive_at);
+		if (l->nb[i].cfg.host[0] && (!l->nb[i].has_endpoint ||
+					      !l->nb[i].hs.has_keys ||
+					      l->nb[i].silent))
+			earliest(&t, l->nb[i].resolve_at);
 	}
 	return t;
 }

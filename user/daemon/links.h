@@ -44,6 +44,7 @@ struct neighbour {
 	uint64_t rx_polled, tx_polled;
 	bool kernel_down;		/* the kernel's link is marked down */
 	uint64_t unreachable_at;	/* the kernel could not send to it */
+	uint64_t resolve_at;		/* cfg.host: resolved again then */
 	/*
 	 * A direct link (direct.h): made by links_add_direct(); until keyed,
 	 * its initiations go to each of its candidates.
