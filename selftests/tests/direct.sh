@@ -56,8 +56,8 @@ check "...and reaches h0 there" wait_until 5 n h1 ping -6 -c 1 -W 1 "$(addr 0)"
 # --- --no-direct on one side: it stays on the mesh ---------------------------
 check "h1 (--no-direct) reaches h2 through h0" \
 	wait_until 10 n h1 ping -6 -c 1 -W 1 "$(addr 2)"
-n h1 ping -6 -q -i 0.1 -c 40 -W 2 "$(addr 2)" >$d/ping.off 2>&1
-check "...40 pings in 4 s, none lost" [ "$(got_of $d/ping.off)" = 40 ]
+n h1 ping -6 -q -i 0.1 -c 30 -W 2 "$(addr 2)" >$d/ping.off 2>&1
+check "...30 pings in 3 s, none lost" [ "$(got_of $d/ping.off)" = 30 ]
 check "...and no direct link, on either side" \
 	bash -c "! n h1 fennec show fen0 links | grep -q direct && ! n h2 fennec show fen0 links | grep -q direct" 
 check "...h1 made no attempt, and refused h2's candidates (counted off)" \
@@ -93,7 +93,7 @@ check "80 pings at 100 ms across the switch: none lost ($(got_of $d/ping.direct)
 check "h1's log says the direct link is up" grep -q "direct link to $(addr 2) is up" $d/d1.log
 
 # --- the direct network cut: back through h0, then direct again ------------
-n h1 ping -6 -q -i 0.1 -c 120 -W 1 "$(addr 2)" >$d/ping.cut 2>&1 &
+n h1 ping -6 -q -i 0.1 -c 100 -W 1 "$(addr 2)" >$d/ping.cut 2>&1 &
 ping_pid=$!
 sleep 2
 ip -n h1 link set ac down
@@ -109,7 +109,7 @@ check "...and made again once it is back" \
 diag "$(grep -h 'direct link' $d/d1.log $d/d2.log)"
 wait $ping_pid
 lost=$(($(sent_of $d/ping.cut) - $(got_of $d/ping.cut)))
-check "pings across the cut: $lost of 120 lost, within the 4 s bound" \
+check "pings across the cut: $lost of 100 lost, within the 4 s bound" \
 	[ "$lost" -le 40 ]
 probes=$(direct_stat d1 probes)
 attempts=$(direct_stat d1 attempts)

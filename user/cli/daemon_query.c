@@ -32,6 +32,8 @@
 /* How long the CLI waits: a dump is quick, a trace takes up to 5 s. */
 #define MESH_TIMEOUT_MS		5000
 #define TRACE_TIMEOUT_MS	8000
+/* show DEV links asks on the side: a busy fennecd delays it this much. */
+#define DIRECT_TIMEOUT_MS	1000
 #define CONNECT_TIMEOUT_S	2
 #define REPLY_MAX		(4 << 20)
 
@@ -197,7 +199,7 @@ size_t daemon_direct_peers(const char *ifname, struct in6_addr *out,
 	size_t n = 0;
 
 	quiet = true;
-	reply = daemon_ask(ifname, "direct", MESH_TIMEOUT_MS);
+	reply = daemon_ask(ifname, "direct", DIRECT_TIMEOUT_MS);
 	quiet = false;
 	if (!reply)
 		return 0;

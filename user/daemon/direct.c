@@ -4,6 +4,7 @@
 #include <net/if.h>
 #include <sodium.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../lib/control_type.h"
 #include "../lib/key.h"
@@ -245,6 +246,23 @@ static void maybe_start(struct direct *d, struct direct_peer *p, uint64_t now,
 		 p->ncand == 1 ? "" : "s");
 }
 
+/*
+ * Whether the underlay has a route to EP: connect() of a UDP socket looks
+ * it up and sends nothing. A candidate with none is not probed (a mesh of
+ * point-to-point networks has no short way, and must not pay for one).
+ */
+static bool routable(const union endpoint *ep)
+{
+	int fd = socket(ep->sa.sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool ok;
+
+	if (fd < 0)
+		return true;		/* cannot tell: the probe will */
+	ok = !connect(fd, &ep->sa, endpoint_len(ep));
+	close(fd);
+	return ok;
+}
+
 void direct_candidates(struct direct *d, const struct datapath_event *ev,
 		       uint64_t now, uint64_t wall)
 {
@@ -306,8 +324,18 @@ void direct_candidates(struct direct *d, const struct datapath_event *ev,
 	}
 	d->stats.candidates_received++;
 	p->received_at = now;
-	memcpy(p->cand, c, n * sizeof(c[0]));
-	p->ncand = n;
+	p->ncand = 0;
+	for (size_t i = 0; i < n; i++)
+		if (routable(&c[i].ep))
+			p->cand[p->ncand++] = c[i];
+	/* No way to any: no attempt, and no answer, for a backoff. */
+	if (!p->ncand) {
+		d->stats.unroutable++;
+		p->next_try = now + p->backoff;
+		p->backoff = p->backoff * 2 > DIRECT_BACKOFF_MAX_NS ?
+			     DIRECT_BACKOFF_MAX_NS : p->backoff * 2;
+		return;
+	}
 	/* Ours back the way its came, so that both ends try at once. */
 	if (!(h.flags & DIRECT_FLAG_ANSWER) && ev->route_len)
 		send_candidates(d, p, ev->route, ev->route_len,
@@ -517,7 +545,8 @@ void direct_log_stats(const struct direct *d)
 				refusal_names[r]);
 	log_info("%s: direct: %u linked, %u trying; candidates %llu sent, "
 		 "%llu received; refused: %s, %llu unknown peer, %llu not ours, "
-		 "%llu replayed, %llu rate limited, %llu busy, %llu off; "
+		 "%llu replayed, %llu rate limited, %llu busy, %llu off, "
+		 "%llu unroutable; "
 		 "observed %llu sent, %llu received, %llu refused; "
 		 "%llu attempts, %llu failed, %llu probes; "
 		 "links %llu made, %llu lost, %llu evicted",
@@ -531,6 +560,7 @@ void direct_log_stats(const struct direct *d)
 		 (unsigned long long)s->rate_limited,
 		 (unsigned long long)s->busy,
 		 (unsigned long long)s->off,
+		 (unsigned long long)s->unroutable,
 		 (unsigned long long)s->observed_sent,
 		 (unsigned long long)s->observed_received,
 		 (unsigned long long)s->observed_refused,

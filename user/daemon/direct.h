@@ -54,6 +54,7 @@ struct direct_stats {
 	uint64_t rate_limited;
 	uint64_t busy;			/* came while trying, linked, backing off */
 	uint64_t off;			/* DirectLinks = off */
+	uint64_t unroutable;		/* no route to any of its candidates */
 	uint64_t observed_sent, observed_received, observed_refused;
 	uint64_t attempts, attempts_failed, probes;
 	uint64_t links_made, links_lost, links_evicted;
