@@ -49,6 +49,8 @@
  * fast events come.
  */
 #define EVENTS_PER_ROUND 64
+/* With discovery, orphaned kernel links wait at least this for beacons. */
+#define ORPHANS_MIN_NS (10 * NSEC_PER_SEC)
 
 struct options {
 	struct daemon_config cmdline;
@@ -616,9 +618,14 @@ static int start(struct daemon_config *cfg, struct identity *id,
 	control_open(&lp->control, &lp->dp, &lp->mesh, &lp->sessions, now);
 	rekey_limits_from_env(lp);
 	discovery_start(&lp->disc, &lp->dp, &lp->links, now);
-	/* Links no configured neighbour took: beacons may find theirs again. */
-	links_drop_orphans(&lp->links, lp->disc.nifaces ?
-			   lp->disc.forget_ns : 0, now);
+	/*
+	 * Links no configured neighbour took: beacons may find theirs again,
+	 * within the time a found neighbour is kept without them (two beacon
+	 * intervals at least).
+	 */
+	links_drop_orphans(&lp->links, !lp->disc.nifaces ? 0 :
+			   lp->disc.forget_ns > ORPHANS_MIN_NS ?
+			   lp->disc.forget_ns : ORPHANS_MIN_NS, now);
 	log_info("%s: %zu neighbour%s configured", cfg->ifname, cfg->npeers,
 		 cfg->npeers == 1 ? "" : "s");
 	return prefixes_start(&lp->prefixes, &lp->dp, cfg);

@@ -65,7 +65,7 @@ check "...and routes 192.168.2.0/24 to h2 ([Route]): kernel route and prefix" \
 slot2=$(slot_of 0 2)
 sleep 1
 done_before=$(stat d0 completed)
-n h0 ping -6 -q -i 0.2 -c 30 -W 2 "$(addr 2)" >$d/ping.h2 2>&1 &
+n h0 ping -6 -q -i 0.2 -c 20 -W 2 "$(addr 2)" >$d/ping.h2 2>&1 &
 ping_pid=$!
 sleep 1
 conf 25 "" 2
@@ -81,7 +81,7 @@ check "...and h2's new keepalive applied in place" \
 check_fail "h1, still keyed on its side, gets nothing back from h0" \
 	n h1 ping -6 -c 3 -i 0.3 -W 1 "$(addr 0)"
 wait $ping_pid
-check "30 pings h0 to h2 over the reload: none lost" [ "$(received $d/ping.h2)" = 30 ]
+check "20 pings h0 to h2 over the reload: none lost" [ "$(received $d/ping.h2)" = 20 ]
 check "...h2 kept its link (slot $slot2)" [ "$(slot_of 0 2)" = "$slot2" ]
 check "...and no handshake was made" [ "$(stat d0 completed)" = "$done_before" ]
 check "...d0 and d1 alive" eval 'alive d0 && alive d1'
@@ -115,7 +115,7 @@ stop d0 -9 || true
 conf 25 "" 2
 check "killed, d0 leaves h1's link, route and prefix in the kernel" eval \
 	'has_link 0 1 && has_route 192.168.3.0/24 && has_prefix 192.168.3.0/24'
-daemon d0 0 FENNECD_REKEY_AFTER_TIME=3 -- --config $d/h0.conf
+daemon d0 0 FENNECD_REKEY_AFTER_TIME=2 -- --config $d/h0.conf
 check "restarted without h1 in its file: h1's stale link deleted at start" \
 	wait_until 5 eval '! has_link 0 1'
 check "...logged" grep -q "deleted link [0-9]* to $(addr 1): not a configured neighbour" $d/d0.log
@@ -127,16 +127,16 @@ check "...h1 not" eval '! reaches 0 1'
 
 # --- a helper dead past the keys' bound ---------------------------------------
 param=/sys/module/fennec/parameters/reject_after_time
-age=$((8 * ${FENNEC_TIME_FACTOR:-1}))
+age=$((6 * ${FENNEC_TIME_FACTOR:-1}))
 echo $age >$param
 on_cleanup sh -c "echo 180 >$param"
 key_expired() {
 	n h0 fennec show fen0 --json | sed -n 's/.*"key_expired": *\([0-9]*\).*/\1/p' | head -n 1
 }
-# d0 rekeys every 3 s: keys stay younger than $age s while it runs.
+# d0 rekeys every 2 s: keys stay younger than $age s while it runs.
 check "keys bound to $age s (reject_after_time): h0 still reaches h2" \
 	wait_until 10 reaches 0 2
-sleep 4
+sleep 3
 check "...across rekeys" reaches 0 2
 expired=$(key_expired)
 stop d0 -9 || true
@@ -145,7 +145,7 @@ t0=$SECONDS
 check "...and stops once they are older than $age s" wait_until $((age + 5)) eval '! reaches 0 2'
 diag "stopped $((SECONDS - t0)) s after the kill"
 check "...the kernel counts key_expired" eval '[ "$(key_expired)" -gt "$expired" ]'
-daemon d0 0 FENNECD_REKEY_AFTER_TIME=3 -- --config $d/h0.conf
+daemon d0 0 FENNECD_REKEY_AFTER_TIME=2 -- --config $d/h0.conf
 check "a helper back: traffic resumes" wait_until 10 reaches 0 2
 check "d0, d1 and d2 exit 0 on SIGTERM" eval 'stop d0 && stop d1 && stop d2'
 
