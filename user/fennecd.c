@@ -453,7 +453,7 @@ static void reload(struct loop *lp)
 	fixed = config_fixed_changes(lp->cfg, &next);
 	if (fixed) {
 		config_fixed_names(fixed, names, sizeof(names));
-		log_warn("reload: %s cannot change while fennecd runs: kept as they are until a restart",
+		log_warn("reload: %s changed, but cannot while fennecd runs: the running value stays until a restart",
 			 names);
 		if (config_keep_fixed(&next, lp->cfg, fixed)) {
 			log_error("reload refused: out of memory; the running configuration is kept");

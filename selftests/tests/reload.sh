@@ -3,7 +3,8 @@
 # again and applies the difference. h0 has two configured neighbours, h1
 # and h2. h1's [Peer] removed and SIGHUP: h1 is cut off within 5 s both
 # ways, its kernel link gone, while h2 (its keepalive changed in place)
-# loses no ping and no handshake is made; h1 put back: it returns. A
+# loses no ping and no handshake is made; h1 put back: it returns (a
+# Discover added meanwhile is said to wait for a restart). A
 # [Route] removed on reload: its prefix and kernel route gone; one added:
 # pushed and routed. A malformed file: refused, naming file:line, the
 # running state kept. A restart with h1 removed from the file: its stale
@@ -88,8 +89,11 @@ check "...d0 and d1 alive" eval 'alive d0 && alive d1'
 
 # --- h1 back, the routes changed: SIGHUP --------------------------------------
 conf 25 h1 3
+sed -i 's/^Interface = fen0$/&\nDiscover = to1/' $d/h0.conf
 hup
 check "h1's [Peer] back and SIGHUP: h0 reaches h1 again" wait_until 10 reaches 0 1
+check "...Discover, which cannot change live, said to stay as it runs" \
+	grep -q "warning: reload: Discover changed, but cannot while fennecd runs" $d/d0.log
 check "...and h1 reaches h0" wait_until 5 reaches 1 0
 check "a [Route] removed on reload: its kernel route and prefix are gone" \
 	eval '! has_route 192.168.2.0/24 && ! has_prefix 192.168.2.0/24'

@@ -720,7 +720,6 @@ void links_remove(struct links *l, struct neighbour *n, uint64_t now)
 	drop(l, n, now);
 }
 
-
 /* N as configured by P, with no link yet: as links_init() makes them. */
 static void configure(struct neighbour *n, const struct peer_config *p)
 {
