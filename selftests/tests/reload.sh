@@ -4,14 +4,15 @@
 # and h2. h1's [Peer] removed and SIGHUP: h1 is cut off within 5 s both
 # ways, its kernel link gone, while h2 (its keepalive changed in place)
 # loses no ping and no handshake is made; h1 put back: it returns (a
-# Discover added meanwhile is said to wait for a restart). A
-# [Route] removed on reload: its prefix and kernel route gone; one added:
-# pushed and routed. A malformed file: refused, naming file:line, the
-# running state kept. A restart with h1 removed from the file: its stale
-# link, and the prefix and route for it, deleted at start. Then keys past
-# the kernel's bound: h0's helper killed, traffic stops once its keys are
-# older than reject_after_time (key_expired counted), and resumes when a
-# helper returns.
+# Discover added meanwhile is said to wait for a restart). A [Route]
+# removed on reload: its prefix and kernel route gone; one added: pushed
+# and routed. A malformed file: refused, naming file:line, the running
+# state kept. Each reload tells systemd (NOTIFY_SOCKET) RELOADING=1, then
+# READY=1, taken or refused. A restart with h1 removed from the file: its
+# stale link, and the prefix and route for it, deleted at start. Then
+# keys past the kernel's bound: h0's helper killed, traffic stops once
+# its keys are older than reject_after_time (key_expired counted), and
+# resumes when a helper returns.
 #
 #   h1 --veth-- h0 --veth-- h2       underlay 10.9.I.2 (hI) - 10.9.I.1 (h0)
 source "$(dirname "$0")/../lib/lib.sh"
@@ -46,15 +47,32 @@ reaches() { n "h$1" ping -6 -c 1 -W 1 "$(addr "$2")" >/dev/null 2>&1; }
 received() { sed -n 's/.* \([0-9]*\) received.*/\1/p' "$1"; }
 has_route() { ip -n h0 route show dev fen0 | grep -q "^$1 proto static"; }
 has_prefix() { n h0 fennec show fen0 prefixes | grep -q "^prefix: $1\$"; }
+# listen: systemd's end of the notify protocol (selftests/tools/notify_wait)
+# at @fennec-reload in h0, until READY=1 comes; what came in $d/notify.out
+listen() {
+	rm -f $d/notify.out
+	n h0 "$tools/notify_wait" @fennec-reload 10 true >$d/notify.out 2>&1 &
+	notify_pid=$!
+	wait_until 5 grep -q bound $d/notify.out
+}
 hup() { # hup: SIGHUP to d0; returns once it has logged the outcome
 	local before
 	before=$(grep -cE 'reloaded|reload refused' $d/d0.log)
+	listen
 	kill -HUP "$(cat $d/d0.pid)"
 	wait_until 5 bash -c "[ \$(grep -cE 'reloaded|reload refused' $d/d0.log) -gt $before ]"
+	wait $notify_pid
+}
+# notified: RELOADING=1, then READY=1 came from d0
+notified() {
+	grep -A1 "^got: RELOADING=1 .*MONOTONIC_USEC=[0-9]\+.* (pid $(cat $d/d0.pid))\$" $d/notify.out |
+		grep -q "^got: READY=1.* (pid $(cat $d/d0.pid))\$"
 }
 
 conf 0 h1 2
-daemon d0 0 -- --config $d/h0.conf
+listen
+daemon d0 0 NOTIFY_SOCKET=@fennec-reload -- --config $d/h0.conf
+wait $notify_pid
 daemon d1 1 -- --peer "$(pub 0)@10.9.1.1:4000"
 daemon d2 2 -- --peer "$(pub 0)@10.9.2.1:4000"
 check "h0 reaches h1 and h2, its two configured neighbours" \
@@ -77,6 +95,7 @@ check "h1's [Peer] removed and SIGHUP: its kernel link deleted within 5 s" \
 diag "link gone $((SECONDS - t0)) s after the SIGHUP"
 check "...logged" grep -q "neighbour $(addr 1) removed from the configuration: cut off" $d/d0.log
 check "...h0 reaches h1 no more" eval '! reaches 0 1'
+check "...systemd told RELOADING=1, then READY=1" notified
 check "...and h2's new keepalive applied in place" \
 	grep -q "neighbour $(addr 2): new keepalive" $d/d0.log
 check_fail "h1, still keyed on its side, gets nothing back from h0" \
@@ -108,6 +127,7 @@ links 0 >$d/links.before
 hup
 check "a malformed file and SIGHUP: refused, in one line naming file:line" \
 	grep -q "reload refused: $d/h0.conf:$line: invalid Endpoint \"10.9.9.9\"" $d/d0.log
+check "...systemd told RELOADING=1, then READY=1 all the same" notified
 check "...d0 alive, its links as they were" eval \
 	'alive d0 && [ "$(links 0 | grep -E "^link|peer|endpoint")" = "$(grep -E "^link|peer|endpoint" $d/links.before)" ]'
 check "...h1 and h2 still reached, the route kept" eval \
