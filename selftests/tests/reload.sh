@@ -59,6 +59,7 @@ hup() { # hup: SIGHUP to d0; returns once it has logged the outcome
 	local before
 	before=$(grep -cE 'reloaded|reload refused' $d/d0.log)
 	listen
+	hup_at=$SECONDS
 	kill -HUP "$(cat $d/d0.pid)"
 	wait_until 5 bash -c "[ \$(grep -cE 'reloaded|reload refused' $d/d0.log) -gt $before ]"
 	wait $notify_pid
@@ -88,11 +89,10 @@ n h0 ping -6 -q -i 0.2 -c 20 -W 2 "$(addr 2)" >$d/ping.h2 2>&1 &
 ping_pid=$!
 sleep 1
 conf 25 "" 2
-t0=$SECONDS
 hup
 check "h1's [Peer] removed and SIGHUP: its kernel link deleted within 5 s" \
 	wait_until 5 eval '! has_link 0 1'
-diag "link gone $((SECONDS - t0)) s after the SIGHUP"
+diag "link gone $((SECONDS - hup_at)) s after the SIGHUP"
 check "...logged" grep -q "neighbour $(addr 1) removed from the configuration: cut off" $d/d0.log
 check "...h0 reaches h1 no more" eval '! reaches 0 1'
 check "...systemd told RELOADING=1, then READY=1" notified
