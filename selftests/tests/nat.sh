@@ -98,6 +98,7 @@ took=$(($(now_ms) - start))
 check "...within 10 s of the first ping (${took} ms)" \
 	[ "$took" -le $((10000 * ${FENNEC_TIME_FACTOR:-1})) ]
 check "...and h2 one to h1" wait_until 5 has_direct 2 1
+has_direct 1 2 || diag "$(grep -hv 'lookup [0-9]*: query' $d/d1.log | tail -n 25)"
 check "...h1's link to h2 is at r2's address" bash -c \
 	"ip netns exec h1 fennec show fen0 links | grep -B1 'peer: $(addr 2)' | grep -q 'endpoint: 10.0.0.12:'"
 h0=$(rx_of h0 wan0) h2=$(rx_of h2 up0)
