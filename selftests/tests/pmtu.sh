@@ -161,7 +161,7 @@ forge10() { # forge10 COUNTER HEX: f1 to A, on their link
 		10.0.0.1:4000 1 | sed -n 's/^sent //p'
 }
 forge10 1000000 "$(too_big 0 500 "$route_ad")" >/dev/null
-sleep 1
+sleep "${FENNEC_TIME_FACTOR:-1}"
 check "an error f1 forges for A's own position changes nothing" \
 	[ -z "$(route_pmtu f0)" ]
 forge10 1000001 "$(too_big 1 500 "$route_ad")" >/dev/null
