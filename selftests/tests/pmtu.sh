@@ -87,6 +87,9 @@ ip netns exec f0 ping -c 1 -W 2 -s 1300 -M do 10.50.3.1 >/tmp/fn.out 2>&1
 check "an IPv4 packet of 1328 bytes with DF gets Fragmentation Needed, MTU 1300" \
 	grep -Eiq "mtu( = |=|: )1300" /tmp/fn.out
 
+# Keys a helper would have replaced by now get new ones between parts
+# (topology.sh): the debug kernel is slow enough for them to expire.
+keys_fresh
 listening() { ip netns exec f3 ss -Htln "sport = :5201" | grep -q .; }
 tcp() { # tcp DEST: bytes a 2 s iperf3 TCP transfer from f0 to f3 carried
 	ip netns exec f3 timeout 30 iperf3 -s -1 -J >/tmp/tcp.json 2>&1 &
@@ -102,6 +105,7 @@ check "TCP over IPv6 crosses at the lower MTU ($bytes bytes in 2 s)" \
 	[ "${bytes:-0}" -gt 100000 ]
 check "no underlay fragmented or reassembled anything" no_fragments f0 f1 f2 f3
 
+keys_fresh
 # The underlay narrows under the link (1400 bytes), which is not set again:
 # what the link still takes is dropped and counted, never fragmented.
 ip -n f1 link set r1 mtu 1400
@@ -113,6 +117,7 @@ check "...counted underlay_mtu at the transit node" \
 	[ "$(drop_count 1 underlay_mtu)" -gt "$under" ]
 check "...and still nothing fragmented" no_fragments f0 f1 f2 f3
 
+keys_fresh
 # --- Jumbo: the same line on a 9000-byte underlay, device MTU 8900 ---
 for i in 0 1 2 3; do
 	ip -n "f$i" link set fen0 mtu 8900
