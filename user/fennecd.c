@@ -36,6 +36,7 @@
 #include "lib/key.h"
 #include "lib/log.h"
 #include "lib/parse.h"
+#include "lib/sd_notify.h"
 
 #ifndef FENNEC_VERSION
 #define FENNEC_VERSION "unknown"
@@ -77,11 +78,10 @@ static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", log_prog());
+	/* The log's line: with a priority on the journal's stream. */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	log_verror(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	fputs(usage_text, stderr);
 	return EXIT_USAGE;
 }
@@ -181,9 +181,16 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
 	int opt, ret;
 
-	opterr = 1;
-	while ((opt = getopt_long(argc, argv, "i:k:p:P:c:u:D:r:l:fhV",
+	/* Ours, not getopt's, messages: they go through the log. */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":i:k:p:P:c:u:D:r:l:fhV",
 				  long_options, NULL)) != -1) {
+		if (opt == '?')
+			return usage_error("unknown option \"%s\"",
+					   argv[optind - 1]);
+		if (opt == ':')
+			return usage_error("option \"%s\" needs a value",
+					   argv[optind - 1]);
 		if (opt == 'h') {
 			fputs(usage_text, stdout);
 			return EXIT_SUCCESS;
@@ -531,11 +538,21 @@ static int start(struct daemon_config *cfg, struct identity *id,
 	lp->mesh.ctx = &lp->sessions;
 	/* Without it fennecd still works: the CLI cannot ask it, is all. */
 	control_open(&lp->control, &lp->dp, &lp->mesh, &lp->sessions, now);
+	lp->control.links = &lp->links;
+	lp->control.cfg = cfg;
 	rekey_limits_from_env(lp);
 	discovery_start(&lp->disc, &lp->dp, &lp->links, now);
 	log_info("%s: %zu neighbour%s configured", cfg->ifname, cfg->npeers,
 		 cfg->npeers == 1 ? "" : "s");
 	return prefixes_start(&lp->prefixes, &lp->dp, cfg);
+}
+
+/* What a notify_*() call gave: only a failure is said. */
+static void say_notify(int ret, const char *what)
+{
+	if (ret < 0)
+		log_warn("cannot tell systemd %s ($NOTIFY_SOCKET): %s", what,
+			 strerror(-ret));
 }
 
 int main(int argc, char **argv)
@@ -570,8 +587,12 @@ int main(int argc, char **argv)
 	ret = EXIT_FAILURE;
 	if (lp.sigfd < 0)
 		log_error("signalfd: %s", strerror(errno));
-	else if (!start(&cfg, &id, &lp))
+	else if (!start(&cfg, &id, &lp)) {
+		/* The device has its address, the configuration is applied. */
+		say_notify(notify_ready(), "READY=1");
 		ret = run(&lp);
+		say_notify(notify_stopping(), "STOPPING=1");
+	}
 	/* The routes and prefixes go when fennecd stops, not when killed. */
 	prefixes_stop(&lp.prefixes);
 	discovery_free(&lp.disc);

@@ -9,6 +9,7 @@
 #                       Node i reaches node i-1 on slot 1 and i+1 on slot 2.
 #   link_nodes I J SLOT_I SLOT_J [v6]  link keys and endpoints between I, J
 #   addr_of I           node I's fennec address
+#   net64 ADDR          the /64 that begins ADDR, as "a:b:c:d:"
 #   slot I S            slot S of node I as route bytes at its width
 #   session I J ROUTE   keys for I -> J, and ROUTE (or no route: "-")
 #   keys_fresh [AGE]    new keys, as a helper's rekey gives them, for every
@@ -63,6 +64,23 @@ line() {
 }
 
 addr_of() { fennec pubkey <"/tmp/keys/${TOPO}node$1" | fennec addr; }
+
+# net64 ADDR: the /64 that begins ADDR, as "a:b:c:d:" (so "${N}:5" is ::5
+# in it).
+net64() {
+	local a=$1 head tail g=() h=() t=() i
+	if [[ $a == *::* ]]; then
+		head=${a%%::*} tail=${a##*::}
+		[ -z "$head" ] || IFS=: read -ra h <<<"$head"
+		[ -z "$tail" ] || IFS=: read -ra t <<<"$tail"
+		g=("${h[@]}")
+		for ((i = ${#h[@]} + ${#t[@]}; i < 8; i++)); do g+=(0); done
+		g+=("${t[@]}")
+	else
+		IFS=: read -ra g <<<"$a"
+	fi
+	echo "${g[0]}:${g[1]}:${g[2]}:${g[3]}:"
+}
 
 # The underlay address of node J as seen from its neighbour I.
 _endpoint() { # _endpoint I J v4|v6

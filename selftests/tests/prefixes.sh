@@ -18,21 +18,6 @@ route_ac="$(slot 0 2)$(slot 1 2)$(slot 2 0)"
 route_ca="$(slot 2 1)$(slot 1 1)$(slot 0 0)"
 session 0 2 "$route_ac" "$route_ca"
 
-# The /64 that begins a node address, as "fcxx:xxxx:xxxx:xxxx:".
-net64() {
-	local a=$1 head tail g=() h=() t=() i
-	if [[ $a == *::* ]]; then
-		head=${a%%::*} tail=${a##*::}
-		[ -z "$head" ] || IFS=: read -ra h <<<"$head"
-		[ -z "$tail" ] || IFS=: read -ra t <<<"$tail"
-		g=("${h[@]}")
-		for ((i = ${#h[@]} + ${#t[@]}; i < 8; i++)); do g+=(0); done
-		g+=("${t[@]}")
-	else
-		IFS=: read -ra g <<<"$a"
-	fi
-	echo "${g[0]}:${g[1]}:${g[2]}:${g[3]}:"
-}
 A64=$(net64 "$A") C64=$(net64 "$C") B64=$(net64 "$B")
 diag "A $A, C $C; LANs ${A64}:/64 and ${C64}:/64, 192.168.10.0/24 and 192.168.20.0/24"
 

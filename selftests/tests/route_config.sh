@@ -13,6 +13,7 @@
 #   l1 --lan-- h1 --veth-- h0 --veth-- h2 --lan-- l2
 #   192.168.1.0/24, fd01::/64              192.168.2.0/24, fd02::/64
 source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/topology.sh"
 d=/tmp/route_config
 mkdir -p $d
 modprobe fennec
@@ -36,20 +37,6 @@ for i in 1 2; do
 done
 # ere TEXT: TEXT as a grep -E regex matching itself (base64 has + and /)
 ere() { sed 's/[][\.*^$+?(){}|]/\\&/g' <<<"$1"; }
-# net64 ADDR: the /64 that begins ADDR, as "a:b:c:d:" (so "${N}:5" is ::5 in it)
-net64() {
-	local a=$1 h=() t=() g=() i
-	if [[ $a == *::* ]]; then
-		[ -z "${a%%::*}" ] || IFS=: read -ra h <<<"${a%%::*}"
-		[ -z "${a##*::}" ] || IFS=: read -ra t <<<"${a##*::}"
-		g=("${h[@]}")
-		for ((i = ${#h[@]} + ${#t[@]}; i < 8; i++)); do g+=(0); done
-		g+=("${t[@]}")
-	else
-		IFS=: read -ra g <<<"$a"
-	fi
-	echo "${g[0]}:${g[1]}:${g[2]}:${g[3]}:"
-}
 C64=$(net64 "$(addr 2)")
 # h2 answers at ::5 of its /64; l2 is ::2 of it, behind h2 (::1 on the LAN)
 ip -n h2 -6 addr add "${C64}:5/128" dev lo nodad

@@ -24,6 +24,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "endpoint.h"
+
 #define HDR	16
 #define TAG	16
 #define MAX	65507
@@ -50,38 +52,6 @@ static int read_key(const char *path, unsigned char key[32])
 	       len != 32 ? -1 : 0;
 }
 
-static int parse_endpoint(const char *s, struct sockaddr_storage *ss,
-			  socklen_t *len)
-{
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-	const char *colon;
-	char host[64];
-	size_t n;
-
-	memset(ss, 0, sizeof(*ss));
-	if (s[0] == '[') {
-		colon = strstr(s, "]:");
-		if (!colon || (n = colon - s - 1) >= sizeof(host))
-			return -1;
-		memcpy(host, s + 1, n);
-		host[n] = 0;
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(atoi(colon + 2));
-		*len = sizeof(*sin6);
-		return inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1 ? 0 : -1;
-	}
-	colon = strrchr(s, ':');
-	if (!colon || (n = colon - s) >= sizeof(host))
-		return -1;
-	memcpy(host, s, n);
-	host[n] = 0;
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons(atoi(colon + 1));
-	*len = sizeof(*sin);
-	return inet_pton(AF_INET, host, &sin->sin_addr) == 1 ? 0 : -1;
-}
-
 /* The link header and the sealed plaintext into out: its length. */
 static size_t seal(unsigned char *out, const unsigned char *plain, size_t n,
 		   unsigned int type, uint32_t rx_index, uint64_t counter,
@@ -106,11 +76,10 @@ int main(int argc, char **argv)
 {
 	static unsigned char plain[MAX], dgram[MAX + HDR + TAG];
 	unsigned long long counter;
-	struct sockaddr_storage ss;
+	union endpoint ep;
 	unsigned char key[32];
 	unsigned long type, rx_index;
 	long count = 1, sent = 0;
-	socklen_t sslen = 0;
 	size_t n, len;
 	int fd;
 
@@ -125,7 +94,7 @@ int main(int argc, char **argv)
 	    count < 1 || strlen(argv[5]) % 2 ||
 	    sodium_hex2bin(plain, sizeof(plain) - HDR - TAG, argv[5],
 			   strlen(argv[5]), NULL, &n, NULL) ||
-	    (argc > 6 && parse_endpoint(argv[6], &ss, &sslen)))
+	    (argc > 6 && parse_endpoint(argv[6], &ep)))
 		return usage();
 	if (argc == 6) {
 		len = seal(dgram, plain, n, type, rx_index, counter, key);
@@ -134,14 +103,14 @@ int main(int argc, char **argv)
 		printf("\n");
 		return 0;
 	}
-	fd = socket(ss.ss_family, SOCK_DGRAM, 0);
+	fd = socket(ep.sa.sa_family, SOCK_DGRAM, 0);
 	if (fd < 0) {
 		fprintf(stderr, "forge: socket: %s\n", strerror(errno));
 		return 1;
 	}
 	for (long i = 0; i < count; i++) {
 		len = seal(dgram, plain, n, type, rx_index, counter + i, key);
-		if (sendto(fd, dgram, len, 0, (struct sockaddr *)&ss, sslen) ==
+		if (sendto(fd, dgram, len, 0, &ep.sa, endpoint_len(&ep)) ==
 		    (ssize_t)len) {
 			sent++;
 		} else if (errno != ECONNREFUSED && errno != ENOBUFS) {

@@ -33,6 +33,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "endpoint.h"
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: udp_tool recv PORT [COUNT [TIMEOUT_MS]]\n"
@@ -46,38 +48,6 @@ static int fail(const char *what)
 {
 	fprintf(stderr, "udp_tool: %s: %s\n", what, strerror(errno));
 	return 1;
-}
-
-static int parse_endpoint(const char *s, struct sockaddr_storage *ss,
-			  socklen_t *len)
-{
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-	char host[64];
-	const char *colon;
-	size_t n;
-
-	memset(ss, 0, sizeof(*ss));
-	if (s[0] == '[') {
-		colon = strstr(s, "]:");
-		if (!colon || (n = colon - s - 1) >= sizeof(host))
-			return -1;
-		memcpy(host, s + 1, n);
-		host[n] = 0;
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(atoi(colon + 2));
-		*len = sizeof(*sin6);
-		return inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1 ? 0 : -1;
-	}
-	colon = strrchr(s, ':');
-	if (!colon || (n = colon - s) >= sizeof(host))
-		return -1;
-	memcpy(host, s, n);
-	host[n] = 0;
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons(atoi(colon + 1));
-	*len = sizeof(*sin);
-	return inet_pton(AF_INET, host, &sin->sin_addr) == 1 ? 0 : -1;
 }
 
 static int bound_socket(int family, int port)
@@ -138,15 +108,14 @@ static int do_recv(int argc, char **argv)
 
 static int do_send(int argc, char **argv)
 {
-	struct sockaddr_storage ss;
+	union endpoint ep;
 	unsigned char buf[65536];
 	const char *hex = argv[3];
 	long count = argc > 5 ? atol(argv[5]) : 1;
 	size_t n = strlen(hex) / 2;
-	socklen_t len;
 	int fd;
 
-	if (parse_endpoint(argv[2], &ss, &len) || strlen(hex) % 2 ||
+	if (parse_endpoint(argv[2], &ep) || strlen(hex) % 2 ||
 	    n > sizeof(buf) || count < 1)
 		return usage();
 	for (size_t i = 0; i < n; i++) {
@@ -156,11 +125,11 @@ static int do_send(int argc, char **argv)
 			return usage();
 		buf[i] = b;
 	}
-	fd = bound_socket(ss.ss_family, argc > 4 ? atoi(argv[4]) : 0);
+	fd = bound_socket(ep.sa.sa_family, argc > 4 ? atoi(argv[4]) : 0);
 	if (fd < 0)
 		return fail("socket");
 	for (long i = 0; i < count; i++)
-		if (sendto(fd, buf, n, 0, (struct sockaddr *)&ss, len) != (ssize_t)n &&
+		if (sendto(fd, buf, n, 0, &ep.sa, endpoint_len(&ep)) != (ssize_t)n &&
 		    (count == 1 || (errno != ECONNREFUSED && errno != ENOBUFS)))
 			return fail("sendto");
 	return 0;
@@ -170,14 +139,13 @@ static int do_flood(int argc, char **argv)
 {
 	unsigned int seed = argc > 4 ? strtoul(argv[4], NULL, 0) : 1;
 	long count = atol(argv[3]);
-	struct sockaddr_storage ss;
+	union endpoint ep;
 	unsigned char buf[1600];
-	socklen_t len;
 	int fd;
 
-	if (parse_endpoint(argv[2], &ss, &len) || count < 0)
+	if (parse_endpoint(argv[2], &ep) || count < 0)
 		return usage();
-	fd = bound_socket(ss.ss_family, 0);
+	fd = bound_socket(ep.sa.sa_family, 0);
 	if (fd < 0)
 		return fail("socket");
 	srandom(seed);
@@ -197,7 +165,7 @@ static int do_flood(int argc, char **argv)
 		} else if (n && buf[0] >= 1 && buf[0] <= 3) {
 			buf[0] = 0;
 		}
-		if (sendto(fd, buf, n, 0, (struct sockaddr *)&ss, len) < 0 &&
+		if (sendto(fd, buf, n, 0, &ep.sa, endpoint_len(&ep)) < 0 &&
 		    errno != ECONNREFUSED && errno != ENOBUFS)
 			return fail("sendto");
 	}
@@ -220,16 +188,15 @@ static int do_spray(int argc, char **argv)
 	long gap = argc > 7 ? atol(argv[7]) : 0;
 	long count = atol(argv[3]), first_lo, first_hi, len_lo, len_hi;
 	static unsigned char buf[65507];
-	struct sockaddr_storage ss;
+	union endpoint ep;
 	long sent = 0;
-	socklen_t len;
 	int fd;
 
-	if (parse_endpoint(argv[2], &ss, &len) || count < 0 ||
+	if (parse_endpoint(argv[2], &ep) || count < 0 ||
 	    parse_range(argv[4], 255, &first_lo, &first_hi) ||
 	    parse_range(argv[5], sizeof(buf), &len_lo, &len_hi) || len_lo < 1)
 		return usage();
-	fd = bound_socket(ss.ss_family, 0);
+	fd = bound_socket(ep.sa.sa_family, 0);
 	if (fd < 0)
 		return fail("socket");
 	srandom(seed ? seed : 1);
@@ -240,7 +207,7 @@ static int do_spray(int argc, char **argv)
 			for (size_t j = 1; j < n; j++)
 				buf[j] = random();
 		buf[0] = first_lo + i % (first_hi - first_lo + 1);
-		if (sendto(fd, buf, n, 0, (struct sockaddr *)&ss, len) == (ssize_t)n)
+		if (sendto(fd, buf, n, 0, &ep.sa, endpoint_len(&ep)) == (ssize_t)n)
 			sent++;
 		else if (errno != ECONNREFUSED && errno != ENOBUFS)
 			return fail("sendto");

@@ -6,8 +6,14 @@
  * from libsodium standing in for the kernel's lib/crypto (same construction,
  * different code: the counts compare the forms, not the two libraries).
  *
- *   insns MODE N   MODE: direct, transit-full, transit-fast, or none and
- *                  none-fast (the setup alone, subtracted)
+ *   insns MODE N [INNER]
+ *        MODE: direct, transit-full, transit-fast, wg-relay (what a
+ *        WireGuard relay does to the same packet: open it with one key and
+ *        seal it with another, no header of its own to check), cipher-full
+ *        (the AEAD passes of transit-full alone: open and seal of the same
+ *        bytes, nothing else), or none, none-fast and none-wg (the setup
+ *        alone, subtracted). INNER: the inner packet's bytes (default 1420, at
+ *        most 9000).
  */
 #include <sodium.h>
 #include <stdint.h>
@@ -19,13 +25,14 @@
 #include "../lib/kshim.h"
 #include "../../kernel/label.c"
 
-#define INNER 1420
+#define INNER_MAX 9000
 #define TAG 16
 #define LINK_HDR 16
 #define FWD 24
 #define E2E 12
 
 static unsigned char key_a[32], key_b[32], key_e2e[32];
+static size_t inner = 1420;
 
 static void nonce_of(unsigned char nonce[12], uint64_t counter)
 {
@@ -64,15 +71,15 @@ static size_t make_routed(unsigned char *pkt, uint64_t counter, int fast)
 	size_t len;
 	u16 egress;
 
-	memset(pkt, 0x5a, LINK_HDR + FWD + E2E + INNER + 2 * TAG);
-	seal(e2e + E2E, INNER, NULL, 0, counter, key_e2e);
+	memset(pkt, 0x5a, LINK_HDR + FWD + E2E + inner + 2 * TAG);
+	seal(e2e + E2E, inner, NULL, 0, counter, key_e2e);
 	fwd->ver_kind = FENNEC_FWD_VERSION << 4;
 	fwd->flags = 0;
 	fwd->pos = 0;
 	fwd->len = 3;
 	memcpy(fwd->route, "\x02\x02\x00", 3);
 	fennec_switch(fwd, 1, 0, &egress);
-	len = FWD + E2E + INNER + TAG;
+	len = FWD + E2E + inner + TAG;
 	if (fast) {
 		unsigned char ad[32], buf[FWD + E2E + TAG];
 
@@ -126,15 +133,40 @@ static int transit(unsigned char *pkt, size_t len, uint64_t counter, int fast)
 	return 0;
 }
 
+/* A WireGuard relay: open with the ingress peer's key, seal with the
+ * egress peer's (its 16-byte header is not authenticated data).
+ */
+static int wg_relay(unsigned char *pkt, uint64_t counter)
+{
+	if (open_(pkt + LINK_HDR, inner + TAG, NULL, 0, counter, key_a))
+		return -1;
+	seal(pkt + LINK_HDR, inner, NULL, 0, counter, key_b);
+	return 0;
+}
+
+/* transit-full's two AEAD passes and nothing else. */
+static int cipher_full(unsigned char *pkt, size_t len, uint64_t counter)
+{
+	size_t body = len - LINK_HDR;
+
+	if (open_(pkt + LINK_HDR, body, pkt, LINK_HDR, counter, key_a))
+		return -1;
+	seal(pkt + LINK_HDR, body - TAG, pkt, LINK_HDR, counter, key_b);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	static unsigned char pkts[64][LINK_HDR + FWD + E2E + INNER + 2 * TAG];
+	static unsigned char pkts[64][LINK_HDR + FWD + E2E + INNER_MAX + 2 * TAG];
 	static size_t lens[64];
 	const char *mode = argc > 1 ? argv[1] : "none";
 	int n = argc > 2 ? atoi(argv[2]) : 64;
 	int fast = !strcmp(mode, "transit-fast") || !strcmp(mode, "none-fast");
 
-	if (sodium_init() < 0 || n < 1 || n > 64)
+	if (argc > 3)
+		inner = strtoul(argv[3], NULL, 10);
+	if (sodium_init() < 0 || n < 1 || n > 64 || inner < 1 ||
+	    inner > INNER_MAX)
 		return 2;
 	randombytes_buf(key_a, 32);
 	randombytes_buf(key_b, 32);
@@ -144,11 +176,24 @@ int main(int argc, char **argv)
 		lens[i] = make_routed(pkts[i], i, fast);
 	if (!strcmp(mode, "direct")) {
 		for (int i = 0; i < n; i++)
-			seal(pkts[i] + LINK_HDR, INNER, pkts[i], LINK_HDR, i, key_b);
+			seal(pkts[i] + LINK_HDR, inner, pkts[i], LINK_HDR, i, key_b);
 	} else if (!strcmp(mode, "transit-full") ||
 		   !strcmp(mode, "transit-fast")) {
 		for (int i = 0; i < n; i++)
 			if (transit(pkts[i], lens[i], i, fast))
+				return 1;
+	} else if (!strcmp(mode, "wg-relay") || !strcmp(mode, "none-wg")) {
+		/* What a WireGuard peer sends the relay, sealed here first
+		 * (more setup, which none-wg alone counts).
+		 */
+		for (int i = 0; i < n; i++)
+			seal(pkts[i] + LINK_HDR, inner, NULL, 0, i, key_a);
+		for (int i = 0; i < n && !strcmp(mode, "wg-relay"); i++)
+			if (wg_relay(pkts[i], i))
+				return 1;
+	} else if (!strcmp(mode, "cipher-full")) {
+		for (int i = 0; i < n; i++)
+			if (cipher_full(pkts[i], lens[i], i))
 				return 1;
 	} else if (strcmp(mode, "none") && strcmp(mode, "none-fast")) {
 		return 2;

@@ -5,7 +5,9 @@
 # each contender, interleaved round by round (A B C ... A B C ...) so that
 # slow phases of the emulator hit every contender alike. Prints a table of
 # medians, the paired ratios fennec/WireGuard per round (median and spread)
-# and, last, "bench: direct=R1 transit=R2 transit-fast=R3".
+# and, last, "bench: direct=R1 transit=R2 transit-fast=R3 hop=R4
+# hop-fast=R5 forward-fast=R6": R1..R3 throughput ratios fennec/WireGuard,
+# R4..R6 what one middle node costs (hop_ratio, below).
 #
 #   guest.sh [ROUNDS [SECONDS [MESH]]]
 set -uo pipefail
@@ -70,22 +72,61 @@ setup_wg_direct() {
 	target=10.20.0.2 client=wgd0 server=wgd1
 }
 
-# A relay: two WireGuard devices on the middle node, IP forwarding between.
-setup_wg_relay() {
-	veth_line wgr 3 3
-	wg_dev wgr0 wg0 10.30.1.1/24 51820
-	wg_dev wgr1 wga 10.30.1.2/24 51820
-	wg_dev wgr1 wgb 10.30.2.2/24 51821
-	wg_dev wgr2 wg0 10.30.2.1/24 51820
-	wg_peer wgr0 wg0 wgr1 wga 10.3.0.2:51820 10.30.0.0/16
-	wg_peer wgr1 wga wgr0 wg0 10.3.0.1:51820 10.30.1.1/32
-	wg_peer wgr1 wgb wgr2 wg0 10.3.1.2:51820 10.30.2.1/32
-	wg_peer wgr2 wg0 wgr1 wgb 10.3.1.1:51821 10.30.0.0/16
-	ip -n wgr0 route add 10.30.2.0/24 dev wg0
-	ip -n wgr2 route add 10.30.1.0/24 dev wg0
-	ip netns exec wgr1 sysctl -qw net.ipv4.ip_forward=1
-	target=10.30.2.1 client=wgr0 server=wgr2
+# wg_chain NAME NET TNET N: N nodes in a line (veth_line NAME N NET) joined
+# by WireGuard hop by hop, forwarding in between: node i's device wgr
+# (10.TNET.i.1, port 51821) peers with node i+1's wgl (10.TNET.i.2, port
+# 51820). Each device has one peer, so its allowed IPs are all of
+# 10.TNET.0.0/16. From node 0 to node N-1: N-2 relays.
+wg_chain() {
+	local name=$1 net=$2 tnet=$3 n=$4 i j
+	veth_line "$name" "$n" "$net"
+	for ((i = 0; i < n; i++)); do
+		[ "$i" = 0 ] || wg_dev "$name$i" wgl "10.$tnet.$((i - 1)).2/24" 51820
+		[ "$i" = $((n - 1)) ] || wg_dev "$name$i" wgr "10.$tnet.$i.1/24" 51821
+	done
+	for ((i = 0; i + 1 < n; i++)); do
+		wg_peer "$name$i" wgr "$name$((i + 1))" wgl "10.$net.$i.2:51820" "10.$tnet.0.0/16"
+		wg_peer "$name$((i + 1))" wgl "$name$i" wgr "10.$net.$i.1:51821" "10.$tnet.0.0/16"
+	done
+	for ((i = 0; i < n; i++)); do
+		for ((j = 0; j + 1 < n; j++)); do
+			if [ "$j" -gt "$i" ]; then
+				ip -n "$name$i" route add "10.$tnet.$j.0/24" dev wgr
+			elif [ "$j" -lt $((i - 1)) ]; then
+				ip -n "$name$i" route add "10.$tnet.$j.0/24" dev wgl
+			fi
+		done
+		ip netns exec "$name$i" sysctl -qw net.ipv4.ip_forward=1
+	done
+	target=10.$tnet.$((n - 2)).2 client=${name}0 server=$name$((n - 1))
 }
+setup_wg_relay() { wg_chain wgr 3 30 3; }
+setup_wg_relay3() { wg_chain wgu 4 40 5; }
+
+# fwd_chain NAME NET N: N nodes in a line of veth, plain IPv6 routers in
+# between (forwarding on, no tunnel): what forwarding costs without one.
+# Node i has fdNET:i::1 towards node i+1, which has fdNET:i::2.
+fwd_chain() {
+	local name=$1 net=$2 n=$3 i j
+	veth_line "$name" "$n" "$net"
+	for ((i = 0; i + 1 < n; i++)); do
+		ip -n "$name$i" -6 addr add "fd$net:$i::1/64" dev "r$((i + 1))" nodad
+		ip -n "$name$((i + 1))" -6 addr add "fd$net:$i::2/64" dev "l$i" nodad
+	done
+	for ((i = 0; i < n; i++)); do
+		for ((j = 0; j + 1 < n; j++)); do
+			if [ "$j" -gt "$i" ]; then
+				ip -n "$name$i" -6 route add "fd$net:$j::/64" via "fd$net:$i::2"
+			elif [ "$j" -lt $((i - 1)) ]; then
+				ip -n "$name$i" -6 route add "fd$net:$j::/64" via "fd$net:$((i - 1))::1"
+			fi
+		done
+		ip netns exec "$name$i" sysctl -qw net.ipv6.conf.all.forwarding=1
+	done
+	target=fd$net:$((n - 2))::2 client=${name}0 server=$name$((n - 1))
+}
+setup_fwd1() { fwd_chain fwa 50 3; }
+setup_fwd3() { fwd_chain fwb 51 5; }
 
 # The fennec contenders come from selftests/tiers/bench/fennec.sh, which defines
 # setup_fennec_direct, setup_fennec_transit1, setup_fennec_transit1_fast and
@@ -93,8 +134,8 @@ setup_wg_relay() {
 here=$(dirname "$0")
 [ ! -f "$here/fennec.sh" ] || source "$here/fennec.sh"
 
-contenders=(veth wg_direct wg_relay fennec_direct fennec_transit1
-	fennec_transit1_fast fennec_transit3 fennec_transit3_fast)
+contenders=(veth wg_direct wg_relay wg_relay3 fwd1 fwd3 fennec_direct
+	fennec_transit1 fennec_transit1_fast fennec_transit3 fennec_transit3_fast)
 
 # --- measuring ---------------------------------------------------------------
 declare -A target_of client_of server_of
@@ -162,8 +203,34 @@ ratio() {
 	printf '%-34s median %s, spread %s..%s over %d rounds\n' "$1/$2" "$m" "$lo" "$hi" "$rounds" >&2
 	printf '%.2f\n' "$m"
 }
+# hop_ratio A1 A3 B1 B3: one hop's cost in A over one hop's cost in B, the
+# median over rounds and its spread. A hop's cost in a round is (cost(3) -
+# cost(1)) / 2 with cost(k) = 1 / throughput through k middle nodes (A1:
+# one, A3: three). A round where B's hop costs nothing or less (noise) gives
+# 999, one where A's does gives 0: the median stands, the spread shows them.
+hop_ratio() {
+	local r vals=() c
+	for c in "$@"; do
+		[ -n "${target_of[$c]:-}" ] || { echo n/a; return; }
+	done
+	for ((r = 1; r <= rounds; r++)); do
+		vals+=("$(awk -v a1="${result[$1,$r]}" -v a3="${result[$2,$r]}" \
+			-v b1="${result[$3,$r]}" -v b3="${result[$4,$r]}" 'BEGIN {
+			if (a1 <= 0 || a3 <= 0 || b1 <= 0 || b3 <= 0) { print 0; exit }
+			a = (1 / a3 - 1 / a1) / 2; b = (1 / b3 - 1 / b1) / 2
+			if (a <= 0) print 0; else if (b <= 0) print 999
+			else printf "%.4f", a / b }')")
+	done
+	read -r m lo hi < <(stats "${vals[@]}")
+	printf '%-34s median %s, spread %s..%s over %d rounds\n' \
+		"hop($1..$2)/hop($3..$4)" "$m" "$lo" "$hi" "$rounds" >&2
+	printf '%.2f\n' "$m"
+}
 echo
 r1=$(ratio fennec_direct wg_direct)
 r2=$(ratio fennec_transit1 wg_relay)
 r3=$(ratio fennec_transit1_fast wg_relay)
-echo "bench: direct=$r1 transit=$r2 transit-fast=$r3"
+r4=$(hop_ratio wg_relay wg_relay3 fennec_transit1 fennec_transit3)
+r5=$(hop_ratio wg_relay wg_relay3 fennec_transit1_fast fennec_transit3_fast)
+r6=$(hop_ratio fwd1 fwd3 fennec_transit1_fast fennec_transit3_fast)
+echo "bench: direct=$r1 transit=$r2 transit-fast=$r3 hop=$r4 hop-fast=$r5 forward-fast=$r6"

@@ -42,17 +42,20 @@ done
 addr() { fennec addr <"/tmp/$1.pub"; }
 
 say "fennecd on each node, told only its neighbours' keys and endpoints"
-start() { # start NODE PEER...
-	local node=$1
+start() { # start NODE PEER... [--OPTION=VALUE...]
+	local node=$1 a opts=()
 	shift
+	for a in "$@"; do
+		if [[ $a == --* ]]; then opts+=("$a"); else opts+=("--peer=$a"); fi
+	done
 	printf '[%s] $ fennecd --interface fen0 --private-key %s --listen-port 4242' \
 		"$node" "/tmp/$node.key"
-	printf ' --peer %s' "$@"
+	printf ' %s' "${opts[@]}"
 	echo
 	# ip netns exec forks: the inner bash leaves fennecd's own pid.
 	ip netns exec "$node" bash -c 'echo $$ >"$0"; exec "$@"' "/tmp/$node.pid" \
 		fennecd --interface fen0 --private-key "/tmp/$node.key" \
-		--listen-port 4242 "${@/#/--peer=}" 2>"/tmp/$node.log" &
+		--listen-port 4242 "${opts[@]}" 2>"/tmp/$node.log" &
 }
 start alice "$(cat /tmp/bob.pub)@10.42.1.2:4242"
 start bob "$(cat /tmp/alice.pub)@10.42.1.1:4242" "$(cat /tmp/carol.pub)@10.42.2.1:4242"
@@ -100,9 +103,49 @@ for node in alice bob carol; do
 	ip netns exec "$node" ss -Hulnp | awk '{ printf "%s  ", $4 } END { print "" }'
 done
 
+say "A LAN behind carol, reached from across the mesh"
+echo "(a host, lan, behind carol: 192.168.7.2 and ::2 of carol's /64)"
+source /selftests/lib/topology.sh
+ip netns add lan
+ip -n lan link set lo up
+ip link add lan0 netns carol type veth peer e0 netns lan
+C64=$(net64 "$(addr carol)")
+ip -n carol addr add 192.168.7.1/24 dev lan0
+ip -n carol -6 addr add "${C64}:1/64" dev lan0 nodad
+ip -n carol link set lan0 up
+ip -n lan addr add 192.168.7.2/24 dev e0
+ip -n lan -6 addr add "${C64}:2/64" dev e0 nodad
+ip -n lan link set e0 up
+ip -n lan route add default via 192.168.7.1
+ip -n lan -6 route add default via "${C64}:1"
+ip netns exec carol sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+echo "(alice gets an IPv4 address of her own on fen0: 172.16.0.1)"
+ip -n alice addr add 172.16.0.1/32 dev fen0
+echo "(alice and carol restart fennecd with each other's IPv4 prefixes, by key)"
+restart() { # restart NODE OPTION...: stop NODE's fennecd, start it again
+	kill "$(cat "/tmp/$1.pid")"
+	while kill -0 "$(cat "/tmp/$1.pid")" 2>/dev/null; do sleep 0.1; done
+	: >"/tmp/$1.pid"
+	start "$@"
+	for _ in $(seq 50); do
+		[ -s "/tmp/$1.pid" ] && grep -q 'is up on link' "/tmp/$1.log" && break
+		sleep 0.1
+	done
+}
+restart alice "$(cat /tmp/bob.pub)@10.42.1.2:4242" \
+	--route="192.168.7.0/24=$(cat /tmp/carol.pub)"
+restart carol "$(cat /tmp/bob.pub)@10.42.2.2:4242" \
+	--route="172.16.0.1/32=$(cat /tmp/alice.pub)"
+run ip netns exec alice fennec show fen0 prefixes
+run ip -n alice route show dev fen0
+echo "IPv4, to the configured prefix:"
+run ip netns exec alice ping -c 3 -i 0.3 192.168.7.2
+echo "IPv6, to carol's /64: nothing configured; alice finds its owner through the DHT"
+run ip netns exec alice ping -6 -c 3 -i 0.3 "${C64}:2"
+run ip netns exec alice fennec show fen0 sessions
+
 say "The datapath: five nodes in a line, links and a session set by hand"
 echo "(no helper here: the datapath driven by hand, as scripts and tests can)"
-source /selftests/lib/topology.sh
 TOPO=n TOPO_NET=7
 line 5 1 1 2 1 1
 run ip netns exec n0 fennec show fen0 links
@@ -168,6 +211,6 @@ for node in alice bob carol; do
 	kill "$(cat "/tmp/$node.pid")"
 done
 wait
-for node in alice bob carol; do ip netns del "$node"; done
+for node in alice bob carol lan; do ip netns del "$node"; done
 run rmmod fennec
 echo "demo done"
