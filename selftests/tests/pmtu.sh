@@ -150,12 +150,16 @@ ip netns exec f1 fennec set fen0 link 1 keys rx-index 8101 tx-index 8100 \
 	send-key /tmp/keys/fg10 recv-key /tmp/keys/fg01
 ip netns exec f0 fennec set fen0 link 2 keys rx-index 8100 tx-index 8101 \
 	send-key /tmp/keys/fg01 recv-key /tmp/keys/fg10
-# too_big POS MTU ROUTE: a switch error about ROUTE, as A's session index,
+# A's session to D under an index f1 knows (keys_fresh may have changed
+# it): a switch on the route sees it in every packet.
+ip netns exec f0 fennec set fen0 session "$(addr_of $D)" keys rx-index 700003 \
+	tx-index 703000 send-key /tmp/keys/fe2e-0-3 recv-key /tmp/keys/fe2e-3-0
+# too_big POS MTU ROUTE: a switch error about ROUTE, for A's session,
 # claiming position POS: its forwarding header (kind 2, S set) ends at A
 # one slot after POS, where a switch at POS would have sent it from.
 too_big() {
 	local idx route=$3
-	idx=$(printf '%08x' $((500000 + 1000 * D + A)))
+	idx=$(printf '%08x' 703000)
 	printf '1201%02x%02xffff0000%032d' "$1" $(($1 + 1)) 0
 	printf '03%02x0002%s%02x00%04x%s%0*d' "$1" \
 		"${idx:6:2}${idx:4:2}${idx:2:2}${idx:0:2}" $((${#route} / 2)) "$2" \
