@@ -11,6 +11,7 @@ packages=(
 	linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64
 	qemu-system-x86 busybox-static cpio xz-utils
 	iproute2 iputils-ping iperf3 wireguard-tools util-linux yggdrasil
+	nftables conntrack
 	linux-source-6.1 python3 python3-yaml valgrind
 	clang-14 libclang-rt-14-dev
 	scdoc dpkg-dev debhelper dh-dkms lintian

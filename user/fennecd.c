@@ -26,6 +26,7 @@
 #include "daemon/config.h"
 #include "daemon/control.h"
 #include "daemon/datapath.h"
+#include "daemon/direct.h"
 #include "daemon/discovery.h"
 #include "daemon/identity.h"
 #include "daemon/links.h"
@@ -63,7 +64,7 @@ static const char usage_text[] =
 	"Usage: fennecd --interface DEV --private-key FILE [--listen-port N]\n"
 	"               [--peer PUBKEY@HOST:PORT]... [--config FILE]\n"
 	"               [--discover IFACE]... [--route PREFIX=PUBKEY]...\n"
-	"               [--user NAME]\n"
+	"               [--user NAME] [--no-direct]\n"
 	"               [--log-level error|warn|info|debug] [--foreground]\n"
 	"       fennecd --help | --version\n"
 	"\n"
@@ -73,6 +74,8 @@ static const char usage_text[] =
 	"and to each node whose beacon it hears on a --discover IFACE.\n"
 	"Each --route sends PREFIX (IPv4 or IPv6) to the node of PUBKEY: the\n"
 	"kernel learns it and DEV gets a route for it, removed at exit.\n"
+	"Two nodes that talk through the mesh make a direct link when they\n"
+	"can reach each other, through NATs too; --no-direct: never.\n"
 	"Runs in the foreground (--foreground changes nothing), logging to\n"
 	"stderr, until SIGINT or SIGTERM; SIGHUP reloads the config file.\n"
 	"See fennecd(8) and fennec.conf(5).\n";
@@ -99,6 +102,7 @@ static const struct option long_options[] = {
 	{ "user", required_argument, NULL, 'u' },
 	{ "discover", required_argument, NULL, 'D' },
 	{ "route", required_argument, NULL, 'r' },
+	{ "no-direct", no_argument, NULL, 'N' },
 	{ "log-level", required_argument, NULL, 'l' },
 	{ "foreground", no_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
@@ -158,6 +162,10 @@ static int parse_option(int opt, struct options *o)
 		if (config_add_discover(c, optarg, err))
 			return usage_error("--discover: %s", err);
 		break;
+	case 'N':
+		c->set_direct = true;
+		c->direct_off = true;
+		break;
 	case 'c':
 		o->config_file = optarg;
 		break;
@@ -187,7 +195,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 	/* Ours, not getopt's, messages: they go through the log. */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":i:k:p:P:c:u:D:r:l:fhV",
+	while ((opt = getopt_long(argc, argv, ":i:k:p:P:c:u:D:r:l:NfhV",
 				  long_options, NULL)) != -1) {
 		if (opt == '?')
 			return usage_error("unknown option \"%s\"",
@@ -271,6 +279,7 @@ struct loop {
 	struct discovery disc;
 	struct control control;
 	struct prefixes prefixes;
+	struct direct direct;
 	int sigfd;
 };
 
@@ -298,8 +307,11 @@ static void neighbour_up(void *ctx, const struct neighbour *n, uint64_t now)
 {
 	struct loop *lp = ctx;
 
-	mesh_link_up(&lp->mesh, n->slot, n->width, n->address.s6_addr,
-		     n->cfg.public_key, now);
+	/* A direct link carries its two ends' traffic, not the mesh's. */
+	if (!n->direct)
+		mesh_link_up(&lp->mesh, n->slot, n->width, n->address.s6_addr,
+			     n->cfg.public_key, now);
+	direct_neighbour_up(&lp->direct, n, now);
 }
 
 /* A neighbour not heard since the last poll: it is asked to answer. */
@@ -309,7 +321,8 @@ static void neighbour_quiet(void *ctx, const struct neighbour *n,
 	struct loop *lp = ctx;
 
 	(void)now;
-	mesh_ask_neighbour(&lp->mesh, n->slot);
+	if (!n->direct)
+		mesh_ask_neighbour(&lp->mesh, n->slot);
 }
 
 /* A neighbour gone silent: routes through it are down. */
@@ -317,6 +330,8 @@ static void neighbour_down(void *ctx, const struct neighbour *n, uint64_t now)
 {
 	struct loop *lp = ctx;
 
+	if (n->direct)		/* direct.c deletes it: the session carries on */
+		return;
 	mesh_link_down(&lp->mesh, n->slot, now);
 	sessions_link_down(&lp->sessions, n->slot, now);
 }
@@ -349,6 +364,18 @@ static void on_handshake(struct loop *lp, const struct datapath_event *ev,
 	sessions_handshake(&lp->sessions, ev, now);
 }
 
+static void on_observed(struct loop *lp, const struct datapath_event *ev,
+			uint64_t now)
+{
+	direct_observed(&lp->direct, ev, now);
+}
+
+static void on_candidates(struct loop *lp, const struct datapath_event *ev,
+			  uint64_t now)
+{
+	direct_candidates(&lp->direct, ev, now, clock_ns(CLOCK_REALTIME));
+}
+
 static control_handler *const control_handlers[CONTROL_TYPES] = {
 	[RT_MSG_PROBE] = on_routing,
 	[RT_MSG_PROBE_REPLY] = on_probe_reply,
@@ -357,6 +384,8 @@ static control_handler *const control_handlers[CONTROL_TYPES] = {
 	[RT_MSG_FOUND] = on_routing,
 	[RT_MSG_DISCOVER] = on_routing,
 	[CONTROL_HANDSHAKE] = on_handshake,
+	[CONTROL_OBSERVED] = on_observed,
+	[CONTROL_CANDIDATES] = on_candidates,
 };
 
 /* A routed control packet: its type's handler, or counted and dropped. */
@@ -519,6 +548,7 @@ static int on_signal(struct loop *lp)
 		mesh_log_stats(&lp->mesh);
 		sessions_log_stats(&lp->sessions);
 		discovery_log_stats(&lp->disc);
+		direct_log_stats(&lp->direct);
 		return 1;
 	default:
 		log_debug("exiting on %s", strsignal(si.ssi_signo));
@@ -534,6 +564,7 @@ static void run_timers(struct loop *lp)
 	mesh_timers(&lp->mesh, now);
 	sessions_timers(&lp->sessions, now, wall);
 	discovery_timers(&lp->disc, now, wall);
+	direct_timers(&lp->direct, now, wall);
 	control_timers(&lp->control, now);
 }
 
@@ -552,6 +583,9 @@ static int poll_timeout(const struct loop *lp)
 	if (t < next)
 		next = t;
 	t = control_next_timer(&lp->control);
+	if (t < next)
+		next = t;
+	t = direct_next_timer(&lp->direct);
 	if (t < next)
 		next = t;
 
@@ -623,7 +657,12 @@ static int start(struct daemon_config *cfg, struct identity *id,
 		      now) ||
 	    links_init(&lp->links, &lp->dp, id->private_key, cfg, now) ||
 	    sessions_init(&lp->sessions, &lp->dp, &lp->mesh, &lp->links.id,
-			  now))
+			  now) ||
+	    direct_init(&lp->direct, &lp->dp, &lp->links, &lp->sessions,
+			id->private_key, id->public_key,
+			cfg->set_direct && cfg->direct_off,
+			cfg->set_direct_max ? cfg->direct_max :
+			DIRECT_LINKS_DEFAULT, now))
 		return -1;
 	lp->links.up = neighbour_up;
 	lp->links.quiet = neighbour_quiet;
@@ -634,6 +673,7 @@ static int start(struct daemon_config *cfg, struct identity *id,
 	lp->mesh.ctx = &lp->sessions;
 	/* Without it fennecd still works: the CLI cannot ask it, is all. */
 	control_open(&lp->control, &lp->dp, &lp->mesh, &lp->sessions, now);
+	lp->control.direct = &lp->direct;
 	lp->control.links = &lp->links;
 	lp->control.cfg = cfg;
 	rekey_limits_from_env(lp);
@@ -696,6 +736,7 @@ int main(int argc, char **argv)
 	/* The routes and prefixes go when fennecd stops, not when killed. */
 	prefixes_stop(&lp.prefixes);
 	discovery_free(&lp.disc);
+	direct_free(&lp.direct);
 	control_close(&lp.control);
 	sessions_free(&lp.sessions);
 	links_free(&lp.links);

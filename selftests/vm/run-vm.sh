@@ -60,12 +60,14 @@ top=$(cd "$here/../.." && pwd)
 KERNEL_PROBLEMS='(^|[^A-Z])BUG:|WARNING:|Oops|general protection fault|Kernel panic|kernel BUG at|unreferenced object|KASAN:|KFENCE:|UBSAN:|possible circular locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|list_add corruption|list_del corruption|refcount_t:|blocked for more than|soft lockup|hard LOCKUP|rcu_sched self-detected stall|rcu: INFO:'
 
 # Host programs the guest gets (with their libraries), besides busybox.
-TOOLS=(bash ip ss bridge tc ping iperf3 wg kmod setpriv unshare nsenter timeout)
+TOOLS=(bash ip ss bridge tc ping iperf3 wg kmod setpriv unshare nsenter timeout
+	nft conntrack)
 KMOD_NAMES=(modprobe insmod rmmod lsmod depmod modinfo)
 # Modules the tests use; with their dependencies. Missing or built-in ones
 # are skipped.
 MODULES=(veth dummy tun wireguard udp_tunnel ip6_udp_tunnel libchacha20poly1305
-	chacha20poly1305 poly1305 curve25519-x86_64 ipv6 sch_netem bridge)
+	chacha20poly1305 poly1305 curve25519-x86_64 ipv6 sch_netem bridge
+	nf_tables nft_chain_nat nft_masq nf_nat nf_conntrack nf_conntrack_netlink)
 
 # "# VM: " lines say why a run failed (run-tests.sh looks for them);
 # "# run-vm: " lines are notes.

@@ -3,6 +3,7 @@
 #ifndef FENNEC_CLI_H
 #define FENNEC_CLI_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 
 #define EXIT_USAGE 2
@@ -20,6 +21,9 @@ int cmd_set(const struct command *cmd, int argc, char **argv);
 int cmd_set_link(const struct command *cmd, int argc, char **argv);
 int cmd_set_session(const struct command *cmd, int argc, char **argv);
 int cmd_set_prefix(const struct command *cmd, int argc, char **argv);
+/* fennecd's direct links' peers, quietly: their number (daemon_query.c). */
+size_t daemon_direct_peers(const char *ifname, struct in6_addr *out,
+			   size_t max);
 int cmd_show_links(const struct command *cmd, const char *ifname,
 		   bool as_json);
 int cmd_show_sessions(const struct command *cmd, const char *ifname,

@@ -5,6 +5,7 @@
  *   fennec show DEV dht [--json]   its Kademlia table, landmarks, counters
  *   fennec graph DEV               the topology it knows, as Graphviz dot
  *   fennec trace DEV ADDR          the route to ADDR, hop by hop, timed
+ *   fennec show DEV links          which links are direct (asked quietly)
  * and, for cli/peers.c, what only it knows of its peers ("peers").
  * Whoever holds the socket's name is asked only once its credentials say
  * it may be fennecd (ctl_trust()).
@@ -31,8 +32,17 @@
 /* How long the CLI waits: a dump is quick, a trace takes up to 5 s. */
 #define MESH_TIMEOUT_MS		5000
 #define TRACE_TIMEOUT_MS	8000
+/* show DEV links asks on the side: a busy fennecd delays it this much. */
+#define DIRECT_TIMEOUT_MS	1000
 #define CONNECT_TIMEOUT_S	2
 #define REPLY_MAX		(4 << 20)
+
+/*
+ * Quiet: a question the CLI asks on the side (show DEV links asks which
+ * links are direct), whose failure, fennecd not running, is no error.
+ */
+static bool quiet;
+#define say(...) do { if (!quiet) log_error(__VA_ARGS__); } while (0)
 
 static long long now_ms(void)
 {
@@ -54,13 +64,13 @@ static bool believed(int fd, const char *ifname)
 	socklen_t len = sizeof(cred);
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len)) {
-		log_error("fennecd for %s: cannot tell who answers: %s",
+		say("fennecd for %s: cannot tell who answers: %s",
 			  ifname, strerror(errno));
 		return false;
 	}
 	if (ctl_trust(&cred, geteuid(), "/proc"))
 		return true;
-	log_error("@fennecd/%s is not fennecd's: its owner, uid %u (pid %d), "
+	say("@fennecd/%s is not fennecd's: its owner, uid %u (pid %d), "
 		  "is not root, not us (uid %u), and holds no CAP_NET_ADMIN "
 		  "in our user namespace; not asking it", ifname,
 		  (unsigned)cred.uid, (int)cred.pid, (unsigned)geteuid());
@@ -75,7 +85,7 @@ static int connect_daemon(const char *ifname)
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0) {
-		log_error("cannot make a socket: %s", strerror(errno));
+		say("cannot make a socket: %s", strerror(errno));
 		return -1;
 	}
 	/* A full backlog makes connect() wait: not for ever. */
@@ -83,12 +93,12 @@ static int connect_daemon(const char *ifname)
 	if (!connect(fd, (struct sockaddr *)&sun, len))
 		return believed(fd, ifname) ? fd : (close(fd), -1);
 	if (errno == ECONNREFUSED || errno == ENOENT)
-		log_error("no fennecd for %s (is it running?)", ifname);
+		say("no fennecd for %s (is it running?)", ifname);
 	else if (errno == EAGAIN || errno == EINPROGRESS)
-		log_error("fennecd for %s is busy: no connection in %d s",
+		say("fennecd for %s is busy: no connection in %d s",
 			  ifname, CONNECT_TIMEOUT_S);
 	else
-		log_error("cannot reach fennecd for %s: %s", ifname,
+		say("cannot reach fennecd for %s: %s", ifname,
 			  strerror(errno));
 	close(fd);
 	return -1;
@@ -106,13 +116,13 @@ static char *read_reply(int fd, const char *ifname, long long deadline)
 		ssize_t n;
 
 		if (left <= 0 || poll(&p, 1, left) == 0) {
-			log_error("fennecd for %s did not answer in time",
+			say("fennecd for %s did not answer in time",
 				  ifname);
 			break;
 		}
 		if (len + 1 == size) {
 			if (size >= REPLY_MAX) {
-				log_error("fennecd for %s: reply too long",
+				say("fennecd for %s: reply too long",
 					  ifname);
 				break;
 			}
@@ -134,14 +144,14 @@ static char *read_reply(int fd, const char *ifname, long long deadline)
 			return buf;
 		}
 		if (n < 0) {
-			log_error("fennecd for %s: %s", ifname,
+			say("fennecd for %s: %s", ifname,
 				  strerror(errno));
 			break;
 		}
 		len += n;
 	}
 	if (!buf)
-		log_error("out of memory");
+		say("out of memory");
 	free(buf);
 	return NULL;
 }
@@ -155,12 +165,12 @@ char *daemon_ask(const char *ifname, const char *request, int timeout_ms)
 	int fd, n;
 
 	if (parse_ifname(ifname)) {
-		log_error("invalid device name \"%s\"", ifname);
+		say("invalid device name \"%s\"", ifname);
 		return NULL;
 	}
 	n = snprintf(line, sizeof(line), "%s\n", request);
 	if (n < 0 || (size_t)n >= sizeof(line)) {
-		log_error("request too long");
+		say("request too long");
 		return NULL;
 	}
 	fd = connect_daemon(ifname);
@@ -169,13 +179,41 @@ char *daemon_ask(const char *ifname, const char *request, int timeout_ms)
 	/* A refused client may find the socket closed: its reply says so. */
 	if (send(fd, line, n, MSG_NOSIGNAL) < 0 && errno != EPIPE &&
 	    errno != ECONNRESET) {
-		log_error("fennecd for %s: %s", ifname, strerror(errno));
+		say("fennecd for %s: %s", ifname, strerror(errno));
 		close(fd);
 		return NULL;
 	}
 	reply = read_reply(fd, ifname, deadline);
 	close(fd);
 	return reply;
+}
+
+/*
+ * The peers of fennecd's direct links (Documentation/nat.md), for show DEV
+ * links: at most MAX into OUT, their number; 0 without a fennecd, quietly.
+ */
+size_t daemon_direct_peers(const char *ifname, struct in6_addr *out,
+			   size_t max)
+{
+	char *reply, *line, *save;
+	size_t n = 0;
+
+	quiet = true;
+	reply = daemon_ask(ifname, "direct", DIRECT_TIMEOUT_MS);
+	quiet = false;
+	if (!reply)
+		return 0;
+	for (line = strtok_r(reply, "\n", &save); line && n < max;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char addr[INET6_ADDRSTRLEN + 1], state[8];
+
+		if (sscanf(line, "direct %46s %7s", addr, state) == 2 &&
+		    !strcmp(state, "linked") &&
+		    inet_pton(AF_INET6, addr, &out[n]) == 1)
+			n++;
+	}
+	free(reply);
+	return n;
 }
 
 static int get_mesh(const char *ifname, struct mesh_view *v)

@@ -126,6 +126,19 @@ out:
 	return ret;
 }
 
+/* The peers of fennecd's direct links, asked before the dump. */
+#define DIRECT_PEERS_SHOWN	64
+static struct in6_addr direct_peers[DIRECT_PEERS_SHOWN];
+static size_t ndirect;
+
+static bool is_direct(const struct in6_addr *peer)
+{
+	for (size_t i = 0; i < ndirect; i++)
+		if (!memcmp(&direct_peers[i], peer, sizeof(*peer)))
+			return true;
+	return false;
+}
+
 static void print_link(const struct datapath_link_state *s, void *data)
 {
 	struct entries *e = data;
@@ -141,6 +154,8 @@ static void print_link(const struct datapath_link_state *s, void *data)
 	if (s->has_peer)
 		entry_string(e, "peer", inet_ntop(AF_INET6, &s->peer, text,
 						  sizeof(text)));
+	if (s->has_peer && is_direct(&s->peer))
+		entry_string(e, "origin", "direct");
 	if (s->has_mode)
 		entry_string(e, "mode", s->mode == FENNEC_LINK_MODE_FAST ?
 			     "fast" : "full");
@@ -165,5 +180,6 @@ int cmd_show_links(const struct command *cmd, const char *ifname,
 		   bool as_json)
 {
 	(void)cmd;
+	ndirect = daemon_direct_peers(ifname, direct_peers, DIRECT_PEERS_SHOWN);
 	return entries_show(ifname, as_json, dump_links);
 }

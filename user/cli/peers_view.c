@@ -176,6 +176,20 @@ static int parse_line(struct peers_view *v, char **w, int nw,
 		v->listen_port = port;
 		return 0;
 	}
+	if (!strcmp(w[0], "direct_links")) {
+		if (nw != 2 || (strcmp(w[1], "auto") && strcmp(w[1], "off")))
+			return fail(err, line, "malformed direct_links");
+		v->has_direct = true;
+		v->direct_off = !strcmp(w[1], "off");
+		return 0;
+	}
+	if (!strcmp(w[0], "direct_links_max")) {
+		if (nw != 2 || parse_u64(w[1], 64, &port))
+			return fail(err, line, "malformed direct_links_max");
+		v->has_direct_max = true;
+		v->direct_max = port;
+		return 0;
+	}
 	if (!strcmp(w[0], "discover")) {
 		if (nw != 2 || parse_ifname(w[1]) ||
 		    v->ndiscover == PV_DISCOVER_MAX)
@@ -587,6 +601,10 @@ void showconf_print(FILE *out, const char *ifname, const struct kernel_view *k,
 		fprintf(out, "%s%s", i ? ", " : "Discover = ", d->discover[i]);
 	if (d->ndiscover)
 		fputc('\n', out);
+	if (d->has_direct)
+		fprintf(out, "DirectLinks = %s\n", d->direct_off ? "off" : "auto");
+	if (d->has_direct_max)
+		fprintf(out, "DirectLinksMax = %u\n", d->direct_max);
 	for (size_t i = 0; i < d->nlinks; i++) {
 		const struct pv_link *l = &d->links[i];
 
@@ -609,7 +627,8 @@ void showconf_print(FILE *out, const char *ifname, const struct kernel_view *k,
 				"key is in use; fennecd keeps no file name)\n");
 	}
 	if (found)
-		fprintf(out, "\n# and %u neighbour%s found by discovery\n",
+		fprintf(out, "\n# and %u neighbour%s found by discovery or "
+			"made as direct links\n",
 			found, found == 1 ? "" : "s");
 	showconf_routes(out, d);
 }

@@ -64,6 +64,9 @@ struct pv_counter {
 struct peers_view {
 	char *private_key_file;			/* NULL: none said */
 	bool has_listen_port;
+	bool has_direct, direct_off;	/* DirectLinks */
+	bool has_direct_max;
+	unsigned int direct_max;	/* DirectLinksMax */
 	uint16_t listen_port;
 	char discover[PV_DISCOVER_MAX][IFNAMSIZ];
 	size_t ndiscover;

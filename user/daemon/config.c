@@ -73,7 +73,41 @@ static const char *endpoint_problem(const char *s)
 	}
 	if (strchr(end + 1, ':'))
 		return "an IPv6 address needs brackets: [ADDR]:PORT";
-	return "not an IPv4 address (host names are not supported)";
+	return "not an IPv4 address, nor a host name";
+}
+
+/*
+ * "NAME:PORT" with a host name: letters, digits, '-' and '.', at most 253
+ * bytes, at least one letter (so that "10.0.0.256" is a bad address, not
+ * a name), starting with a letter or digit. 0, or -1.
+ */
+static int parse_host_endpoint(const char *s, char *host, uint16_t *port)
+{
+	const char *colon = strchr(s, ':');
+	bool letter = false;
+	size_t n;
+	char *end;
+	long v;
+
+	if (!colon || (n = colon - s) == 0 || n >= CONFIG_HOST_MAX ||
+	    !isalnum((unsigned char)s[0]))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+
+		if (!isalnum(c) && c != '-' && c != '.')
+			return -1;
+		letter |= isalpha(c) != 0;
+	}
+	if (!letter || !isdigit((unsigned char)colon[1]))
+		return -1;
+	v = strtol(colon + 1, &end, 10);
+	if (*end || v < 1 || v > 65535)
+		return -1;
+	memcpy(host, s, n);
+	host[n] = '\0';
+	*port = v;
+	return 0;
 }
 
 static int bad_peer_key(char err[CONFIG_ERR_LEN], const char *spec,
@@ -106,7 +140,10 @@ int config_parse_peer_arg(struct peer_config *p, const char *spec,
 		return bad_peer_key(err, spec, keylen);
 	if (!at)
 		return 0;
-	if (parse_endpoint(at + 1, &p->endpoint))
+	if (parse_endpoint(at + 1, &p->endpoint) &&
+	    !parse_host_endpoint(at + 1, p->host, &p->host_port))
+		return 0;
+	if (!p->host[0] && parse_endpoint(at + 1, &p->endpoint))
 		return set_error(err, "peer \"%.128s\": invalid endpoint \"%.*s\": %s",
 				 spec, QUOTE_MAX, at + 1,
 				 endpoint_problem(at + 1));
@@ -321,7 +358,7 @@ enum key_id {
 	KEY_INTERFACE, KEY_PRIVATE_KEY_FILE, KEY_PRIVATE_KEY, KEY_LISTEN_PORT,
 	KEY_PUBLIC_KEY, KEY_ENDPOINT, KEY_PSK_FILE, KEY_PSK, KEY_MODE,
 	KEY_KEEPALIVE, KEY_DISCOVER, KEY_ROUTE_PREFIX, KEY_ROUTE_PUBLIC_KEY,
-	KEY_COUNT
+	KEY_DIRECT, KEY_DIRECT_MAX, KEY_COUNT
 };
 
 struct parser {
@@ -465,6 +502,31 @@ static int set_listen_port(struct parser *p, const char *value)
 	return 0;
 }
 
+/* "auto" or "off". */
+static int set_direct(struct parser *p, const char *value)
+{
+	if (strcasecmp(value, "auto") && strcasecmp(value, "off"))
+		return fail(p, p->line, "invalid DirectLinks \"%.*s\": not auto or off",
+			    QUOTE_MAX, value);
+	p->c->set_direct = true;
+	p->c->direct_off = !strcasecmp(value, "off");
+	return 0;
+}
+
+static int set_direct_max(struct parser *p, const char *value)
+{
+	char *end;
+	unsigned long v;
+
+	v = strtoul(value, &end, 10);
+	if (!isdigit((unsigned char)*value) || *end || v > CONFIG_DIRECT_MAX)
+		return fail(p, p->line, "invalid DirectLinksMax \"%.*s\": not a number from 0 to %d",
+			    QUOTE_MAX, value, CONFIG_DIRECT_MAX);
+	p->c->set_direct_max = true;
+	p->c->direct_max = v;
+	return 0;
+}
+
 /* "IFACE[, IFACE...]": each as --discover takes it. */
 static int set_discover(struct parser *p, const char *value)
 {
@@ -504,7 +566,10 @@ static int set_public_key(struct parser *p, const char *value)
 
 static int set_endpoint(struct parser *p, const char *value)
 {
-	if (parse_endpoint(value, &p->peer.endpoint))
+	if (parse_endpoint(value, &p->peer.endpoint) &&
+	    !parse_host_endpoint(value, p->peer.host, &p->peer.host_port))
+		return 0;
+	if (!p->peer.host[0] && parse_endpoint(value, &p->peer.endpoint))
 		return fail(p, p->line, "invalid Endpoint \"%.*s\": %s", QUOTE_MAX,
 			    value, endpoint_problem(value));
 	p->peer.has_endpoint = true;
@@ -590,6 +655,9 @@ static const struct key_def {
 	[KEY_LISTEN_PORT] = { "ListenPort", SECTION_INTERFACE,
 			      set_listen_port },
 	[KEY_DISCOVER] = { "Discover", SECTION_INTERFACE, set_discover },
+	[KEY_DIRECT] = { "DirectLinks", SECTION_INTERFACE, set_direct },
+	[KEY_DIRECT_MAX] = { "DirectLinksMax", SECTION_INTERFACE,
+			     set_direct_max },
 	[KEY_PUBLIC_KEY] = { "PublicKey", SECTION_PEER, set_public_key },
 	[KEY_ENDPOINT] = { "Endpoint", SECTION_PEER, set_endpoint },
 	[KEY_PSK_FILE] = { "PresharedKeyFile", SECTION_PEER, set_psk_file },
@@ -818,9 +886,11 @@ static int merge_peer(struct daemon_config *c, const struct peer_config *p,
 
 	if (!old)
 		return config_add_peer(c, p, err);
-	if (p->has_endpoint) {
-		old->has_endpoint = true;
+	if (p->has_endpoint || p->host[0]) {
+		old->has_endpoint = p->has_endpoint;
 		old->endpoint = p->endpoint;
+		memcpy(old->host, p->host, sizeof(old->host));
+		old->host_port = p->host_port;
 	}
 	return 0;
 }
@@ -840,6 +910,10 @@ int config_merge(struct daemon_config *c, const struct daemon_config *cmdline,
 	if (cmdline->set_listen_port) {
 		c->set_listen_port = true;
 		c->listen_port = cmdline->listen_port;
+	}
+	if (cmdline->set_direct) {
+		c->set_direct = true;
+		c->direct_off = cmdline->direct_off;
 	}
 	for (size_t i = 0; i < cmdline->npeers; i++)
 		if (merge_peer(c, &cmdline->peers[i], err))
@@ -874,7 +948,8 @@ unsigned int config_peer_changes(const struct peer_config *a,
 	unsigned int changes = 0;
 
 	if (a->has_endpoint != b->has_endpoint ||
-	    (a->has_endpoint && !endpoint_eq(&a->endpoint, &b->endpoint)))
+	    (a->has_endpoint && !endpoint_eq(&a->endpoint, &b->endpoint)) ||
+	    strcmp(a->host, b->host) || a->host_port != b->host_port)
 		changes |= CONFIG_PEER_ENDPOINT;
 	if (a->has_psk != b->has_psk ||
 	    (a->has_psk && sodium_memcmp(a->psk, b->psk, CONFIG_PSK_LEN)))

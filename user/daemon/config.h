@@ -26,11 +26,19 @@
 #define CONFIG_PSK_LEN 32
 #define CONFIG_DISCOVER_MAX 16	/* interfaces to discover neighbours on */
 #define CONFIG_ROUTES_MAX FENNEC_PREFIXES_MAX	/* what the kernel holds */
+#define CONFIG_DIRECT_MAX 64	/* DirectLinksMax at most */
+#define CONFIG_HOST_MAX 254	/* a host name's bytes and a NUL */
 
 struct peer_config {
 	uint8_t public_key[FENNEC_KEY_LEN];
 	bool has_endpoint;		/* else it will contact us */
 	union endpoint endpoint;
+	/*
+	 * Endpoint = HOST:PORT with a host name: resolved by links.c at start
+	 * and again while the neighbour is silent. "": none.
+	 */
+	char host[CONFIG_HOST_MAX];
+	uint16_t host_port;
 	bool has_psk;
 	uint8_t psk[CONFIG_PSK_LEN];	/* secret: wipe copies of it */
 	enum fennec_link_mode mode;	/* FENNEC_LINK_MODE_FULL by default */
@@ -58,6 +66,10 @@ struct daemon_config {
 	char discover[CONFIG_DISCOVER_MAX][IFNAMSIZ];
 	size_t ndiscover;
 	const char *file;		/* the config file read, or NULL */
+	/* Direct links (Documentation/nat.md): DirectLinks, --no-direct. */
+	bool set_direct, direct_off;
+	bool set_direct_max;
+	unsigned int direct_max;	/* DirectLinksMax */
 	struct route_config *routes;	/* owned */
 	size_t nroutes;
 	size_t routes_cap;

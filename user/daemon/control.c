@@ -213,6 +213,11 @@ void control_peers_report(FILE *out, const struct links *l,
 			fprintf(out, "listen_port %u\n", cfg->listen_port);
 		for (size_t i = 0; i < cfg->ndiscover; i++)
 			fprintf(out, "discover %s\n", cfg->discover[i]);
+		if (cfg->set_direct)
+			fprintf(out, "direct_links %s\n",
+				cfg->direct_off ? "off" : "auto");
+		if (cfg->set_direct_max)
+			fprintf(out, "direct_links_max %u\n", cfg->direct_max);
 		for (size_t i = 0; i < cfg->nroutes; i++) {
 			key_to_base64(key, cfg->routes[i].public_key);
 			fprintf(out, "route %s %s\n",
@@ -346,6 +351,37 @@ static void reply_mesh(struct control *c, struct control_conn *cn,
 		return;
 	}
 	control_mesh_report(f, c->mesh, now);
+	if (fclose(f)) {
+		free(out);
+		out = NULL;
+	}
+	conn_reply(cn, out, len, now);
+}
+
+/* The direct links and attempts: "direct ADDR linked|trying" each. */
+static void reply_direct(struct control *c, struct control_conn *cn,
+			 uint64_t now)
+{
+	char *out = NULL, addr[INET6_ADDRSTRLEN];
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f) {
+		conn_close(cn);
+		return;
+	}
+	fputs(CTL_HELLO "\n", f);
+	for (size_t i = 0; c->direct && c->direct->peers &&
+	     i < DIRECT_PEERS_MAX; i++) {
+		const struct direct_peer *p = &c->direct->peers[i];
+
+		if (!p->used || p->state == DIRECT_IDLE)
+			continue;
+		fprintf(f, "direct %s %s\n",
+			inet_ntop(AF_INET6, &p->address, addr, sizeof(addr)),
+			p->state == DIRECT_LINKED ? "linked" : "trying");
+	}
+	fputs("end\n", f);
 	if (fclose(f)) {
 		free(out);
 		out = NULL;
@@ -666,6 +702,8 @@ static void on_request(struct control *c, struct control_conn *cn,
 		conn_error(cn, now, "empty request");
 	} else if (!strcmp(word, "mesh") && !arg) {
 		reply_mesh(c, cn, now);
+	} else if (!strcmp(word, "direct") && !arg) {
+		reply_direct(c, cn, now);
 	} else if (!strcmp(word, "peers") && !arg) {
 		reply_peers(c, cn, now);
 	} else if (!strcmp(word, "trace") && arg &&

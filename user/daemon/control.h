@@ -9,9 +9,10 @@
  *
  * Requests: "mesh" (the table, landmarks and their paths, neighbours,
  * counters), "peers" (each neighbour's and end-to-end peer's key and
- * latest handshake, the configuration in force, handshake counters) and
- * "trace ADDR" (the route to ADDR, hop by hop, with each hop's round
- * trip). Documentation/cli.md gives the reply format.
+ * latest handshake, the configuration in force, handshake counters),
+ * "direct" (the direct links, Documentation/nat.md: a line "direct ADDR
+ * linked|trying" each) and "trace ADDR" (the route to ADDR, hop by hop,
+ * with each hop's round trip). Documentation/cli.md gives the reply format.
  */
 #ifndef FENNEC_DAEMON_CONTROL_H
 #define FENNEC_DAEMON_CONTROL_H
@@ -26,6 +27,7 @@
 #include "../routing/routing.h"
 #include "config.h"
 #include "datapath.h"
+#include "direct.h"
 #include "links.h"
 #include "mesh.h"
 #include "sessions.h"
@@ -98,6 +100,7 @@ struct control {
 	struct datapath *dp;
 	struct mesh *mesh;
 	struct sessions *sessions;
+	const struct direct *direct;	/* NULL: none to report */
 	/*
 	 * For "peers": the neighbours and the configuration in force (set
 	 * after control_open(); either may be NULL: not told).

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,12 @@
  * recently is not taken as heard.
  */
 #define UNREACHABLE_NS		(POLL_NS + POLL_NS / 2)
+/*
+ * A neighbour configured by host name is looked up at start, and again
+ * this often while it has no address, no keys, or is silent (it may have
+ * moved).
+ */
+#define RESOLVE_NS		(5 * NSEC_PER_SEC)
 
 static const char *name_of(const struct neighbour *n, char *buf)
 {
@@ -161,9 +168,19 @@ static int link_send(void *ctx, struct keying_peer *p,
 		     size_t len)
 {
 	struct links *l = ctx;
+	struct neighbour *n = of(p);
+	int ret = -EHOSTUNREACH;
 
-	return datapath_transmit(l->dp, from ? &from->ev->endpoint :
-				 &of(p)->endpoint, msg, len);
+	if (from || !n->ncand)
+		return datapath_transmit(l->dp, from ? &from->ev->endpoint :
+					 &n->endpoint, msg, len);
+	/* Hole punching: every candidate at once (at most 8). */
+	for (size_t i = 0; i < n->ncand; i++) {
+		l->stats.probes++;
+		if (!datapath_transmit(l->dp, &n->cand[i], msg, len))
+			ret = 0;
+	}
+	return ret;
 }
 
 /* The initiator's keys are used at once: a keepalive tells the peer. */
@@ -215,9 +232,11 @@ static void link_heard(void *ctx, struct keying_peer *p,
 	 * Answer where it is now, but move the link only for a neighbour we
 	 * had no address for: a replay must not redirect a live link. One
 	 * that roamed is followed by the kernel on its first sealed packet.
-	 * A response to our initiation is where the neighbour is.
+	 * A response to our initiation is where the neighbour is; so is a
+	 * direct link's first initiation: it came through the hole punched.
 	 */
-	if (!initiation || !n->has_endpoint) {
+	if (!initiation || !n->has_endpoint ||
+	    (n->ncand && !n->hs.has_keys)) {
 		n->endpoint = from->ev->endpoint;
 		n->has_endpoint = true;
 	}
@@ -239,6 +258,7 @@ static void link_keyed(void *ctx, struct keying_peer *p, bool ours,
 			  name_of(n, name), ours ? "initiator" : "responder");
 	n->silent = false;
 	n->quiet_polls = 0;
+	n->ncand = 0;		/* a direct link's handshakes: its endpoint's */
 	if (l->up)
 		l->up(l->ctx, n, now);
 }
@@ -253,6 +273,55 @@ static const struct keying_ops link_keying = {
 	.heard = link_heard,
 	.keyed = link_keyed,
 };
+
+/*
+ * Looks the neighbour's host name up (getaddrinfo: /etc/hosts, then DNS;
+ * it blocks for as long as the resolver takes). 1 if its endpoint is new,
+ * 0 if the same, -1 if the name gives none (logged).
+ */
+static int resolve(struct links *l, struct neighbour *n)
+{
+	struct addrinfo hints = {
+		.ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM,
+	}, *res, *r;
+	char name[INET6_ADDRSTRLEN], text[80];
+	union endpoint ep;
+	int err;
+
+	err = getaddrinfo(n->cfg.host, NULL, &hints, &res);
+	if (err) {
+		log_warn("%s: neighbour %s: cannot resolve \"%s\": %s",
+			 l->dp->ifname, name_of(n, name), n->cfg.host,
+			 gai_strerror(err));
+		return -1;
+	}
+	for (r = res; r; r = r->ai_next)
+		if ((r->ai_family == AF_INET &&
+		     r->ai_addrlen == sizeof(ep.sin)) ||
+		    (r->ai_family == AF_INET6 &&
+		     r->ai_addrlen == sizeof(ep.sin6)))
+			break;
+	if (!r) {
+		freeaddrinfo(res);
+		log_warn("%s: neighbour %s: \"%s\" has no IPv4 or IPv6 address",
+			 l->dp->ifname, name_of(n, name), n->cfg.host);
+		return -1;
+	}
+	memset(&ep, 0, sizeof(ep));
+	memcpy(&ep, r->ai_addr, r->ai_addrlen);
+	freeaddrinfo(res);
+	if (ep.sa.sa_family == AF_INET)
+		ep.sin.sin_port = htons(n->cfg.host_port);
+	else
+		ep.sin6.sin6_port = htons(n->cfg.host_port);
+	if (n->has_endpoint && endpoint_eq(&ep, &n->endpoint))
+		return 0;
+	n->endpoint = ep;
+	n->has_endpoint = true;
+	log_info("%s: neighbour %s: %s is %s", l->dp->ifname, name_of(n, name),
+		 n->cfg.host, format_endpoint(&ep, text, sizeof(text)));
+	return 1;
+}
 
 int links_init(struct links *l, struct datapath *dp,
 	       const uint8_t *private_key, const struct daemon_config *cfg,
@@ -287,6 +356,10 @@ int links_init(struct links *l, struct datapath *dp,
 		key_address(&n->address, n->cfg.public_key);
 		n->has_endpoint = n->cfg.has_endpoint;
 		n->endpoint = n->cfg.endpoint;
+		if (n->cfg.host[0]) {
+			resolve(l, n);
+			n->resolve_at = now + RESOLVE_NS;
+		}
 	}
 	if (datapath_dump_links(dp, adopt_link, &a))
 		return -1;
@@ -481,6 +554,15 @@ static void polled_link(const struct datapath_link_state *s, void *data)
 static void neighbour_timers(struct links *l, struct neighbour *n,
 			     uint64_t now, uint64_t wall)
 {
+	/* By host name, not answering (or no address): look it up again. */
+	if (n->cfg.host[0] && now >= n->resolve_at &&
+	    (!n->has_endpoint || !n->hs.has_keys || n->silent)) {
+		n->resolve_at = now + RESOLVE_NS;
+		if (resolve(l, n) == 1 && !push_link(l, n, NULL, false)) {
+			n->hs.attempts = 0;
+			initiate(l, n, now, wall);
+		}
+	}
 	if (keying_due(&n->hs, now))
 		initiate(l, n, now, wall);
 	if (n->keepalive_at && now >= n->keepalive_at) {
@@ -586,6 +668,10 @@ uint64_t links_next_timer(const struct links *l)
 	for (size_t i = 0; i < l->count; i++) {
 		keying_next_timer(&l->nb[i].hs, &t);
 		earliest(&t, l->nb[i].keepalive_at);
+		if (l->nb[i].cfg.host[0] && (!l->nb[i].has_endpoint ||
+					      !l->nb[i].hs.has_keys ||
+					      l->nb[i].silent))
+			earliest(&t, l->nb[i].resolve_at);
 	}
 	return t;
 }
@@ -650,6 +736,22 @@ struct neighbour *links_add(struct links *l, const uint8_t *key,
 			    const union endpoint *ep, uint64_t now,
 			    uint64_t wall)
 {
+	return links_add_direct(l, key, ep, 0, now, wall);
+}
+
+struct neighbour *links_on_slot(struct links *l, uint16_t slot)
+{
+	for (size_t i = 0; i < l->count; i++)
+		if (slot && l->nb[i].slot == slot)
+			return &l->nb[i];
+	return NULL;
+}
+
+/* N == 0: links_add(), EP the endpoint. */
+struct neighbour *links_add_direct(struct links *l, const uint8_t *key,
+				   const union endpoint *ep, size_t ncand,
+				   uint64_t now, uint64_t wall)
+{
 	char name[INET6_ADDRSTRLEN];
 	struct neighbour *n;
 	ssize_t orphan;
@@ -668,6 +770,12 @@ struct neighbour *links_add(struct links *l, const uint8_t *key,
 	key_address(&n->address, key);
 	n->endpoint = *ep;
 	n->has_endpoint = true;
+	if (ncand) {
+		n->direct = true;
+		n->ncand = ncand < DIRECT_CANDIDATES_MAX ? ncand :
+			   DIRECT_CANDIDATES_MAX;
+		memcpy(n->cand, ep, n->ncand * sizeof(*ep));
+	}
 	/*
 	 * A link we keep keeps its endpoint: what EP came in was not
 	 * authenticated, and must not move a link that works.
@@ -744,6 +852,10 @@ static int add_configured(struct links *l, const struct peer_config *p,
 	}
 	n = &l->nb[l->count];
 	configure(n, p);
+	if (n->cfg.host[0]) {
+		resolve(l, n);
+		n->resolve_at = now + RESOLVE_NS;
+	}
 	orphan = orphan_of(l, &n->address);
 	if (orphan >= 0) {
 		adopt(l, n, &l->orphans[orphan], now);
@@ -785,6 +897,9 @@ static void update(struct links *l, struct neighbour *n,
 
 	n->cfg = *p;
 	n->added = false;
+	/* Configured now: a neighbour of the mesh's, no longer direct.c's. */
+	n->direct = false;
+	n->ncand = 0;
 	if (was_added)
 		log_info("%s: neighbour %s, found on a LAN, is now configured",
 			 l->dp->ifname, name_of(n, name));
@@ -800,6 +915,10 @@ static void update(struct links *l, struct neighbour *n,
 	if ((changes & CONFIG_PEER_ENDPOINT) && p->has_endpoint) {
 		n->endpoint = p->endpoint;
 		n->has_endpoint = true;
+	}
+	if ((changes & CONFIG_PEER_ENDPOINT) && p->host[0]) {
+		resolve(l, n);
+		n->resolve_at = now + RESOLVE_NS;
 	}
 	if ((changes & (CONFIG_PEER_ENDPOINT | CONFIG_PEER_MODE)) &&
 	    n->has_endpoint && n->slot)

@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "datapath.h"
+#include "direct_msg.h"
 #include "handshake.h"
 #include "keying.h"
 #include "timing.h"
@@ -23,6 +24,7 @@
 /* What links met with besides handshake messages (keying's stats). */
 struct link_stats {
 	uint64_t resyncs;		/* after lost events (links_events_lost) */
+	uint64_t probes;		/* initiations to direct candidates */
 };
 
 struct neighbour {
@@ -42,6 +44,16 @@ struct neighbour {
 	uint64_t rx_polled, tx_polled;
 	bool kernel_down;		/* the kernel's link is marked down */
 	uint64_t unreachable_at;	/* the kernel could not send to it */
+	uint64_t resolve_at;		/* cfg.host: resolved again then */
+	/*
+	 * A direct link (direct.h): made by links_add_direct(); until keyed,
+	 * its initiations go to each of its candidates.
+	 */
+	bool direct;
+	bool told;			/* direct.c told it its endpoint: */
+	union endpoint told_ep;		/* this one */
+	uint8_t ncand;
+	union endpoint cand[DIRECT_CANDIDATES_MAX];
 };
 
 struct links {
@@ -110,6 +122,16 @@ struct neighbour *links_add(struct links *l, const uint8_t *key,
 			    const union endpoint *ep, uint64_t now,
 			    uint64_t wall);
 void links_remove(struct links *l, struct neighbour *n, uint64_t now);
+/*
+ * links_add() for a direct link (direct.h): the neighbour's N (1 to
+ * DIRECT_CANDIDATES_MAX) candidate endpoints EPS each get its initiations
+ * until it is keyed; the link starts at the first.
+ */
+struct neighbour *links_add_direct(struct links *l, const uint8_t *key,
+				   const union endpoint *eps, size_t n,
+				   uint64_t now, uint64_t wall);
+/* The neighbour on SLOT, or NULL. */
+struct neighbour *links_on_slot(struct links *l, uint16_t slot);
 struct neighbour *links_find(struct links *l, const uint8_t *key);
 
 /*

@@ -556,6 +556,12 @@ static struct e2e_session *owner_of(struct sessions *ss,
 	return NULL;
 }
 
+struct e2e_session *sessions_find(struct sessions *ss,
+				  const struct in6_addr *address)
+{
+	return find(ss, address);
+}
+
 void sessions_route_miss(struct sessions *ss, const struct in6_addr *address,
 			 uint64_t now, uint64_t wall)
 {

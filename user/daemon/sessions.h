@@ -94,6 +94,9 @@ int sessions_init(struct sessions *ss, struct datapath *dp, struct mesh *mesh,
 		  const struct hs_identity *id, uint64_t now);
 void sessions_free(struct sessions *ss);
 
+/* The session with ADDRESS's peer, or NULL. */
+struct e2e_session *sessions_find(struct sessions *ss,
+				  const struct in6_addr *address);
 /* The kernel holds packets for ADDRESS. */
 void sessions_route_miss(struct sessions *ss, const struct in6_addr *address,
 			 uint64_t now, uint64_t wall);

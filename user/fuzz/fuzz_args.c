@@ -67,9 +67,14 @@ static void peer(const char *s)
 	CHECK(!strncmp(s, b64, KEY_BASE64_LEN - 1) &&
 	      (s[KEY_BASE64_LEN - 1] == '@' || !s[KEY_BASE64_LEN - 1]),
 	      "peer %s is not its key", s);
-	CHECK(p.has_endpoint == !!strchr(s, '@') && !p.has_psk &&
+	CHECK((p.has_endpoint || p.host[0]) == !!strchr(s, '@') &&
+	      !(p.has_endpoint && p.host[0]) && !p.has_psk &&
 	      p.mode == FENNEC_LINK_MODE_FULL && !p.keepalive,
 	      "peer %s", s);
+	if (p.host[0])
+		CHECK(strlen(p.host) < CONFIG_HOST_MAX && p.host_port &&
+		      !strchr(p.host, ':') && strstr(s, p.host),
+		      "host %s of %s", p.host, s);
 	if (p.has_endpoint) {
 		format_endpoint(&p.endpoint, buf, sizeof(buf));
 		CHECK(!parse_endpoint(buf, &ep) && endpoint_eq(&ep, &p.endpoint),

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "../daemon/direct_msg.h"
 #include "../daemon/handshake.h"
 #include "../lib/ctlsock.h"
 #include "../lib/key.h"
@@ -957,6 +958,39 @@ static void discovery_seeds(void)
 	save("discovery", "beacon", &s);
 }
 
+/* fuzz_direct: an OBSERVED, candidates sealed for nodes 1 and 2, a plaintext. */
+static void direct_seeds(void)
+{
+	struct direct_candidate c[2];
+	struct direct_header h = { .timestamp = 1 };
+	uint8_t key[DIRECT_KEY_LEN], buf[DIRECT_CANDIDATES_MAX_LEN];
+	struct seed s = { .n = 0 };
+	ssize_t len;
+
+	parse_endpoint("192.0.2.1:4242", &c[0].ep);
+	c[0].kind = DIRECT_LOCAL;
+	parse_endpoint("[2001:db8::1]:40000", &c[1].ep);
+	c[1].kind = DIRECT_REFLEXIVE;
+	u8(&s, 0);
+	direct_observed_make(buf, &c[1].ep);
+	bytes(&s, buf, DIRECT_OBSERVED_LEN);
+	save("direct", "observed", &s);
+	CHECK(!direct_pair_key(key, node[1].priv, node[1].pub, node[2].pub),
+	      "pair key");
+	memcpy(&h.from, node[1].id, 16);
+	memcpy(&h.to, node[2].id, 16);
+	len = direct_candidates_seal(buf, sizeof(buf), key, &h, c, 2);
+	CHECK(len > 0, "sealed");
+	s.n = 0, u8(&s, 1), bytes(&s, buf, len);
+	save("direct", "candidates", &s);
+	s.n = 0, u8(&s, 2), u8(&s, 1), u8(&s, 0), u16(&s, 0);
+	u8(&s, 4), u8(&s, DIRECT_LOCAL), u16(&s, 4242);
+	u8(&s, 192), u8(&s, 0), u8(&s, 2), u8(&s, 1);
+	for (int i = 0; i < 12; i++)
+		u8(&s, 0);
+	save("direct", "plaintext", &s);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -979,6 +1013,7 @@ int main(int argc, char **argv)
 	args_seeds();
 	netlink_seeds();
 	discovery_seeds();
+	direct_seeds();
 	printf("mkseeds: %u seeds in %s\n", written, top);
 	return 0;
 }

@@ -21,6 +21,10 @@ enum control_type {
 	RT_MSG_DISCOVER = 8,
 	/* An end-to-end handshake behind this byte (daemon/sessions.c). */
 	CONTROL_HANDSHAKE = 9,
+	/* Direct links (daemon/direct_msg.h): how a neighbour sees us... */
+	CONTROL_OBSERVED = 10,
+	/* ...and where a peer of a session can be reached, sealed. */
+	CONTROL_CANDIDATES = 11,
 	CONTROL_TYPES			/* one past the last */
 };
 

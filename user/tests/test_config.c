@@ -343,9 +343,12 @@ static const struct bad_file {
 	{ "IPv6 endpoint without brackets",
 	  "[Peer]\nPublicKey = " K1 "\nEndpoint = fd00::2:4242\n", 3,
 	  "an IPv6 address needs brackets" },
-	{ "host name endpoint",
-	  "[Peer]\nPublicKey = " K1 "\nEndpoint = example.com:4242\n", 3,
-	  "host names are not supported" },
+	{ "host name endpoint with a bad character",
+	  "[Peer]\nPublicKey = " K1 "\nEndpoint = exa_mple.com:4242\n", 3,
+	  "not an IPv4 address, nor a host name" },
+	{ "host name endpoint without a port",
+	  "[Peer]\nPublicKey = " K1 "\nEndpoint = example.com:0\n", 3,
+	  "invalid Endpoint \"example.com:0\"" },
 	{ "mode", "[Peer]\nPublicKey = " K1 "\nMode = slow\n", 3,
 	  "invalid Mode \"slow\": full or fast" },
 	{ "keepalive too big",
@@ -525,6 +528,36 @@ static void test_peer_args(void)
 	ok(config_parse_peer_arg(&p, spec, err) == -1 &&
 	   strlen(err) < CONFIG_ERR_LEN && said(err, "invalid public key"),
 	   "a long peer argument is refused in one bounded line");
+}
+
+/* Endpoint = HOST:PORT and --peer KEY@HOST:PORT with host names. */
+static void test_host_names(void)
+{
+	struct daemon_config c = { 0 }, cmd = { 0 };
+	char err[CONFIG_ERR_LEN];
+	struct peer_config p;
+
+	ok(!config_parse_peer_arg(&p, K1 "@hub.example:4000", err) &&
+	   !p.has_endpoint && !strcmp(p.host, "hub.example") &&
+	   p.host_port == 4000, "--peer KEY@hub.example:4000: a host name");
+	ok(!config_parse_peer_arg(&p, K1 "@10.0.0.2:4000", err) &&
+	   p.has_endpoint && !p.host[0], "...an address stays an address");
+	ok(config_parse_peer_arg(&p, K1 "@hub.example:70000", err) == -1 &&
+	   config_parse_peer_arg(&p, K1 "@-hub:4000", err) == -1 &&
+	   config_parse_peer_arg(&p, K1 "@hub example:4000", err) == -1,
+	   "...a bad port, a leading '-', a space: refused");
+	ok(!config_read_file(&c, write_file("host.conf",
+		"[Peer]\nPublicKey = " K1 "\nEndpoint = hub-1.example:4242\n"),
+		err) && c.npeers == 1 && !c.peers[0].has_endpoint &&
+	   !strcmp(c.peers[0].host, "hub-1.example") &&
+	   c.peers[0].host_port == 4242, "Endpoint = hub-1.example:4242 (%s)",
+	   err);
+	ok(!config_parse_peer_arg(&p, K1 "@10.0.0.9:4000", err) &&
+	   !config_add_peer(&cmd, &p, err) && !config_merge(&c, &cmd, err) &&
+	   c.peers[0].has_endpoint && !c.peers[0].host[0],
+	   "...a --peer with an address replaces the file's host name");
+	config_free(&c);
+	config_free(&cmd);
 }
 
 static void add(struct daemon_config *c, const char *spec)
@@ -943,6 +976,7 @@ int main(void)
 	test_bad_files();
 	test_unreadable();
 	test_peer_args();
+	test_host_names();
 	test_add_peer();
 	test_merge();
 	test_check();

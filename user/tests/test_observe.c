@@ -35,6 +35,8 @@ static const char reply[] =
 	"private_key_file /etc/fennec/fen0.key\n"
 	"listen_port 4000\n"
 	"discover eth1\n"
+	"direct_links off\n"
+	"direct_links_max 3\n"
 	"route 192.168.20.0/24 " K3 "\n"
 	"route fd20::/48 " K3 "\n"
 	"link 1 " K1 " fc00::1 10.0.0.2:4000 1700000000 25 full 1 0 10.0.0.2:4000\n"
@@ -273,6 +275,8 @@ static void test_showconf(void)
 	   !strcmp(c.private_key_path, "/etc/fennec/fen0.key") &&
 	   c.ndiscover == 1 && !strcmp(c.discover[0], "eth1"),
 	   "...the interface: name, the port in use, key file, discovery");
+	ok(c.set_direct && c.direct_off && c.set_direct_max &&
+	   c.direct_max == 3, "...DirectLinks off, DirectLinksMax 3");
 	ok(c.npeers == 2 && !memcmp(c.peers[0].public_key, key, sizeof(key)) &&
 	   c.peers[0].has_endpoint && c.peers[0].keepalive == 25 &&
 	   c.peers[0].mode == FENNEC_LINK_MODE_FULL &&

@@ -1,0 +1,150 @@
+#!/bin/bash
+# Direct links through NATs (Documentation/nat.md): h1 and h2, each behind
+# its own masquerading router (nftables), each peered only with the public
+# node h0, which knows their keys but not their endpoints. Within 10 s of
+# their first ping their traffic goes over a direct link through both NATs
+# (h0 no longer sees it), with no ping lost across the switch. The NAT's
+# mappings flushed (conntrack -F): at most the failover bound of pings
+# lost, then direct again. One side behind a symmetric NAT (masquerade
+# fully-random): the traffic stays on h0, no ping lost, and the attempts
+# and their probes are bounded.
+#
+#        h0 10.0.0.1 (fennecd: --peer KEY1 --peer KEY2)
+#             | bridge in namespace wan
+#   10.0.0.11 r1           r2 10.0.0.12    masquerade out of wan0; their
+#   192.168.1.1 |          | 192.168.2.1   input drops UDP from wan0
+#   192.168.1.2 h1         h2 192.168.2.2
+source "$(dirname "$0")/../lib/lib.sh"
+d=/tmp/nat
+mkdir -p $d
+modprobe fennec
+
+for i in 0 1 2; do
+	ns_new "h$i"
+	ip -n "h$i" link add fen0 type fennec
+	node_key "$i"
+done
+ns_new wan
+ip -n wan link add br0 type bridge
+ip -n wan link set br0 up
+# wan_port NS ADDR: NS's wan0 on the bridge, with ADDR/24
+wan_port() {
+	ip link add wan0 netns "$1" type veth peer "p$1" netns wan
+	ip -n wan link set "p$1" master br0 up
+	ip -n "$1" addr add "$2/24" dev wan0
+	ip -n "$1" link set wan0 up
+}
+wan_port h0 10.0.0.1
+for i in 1 2; do
+	ns_new "r$i"
+	wan_port "r$i" "10.0.0.1$i"
+	ip link add lan0 netns "r$i" type veth peer up0 netns "h$i"
+	ip -n "r$i" addr add "192.168.$i.1/24" dev lan0
+	ip -n "r$i" link set lan0 up
+	ip -n "h$i" addr add "192.168.$i.2/24" dev up0
+	ip -n "h$i" link set up0 up
+	ip -n "h$i" route add default via "192.168.$i.1"
+	n "r$i" sysctl -qw net.ipv4.ip_forward=1
+done
+# nat RI [FLAGS]: RI masquerades what leaves by wan0 (FLAGS: fully-random,
+# iptables' --random-fully),
+# and, as home routers do, drops UDP from the outside to itself.
+nat() {
+	n "$1" nft -f - <<-END
+	flush ruleset
+	table ip nat {
+		chain post {
+			type nat hook postrouting priority srcnat; policy accept;
+			oifname "wan0" masquerade ${2:-}
+		}
+	}
+	table ip filter {
+		chain input {
+			type filter hook input priority filter; policy accept;
+			iifname "wan0" meta l4proto udp drop
+		}
+	}
+	END
+}
+nat r1
+nat r2
+
+now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+rx_of() { n "$1" cat "/sys/class/net/$2/statistics/rx_bytes"; }
+sent_of() { sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$1"; }
+got_of() { sed -n 's/.* \([0-9]*\) received.*/\1/p' "$1"; }
+direct_stat() { daemon_counter "$1" 'direct:' "$2"; }
+has_direct() {
+	n "h$1" fennec show fen0 links | grep -A2 "peer: $(addr "$2")" |
+		grep -q direct
+}
+no_direct() { ! n "h$1" fennec show fen0 links | grep -q direct; }
+
+daemon d0 0 -- --peer "$(pub 1)" --peer "$(pub 2)"
+daemon d1 1 -- --peer "$(pub 0)@10.0.0.1:4000"
+daemon d2 2 -- --peer "$(pub 0)@10.0.0.1:4000"
+for i in 0 1 2; do wait_until 10 grep -q "configured" "$d/d$i.log"; done
+check "h1 reaches h0 through its NAT" wait_until 10 n h1 ping -6 -c 1 -W 1 "$(addr 0)"
+check "h2 reaches h0 through its NAT" wait_until 10 n h2 ping -6 -c 1 -W 1 "$(addr 0)"
+check "h0 sees h1 at its NAT's address" bash -c \
+	"ip netns exec h0 fennec show fen0 links | grep -B1 'peer: $(addr 1)' | grep -q 'endpoint: 10.0.0.11:'"
+
+# --- both NATs map endpoints independently: direct --------------------------
+n h1 ping -6 -q -i 0.1 -s 1000 -c 100 -W 2 "$(addr 2)" >$d/ping.direct 2>&1 &
+ping_pid=$!
+start=$(now_ms)
+check "h1 has a direct link to h2, through both NATs" wait_until 10 has_direct 1 2
+took=$(($(now_ms) - start))
+check "...within 10 s of the first ping (${took} ms)" \
+	[ "$took" -le $((10000 * ${FENNEC_TIME_FACTOR:-1})) ]
+check "...and h2 one to h1" wait_until 5 has_direct 2 1
+has_direct 1 2 || diag "$(grep -hv 'lookup [0-9]*: query' $d/d1.log | tail -n 25)"
+check "...h1's link to h2 is at r2's address" bash -c \
+	"ip netns exec h1 fennec show fen0 links | grep -B1 'peer: $(addr 2)' | grep -q 'endpoint: 10.0.0.12:'"
+h0=$(rx_of h0 wan0) h2=$(rx_of h2 up0)
+sleep 3
+h0=$(($(rx_of h0 wan0) - h0)) h2=$(($(rx_of h2 up0) - h2))
+check "pings reach h2 directly: $h2 bytes in 3 s" [ "$h2" -ge 25000 ]
+check "...not through h0: $h0 bytes in on its wan0" [ "$h0" -le 8000 ]
+wait $ping_pid
+check "100 pings at 100 ms across the switch: none lost ($(got_of $d/ping.direct) received)" \
+	[ "$(got_of $d/ping.direct)" = 100 ]
+
+# --- r1's mappings flushed --------------------------------------------------
+n h1 ping -6 -q -i 0.1 -c 80 -W 1 "$(addr 2)" >$d/ping.flush 2>&1 &
+ping_pid=$!
+sleep 1
+lost_before=$(grep -c "direct link to $(addr 2) is lost" $d/d1.log)
+n r1 conntrack -F >/dev/null 2>&1
+n r2 conntrack -F >/dev/null 2>&1
+sleep 4 # the failover bound: a link that died is gone by now
+check "both NATs' mappings flushed: direct again (or still) within 20 s" \
+	wait_until 20 has_direct 1 2
+wait $ping_pid
+lost=$(($(sent_of $d/ping.flush) - $(got_of $d/ping.flush)))
+check "...$lost of 80 pings lost, within the failover bound (4 s)" [ "$lost" -le 40 ]
+diag "after the flush: $(($(grep -c "direct link to $(addr 2) is lost" $d/d1.log) - lost_before)) direct links lost, then $(grep -c "direct link to $(addr 2) is up" $d/d1.log) made in all"
+
+# --- r2 becomes symmetric: stays on h0 --------------------------------------
+nat r2 fully-random
+n r2 conntrack -F >/dev/null 2>&1
+n r1 conntrack -F >/dev/null 2>&1
+attempts0=$(direct_stat d1 attempts) probes0=$(direct_stat d1 probes)
+n h1 ping -6 -q -i 0.1 -c 100 -W 1 "$(addr 2)" >$d/ping.sym 2>&1 &
+ping_pid=$!
+check "r2 symmetric: the direct link goes" wait_until 10 no_direct 1
+check "...h0 carries the traffic" n h1 ping -6 -c 3 -i 0.2 -W 1 "$(addr 2)"
+wait $ping_pid
+lost=$(($(sent_of $d/ping.sym) - $(got_of $d/ping.sym)))
+check "...$lost of 100 pings lost, within the failover bound (4 s)" [ "$lost" -le 40 ]
+n h1 ping -6 -q -i 0.1 -c 30 -W 1 "$(addr 2)" >$d/ping.sym2 2>&1
+check "...then 30 pings on h0: none lost" [ "$(got_of $d/ping.sym2)" = 30 ]
+check "...and still no direct link" no_direct 1
+attempts=$(($(direct_stat d1 attempts) - attempts0))
+probes=$(($(direct_stat d1 probes) - probes0))
+check "h1 made $attempts attempts in 15 s (the backoff: at most 2)" [ "$attempts" -le 2 ]
+check "...with $probes probes: at most 8 candidates x 6 tries each" \
+	[ "$probes" -le $((attempts * 48)) ]
+
+for i in 0 1 2; do check "d$i exits cleanly" stop "d$i"; done
+done_testing
