@@ -67,7 +67,9 @@ int rt_may_answer(const struct rt_table *t, const uint8_t peer[RT_ID_LEN],
 int rt_lookup_start(struct rt_lookup *l, const struct rt_table *t,
 		    const uint8_t target[RT_ID_LEN], uint64_t now)
 {
-	struct rt_node near[RT_LOOKUP_TRIES];
+	struct rt_node near[2 * RT_LOOKUP_TRIES];
+	unsigned int n, k = 0;
+	uint8_t taken[2 * RT_LOOKUP_TRIES] = { 0 };
 
 	memset(l, 0, sizeof(*l));
 	memcpy(l->target, target, RT_ID_LEN);
@@ -77,9 +79,35 @@ int rt_lookup_start(struct rt_lookup *l, const struct rt_table *t,
 		l->done_reported = 1;
 		return -RT_ERATE;
 	}
-	l->n = rt_closest(t, target, near, RT_LOOKUP_TRIES, 0, RT_ROUTE_MAX);
-	for (unsigned int i = 0; i < l->n; i++)
-		l->cand[i].node = near[i];
+	if (t->cfg.relax & RT_RELAX_DIVERSE) {
+		l->n = rt_closest(t, target, near, RT_LOOKUP_TRIES, 0,
+				  RT_ROUTE_MAX);
+		for (unsigned int i = 0; i < l->n; i++)
+			l->cand[i].node = near[i];
+		return 0;
+	}
+	/*
+	 * The first RT_ALPHA copies by different links of ours where the
+	 * table allows (closest first each), so that one neighbour, or the
+	 * region behind it, sees no more than one of them; then the rest
+	 * closest first.
+	 */
+	n = rt_closest(t, target, near, 2 * RT_LOOKUP_TRIES, 0, RT_ROUTE_MAX);
+	for (unsigned int i = 0; i < n && k < RT_ALPHA; i++) {
+		unsigned int first = rt_first_slot(t, near[i].route), j;
+
+		for (j = 0; j < k; j++)
+			if (rt_first_slot(t, l->cand[j].node.route) == first)
+				break;
+		if (j < k)
+			continue;
+		l->cand[k++].node = near[i];
+		taken[i] = 1;
+	}
+	for (unsigned int i = 0; i < n && k < RT_LOOKUP_TRIES; i++)
+		if (!taken[i])
+			l->cand[k++].node = near[i];
+	l->n = k;
 	return 0;
 }
 
@@ -252,7 +280,8 @@ int rt_lookup_forward(struct rt_table *t, struct rt_coords *c,
 		return -RT_EINVAL;
 	if (!same_id(m->id, t->cfg.id) &&
 	    !rt_node_from(c, m->id, m->key, m->width, &m->coords, &asker))
-		rt_insert(t, &asker, flags & RT_TRUSTED, now);
+		rt_insert(t, &asker, (flags & RT_TRUSTED) |
+			  (t->cfg.relax & RT_RELAX_ASKER ? 0 : RT_CLAIMED), now);
 	if (same_net(t->cfg.id, m->target))
 		return RT_FWD_TARGET;
 	if (m->ttl <= 1)
