@@ -244,20 +244,23 @@ int rt_lookup_timeout(struct rt_lookup *l, const uint8_t from[RT_ID_LEN])
 }
 
 /*
- * Of our two entries closest to the target and closer than us (not the
+ * Of our three entries closest to the target and closer than us (not the
  * asker: it chose us as nearer than itself), the target if it is one,
- * else the one a bit of the txid picks: copies of a lookup (each with its
- * own txid) take different ways, and do not all meet the same stale
- * entry. 0 if there is none.
+ * else the one two bits of the txid pick: copies of a lookup (each with
+ * its own txid) take different ways, and do not all meet the same stale
+ * entry, or the same hostile one (a black hole among the closest takes a
+ * third of the copies, not a half; two with RT_RELAX_DIVERSE). 0 if there
+ * is none.
  */
 static int next_hop(const struct rt_table *t, const struct rt_msg *m,
 		    struct rt_node *next)
 {
-	struct rt_node near[3];
+	unsigned int ways = t->cfg.relax & RT_RELAX_DIVERSE ? 2 : 3;
+	struct rt_node near[4];
 	unsigned int n, k = 0;
 
-	n = rt_closest(t, m->target, near, 3, 0, RT_ROUTE_MAX);
-	for (unsigned int i = 0; i < n && k < 2; i++)
+	n = rt_closest(t, m->target, near, ways + 1, 0, RT_ROUTE_MAX);
+	for (unsigned int i = 0; i < n && k < ways; i++)
 		if (!same_id(near[i].id, m->id) &&
 		    rt_closer(m->target, near[i].id, t->cfg.id) < 0)
 			near[k++] = near[i];
@@ -266,7 +269,7 @@ static int next_hop(const struct rt_table *t, const struct rt_msg *m,
 	if (k == 1 || same_id(near[0].id, m->target))
 		*next = near[0];
 	else
-		*next = near[m->txid >> (m->ttl & 7) & 1];
+		*next = near[(m->txid >> (m->ttl & 7) & 3) % k];
 	return 1;
 }
 

@@ -348,6 +348,8 @@ static void send_query(struct sim *s, int a, int slot, const struct rt_node *to)
 }
 
 static void evaluate(struct sim *s, struct sim_lookup *sl, int a);
+static void start_lookup(struct sim *s, int a, int slot,
+			 const uint8_t target[RT_ID_LEN]);
 
 static void pump(struct sim *s, int a, int slot)
 {
@@ -360,6 +362,18 @@ static void pump(struct sim *s, int a, int slot)
 			continue;
 		}
 		sl->active = 0;
+		/*
+		 * fennecd looks a peer up again while a session waits for
+		 * one (sessions.c): -R retries of a measured lookup that
+		 * found nothing, at once, each with new txids.
+		 */
+		if (slot >= MEASURED && !sl->l.found &&
+		    sl->retries < s->retries) {
+			sl->retries++;
+			s->res.retried += slot == MEASURED;
+			start_lookup(s, a, slot, id_of(s, sl->target));
+			return;
+		}
 		if (slot >= MEASURED)
 			evaluate(s, sl, a);
 	}
@@ -731,6 +745,7 @@ static void measure(struct sim *s, int a, int t, int slot)
 	struct sim_lookup *sl = &s->node[a].slot[slot];
 
 	if (a != t && !sl->active) {
+		sl->retries = 0;
 		sl->target = t;
 		sl->target_gen = s->node[t].gen;
 		start_lookup(s, a, slot, id_of(s, t));

@@ -109,7 +109,7 @@ struct event *new_event(struct sim *s, uint64_t t, int type, int node)
 }
 
 struct options {
-	int nodes, warmup, measure, rate, runs, fixed_limit, no_mac;
+	int nodes, warmup, measure, rate, runs, fixed_limit, no_mac, retries;
 	double hostile;
 	unsigned int kinds, defense, flood;
 	uint64_t seed;
@@ -143,6 +143,7 @@ static void run_one(const struct options *o, struct run *r, int scale_free)
 	s.defense = o->defense;
 	s.no_mac = o->no_mac;
 	s.flood_rate = o->flood;
+	s.retries = o->retries;
 	r->hostile = o->hostile;
 	r->kinds = o->kinds;
 	r->defense = o->defense;
@@ -174,17 +175,17 @@ static void run_one(const struct options *o, struct run *r, int scale_free)
 	if (o->hostile > 0)
 		fprintf(stderr, "sim: %lu lies, %lu forged answers refused, "
 			"%lu lookups flooded, %lu refused by rate limits; "
-			"victims: %u of %u lookups succeeded\n",
+			"victims: %u of %u lookups succeeded; %u retried\n",
 			r->res.lies, r->res.forged, r->res.floods,
 			r->res.refused, r->res.victim_found,
-			r->res.victim_lookups);
+			r->res.victim_lookups, r->res.retried);
 }
 
 static int parse(int argc, char **argv, struct options *o)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "n:m:s:r:w:d:l:qk:FH:A:D:Nf:")) != -1) {
+	while ((c = getopt(argc, argv, "n:m:s:r:w:d:l:qk:FH:A:D:Nf:R:")) != -1) {
 		switch (c) {
 		case 'n': o->nodes = atoi(optarg); break;
 		case 'm': o->md = optarg; break;
@@ -207,6 +208,7 @@ static int parse(int argc, char **argv, struct options *o)
 			break;
 		case 'N': o->no_mac = 1; break;
 		case 'f': o->flood = atoi(optarg); break;
+		case 'R': o->retries = atoi(optarg); break;
 		default: return -1;
 		}
 	}
@@ -261,7 +263,7 @@ int main(int argc, char **argv)
 			"[-r SEED] "
 			"[-w WARMUP_S] [-d MEASURE_S] [-l LOOKUPS_PER_S] [-q] "
 			"[-k RUNS] [-F] [-H HOSTILE_PCT] [-A KINDS] "
-			"[-D DEFENSES] [-N] [-f FLOOD_PER_S]\n");
+			"[-D DEFENSES] [-N] [-f FLOOD_PER_S] [-R RETRIES]\n");
 		return 2;
 	}
 	for (unsigned int i = 0; i < sizeof(plan) / sizeof(plan[0]); i++) {

@@ -33,6 +33,7 @@ struct sim_lookup {
 	uint64_t started;
 	unsigned int hops;		/* forwards to the target, if found */
 	int reached;			/* a copy reached the target */
+	unsigned int retries;		/* -R: looked up again so far */
 };
 
 /* Hostile kinds (attack.c); a node keeps its kind across churn. */
@@ -117,6 +118,7 @@ struct result {
 	/* Lookups for a victim (the victim slot), and their successes. */
 	unsigned int victim_lookups, victim_found;
 	unsigned long lies, forged, refused, floods;
+	unsigned int retried;		/* measured lookups started again */
 };
 
 struct sim {
@@ -139,6 +141,7 @@ struct sim {
 	unsigned int defense;		/* bit mask of enum defense */
 	int no_mac;			/* answers taken unchecked */
 	unsigned int flood_rate;	/* lookups a second per flooder */
+	unsigned int retries;		/* -R: of a measured lookup */
 	int *victim, n_victims;
 	uint8_t *is_victim;
 	uint32_t *forger_tags;		/* sorted */
