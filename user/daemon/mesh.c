@@ -118,8 +118,10 @@ static int allow(void *ctx, enum rt_limit what, const uint8_t peer[RT_ID_LEN],
 {
 	struct mesh *m = ctx;
 
-	if (ratelimit_allow_key(what == RT_LIMIT_ANSWER ? &m->rl : &m->rl_own,
-				what == RT_LIMIT_ANSWER ? peer : m->id,
+	struct ratelimit *rl = what == RT_LIMIT_LOOKUP ? &m->rl_own :
+			       what == RT_LIMIT_SOURCE ? &m->rl_src : &m->rl;
+
+	if (ratelimit_allow_key(rl, what == RT_LIMIT_LOOKUP ? m->id : peer,
 				RT_ID_LEN, now))
 		return 1;
 	m->stats.refused++;
@@ -161,6 +163,7 @@ int mesh_init(struct mesh *m, struct datapath *dp, const uint8_t *private_key,
 #endif
 	ratelimit_init(&m->rl, ANSWER_PER_PEER, ANSWER_GLOBAL, ANSWER_BURST);
 	ratelimit_init(&m->rl_own, LOOKUP_RATE, LOOKUP_RATE, LOOKUP_BURST);
+	ratelimit_init(&m->rl_src, ANSWER_PER_PEER, ANSWER_GLOBAL, ANSWER_BURST);
 	rt_amp_init(&m->amp, ((uint64_t)randombytes_random() << 32) |
 		    randombytes_random(), now);
 	m->tick_at = now;
@@ -535,7 +538,8 @@ static void on_lookup(struct mesh *m, struct rt_msg *msg, size_t len,
 	struct rt_node next;
 	int r;
 
-	if (!rt_may_answer(&m->table, msg->id, now))
+	if (!rt_may_answer_from(&m->table, msg->id, ev->route, ev->route_len,
+				now))
 		return;
 	r = rt_lookup_forward(&m->table, m->coords, msg, RT_TRUSTED, &next,
 			      now);

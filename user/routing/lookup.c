@@ -64,6 +64,29 @@ int rt_may_answer(const struct rt_table *t, const uint8_t peer[RT_ID_LEN],
 	       t->cfg.allow(t->cfg.ctx, RT_LIMIT_ANSWER, peer, now);
 }
 
+int rt_may_answer_from(const struct rt_table *t,
+		       const uint8_t peer[RT_ID_LEN], const uint8_t *src,
+		       unsigned int src_len, uint64_t now)
+{
+	uint8_t digest[RT_ID_LEN];
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	if (!t->cfg.allow)
+		return 1;
+	if (!(t->cfg.relax & RT_RELAX_SOURCE)) {
+		/* FNV-1a, on: the hook keys its own table with a secret. */
+		for (unsigned int i = 0; i < RT_ID_LEN; i++) {
+			for (unsigned int k = 0; k < src_len; k++)
+				h = (h ^ src[k]) * 0x100000001b3ULL;
+			h = (h ^ i ^ src_len) * 0x100000001b3ULL;
+			digest[i] = h >> 56;
+		}
+		if (!t->cfg.allow(t->cfg.ctx, RT_LIMIT_SOURCE, digest, now))
+			return 0;
+	}
+	return t->cfg.allow(t->cfg.ctx, RT_LIMIT_ANSWER, peer, now);
+}
+
 int rt_lookup_start(struct rt_lookup *l, const struct rt_table *t,
 		    const uint8_t target[RT_ID_LEN], uint64_t now)
 {

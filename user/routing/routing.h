@@ -67,6 +67,7 @@ _Static_assert(RT_MSG_LIMIT <= FENNEC_CONTROL_MAX,
 #define RT_RELAX_ASKER	 1	/* a lookup's asker may change known entries */
 #define RT_RELAX_DIVERSE 2	/* first hops the closest, by whatever link */
 #define RT_RELAX_ROUND	 4	/* a landmark's round may leap ahead */
+#define RT_RELAX_SOURCE	 8	/* no limit per way back */
 
 /* Errors, returned negated. */
 enum rt_error {
@@ -259,6 +260,12 @@ struct rt_bucket {
 enum rt_limit {
 	RT_LIMIT_LOOKUP,		/* starting a lookup */
 	RT_LIMIT_ANSWER,		/* answering a query from `peer` */
+	/*
+	 * Answering or forwarding a lookup that came by a way back whose
+	 * digest is `peer` (rt_may_answer_from): its sender's own route at
+	 * the first hop, which no claim in the lookup changes.
+	 */
+	RT_LIMIT_SOURCE,
 };
 
 struct rt_config {
@@ -397,6 +404,15 @@ struct rt_action {
 /* 1 if the rate limit hook lets us answer a query from `peer`. */
 int rt_may_answer(const struct rt_table *t, const uint8_t peer[RT_ID_LEN],
 		  uint64_t now);
+/*
+ * The same for a lookup that came by SRC (SRC_LEN bytes: the way back
+ * label switching wrote): first RT_LIMIT_SOURCE for a digest of SRC, then
+ * RT_LIMIT_ANSWER for the claimed asker `peer`. A sender claiming a new
+ * ID for each lookup is held by the first; RT_RELAX_SOURCE leaves it out.
+ */
+int rt_may_answer_from(const struct rt_table *t,
+		       const uint8_t peer[RT_ID_LEN], const uint8_t *src,
+		       unsigned int src_len, uint64_t now);
 /* 0, or -RT_ERATE if the rate limit hook refuses. */
 int rt_lookup_start(struct rt_lookup *l, const struct rt_table *t,
 		    const uint8_t target[RT_ID_LEN], uint64_t now);

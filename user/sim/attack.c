@@ -397,30 +397,22 @@ static uint64_t digest(const uint8_t *p, unsigned int len)
 #define BURST		40
 
 /*
- * Whether node i answers or forwards lookup M, which came by BACK: as
- * fennecd's `allow` hook does (20 a second per claimed asker, 500 in
- * all), or with D_SOURCE per way back and per claimed target instead of
- * per claimed asker.
+ * The `allow` hook of every node, as fennecd's: 20 lookups a second per
+ * claimed asker and 500 in all (RT_LIMIT_ANSWER); with D_SOURCE, also 20
+ * a second per way back (RT_LIMIT_SOURCE, rt_may_answer_from: at the
+ * first hop, its sender's own route), so that a flooder claiming a fresh
+ * ID for each lookup is held to 20 a second where it enters.
  */
-int sim_allow(struct sim *s, int i, const struct rt_msg *m,
-	      const uint8_t *back, unsigned int back_len)
+int sim_allow(void *ctx, enum rt_limit what, const uint8_t peer[RT_ID_LEN],
+	      uint64_t now)
 {
-	struct sim_limit *l = &s->node[i].limit;
-	struct sim_bucket *b, *t = NULL;
-	uint64_t now = s->now;
+	struct sim_limit *l = ctx;
+	struct sim_bucket *b, *all;
 
-	if (s->defense & D_SOURCE) {
-		b = bucket(l->key, digest(back, back_len), PER_KEY, BURST);
-		t = bucket(l->target, digest(m->target, RT_ID_LEN), PER_KEY,
-			   BURST);
-	} else {
-		b = bucket(l->key, digest(m->id, RT_ID_LEN), PER_KEY, BURST);
-	}
-	if (!take(b, PER_KEY, BURST, now) ||
-	    (t && !take(t, PER_KEY, BURST, now)) ||
-	    !take(&l->all, ALL, BURST, now)) {
-		s->res.refused++;
-		return 0;
-	}
-	return 1;
+	if (what == RT_LIMIT_LOOKUP)
+		return 1;		/* ours: the sim starts few */
+	b = bucket(what == RT_LIMIT_SOURCE ? l->source : l->key,
+		   digest(peer, RT_ID_LEN), PER_KEY, BURST);
+	all = what == RT_LIMIT_SOURCE ? &l->all_source : &l->all;
+	return take(b, PER_KEY, BURST, now) && take(all, ALL, BURST, now);
 }

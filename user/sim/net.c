@@ -242,9 +242,11 @@ static void new_identity(struct sim *s, int i)
 		cfg.per_first_hop = RT_PER_FIRST_HOP;
 	random_id(s, cfg.id);
 	attack_identity(s, i, cfg.id);
-	cfg.relax = (~s->defense & (D_ASKER | D_DIVERSE)) ?
-		    RT_RELAX_ASKER * !(s->defense & D_ASKER) |
-		    RT_RELAX_DIVERSE * !(s->defense & D_DIVERSE) : 0;
+	cfg.relax = RT_RELAX_ASKER * !(s->defense & D_ASKER) |
+		    RT_RELAX_DIVERSE * !(s->defense & D_DIVERSE) |
+		    RT_RELAX_SOURCE * !(s->defense & D_SOURCE);
+	cfg.allow = sim_allow;
+	cfg.ctx = &s->node[i].limit;
 	/* fennecd's check, key_matches: a key that names its node. */
 	memcpy(s->node[i].key, cfg.id, RT_ID_LEN);
 	memcpy(s->node[i].key + RT_ID_LEN, cfg.id, RT_ID_LEN);
@@ -516,9 +518,13 @@ static void on_lookup(struct sim *s, struct event *e)
 	int r;
 
 	if (!current(s, e) || rt_msg_decode(&m, e->msg, e->len) ||
-	    attack_lookup(s, e, &m) ||
-	    !sim_allow(s, e->node, &m, e->back, e->back_len))
+	    attack_lookup(s, e, &m))
 		return;
+	if (!rt_may_answer_from(&n->table, m.id, e->back, e->back_len,
+				s->now)) {
+		s->res.refused++;
+		return;
+	}
 	r = rt_lookup_forward(&n->table, &n->coords, &m, RT_TRUSTED, &next,
 			      s->now);
 	if (r == RT_FWD_TARGET) {

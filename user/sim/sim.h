@@ -43,7 +43,7 @@ extern const char *const kind_names[K_KINDS];
 
 /* Defenses the simulator can turn on (-D), cheapest first. */
 enum defense {
-	D_SOURCE = 1,		/* lookups limited per way back and target */
+	D_SOURCE = 1,		/* lookups limited per way back too */
 	D_ASKER = 2,		/* an asker's claim changes no known entry */
 	D_DIVERSE = 4,		/* first hops by different links */
 	D_ROUND = 8,		/* a landmark's round advances with time */
@@ -56,9 +56,9 @@ struct sim_bucket {
 
 #define LIMIT_KEYS	32
 struct sim_limit {
-	struct sim_bucket all;
-	struct sim_bucket key[LIMIT_KEYS];	/* claimed asker or way back */
-	struct sim_bucket target[LIMIT_KEYS];	/* D_SOURCE: claimed target */
+	struct sim_bucket all, all_source;
+	struct sim_bucket key[LIMIT_KEYS];	/* claimed asker */
+	struct sim_bucket source[LIMIT_KEYS];	/* D_SOURCE: way back */
 };
 
 struct sim_node {
@@ -192,8 +192,8 @@ int attack_beacon_in(struct sim *s, int i, const struct rt_beacon *b);
 int hostile(const struct sim *s, int i);
 int parse_kinds(const char *arg, unsigned int *mask);
 int parse_defense(const char *arg, unsigned int *mask);
-int sim_allow(struct sim *s, int i, const struct rt_msg *m,
-	      const uint8_t *back, unsigned int back_len);
+int sim_allow(void *ctx, enum rt_limit what, const uint8_t peer[RT_ID_LEN],
+	      uint64_t now);
 
 /* report.c */
 struct run {

@@ -1201,6 +1201,8 @@ static void test_rate_hook(void)
 	   !rt_lookup_next(&l, &act), "the rate hook can refuse a lookup");
 	ok(rt_may_answer(&t, cfg.id, 0) && calls == 2,
 	   "and is asked before answering");
+	ok(rt_may_answer_from(&t, cfg.id, (const uint8_t *)"\1\2", 2, 0) &&
+	   calls == 4, "...per way back, then per claimed asker");
 	rt_table_free(&t);
 }
 
