@@ -9,10 +9,20 @@
  *
  *   sim -n NODES [-m out.md] [-s out.svg] [-r seed] [-w warmup_s]
  *       [-d measure_s] [-l lookups_per_s] [-q] [-k runs] [-F]
+ *       [-H hostile_pct] [-A kinds] [-D defenses] [-N] [-f flood] [-R n]
  *
  * -q runs only the random graph at 5 % churn, -k N the first N runs of the
  * plan in main(); -F turns off the per-first-hop limit of k / degree (back
  * to RT_PER_FIRST_HOP for all).
+ *
+ * Attacks (attack.c): -H makes that % of the nodes hostile, of the kinds
+ * -A names (liar,dropper,grinder,forger,flooder; "mix", the default, all
+ * five in turn); -D the defenses on (source,asker,diverse,round, "all",
+ * the default, or "none"); -N takes answers without checking their mac;
+ * -f lookups a second per flooder (10); -R retries of a measured lookup
+ * that found nothing. With -H, the last line is "sim-attack: nodes=N
+ * hostile=P% success=S%": honest askers' lookups of honest targets whose
+ * chosen route ends at the target itself.
  *
  * Prints a table of lookup success, forwards and first hops per lookup,
  * and path stretch (hops of the route found over the BFS shortest path);
