@@ -30,6 +30,12 @@
  * Lookups we start, each second: a budget of their own, that no flood of
  * others' lookups can spend.
  */
+/*
+ * Per way back (rt_may_answer_from): a neighbour relays every lookup that
+ * comes our way by it, so this is a link's share, not one asker's.
+ */
+#define SOURCE_RATE	100
+#define SOURCE_BURST	200
 #define LOOKUP_RATE	20
 #define LOOKUP_BURST	40
 
@@ -163,7 +169,7 @@ int mesh_init(struct mesh *m, struct datapath *dp, const uint8_t *private_key,
 #endif
 	ratelimit_init(&m->rl, ANSWER_PER_PEER, ANSWER_GLOBAL, ANSWER_BURST);
 	ratelimit_init(&m->rl_own, LOOKUP_RATE, LOOKUP_RATE, LOOKUP_BURST);
-	ratelimit_init(&m->rl_src, ANSWER_PER_PEER, ANSWER_GLOBAL, ANSWER_BURST);
+	ratelimit_init(&m->rl_src, SOURCE_RATE, ANSWER_GLOBAL, SOURCE_BURST);
 	rt_amp_init(&m->amp, ((uint64_t)randombytes_random() << 32) |
 		    randombytes_random(), now);
 	m->tick_at = now;

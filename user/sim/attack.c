@@ -395,13 +395,16 @@ static uint64_t digest(const uint8_t *p, unsigned int len)
 #define PER_KEY		(SEC / 20)	/* fennecd: ANSWER_PER_PEER 20 */
 #define ALL		(SEC / 500)	/* ANSWER_GLOBAL 500 */
 #define BURST		40
+#define PER_SOURCE	(SEC / 100)	/* SOURCE_RATE, _BURST */
+#define SOURCE_BURST	200
 
 /*
  * The `allow` hook of every node, as fennecd's: 20 lookups a second per
- * claimed asker and 500 in all (RT_LIMIT_ANSWER); with D_SOURCE, also 20
- * a second per way back (RT_LIMIT_SOURCE, rt_may_answer_from: at the
- * first hop, its sender's own route), so that a flooder claiming a fresh
- * ID for each lookup is held to 20 a second where it enters.
+ * claimed asker and 500 in all (RT_LIMIT_ANSWER); with D_SOURCE, also 100
+ * a second per way back, bursts of 200 (RT_LIMIT_SOURCE,
+ * rt_may_answer_from: at the first hop, its sender's own route), so that
+ * a flooder claiming a fresh ID for each lookup is held to 100 a second
+ * where it enters.
  */
 int sim_allow(void *ctx, enum rt_limit what, const uint8_t peer[RT_ID_LEN],
 	      uint64_t now)
@@ -411,8 +414,13 @@ int sim_allow(void *ctx, enum rt_limit what, const uint8_t peer[RT_ID_LEN],
 
 	if (what == RT_LIMIT_LOOKUP)
 		return 1;		/* ours: the sim starts few */
-	b = bucket(what == RT_LIMIT_SOURCE ? l->source : l->key,
-		   digest(peer, RT_ID_LEN), PER_KEY, BURST);
-	all = what == RT_LIMIT_SOURCE ? &l->all_source : &l->all;
+	if (what == RT_LIMIT_SOURCE) {
+		b = bucket(l->source, digest(peer, RT_ID_LEN), PER_SOURCE,
+			   SOURCE_BURST);
+		return take(b, PER_SOURCE, SOURCE_BURST, now) &&
+		       take(&l->all_source, ALL, SOURCE_BURST, now);
+	}
+	b = bucket(l->key, digest(peer, RT_ID_LEN), PER_KEY, BURST);
+	all = &l->all;
 	return take(b, PER_KEY, BURST, now) && take(all, ALL, BURST, now);
 }
