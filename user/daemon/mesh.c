@@ -30,12 +30,6 @@
  * Lookups we start, each second: a budget of their own, that no flood of
  * others' lookups can spend.
  */
-/*
- * Per way back (rt_may_answer_from): a neighbour relays every lookup that
- * comes our way by it, so this is a link's share, not one asker's.
- */
-#define SOURCE_RATE	100
-#define SOURCE_BURST	200
 #define LOOKUP_RATE	20
 #define LOOKUP_BURST	40
 
@@ -124,10 +118,8 @@ static int allow(void *ctx, enum rt_limit what, const uint8_t peer[RT_ID_LEN],
 {
 	struct mesh *m = ctx;
 
-	struct ratelimit *rl = what == RT_LIMIT_LOOKUP ? &m->rl_own :
-			       what == RT_LIMIT_SOURCE ? &m->rl_src : &m->rl;
-
-	if (ratelimit_allow_key(rl, what == RT_LIMIT_LOOKUP ? m->id : peer,
+	if (ratelimit_allow_key(what == RT_LIMIT_ANSWER ? &m->rl : &m->rl_own,
+				what == RT_LIMIT_ANSWER ? peer : m->id,
 				RT_ID_LEN, now))
 		return 1;
 	m->stats.refused++;
@@ -169,7 +161,6 @@ int mesh_init(struct mesh *m, struct datapath *dp, const uint8_t *private_key,
 #endif
 	ratelimit_init(&m->rl, ANSWER_PER_PEER, ANSWER_GLOBAL, ANSWER_BURST);
 	ratelimit_init(&m->rl_own, LOOKUP_RATE, LOOKUP_RATE, LOOKUP_BURST);
-	ratelimit_init(&m->rl_src, SOURCE_RATE, ANSWER_GLOBAL, SOURCE_BURST);
 	rt_amp_init(&m->amp, ((uint64_t)randombytes_random() << 32) |
 		    randombytes_random(), now);
 	m->tick_at = now;
@@ -544,8 +535,7 @@ static void on_lookup(struct mesh *m, struct rt_msg *msg, size_t len,
 	struct rt_node next;
 	int r;
 
-	if (!rt_may_answer_from(&m->table, msg->id, ev->route, ev->route_len,
-				now))
+	if (!rt_may_answer(&m->table, msg->id, now))
 		return;
 	r = rt_lookup_forward(&m->table, m->coords, msg, RT_TRUSTED, &next,
 			      now);

@@ -85,7 +85,6 @@ struct mesh {
 	struct rt_coords *coords;
 	struct ratelimit rl;		/* lookups answered and forwarded */
 	struct ratelimit rl_own;	/* lookups we start: ours alone */
-	struct ratelimit rl_src;	/* ...answered, per way back */
 	struct rt_amp amp;		/* answers larger than their lookup */
 	size_t nnb;
 	struct mesh_neighbour *nb;

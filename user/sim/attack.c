@@ -399,12 +399,11 @@ static uint64_t digest(const uint8_t *p, unsigned int len)
 #define SOURCE_BURST	200
 
 /*
- * The `allow` hook of every node, as fennecd's: 20 lookups a second per
+ * The `allow` hook of every node: fennecd's 20 lookups a second per
  * claimed asker and 500 in all (RT_LIMIT_ANSWER); with D_SOURCE, also 100
  * a second per way back, bursts of 200 (RT_LIMIT_SOURCE,
- * rt_may_answer_from: at the first hop, its sender's own route), so that
- * a flooder claiming a fresh ID for each lookup is held to 100 a second
- * where it enters.
+ * rt_may_answer_from: at the first hop, its sender's own route), which
+ * fennecd does not use (Documentation/routing.md, "Rate-limit hooks").
  */
 int sim_allow(void *ctx, enum rt_limit what, const uint8_t peer[RT_ID_LEN],
 	      uint64_t now)

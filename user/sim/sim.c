@@ -17,10 +17,10 @@
  *
  * Attacks (attack.c): -H makes that % of the nodes hostile, of the kinds
  * -A names (liar,dropper,grinder,forger,flooder; "mix", the default, all
- * five in turn); -D the defenses on (source,asker,diverse,round, "all",
- * the default, or "none"); -N takes answers without checking their mac;
- * -f lookups a second per flooder (10); -R retries of a measured lookup
- * that found nothing. With -H, the last line is "sim-attack: nodes=N
+ * five in turn); -D the defenses on (source,asker,diverse,round; "all",
+ * "none"; the default asker,diverse,round, those fennecd has); -N
+ * takes answers without checking their mac; -f lookups a second per
+ * flooder (10); -R retries of a measured lookup that found nothing. With -H, the last line is "sim-attack: nodes=N
  * hostile=P% success=S%": honest askers' lookups of honest targets whose
  * chosen route ends at the target itself.
  *
@@ -259,8 +259,8 @@ int main(int argc, char **argv)
 {
 	struct options o = { .nodes = 1000, .warmup = 100, .measure = 100,
 			     .rate = 20, .seed = 1, .flood = 10,
-			     .defense = D_SOURCE | D_ASKER | D_DIVERSE |
-					D_ROUND };
+			     /* fennecd's: not D_SOURCE (routing.md) */
+			     .defense = D_ASKER | D_DIVERSE | D_ROUND };
 	static const struct { const char *topology; double churn; } plan[] = {
 		{ "random 2-4", 5 }, { "scale-free", 5 }, { "random 2-4", 0 },
 		{ "random 2-4", 10 },
