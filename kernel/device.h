@@ -27,7 +27,8 @@ struct fennec_slots;
  * (16), forwarding header (24), end-to-end header (12), end-to-end tag (16)
  * and link tag (16), plus UDP (8) and an IPv6 underlay header (40).
  */
-#define FENNEC_OVERHEAD		(16 + 24 + 12 + 16 + 16 + 8 + 40)
+#define FENNEC_SEAL_OVERHEAD	(16 + 24 + 12 + 16 + 16)
+#define FENNEC_OVERHEAD		(FENNEC_SEAL_OVERHEAD + 8 + 40)
 #define FENNEC_DEFAULT_MTU	(ETH_DATA_LEN - FENNEC_OVERHEAD)
 #define FENNEC_MAX_MTU		(IP_MAX_MTU - FENNEC_OVERHEAD)
 

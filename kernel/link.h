@@ -32,7 +32,9 @@ struct fennec_traffic {
  * struct fennec_link - a direct neighbour, on a slot of this node
  * @slot: its number in this node's routes
  * @fast: seal only the headers per hop (FENNEC_LINK_MODE_FAST)
- * @mtu: largest inner packet the link carries, for the path MTU
+ * @mtu: largest inner packet the link carries, for the path MTU: @mtu_set,
+ *	or the device's MTU, lowered to what the underlay carries
+ * @mtu_set: the MTU the helper set, 0 if none
  * @has_peer: @peer is known: packets to it use the compact form
  * @peer: the neighbour's address
  * @endpoint_lock: guards @endpoint against roaming updates
@@ -47,6 +49,7 @@ struct fennec_link {
 	bool fast;
 	bool down;		/* the helper's word: routes through it fail */
 	u16 mtu;
+	u16 mtu_set;
 	bool has_peer;
 	struct in6_addr peer;
 	spinlock_t endpoint_lock; /* protects endpoint */

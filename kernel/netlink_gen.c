@@ -68,7 +68,8 @@ static_assert(FENNEC_A_DROP_UNDERLAY == 11);
 static_assert(FENNEC_A_DROP_BUSY == 12);
 static_assert(FENNEC_A_DROP_RATE_LIMITED == 13);
 static_assert(FENNEC_A_DROP_KEY_EXPIRED == 14);
-static_assert(__FENNEC_A_DROP_MAX == 15);
+static_assert(FENNEC_A_DROP_UNDERLAY_MTU == 15);
+static_assert(__FENNEC_A_DROP_MAX == 16);
 static_assert(FENNEC_A_KEYS_RX_INDEX == 1);
 static_assert(FENNEC_A_KEYS_TX_INDEX == 2);
 static_assert(FENNEC_A_KEYS_SEND_KEY == 3);
@@ -95,7 +96,8 @@ static_assert(__FENNEC_A_LINK_MAX == 11);
 static_assert(FENNEC_A_ROUTE_LABEL == 1);
 static_assert(FENNEC_A_ROUTE_MTU == 2);
 static_assert(FENNEC_A_ROUTE_ACTIVE == 3);
-static_assert(__FENNEC_A_ROUTE_MAX == 4);
+static_assert(FENNEC_A_ROUTE_PMTU == 4);
+static_assert(__FENNEC_A_ROUTE_MAX == 5);
 static_assert(FENNEC_A_SESSION_ADDRESS == 1);
 static_assert(FENNEC_A_SESSION_PUBLIC_KEY == 2);
 static_assert(FENNEC_A_SESSION_KEYS == 3);
@@ -153,6 +155,7 @@ const struct nla_policy fennec_route_input_nl_policy[FENNEC_A_ROUTE_MAX + 1] = {
 	[FENNEC_A_ROUTE_LABEL] = { .type = NLA_BINARY, .len = FENNEC_ROUTE_MAX, },
 	[FENNEC_A_ROUTE_MTU] = { .type = NLA_U16, },
 	[FENNEC_A_ROUTE_ACTIVE] = { .type = NLA_REJECT, },
+	[FENNEC_A_ROUTE_PMTU] = { .type = NLA_REJECT, },
 };
 
 const struct nla_policy fennec_session_routes_input_nl_policy[FENNEC_A_SESSION_MAX + 1] = {

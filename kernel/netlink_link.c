@@ -196,9 +196,31 @@ static void fennec_apply_link_fields(struct fennec_link *link,
 	if (req->has_mode)
 		WRITE_ONCE(link->fast, req->fast);
 	if (req->has_mtu)
-		WRITE_ONCE(link->mtu, req->mtu);
+		link->mtu_set = req->mtu;
 	if (req->has_down)
 		WRITE_ONCE(link->down, req->down);
+}
+
+/*
+ * The link's MTU: the helper's, or the device's, lowered to what the
+ * underlay's route to the endpoint carries of a routed packet, but not
+ * below IPv6's minimum (what the underlay cannot carry of that is dropped
+ * as underlay_mtu, never fragmented). Taken when the endpoint or MTU is
+ * set: the route the underlay has then, its path MTU included.
+ */
+static void fennec_link_derive_mtu(struct fennec_device *fdev,
+				   struct fennec_link *link)
+{
+	unsigned int mtu = link->mtu_set ?: READ_ONCE(fdev->dev->mtu);
+	union fennec_endpoint ep;
+	unsigned int under;
+
+	fennec_link_endpoint(link, &ep);
+	under = fennec_socket_mtu(fdev, &ep);
+	if (under && under < mtu + FENNEC_SEAL_OVERHEAD)
+		mtu = max_t(int, (int)under - FENNEC_SEAL_OVERHEAD,
+			    IPV6_MIN_MTU);
+	WRITE_ONCE(link->mtu, mtu);
 }
 
 /*
@@ -234,6 +256,8 @@ static int fennec_apply_link(struct fennec_device *fdev,
 			goto err_keys;
 	}
 	fennec_apply_link_fields(link, req);
+	if (new || req->has_endpoint || req->has_mtu)
+		fennec_link_derive_mtu(fdev, link);
 	if (kp) {
 		err = fennec_keyring_install(fdev, &link->keys, kp,
 					     req->keys.as_next);

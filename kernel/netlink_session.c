@@ -276,10 +276,12 @@ static int fennec_put_routes(struct sk_buff *skb,
 		return -EMSGSIZE;
 	for (i = 0; i < routes->count; i++) {
 		const struct fennec_route *r = &routes->route[i];
+		unsigned int pmtu = fennec_route_pmtu(r);
 
 		one = nla_nest_start(skb, FENNEC_A_SESSION_ROUTE);
 		if (!one || nla_put(skb, FENNEC_A_ROUTE_LABEL, r->len, r->label) ||
 		    nla_put_u16(skb, FENNEC_A_ROUTE_MTU, r->mtu) ||
+		    (pmtu && nla_put_u16(skb, FENNEC_A_ROUTE_PMTU, pmtu)) ||
 		    (i == atomic_read(&session->active) &&
 		     nla_put_flag(skb, FENNEC_A_ROUTE_ACTIVE)))
 			return -EMSGSIZE;

@@ -15,14 +15,22 @@
 /*
  * Sends a sealed datagram. One the underlay cannot route is counted, and
  * the helper is told at once: the link is as good as dead, long before its
- * silence would say so.
+ * silence would say so. One too big for the underlay's route is counted
+ * apart: the link's MTU is too high for it (Documentation/protocol.md,
+ * "Overhead and MTU").
  */
 static void fennec_finish_send(struct fennec_device *fdev,
 			       struct sk_buff *skb,
 			       const union fennec_endpoint *ep)
 {
-	if (!fennec_socket_send(fdev, skb, ep))
+	int err = fennec_socket_send(fdev, skb, ep);
+
+	if (!err)
 		return;
+	if (err == -EMSGSIZE) {
+		fennec_count_drop(fdev, FENNEC_A_DROP_UNDERLAY_MTU);
+		return;
+	}
 	fennec_count_drop(fdev, FENNEC_A_DROP_UNDERLAY);
 	fennec_event_unreachable(fdev, ep);
 }

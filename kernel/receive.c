@@ -128,11 +128,13 @@ malformed:
  * A switch error back along the way the packet came: the bytes before pos,
  * reversed. The failing slot is put back in the copy of the route that
  * the error carries, so the origin can tell which of its routes it was.
+ * @code is FENNEC_SWERR_*; @mtu, for FENNEC_SWERR_TOO_BIG, the MTU of the
+ * link on @slot.
  */
 static void fennec_send_switch_error(struct fennec_device *fdev,
 				     const struct fennec_fwd_hdr *fwd,
 				     const struct sk_buff *failed, u16 slot,
-				     unsigned int width)
+				     unsigned int width, u8 code, u16 mtu)
 {
 	const struct fennec_e2e_hdr *e2e;
 	struct fennec_switch_error *err;
@@ -151,7 +153,8 @@ static void fennec_send_switch_error(struct fennec_device *fdev,
 		return;
 	skb_reserve(skb, LL_MAX_HEADER + 128);
 	err = skb_put_zero(skb, fennec_switch_error_len(fwd->len));
-	err->code = FENNEC_SWERR_DEAD_SLOT;
+	err->code = code;
+	err->mtu = htons(mtu);
 	err->pos = fwd->pos - width;
 	err->slot = htons(slot);
 	err->route_len = fwd->len;
@@ -173,11 +176,41 @@ static void fennec_send_switch_error(struct fennec_device *fdev,
 }
 
 /*
- * A switch error reached the route's origin: fail over, tell the helper.
+ * A switch said a packet of ours was too big for its link: the route it
+ * names gets the link's MTU as its path MTU, never less than IPv6's
+ * minimum. Only a switch on the route is heard: the way the error came
+ * back (@back, each honest hop wrote its own slot in it) must be the
+ * route's first err->pos bytes, then the switch's own slot 0, so a node
+ * speaks only for routes it is on, and only about its own position or
+ * one past it (which it could as well make fail). Context: softirq, RCU.
+ */
+static void fennec_receive_too_big(struct fennec_session *session,
+				   struct fennec_switch_error *err,
+				   const u8 *back, unsigned int back_len)
+{
+	unsigned int pos = err->pos, i;
+
+	if (!session || pos >= err->route_len || back_len <= pos ||
+	    back_len - pos > 2)
+		return;
+	for (i = pos; i < back_len; i++)
+		if (back[i])
+			return;
+	/* The route as sent: its bytes before pos are the way back's. */
+	memcpy(err->route, back, pos);
+	fennec_session_learn_mtu(session, err->route, err->route_len,
+				 max_t(unsigned int, ntohs(err->mtu),
+				       IPV6_MIN_MTU));
+}
+
+/*
+ * A switch error reached the route's origin: fail over, tell the helper;
+ * or, for a packet too big, learn the route's MTU.
  * At a bounded rate: anyone on a route can send them.
  */
 static enum fennec_verdict
-fennec_receive_switch_error(struct fennec_device *fdev, struct sk_buff *skb)
+fennec_receive_switch_error(struct fennec_device *fdev, struct sk_buff *skb,
+			    const u8 *back, unsigned int back_len)
 {
 	struct fennec_switch_error err;
 	struct fennec_session *session;
@@ -189,6 +222,10 @@ fennec_receive_switch_error(struct fennec_device *fdev, struct sk_buff *skb)
 	if (!fennec_limit_switch_error(fdev))
 		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_RATE_LIMITED);
 	session = fennec_session_by_tx_index(fdev, le32_to_cpu(err.rx_index));
+	if (err.code == FENNEC_SWERR_TOO_BIG) {
+		fennec_receive_too_big(session, &err, back, back_len);
+		return fennec_verdict_consume(skb);
+	}
 	if (session)
 		fennec_session_failover(session, err.route, err.route_len,
 					err.pos);
@@ -262,7 +299,7 @@ static enum fennec_verdict fennec_receive_forward(struct fennec_device *fdev,
 	u8 back[FENNEC_ROUTE_LEN];
 	struct fennec_link *link;
 	unsigned int back_len;
-	u16 egress;
+	u16 egress, mtu;
 
 	if (!fennec_fwd_valid(fwd, skb->len))
 		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_MALFORMED);
@@ -273,9 +310,18 @@ static enum fennec_verdict fennec_receive_forward(struct fennec_device *fdev,
 		link = fennec_slots_link(slots, egress);
 		if (unlikely(!link || READ_ONCE(link->down))) {
 			fennec_send_switch_error(fdev, fwd, skb, egress,
-						 slots->width);
+						 slots->width,
+						 FENNEC_SWERR_DEAD_SLOT, 0);
 			return fennec_verdict_rx_drop(skb,
 						      FENNEC_A_DROP_DEAD_SLOT);
+		}
+		mtu = READ_ONCE(link->mtu);
+		if (unlikely(skb->len > mtu + FENNEC_FWD_DATA_OVERHEAD)) {
+			fennec_send_switch_error(fdev, fwd, skb, egress,
+						 slots->width,
+						 FENNEC_SWERR_TOO_BIG, mtu);
+			return fennec_verdict_rx_drop(skb,
+						      FENNEC_A_DROP_TOO_BIG);
 		}
 		if (fennec_tx_prepare(skb, sizeof(struct fennec_link_hdr),
 				      FENNEC_TAG_LEN))
@@ -294,7 +340,7 @@ static enum fennec_verdict fennec_receive_forward(struct fennec_device *fdev,
 		return fennec_receive_control(fdev, skb, ingress->slot, back,
 					      back_len);
 	default:
-		return fennec_receive_switch_error(fdev, skb);
+		return fennec_receive_switch_error(fdev, skb, back, back_len);
 	}
 }
 

@@ -275,18 +275,32 @@ void fennec_push_fwd(struct sk_buff *skb, unsigned int kind, u8 flags,
 			    sizeof(struct fennec_e2e_hdr))
 
 /*
- * The largest inner packet a route carries: what the helper measured, or
- * the device's MTU, less what a long route's header adds, since both count
- * a version 1 header. Never below IPv6's minimum: the underlay fragments
- * what is over.
+ * The largest inner packet a route carries: the least of the device's MTU,
+ * what the helper measured, what a switch on it said (a switch error) and
+ * our own first link's MTU, less what a long route's header adds, since
+ * all count a version 1 header. Never below IPv6's minimum: a switch
+ * refuses what is over. Context: RCU read side.
  */
 static unsigned int fennec_route_mtu(struct fennec_device *fdev,
 				     const struct fennec_route *route)
 {
-	unsigned int mtu = route->mtu ?: READ_ONCE(fdev->dev->mtu);
+	/* One load: the width the first slot is read at, and its links. */
+	struct fennec_slots *slots = fennec_slots_get(fdev);
+	unsigned int mtu = READ_ONCE(fdev->dev->mtu);
+	struct fennec_link *link;
+	u16 first = route->label[0];
 
+	if (route->mtu)
+		mtu = min_t(unsigned int, mtu, route->mtu);
+	if (route->pmtu)
+		mtu = min_t(unsigned int, mtu, route->pmtu);
+	if (slots->width == 2)
+		first = first << 8 | (route->len > 1 ? route->label[1] : 0);
+	link = fennec_slots_link(slots, first);
+	if (link)
+		mtu = min_t(unsigned int, mtu, READ_ONCE(link->mtu));
 	if (route->len <= FENNEC_ROUTE_SHORT)
-		return route->mtu;
+		return mtu;
 	mtu -= FENNEC_ROUTE_LEN - FENNEC_ROUTE_SHORT;
 	return max_t(unsigned int, mtu, IPV6_MIN_MTU);
 }
@@ -305,7 +319,7 @@ static enum fennec_verdict fennec_send_routed(struct fennec_device *fdev,
 	if (!fennec_session_route(session, &route))
 		return fennec_verdict_tx_drop(skb, FENNEC_A_DROP_NO_ROUTE);
 	mtu = fennec_route_mtu(fdev, &route);
-	if (mtu && len > mtu)
+	if (len > mtu)
 		return fennec_too_big(skb, mtu);
 	if (fennec_tx_prepare(skb, sizeof(struct fennec_link_hdr) +
 			      fennec_fwd_len_for(route.len) +

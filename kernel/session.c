@@ -181,12 +181,52 @@ struct fennec_session *fennec_session_by_tx_index(struct fennec_device *fdev,
 	return kp ? kp->owner : NULL;
 }
 
-/* Caller holds RTNL. Replaces every route; @routes may be NULL. */
+/**
+ * fennec_route_pmtu - the path MTU a switch error gave a route
+ * @route: the route, a session's (which a switch error may change under
+ *	us) or a copy
+ *
+ * Return: it, or 0 if none was given or it has expired.
+ */
+unsigned int fennec_route_pmtu(const struct fennec_route *route)
+{
+	unsigned int pmtu = READ_ONCE(route->pmtu);
+
+	if (pmtu && time_before(jiffies, READ_ONCE(route->pmtu_expires)))
+		return pmtu;
+	return 0;
+}
+
+/* Copies what a switch error taught about @from's label to @to. */
+static void fennec_route_keep_pmtu(struct fennec_route *to,
+				   const struct fennec_route *from)
+{
+	to->pmtu = fennec_route_pmtu(from);
+	to->pmtu_expires = READ_ONCE(from->pmtu_expires);
+}
+
+/*
+ * Caller holds RTNL. Replaces every route; @routes may be NULL. A route
+ * pushed again keeps the path MTU its switch errors gave it: the helper
+ * pushes its routes whenever they change, and knows nothing of MTUs.
+ */
 void fennec_session_set_routes(struct fennec_session *session,
 			       struct fennec_routes *routes)
 {
 	struct fennec_routes *old = rtnl_dereference(session->routes);
+	unsigned int i, j;
 
+	for (i = 0; old && routes && i < routes->count; i++) {
+		struct fennec_route *r = &routes->route[i];
+
+		for (j = 0; j < old->count; j++) {
+			if (old->route[j].len == r->len &&
+			    !memcmp(old->route[j].label, r->label, r->len)) {
+				fennec_route_keep_pmtu(r, &old->route[j]);
+				break;
+			}
+		}
+	}
 	atomic_set(&session->active, 0);
 	rcu_assign_pointer(session->routes, routes);
 	if (old)
@@ -208,16 +248,24 @@ bool fennec_session_route(struct fennec_session *session,
 	struct fennec_routes *routes = rcu_dereference(session->routes);
 	bool found;
 
+	const struct fennec_route *r;
+
 	if (routes && routes->count) {
 		unsigned int i = atomic_read(&session->active);
 
-		*route = routes->route[i < routes->count ? i : 0];
+		r = &routes->route[i < routes->count ? i : 0];
+		route->len = r->len;
+		memcpy(route->label, r->label, r->len);
+		route->mtu = r->mtu;
+		/* A switch error may be writing these. */
+		route->pmtu = fennec_route_pmtu(r);
 		return true;
 	}
 	spin_lock_bh(&session->learned_lock);
 	*route = session->learned;
 	found = route->len;
 	spin_unlock_bh(&session->learned_lock);
+	route->pmtu = fennec_route_pmtu(route);
 	return found;
 }
 
@@ -232,7 +280,55 @@ void fennec_session_learn(struct fennec_session *session, const u8 *label,
 	spin_lock_bh(&session->learned_lock);
 	memcpy(learned->label, label, len);
 	learned->len = len;
+	/* Another way: what the old one's switches said is not its. */
+	learned->pmtu = 0;
 	spin_unlock_bh(&session->learned_lock);
+}
+
+/* Lowers @route's path MTU to @mtu if it is @label and has none lower. */
+static bool fennec_route_lower_pmtu(struct fennec_route *route,
+				    const u8 *label, unsigned int len,
+				    unsigned int mtu)
+{
+	unsigned int now = fennec_route_pmtu(route);
+
+	if (route->len != len || memcmp(route->label, label, len) ||
+	    (now && now <= mtu))
+		return false;
+	WRITE_ONCE(route->pmtu_expires, jiffies + FENNEC_PMTU_TIMEOUT);
+	WRITE_ONCE(route->pmtu, mtu);
+	return true;
+}
+
+/**
+ * fennec_session_learn_mtu - a switch on a route says it carries no more
+ * @session: the session
+ * @label: the whole route, as its origin (this node) sent it
+ * @len: its length
+ * @mtu: the largest inner packet the switch's link carries, in a version 1
+ *	header; at least IPV6_MIN_MTU
+ *
+ * Lowers the path MTU of the session's routes that are @label, the
+ * helper's and the learned one, for FENNEC_PMTU_TIMEOUT. Two switch
+ * errors at once may both write: the later one wins, either is right.
+ * Context: softirq, RCU read side.
+ * Return: whether a route's path MTU was lowered.
+ */
+bool fennec_session_learn_mtu(struct fennec_session *session,
+			      const u8 *label, unsigned int len,
+			      unsigned int mtu)
+{
+	struct fennec_routes *routes = rcu_dereference(session->routes);
+	bool lowered = false;
+	unsigned int i;
+
+	for (i = 0; routes && i < routes->count; i++)
+		lowered |= fennec_route_lower_pmtu(&routes->route[i], label,
+						   len, mtu);
+	spin_lock_bh(&session->learned_lock);
+	lowered |= fennec_route_lower_pmtu(&session->learned, label, len, mtu);
+	spin_unlock_bh(&session->learned_lock);
+	return lowered;
 }
 
 /**

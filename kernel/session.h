@@ -17,12 +17,25 @@ struct fennec_device;
  * @len: bytes of @label
  * @label: the slots, this node's first, the peer's self slot last
  * @mtu: path MTU the helper measured or assumed (0: unknown)
+ * @pmtu: path MTU a switch on the route said (0: none), while
+ *	@pmtu_expires is ahead: read and written with READ_ONCE/WRITE_ONCE,
+ *	a switch error may write it under readers
+ * @pmtu_expires: jiffies when @pmtu is forgotten
  */
 struct fennec_route {
 	u8 len;
 	u8 label[FENNEC_ROUTE_LEN];
 	u16 mtu;
+	u16 pmtu;
+	unsigned long pmtu_expires;
 };
+
+/*
+ * How long a path MTU learned from a switch error holds, as the kernel's
+ * own PMTU exceptions do (net.ipv4.route.mtu_expires): after it, packets
+ * of the full size try the route again.
+ */
+#define FENNEC_PMTU_TIMEOUT	(10 * 60 * HZ)
 
 /**
  * struct fennec_routes - a session's routes, replaced as a whole
@@ -91,5 +104,9 @@ void fennec_session_learn(struct fennec_session *session,
 			  const u8 *label, unsigned int len);
 bool fennec_session_failover(struct fennec_session *session, const u8 *label,
 			     unsigned int len, unsigned int pos);
+unsigned int fennec_route_pmtu(const struct fennec_route *route);
+bool fennec_session_learn_mtu(struct fennec_session *session,
+			      const u8 *label, unsigned int len,
+			      unsigned int mtu);
 
 #endif /* _FENNEC_SESSION_H */

@@ -125,15 +125,46 @@ void fennec_socket_close(struct fennec_device *fdev)
 	fennec_socket_swap(fdev, NULL, NULL);
 }
 
+/*
+ * The underlay's route to @sin from @sk, @fl filled in for it; an error
+ * pointer if there is none, or if it would go into the overlay itself.
+ * Context: RCU read side (BH).
+ */
+static struct rtable *fennec_route4(struct fennec_device *fdev,
+				    struct sock *sk, struct flowi4 *fl,
+				    const struct sockaddr_in *sin, u32 mark)
+{
+	struct rtable *rt;
+
+	memset(fl, 0, sizeof(*fl));
+	fl->daddr = sin->sin_addr.s_addr;
+	fl->fl4_dport = sin->sin_port;
+	fl->fl4_sport = inet_sk(sk)->inet_sport;
+	fl->flowi4_proto = IPPROTO_UDP;
+	fl->flowi4_mark = mark;
+	rt = ip_route_output_flow(sock_net(sk), fl, sk);
+	if (!IS_ERR(rt) && unlikely(rt->dst.dev == fdev->dev)) {
+		/* The underlay would route into the overlay itself. */
+		ip_rt_put(rt);
+		return ERR_PTR(-ELOOP);
+	}
+	return rt;
+}
+
+/*
+ * Whether a datagram of @len bytes of UDP payload fits @dst's MTU with
+ * @iph bytes of IP header: the underlay never fragments what we send.
+ */
+static bool fennec_fits(const struct dst_entry *dst, unsigned int len,
+			unsigned int iph)
+{
+	return len + sizeof(struct udphdr) + iph <= dst_mtu(dst);
+}
+
 static int fennec_send4(struct fennec_device *fdev, struct sk_buff *skb,
 			const struct sockaddr_in *sin)
 {
-	struct flowi4 fl = {
-		.daddr = sin->sin_addr.s_addr,
-		.fl4_dport = sin->sin_port,
-		.flowi4_proto = IPPROTO_UDP,
-		.flowi4_mark = skb->mark,
-	};
+	struct flowi4 fl;
 	struct sock *sk;
 	struct rtable *rt;
 	int err = 0;
@@ -144,22 +175,20 @@ static int fennec_send4(struct fennec_device *fdev, struct sk_buff *skb,
 		err = -ENONET;
 		goto drop;
 	}
-	fl.fl4_sport = inet_sk(sk)->inet_sport;
-	rt = ip_route_output_flow(sock_net(sk), &fl, sk);
+	rt = fennec_route4(fdev, sk, &fl, sin, skb->mark);
 	if (IS_ERR(rt)) {
 		err = PTR_ERR(rt);
 		goto drop;
 	}
-	if (unlikely(rt->dst.dev == fdev->dev)) {
-		/* The underlay would route into the overlay itself. */
+	if (unlikely(!fennec_fits(&rt->dst, skb->len, sizeof(struct iphdr)))) {
 		ip_rt_put(rt);
-		err = -ELOOP;
+		err = -EMSGSIZE;
 		goto drop;
 	}
-	skb->ignore_df = 1;
+	/* DF: a router of the underlay with a smaller MTU says so. */
 	udp_tunnel_xmit_skb(rt, sk, skb, fl.saddr, fl.daddr, 0,
-			    ip4_dst_hoplimit(&rt->dst), 0, fl.fl4_sport,
-			    fl.fl4_dport, false, false);
+			    ip4_dst_hoplimit(&rt->dst), htons(IP_DF),
+			    fl.fl4_sport, fl.fl4_dport, false, false);
 	rcu_read_unlock_bh();
 	return 0;
 
@@ -170,17 +199,34 @@ drop:
 }
 
 #if IS_ENABLED(CONFIG_IPV6)
+/* As fennec_route4(), for IPv6. */
+static struct dst_entry *fennec_route6(struct fennec_device *fdev,
+				       struct sock *sk, struct flowi6 *fl,
+				       const struct sockaddr_in6 *sin6,
+				       u32 mark)
+{
+	struct dst_entry *dst;
+
+	memset(fl, 0, sizeof(*fl));
+	fl->daddr = sin6->sin6_addr;
+	fl->fl6_dport = sin6->sin6_port;
+	fl->fl6_sport = inet_sk(sk)->inet_sport;
+	fl->flowi6_oif = sin6->sin6_scope_id;
+	fl->flowi6_proto = IPPROTO_UDP;
+	fl->flowi6_mark = mark;
+	dst = ipv6_stub->ipv6_dst_lookup_flow(sock_net(sk), sk, fl, NULL);
+	if (!IS_ERR(dst) && unlikely(dst->dev == fdev->dev)) {
+		dst_release(dst);
+		return ERR_PTR(-ELOOP);
+	}
+	return dst;
+}
+
 static int fennec_send6(struct fennec_device *fdev, struct sk_buff *skb,
 			const struct sockaddr_in6 *sin6)
 {
-	struct flowi6 fl = {
-		.daddr = sin6->sin6_addr,
-		.fl6_dport = sin6->sin6_port,
-		.flowi6_oif = sin6->sin6_scope_id,
-		.flowi6_proto = IPPROTO_UDP,
-		.flowi6_mark = skb->mark,
-	};
 	struct dst_entry *dst;
+	struct flowi6 fl;
 	struct sock *sk;
 	int err = 0;
 
@@ -190,18 +236,17 @@ static int fennec_send6(struct fennec_device *fdev, struct sk_buff *skb,
 		err = -ENONET;
 		goto drop;
 	}
-	fl.fl6_sport = inet_sk(sk)->inet_sport;
-	dst = ipv6_stub->ipv6_dst_lookup_flow(sock_net(sk), sk, &fl, NULL);
+	dst = fennec_route6(fdev, sk, &fl, sin6, skb->mark);
 	if (IS_ERR(dst)) {
 		err = PTR_ERR(dst);
 		goto drop;
 	}
-	if (unlikely(dst->dev == fdev->dev)) {
+	/* IPv6 routers never fragment; nor do we. */
+	if (unlikely(!fennec_fits(dst, skb->len, sizeof(struct ipv6hdr)))) {
 		dst_release(dst);
-		err = -ELOOP;
+		err = -EMSGSIZE;
 		goto drop;
 	}
-	skb->ignore_df = 1;
 	udp_tunnel6_xmit_skb(dst, sk, skb, skb->dev, &fl.saddr, &fl.daddr, 0,
 			     ip6_dst_hoplimit(dst), 0, fl.fl6_sport,
 			     fl.fl6_dport, false);
@@ -214,6 +259,53 @@ drop:
 	return err;
 }
 #endif
+
+/**
+ * fennec_socket_mtu - what the underlay carries to an endpoint
+ * @fdev: the device
+ * @ep: the endpoint
+ *
+ * Context: any.
+ * Return: the largest UDP payload the underlay's route to @ep carries
+ * unfragmented (its MTU, its path MTU if the underlay learned one, less
+ * the IP and UDP headers), or 0 if there is no route or socket now.
+ */
+unsigned int fennec_socket_mtu(struct fennec_device *fdev,
+			       const union fennec_endpoint *ep)
+{
+	unsigned int mtu = 0, iph = sizeof(struct iphdr);
+	struct dst_entry *dst = ERR_PTR(-ENONET);
+	struct sock *sk;
+
+	rcu_read_lock_bh();
+	if (ep->sa.sa_family == AF_INET) {
+		struct flowi4 fl;
+		struct rtable *rt;
+
+		sk = rcu_dereference_bh(fdev->sock4);
+		if (sk) {
+			rt = fennec_route4(fdev, sk, &fl, &ep->sin, 0);
+			dst = IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
+		}
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	if (ep->sa.sa_family == AF_INET6) {
+		struct flowi6 fl;
+
+		iph = sizeof(struct ipv6hdr);
+		sk = rcu_dereference_bh(fdev->sock6);
+		if (sk)
+			dst = fennec_route6(fdev, sk, &fl, &ep->sin6, 0);
+	}
+#endif
+	if (!IS_ERR(dst)) {
+		if (dst_mtu(dst) > iph + sizeof(struct udphdr))
+			mtu = dst_mtu(dst) - iph - sizeof(struct udphdr);
+		dst_release(dst);
+	}
+	rcu_read_unlock_bh();
+	return mtu;
+}
 
 /**
  * fennec_socket_send - send a datagram to a peer from the device's socket

@@ -23,6 +23,8 @@ int fennec_socket_open(struct fennec_device *fdev, u16 port);
 void fennec_socket_close(struct fennec_device *fdev);
 int fennec_socket_send(struct fennec_device *fdev, struct sk_buff *skb,
 		       const union fennec_endpoint *ep);
+unsigned int fennec_socket_mtu(struct fennec_device *fdev,
+			       const union fennec_endpoint *ep);
 void fennec_endpoint_from_skb(union fennec_endpoint *ep,
 			      const struct sk_buff *skb);
 bool fennec_endpoint_eq(const union fennec_endpoint *a,

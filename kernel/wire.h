@@ -102,6 +102,7 @@ struct fennec_e2e_hdr {
 enum fennec_switch_error_code {
 	FENNEC_SWERR_DEAD_SLOT = 1,	/* no link on that slot */
 	FENNEC_SWERR_MALFORMED = 2,	/* route runs past its end */
+	FENNEC_SWERR_TOO_BIG = 3,	/* larger than the egress link's MTU */
 };
 
 /**
@@ -112,6 +113,9 @@ enum fennec_switch_error_code {
  * @rx_index: the e2e receiver index of the failed packet (0 if none): the
  *	origin finds the session by it
  * @route_len: length of the failed route
+ * @reserved: zero
+ * @mtu: for FENNEC_SWERR_TOO_BIG, the failing link's MTU (big-endian), the
+ *	largest inner packet it carries in a version 1 header; else zero
  * @route: the failed route, as the failing switch saw it: FENNEC_ROUTE_SHORT
  *	bytes on the wire, or FENNEC_ROUTE_LEN if @route_len is longer
  */
@@ -121,9 +125,21 @@ struct fennec_switch_error {
 	__be16 slot;
 	__le32 rx_index;
 	u8 route_len;
-	u8 reserved[3];
+	u8 reserved;
+	__be16 mtu;
 	u8 route[FENNEC_ROUTE_LEN];
 } __packed;
+
+/*
+ * Bytes a data packet carries at a hop on top of its inner packet, the
+ * link header and tag aside: a version 1 forwarding header, the e2e header
+ * and tag. A link's MTU counts the inner packet of such a packet; a
+ * version 2 header's 32 more bytes come out of the inner packet.
+ */
+#define FENNEC_FWD_DATA_OVERHEAD	(offsetof(struct fennec_fwd_hdr, route) + \
+					 FENNEC_ROUTE_SHORT + \
+					 sizeof(struct fennec_e2e_hdr) + \
+					 FENNEC_TAG_LEN)
 
 static inline unsigned int fennec_fwd_kind(const struct fennec_fwd_hdr *h)
 {

@@ -14,6 +14,7 @@ packages=(
 	linux-source-6.1 python3 python3-yaml valgrind
 	clang-14 libclang-rt-14-dev
 	scdoc dpkg-dev debhelper dh-dkms lintian
+	systemd
 )
 
 missing=()

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # bash completion for fennec(8): commands, fennec devices, the settings of
-# "fennec set" and the views of "fennec show". Installed as
+# "fennec set" and the views of "fennec show" (peers, dht, ...). Installed as
 # /usr/share/bash-completion/completions/fennec.
 # shellcheck disable=SC2207 # COMPREPLY=($(compgen ...)): words, as meant
 
@@ -15,7 +15,7 @@ _fennec()
 	local cur prev words cword
 	_init_completion || return
 
-	local commands="show set send graph trace monitor genkey pubkey addr help"
+	local commands="show showconf metrics set send graph trace monitor genkey pubkey addr help"
 	if [ "$cword" -eq 1 ]; then
 		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
 		return
@@ -24,7 +24,7 @@ _fennec()
 	local cmd=${words[1]}
 	if [ "$cword" -eq 2 ]; then
 		case $cmd in
-		show|set|send|graph|trace|monitor)
+		show|showconf|metrics|set|send|graph|trace|monitor)
 			COMPREPLY=($(compgen -W "$(_fennec_devices) --help" -- "$cur"))
 			[ "$cmd" = show ] && COMPREPLY+=($(compgen -W "--json" -- "$cur"))
 			;;
@@ -37,7 +37,7 @@ _fennec()
 
 	case $cmd in
 	show)
-		COMPREPLY=($(compgen -W "links sessions prefixes dht --json" -- "$cur"))
+		COMPREPLY=($(compgen -W "links sessions prefixes peers dht --json" -- "$cur"))
 		;;
 	send)
 		[ "$cword" -eq 3 ] && COMPREPLY=($(compgen -W "route endpoint" -- "$cur"))

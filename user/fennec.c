@@ -19,8 +19,12 @@
 #endif
 
 static const struct command commands[] = {
-	{ "show", cmd_show, "[DEV [links|sessions|prefixes|dht]] [--json]",
-	  "show every fennec device, or DEV, or DEV's links, sessions, prefixes or DHT" },
+	{ "show", cmd_show, "[DEV [links|sessions|prefixes|peers|dht]] [--json]",
+	  "show every fennec device, or DEV, or DEV's links, sessions, ..." },
+	{ "showconf", cmd_showconf, "DEV",
+	  "print the configuration DEV's fennecd runs with, as a config file" },
+	{ "metrics", cmd_metrics, "DEV",
+	  "print DEV's counters in the Prometheus text format" },
 	{ "set", cmd_set,
 	  "DEV [listen-port PORT] [private-key FILE|-] [public-key KEY]\n"
 	  "      [address ADDR] [clear-identity] [slot-width 1|2]\n"
@@ -70,11 +74,10 @@ int usage_error(const struct command *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", log_prog());
+	/* The log's line: with a priority on the journal's stream. */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	log_verror(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	print_command_usage(stderr, cmd);
 	return EXIT_USAGE;
 }

@@ -3,7 +3,8 @@
  * fennecd: the Fennec helper daemon. It gives its device the node's
  * identity, makes a link to each configured neighbour, keys it with Noise
  * handshakes and rekeys it, and stays in the foreground until SIGINT or
- * SIGTERM. SIGUSR1 rekeys every link now; SIGUSR2 logs the handshake
+ * SIGTERM. SIGHUP reads the config again and applies what changed
+ * (reload()); SIGUSR1 rekeys every link now; SIGUSR2 logs the handshake
  * counters; the CLI asks about the mesh over the control socket
  * @fennecd/DEV (daemon/control.h). Exit status: 0 on a signal, 1
  * failure, 2 usage error.
@@ -36,6 +37,7 @@
 #include "lib/key.h"
 #include "lib/log.h"
 #include "lib/parse.h"
+#include "lib/sd_notify.h"
 
 #ifndef FENNEC_VERSION
 #define FENNEC_VERSION "unknown"
@@ -48,6 +50,8 @@
  * fast events come.
  */
 #define EVENTS_PER_ROUND 64
+/* With discovery, orphaned kernel links wait at least this for beacons. */
+#define ORPHANS_MIN_NS (10 * NSEC_PER_SEC)
 
 struct options {
 	struct daemon_config cmdline;
@@ -70,18 +74,18 @@ static const char usage_text[] =
 	"Each --route sends PREFIX (IPv4 or IPv6) to the node of PUBKEY: the\n"
 	"kernel learns it and DEV gets a route for it, removed at exit.\n"
 	"Runs in the foreground (--foreground changes nothing), logging to\n"
-	"stderr, until SIGINT or SIGTERM. See fennecd(8) and fennec.conf(5).\n";
+	"stderr, until SIGINT or SIGTERM; SIGHUP reloads the config file.\n"
+	"See fennecd(8) and fennec.conf(5).\n";
 
 __attribute__((format(printf, 1, 2)))
 static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", log_prog());
+	/* The log's line: with a priority on the journal's stream. */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	log_verror(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	fputs(usage_text, stderr);
 	return EXIT_USAGE;
 }
@@ -181,9 +185,16 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
 	int opt, ret;
 
-	opterr = 1;
-	while ((opt = getopt_long(argc, argv, "i:k:p:P:c:u:D:r:l:fhV",
+	/* Ours, not getopt's, messages: they go through the log. */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":i:k:p:P:c:u:D:r:l:fhV",
 				  long_options, NULL)) != -1) {
+		if (opt == '?')
+			return usage_error("unknown option \"%s\"",
+					   argv[optind - 1]);
+		if (opt == ':')
+			return usage_error("option \"%s\" needs a value",
+					   argv[optind - 1]);
 		if (opt == 'h') {
 			fputs(usage_text, stdout);
 			return EXIT_SUCCESS;
@@ -205,16 +216,26 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return -1;
 }
 
-/* The file's settings under the command line's. 0, or the exit status. */
+/*
+ * The file's settings under the command line's, into CFG (zeroed): 0, or
+ * -1 with the problem in ERR (a file's starts with "FILE:LINE: ").
+ */
+static int read_config(const struct options *o, struct daemon_config *cfg,
+		       char err[CONFIG_ERR_LEN])
+{
+	if (o->config_file && config_read_file(cfg, o->config_file, err))
+		return -1;
+	if (config_merge(cfg, &o->cmdline, err) || config_check(cfg, err))
+		return -1;
+	return 0;
+}
+
+/* 0, or the exit status. */
 static int load_config(const struct options *o, struct daemon_config *cfg)
 {
 	char err[CONFIG_ERR_LEN];
 
-	if (o->config_file && config_read_file(cfg, o->config_file, err)) {
-		log_error("%s", err);
-		return EXIT_FAILURE;
-	}
-	if (config_merge(cfg, &o->cmdline, err) || config_check(cfg, err)) {
+	if (read_config(o, cfg, err)) {
 		log_error("%s", err);
 		return EXIT_FAILURE;
 	}
@@ -240,6 +261,9 @@ static uint64_t clock_ns(clockid_t clock)
 }
 
 struct loop {
+	const struct options *o;
+	struct daemon_config *cfg;	/* the running one */
+	const struct identity *id;
 	struct datapath dp;
 	struct links links;
 	struct mesh mesh;
@@ -374,6 +398,101 @@ static void on_event(const struct datapath_event *ev, void *data)
 	}
 }
 
+/* What a notify_*() call gave: only a failure is said. */
+static void say_notify(int ret, const char *what)
+{
+	if (ret < 0)
+		log_warn("cannot tell systemd %s ($NOTIFY_SOCKET): %s", what,
+			 strerror(-ret));
+}
+
+/* A prefix for the node itself: the kernel would refuse it. 0 or -1. */
+static int own_route_problem(const struct daemon_config *cfg,
+			     const struct identity *id,
+			     char err[CONFIG_ERR_LEN])
+{
+	char text[PREFIX_TEXT_LEN];
+
+	for (size_t i = 0; i < cfg->nroutes; i++) {
+		const struct route_config *r = &cfg->routes[i];
+
+		if (memcmp(r->public_key, id->public_key, FENNEC_KEY_LEN))
+			continue;
+		format_prefix(&r->prefix, text);
+		if (r->line)
+			snprintf(err, CONFIG_ERR_LEN,
+				 "%s:%u: prefix %s is routed to this node's own key",
+				 cfg->file, r->line, text);
+		else
+			snprintf(err, CONFIG_ERR_LEN,
+				 "--route: prefix %s is routed to this node's own key",
+				 text);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_own_routes(const struct daemon_config *cfg,
+			    const struct identity *id)
+{
+	char err[CONFIG_ERR_LEN];
+
+	if (!own_route_problem(cfg, id, err))
+		return 0;
+	log_error("%s", err);
+	return -1;
+}
+
+/*
+ * SIGHUP: the config file read again, and the difference applied. The new
+ * file is read whole first: a problem in it refuses the reload (one line,
+ * FILE:LINE: and the problem) and changes nothing. The command line's
+ * --peer and --route stay, merged over the file as at start. What cannot
+ * change while fennecd runs (Interface, PrivateKeyFile, ListenPort,
+ * Discover, --user) keeps its running value, said in one line.
+ */
+static void reload(struct loop *lp)
+{
+	uint64_t now = clock_ns(CLOCK_MONOTONIC), wall = clock_ns(CLOCK_REALTIME);
+	const char *file = lp->o->config_file;
+	struct daemon_config next = { 0 };
+	char err[CONFIG_ERR_LEN], names[128];
+	unsigned int fixed;
+
+	if (read_config(lp->o, &next, err) ||
+	    own_route_problem(&next, lp->id, err)) {
+		log_error("reload refused: %s; the running configuration is kept",
+			  err);
+		goto out;
+	}
+	fixed = config_fixed_changes(lp->cfg, &next);
+	if (fixed) {
+		config_fixed_names(fixed, names, sizeof(names));
+		log_warn("reload: %s changed, but cannot while fennecd runs: the running value stays until a restart",
+			 names);
+		if (config_keep_fixed(&next, lp->cfg, fixed)) {
+			log_error("reload refused: out of memory; the running configuration is kept");
+			goto out;
+		}
+	}
+	/* The routes first: they still point into the running config. */
+	if (prefixes_update(&lp->prefixes, &next)) {
+		log_error("reload refused: out of memory; the running configuration is kept");
+		goto out;
+	}
+	links_reconfigure(&lp->links, &next, now, wall);
+	/* Same storage, new contents: pointers to lp->cfg stay good. */
+	config_free(lp->cfg);
+	*lp->cfg = next;
+	memset(&next, 0, sizeof(next));
+	log_info("reloaded %s: %zu neighbour%s, %zu route%s configured",
+		 file ? file : "the command line", lp->cfg->npeers,
+		 lp->cfg->npeers == 1 ? "" : "s", lp->cfg->nroutes,
+		 lp->cfg->nroutes == 1 ? "" : "s");
+out:
+	config_free(&next);
+}
+
 /* 1 to go on, 0 to stop on a signal. */
 static int on_signal(struct loop *lp)
 {
@@ -382,6 +501,13 @@ static int on_signal(struct loop *lp)
 	if (read(lp->sigfd, &si, sizeof(si)) != sizeof(si))
 		return 1;
 	switch (si.ssi_signo) {
+	case SIGHUP:
+		log_info("reloading the configuration (SIGHUP)");
+		say_notify(notify_reloading(), "RELOADING=1");
+		reload(lp);
+		/* Done, whether the new file was taken or refused. */
+		say_notify(notify_ready(), "READY=1");
+		return 1;
 	case SIGUSR1:
 		log_info("rekeying every link");
 		links_rekey_all(&lp->links, clock_ns(CLOCK_MONOTONIC),
@@ -476,29 +602,6 @@ static int run(struct loop *lp)
 	}
 }
 
-/* A prefix for the node itself: the kernel would refuse it. */
-static int check_own_routes(const struct daemon_config *cfg,
-			    const struct identity *id)
-{
-	char text[PREFIX_TEXT_LEN];
-
-	for (size_t i = 0; i < cfg->nroutes; i++) {
-		const struct route_config *r = &cfg->routes[i];
-
-		if (memcmp(r->public_key, id->public_key, FENNEC_KEY_LEN))
-			continue;
-		format_prefix(&r->prefix, text);
-		if (r->line)
-			log_error("%s:%u: prefix %s is routed to this node's own key",
-				  cfg->file, r->line, text);
-		else
-			log_error("--route: prefix %s is routed to this node's own key",
-				  text);
-		return -1;
-	}
-	return 0;
-}
-
 static int start(struct daemon_config *cfg, struct identity *id,
 		 struct loop *lp)
 {
@@ -531,8 +634,18 @@ static int start(struct daemon_config *cfg, struct identity *id,
 	lp->mesh.ctx = &lp->sessions;
 	/* Without it fennecd still works: the CLI cannot ask it, is all. */
 	control_open(&lp->control, &lp->dp, &lp->mesh, &lp->sessions, now);
+	lp->control.links = &lp->links;
+	lp->control.cfg = cfg;
 	rekey_limits_from_env(lp);
 	discovery_start(&lp->disc, &lp->dp, &lp->links, now);
+	/*
+	 * Links no configured neighbour took: beacons may find theirs again,
+	 * within the time a found neighbour is kept without them (two beacon
+	 * intervals at least).
+	 */
+	links_drop_orphans(&lp->links, !lp->disc.nifaces ? 0 :
+			   lp->disc.forget_ns > ORPHANS_MIN_NS ?
+			   lp->disc.forget_ns : ORPHANS_MIN_NS, now);
 	log_info("%s: %zu neighbour%s configured", cfg->ifname, cfg->npeers,
 		 cfg->npeers == 1 ? "" : "s");
 	return prefixes_start(&lp->prefixes, &lp->dp, cfg);
@@ -543,7 +656,10 @@ int main(int argc, char **argv)
 	struct options o = { .log_level = LEVEL_INFO };
 	struct daemon_config cfg = { 0 };
 	struct identity id = { 0 };
-	struct loop lp = { .sigfd = -1, .disc.epfd = -1, .control.fd = -1 };
+	struct loop lp = {
+		.o = &o, .cfg = &cfg, .id = &id,
+		.sigfd = -1, .disc.epfd = -1, .control.fd = -1,
+	};
 	sigset_t sigs;
 	int ret;
 
@@ -560,6 +676,7 @@ int main(int argc, char **argv)
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
 	sigaddset(&sigs, SIGUSR1);
 	sigaddset(&sigs, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
@@ -570,8 +687,12 @@ int main(int argc, char **argv)
 	ret = EXIT_FAILURE;
 	if (lp.sigfd < 0)
 		log_error("signalfd: %s", strerror(errno));
-	else if (!start(&cfg, &id, &lp))
+	else if (!start(&cfg, &id, &lp)) {
+		/* The device has its address, the configuration is applied. */
+		say_notify(notify_ready(), "READY=1");
 		ret = run(&lp);
+		say_notify(notify_stopping(), "STOPPING=1");
+	}
 	/* The routes and prefixes go when fennecd stops, not when killed. */
 	prefixes_stop(&lp.prefixes);
 	discovery_free(&lp.disc);

@@ -182,6 +182,10 @@ check_fail "a 1350-byte packet to a neighbour behind a 1300 MTU link" \
 	ping_node 0 1 -c 1 -s 1302 -M do
 check "is counted too big" [ "$(drop_count 0 too_big)" -ge 1 ]
 check "a packet that fits still goes" ping_node 0 1 -c 1 -s 1200
+# Routes out over that link carry no more than it either: back to the
+# device's MTU for what follows.
+ip netns exec f0 fennec set fen0 link 2 mtu \
+	"$(ip -n f0 -j link show fen0 | sed -n 's/.*"mtu":\([0-9]*\).*/\1/p')"
 
 keys_fresh
 # Routes of more than 16 bytes go in a version 2 header (48 bytes of

@@ -48,10 +48,11 @@ export FENNEC_MESH_SLACK=${FENNEC_MESH_SLACK:-4}
 # their time goes to the kernel (which make check and make check-debug
 # test), and the CLI commands they run, datapath.sh runs too (fennec set,
 # show, send, and monitor reading the kernel's events; prefixes.sh's
-# "set DEV prefix" is checked under ASan by the unit tests' cli.sh). So the
+# "set DEV prefix" is checked under ASan by the unit tests' cli.sh; pmtu.sh
+# runs the same commands as datapath.sh). So the
 # tier's time goes to fennecd. Any new test joins unless named here; name a held one
 # to run it anyway.
-asan_held=${FENNEC_ASAN_HELD_TESTS-device.sh netlink.sh wire.sh prefixes.sh}
+asan_held=${FENNEC_ASAN_HELD_TESTS-device.sh netlink.sh wire.sh prefixes.sh pmtu.sh}
 export FENNEC_HELD_TESTS="${FENNEC_HELD_TESTS-} $asan_held"
 while [ $# -gt 0 ]; do
 	case $1 in

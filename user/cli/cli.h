@@ -27,6 +27,16 @@ int cmd_show_sessions(const struct command *cmd, const char *ifname,
 int cmd_show_prefixes(const struct command *cmd, const char *ifname,
 		      bool as_json);
 int cmd_show_dht(const struct command *cmd, const char *ifname, bool as_json);
+int cmd_show_peers(const struct command *cmd, const char *ifname,
+		   bool as_json);
+int cmd_showconf(const struct command *cmd, int argc, char **argv);
+int cmd_metrics(const struct command *cmd, int argc, char **argv);
+/*
+ * Sends the request line REQUEST to fennecd for IFNAME over its control
+ * socket and reads the reply to its end, in TIMEOUT_MS at most: the reply
+ * (malloc'd), or NULL after saying why.
+ */
+char *daemon_ask(const char *ifname, const char *request, int timeout_ms);
 int cmd_graph(const struct command *cmd, int argc, char **argv);
 int cmd_trace(const struct command *cmd, int argc, char **argv);
 int cmd_send(const struct command *cmd, int argc, char **argv);

@@ -5,6 +5,7 @@
  *   fennec show DEV dht [--json]   its Kademlia table, landmarks, counters
  *   fennec graph DEV               the topology it knows, as Graphviz dot
  *   fennec trace DEV ADDR          the route to ADDR, hop by hop, timed
+ * and, for cli/peers.c, what only it knows of its peers ("peers").
  * Whoever holds the socket's name is asked only once its credentials say
  * it may be fennecd (ctl_trust()).
  */
@@ -146,7 +147,7 @@ static char *read_reply(int fd, const char *ifname, long long deadline)
 }
 
 /* Sends REQUEST to fennecd for IFNAME: its reply, or NULL (said why). */
-static char *ask(const char *ifname, const char *request, int timeout_ms)
+char *daemon_ask(const char *ifname, const char *request, int timeout_ms)
 {
 	long long deadline = now_ms() + timeout_ms;
 	char line[CTL_REQUEST_MAX];
@@ -180,7 +181,7 @@ static char *ask(const char *ifname, const char *request, int timeout_ms)
 static int get_mesh(const char *ifname, struct mesh_view *v)
 {
 	char err[MV_ERR_LEN];
-	char *reply = ask(ifname, "mesh", MESH_TIMEOUT_MS);
+	char *reply = daemon_ask(ifname, "mesh", MESH_TIMEOUT_MS);
 	int ret;
 
 	if (!reply)
@@ -239,7 +240,7 @@ int cmd_trace(const struct command *cmd, int argc, char **argv)
 	/* Sent in canonical form, whatever way it was written. */
 	snprintf(request, sizeof(request), "trace %s",
 		 inet_ntop(AF_INET6, &a, text, sizeof(text)));
-	reply = ask(argv[1], request, TRACE_TIMEOUT_MS);
+	reply = daemon_ask(argv[1], request, TRACE_TIMEOUT_MS);
 	if (!reply)
 		return EXIT_FAILURE;
 	ret = trace_view_parse(&t, reply, err);

@@ -158,8 +158,14 @@ static void print_routes(struct entries *e,
 			json_string(e->j, "label", text);
 			if (s->route_has_mtu[i])
 				json_uint(e->j, "mtu", s->route_mtu[i]);
+			if (s->route_pmtu[i])
+				json_uint(e->j, "pmtu", s->route_pmtu[i]);
 			json_bool(e->j, "active", s->route_active[i]);
 			json_end_object(e->j);
+		} else if (s->route_pmtu[i]) {
+			printf("  route: %s pmtu %u%s\n", text,
+			       (unsigned int)s->route_pmtu[i],
+			       s->route_active[i] ? " (active)" : "");
 		} else {
 			printf("  route: %s%s\n", text,
 			       s->route_active[i] ? " (active)" : "");

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* fennec show [DEV] [--json] */
+/* fennec show [DEV [links|sessions|prefixes|peers|dht]] [--json] */
 #include <arpa/inet.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -161,8 +161,10 @@ int cmd_show(const struct command *cmd, int argc, char **argv)
 		return cmd_show_sessions(cmd, ifname, as_json);
 	if (what && !strcmp(what, "prefixes"))
 		return cmd_show_prefixes(cmd, ifname, as_json);
+	if (what && !strcmp(what, "peers"))
+		return cmd_show_peers(cmd, ifname, as_json);
 	if (what)
-		return usage_error(cmd, "show DEV takes links, sessions, routes, prefixes or dht");
+		return usage_error(cmd, "show DEV takes links, sessions, routes, prefixes, peers or dht");
 	if (ifname && parse_ifname(ifname)) {
 		log_error("invalid device name \"%s\"", ifname);
 		return EXIT_FAILURE;

@@ -868,6 +868,123 @@ int config_check(const struct daemon_config *c, char err[CONFIG_ERR_LEN])
 	return 0;
 }
 
+unsigned int config_peer_changes(const struct peer_config *a,
+				 const struct peer_config *b)
+{
+	unsigned int changes = 0;
+
+	if (a->has_endpoint != b->has_endpoint ||
+	    (a->has_endpoint && !endpoint_eq(&a->endpoint, &b->endpoint)))
+		changes |= CONFIG_PEER_ENDPOINT;
+	if (a->has_psk != b->has_psk ||
+	    (a->has_psk && sodium_memcmp(a->psk, b->psk, CONFIG_PSK_LEN)))
+		changes |= CONFIG_PEER_PSK;
+	if (a->mode != b->mode)
+		changes |= CONFIG_PEER_MODE;
+	if (a->keepalive != b->keepalive)
+		changes |= CONFIG_PEER_KEEPALIVE;
+	return changes;
+}
+
+static bool same_string(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* The same interfaces, in any order. */
+static bool same_discover(const struct daemon_config *a,
+			  const struct daemon_config *b)
+{
+	if (a->ndiscover != b->ndiscover)
+		return false;
+	for (size_t i = 0; i < a->ndiscover; i++)
+		if (!has_discover(b, a->discover[i]))
+			return false;
+	return true;
+}
+
+unsigned int config_fixed_changes(const struct daemon_config *a,
+				  const struct daemon_config *b)
+{
+	unsigned int changes = 0;
+
+	if (strcmp(a->ifname, b->ifname))
+		changes |= CONFIG_FIXED_INTERFACE;
+	if (!same_string(a->private_key_path, b->private_key_path))
+		changes |= CONFIG_FIXED_PRIVATE_KEY;
+	if (a->set_listen_port != b->set_listen_port ||
+	    (a->set_listen_port && a->listen_port != b->listen_port))
+		changes |= CONFIG_FIXED_LISTEN_PORT;
+	if (!same_string(a->user, b->user))
+		changes |= CONFIG_FIXED_USER;
+	if (!same_discover(a, b))
+		changes |= CONFIG_FIXED_DISCOVER;
+	return changes;
+}
+
+void config_fixed_names(unsigned int changes, char *buf, size_t size)
+{
+	static const char *const names[] = {
+		"Interface", "PrivateKeyFile", "ListenPort", "--user",
+		"Discover",
+	};
+	size_t len = 0;
+
+	if (size)
+		buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		int n;
+
+		if (!(changes & (1u << i)) || len >= size)
+			continue;
+		n = snprintf(buf + len, size - len, "%s%s", len ? ", " : "",
+			     names[i]);
+		if (n > 0)
+			len += n;
+	}
+}
+
+int config_keep_fixed(struct daemon_config *next,
+		      const struct daemon_config *cur, unsigned int changes)
+{
+	if (changes & CONFIG_FIXED_INTERFACE)
+		memcpy(next->ifname, cur->ifname, sizeof(next->ifname));
+	if (changes & CONFIG_FIXED_PRIVATE_KEY) {
+		free(next->private_key_path);
+		next->private_key_path = NULL;
+		if (cur->private_key_path &&
+		    config_set_string(&next->private_key_path,
+				      cur->private_key_path))
+			return -1;
+	}
+	if (changes & CONFIG_FIXED_LISTEN_PORT) {
+		next->set_listen_port = cur->set_listen_port;
+		next->listen_port = cur->listen_port;
+	}
+	if (changes & CONFIG_FIXED_USER) {
+		free(next->user);
+		next->user = NULL;
+		if (cur->user && config_set_string(&next->user, cur->user))
+			return -1;
+	}
+	if (changes & CONFIG_FIXED_DISCOVER) {
+		memcpy(next->discover, cur->discover, sizeof(next->discover));
+		next->ndiscover = cur->ndiscover;
+	}
+	return 0;
+}
+
+bool config_has_route(const struct daemon_config *c,
+		      const struct route_config *r)
+{
+	for (size_t i = 0; i < c->nroutes; i++)
+		if (same_prefix(&c->routes[i].prefix, &r->prefix) &&
+		    !memcmp(c->routes[i].public_key, r->public_key,
+			    FENNEC_KEY_LEN))
+			return true;
+	return false;
+}
+
 void config_free(struct daemon_config *c)
 {
 	free(c->private_key_path);

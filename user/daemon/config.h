@@ -120,6 +120,43 @@ int config_merge(struct daemon_config *c, const struct daemon_config *cmdline,
 		 char err[CONFIG_ERR_LEN]);
 /* Checks that C names a device and a private key. */
 int config_check(const struct daemon_config *c, char err[CONFIG_ERR_LEN]);
+
+/*
+ * The difference between the running configuration and a new one, for a
+ * reload (SIGHUP): pure functions of the two, no I/O.
+ *
+ * config_peer_changes(): what differs between A and B, two configurations
+ * of the same peer (its public key), as CONFIG_PEER_* bits; 0: nothing.
+ */
+#define CONFIG_PEER_ENDPOINT	1u	/* Endpoint given, dropped or moved */
+#define CONFIG_PEER_PSK		2u	/* PresharedKeyFile's key */
+#define CONFIG_PEER_MODE	4u
+#define CONFIG_PEER_KEEPALIVE	8u
+unsigned int config_peer_changes(const struct peer_config *a,
+				 const struct peer_config *b);
+/*
+ * What of the settings a running fennecd cannot change differs between A
+ * and B, as CONFIG_FIXED_* bits; 0: nothing. config_fixed_names() writes
+ * their names, as the file spells them ("ListenPort, Discover"), to BUF.
+ */
+#define CONFIG_FIXED_INTERFACE	1u
+#define CONFIG_FIXED_PRIVATE_KEY 2u	/* the file's path */
+#define CONFIG_FIXED_LISTEN_PORT 4u
+#define CONFIG_FIXED_USER	8u
+#define CONFIG_FIXED_DISCOVER	16u
+unsigned int config_fixed_changes(const struct daemon_config *a,
+				   const struct daemon_config *b);
+void config_fixed_names(unsigned int changes, char *buf, size_t size);
+/*
+ * Gives NEXT the values of CUR for the settings CHANGES names (from
+ * config_fixed_changes()): what a reload keeps. 0, or -1 out of memory.
+ */
+int config_keep_fixed(struct daemon_config *next,
+		      const struct daemon_config *cur, unsigned int changes);
+/* Whether C routes R's prefix to R's key. */
+bool config_has_route(const struct daemon_config *c,
+		      const struct route_config *r);
+
 /* Wipes the psks and frees everything; C is zeroed, ready for reuse. */
 void config_free(struct daemon_config *c);
 

@@ -8,8 +8,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "../lib/key.h"
 #include "../lib/log.h"
 #include "../lib/label.h"
 #include "control.h"
@@ -18,7 +20,10 @@
 #define BIND_RETRY_NS	NSEC_PER_SEC
 #define BACKLOG		CONTROL_CONNS
 
-static const uint8_t any_node[RT_ID_LEN];	/* a probe any node answers */
+static const uint8_t any_node[RT_ID_LEN];
+static void conn_close(struct control_conn *cn);
+static void conn_reply(struct control_conn *cn, char *out, size_t len,
+		       uint64_t now);	/* a probe any node answers */
 
 static const char *id_text(const uint8_t *id, char *buf)
 {
@@ -140,6 +145,120 @@ void control_mesh_report(FILE *out, struct mesh *m, uint64_t now)
 	report_table(out, &m->table, now);
 	report_landmarks(out, m->coords, now);
 	fputs("end\n", out);
+}
+
+/* --- the "peers" reply ---------------------------------------------------- */
+
+/* When a handshake gave P's keys, in seconds since the epoch; 0: never. */
+static unsigned long long keyed_at(const struct keying_peer *p, uint64_t now,
+				   uint64_t wall)
+{
+	uint64_t ago;
+
+	if (!p->has_keys || !p->keys_at)
+		return 0;
+	ago = now > p->keys_at ? now - p->keys_at : 0;
+	return ago < wall ? (wall - ago) / NSEC_PER_SEC : 0;
+}
+
+static const char *endpoint_text(bool has, const union endpoint *ep,
+				 char *buf, size_t size)
+{
+	return has ? format_endpoint(ep, buf, size) : "-";
+}
+
+static void report_neighbour(FILE *out, const struct neighbour *n,
+			     uint64_t now, uint64_t wall)
+{
+	char key[KEY_BASE64_LEN], addr[INET6_ADDRSTRLEN];
+	char ep[64], cfg_ep[64];
+
+	key_to_base64(key, n->cfg.public_key);
+	fprintf(out, "link %u %s %s %s %llu %u %s %d %d %s\n", n->slot, key,
+		id_text(n->address.s6_addr, addr),
+		endpoint_text(n->has_endpoint, &n->endpoint, ep, sizeof(ep)),
+		keyed_at(&n->hs, now, wall), n->cfg.keepalive,
+		n->cfg.mode == FENNEC_LINK_MODE_FAST ? "fast" : "full",
+		!n->added, n->cfg.has_psk,
+		endpoint_text(n->cfg.has_endpoint, &n->cfg.endpoint, cfg_ep,
+			      sizeof(cfg_ep)));
+}
+
+static void report_keying(FILE *out, const char *who,
+			  const struct keying_stats *s)
+{
+	fprintf(out, "counter %s_handshakes_completed %llu\n", who,
+		(unsigned long long)s->completed);
+	fprintf(out, "counter %s_initiations_sent %llu\n", who,
+		(unsigned long long)s->initiations_sent);
+	fprintf(out, "counter %s_handshakes_rejected %llu\n", who,
+		(unsigned long long)(s->rejected + s->bad_mac + s->malformed +
+				     s->replayed + s->unknown_peer));
+}
+
+void control_peers_report(FILE *out, const struct links *l,
+			  const struct sessions *ss,
+			  const struct daemon_config *cfg, uint64_t now,
+			  uint64_t wall)
+{
+	char key[KEY_BASE64_LEN], addr[INET6_ADDRSTRLEN];
+	char prefix[PREFIX_TEXT_LEN];
+
+	fprintf(out, "%s\n", CTL_HELLO);
+	if (cfg) {
+		if (cfg->private_key_path)
+			fprintf(out, "private_key_file %s\n",
+				cfg->private_key_path);
+		if (cfg->set_listen_port)
+			fprintf(out, "listen_port %u\n", cfg->listen_port);
+		for (size_t i = 0; i < cfg->ndiscover; i++)
+			fprintf(out, "discover %s\n", cfg->discover[i]);
+		for (size_t i = 0; i < cfg->nroutes; i++) {
+			key_to_base64(key, cfg->routes[i].public_key);
+			fprintf(out, "route %s %s\n",
+				format_prefix(&cfg->routes[i].prefix, prefix),
+				key);
+		}
+	}
+	for (size_t i = 0; l && i < l->count; i++)
+		report_neighbour(out, &l->nb[i], now, wall);
+	for (size_t i = 0; ss && ss->s && i < ss->count; i++) {
+		const struct e2e_session *e = &ss->s[i];
+
+		if (!e->used || !e->has_key)
+			continue;
+		key_to_base64(key, e->public_key);
+		fprintf(out, "session %s %s %llu\n",
+			id_text(e->address.s6_addr, addr), key,
+			keyed_at(&e->hs, now, wall));
+	}
+	if (l)
+		report_keying(out, "link", &l->keying.stats);
+	if (ss)
+		report_keying(out, "session", &ss->keying.stats);
+	fputs("end\n", out);
+}
+
+static void reply_peers(struct control *c, struct control_conn *cn,
+			uint64_t now)
+{
+	struct timespec ts;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f) {
+		conn_close(cn);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	control_peers_report(f, c->links, c->sessions, c->cfg, now,
+			     ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec);
+	if (fclose(f)) {
+		free(out);
+		out = NULL;
+	}
+	conn_reply(cn, out, len, now);
 }
 
 /* --- connections ---------------------------------------------------------- */
@@ -547,6 +666,8 @@ static void on_request(struct control *c, struct control_conn *cn,
 		conn_error(cn, now, "empty request");
 	} else if (!strcmp(word, "mesh") && !arg) {
 		reply_mesh(c, cn, now);
+	} else if (!strcmp(word, "peers") && !arg) {
+		reply_peers(c, cn, now);
 	} else if (!strcmp(word, "trace") && arg &&
 		   !strtok_r(NULL, " \t", &save)) {
 		start_trace(c, cn, arg, now);

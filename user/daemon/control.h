@@ -8,8 +8,10 @@
  * slow or silent client costs a slot for that long and nothing else.
  *
  * Requests: "mesh" (the table, landmarks and their paths, neighbours,
- * counters) and "trace ADDR" (the route to ADDR, hop by hop, with each
- * hop's round trip). Documentation/cli.md gives the reply format.
+ * counters), "peers" (each neighbour's and end-to-end peer's key and
+ * latest handshake, the configuration in force, handshake counters) and
+ * "trace ADDR" (the route to ADDR, hop by hop, with each hop's round
+ * trip). Documentation/cli.md gives the reply format.
  */
 #ifndef FENNEC_DAEMON_CONTROL_H
 #define FENNEC_DAEMON_CONTROL_H
@@ -22,7 +24,9 @@
 
 #include "../lib/ctlsock.h"
 #include "../routing/routing.h"
+#include "config.h"
 #include "datapath.h"
+#include "links.h"
 #include "mesh.h"
 #include "sessions.h"
 
@@ -94,6 +98,12 @@ struct control {
 	struct datapath *dp;
 	struct mesh *mesh;
 	struct sessions *sessions;
+	/*
+	 * For "peers": the neighbours and the configuration in force (set
+	 * after control_open(); either may be NULL: not told).
+	 */
+	const struct links *links;
+	const struct daemon_config *cfg;
 	uint64_t bind_at;		/* next try to bind; 0: bound */
 	bool warned;
 	uint32_t serial;
@@ -126,5 +136,22 @@ void control_switch_error(struct control *c, const struct datapath_event *ev,
 
 /* The reply to "mesh": pure, for tests. */
 void control_mesh_report(FILE *out, struct mesh *m, uint64_t now);
+/*
+ * The reply to "peers", pure, for tests; NOW monotonic, WALL the real
+ * time, in ns. Any of L, SS and CFG may be NULL. Lines, after the hello:
+ *   private_key_file PATH          listen_port PORT     discover IFACE
+ *   route PREFIX PUBKEY
+ *   link SLOT PUBKEY ADDRESS ENDPOINT HANDSHAKE KEEPALIVE MODE CONFIGURED
+ *        PSK CONFIGURED_ENDPOINT
+ *   session ADDRESS PUBKEY HANDSHAKE
+ *   counter NAME VALUE
+ *   end
+ * HANDSHAKE: seconds since the epoch of the keys in use, 0 if none;
+ * endpoints "-" if none; CONFIGURED and PSK 0 or 1.
+ */
+void control_peers_report(FILE *out, const struct links *l,
+			  const struct sessions *ss,
+			  const struct daemon_config *cfg, uint64_t now,
+			  uint64_t wall);
 
 #endif

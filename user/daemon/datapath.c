@@ -87,7 +87,8 @@ int datapath_del_link(struct datapath *dp, uint16_t slot)
 	struct fnl_dev d = by_index(dp);
 	int ret = fnl_link_del(&dp->req, &d, slot);
 
-	if (ret)
+	/* No link there: nothing to delete (one never made, or gone). */
+	if (ret && ret != -ENOENT)
 		log_error("%s: removing link %u: %s", dp->ifname, slot,
 			  genl_strerror(&dp->req));
 	return ret;
@@ -187,6 +188,32 @@ int datapath_set_prefix(struct datapath *dp, const struct ip_prefix *p,
 	struct fnl_dev d = by_index(dp);
 
 	return fnl_prefix_set(&dp->req, &d, &dp_p);
+}
+
+int datapath_del_prefix(struct datapath *dp, const struct ip_prefix *p,
+			const struct in6_addr *peer)
+{
+	struct datapath_prefix dp_p = {
+		.has_prefix = true, .prefix = *p, .has_peer = true,
+		.peer = *peer,
+	};
+	struct fnl_dev d = by_index(dp);
+
+	return fnl_prefix_del(&dp->req, &d, &dp_p);
+}
+
+int datapath_dump_prefixes(struct datapath *dp,
+			   void (*cb)(const struct datapath_prefix *, void *),
+			   void *data)
+{
+	struct fnl_dev d = by_index(dp);
+	int ret;
+
+	ret = fnl_prefix_dump(&dp->req, &d, cb, NULL, data);
+	if (ret)
+		log_error("%s: reading prefixes: %s", dp->ifname,
+			  genl_strerror(&dp->req));
+	return ret;
 }
 
 int datapath_del_prefixes(struct datapath *dp, const struct in6_addr *peer)

@@ -45,7 +45,8 @@ void datapath_close(struct datapath *dp);
 
 /*
  * 0 or -errno, logged but for EEXIST (the receive index is taken) and
- * ENOKEY (a keepalive with no keys to send it with).
+ * ENOKEY (a keepalive with no keys to send it with); deleting, but for
+ * ENOENT (no link in that slot).
  */
 int datapath_set_link(struct datapath *dp, const struct datapath_link *l);
 int datapath_del_link(struct datapath *dp, uint16_t slot);
@@ -76,6 +77,13 @@ int datapath_del_session(struct datapath *dp, const struct in6_addr *address);
 int datapath_set_prefix(struct datapath *dp, const struct ip_prefix *p,
 			const struct in6_addr *peer);
 int datapath_del_prefixes(struct datapath *dp, const struct in6_addr *peer);
+/* One prefix P of the node PEER removed: as datapath_del_prefixes(). */
+int datapath_del_prefix(struct datapath *dp, const struct ip_prefix *p,
+			const struct in6_addr *peer);
+/* Calls CB for each of the device's prefixes. 0 or -errno, logged. */
+int datapath_dump_prefixes(struct datapath *dp,
+			   void (*cb)(const struct datapath_prefix *, void *),
+			   void *data);
 /* What the kernel said about the last request. */
 const char *datapath_error(const struct datapath *dp);
 int datapath_dump_sessions(struct datapath *dp,

@@ -523,8 +523,43 @@ void links_events_lost(struct links *l, uint64_t now)
 	l->resync_due = true;
 }
 
+/* The orphans no neighbour took: their kernel links deleted. */
+static void drop_orphans(struct links *l)
+{
+	char name[INET6_ADDRSTRLEN];
+
+	for (size_t i = 0; i < l->norphans; i++) {
+		const struct datapath_link_state *o = &l->orphans[i];
+
+		if (o->has_peer)
+			inet_ntop(AF_INET6, &o->peer, name, sizeof(name));
+		else
+			strcpy(name, "(no peer)");
+		if (!datapath_del_link(l->dp, o->slot))
+			log_info("%s: deleted link %u to %s: not a configured neighbour%s",
+				 l->dp->ifname, o->slot, name,
+				 l->orphans_until ?
+				 ", nor found again on a LAN" : "");
+	}
+	free(l->orphans);
+	l->orphans = NULL;
+	l->norphans = 0;
+	l->orphans_until = 0;
+}
+
+void links_drop_orphans(struct links *l, uint64_t after, uint64_t now)
+{
+	if (!after) {
+		drop_orphans(l);
+		return;
+	}
+	l->orphans_until = now + after;
+}
+
 void links_timers(struct links *l, uint64_t now, uint64_t wall)
 {
+	if (l->orphans_until && now >= l->orphans_until)
+		drop_orphans(l);
 	if (l->resync_due && now >= l->resync_at)
 		resync(l, now, wall);
 	if (now >= l->poll_at) {
@@ -546,6 +581,8 @@ uint64_t links_next_timer(const struct links *l)
 
 	if (l->resync_due)
 		earliest(&t, l->resync_at ? l->resync_at : 1);
+	if (l->orphans_until)
+		earliest(&t, l->orphans_until);
 	for (size_t i = 0; i < l->count; i++) {
 		keying_next_timer(&l->nb[i].hs, &t);
 		earliest(&t, l->nb[i].keepalive_at);
@@ -656,12 +693,15 @@ struct neighbour *links_add(struct links *l, const uint8_t *key,
 	return n;
 }
 
-void links_remove(struct links *l, struct neighbour *n, uint64_t now)
+/*
+ * Cuts N off: routes through it down first (the down() hook, as for one
+ * gone silent), then its kernel link and the keys in it deleted, and its
+ * entry, handshake and psk with it, wiped. The last entry takes its place.
+ */
+static void drop(struct links *l, struct neighbour *n, uint64_t now)
 {
 	size_t last = l->count - 1;
 
-	if (!n->added)		/* configured neighbours stay, whatever happens */
-		return;
 	if (n->hs.has_keys && !n->silent && l->down)
 		l->down(l->ctx, n, now);
 	if (n->slot)
@@ -671,6 +711,135 @@ void links_remove(struct links *l, struct neighbour *n, uint64_t now)
 		*n = l->nb[last];
 	sodium_memzero(&l->nb[last], sizeof(l->nb[last]));
 	l->count--;
+}
+
+void links_remove(struct links *l, struct neighbour *n, uint64_t now)
+{
+	if (!n->added)		/* configured neighbours stay, whatever happens */
+		return;
+	drop(l, n, now);
+}
+
+/* N as configured by P, with no link yet: as links_init() makes them. */
+static void configure(struct neighbour *n, const struct peer_config *p)
+{
+	memset(n, 0, sizeof(*n));
+	n->cfg = *p;
+	key_address(&n->address, n->cfg.public_key);
+	n->has_endpoint = n->cfg.has_endpoint;
+	n->endpoint = n->cfg.endpoint;
+}
+
+/* A neighbour new in the config: a link and a handshake, as at start. */
+static int add_configured(struct links *l, const struct peer_config *p,
+			  uint64_t now)
+{
+	char name[INET6_ADDRSTRLEN];
+	struct neighbour *n;
+	ssize_t orphan;
+
+	if (l->count == l->cap && grow(l)) {
+		log_error("%s: out of memory for a neighbour", l->dp->ifname);
+		return -1;
+	}
+	n = &l->nb[l->count];
+	configure(n, p);
+	orphan = orphan_of(l, &n->address);
+	if (orphan >= 0) {
+		adopt(l, n, &l->orphans[orphan], now);
+	} else {
+		n->slot = free_slot(l);
+	}
+	if (!n->slot) {
+		log_warn("%s: no free slot for neighbour %s", l->dp->ifname,
+			 name_of(n, name));
+		sodium_memzero(n, sizeof(*n));
+		return 0;
+	}
+	/* One with no endpoint gets its kernel link when it calls. */
+	if (n->has_endpoint && push_link(l, n, NULL, false)) {
+		sodium_memzero(n, sizeof(*n));
+		return 0;
+	}
+	if (orphan >= 0)
+		l->orphans[orphan] = l->orphans[--l->norphans];
+	n->hs.retry_at = n->has_endpoint ? now : 0;
+	n->keepalive_at = n->cfg.keepalive ?
+			  now + n->cfg.keepalive * NSEC_PER_SEC : 0;
+	l->count++;
+	log_info("%s: neighbour %s added to the configuration, on link %u",
+		 l->dp->ifname, name_of(n, name), n->slot);
+	return 0;
+}
+
+/*
+ * A neighbour in the config before and after (or found by beacon before):
+ * what P changes, applied in place; its link and keys stay.
+ */
+static void update(struct links *l, struct neighbour *n,
+		   const struct peer_config *p, uint64_t now, uint64_t wall)
+{
+	unsigned int changes = config_peer_changes(&n->cfg, p);
+	char name[INET6_ADDRSTRLEN];
+	bool was_added = n->added;
+
+	n->cfg = *p;
+	n->added = false;
+	if (was_added)
+		log_info("%s: neighbour %s, found on a LAN, is now configured",
+			 l->dp->ifname, name_of(n, name));
+	if (!changes)
+		return;
+	log_info("%s: neighbour %s: new%s%s%s%s", l->dp->ifname,
+		 name_of(n, name),
+		 changes & CONFIG_PEER_ENDPOINT ? " endpoint" : "",
+		 changes & CONFIG_PEER_PSK ? " preshared key" : "",
+		 changes & CONFIG_PEER_MODE ? " mode" : "",
+		 changes & CONFIG_PEER_KEEPALIVE ? " keepalive" : "");
+	/* Without one now, it stays where it was last heard. */
+	if ((changes & CONFIG_PEER_ENDPOINT) && p->has_endpoint) {
+		n->endpoint = p->endpoint;
+		n->has_endpoint = true;
+	}
+	if ((changes & (CONFIG_PEER_ENDPOINT | CONFIG_PEER_MODE)) &&
+	    n->has_endpoint && n->slot)
+		push_link(l, n, NULL, false);
+	if (changes & CONFIG_PEER_KEEPALIVE)
+		n->keepalive_at = n->cfg.keepalive ?
+				  now + n->cfg.keepalive * NSEC_PER_SEC : 0;
+	/* New keys under the new psk; or the first, at the new endpoint. */
+	if ((changes & CONFIG_PEER_PSK) ||
+	    ((changes & CONFIG_PEER_ENDPOINT) && !n->hs.has_keys)) {
+		n->hs.attempts = 0;
+		initiate(l, n, now, wall);
+	}
+}
+
+int links_reconfigure(struct links *l, const struct daemon_config *cfg,
+		      uint64_t now, uint64_t wall)
+{
+	char name[INET6_ADDRSTRLEN];
+	struct neighbour *n;
+	int ret = 0;
+
+	for (size_t i = 0; i < l->count;) {
+		n = &l->nb[i];
+		if (n->added || config_find_peer(cfg, n->cfg.public_key)) {
+			i++;
+			continue;
+		}
+		log_info("%s: neighbour %s removed from the configuration: cut off, link %u deleted",
+			 l->dp->ifname, name_of(n, name), n->slot);
+		drop(l, n, now);
+	}
+	for (size_t i = 0; i < cfg->npeers; i++) {
+		n = by_key(l, cfg->peers[i].public_key);
+		if (n)
+			update(l, n, &cfg->peers[i], now, wall);
+		else if (add_configured(l, &cfg->peers[i], now))
+			ret = -1;
+	}
+	return ret;
 }
 
 void links_rekey_all(struct links *l, uint64_t now, uint64_t wall)

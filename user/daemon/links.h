@@ -58,6 +58,7 @@ struct links {
 	 */
 	struct datapath_link_state *orphans;
 	size_t norphans;
+	uint64_t orphans_until;		/* then deleted (links_drop_orphans) */
 	uint16_t next_slot;		/* where links_add() looks first */
 	uint64_t poll_at;		/* next read of the kernel's links */
 	bool resync_due;		/* events were lost since the last */
@@ -110,6 +111,34 @@ struct neighbour *links_add(struct links *l, const uint8_t *key,
 			    uint64_t wall);
 void links_remove(struct links *l, struct neighbour *n, uint64_t now);
 struct neighbour *links_find(struct links *l, const uint8_t *key);
+
+/*
+ * The kernel's links at start that no configured neighbour took (orphans:
+ * neighbours removed from the config while no helper ran, or found on a
+ * LAN by the helper before us) are deleted AFTER ns from NOW, those that
+ * links_add() did not take over by then: at once when no beacon can find
+ * them again (discovery off), else after the time a found neighbour is
+ * kept without beacons. Each deletion is logged.
+ */
+void links_drop_orphans(struct links *l, uint64_t after, uint64_t now);
+
+/*
+ * A reload (SIGHUP): makes the configured neighbours CFG's, in place.
+ * - One no longer in CFG is cut off at once: the down() hook first if it
+ *   was up, then its kernel link (and the keys in it) deleted, its
+ *   handshake state wiped, its entry zeroed.
+ * - One new in CFG gets a kernel link (a helper's orphan for its address,
+ *   or a free slot) and a handshake, as at start; one links_add() made
+ *   (found by beacon) becomes configured, its link and keys kept.
+ * - One in both keeps its link and its keys; what CFG changes is applied:
+ *   a new endpoint or mode goes to the kernel's link, a new keepalive
+ *   interval starts now; a new preshared key starts a handshake (the keys
+ *   made with the old one carry traffic until it completes).
+ * 0, or -1 out of memory (logged): the neighbours removed are gone, the
+ * rest as it was.
+ */
+int links_reconfigure(struct links *l, const struct daemon_config *cfg,
+		      uint64_t now, uint64_t wall);
 
 /* Starts a handshake with every neighbour now (SIGUSR1). */
 void links_rekey_all(struct links *l, uint64_t now, uint64_t wall);

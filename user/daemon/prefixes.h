@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "config.h"
 #include "datapath.h"
@@ -26,10 +27,22 @@ struct prefixes {
 
 /*
  * The routes of CFG (which must outlive PX) on DP's device, up: 0, or -1
- * if out of memory (logged); the kernel's refusals are logged only.
+ * if out of memory (logged); the kernel's refusals are logged only. First
+ * the kernel's prefixes that CFG does not give are removed (a helper
+ * before us was killed, and the config changed since), with the static
+ * route to the device for each (the one such a helper added); the device's
+ * prefixes are fennecd's to keep.
  */
 int prefixes_start(struct prefixes *px, struct datapath *dp,
 		   const struct daemon_config *cfg);
+/*
+ * A reload: the routes of CFG (which must outlive PX; the old config may
+ * go once this returns) replace those PX has. A route gone (its prefix,
+ * for its key) is removed from the kernel with the route to the device
+ * fennecd added for it; a new one is pushed and routed as at start; one
+ * in both is not touched. 0, or -1 out of memory (logged; nothing done).
+ */
+int prefixes_update(struct prefixes *px, const struct daemon_config *cfg);
 /* Removes what prefixes_start() added; PX can be started again. */
 void prefixes_stop(struct prefixes *px);
 

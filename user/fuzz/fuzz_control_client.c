@@ -4,7 +4,9 @@
  * (cli/daemon_query.c hands it, NUL-terminated, to cli/mesh_view.c), read
  * as the reply to "mesh" and as the reply to "trace ADDR", and printed the
  * ways the CLI prints them: `show DEV dht` as text and JSON, `graph DEV` in
- * Graphviz dot, `trace DEV ADDR`.
+ * Graphviz dot, `trace DEV ADDR`; and as the reply to "peers"
+ * (cli/peers_view.c), printed as `show DEV peers` (text, JSON), `showconf
+ * DEV` and `metrics DEV` (checked by tests/promcheck.h) print it.
  *
  * Invariants: a refused reply says why; what parses is within its bounds
  * (widths, routes, hops, a path's landmark among those listed); the JSON
@@ -14,6 +16,8 @@
 #include <stdlib.h>
 
 #include "../cli/mesh_view.h"
+#include "../cli/peers_view.h"
+#include "../tests/promcheck.h"
 #include "fuzz.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -96,6 +100,35 @@ static void trace(const char *reply)
 	free(text);
 }
 
+static void peers(const char *reply)
+{
+	char err[PV_ERR_LEN] = "", perr[PC_ERR_LEN] = "", *text;
+	struct kernel_view k = { 0 };
+	struct peers_view v;
+	size_t len;
+
+	if (peers_view_parse(&v, reply, err)) {
+		CHECK(err[0] && strlen(err) < PV_ERR_LEN, "no reason given");
+		return;
+	}
+	CHECK(v.nlinks <= PV_LINKS_MAX && v.nsessions <= PV_SESSIONS_MAX &&
+	      v.nroutes <= PV_ROUTES_MAX && v.ndiscover <= PV_DISCOVER_MAX &&
+	      v.ncounters <= PV_COUNTERS_MAX, "bounds");
+	strcpy(k.dev.ifname, "fen0");
+	CAPTURE(text, len, peers_print_text(out, &k, &v, 1700000000));
+	free(text);
+	CAPTURE(text, len, peers_print_json(out, &k, &v));
+	CHECK(json_valid(text, len), "invalid JSON:\n%.300s", text);
+	free(text);
+	CAPTURE(text, len, showconf_print(out, "fen0", &k, &v));
+	free(text);
+	CAPTURE(text, len, metrics_print(out, "fen\"0", &k, &v));
+	CHECK(!promcheck(text, "fennec_", NULL, perr), "metrics: %s\n%.300s",
+	      perr, text);
+	free(text);
+	peers_view_free(&v);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fz f;
@@ -106,6 +139,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	reply = fz_string(&f, &len);
 	mesh(reply);
 	trace(reply);
+	peers(reply);
 	free(reply);
 	return 0;
 }

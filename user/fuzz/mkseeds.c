@@ -486,6 +486,25 @@ static void control_client_seeds(void)
 	save_text("control_client", "trace", text);
 	save_text("control_client", "error",
 		  CTL_HELLO "\nerror no route to fc00::1: no session with it\n");
+	{
+		char k1[KEY_BASE64_LEN], k2[KEY_BASE64_LEN];
+
+		key_to_base64(k1, node[1].pub);
+		key_to_base64(k2, node[2].pub);
+		snprintf(text, sizeof(text),
+			 CTL_HELLO "\n"
+			 "private_key_file /etc/fennec/fen0.key\n"
+			 "listen_port 4000\n"
+			 "discover eth0\n"
+			 "route 10.1.0.0/16 %s\n"
+			 "link 1 %s %s 10.0.0.2:4000 1700000000 25 full 1 0 10.0.0.2:4000\n"
+			 "link 0 %s %s [2001:db8::2]:4000 0 0 fast 0 1 -\n"
+			 "session %s %s 1700000050\n"
+			 "counter link_handshakes_completed 3\n"
+			 "end\n", k2, k1, node[1].addr, k2, node[2].addr,
+			 node[2].addr, k2);
+		save_text("control_client", "peers", text);
+	}
 }
 
 /* --- config and arguments ------------------------------------------------- */

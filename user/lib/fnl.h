@@ -179,6 +179,7 @@ struct datapath_session_state {
 	bool route_has_mtu[FENNEC_SESSION_ROUTES_MAX];
 	uint16_t route_mtu[FENNEC_SESSION_ROUTES_MAX];
 	bool route_active[FENNEC_SESSION_ROUTES_MAX];
+	uint16_t route_pmtu[FENNEC_SESSION_ROUTES_MAX];	/* 0: none learned */
 	struct datapath_traffic traffic;
 };
 

@@ -187,6 +187,7 @@ const char *drop_reason_name(unsigned int reason)
 		[FENNEC_A_DROP_BUSY] = "busy",
 		[FENNEC_A_DROP_RATE_LIMITED] = "rate_limited",
 		[FENNEC_A_DROP_KEY_EXPIRED] = "key_expired",
+		[FENNEC_A_DROP_UNDERLAY_MTU] = "underlay_mtu",
 	};
 	_Static_assert(sizeof(names) / sizeof(names[0]) == __FENNEC_A_DROP_MAX,
 		       "every drop reason has a name");

@@ -65,7 +65,7 @@ static void parse_route(const struct nlattr *nest,
 	const struct nlattr *a;
 	uint8_t label[FENNEC_ROUTE_MAX];
 	bool has_mtu = false, active = false;
-	uint16_t mtu = 0;
+	uint16_t mtu = 0, pmtu = 0;
 
 	mnl_attr_for_each_nested(a, nest) {
 		switch (mnl_attr_get_type(a)) {
@@ -78,6 +78,9 @@ static void parse_route(const struct nlattr *nest,
 		case FENNEC_A_ROUTE_ACTIVE:
 			active |= fnl_flag(a);
 			break;
+		case FENNEC_A_ROUTE_PMTU:
+			fnl_u16(a, &pmtu);
+			break;
 		}
 	}
 	if (!len)
@@ -87,6 +90,7 @@ static void parse_route(const struct nlattr *nest,
 	s->route_has_mtu[i] = has_mtu;
 	s->route_mtu[i] = mtu;
 	s->route_active[i] = active;
+	s->route_pmtu[i] = pmtu;
 	s->nroutes++;
 }
 

@@ -97,6 +97,13 @@ void json_bool(struct json *j, const char *key, bool value)
 	end_value(j);
 }
 
+void json_null(struct json *j, const char *key)
+{
+	begin_value(j, key);
+	fputs("null", j->out);
+	end_value(j);
+}
+
 /* Length of the well-formed UTF-8 sequence at S (RFC 3629), or 0. */
 static int utf8_len(const unsigned char *s)
 {

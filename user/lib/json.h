@@ -25,6 +25,8 @@ void json_end_object(struct json *j);
 void json_string(struct json *j, const char *key, const char *value);
 void json_uint(struct json *j, const char *key, uint64_t value);
 void json_bool(struct json *j, const char *key, bool value);
+/* null: a value not known. */
+void json_null(struct json *j, const char *key);
 /* Writes S as a quoted JSON string. */
 void json_quote(FILE *out, const char *s);
 

@@ -181,7 +181,7 @@ check "set refuses a device name too long" \
 run fennec show a b c
 check "show takes one device and one table" usage_fails "show takes one device and what to show"
 run fennec show a tables
-check "show names the tables it knows" usage_fails "takes links, sessions, routes, prefixes or dht"
+check "show names the tables it knows" usage_fails "takes links, sessions, routes, prefixes, peers or dht"
 run fennec set fen0 link 1 mode medium
 check "set link refuses an unknown mode" usage_fails "mode is full or fast"
 run fennec set fen0 link 1 endpoint 10.0.0.1
@@ -252,12 +252,31 @@ check "graph takes a device" usage_fails "graph takes one device"
 run fennec graph averyveryverylongname
 check "graph refuses a device name too long" \
 	fails 1 'invalid device name "averyveryverylongname"'
+run fennec showconf $nodev
+check "showconf without a fennecd: the same" \
+	fails 1 "no fennecd for $nodev (is it running?)"
+run fennec showconf
+check "showconf takes a device" usage_fails "showconf takes one device"
+run fennec metrics
+check "metrics takes a device" usage_fails "metrics takes one device"
+run fennec metrics a b
+check "...one" usage_fails "metrics takes one device"
+run fennec metrics averyveryverylongname
+check "metrics refuses a device name too long" \
+	fails 1 'invalid device name "averyveryverylongname"'
+run fennec show averyveryverylongname peers
+check "show DEV peers refuses a device name too long" \
+	fails 1 'invalid device name "averyveryverylongname"'
 
 # --- fennecd ---
 run fennecd
 check "fennecd without options is a usage error" usage_fails "--interface is required"
 run fennecd --interface fen0
 check "fennecd needs a private key" usage_fails "--private-key is required"
+run fennecd --bogus
+check "fennecd names an unknown option itself" usage_fails 'fennecd: unknown option "--bogus"'
+run fennecd --interface
+check "...and an option without its value" usage_fails 'fennecd: option "--interface" needs a value'
 run fennecd -i fen0 -k "$tmp/closed" --listen-port 65536
 check "fennecd refuses a bad port" usage_fails 'invalid listen port "65536"'
 run fennecd -i fen0 -k "$tmp/closed" --log-level loud

@@ -3,7 +3,8 @@
 # agree: each command, keyword and option that fennec's and fennecd's --help
 # name is in the man page and cli.md, each one the man pages name is in
 # --help, the config file's keys (daemon/config.c) are in fennec.conf(5)
-# and cli.md and back, and bash completion offers fennec's commands.
+# and cli.md and back, and bash completion offers fennec's commands and
+# the views of "fennec show DEV" (links, peers, ...).
 # Prints TAP, one test per direction, naming what is missing.
 # FENNEC, FENNECD: the binaries (default: next to tests/).
 here=$(cd "$(dirname "$0")" && pwd)
@@ -138,6 +139,22 @@ for c in $offered; do
 	grep -qxF "$c" <<<"$commands" || missing+=("not a command:$c")
 done
 check "bash completion offers exactly the commands of fennec --help" \
+	${missing[@]+"${missing[@]}"}
+
+# What "fennec show DEV <TAB>" offers: every view show's usage names.
+views=$("$FENNEC" show --help | sed -n 's/.*DEV \[\([a-z|]*\)\].*/\1/p' | tr '|' '\n')
+[ -n "$views" ] || check "fennec show --help names its views" "(none found)"
+offered=$(bash -c '
+	_init_completion() { cur=${COMP_WORDS[COMP_CWORD]}; prev=; words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD; }
+	source "$1"
+	COMP_WORDS=(fennec show fen0 ""); COMP_CWORD=3
+	_fennec
+	printf "%s\n" "${COMPREPLY[@]}"' _ "$here/../fennec-completion.bash")
+missing=()
+for v in $views; do
+	grep -qxF "$v" <<<"$offered" || missing+=("not offered:$v")
+done
+check "bash completion offers every view of fennec show DEV" \
 	${missing[@]+"${missing[@]}"}
 
 echo "1..$n"

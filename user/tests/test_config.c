@@ -840,7 +840,7 @@ static void remove_dir(void)
 		"psk", "psk-open", "psk-bad", "psk-long", "fen0.conf",
 		"empty.conf", "abs.conf", "rel.conf", "open.conf",
 		"closed.conf", "bad.conf", "long.conf", "nul.conf",
-		"disc.conf", "route.conf",
+		"disc.conf", "route.conf", "reload.conf", "psk2",
 	};
 	char path[PATH_MAX];
 
@@ -849,6 +849,87 @@ static void remove_dir(void)
 		unlink(path);
 	}
 	rmdir(dir);
+}
+
+/* A config read from TEXT, as a reload reads it. */
+static void reread(struct daemon_config *c, const char *text)
+{
+	char err[CONFIG_ERR_LEN] = "";
+
+	config_free(c);
+	if (config_read_file(c, write_file("reload.conf", text), err)) {
+		note(err);
+		abort();
+	}
+}
+
+#define RELOAD_BASE \
+	"[Interface]\nInterface = fen0\nPrivateKeyFile = /k\nListenPort = 4000\n" \
+	"[Peer]\nPublicKey = " K1 "\nEndpoint = 192.0.2.1:1\n"
+
+static void test_reload_diff(void)
+{
+	struct daemon_config a = { 0 }, b = { 0 };
+	struct route_config r = { 0 };
+	char err[CONFIG_ERR_LEN], names[128];
+	unsigned int ch;
+
+	reread(&a, RELOAD_BASE "PresharedKeyFile = psk\nMode = fast\n"
+		   "PersistentKeepalive = 25\n");
+	reread(&b, RELOAD_BASE "PresharedKeyFile = psk\nMode = fast\n"
+		   "PersistentKeepalive = 25\n# a comment\n");
+	ok(!config_peer_changes(&a.peers[0], &b.peers[0]) &&
+	   !config_fixed_changes(&a, &b),
+	   "reload: the same file again changes nothing");
+	reread(&b, "[Interface]\nInterface = fen0\nPrivateKeyFile = /k\n"
+		   "ListenPort = 4000\n[Peer]\nPublicKey = " K1 "\n"
+		   "Endpoint = 192.0.2.1:2\nPresharedKeyFile = psk\n"
+		   "Mode = fast\nPersistentKeepalive = 25\n");
+	ok(config_peer_changes(&a.peers[0], &b.peers[0]) ==
+	   CONFIG_PEER_ENDPOINT, "reload: a new endpoint port is a new endpoint");
+	reread(&b, RELOAD_BASE "Mode = full\nPersistentKeepalive = off\n");
+	ch = config_peer_changes(&a.peers[0], &b.peers[0]);
+	ok(ch == (CONFIG_PEER_PSK | CONFIG_PEER_MODE | CONFIG_PEER_KEEPALIVE),
+	   "reload: psk dropped, mode and keepalive changed (%#x)", ch);
+	write_file("psk2", "OyE87QA+ibNaJsIsvQEcm/qylXhBWyBp9/yLAZmLkD0=\n");
+	reread(&b, RELOAD_BASE "PresharedKeyFile = psk2\nMode = fast\n"
+		   "PersistentKeepalive = 25\n");
+	ok(config_peer_changes(&a.peers[0], &b.peers[0]) == CONFIG_PEER_PSK,
+	   "reload: another preshared key");
+	reread(&b, "[Interface]\nInterface = fen0\nPrivateKeyFile = /k\n"
+		   "ListenPort = 4000\n[Peer]\nPublicKey = " K1 "\n"
+		   "PresharedKeyFile = psk\nMode = fast\nPersistentKeepalive = 25\n");
+	ok(config_peer_changes(&a.peers[0], &b.peers[0]) ==
+	   CONFIG_PEER_ENDPOINT, "reload: an endpoint dropped");
+
+	reread(&b, "[Interface]\nInterface = fen1\nPrivateKeyFile = /k2\n"
+		   "ListenPort = 4001\nDiscover = lo\n");
+	ch = config_fixed_changes(&a, &b);
+	ok(ch == (CONFIG_FIXED_INTERFACE | CONFIG_FIXED_PRIVATE_KEY |
+		  CONFIG_FIXED_LISTEN_PORT | CONFIG_FIXED_DISCOVER),
+	   "reload: interface, key file, port and discovery are fixed (%#x)", ch);
+	config_fixed_names(ch, names, sizeof(names));
+	ok(!strcmp(names, "Interface, PrivateKeyFile, ListenPort, Discover"),
+	   "reload: they are named as the file names them (%s)", names);
+	config_fixed_names(CONFIG_FIXED_USER, names, 8);
+	ok(!strcmp(names, "--user"), "reload: --user is named as the option");
+	ok(!config_keep_fixed(&b, &a, ch) && !config_fixed_changes(&a, &b) &&
+	   b.npeers == 0, "reload: the running values are kept, the rest is new");
+	config_set_string(&b.user, "nobody");
+	ok(config_fixed_changes(&a, &b) == CONFIG_FIXED_USER &&
+	   !config_keep_fixed(&b, &a, CONFIG_FIXED_USER) && !b.user,
+	   "reload: --user is fixed too");
+
+	reread(&a, RELOAD_BASE "[Route]\nPrefix = 10.1.0.0/16, fd01::/64\n"
+		   "PublicKey = " K2 "\n");
+	config_parse_route_arg(&r, "10.1.0.0/16=" K2, err);
+	ok(config_has_route(&a, &r), "reload: a route the config has");
+	config_parse_route_arg(&r, "10.1.0.0/16=" K3, err);
+	ok(!config_has_route(&a, &r), "reload: the prefix for another key is another route");
+	config_parse_route_arg(&r, "10.1.0.0/24=" K2, err);
+	ok(!config_has_route(&a, &r), "reload: so is another length");
+	config_free(&a);
+	config_free(&b);
 }
 
 int main(void)
@@ -868,6 +949,7 @@ int main(void)
 	test_discover();
 	test_route_args();
 	test_add_route();
+	test_reload_diff();
 	remove_dir();
 	return tap_done();
 }

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "../cli/mesh_view.h"
+#include "../cli/peers_view.h"
 #include "../daemon/control.h"
 #include "../daemon/links.h"
 #include "../lib/key.h"
@@ -1274,6 +1275,77 @@ static void test_amplification(uint64_t now)
 	mesh_free(&target);
 }
 
+/*
+ * The "peers" reply: what fennecd says of its neighbours, sessions and
+ * configuration, read back by the CLI's parser as it was meant.
+ */
+static void test_peers_report(uint64_t now)
+{
+	uint64_t wall = 1700000000ULL * NSEC_PER_SEC;
+	struct daemon_config cfg = { 0 };
+	struct neighbour nb[2] = { 0 };
+	struct links l = { .nb = nb, .count = 2 };
+	struct e2e_session es[2] = { 0 };
+	struct sessions ss = { .s = es, .count = 2 };
+	char err[PV_ERR_LEN] = "", *text;
+	struct peers_view v;
+	size_t len;
+	FILE *out;
+
+	cfg.private_key_path = "/etc/fennec/a b.key";
+	cfg.set_listen_port = true;
+	cfg.listen_port = 4000;
+	strcpy(cfg.discover[0], "eth0");
+	cfg.ndiscover = 1;
+	for (int i = 0; i < 2; i++) {
+		randombytes_buf(nb[i].cfg.public_key, FENNEC_KEY_LEN);
+		key_address(&nb[i].address, nb[i].cfg.public_key);
+	}
+	nb[0].slot = 3;
+	nb[0].has_endpoint = true;
+	parse_endpoint("10.0.0.2:4000", &nb[0].endpoint);
+	nb[0].cfg.has_endpoint = true;
+	nb[0].cfg.endpoint = nb[0].endpoint;
+	nb[0].cfg.keepalive = 25;
+	nb[0].hs.has_keys = true;
+	nb[0].hs.keys_at = now - 5 * NSEC_PER_SEC;	/* 5 s ago */
+	nb[1].added = true;
+	nb[1].cfg.mode = FENNEC_LINK_MODE_FAST;
+	nb[1].cfg.has_psk = true;
+	es[0].used = es[0].has_key = true;
+	randombytes_buf(es[0].public_key, FENNEC_KEY_LEN);
+	key_address(&es[0].address, es[0].public_key);
+	es[0].hs.has_keys = true;
+	es[0].hs.keys_at = now;
+	l.keying.stats.completed = 4;
+
+	out = open_memstream(&text, &len);
+	control_peers_report(out, &l, &ss, &cfg, now, wall);
+	fclose(out);
+	ok(!peers_view_parse(&v, text, err), "peers: the reply parses (%s)", err);
+	ok(v.nlinks == 2 && v.links[0].slot == 3 &&
+	   !memcmp(v.links[0].public_key, nb[0].cfg.public_key, FENNEC_KEY_LEN) &&
+	   !memcmp(&v.links[0].address, &nb[0].address, 16) &&
+	   v.links[0].has_endpoint && v.links[0].has_cfg_endpoint &&
+	   v.links[0].handshake == 1700000000 - 5 && v.links[0].keepalive == 25 &&
+	   v.links[0].configured && !v.links[0].fast,
+	   "...a keyed neighbour: slot, key, address, endpoints, handshake time, keepalive");
+	ok(v.links[1].slot == 0 && !v.links[1].configured && v.links[1].fast &&
+	   v.links[1].psk && !v.links[1].has_endpoint && !v.links[1].handshake,
+	   "...one found by discovery, no link yet, no keys: handshake 0");
+	ok(v.nsessions == 1 && v.sessions[0].handshake == 1700000000 &&
+	   !memcmp(v.sessions[0].public_key, es[0].public_key, FENNEC_KEY_LEN),
+	   "...the session with a key, not the unused entry");
+	ok(!strcmp(v.private_key_file, "/etc/fennec/a b.key") &&
+	   v.has_listen_port && v.listen_port == 4000 && v.ndiscover == 1,
+	   "...the configuration, a path with a space whole");
+	ok(v.ncounters == 6 && !strcmp(v.counters[0].name,
+					"link_handshakes_completed") &&
+	   v.counters[0].value == 4, "...the handshake counters");
+	peers_view_free(&v);
+	free(text);
+}
+
 int main(void)
 {
 	char name[16];
@@ -1295,6 +1367,7 @@ int main(void)
 	test_trace_print();
 	test_lookup_switch_error(now);
 	test_amplification(now);
+	test_peers_report(now);
 	control_close(&ctl);
 	mesh_free(&mesh);
 	return tap_done();

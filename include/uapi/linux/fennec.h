@@ -237,6 +237,8 @@ enum fennec_device_flag {
  * @FENNEC_A_DROP_KEY_EXPIRED: its keys are too old to be used (older than
  *	FENNEC_REJECT_AFTER_TIME seconds, or the module's lower
  *	reject_after_time) or have sealed 2^60 packets; sent or received
+ * @FENNEC_A_DROP_UNDERLAY_MTU: sealed, but larger than the underlay's route
+ *	to the neighbour carries: dropped, never fragmented
  * @__FENNEC_A_DROP_MAX: internal
  */
 enum fennec_drop_attr {
@@ -255,6 +257,7 @@ enum fennec_drop_attr {
 	FENNEC_A_DROP_BUSY,
 	FENNEC_A_DROP_RATE_LIMITED,
 	FENNEC_A_DROP_KEY_EXPIRED,
+	FENNEC_A_DROP_UNDERLAY_MTU,
 	__FENNEC_A_DROP_MAX
 };
 
@@ -327,7 +330,10 @@ enum fennec_traffic_attr {
  * @FENNEC_A_LINK_PEER: binary, 16 bytes in fc00::/8: the neighbour's
  *	address; packets for it take the compact form
  * @FENNEC_A_LINK_MODE: u8, &enum fennec_link_mode
- * @FENNEC_A_LINK_MTU: u16, 1280 or more: largest inner packet it carries
+ * @FENNEC_A_LINK_MTU: u16, 1280 or more: largest inner packet it carries.
+ *	Replies give the MTU in use: this, or the device's MTU if none was
+ *	set, lowered to what the underlay's route to the endpoint carries
+ *	when the endpoint or MTU was last set
  * @FENNEC_A_LINK_KEYS: nested, &enum fennec_keys_attr: new keys (requests)
  * @FENNEC_A_LINK_HAS_KEYS: u8 in replies: 1 if it has keys to send with
  * @FENNEC_A_LINK_TRAFFIC: nested, &enum fennec_traffic_attr (replies)
@@ -367,6 +373,8 @@ enum fennec_link_attr {
  *	this node's first, the destination's self slot (zero) last
  * @FENNEC_A_ROUTE_MTU: u16: path MTU, 0 if unknown
  * @FENNEC_A_ROUTE_ACTIVE: flag in replies: the route in use
+ * @FENNEC_A_ROUTE_PMTU: u16 in replies: the path MTU learned from the
+ *	route's switch errors (absent while none is known)
  * @__FENNEC_A_ROUTE_MAX: internal
  */
 enum fennec_route_attr {
@@ -374,6 +382,7 @@ enum fennec_route_attr {
 	FENNEC_A_ROUTE_LABEL,
 	FENNEC_A_ROUTE_MTU,
 	FENNEC_A_ROUTE_ACTIVE,
+	FENNEC_A_ROUTE_PMTU,
 	__FENNEC_A_ROUTE_MAX
 };
 
