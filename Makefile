@@ -29,6 +29,10 @@ sparse:
 sim:
 	$(MAKE) -C user sim $(if $(SIM_NODES),SIM_NODES=$(SIM_NODES))
 
+# Hostile nodes in the simulator: make sim-attack (10 000 nodes, 20 % hostile).
+sim-attack:
+	$(MAKE) -C user sim-attack $(if $(SIM_NODES),SIM_NODES=$(SIM_NODES))
+
 checkpatch:
 	scripts/checkpatch.sh
 
@@ -122,6 +126,6 @@ clean:
 
 .PHONY: all module user sparse checkpatch deps check check-debug demo bench install \
 	dkms-install clean man install-user
-.PHONY: sim
+.PHONY: sim sim-attack
 .PHONY: check-asan check-packages
 .PHONY: netlink-check netlink-gen

@@ -321,6 +321,15 @@ int rt_beacon_receive(struct rt_coords *c, unsigned int in_slot,
 		return -RT_ESTALE;
 	i = lm - c->lm;
 	up = parent(c, i);
+	/*
+	 * A landmark's rounds come every RT_BEACON_NS: one further ahead of
+	 * the latest heard than the time since allows (and one more) is a
+	 * forger's, who would make every true path stale.
+	 */
+	if (lm->heard && !(c->relax & RT_RELAX_ROUND) && b->seq > lm->seq &&
+	    b->seq - lm->seq > 1 + (now > lm->heard ?
+				    (now - lm->heard) / RT_BEACON_NS : 0))
+		return -RT_ESTALE;
 	if (b->seq > lm->seq || !lm->heard) {
 		lm->seq = b->seq;
 		lm->heard = now;

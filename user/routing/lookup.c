@@ -64,10 +64,35 @@ int rt_may_answer(const struct rt_table *t, const uint8_t peer[RT_ID_LEN],
 	       t->cfg.allow(t->cfg.ctx, RT_LIMIT_ANSWER, peer, now);
 }
 
+int rt_may_answer_from(const struct rt_table *t,
+		       const uint8_t peer[RT_ID_LEN], const uint8_t *src,
+		       unsigned int src_len, uint64_t now)
+{
+	uint8_t digest[RT_ID_LEN];
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	if (!t->cfg.allow)
+		return 1;
+	if (!(t->cfg.relax & RT_RELAX_SOURCE)) {
+		/* FNV-1a, on: the hook keys its own table with a secret. */
+		for (unsigned int i = 0; i < RT_ID_LEN; i++) {
+			for (unsigned int k = 0; k < src_len; k++)
+				h = (h ^ src[k]) * 0x100000001b3ULL;
+			h = (h ^ i ^ src_len) * 0x100000001b3ULL;
+			digest[i] = h >> 56;
+		}
+		if (!t->cfg.allow(t->cfg.ctx, RT_LIMIT_SOURCE, digest, now))
+			return 0;
+	}
+	return t->cfg.allow(t->cfg.ctx, RT_LIMIT_ANSWER, peer, now);
+}
+
 int rt_lookup_start(struct rt_lookup *l, const struct rt_table *t,
 		    const uint8_t target[RT_ID_LEN], uint64_t now)
 {
-	struct rt_node near[RT_LOOKUP_TRIES];
+	struct rt_node near[2 * RT_LOOKUP_TRIES];
+	unsigned int n, k = 0;
+	uint8_t taken[2 * RT_LOOKUP_TRIES] = { 0 };
 
 	memset(l, 0, sizeof(*l));
 	memcpy(l->target, target, RT_ID_LEN);
@@ -77,9 +102,35 @@ int rt_lookup_start(struct rt_lookup *l, const struct rt_table *t,
 		l->done_reported = 1;
 		return -RT_ERATE;
 	}
-	l->n = rt_closest(t, target, near, RT_LOOKUP_TRIES, 0, RT_ROUTE_MAX);
-	for (unsigned int i = 0; i < l->n; i++)
-		l->cand[i].node = near[i];
+	if (t->cfg.relax & RT_RELAX_DIVERSE) {
+		l->n = rt_closest(t, target, near, RT_LOOKUP_TRIES, 0,
+				  RT_ROUTE_MAX);
+		for (unsigned int i = 0; i < l->n; i++)
+			l->cand[i].node = near[i];
+		return 0;
+	}
+	/*
+	 * The first RT_ALPHA copies by different links of ours where the
+	 * table allows (closest first each), so that one neighbour, or the
+	 * region behind it, sees no more than one of them; then the rest
+	 * closest first.
+	 */
+	n = rt_closest(t, target, near, 2 * RT_LOOKUP_TRIES, 0, RT_ROUTE_MAX);
+	for (unsigned int i = 0; i < n && k < RT_ALPHA; i++) {
+		unsigned int first = rt_first_slot(t, near[i].route), j;
+
+		for (j = 0; j < k; j++)
+			if (rt_first_slot(t, l->cand[j].node.route) == first)
+				break;
+		if (j < k)
+			continue;
+		l->cand[k++].node = near[i];
+		taken[i] = 1;
+	}
+	for (unsigned int i = 0; i < n && k < RT_LOOKUP_TRIES; i++)
+		if (!taken[i])
+			l->cand[k++].node = near[i];
+	l->n = k;
 	return 0;
 }
 
@@ -216,20 +267,23 @@ int rt_lookup_timeout(struct rt_lookup *l, const uint8_t from[RT_ID_LEN])
 }
 
 /*
- * Of our two entries closest to the target and closer than us (not the
+ * Of our three entries closest to the target and closer than us (not the
  * asker: it chose us as nearer than itself), the target if it is one,
- * else the one a bit of the txid picks: copies of a lookup (each with its
- * own txid) take different ways, and do not all meet the same stale
- * entry. 0 if there is none.
+ * else the one two bits of the txid pick: copies of a lookup (each with
+ * its own txid) take different ways, and do not all meet the same stale
+ * entry, or the same hostile one (a black hole among the closest takes a
+ * third of the copies, not a half; two with RT_RELAX_DIVERSE). 0 if there
+ * is none.
  */
 static int next_hop(const struct rt_table *t, const struct rt_msg *m,
 		    struct rt_node *next)
 {
-	struct rt_node near[3];
+	unsigned int ways = t->cfg.relax & RT_RELAX_DIVERSE ? 2 : 3;
+	struct rt_node near[4];
 	unsigned int n, k = 0;
 
-	n = rt_closest(t, m->target, near, 3, 0, RT_ROUTE_MAX);
-	for (unsigned int i = 0; i < n && k < 2; i++)
+	n = rt_closest(t, m->target, near, ways + 1, 0, RT_ROUTE_MAX);
+	for (unsigned int i = 0; i < n && k < ways; i++)
 		if (!same_id(near[i].id, m->id) &&
 		    rt_closer(m->target, near[i].id, t->cfg.id) < 0)
 			near[k++] = near[i];
@@ -238,7 +292,7 @@ static int next_hop(const struct rt_table *t, const struct rt_msg *m,
 	if (k == 1 || same_id(near[0].id, m->target))
 		*next = near[0];
 	else
-		*next = near[m->txid >> (m->ttl & 7) & 1];
+		*next = near[(m->txid >> (m->ttl & 7) & 3) % k];
 	return 1;
 }
 
@@ -252,7 +306,8 @@ int rt_lookup_forward(struct rt_table *t, struct rt_coords *c,
 		return -RT_EINVAL;
 	if (!same_id(m->id, t->cfg.id) &&
 	    !rt_node_from(c, m->id, m->key, m->width, &m->coords, &asker))
-		rt_insert(t, &asker, flags & RT_TRUSTED, now);
+		rt_insert(t, &asker, (flags & RT_TRUSTED) |
+			  (t->cfg.relax & RT_RELAX_ASKER ? 0 : RT_CLAIMED), now);
 	if (same_net(t->cfg.id, m->target))
 		return RT_FWD_TARGET;
 	if (m->ttl <= 1)

@@ -59,6 +59,16 @@ _Static_assert(RT_MSG_LIMIT <= FENNEC_CONTROL_MAX,
 #define RT_BEACON_NS	(10 * 1000000000ULL)	/* a landmark's period */
 #define RT_LANDMARK_TTL_NS (35 * 1000000000ULL) /* silent this long: gone */
 
+/*
+ * Defenses a caller may turn off (rt_config.relax, rt_coords.relax), so
+ * that the simulator can measure what each is worth; fennecd leaves them
+ * all on (0). Documentation/routing.md, "Security".
+ */
+#define RT_RELAX_ASKER	 1	/* a lookup's asker may change known entries */
+#define RT_RELAX_DIVERSE 2	/* first hops the closest, by whatever link */
+#define RT_RELAX_ROUND	 4	/* a landmark's round may leap ahead */
+#define RT_RELAX_SOURCE	 8	/* no limit per way back */
+
 /* Errors, returned negated. */
 enum rt_error {
 	RT_EINVAL = 1,		/* malformed argument or route */
@@ -139,6 +149,7 @@ struct rt_coords {
 	int reach_stale;			/* paths changed since sorted */
 	/* Best paths taken away: by a link down, a withdrawal or a loop. */
 	unsigned int losses;
+	unsigned int relax;			/* RT_RELAX_ROUND */
 	unsigned int n_reach;			/* sorted by tag */
 	struct rt_reach reach[RT_LANDMARKS * RT_ALTS * RT_COORD_HOPS];
 };
@@ -238,6 +249,7 @@ struct rt_entry {
 	uint64_t last_seen;		/* last answer, ns; 0: never */
 	uint32_t rtt_us;		/* smoothed; 0: unknown */
 	uint8_t failures;		/* unanswered queries since */
+	uint8_t claimed;		/* only a lookup's claim: unproven */
 };
 
 struct rt_bucket {
@@ -248,12 +260,19 @@ struct rt_bucket {
 enum rt_limit {
 	RT_LIMIT_LOOKUP,		/* starting a lookup */
 	RT_LIMIT_ANSWER,		/* answering a query from `peer` */
+	/*
+	 * Answering or forwarding a lookup that came by a way back whose
+	 * digest is `peer` (rt_may_answer_from): its sender's own route at
+	 * the first hop, which no claim in the lookup changes.
+	 */
+	RT_LIMIT_SOURCE,
 };
 
 struct rt_config {
 	uint8_t id[RT_ID_LEN];		/* ours */
 	uint8_t width;			/* our slot width */
 	uint8_t per_first_hop;		/* 0: RT_PER_FIRST_HOP */
+	uint8_t relax;			/* RT_RELAX_ASKER, _DIVERSE */
 	/* NULL: accept. Else 1 if `id` is the address `key` stands for. */
 	int (*key_matches)(const uint8_t key[FENNEC_KEY_LEN],
 			   const uint8_t id[RT_ID_LEN]);
@@ -288,6 +307,14 @@ int rt_route_valid(const uint8_t *route, unsigned int len,
 enum rt_insert_flags {
 	RT_TRUSTED = 1,		/* from an answer over a live session */
 	RT_ANSWERED = 2,	/* the node itself just answered us */
+	/*
+	 * A claim nobody proved: a lookup's asker names itself, its key and
+	 * its coordinates, and anyone can send a lookup. It may add a node
+	 * not known (as `claimed`, the first to give way to a proven one),
+	 * or give a known one whose route failed a new one; it changes no
+	 * other known entry. An answer (RT_ANSWERED) proves it.
+	 */
+	RT_CLAIMED = 4,
 };
 
 enum rt_insert_result {
@@ -377,6 +404,15 @@ struct rt_action {
 /* 1 if the rate limit hook lets us answer a query from `peer`. */
 int rt_may_answer(const struct rt_table *t, const uint8_t peer[RT_ID_LEN],
 		  uint64_t now);
+/*
+ * The same for a lookup that came by SRC (SRC_LEN bytes: the way back
+ * label switching wrote): first RT_LIMIT_SOURCE for a digest of SRC, then
+ * RT_LIMIT_ANSWER for the claimed asker `peer`. A sender claiming a new
+ * ID for each lookup is held by the first; RT_RELAX_SOURCE leaves it out.
+ */
+int rt_may_answer_from(const struct rt_table *t,
+		       const uint8_t peer[RT_ID_LEN], const uint8_t *src,
+		       unsigned int src_len, uint64_t now);
 /* 0, or -RT_ERATE if the rate limit hook refuses. */
 int rt_lookup_start(struct rt_lookup *l, const struct rt_table *t,
 		    const uint8_t target[RT_ID_LEN], uint64_t now);

@@ -103,9 +103,13 @@ static int update(struct rt_table *t, struct rt_entry *e,
 
 	if (memcmp(e->node.key, n->key, FENNEC_KEY_LEN))
 		return -RT_EKEY;
+	/* A claim changes no known entry but one whose route failed. */
+	if ((flags & RT_CLAIMED) && !bad(e, now))
+		return -RT_ESTALE;
 	if (flags & RT_ANSWERED) {
 		e->last_seen = now;
 		e->failures = 0;
+		e->claimed = 0;
 	}
 	if (better && (first == rt_first_slot(t, e->node.route) ||
 		       through(t, bucket_of(t, n->id), first) <
@@ -146,10 +150,13 @@ static struct rt_entry *farther(const struct rt_table *t,
 	return longest;
 }
 
-/* The entry a new node may take: a free one, or the worst bad one. */
+/*
+ * The entry a new node may take: a free one, or the worst bad one; for a
+ * proven node (`proven`), an unproven one is as bad.
+ */
 static struct rt_entry *slot_for(struct rt_table *t, struct rt_bucket *b,
 				 unsigned int first, unsigned int route_len,
-				 uint64_t now, int *error)
+				 int proven, uint64_t now, int *error)
 {
 	struct rt_entry *victim = NULL, *same_hop_victim = NULL;
 	unsigned int same_hop = 0;
@@ -159,7 +166,7 @@ static struct rt_entry *slot_for(struct rt_table *t, struct rt_bucket *b,
 		int same = rt_first_slot(t, e->node.route) == first;
 
 		same_hop += same;
-		if (!bad(e, now))
+		if (!bad(e, now) && !(proven && e->claimed))
 			continue;
 		if (!victim || e->failures > victim->failures)
 			victim = e;
@@ -203,13 +210,14 @@ int rt_insert(struct rt_table *t, const struct rt_node *n, unsigned int flags,
 		t->bucket[i] = b;
 	}
 	n_before = b->n;
-	e = slot_for(t, b, rt_first_slot(t, n->route), n->route_len, now,
-		     &error);
+	e = slot_for(t, b, rt_first_slot(t, n->route), n->route_len,
+		     !(flags & RT_CLAIMED), now, &error);
 	if (!e)
 		return error;
 	memset(e, 0, sizeof(*e));
 	e->node = *n;
 	e->added = now;
+	e->claimed = (flags & (RT_CLAIMED | RT_ANSWERED)) == RT_CLAIMED;
 	if (flags & RT_ANSWERED)
 		e->last_seen = now;
 	if (b->n == n_before)
@@ -227,6 +235,7 @@ void rt_answered(struct rt_table *t, const uint8_t id[RT_ID_LEN],
 		return;
 	e->last_seen = now;
 	e->failures = 0;
+	e->claimed = 0;
 	if (rtt_us)
 		e->rtt_us = e->rtt_us ? (e->rtt_us * 7 + rtt_us) / 8 : rtt_us;
 }

@@ -11,6 +11,7 @@
 
 #define UPKEEP		0	/* lookup slots */
 #define MEASURED	1
+#define VICTIM		2	/* measured, for a victim of an attack */
 #define HOPS_FIT	(RT_ROUTE_MAX - 1)	/* hops of a route, width 1 */
 
 struct walk {
@@ -109,7 +110,7 @@ static void schedule(struct sim *s, struct event *e)
 	heap_push(&s->heap, e);
 }
 
-static int degree(struct sim *s, int i)
+int degree(struct sim *s, int i)
 {
 	return s->g.off[i + 1] - s->g.off[i];
 }
@@ -119,15 +120,14 @@ static int neighbour(struct sim *s, int i, int slot)
 	return s->g.nbr[s->g.off[i] + slot - 1];
 }
 
-/* i's beacon for landmark `index` to its neighbour on `slot`. */
-static void send_beacon(struct sim *s, int i, int index, int slot)
+/* i's beacon B to its neighbour on `slot`. */
+void send_msg_beacon(struct sim *s, int i, int slot, const struct rt_beacon *b)
 {
 	int j = neighbour(s, i, slot);
-	struct rt_msg m = { .type = RT_MSG_BEACON };
+	struct rt_msg m = { .type = RT_MSG_BEACON, .beacon = *b };
 	struct event *e;
 
-	if (!s->node[j].alive ||
-	    rt_beacon_make(&s->node[i].coords, index, slot, &m.beacon) < 0)
+	if (!s->node[j].alive)
 		return;
 	e = new_event(s, s->now + 1000ULL * s->g.lat_us[s->g.off[i] + slot - 1],
 		      EV_BEACON, j);
@@ -135,6 +135,17 @@ static void send_beacon(struct sim *s, int i, int index, int slot)
 	e->len = rt_msg_encode(&m, e->msg, sizeof(e->msg));
 	s->beacons++;
 	schedule(s, e);
+}
+
+/* i's beacon for landmark `index` to its neighbour on `slot`. */
+void send_beacon(struct sim *s, int i, int index, int slot)
+{
+	struct rt_beacon b;
+
+	if (attack_beacon(s, i, index, slot) ||
+	    rt_beacon_make(&s->node[i].coords, index, slot, &b) < 0)
+		return;
+	send_msg_beacon(s, i, slot, &b);
 }
 
 /* i's beacon for landmark `index` to every neighbour but its parent. */
@@ -153,7 +164,8 @@ static void on_beacon(struct sim *s, struct event *e)
 	struct rt_msg m;
 	int index;
 
-	if (!current(s, e) || rt_msg_decode(&m, e->msg, e->len))
+	if (!current(s, e) || rt_msg_decode(&m, e->msg, e->len) ||
+	    attack_beacon_in(s, e->node, &m.beacon))
 		return;
 	index = rt_beacon_receive(&n->coords, e->in_slot, &m.beacon, s->now);
 	if (index >= RT_BEACON_BACK)
@@ -176,9 +188,50 @@ static void link_up(struct sim *s, int i, int slot)
 		send_beacon(s, j, k, graph_slot_to(&s->g, j, i));
 }
 
+/* The sim's keys are ID || ID: a key stands for the ID it begins with. */
+static int key_matches(const uint8_t key[FENNEC_KEY_LEN],
+		       const uint8_t id[RT_ID_LEN])
+{
+	return !memcmp(key, id, RT_ID_LEN);
+}
+
+/*
+ * The answer mac, as the simulator models it: fennecd's is a BLAKE2b keyed
+ * with X25519(target, asker), which only the holder of the key an answer
+ * names (and the asker) can make. Here it is a digest of that key, and
+ * only its holder writes it: a hostile node answering in another's name
+ * writes its own (attack.c), as it could do no better.
+ */
+void sim_mac(const uint8_t key[FENNEC_KEY_LEN], uint8_t mac[RT_MAC_LEN])
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (unsigned int k = 0; k < FENNEC_KEY_LEN; k++)
+		h = (h ^ key[k]) * 0x100000001b3ULL;
+	for (unsigned int k = 0; k < RT_MAC_LEN; k++) {
+		h = (h ^ k) * 0x100000001b3ULL;
+		mac[k] = h >> 56;
+	}
+}
+
+/* Whether the asker takes M: its key stands for its ID, the mac is right. */
+static int genuine(struct sim *s, const struct rt_msg *m)
+{
+	uint8_t mac[RT_MAC_LEN];
+
+	if (s->no_mac)
+		return 1;
+	sim_mac(m->key, mac);
+	if (key_matches(m->key, m->id) && !memcmp(mac, m->mac, RT_MAC_LEN))
+		return 1;
+	s->res.forged++;
+	return 0;
+}
+
 static void new_identity(struct sim *s, int i)
 {
-	struct rt_config cfg = { .width = s->g.width[i] };
+	struct rt_config cfg = { .width = s->g.width[i],
+				 .key_matches = key_matches };
 	int d = degree(s, i);
 	uint64_t secret;
 
@@ -188,12 +241,20 @@ static void new_identity(struct sim *s, int i)
 	if (cfg.per_first_hop < RT_PER_FIRST_HOP)
 		cfg.per_first_hop = RT_PER_FIRST_HOP;
 	random_id(s, cfg.id);
-	/* The sim checks no keys: a key that names its node will do. */
+	attack_identity(s, i, cfg.id);
+	cfg.relax = RT_RELAX_ASKER * !(s->defense & D_ASKER) |
+		    RT_RELAX_DIVERSE * !(s->defense & D_DIVERSE) |
+		    RT_RELAX_SOURCE * !(s->defense & D_SOURCE);
+	cfg.allow = sim_allow;
+	cfg.ctx = &s->node[i].limit;
+	/* fennecd's check, key_matches: a key that names its node. */
 	memcpy(s->node[i].key, cfg.id, RT_ID_LEN);
 	memcpy(s->node[i].key + RT_ID_LEN, cfg.id, RT_ID_LEN);
 	rt_table_free(&s->node[i].table);
 	rt_table_init(&s->node[i].table, &cfg);
 	rt_coords_init(&s->node[i].coords, cfg.id, cfg.width);
+	s->node[i].coords.relax = s->defense & D_ROUND ? 0 : RT_RELAX_ROUND;
+	memset(&s->node[i].limit, 0, sizeof(s->node[i].limit));
 	/* Its ID's last bytes: drawing more would change every run. */
 	memcpy(&secret, cfg.id + RT_ID_LEN - sizeof(secret), sizeof(secret));
 	rt_amp_init(&s->node[i].amp, secret, s->now);
@@ -204,7 +265,7 @@ static void new_identity(struct sim *s, int i)
  * switch error back to the sender. The event to schedule, or NULL if it
  * is lost (a node of another ID there now fails the session).
  */
-static struct event *send_routed(struct sim *s, int from, const uint8_t *route,
+struct event *send_routed(struct sim *s, int from, const uint8_t *route,
 				 unsigned int len, const uint8_t to[RT_ID_LEN],
 				 int type, int error_type)
 {
@@ -289,6 +350,8 @@ static void send_query(struct sim *s, int a, int slot, const struct rt_node *to)
 }
 
 static void evaluate(struct sim *s, struct sim_lookup *sl, int a);
+static void start_lookup(struct sim *s, int a, int slot,
+			 const uint8_t target[RT_ID_LEN]);
 
 static void pump(struct sim *s, int a, int slot)
 {
@@ -301,7 +364,19 @@ static void pump(struct sim *s, int a, int slot)
 			continue;
 		}
 		sl->active = 0;
-		if (slot == MEASURED)
+		/*
+		 * fennecd looks a peer up again while a session waits for
+		 * one (sessions.c): -R retries of a measured lookup that
+		 * found nothing, at once, each with new txids.
+		 */
+		if (slot >= MEASURED && !sl->l.found &&
+		    sl->retries < s->retries) {
+			sl->retries++;
+			s->res.retried += slot == MEASURED;
+			start_lookup(s, a, slot, id_of(s, sl->target));
+			return;
+		}
+		if (slot >= MEASURED)
 			evaluate(s, sl, a);
 	}
 }
@@ -374,6 +449,7 @@ static void answer_by_discover(struct sim *s, int t, const struct event *e,
 	    fit_answer(s, t, &m, e->len, e->back, e->back_len, q->id,
 		       RT_ID_LEN))
 		return;
+	sim_mac(n->key, m.mac);
 	send_discover(s, t, e, &m, rt_discover_step(&n->coords, &m, 0));
 }
 
@@ -396,6 +472,7 @@ static void answer(struct sim *s, int t, const struct event *e,
 	if (fit_answer(s, t, &m, e->len, e->back, e->back_len, asker.route,
 		       asker.route_len))
 		return;
+	sim_mac(n->key, m.mac);
 	r = send_routed(s, t, asker.route, asker.route_len, asker.id,
 			EV_FOUND, EV_FOUND_FAIL);
 	if (!r)
@@ -428,9 +505,9 @@ static void note_reached(struct sim *s, const struct event *e)
 {
 	struct sim_node *a = &s->node[e->origin];
 
-	if (e->slot == MEASURED && a->gen == e->origin_gen &&
-	    a->slot[MEASURED].serial == e->serial)
-		a->slot[MEASURED].reached = 1;
+	if (e->slot >= MEASURED && e->slot < SLOTS &&
+	    a->gen == e->origin_gen && a->slot[e->slot].serial == e->serial)
+		a->slot[e->slot].reached = 1;
 }
 
 static void on_lookup(struct sim *s, struct event *e)
@@ -441,8 +518,13 @@ static void on_lookup(struct sim *s, struct event *e)
 	int r;
 
 	if (!current(s, e) || rt_msg_decode(&m, e->msg, e->len) ||
-	    !rt_may_answer(&n->table, m.id, s->now))
+	    attack_lookup(s, e, &m))
 		return;
+	if (!rt_may_answer_from(&n->table, m.id, e->back, e->back_len,
+				s->now)) {
+		s->res.refused++;
+		return;
+	}
 	r = rt_lookup_forward(&n->table, &n->coords, &m, RT_TRUSTED, &next,
 			      s->now);
 	if (r == RT_FWD_TARGET) {
@@ -468,8 +550,11 @@ static void on_fwd_fail(struct sim *s, struct event *e)
 
 static struct sim_lookup *lookup_of(struct sim *s, const struct event *e)
 {
-	struct sim_lookup *sl = &s->node[e->node].slot[e->slot];
+	struct sim_lookup *sl;
 
+	if (e->slot >= SLOTS)
+		return NULL;
+	sl = &s->node[e->node].slot[e->slot];
 	if (!current(s, e) || !sl->active || sl->serial != e->serial)
 		return NULL;
 	return sl;
@@ -486,11 +571,14 @@ static void on_discover(struct sim *s, struct event *e)
 		return;
 	slot = rt_discover_step(&n->coords, &m, e->in_slot);
 	if (slot) {
-		send_discover(s, e->node, e, &m, slot);
+		/* Liars, droppers and grinders relay nothing. */
+		if (n->kind == K_HONEST || n->kind == K_FORGER ||
+		    n->kind == K_FLOODER)
+			send_discover(s, e->node, e, &m, slot);
 		return;
 	}
 	sl = lookup_of(s, e);
-	if (!sl || m.txid >> 3 != sl->serial ||
+	if (!sl || m.txid >> 3 != sl->serial || !genuine(s, &m) ||
 	    rt_lookup_discovered(&sl->l, &n->table, &m, RT_TRUSTED, s->now))
 		return;
 	sl->hops = e->hops;
@@ -504,9 +592,9 @@ static void on_found(struct sim *s, struct event *e)
 	struct rt_node target = { 0 };
 	struct rt_msg m;
 
-	/* No node lies here: the first answer is the target's. */
+	/* Answers that fail the mac are refused, as fennecd does. */
 	if (!sl || sl->l.found || rt_msg_decode(&m, e->msg, e->len) ||
-	    m.txid >> 3 != sl->serial)
+	    m.txid >> 3 != sl->serial || !genuine(s, &m))
 		return;
 	memcpy(target.id, m.id, RT_ID_LEN);
 	memcpy(target.key, m.key, FENNEC_KEY_LEN);
@@ -624,6 +712,7 @@ static void on_tick(struct sim *s, struct event *e)
 	int back = s->n_dead;
 
 	coords_tick(s);
+	attack_tick(s);
 	if (s->now >= s->warmup) {
 		s->churn_owed += s->g.n * s->churn / 100 / 60;
 		while (back > 0)
@@ -633,7 +722,12 @@ static void on_tick(struct sim *s, struct event *e)
 			int i = rnd_below(s, s->g.n);
 
 			s->churn_owed -= 1;
-			if (s->node[i].alive)
+			/*
+			 * Victims stay (grinders would grind anew), and so
+			 * do hostile nodes: their share stays what it was.
+			 */
+			if (s->node[i].alive && !s->is_victim[i] &&
+			    !hostile(s, i))
 				leave(s, i);
 		}
 	}
@@ -641,28 +735,40 @@ static void on_tick(struct sim *s, struct event *e)
 	schedule(s, e);
 }
 
+/* A random live honest node: only honest lookups are measured. */
 static int random_alive(struct sim *s)
 {
 	int i;
 
 	do
 		i = rnd_below(s, s->g.n);
-	while (!s->node[i].alive);
+	while (!s->node[i].alive || s->node[i].kind != K_HONEST);
 	return i;
+}
+
+static void measure(struct sim *s, int a, int t, int slot)
+{
+	struct sim_lookup *sl = &s->node[a].slot[slot];
+
+	if (a != t && !sl->active) {
+		sl->retries = 0;
+		sl->target = t;
+		sl->target_gen = s->node[t].gen;
+		start_lookup(s, a, slot, id_of(s, t));
+	}
 }
 
 static void on_measure(struct sim *s, struct event *e)
 {
 	int a = random_alive(s), t = random_alive(s);
-	struct sim_lookup *sl = &s->node[a].slot[MEASURED];
 
 	if (s->now >= s->measure_end)
 		return;
-	if (a != t && !sl->active) {
-		sl->target = t;
-		sl->target_gen = s->node[t].gen;
-		start_lookup(s, a, MEASURED, id_of(s, t));
-	}
+	measure(s, a, t, MEASURED);
+	/* ...and one for a victim of the grinders and flooders. */
+	if (s->n_victims)
+		measure(s, random_alive(s),
+			s->victim[rnd_below(s, s->n_victims)], VICTIM);
 	e = new_event(s, s->now + SEC / s->lookups_per_s, EV_MEASURE, 0);
 	schedule(s, e);
 }
@@ -681,18 +787,28 @@ static void record_stretch(struct sim *s, double stretch)
 	r->stretch[r->n_stretch++] = stretch;
 }
 
-/* Probes the candidate routes, picks one, and measures it. */
+/*
+ * Probes the candidate routes, picks one, and measures it. A probe is
+ * answered by the node its route ends at if that is the target, or by a
+ * hostile node there, which claims to be it; success is a route that ends
+ * at the target itself (the end-to-end handshake would prove its key).
+ */
 static void evaluate(struct sim *s, struct sim_lookup *sl, int a)
 {
 	int t = sl->target, shortest = graph_bfs(s, a, t);
+	int victim = sl == &s->node[a].slot[VICTIM];
 	const struct rt_path *best;
 	struct rt_paths paths;
 	struct walk w;
 
-	s->res.lookups++;
-	s->res.queries += sl->l.queries;
-	s->res.beyond_16 += shortest > HOPS_FIT;
-	s->res.no_bfs += shortest < 0;
+	if (victim) {
+		s->res.victim_lookups++;
+	} else {
+		s->res.lookups++;
+		s->res.queries += sl->l.queries;
+		s->res.beyond_16 += shortest > HOPS_FIT;
+		s->res.no_bfs += shortest < 0;
+	}
 	rt_paths_init(&paths);
 	for (unsigned int i = 0; i < sl->l.routes; i++)
 		rt_paths_add(&paths, sl->l.route[i], sl->l.route_len[i]);
@@ -702,18 +818,25 @@ static void evaluate(struct sim *s, struct sim_lookup *sl, int a)
 		unsigned int len = best->len;
 
 		memcpy(route, best->route, len);
-		if (!walk(s, a, route, len, &w) && w.dest == t &&
-		    s->node[t].gen == sl->target_gen)
+		if (!walk(s, a, route, len, &w) &&
+		    ((w.dest == t && s->node[t].gen == sl->target_gen) ||
+		     hostile(s, w.dest)))
 			rt_paths_probe_ok(&paths, route, len, 2 * w.lat_us);
 		else
 			rt_paths_probe_failed(&paths, route, len);
 	}
 	best = rt_paths_best(&paths);
-	s->res.answered += sl->l.found;
-	s->res.reached += sl->reached;
-	if (!best || best->state != RT_PATH_UP)
+	if (!victim) {
+		s->res.answered += sl->l.found;
+		s->res.reached += sl->reached;
+	}
+	if (!best || best->state != RT_PATH_UP ||
+	    walk(s, a, best->route, best->len, &w) || w.dest != t)
 		return;
-	walk(s, a, best->route, best->len, &w);
+	if (victim) {
+		s->res.victim_found++;
+		return;
+	}
 	s->res.found++;
 	s->res.steps += sl->hops;
 	s->res.forwards[sl->hops < RT_LOOKUP_TTL ? sl->hops : RT_LOOKUP_TTL]++;
@@ -722,6 +845,20 @@ static void evaluate(struct sim *s, struct sim_lookup *sl, int a)
 	s->res.at_max += best->len == RT_ROUTE_MAX;
 	s->res.long_routes += best->len > 16;
 	record_stretch(s, (double)w.hops / shortest);
+}
+
+/* A lookup M from node `from` (not one of its measured ones) to TO. */
+void forward_new(struct sim *s, int from, const struct rt_msg *m,
+		 const struct rt_node *to)
+{
+	struct event first = { .origin = from, .slot = SLOTS };
+	int len = rt_msg_encode(m, first.msg, sizeof(first.msg));
+
+	if (len < 0)
+		return;
+	first.len = len;
+	first.sent = s->now;
+	forward(s, from, &first, to, EV_FAIL);
 }
 
 void net_event(struct sim *s, struct event *e)
@@ -747,12 +884,17 @@ void net_start(struct sim *s)
 
 	s->node = xcalloc(n, sizeof(*s->node));
 	s->dead = xcalloc(n, sizeof(int));
+	attack_assign(s);
 	s->bfs_dist = xcalloc(n, sizeof(int));
 	s->bfs_queue = xcalloc(n, sizeof(int));
-	for (int i = 0; i < n; i++) {
-		new_identity(s, i);
-		s->node[i].alive = 1;
-	}
+	/* Grinders last: their IDs are ground from their victims'. */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < n; i++)
+			if ((s->node[i].kind == K_GRINDER) == pass) {
+				new_identity(s, i);
+				s->node[i].alive = 1;
+			}
+	attack_started(s);
 	for (int i = 0; i < n; i++)
 		for (int k = s->g.off[i]; k < s->g.off[i + 1]; k++)
 			link_up(s, i, k - s->g.off[i] + 1);
@@ -797,6 +939,9 @@ void net_stop(struct sim *s)
 		rt_table_free(&s->node[i].table);
 	free(s->node);
 	free(s->dead);
+	free(s->victim);
+	free(s->is_victim);
+	free(s->forger_tags);
 	free(s->bfs_dist);
 	free(s->bfs_queue);
 	graph_free(&s->g);

@@ -9,10 +9,20 @@
  *
  *   sim -n NODES [-m out.md] [-s out.svg] [-r seed] [-w warmup_s]
  *       [-d measure_s] [-l lookups_per_s] [-q] [-k runs] [-F]
+ *       [-H hostile_pct] [-A kinds] [-D defenses] [-N] [-f flood] [-R n]
  *
  * -q runs only the random graph at 5 % churn, -k N the first N runs of the
  * plan in main(); -F turns off the per-first-hop limit of k / degree (back
  * to RT_PER_FIRST_HOP for all).
+ *
+ * Attacks (attack.c): -H makes that % of the nodes hostile, of the kinds
+ * -A names (liar,dropper,grinder,forger,flooder; "mix", the default, all
+ * five in turn); -D the defenses on (source,asker,diverse,round; "all",
+ * "none"; the default asker,diverse,round, those fennecd has); -N
+ * takes answers without checking their mac; -f lookups a second per
+ * flooder (10); -R retries of a measured lookup that found nothing. With -H, the last line is "sim-attack: nodes=N
+ * hostile=P% success=S%": honest askers' lookups of honest targets whose
+ * chosen route ends at the target itself.
  *
  * Prints a table of lookup success, forwards and first hops per lookup,
  * and path stretch (hops of the route found over the BFS shortest path);
@@ -109,7 +119,9 @@ struct event *new_event(struct sim *s, uint64_t t, int type, int node)
 }
 
 struct options {
-	int nodes, warmup, measure, rate, runs, fixed_limit;
+	int nodes, warmup, measure, rate, runs, fixed_limit, no_mac, retries;
+	double hostile;
+	unsigned int kinds, defense, flood;
 	uint64_t seed;
 	const char *md, *svg;
 };
@@ -136,6 +148,15 @@ static void run_one(const struct options *o, struct run *r, int scale_free)
 	s.measure_end = s.warmup + o->measure * SEC;
 	s.lookups_per_s = o->rate;
 	s.spread_first_hop = !o->fixed_limit;
+	s.hostile = o->hostile;
+	s.kinds = o->kinds;
+	s.defense = o->defense;
+	s.no_mac = o->no_mac;
+	s.flood_rate = o->flood;
+	s.retries = o->retries;
+	r->hostile = o->hostile;
+	r->kinds = o->kinds;
+	r->defense = o->defense;
 	if (scale_free)
 		graph_scale_free(&s, o->nodes);
 	else
@@ -161,13 +182,20 @@ static void run_one(const struct options *o, struct run *r, int scale_free)
 		"%lu answers (%lu held to their lookup's size), %.1f s\n",
 		r->topology, r->churn, r->res.lookups, s.messages,
 		r->res.answers, r->res.answers_held, r->seconds);
+	if (o->hostile > 0)
+		fprintf(stderr, "sim: %lu lies, %lu forged answers refused, "
+			"%lu lookups flooded, %lu refused by rate limits; "
+			"victims: %u of %u lookups succeeded; %u retried\n",
+			r->res.lies, r->res.forged, r->res.floods,
+			r->res.refused, r->res.victim_found,
+			r->res.victim_lookups, r->res.retried);
 }
 
 static int parse(int argc, char **argv, struct options *o)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "n:m:s:r:w:d:l:qk:F")) != -1) {
+	while ((c = getopt(argc, argv, "n:m:s:r:w:d:l:qk:FH:A:D:Nf:R:")) != -1) {
 		switch (c) {
 		case 'n': o->nodes = atoi(optarg); break;
 		case 'm': o->md = optarg; break;
@@ -179,10 +207,25 @@ static int parse(int argc, char **argv, struct options *o)
 		case 'q': o->runs = 1; break;
 		case 'k': o->runs = atoi(optarg); break;
 		case 'F': o->fixed_limit = 1; break;
+		case 'H': o->hostile = atof(optarg); break;
+		case 'A':
+			if (parse_kinds(optarg, &o->kinds))
+				return -1;
+			break;
+		case 'D':
+			if (parse_defense(optarg, &o->defense))
+				return -1;
+			break;
+		case 'N': o->no_mac = 1; break;
+		case 'f': o->flood = atoi(optarg); break;
+		case 'R': o->retries = atoi(optarg); break;
 		default: return -1;
 		}
 	}
-	return o->nodes >= 10 && o->rate > 0 && o->measure > 0 ? 0 : -1;
+	if (o->hostile > 0 && !o->kinds)
+		o->kinds = ((1u << K_KINDS) - 1) & ~1u;	/* the mix */
+	return o->nodes >= 10 && o->rate > 0 && o->measure > 0 &&
+	       o->hostile >= 0 && o->hostile < 100 ? 0 : -1;
 }
 
 static void write_outputs(const struct options *o, struct run *runs, int n)
@@ -215,7 +258,9 @@ static void write_outputs(const struct options *o, struct run *runs, int n)
 int main(int argc, char **argv)
 {
 	struct options o = { .nodes = 1000, .warmup = 100, .measure = 100,
-			     .rate = 20, .seed = 1 };
+			     .rate = 20, .seed = 1, .flood = 10,
+			     /* fennecd's: not D_SOURCE (routing.md) */
+			     .defense = D_ASKER | D_DIVERSE | D_ROUND };
 	static const struct { const char *topology; double churn; } plan[] = {
 		{ "random 2-4", 5 }, { "scale-free", 5 }, { "random 2-4", 0 },
 		{ "random 2-4", 10 },
@@ -227,7 +272,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: sim -n NODES [-m MD] [-s SVG] "
 			"[-r SEED] "
 			"[-w WARMUP_S] [-d MEASURE_S] [-l LOOKUPS_PER_S] [-q] "
-			"[-k RUNS] [-F]\n");
+			"[-k RUNS] [-F] [-H HOSTILE_PCT] [-A KINDS] "
+			"[-D DEFENSES] [-N] [-f FLOOD_PER_S] [-R RETRIES]\n");
 		return 2;
 	}
 	for (unsigned int i = 0; i < sizeof(plan) / sizeof(plan[0]); i++) {
@@ -239,6 +285,11 @@ int main(int argc, char **argv)
 		n++;
 	}
 	write_outputs(&o, runs, n);
+	for (int i = 0; i < n && o.hostile > 0; i++)
+		printf("sim-attack: nodes=%d hostile=%g%% success=%.2f%%\n",
+		       runs[i].nodes, runs[i].hostile,
+		       runs[i].res.lookups ? 100.0 * runs[i].res.found /
+		       runs[i].res.lookups : 0);
 	for (int i = 0; i < n; i++)
 		free(runs[i].res.stretch);
 	return 0;

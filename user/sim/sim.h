@@ -13,7 +13,7 @@
 #define SEC		(1000 * MS)
 #define QUERY_TIMEOUT	(2 * SEC)	/* a lookup, forwarded and answered */
 #define REFRESH		(30 * SEC)
-#define SLOTS		2		/* lookups per node: upkeep, measured */
+#define SLOTS		3	/* lookups per node: upkeep, measured, victim */
 #define HOPS_MAX	64
 
 /* The graph, in compressed rows: node i's slot s is nbr[off[i] + s - 1]. */
@@ -33,10 +33,39 @@ struct sim_lookup {
 	uint64_t started;
 	unsigned int hops;		/* forwards to the target, if found */
 	int reached;			/* a copy reached the target */
+	unsigned int retries;		/* -R: looked up again so far */
+};
+
+/* Hostile kinds (attack.c); a node keeps its kind across churn. */
+enum kind { K_HONEST, K_LIAR, K_DROPPER, K_GRINDER, K_FORGER, K_FLOODER,
+	    K_KINDS };
+extern const char *const kind_names[K_KINDS];
+
+/* Defenses the simulator can turn on (-D), cheapest first. */
+enum defense {
+	D_SOURCE = 1,		/* lookups limited per way back too */
+	D_ASKER = 2,		/* an asker's claim changes no known entry */
+	D_DIVERSE = 4,		/* first hops by different links */
+	D_ROUND = 8,		/* a landmark's round advances with time */
+};
+
+/* Token buckets, as fennecd's ratelimit.c: per key, and for all. */
+struct sim_bucket {
+	uint64_t key, tokens, last;
+};
+
+#define LIMIT_KEYS	32
+struct sim_limit {
+	struct sim_bucket all, all_source;
+	struct sim_bucket key[LIMIT_KEYS];	/* claimed asker */
+	struct sim_bucket source[LIMIT_KEYS];	/* D_SOURCE: way back */
 };
 
 struct sim_node {
 	struct rt_table table;
+	struct sim_limit limit;		/* lookups answered or forwarded */
+	uint8_t kind;
+	int victim;			/* a grinder's or flooder's, index */
 	struct rt_coords coords;
 	struct rt_amp amp;		/* answers larger than their lookup */
 	uint8_t key[FENNEC_KEY_LEN];
@@ -86,6 +115,10 @@ struct result {
 	double beacons;			/* per node per second */
 	/* Answers sent (found, discover), and held to the lookup's size. */
 	unsigned long answers, answers_held;
+	/* Lookups for a victim (the victim slot), and their successes. */
+	unsigned int victim_lookups, victim_found;
+	unsigned long lies, forged, refused, floods;
+	unsigned int retried;		/* measured lookups started again */
 };
 
 struct sim {
@@ -102,6 +135,17 @@ struct sim {
 	int *bfs_dist, *bfs_queue;
 	struct result res;
 	unsigned long events, messages, beacons;
+	/* Attacks (attack.c) */
+	double hostile;			/* % of nodes */
+	unsigned int kinds;		/* bit mask of enum kind */
+	unsigned int defense;		/* bit mask of enum defense */
+	int no_mac;			/* answers taken unchecked */
+	unsigned int flood_rate;	/* lookups a second per flooder */
+	unsigned int retries;		/* -R: of a measured lookup */
+	int *victim, n_victims;
+	uint8_t *is_victim;
+	uint32_t *forger_tags;		/* sorted */
+	int n_forgers;
 };
 
 uint64_t rnd(struct sim *s);
@@ -124,6 +168,33 @@ void net_start(struct sim *s);
 void net_event(struct sim *s, struct event *e);
 void net_stop(struct sim *s);
 
+/* net.c, for attack.c */
+void send_beacon(struct sim *s, int i, int index, int slot);
+void send_msg_beacon(struct sim *s, int i, int slot,
+		     const struct rt_beacon *b);
+void forward_new(struct sim *s, int from, const struct rt_msg *m,
+		 const struct rt_node *to);
+struct event *send_routed(struct sim *s, int from, const uint8_t *route,
+			  unsigned int len, const uint8_t to[RT_ID_LEN],
+			  int type, int error_type);
+void sim_mac(const uint8_t key[FENNEC_KEY_LEN], uint8_t mac[RT_MAC_LEN]);
+int degree(struct sim *s, int i);
+
+/* attack.c */
+void attack_assign(struct sim *s);
+void attack_identity(struct sim *s, int i, uint8_t id[RT_ID_LEN]);
+/* 1 if a hostile node took the lookup M (as E carried it) its own way. */
+int attack_lookup(struct sim *s, const struct event *e, const struct rt_msg *m);
+int attack_beacon(struct sim *s, int i, int index, int slot);
+void attack_tick(struct sim *s);
+void attack_started(struct sim *s);
+int attack_beacon_in(struct sim *s, int i, const struct rt_beacon *b);
+int hostile(const struct sim *s, int i);
+int parse_kinds(const char *arg, unsigned int *mask);
+int parse_defense(const char *arg, unsigned int *mask);
+int sim_allow(void *ctx, enum rt_limit what, const uint8_t peer[RT_ID_LEN],
+	      uint64_t now);
+
 /* report.c */
 struct run {
 	const char *topology;
@@ -133,6 +204,8 @@ struct run {
 	int max_degree;
 	struct result res;
 	double seconds;
+	double hostile;
+	unsigned int kinds, defense;
 };
 
 double percentile(double *v, unsigned int n, double p);

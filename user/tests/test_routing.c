@@ -4,7 +4,9 @@
  * limit, landmarks and routes from coordinates and a forwarded lookup on a
  * hand-built line of nodes, withdrawals on a ring with a cut link, message decoding of truncated, random and
  * flipped input, answers trimmed to their lookup's size and the budgets
- * for larger ones, and path choice.
+ * for larger ones, path choice, and the defenses against hostile nodes
+ * (claims that change no known entry, first hops by different links, no
+ * round leaping ahead).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -1199,6 +1201,8 @@ static void test_rate_hook(void)
 	   !rt_lookup_next(&l, &act), "the rate hook can refuse a lookup");
 	ok(rt_may_answer(&t, cfg.id, 0) && calls == 2,
 	   "and is asked before answering");
+	ok(rt_may_answer_from(&t, cfg.id, (const uint8_t *)"\1\2", 2, 0) &&
+	   calls == 4, "...per way back, then per claimed asker");
 	rt_table_free(&t);
 }
 
@@ -1358,6 +1362,112 @@ static void test_paths(void)
 	   "an error position past the route is refused");
 }
 
+/* Issue #21's defenses, each also shown off (rt_config.relax). */
+static void test_defenses(void)
+{
+	const uint64_t sec = 1000000000ULL;
+	struct rt_coords c;
+	struct rt_beacon b;
+	struct rt_lookup l;
+	struct rt_table t;
+	struct rt_entry *e;
+	struct rt_node n;
+	uint8_t id[RT_ID_LEN], target[RT_ID_LEN];
+	unsigned int slots = 0;
+
+	init_table(&t, 1);
+	n = node(0x40, 1, 3);
+	n.route_len = 3;
+	n.route[1] = 4;
+	ok(rt_insert(&t, &n, RT_TRUSTED | RT_ANSWERED, 0) == RT_ADDED,
+	   "defenses: a node that answered is in");
+	n = node(0x40, 1, 5);
+	e = rt_find(&t, n.id);
+	if (!e) {
+		ok(0, "defenses: the entry is there");
+		return;
+	}
+	ok(rt_insert(&t, &n, RT_TRUSTED | RT_CLAIMED, 0) == -RT_ESTALE &&
+	   e->node.route_len == 3 &&
+	   e->node.route[0] == 3,
+	   "...and a lookup's asker claiming its ID by a shorter route changes nothing");
+	ok(rt_insert(&t, &n, RT_TRUSTED, 0) == RT_UPDATED &&
+	   e->node.route_len == 2,
+	   "...which an unclaimed one does");
+	rt_route_failed(&t, n.id);
+	n = node(0x40, 1, 6);
+	ok(rt_insert(&t, &n, RT_TRUSTED | RT_CLAIMED, 0) == RT_UPDATED &&
+	   e->node.route[0] == 6,
+	   "...and a claim does once the route failed");
+	n = node(0x20, 1, 1);
+	ok(rt_insert(&t, &n, RT_TRUSTED | RT_CLAIMED, 0) == RT_ADDED &&
+	   rt_find(&t, n.id)->claimed,
+	   "a new node from a claim is in, unproven");
+	ok(rt_insert(&t, &n, RT_TRUSTED | RT_ANSWERED, 0) == RT_UPDATED &&
+	   !rt_find(&t, n.id)->claimed, "...until it answers");
+	rt_table_free(&t);
+
+	/* A full bucket of claims gives way to a proven node. */
+	init_table(&t, 1);
+	for (unsigned int i = 0; i < RT_K; i++) {
+		n = node(0x40, i + 1, 1 + i / 2);
+		rt_insert(&t, &n, RT_TRUSTED | RT_CLAIMED, 0);
+	}
+	n = node(0x40, 100, 9);
+	ok(rt_insert(&t, &n, RT_TRUSTED | RT_CLAIMED, 0) == -RT_EFULL &&
+	   rt_insert(&t, &n, RT_TRUSTED, 0) == RT_REPLACED,
+	   "a bucket full of claims refuses another, and takes a proven node");
+	rt_table_free(&t);
+
+	/* Closest entries: 4 by slot 1, then one by 2, one by 3. */
+	init_table(&t, 1);
+	t.cfg.per_first_hop = RT_K;
+	for (unsigned int i = 0; i < 4; i++) {
+		n = node(0x40, i + 1, 1);
+		rt_insert(&t, &n, RT_TRUSTED, 0);
+	}
+	n = node(0x41, 1, 2);
+	rt_insert(&t, &n, RT_TRUSTED, 0);
+	n = node(0x42, 1, 3);
+	rt_insert(&t, &n, RT_TRUSTED, 0);
+	make_id(target, 0x40, 0);
+	rt_lookup_start(&l, &t, target, 0);
+	for (unsigned int i = 0; i < RT_ALPHA; i++)
+		slots |= 1u << l.cand[i].node.route[0];
+	ok(l.n == 6 && slots == (1u << 1 | 1u << 2 | 1u << 3),
+	   "a lookup's first %d copies go by %d different links", RT_ALPHA,
+	   RT_ALPHA);
+	t.cfg.relax = RT_RELAX_DIVERSE;
+	rt_lookup_start(&l, &t, target, 0);
+	slots = 0;
+	for (unsigned int i = 0; i < RT_ALPHA; i++)
+		slots |= 1u << l.cand[i].node.route[0];
+	ok(slots == 1u << 1, "...all by the closest's link without it");
+	rt_table_free(&t);
+
+	/* A landmark heard at round 5: no leap further than time allows. */
+	make_id(id, 0x80, 0x77);
+	rt_coords_init(&c, id, 1);
+	b = beacon_from(0x10, 5);
+	ok(rt_beacon_receive(&c, 1, &b, 100 * sec) >= 0,
+	   "a landmark's round 5 is heard");
+	b = beacon_from(0x10, 50);
+	ok(rt_beacon_receive(&c, 2, &b, 101 * sec) == -RT_ESTALE &&
+	   c.lm[0].seq == 5,
+	   "a beacon 45 rounds ahead a second later is a forger's: refused");
+	b = beacon_from(0x10, 7);
+	ok(rt_beacon_receive(&c, 2, &b, 100 * sec + RT_BEACON_NS) >= 0 &&
+	   c.lm[0].seq == 7,
+	   "two rounds ahead after one period is taken");
+	rt_coords_init(&c, id, 1);
+	c.relax = RT_RELAX_ROUND;
+	b = beacon_from(0x10, 5);
+	rt_beacon_receive(&c, 1, &b, 100 * sec);
+	b = beacon_from(0x10, 50);
+	ok(rt_beacon_receive(&c, 2, &b, 101 * sec) >= 0 && c.lm[0].seq == 50,
+	   "...and the leap is taken without the check");
+}
+
 int main(void)
 {
 	test_metric();
@@ -1376,5 +1486,6 @@ int main(void)
 	test_answer_trim();
 	test_amp();
 	test_paths();
+	test_defenses();
 	return tap_done();
 }
