@@ -12,7 +12,7 @@
 #   counter NAME FIELD   the FIELD counter of its SIGUSR2 "discovery:" line
 #   at_least NAME FIELD N, links NODE, nlinks NODE, has_link NODE PEER,
 #   nlinks_are N NODE..., keyed_links_are NODE N, pub NODE, addr NODE,
-#   ll NODE (its link-local address), now_ms
+#   ll NODE (its link-local address)
 d=/tmp/lan
 mkdir -p $d
 modprobe fennec
@@ -61,5 +61,4 @@ nlinks_are() {
 }
 keyed_links_are() { [ "$(links "$1" | grep -c 'keys: set')" = "$2" ]; }
 udp6_out() { n "h$1" awk '$1 == "Udp6OutDatagrams" { print $2 }' /proc/net/snmp6; }
-now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 

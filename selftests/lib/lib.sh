@@ -11,7 +11,7 @@
 # TAP:        plan N; ok DESC; fail DESC [DETAIL]; skip DESC REASON;
 #             check DESC CMD...; check_fail DESC CMD...;
 #             check_err DESC REGEX CMD...; diag MSG...; done_testing
-# waiting:    wait_until SECS CMD...
+# waiting:    wait_until SECS CMD...; now_ms
 # namespaces: ns_new NAME; n NAME CMD...; on_cleanup CMD...; cleanup (at exit)
 # kernel:     slab_count CACHE; slab_snapshot FILE;
 #             slab_compare FILE MAX [SECS]; mod_refcnt MODULE
@@ -101,6 +101,9 @@ done_testing() {
 	[ $_tap_failed -eq 0 ] || diag "$_tap_failed of $_tap_n tests failed"
 	exit $((_tap_failed > 0))
 }
+
+# now_ms: the wall clock in milliseconds
+now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 
 # wait_until SECS CMD...: runs CMD every 0.1 s until it succeeds (status 0)
 # or SECS have passed (status 1). SECS is stretched by $FENNEC_TIME_FACTOR

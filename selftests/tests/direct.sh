@@ -12,6 +12,7 @@
 #   h1 10.9.1.2 --veth-- 10.9.1.1 h0 10.9.2.1 --veth-- 10.9.2.2 h2
 #   h1 10.9.3.1 --------------- veth (ac) --------------- 10.9.3.2 h2
 source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/direct_lib.sh"
 d=/tmp/direct
 mkdir -p $d
 modprobe fennec
@@ -22,18 +23,6 @@ ip -n h1 addr add 10.9.3.1/24 dev ac
 ip -n h2 addr add 10.9.3.2/24 dev ac
 ip -n h1 link set ac up
 ip -n h2 link set ac up
-
-now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
-rx_of() { n "$1" cat "/sys/class/net/$2/statistics/rx_bytes"; }
-# transmitted, received of a ping's summary
-sent_of() { sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$1"; }
-got_of() { sed -n 's/.* \([0-9]*\) received.*/\1/p' "$1"; }
-direct_stat() { daemon_counter "$1" 'direct:' "$2"; }
-# has_direct NODE PEER: NODE's fennecd has a keyed direct link to PEER
-has_direct() {
-	n "h$1" fennec show fen0 links | grep -A2 "peer: $(addr "$2")" |
-		grep -q direct
-}
 
 # h0 knows h1 by its key alone: h1 calls it, by the name "hub".
 daemon d0 0 -- --peer "$(pub 1)" --peer "$(pub 2)@10.9.2.2:4000"

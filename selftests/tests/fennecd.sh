@@ -26,7 +26,6 @@ mesh_stat() { daemon_counter "$1" 'mesh:' "$2"; }
 stat_at_least() { local v; v=$(stat "$1" "$2") && [ "$v" -ge "$3" ]; }
 e2e_at_least() { local v; v=$(e2e_stat "$1" "$2") && [ "$v" -ge "$3" ]; }
 mesh_at_least() { local v; v=$(mesh_stat "$1" "$2") && [ "$v" -ge "$3" ]; }
-now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 # received OUTPUT: the "N received" of a ping's summary
 received() { sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$1"; }
 

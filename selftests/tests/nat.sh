@@ -15,6 +15,7 @@
 #   192.168.1.1 |          | 192.168.2.1   input drops UDP from wan0
 #   192.168.1.2 h1         h2 192.168.2.2
 source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/direct_lib.sh"
 d=/tmp/nat
 mkdir -p $d
 modprobe fennec
@@ -69,16 +70,6 @@ nat() {
 nat r1
 nat r2
 
-now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
-rx_of() { n "$1" cat "/sys/class/net/$2/statistics/rx_bytes"; }
-sent_of() { sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$1"; }
-got_of() { sed -n 's/.* \([0-9]*\) received.*/\1/p' "$1"; }
-direct_stat() { daemon_counter "$1" 'direct:' "$2"; }
-has_direct() {
-	n "h$1" fennec show fen0 links | grep -A2 "peer: $(addr "$2")" |
-		grep -q direct
-}
-no_direct() { ! n "h$1" fennec show fen0 links | grep -q direct; }
 
 daemon d0 0 -- --peer "$(pub 1)" --peer "$(pub 2)"
 daemon d1 1 -- --peer "$(pub 0)@10.0.0.1:4000"

@@ -48,7 +48,6 @@ spray() {
 	shift
 	ip netns exec s "$tools/udp_tool" spray "$to" "$@" | sed -n 's/^sent //p'
 }
-now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 # settled REASON...: waits until h0's counters stop moving for a second
 settled() {
 	local r before now

@@ -99,7 +99,6 @@ forge10() { # forge10 COUNTER HEX [COUNT]: node 1 to node 0
 	ip netns exec f1 "$tools/forge" /tmp/keys/fg10 4 8100 "$1" "$2" \
 		10.0.0.1:4000 "${3:-1}" | sed -n 's/^sent //p'
 }
-now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 
 # Fast mode seals the forwarding and e2e headers and binds the e2e tag: a
 # data packet too short to hold them must cross a fast link in full. This
