@@ -8,6 +8,9 @@
 #   direct_stat NAME FIELD  FIELD of fennecd NAME's SIGUSR2 "direct:" line
 #   has_direct NODE PEER  NODE's fennecd has a direct link to PEER
 #   no_direct NODE        NODE has no direct link at all
+#   direct_within HOW FIRST  checks: h1 gets a direct link to h2 (HOW, e.g.
+#                         ", through both NATs") within 10 s of the FIRST
+#                         packet ("packet", "ping"), and h2 one to h1
 
 rx_of() { n "$1" cat "/sys/class/net/$2/statistics/rx_bytes"; }
 sent_of() { sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$1"; }
@@ -18,3 +21,12 @@ has_direct() {
 		grep -q direct
 }
 no_direct() { ! n "h$1" fennec show fen0 links | grep -q direct; }
+direct_within() {
+	local start took
+	start=$(now_ms)
+	check "h1 has a direct link to h2$1" wait_until 10 has_direct 1 2
+	took=$(($(now_ms) - start))
+	check "...within 10 s of the first $2 (${took} ms)" \
+		[ "$took" -le $((10000 * ${FENNEC_TIME_FACTOR:-1})) ]
+	check "...and h2 one to h1" wait_until 5 has_direct 2 1
+}

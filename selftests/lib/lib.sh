@@ -15,7 +15,7 @@
 # namespaces: ns_new NAME; n NAME CMD...; on_cleanup CMD...; cleanup (at exit)
 # kernel:     slab_count CACHE; slab_snapshot FILE;
 #             slab_compare FILE MAX [SECS]; mod_refcnt MODULE
-# nodes:      pub NODE; addr NODE; node_key NODE; line_of_three
+# nodes:      pub NODE; addr NODE; node_key NODE; nodes_of_three; line_of_three
 # fennecd:    daemon NAME NODE [ENV=VALUE...] -- [OPTION...]; stop NAME;
 #             alive NAME; daemon_counter NAME LINE FIELD; daemon_settled PIDFILE
 
@@ -143,16 +143,22 @@ node_key() {
 	fennec pubkey <"$d/key$1" >"$d/pub$1"
 }
 
-# line_of_three: namespaces h0 (the middle), h1 and h2, each with fen0 and
-# a key (node_key); hI joined to h0 by a veth: 10.9.I.1 (h0's toI) -
-# 10.9.I.2 (hI's up0).
-line_of_three() {
+# nodes_of_three: namespaces h0, h1, h2, each with fen0 and a key
+# (node_key).
+nodes_of_three() {
 	local i
 	for i in 0 1 2; do
 		ns_new "h$i"
 		ip -n "h$i" link add fen0 type fennec
 		node_key "$i"
 	done
+}
+
+# line_of_three: nodes_of_three, with hI joined to h0 (the middle) by a
+# veth: 10.9.I.1 (h0's toI) - 10.9.I.2 (hI's up0).
+line_of_three() {
+	local i
+	nodes_of_three
 	for i in 1 2; do
 		ip link add v0 netns h0 type veth peer v1 netns "h$i"
 		ip -n h0 link set v0 name "to$i" up
