@@ -168,12 +168,15 @@ static int link_send(void *ctx, struct keying_peer *p,
 		     size_t len)
 {
 	struct links *l = ctx;
-	struct neighbour *n = of(p);
+	struct neighbour *n;
 	int ret = -EHOSTUNREACH;
 
-	if (from || !n->ncand)
-		return datapath_transmit(l->dp, from ? &from->ev->endpoint :
-					 &n->endpoint, msg, len);
+	/* A cookie reply has no peer (p is NULL): it goes back the way it came. */
+	if (from)
+		return datapath_transmit(l->dp, &from->ev->endpoint, msg, len);
+	n = of(p);
+	if (!n->ncand)
+		return datapath_transmit(l->dp, &n->endpoint, msg, len);
 	/* Hole punching: every candidate at once (at most 8). */
 	for (size_t i = 0; i < n->ncand; i++) {
 		l->stats.probes++;
