@@ -510,6 +510,9 @@ static void reload(struct loop *lp)
 		goto out;
 	}
 	links_reconfigure(&lp->links, &next, now, wall);
+	direct_reconfigure(&lp->direct, next.set_direct && next.direct_off,
+			   next.set_direct_max ? next.direct_max :
+			   DIRECT_LINKS_DEFAULT, now);
 	/* Same storage, new contents: pointers to lp->cfg stay good. */
 	config_free(lp->cfg);
 	*lp->cfg = next;
