@@ -323,6 +323,9 @@ static void neighbour_quiet(void *ctx, const struct neighbour *n,
 	(void)now;
 	if (!n->direct)
 		mesh_ask_neighbour(&lp->mesh, n->slot);
+	else if (n->width)
+		mesh_probe_link(&lp->mesh, n->slot, n->width,
+				n->address.s6_addr);
 }
 
 /* A neighbour gone silent: routes through it are down. */

@@ -25,6 +25,17 @@
 #define POLL_NS			NSEC_PER_SEC
 #define LINK_DEAD_POLLS		2
 /*
+ * A direct link is looked at more often, for a faster failover (the
+ * session is there to take its traffic): every DIRECT_TICK_NS, one that
+ * sent since the last tick (not counting our keepalives and probes) but
+ * heard nothing is probed over the link (the quiet() hook; the peer's
+ * mesh answers any probe for its ID); one that then answers none of
+ * DIRECT_PROBES probes a tick apart, nor sends anything else, is gone.
+ * A live peer answers within a round trip; the bound is 3 ticks.
+ */
+#define DIRECT_TICK_NS		(NSEC_PER_SEC / 4)
+#define DIRECT_PROBES		3
+/*
  * While the kernel cannot send to a neighbour it says so at least once a
  * poll (its keepalive fails, if nothing else): one it said so of this
  * recently is not taken as heard.
@@ -413,6 +424,7 @@ int links_init(struct links *l, struct datapath *dp,
 				  now + n->cfg.keepalive * NSEC_PER_SEC : 0;
 	}
 	l->poll_at = now + POLL_NS;
+	l->tick_at = now + DIRECT_TICK_NS;
 	return 0;
 }
 
@@ -533,7 +545,8 @@ static void liveness(struct links *l, struct neighbour *n, uint64_t now)
 	if (n->hs.has_keys && n->tx_polled == n->tx_seen) {
 		struct datapath_link dl = { .slot = n->slot, .keepalive = true };
 
-		datapath_set_link(l->dp, &dl);
+		if (!datapath_set_link(l->dp, &dl))
+			n->own_sent++;
 	}
 	n->rx_seen = n->rx_polled;
 	n->tx_seen = n->tx_polled;
@@ -553,10 +566,52 @@ static void liveness(struct links *l, struct neighbour *n, uint64_t now)
 	}
 	if (!n->hs.has_keys || n->silent)
 		return;
-	if (++n->quiet_polls == 1 && l->quiet)
+	if (++n->quiet_polls == 1 && l->quiet) {
 		l->quiet(l->ctx, n, now);
+		n->own_sent++;
+	}
 	if (n->quiet_polls >= LINK_DEAD_POLLS)
 		gone(l, n, now, "silent");
+}
+
+static bool live_direct(const struct neighbour *n)
+{
+	return n->direct && n->hs.has_keys && !n->silent && n->slot;
+}
+
+static bool any_live_direct(const struct links *l)
+{
+	for (size_t i = 0; i < l->count; i++)
+		if (live_direct(&l->nb[i]))
+			return true;
+	return false;
+}
+
+/* A direct link at a tick (DIRECT_TICK_NS): probed, or gone. */
+static void direct_liveness(struct links *l, struct neighbour *n, uint64_t now)
+{
+	bool heard = n->rx_polled != n->rx_tick;
+	bool sent = n->tx_polled - n->tx_tick > n->own_sent;
+
+	n->rx_tick = n->rx_polled;
+	n->tx_tick = n->tx_polled;
+	n->own_sent = 0;
+	if (heard) {
+		n->probes = 0;
+		return;
+	}
+	if (!n->probes && !sent)
+		return;		/* idle: the poll's keepalives tell */
+	if (n->probes >= DIRECT_PROBES) {
+		n->probes = 0;
+		gone(l, n, now, "silent (no answer to its probes)");
+		return;
+	}
+	n->probes++;
+	if (l->quiet) {
+		l->quiet(l->ctx, n, now);
+		n->own_sent++;
+	}
 }
 
 /* Roaming and message counts: what the kernel's links say. */
@@ -663,6 +718,8 @@ void links_drop_orphans(struct links *l, uint64_t after, uint64_t now)
 
 void links_timers(struct links *l, uint64_t now, uint64_t wall)
 {
+	bool dumped = false;
+
 	if (l->orphans_until && now >= l->orphans_until)
 		drop_orphans(l);
 	if (l->resync_due && now >= l->resync_at)
@@ -671,10 +728,22 @@ void links_timers(struct links *l, uint64_t now, uint64_t wall)
 		l->poll_at = now + POLL_NS;
 		for (size_t i = 0; i < l->count; i++)
 			l->nb[i].polled = false;
-		if (!datapath_dump_links(l->dp, polled_link, l))
+		dumped = !datapath_dump_links(l->dp, polled_link, l);
+		if (dumped)
 			for (size_t i = 0; i < l->count; i++)
 				if (l->nb[i].polled)
 					liveness(l, &l->nb[i], now);
+	}
+	if (now >= l->tick_at) {
+		l->tick_at = now + DIRECT_TICK_NS;
+		if (!dumped && any_live_direct(l)) {
+			for (size_t i = 0; i < l->count; i++)
+				l->nb[i].polled = false;
+			dumped = !datapath_dump_links(l->dp, polled_link, l);
+		}
+		for (size_t i = 0; dumped && i < l->count; i++)
+			if (l->nb[i].polled && live_direct(&l->nb[i]))
+				direct_liveness(l, &l->nb[i], now);
 	}
 	for (size_t i = 0; i < l->count; i++)
 		neighbour_timers(l, &l->nb[i], now, wall);
@@ -683,6 +752,9 @@ void links_timers(struct links *l, uint64_t now, uint64_t wall)
 uint64_t links_next_timer(const struct links *l)
 {
 	uint64_t t = l->poll_at;
+
+	if (any_live_direct(l))
+		earliest(&t, l->tick_at);
 
 	if (l->resync_due)
 		earliest(&t, l->resync_at ? l->resync_at : 1);

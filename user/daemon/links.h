@@ -57,6 +57,10 @@ struct neighbour {
 	union endpoint told_ep;		/* this one */
 	uint8_t ncand;
 	union endpoint cand[DIRECT_CANDIDATES_MAX];
+	/* A direct link's liveness, every DIRECT_TICK_NS (links.c): */
+	uint64_t rx_tick, tx_tick;	/* its counts at the last tick */
+	unsigned int own_sent;		/* keepalives and probes since */
+	unsigned int probes;		/* unanswered, in a row */
 };
 
 struct links {
