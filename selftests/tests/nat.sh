@@ -110,7 +110,7 @@ remap() {
 	}
 	END
 }
-n h1 ping -6 -q -i 0.1 -s 1000 -c 120 -W 1 "$(addr 2)" >$d/ping.move 2>&1 &
+n h1 ping -6 -q -i 0.1 -s 1000 -c 80 -W 1 "$(addr 2)" >$d/ping.move 2>&1 &
 ping_pid=$!
 sleep 1
 lost_before=$(grep -c "direct link to $(addr 2) is lost" $d/d1.log)
@@ -133,7 +133,7 @@ check "...h2's link to h1 at r1's new mapping (10.0.0.11:4100)" wait_until 5 bas
 check "...and direct" has_direct 2 1
 wait $ping_pid
 lost=$(($(sent_of $d/ping.move) - $(got_of $d/ping.move)))
-check "...$lost of 120 pings lost, within the failover bound (4 s)" [ "$lost" -le 40 ]
+check "...$lost of 80 pings lost, within the failover bound (4 s)" [ "$lost" -le 40 ]
 
 # --- r2 becomes symmetric: stays on h0 --------------------------------------
 nat r2 fully-random
