@@ -718,33 +718,32 @@ void links_drop_orphans(struct links *l, uint64_t after, uint64_t now)
 
 void links_timers(struct links *l, uint64_t now, uint64_t wall)
 {
+	bool poll = now >= l->poll_at, tick = now >= l->tick_at;
 	bool dumped = false;
 
 	if (l->orphans_until && now >= l->orphans_until)
 		drop_orphans(l);
 	if (l->resync_due && now >= l->resync_at)
 		resync(l, now, wall);
-	if (now >= l->poll_at) {
+	if (poll)
 		l->poll_at = now + POLL_NS;
+	if (tick)
+		l->tick_at = now + DIRECT_TICK_NS;
+	if (poll || (tick && any_live_direct(l))) {
 		for (size_t i = 0; i < l->count; i++)
 			l->nb[i].polled = false;
 		dumped = !datapath_dump_links(l->dp, polled_link, l);
-		if (dumped)
-			for (size_t i = 0; i < l->count; i++)
-				if (l->nb[i].polled)
-					liveness(l, &l->nb[i], now);
 	}
-	if (now >= l->tick_at) {
-		l->tick_at = now + DIRECT_TICK_NS;
-		if (!dumped && any_live_direct(l)) {
-			for (size_t i = 0; i < l->count; i++)
-				l->nb[i].polled = false;
-			dumped = !datapath_dump_links(l->dp, polled_link, l);
-		}
-		for (size_t i = 0; dumped && i < l->count; i++)
-			if (l->nb[i].polled && live_direct(&l->nb[i]))
-				direct_liveness(l, &l->nb[i], now);
-	}
+	/*
+	 * The tick first: the keepalives and probes sent after the counts
+	 * were read are counted toward the next tick, not lost at this one.
+	 */
+	for (size_t i = 0; dumped && tick && i < l->count; i++)
+		if (l->nb[i].polled && live_direct(&l->nb[i]))
+			direct_liveness(l, &l->nb[i], now);
+	for (size_t i = 0; dumped && poll && i < l->count; i++)
+		if (l->nb[i].polled)
+			liveness(l, &l->nb[i], now);
 	for (size_t i = 0; i < l->count; i++)
 		neighbour_timers(l, &l->nb[i], now, wall);
 }
