@@ -61,8 +61,9 @@ _Static_assert(RT_MSG_LIMIT <= FENNEC_CONTROL_MAX,
 
 /*
  * Defenses a caller may turn off (rt_config.relax, rt_coords.relax), so
- * that the simulator can measure what each is worth; fennecd leaves them
- * all on (0). Documentation/routing.md, "Security".
+ * that the simulator can measure what each is worth; fennecd turns off
+ * the first three until mesh.sh passes with them (Documentation/
+ * routing.md, "Hostile nodes in the simulator").
  */
 #define RT_RELAX_ASKER	 1	/* a lookup's asker may change known entries */
 #define RT_RELAX_DIVERSE 2	/* first hops the closest, by whatever link */

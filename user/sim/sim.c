@@ -30,7 +30,7 @@
  * Attacks (attack.c): -H makes that % of the nodes hostile, of the kinds
  * -A names (liar,dropper,grinder,forger,flooder; "mix", the default, all
  * five in turn); -D the defenses on (source,asker,diverse,round,answers;
- * "all", "none"; the default all but source, those fennecd has); -N
+ * "all", "none"; the default all but source: all the library has); -N
  * takes answers without checking their mac; -f lookups a second per
  * flooder (10); -R retries of a measured lookup that found nothing. With -H, the last line is "sim-attack: nodes=N
  * hostile=P% success=S%": honest askers' lookups of honest targets whose
@@ -280,7 +280,7 @@ int main(int argc, char **argv)
 	struct options o = { .nodes = 1000, .warmup = 100, .measure = 100,
 			     .rate = 20, .seed = 1, .flood = 10,
 			     .lat_factor = 1,
-			     /* fennecd's: not D_SOURCE (routing.md) */
+			     /* all but D_SOURCE (routing.md) */
 			     .defense = D_ASKER | D_DIVERSE | D_ROUND |
 					D_ANSWERS };
 	static const struct { const char *topology; double churn; } plan[] = {
