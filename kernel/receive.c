@@ -297,10 +297,10 @@ static enum fennec_verdict fennec_receive_forward(struct fennec_device *fdev,
 	/* One load: the width the slot is read at, and the links it indexes. */
 	struct fennec_slots *slots = fennec_slots_get(fdev);
 	unsigned int len = skb->len - FENNEC_TAG_LEN;
+	unsigned int back_len, kind, fwd_len;
 	u8 back[FENNEC_ROUTE_LEN];
 	struct fennec_fwd_hdr *fwd;
 	struct fennec_link *link;
-	unsigned int back_len;
 	u16 egress, mtu;
 
 	/* The header in the head, to switch in place; not the payload. */
@@ -337,10 +337,13 @@ static enum fennec_verdict fennec_receive_forward(struct fennec_device *fdev,
 		break;
 	}
 	back_len = fennec_route_reverse(fwd, back);
+	/* Read before the trim, which may move the head. */
+	kind = fennec_fwd_kind(fwd);
+	fwd_len = fennec_fwd_len(fwd);
 	if (pskb_trim(skb, len))
 		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_MALFORMED);
-	__skb_pull(skb, fennec_fwd_len(fwd));
-	switch (fennec_fwd_kind(fwd)) {
+	__skb_pull(skb, fwd_len);
+	switch (kind) {
 	case FENNEC_FWD_DATA:
 		return fennec_receive_data(fdev, skb, back, back_len);
 	case FENNEC_FWD_CONTROL:
