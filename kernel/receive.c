@@ -136,8 +136,8 @@ static void fennec_send_switch_error(struct fennec_device *fdev,
 				     const struct sk_buff *failed, u16 slot,
 				     unsigned int width, u8 code, u16 mtu)
 {
-	const struct fennec_e2e_hdr *e2e;
 	struct fennec_switch_error *err;
+	struct fennec_e2e_hdr e2e;
 	u8 back[FENNEC_ROUTE_LEN];
 	unsigned int back_len;
 	struct sk_buff *skb;
@@ -165,11 +165,11 @@ static void fennec_send_switch_error(struct fennec_device *fdev,
 	} else {
 		err->route[err->pos] = slot;
 	}
+	/* @failed ends with the link tag's bytes (fennec_open_link()). */
 	if (fennec_fwd_kind(fwd) == FENNEC_FWD_DATA &&
-	    failed->len >= fennec_fwd_len(fwd) + sizeof(*e2e)) {
-		e2e = (const void *)(failed->data + fennec_fwd_len(fwd));
-		err->rx_index = e2e->rx_index;
-	}
+	    failed->len >= fennec_fwd_len(fwd) + sizeof(e2e) + FENNEC_TAG_LEN &&
+	    !skb_copy_bits(failed, fennec_fwd_len(fwd), &e2e, sizeof(e2e)))
+		err->rx_index = e2e.rx_index;
 	fennec_push_fwd(skb, FENNEC_FWD_ERROR, FENNEC_FWD_F_SUPPRESS, back,
 			back_len);
 	fennec_route_send(fdev, skb);
@@ -245,9 +245,9 @@ static enum fennec_verdict fennec_receive_data(struct fennec_device *fdev,
 	struct fennec_keypair *kp;
 	u64 counter;
 
-	if (skb_copy_bits(skb, 0, &e2e, sizeof(e2e)))
+	if (skb_copy_bits(skb, 0, &e2e, sizeof(e2e)) ||
+	    !pskb_pull(skb, sizeof(e2e)))
 		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_MALFORMED);
-	__skb_pull(skb, sizeof(e2e));
 	kp = fennec_index_lookup(fdev, le32_to_cpu(e2e.rx_index));
 	if (!kp || kp->owner_kind != FENNEC_KEYS_SESSION)
 		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_UNKNOWN_INDEX);
@@ -286,22 +286,28 @@ static enum fennec_verdict fennec_receive_control(struct fennec_device *fdev,
 }
 
 /*
- * A forwarding header and what follows, opened: switch it on, or take it
- * here if the route ends here.
+ * A forwarding header and what follows, opened and writable, the link
+ * tag's bytes still at the end: switch it on (sealed again in place, the
+ * new tag where the old one was), or take it here if the route ends here.
  */
 static enum fennec_verdict fennec_receive_forward(struct fennec_device *fdev,
 						  struct sk_buff *skb,
 						  struct fennec_link *ingress)
 {
-	struct fennec_fwd_hdr *fwd = (struct fennec_fwd_hdr *)skb->data;
 	/* One load: the width the slot is read at, and the links it indexes. */
 	struct fennec_slots *slots = fennec_slots_get(fdev);
+	unsigned int len = skb->len - FENNEC_TAG_LEN;
+	unsigned int back_len, kind, fwd_len;
 	u8 back[FENNEC_ROUTE_LEN];
+	struct fennec_fwd_hdr *fwd;
 	struct fennec_link *link;
-	unsigned int back_len;
 	u16 egress, mtu;
 
-	if (!fennec_fwd_valid(fwd, skb->len))
+	/* The header in the head, to switch in place; not the payload. */
+	if (!pskb_may_pull(skb, min_t(unsigned int, len, sizeof(*fwd))))
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_MALFORMED);
+	fwd = (struct fennec_fwd_hdr *)skb->data;
+	if (!fennec_fwd_valid(fwd, len))
 		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_MALFORMED);
 	switch (fennec_switch(fwd, slots->width, ingress->slot, &egress)) {
 	case FENNEC_SWITCH_MALFORMED:
@@ -316,15 +322,14 @@ static enum fennec_verdict fennec_receive_forward(struct fennec_device *fdev,
 						      FENNEC_A_DROP_DEAD_SLOT);
 		}
 		mtu = READ_ONCE(link->mtu);
-		if (unlikely(skb->len > mtu + FENNEC_FWD_DATA_OVERHEAD)) {
+		if (unlikely(len > mtu + FENNEC_FWD_DATA_OVERHEAD)) {
 			fennec_send_switch_error(fdev, fwd, skb, egress,
 						 slots->width,
 						 FENNEC_SWERR_TOO_BIG, mtu);
 			return fennec_verdict_rx_drop(skb,
 						      FENNEC_A_DROP_TOO_BIG);
 		}
-		if (fennec_tx_prepare(skb, sizeof(struct fennec_link_hdr),
-				      FENNEC_TAG_LEN))
+		if (fennec_forward_prepare(skb))
 			return fennec_verdict_rx_drop(skb,
 						      FENNEC_A_DROP_UNDERLAY);
 		return fennec_link_forward(link, skb);
@@ -332,8 +337,13 @@ static enum fennec_verdict fennec_receive_forward(struct fennec_device *fdev,
 		break;
 	}
 	back_len = fennec_route_reverse(fwd, back);
-	__skb_pull(skb, fennec_fwd_len(fwd));
-	switch (fennec_fwd_kind(fwd)) {
+	/* Read before the trim, which may move the head. */
+	kind = fennec_fwd_kind(fwd);
+	fwd_len = fennec_fwd_len(fwd);
+	if (pskb_trim(skb, len))
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_MALFORMED);
+	__skb_pull(skb, fwd_len);
+	switch (kind) {
 	case FENNEC_FWD_DATA:
 		return fennec_receive_data(fdev, skb, back, back_len);
 	case FENNEC_FWD_CONTROL:
@@ -353,8 +363,7 @@ fennec_receive_sealed(struct fennec_device *fdev, struct sk_buff *skb,
 	struct fennec_keypair *kp;
 	struct fennec_link *link;
 
-	if (skb_ensure_writable(skb, skb->len))
-		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_MALFORMED);
+	/* The link header is in the head (fennec_receive_datagram()). */
 	memcpy(&hdr, skb->data, sizeof(hdr));
 	if (hdr.flags || hdr.reserved)
 		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_MALFORMED);
@@ -376,13 +385,18 @@ fennec_receive_sealed(struct fennec_device *fdev, struct sk_buff *skb,
 	/* The responder of a handshake can send now: what waited goes. */
 	if (fennec_keyring_received(fdev, &link->keys, kp) && link->has_peer)
 		fennec_send_pending(fdev, &link->peer, false);
-	fennec_traffic_add(link->traffic, true, skb->len);
-	/* Fast mode's seal covers a version 1 header and nothing longer. */
+	fennec_traffic_add(link->traffic, true, skb->len - FENNEC_TAG_LEN);
+	/*
+	 * Fast mode's seal covers a version 1 header and nothing longer (its
+	 * open left the sealed headers in the head).
+	 */
 	if (hdr.type == FENNEC_LINK_FORWARD_FAST &&
 	    fennec_fwd_version((void *)skb->data) != FENNEC_FWD_VERSION)
 		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_MALFORMED);
 	if (hdr.type != FENNEC_LINK_DIRECT)
 		return fennec_receive_forward(fdev, skb, link);
+	if (pskb_trim(skb, skb->len - FENNEC_TAG_LEN))
+		return fennec_verdict_rx_drop(skb, FENNEC_A_DROP_MALFORMED);
 	if (!skb->len)
 		return fennec_verdict_consume(skb);	/* keepalive */
 	if (!link->has_peer)

@@ -16,11 +16,11 @@
 	 sizeof(struct fennec_e2e_hdr))
 
 bool fennec_next_counter(struct fennec_keypair *kp, u64 *counter);
-void fennec_seal_link(struct sk_buff *skb, struct fennec_keypair *kp,
+bool fennec_seal_link(struct sk_buff *skb, struct fennec_keypair *kp,
 		      u64 counter, u8 type);
 bool fennec_open_link(struct sk_buff *skb, const struct fennec_link_hdr *hdr,
 		      struct fennec_keypair *kp);
-void fennec_seal_e2e(struct sk_buff *skb, struct fennec_keypair *kp,
+bool fennec_seal_e2e(struct sk_buff *skb, struct fennec_keypair *kp,
 		     u64 counter);
 bool fennec_open_e2e(struct sk_buff *skb, struct fennec_keypair *kp,
 		     u64 counter);

@@ -27,7 +27,7 @@
 #include "socket.h"
 
 /**
- * fennec_tx_prepare - make a packet ready to be sealed in place
+ * fennec_tx_prepare - make a packet from the stack ready to be sealed
  * @skb: the packet, data at what will be sealed
  * @head: bytes of fennec headers to push in front
  * @tail: bytes of tags to put behind
@@ -35,6 +35,13 @@
  * Leaves @skb linear, private and with room for @head plus the UDP and IP
  * headers of the underlay, and @tail; inner checksums left to "hardware"
  * are computed now, since nothing can touch them once sealed.
+ *
+ * The page fragments of a packet from the stack are not its own to write
+ * (TCP keeps them for retransmission, sendfile lends the page cache), and
+ * the AEAD seals in place, so they are copied once: here, or for a GSO
+ * train while it is cut into segments (fennec_tx_segment()), which come
+ * out linear and make skb_linearize() a no-op. What a forwarding hop
+ * seals on is its own (fennec_forward_prepare()) and is not copied.
  *
  * Return: 0 or -ENOMEM, @skb still the caller's either way.
  */
@@ -56,6 +63,33 @@ int fennec_tx_prepare(struct sk_buff *skb, unsigned int head,
 				     max(tail_short, 0), GFP_ATOMIC))
 			return -ENOMEM;
 	}
+	skb_scrub_packet(skb, true);
+	skb->ip_summed = CHECKSUM_NONE;
+	return 0;
+}
+
+/**
+ * fennec_forward_prepare - make a received packet ready to be sealed on
+ * @skb: data at the forwarding header, opened (fennec_open_link(): its
+ *	bytes are writable, its link tag's bytes still at the end)
+ *
+ * Only the head may move, and only if short of room for the link header
+ * and the underlay's: page fragments stay where they are, and the new tag
+ * goes where the old one was. No checksum to compute: the packet is
+ * sealed bytes and headers.
+ *
+ * Return: 0 or -ENOMEM, @skb still the caller's either way.
+ */
+int fennec_forward_prepare(struct sk_buff *skb)
+{
+	unsigned int need_head = sizeof(struct fennec_link_hdr) +
+				 sizeof(struct ipv6hdr) +
+				 sizeof(struct udphdr) + LL_MAX_HEADER;
+
+	if (skb_headroom(skb) < need_head &&
+	    pskb_expand_head(skb, need_head - skb_headroom(skb), 0,
+			     GFP_ATOMIC))
+		return -ENOMEM;
 	skb_scrub_packet(skb, true);
 	skb->ip_summed = CHECKSUM_NONE;
 	return 0;
@@ -85,7 +119,8 @@ static enum fennec_verdict fennec_send_on_link(struct fennec_link *link,
 /**
  * fennec_link_forward - seal a forwarding header and what follows for a link
  * @link: the next hop
- * @skb: data at the forwarding header, prepared for sealing
+ * @skb: data at the forwarding header (linear), prepared for sealing, the
+ *	link tag's bytes at the end
  *
  * Context: RCU read side, BHs off.
  * Return: @skb's verdict: sent to @link's neighbour, or dropped.
@@ -103,7 +138,7 @@ enum fennec_verdict fennec_link_forward(struct fennec_link *link,
 	bool fast = READ_ONCE(link->fast) &&
 		    fennec_fwd_kind(fwd) == FENNEC_FWD_DATA &&
 		    fennec_fwd_version(fwd) == FENNEC_FWD_VERSION &&
-		    skb->len >= FENNEC_FAST_SEALED + FENNEC_TAG_LEN;
+		    skb->len >= FENNEC_FAST_SEALED + 2 * FENNEC_TAG_LEN;
 	u64 counter;
 
 	if (unlikely(!kp))
@@ -111,8 +146,10 @@ enum fennec_verdict fennec_link_forward(struct fennec_link *link,
 	if (unlikely(!fennec_next_counter(kp, &counter)))
 		return fennec_verdict_tx_drop(skb, FENNEC_A_DROP_KEY_EXPIRED);
 	fwd->pmtu = htons(min_t(u16, ntohs(fwd->pmtu), READ_ONCE(link->mtu)));
-	fennec_seal_link(skb, kp, counter, fast ? FENNEC_LINK_FORWARD_FAST :
-						  FENNEC_LINK_FORWARD);
+	if (unlikely(!fennec_seal_link(skb, kp, counter,
+				       fast ? FENNEC_LINK_FORWARD_FAST :
+					      FENNEC_LINK_FORWARD)))
+		return fennec_verdict_tx_drop(skb, FENNEC_A_DROP_UNDERLAY);
 	return fennec_send_on_link(link, skb);
 }
 
@@ -160,7 +197,9 @@ static enum fennec_verdict fennec_send_direct(struct fennec_link *link,
 		return fennec_verdict_tx_drop(skb, FENNEC_A_DROP_UNDERLAY);
 	if (!fennec_next_counter(kp, &counter))
 		return fennec_verdict_tx_drop(skb, FENNEC_A_DROP_KEY_EXPIRED);
-	fennec_seal_link(skb, kp, counter, FENNEC_LINK_DIRECT);
+	skb_put(skb, FENNEC_TAG_LEN);
+	if (unlikely(!fennec_seal_link(skb, kp, counter, FENNEC_LINK_DIRECT)))
+		return fennec_verdict_tx_drop(skb, FENNEC_A_DROP_UNDERLAY);
 	return fennec_send_on_link(link, skb);
 }
 
@@ -188,17 +227,18 @@ void fennec_link_keepalive(struct fennec_device *fdev,
 		return;
 	}
 	skb_reserve(skb, head);
+	skb_put(skb, FENNEC_TAG_LEN);
 	local_bh_disable();
 	rcu_read_lock();
 	kp = rcu_dereference(link->keys.now);
-	if (!kp) {
+	if (!kp)
 		fennec_verdict_tx_drop(skb, FENNEC_A_DROP_NO_ROUTE);
-	} else if (!fennec_next_counter(kp, &counter)) {
+	else if (!fennec_next_counter(kp, &counter))
 		fennec_verdict_tx_drop(skb, FENNEC_A_DROP_KEY_EXPIRED);
-	} else {
-		fennec_seal_link(skb, kp, counter, FENNEC_LINK_DIRECT);
+	else if (!fennec_seal_link(skb, kp, counter, FENNEC_LINK_DIRECT))
+		fennec_verdict_tx_drop(skb, FENNEC_A_DROP_UNDERLAY);
+	else
 		fennec_send_on_link(link, skb);
-	}
 	fennec_finish(fdev, skb);
 	rcu_read_unlock();
 	local_bh_enable();
@@ -206,8 +246,9 @@ void fennec_link_keepalive(struct fennec_device *fdev,
 
 /*
  * The first hop of a forwarding header whose route starts with this node's
- * own slot, data at the header, prepared for sealing: taken here, as any
- * switch would with ingress slot 0. Context: RCU read side, BHs off.
+ * own slot, data at the header, prepared for sealing (linear, with
+ * tailroom for the link tag): taken here, as any switch would with
+ * ingress slot 0. Context: RCU read side, BHs off.
  */
 static enum fennec_verdict fennec_route_first_hop(struct fennec_device *fdev,
 						  struct sk_buff *skb)
@@ -225,6 +266,7 @@ static enum fennec_verdict fennec_route_first_hop(struct fennec_device *fdev,
 	link = fennec_slots_link(slots, egress);
 	if (!link || READ_ONCE(link->down))
 		return fennec_verdict_tx_drop(skb, FENNEC_A_DROP_DEAD_SLOT);
+	skb_put(skb, FENNEC_TAG_LEN);
 	return fennec_link_forward(link, skb);
 }
 
@@ -328,7 +370,9 @@ static enum fennec_verdict fennec_send_routed(struct fennec_device *fdev,
 		return fennec_verdict_tx_drop(skb, FENNEC_A_DROP_UNDERLAY);
 	if (!fennec_next_counter(kp, &counter))
 		return fennec_verdict_tx_drop(skb, FENNEC_A_DROP_KEY_EXPIRED);
-	fennec_seal_e2e(skb, kp, counter);
+	skb_put(skb, FENNEC_TAG_LEN);
+	if (unlikely(!fennec_seal_e2e(skb, kp, counter)))
+		return fennec_verdict_tx_drop(skb, FENNEC_A_DROP_UNDERLAY);
 	fennec_push_fwd(skb, FENNEC_FWD_DATA, 0, route.label, route.len);
 	fennec_traffic_add(session->traffic, false, len);
 	verdict = fennec_route_first_hop(fdev, skb);

@@ -24,5 +24,6 @@ struct sk_buff *fennec_tx_segment(struct fennec_device *fdev,
 				  struct sk_buff *skb);
 int fennec_tx_prepare(struct sk_buff *skb, unsigned int head,
 		      unsigned int tail);
+int fennec_forward_prepare(struct sk_buff *skb);
 
 #endif /* _FENNEC_SEND_H */

@@ -22,6 +22,12 @@ static int fennec_udp_recv(struct sock *sk, struct sk_buff *skb)
 {
 	struct fennec_device *fdev = rcu_dereference_sk_user_data(sk);
 
+	/*
+	 * A UDP GSO packet (a local sender's UDP_SEGMENT) reaches us cut into
+	 * segments still chained by skb->next: the underlay would transmit
+	 * the whole chain with this one, segments it does not own.
+	 */
+	skb_mark_not_on_list(skb);
 	if (unlikely(!fdev)) {
 		kfree_skb(skb);
 		return 0;

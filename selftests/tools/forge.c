@@ -3,7 +3,7 @@
  * forge: datagrams sealed as a neighbour seals them, with libsodium, for
  * the selftests that play a hostile or broken neighbour:
  *
- *   forge KEYFILE TYPE RX_INDEX COUNTER HEX [HOST:PORT [COUNT]]
+ *   forge [--gso] KEYFILE TYPE RX_INDEX COUNTER HEX [HOST:PORT [COUNT]]
  *
  * Seals the plaintext HEX in full mode (Documentation/protocol.md: the
  * link header as associated data, the nonce 4 zero bytes and the
@@ -12,16 +12,21 @@
  * and RX_INDEX. Without HOST:PORT it prints the datagram as hex; with it,
  * it sends COUNT of them (default 1), counters COUNTER, COUNTER + 1, ...,
  * and prints "sent N", those the kernel took. HOST as udp_tool takes it.
+ * --gso: the COUNT datagrams (at most 64, 64 KiB in all) leave in one
+ * sendmsg() with UDP_SEGMENT, so the receiving host's socket gets them as
+ * segments of one GSO packet: their payload in page fragments.
  * Exit status 0 on success, 1 on failure, 2 on usage.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <sodium.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 
 #include "endpoint.h"
@@ -29,10 +34,14 @@
 #define HDR	16
 #define TAG	16
 #define MAX	65507
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT	103
+#endif
+#define GSO_MAX	64
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: forge KEYFILE TYPE RX_INDEX COUNTER HEX [HOST:PORT [COUNT]]\n");
+	fprintf(stderr, "usage: forge [--gso] KEYFILE TYPE RX_INDEX COUNTER HEX [HOST:PORT [COUNT]]\n");
 	return 2;
 }
 
@@ -72,17 +81,54 @@ static size_t seal(unsigned char *out, const unsigned char *plain, size_t n,
 	return HDR + clen;
 }
 
+/*
+ * The @count datagrams of @len bytes at @buf in one sendmsg() cut into
+ * @len-byte segments: those the kernel took (all or none), or -1.
+ */
+static long send_gso(int fd, const union endpoint *ep, unsigned char *buf,
+		     size_t len, long count)
+{
+	char control[CMSG_SPACE(sizeof(uint16_t))] = { 0 };
+	struct iovec iov = { .iov_base = buf, .iov_len = len * count };
+	struct msghdr msg = {
+		.msg_name = (void *)&ep->sa, .msg_namelen = endpoint_len(ep),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control, .msg_controllen = sizeof(control),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	uint16_t size = len;
+
+	cm->cmsg_level = SOL_UDP;
+	cm->cmsg_type = UDP_SEGMENT;
+	cm->cmsg_len = CMSG_LEN(sizeof(size));
+	memcpy(CMSG_DATA(cm), &size, sizeof(size));
+	if (sendmsg(fd, &msg, 0) == (ssize_t)(len * count))
+		return count;
+	if (errno == ECONNREFUSED || errno == ENOBUFS)
+		return 0;
+	fprintf(stderr, "forge: sendmsg with UDP_SEGMENT: %s\n",
+		strerror(errno));
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	static unsigned char plain[MAX], dgram[MAX + HDR + TAG];
+	static unsigned char train[MAX];
 	unsigned long long counter;
 	union endpoint ep;
 	unsigned char key[32];
 	unsigned long type, rx_index;
 	long count = 1, sent = 0;
+	bool gso = false;
 	size_t n, len;
 	int fd;
 
+	if (argc > 1 && !strcmp(argv[1], "--gso")) {
+		gso = true;
+		argv++;
+		argc--;
+	}
 	if (argc < 6 || argc > 8 || sodium_init() < 0)
 		return usage();
 	type = strtoul(argv[2], NULL, 0);
@@ -107,6 +153,22 @@ int main(int argc, char **argv)
 	if (fd < 0) {
 		fprintf(stderr, "forge: socket: %s\n", strerror(errno));
 		return 1;
+	}
+	if (gso) {
+		len = seal(dgram, plain, n, type, rx_index, counter, key);
+		if (count > GSO_MAX || len * count > sizeof(train)) {
+			fprintf(stderr, "forge: --gso: at most %d datagrams, %zu bytes\n",
+				GSO_MAX, sizeof(train));
+			return 2;
+		}
+		for (long i = 0; i < count; i++)
+			seal(train + i * len, plain, n, type, rx_index,
+			     counter + i, key);
+		sent = send_gso(fd, &ep, train, len, count);
+		if (sent < 0)
+			return 1;
+		printf("sent %ld\n", sent);
+		return 0;
 	}
 	for (long i = 0; i < count; i++) {
 		len = seal(dgram, plain, n, type, rx_index, counter + i, key);
