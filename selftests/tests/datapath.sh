@@ -72,6 +72,47 @@ else
 	skip "an underlay that reorders is seen to" "no netem qdisc"
 fi
 
+# Two flows through one transit node: A to E and E to A cross node 2, in
+# on its links of slots 1 and 2. Each link lets what came in on it go on
+# a CPU of its own (kernel/queue.c), so node 2 sends on both of the VM's
+# CPUs; one queue per device let it all go on one. Node 2's sends are
+# counted per CPU by the net_dev_xmit tracepoint on its underlay devices
+# (l2 and r2, names no other node has).
+tracing=/sys/kernel/tracing
+[ -d $tracing/events ] || mount -t tracefs tracefs $tracing 2>/dev/null
+if [ "$(nproc)" -ge 2 ] && [ -d $tracing/events/net/net_dev_xmit ]; then
+	echo 'name == "l2" || name == "r2"' \
+		>$tracing/events/net/net_dev_xmit/filter
+	echo >$tracing/trace
+	echo 1 >$tracing/events/net/net_dev_xmit/enable
+	ip netns exec f4 iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
+	servers=$!
+	ip netns exec f0 iperf3 -s -1 -p 5202 >/dev/null 2>&1 &
+	servers="$servers $!"
+	sleep 0.3
+	ip netns exec f0 iperf3 -u -c "$(addr_of 4)" -p 5201 -b 20M -l 1000 \
+		-t 2 >/dev/null 2>&1 &
+	ip netns exec f4 iperf3 -u -c "$(addr_of 0)" -p 5202 -b 20M -l 1000 \
+		-t 2 >/dev/null 2>&1
+	# shellcheck disable=SC2086 # two PIDs
+	wait $! $servers
+	echo 0 >$tracing/events/net/net_dev_xmit/enable
+	per_cpu=() total=0
+	for stats in $tracing/per_cpu/cpu*/stats; do
+		n=$(awk '/^(entries|overrun):/ { s += $2 } END { print s + 0 }' \
+			"$stats")
+		per_cpu+=("$n") total=$((total + n))
+	done
+	busiest=$(printf '%s\n' "${per_cpu[@]}" | sort -n | tail -1)
+	diag "node 2's sends per CPU: ${per_cpu[*]}"
+	check "two flows through a transit node leave it on both CPUs (${per_cpu[*]})" \
+		bash -c "[ $total -ge 100 ] && [ $((busiest * 100)) -le $((total * 80)) ]"
+	echo 0 >$tracing/events/net/net_dev_xmit/filter
+else
+	skip "two flows through a transit node leave it on both CPUs" \
+		"one CPU, or no tracefs"
+fi
+
 keys_fresh
 # A dead slot at node 2 (2-byte slots): the error names node 2's position.
 # Each monitor says "monitoring" once it follows the events: what the test
