@@ -98,7 +98,7 @@ if [ "$(nproc)" -ge 2 ] && [ -d $tracing/events/net/net_dev_xmit ]; then
 	wait $! $servers
 	echo 0 >$tracing/events/net/net_dev_xmit/enable
 	per_cpu=() total=0
-	for stats in $tracing/per_cpu/cpu*/stats; do
+	for stats in "$tracing"/per_cpu/cpu*/stats; do
 		n=$(awk '/^(entries|overrun):/ { s += $2 } END { print s + 0 }' \
 			"$stats")
 		per_cpu+=("$n") total=$((total + n))
