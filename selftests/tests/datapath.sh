@@ -185,9 +185,10 @@ check "the packet that waited for the session is answered" \
 	grep -q " 1 received" /tmp/ping13.out
 
 keys_fresh
-# Links removed and set again while packets to and through them are in
-# flight, on both queues: nothing may oops or leak (the VM fails the run on
-# any kernel report), and traffic comes back each time.
+# Links, and the session A to E, removed and set again while packets to
+# and through them are in flight, queued on their serials: nothing may
+# oops or leak (the VM fails the run on any kernel report), and traffic
+# comes back each time.
 ip netns exec f0 ping -6 -f -w 12 "$(addr_of 1)" >/dev/null 2>&1 &
 flood0=$!
 ip netns exec f0 ping -6 -f -w 12 "$(addr_of $E)" >/dev/null 2>&1 &
@@ -198,12 +199,14 @@ for ((i = 0; i < 8; i++)); do
 	ip netns exec f1 fennec set fen0 link 1 remove
 	ip netns exec f1 fennec set fen0 link 2 remove
 	ip netns exec f2 fennec set fen0 link 1 remove
+	ip netns exec f0 fennec set fen0 session "$(addr_of $E)" remove
 	link_nodes 0 1 2 1
 	link_nodes 1 2 2 1
+	session $A $E "$route_ae" "$route_ea"
 	ping_node 0 1 -c 1 -W 3 >/dev/null && relinked=$((relinked + 1))
 done
 wait $flood0 $flood1
-check "links removed and set 8 times under floods: neighbours reach each other after each ($relinked/8)" \
+check "links and a session removed and set 8 times under floods: neighbours reach each other after each ($relinked/8)" \
 	[ $relinked = 8 ]
 keys_fresh
 check "...and routed traffic still crosses them" ping_node $A $E -c 2 -i 0.3
