@@ -200,6 +200,7 @@ for ((i = 0; i < 8; i++)); do
 	ip netns exec f1 fennec set fen0 link 2 remove
 	ip netns exec f2 fennec set fen0 link 1 remove
 	ip netns exec f0 fennec set fen0 session "$(addr_of $E)" remove
+	ip netns exec f4 fennec set fen0 session "$(addr_of $A)" remove
 	link_nodes 0 1 2 1
 	link_nodes 1 2 2 1
 	session $A $E "$route_ae" "$route_ea"
