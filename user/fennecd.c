@@ -323,6 +323,9 @@ static void neighbour_quiet(void *ctx, const struct neighbour *n,
 	(void)now;
 	if (!n->direct)
 		mesh_ask_neighbour(&lp->mesh, n->slot);
+	else if (n->width)
+		mesh_probe_link(&lp->mesh, n->slot, n->width,
+				n->address.s6_addr);
 }
 
 /* A neighbour gone silent: routes through it are down. */
@@ -510,6 +513,9 @@ static void reload(struct loop *lp)
 		goto out;
 	}
 	links_reconfigure(&lp->links, &next, now, wall);
+	direct_reconfigure(&lp->direct, next.set_direct && next.direct_off,
+			   next.set_direct_max ? next.direct_max :
+			   DIRECT_LINKS_DEFAULT, now);
 	/* Same storage, new contents: pointers to lp->cfg stay good. */
 	config_free(lp->cfg);
 	*lp->cfg = next;

@@ -7,7 +7,9 @@
 # switch; `fennec show DEV links` marks the link direct. The direct
 # network cut: back through h0 within the failover bound, then direct
 # again. With --no-direct on one side, it stays on h0. h1 names h0 by a
-# host name, which moves: h1 follows it.
+# host name, which moves: h1 follows it; a name whose lookup hangs holds
+# nothing up and is given up after 10 s. SIGHUP with DirectLinks = off
+# tears the direct link down; DirectLinksMax lowered drops it.
 #
 #   h1 10.9.1.2 --veth-- 10.9.1.1 h0 10.9.2.1 --veth-- 10.9.2.2 h2
 #   h1 10.9.3.1 --------------- veth (ac) --------------- 10.9.3.2 h2
@@ -33,8 +35,26 @@ daemon d2 2 -- --peer "$(pub 0)@10.9.2.1:4000"
 mkdir -p /etc/netns/h1
 on_cleanup rm -rf /etc/netns/h1
 echo "10.9.1.99 hub" >/etc/netns/h1/hosts
-daemon d1 1 -- --peer "$(pub 0)@hub:4000" --no-direct
+# ...and a neighbour named nowhere.test, which h1 asks DNS for: h0
+# (10.9.1.1), whose input drops DNS queries, so that a lookup waits 30 s.
+# ip netns exec mounts each file over /etc's: it must be there.
+[ -e /etc/resolv.conf ] || { : >/etc/resolv.conf; on_cleanup rm -f /etc/resolv.conf; }
+printf 'hosts: files dns\n' >/etc/netns/h1/nsswitch.conf
+printf 'nameserver 10.9.1.1\noptions timeout:30 attempts:1\n' >/etc/netns/h1/resolv.conf
+n h0 nft -f - <<-END
+	table ip filter {
+		chain input {
+			type filter hook input priority filter; policy accept;
+			udp dport 53 drop
+		}
+	}
+	END
+node_key 3
+looked_at=$(now_ms)
+daemon d1 1 -- --peer "$(pub 0)@hub:4000" --peer "$(pub 3)@nowhere.test:4000" --no-direct
 for i in 0 1 2; do wait_until 10 grep -q "configured" "$d/d$i.log"; done
+check "a lookup that hangs does not hold h1's fennecd: its control socket answers" \
+	timeout 3 ip netns exec h1 fennec show fen0 dht
 check "h1 looked hub up in its /etc/hosts: 10.9.1.99, where nobody is" \
 	grep -q "hub is 10.9.1.99:4000" $d/d1.log
 echo "10.9.1.1 hub" >/etc/netns/h1/hosts
@@ -53,10 +73,17 @@ check "...h1 made no attempt, and refused h2's candidates (counted off)" \
 	bash -c "[ \"\$(grep -c 'trying a direct link' $d/d1.log)\" = 0 ]"
 off=$(direct_stat d1 off)
 check "...h2's candidates reached h1 and were counted off ($off)" [ "${off:-0}" -ge 1 ]
+check "nowhere.test's lookup given up after 10 s, logged" wait_until 15 \
+	grep -q 'cannot resolve "nowhere.test": no answer in 10 s' $d/d1.log ||
+	diag "$(grep nowhere $d/d1.log)"
+diag "given up $(($(now_ms) - looked_at)) ms after h1's fennecd started"
+check "...and h1's fennecd lives on" alive d1
 stop d1
+rm -f /etc/netns/h1/nsswitch.conf /etc/netns/h1/resolv.conf
 
 # --- the short way ----------------------------------------------------------
-daemon d1 1 -- --peer "$(pub 0)@10.9.1.1:4000"
+printf '[Interface]\nDirectLinks = auto\n' >$d/h1.conf
+daemon d1 1 -- --config $d/h1.conf --peer "$(pub 0)@10.9.1.1:4000"
 wait_until 10 grep -q "configured" "$d/d1.log"
 wait_until 10 n h1 ping -6 -c 1 -W 1 "$(addr 0)"
 n h1 ping -6 -q -i 0.1 -s 1000 -c 80 -W 2 "$(addr 2)" >$d/ping.direct 2>&1 &
@@ -99,6 +126,41 @@ probes=$(direct_stat d1 probes)
 attempts=$(direct_stat d1 attempts)
 check "h1's probes bounded: $probes for $attempts attempts (8 candidates x 6 tries each at most)" \
 	[ "$probes" -le $((attempts * 48)) ]
+
+# --- SIGHUP: DirectLinks and DirectLinksMax, live --------------------------
+hup1() { # hup1 CONF: h1's config file CONF, and SIGHUP; returns once reloaded
+	local before
+	before=$(grep -c 'reloaded' $d/d1.log)
+	printf '[Interface]\n%b' "$1" >$d/h1.conf
+	kill -HUP "$(cat $d/d1.pid)"
+	wait_until 5 bash -c "[ \$(grep -c 'reloaded' $d/d1.log) -gt $before ]"
+}
+wait_until 10 has_direct 1 2
+n h1 ping -6 -q -i 0.1 -c 30 -W 1 "$(addr 2)" >$d/ping.off 2>&1 &
+ping_pid=$!
+sleep 1
+tries=$(grep -c 'trying a direct link' $d/d1.log)
+hup1 'DirectLinks = off\n'
+check "DirectLinks = off and SIGHUP: h1's direct link is torn down" \
+	wait_until 2 no_direct 1
+check "...logged" grep -q "direct links are off" $d/d1.log
+wait $ping_pid
+lost=$(($(sent_of $d/ping.off) - $(got_of $d/ping.off)))
+check "...$lost of 30 pings lost across it (h2 finds its end dead: the failover bound)" \
+	[ "$lost" -le $((10 + 10 * ${FENNEC_TIME_FACTOR:-1})) ]
+check "...h1 reaches h2 through h0" n h1 ping -6 -c 1 -W 1 "$(addr 2)"
+check "...and h1 tried no new one across 3 s of pings" bash -c \
+	"[ \$(grep -c 'trying a direct link' $d/d1.log) = $tries ] && ! ip netns exec h1 fennec show fen0 links | grep -q direct"
+n h1 ping -6 -q -i 0.1 -c 100 -W 1 "$(addr 2)" >/dev/null 2>&1 &
+ping_pid=$!
+hup1 'DirectLinks = auto\nDirectLinksMax = 1\n'
+check "DirectLinks = auto again: a direct link again" wait_until 10 has_direct 1 2
+hup1 'DirectLinks = auto\nDirectLinksMax = 0\n'
+check "DirectLinksMax = 0 and SIGHUP: the one past it is dropped" \
+	wait_until 2 no_direct 1
+check "...logged" grep -q "at most 0 direct links" $d/d1.log
+kill "$ping_pid" 2>/dev/null
+wait "$ping_pid"
 
 for i in 0 1 2; do check "d$i exits cleanly" stop "d$i"; done
 done_testing

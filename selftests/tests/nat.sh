@@ -3,9 +3,10 @@
 # its own masquerading router (nftables), each peered only with the public
 # node h0, which knows their keys but not their endpoints. Within 10 s of
 # their first ping their traffic goes over a direct link through both NATs
-# (h0 no longer sees it), with no ping lost across the switch. The NAT's
-# mappings flushed (conntrack -F): at most the failover bound of pings
-# lost, then direct again. One side behind a symmetric NAT (masquerade
+# (h0 no longer sees it), with no ping lost across the switch. r1's
+# mapping moved to another port (nft, conntrack -F): the old direct path
+# is dead, h0 carries the pings with at most the failover bound lost, then
+# a direct link forms at the new mapping. One side behind a symmetric NAT (masquerade
 # fully-random): the traffic stays on h0, no ping lost, and the attempts
 # and their probes are bounded.
 #
@@ -92,20 +93,47 @@ wait $ping_pid
 check "100 pings at 100 ms across the switch: none lost ($(got_of $d/ping.direct) received)" \
 	[ "$(got_of $d/ping.direct)" = 100 ]
 
-# --- r1's mappings flushed --------------------------------------------------
-n h1 ping -6 -q -i 0.1 -c 80 -W 1 "$(addr 2)" >$d/ping.flush 2>&1 &
+# --- r1's mapping moves: the direct path dies, h0 carries, direct again ---
+# r1 now maps h1 to port 4100 (still endpoint-independent: every flow of
+# h1's gets the one port) and forgets its old mappings: r2 drops what comes
+# from 10.0.0.11:4100 (its mapping is toward :4000) and r1 what comes to
+# :4000 (no mapping). The old direct path is dead both ways; the next one
+# is at r1's new mapping, which h0 sees and tells h1 about.
+remap() {
+	n r1 nft -f - <<-END
+	flush chain ip nat post
+	table ip nat {
+		chain post {
+			oifname "wan0" meta l4proto udp masquerade to :4100
+			oifname "wan0" masquerade
+		}
+	}
+	END
+}
+n h1 ping -6 -q -i 0.1 -s 1000 -c 80 -W 1 "$(addr 2)" >$d/ping.move 2>&1 &
 ping_pid=$!
 sleep 1
 lost_before=$(grep -c "direct link to $(addr 2) is lost" $d/d1.log)
+up_before=$(grep -c "direct link to $(addr 2) is up" $d/d1.log)
+moved_at=$(now_ms)
+remap
 n r1 conntrack -F >/dev/null 2>&1
-n r2 conntrack -F >/dev/null 2>&1
-sleep 4 # the failover bound: a link that died is gone by now
-check "both NATs' mappings flushed: direct again (or still) within 20 s" \
-	wait_until 20 has_direct 1 2
+check "r1's mapping moved: h1 finds its direct link dead" wait_until 8 \
+	bash -c "[ \$(grep -c 'direct link to $(addr 2) is lost' $d/d1.log) -gt $lost_before ]"
+diag "dead after $(($(now_ms) - moved_at)) ms"
+check "...fennec show: h1 has no direct link to h2 now" bash -c "! ip netns exec h1 fennec show fen0 links | grep -A2 'peer: $(addr 2)' | grep -q direct"
+h0=$(rx_of h0 wan0)
+sleep 1
+h0=$(($(rx_of h0 wan0) - h0))
+check "...h0 carries h1's pings to h2: $h0 bytes in 1 s on its wan0" [ "$h0" -ge 8000 ]
+check "...then a new direct link" wait_until 20 \
+	bash -c "[ \$(grep -c 'direct link to $(addr 2) is up' $d/d1.log) -gt $up_before ]"
+check "...h2's link to h1 at r1's new mapping (10.0.0.11:4100)" wait_until 5 bash -c \
+	"ip netns exec h2 fennec show fen0 links | grep -B1 -A2 'peer: $(addr 1)' | grep -q 'endpoint: 10.0.0.11:4100'"
+check "...and direct" has_direct 2 1
 wait $ping_pid
-lost=$(($(sent_of $d/ping.flush) - $(got_of $d/ping.flush)))
+lost=$(($(sent_of $d/ping.move) - $(got_of $d/ping.move)))
 check "...$lost of 80 pings lost, within the failover bound (4 s)" [ "$lost" -le 40 ]
-diag "after the flush: $(($(grep -c "direct link to $(addr 2) is lost" $d/d1.log) - lost_before)) direct links lost, then $(grep -c "direct link to $(addr 2) is up" $d/d1.log) made in all"
 
 # --- r2 becomes symmetric: stays on h0 --------------------------------------
 nat r2 fully-random

@@ -217,6 +217,75 @@ static bool evict_one(struct direct *d, uint64_t now)
 	return true;
 }
 
+/*
+ * P's link or attempt ends, by policy (a reload): its kernel link goes,
+ * and the kernel sends by the session again, as when a link is lost.
+ */
+static void end_peer(struct direct *d, struct direct_peer *p, uint64_t now)
+{
+	struct neighbour *n = links_find(d->links, p->key);
+
+	if (n && n->direct)
+		links_remove(d->links, n, now);
+	if (p->state == DIRECT_LINKED)
+		d->stats.links_evicted++;
+	p->state = DIRECT_IDLE;
+	p->ncand = 0;
+	p->next_try = now + DIRECT_BACKOFF_MIN_NS;
+}
+
+void direct_reconfigure(struct direct *d, bool off, unsigned int max_links,
+			uint64_t now)
+{
+	unsigned int ended = 0;
+
+	if (max_links > DIRECT_LINKS_LIMIT)
+		max_links = DIRECT_LINKS_LIMIT;
+	if (off != d->off)
+		log_info("%s: direct links are %s", d->dp->ifname,
+			 off ? "off: those there are go" : "on (auto)");
+	if (max_links != d->max_links)
+		log_info("%s: at most %u direct link%s", d->dp->ifname,
+			 max_links, max_links == 1 ? "" : "s");
+	/* Turned on again: the peers' backoffs were the policy's, not theirs. */
+	if ((d->off && !off) || (!d->max_links && max_links))
+		for (size_t i = 0; i < DIRECT_PEERS_MAX; i++) {
+			d->peers[i].next_try = now;
+			d->peers[i].backoff = DIRECT_BACKOFF_MIN_NS;
+		}
+	d->off = off;
+	d->max_links = max_links;
+	if (off) {
+		for (size_t i = 0; i < DIRECT_PEERS_MAX; i++) {
+			struct direct_peer *p = &d->peers[i];
+
+			if (p->used && p->state != DIRECT_IDLE) {
+				end_peer(d, p, now);
+				ended++;
+			}
+		}
+	} else {
+		/* Past the new budget: attempts first, then the least used. */
+		for (size_t i = 0; i < DIRECT_PEERS_MAX &&
+		     count_in(d, DIRECT_TRYING) + count_in(d, DIRECT_LINKED) >
+		     max_links; i++) {
+			struct direct_peer *p = &d->peers[i];
+
+			if (p->used && p->state == DIRECT_TRYING) {
+				end_peer(d, p, now);
+				ended++;
+			}
+		}
+		while (count_in(d, DIRECT_LINKED) > max_links &&
+		       evict_one(d, now))
+			ended++;
+	}
+	if (ended)
+		log_info("%s: %u direct link%s or attempt%s ended by the new configuration",
+			 d->dp->ifname, ended, ended == 1 ? "" : "s",
+			 ended == 1 ? "" : "s");
+}
+
 /* An attempt with P's candidates, if the bounds allow one now. */
 static void maybe_start(struct direct *d, struct direct_peer *p, uint64_t now,
 			uint64_t wall)

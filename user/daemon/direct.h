@@ -110,6 +110,13 @@ int direct_init(struct direct *d, struct datapath *dp, struct links *links,
 		const uint8_t *public_key, bool off, unsigned int max_links,
 		uint64_t now);
 void direct_free(struct direct *d);
+/*
+ * A reload's DirectLinks and DirectLinksMax, applied: OFF ends every
+ * direct link and attempt; a lower MAX_LINKS ends attempts, then the
+ * links that carried traffic least lately, down to it.
+ */
+void direct_reconfigure(struct direct *d, bool off, unsigned int max_links,
+			uint64_t now);
 
 /* Control packets of type CONTROL_OBSERVED, CONTROL_CANDIDATES. */
 void direct_observed(struct direct *d, const struct datapath_event *ev,

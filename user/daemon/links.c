@@ -25,6 +25,17 @@
 #define POLL_NS			NSEC_PER_SEC
 #define LINK_DEAD_POLLS		2
 /*
+ * A direct link is looked at more often, for a faster failover (the
+ * session is there to take its traffic): every DIRECT_TICK_NS, one that
+ * sent since the last tick (not counting our keepalives and probes) but
+ * heard nothing is probed over the link (the quiet() hook; the peer's
+ * mesh answers any probe for its ID); one that then answers none of
+ * DIRECT_PROBES probes a tick apart, nor sends anything else, is gone.
+ * A live peer answers within a round trip; the bound is 3 ticks.
+ */
+#define DIRECT_TICK_NS		(NSEC_PER_SEC / 4)
+#define DIRECT_PROBES		3
+/*
  * While the kernel cannot send to a neighbour it says so at least once a
  * poll (its keepalive fails, if nothing else): one it said so of this
  * recently is not taken as heard.
@@ -277,53 +288,85 @@ static const struct keying_ops link_keying = {
 	.keyed = link_keyed,
 };
 
-/*
- * Looks the neighbour's host name up (getaddrinfo: /etc/hosts, then DNS;
- * it blocks for as long as the resolver takes). 1 if its endpoint is new,
- * 0 if the same, -1 if the name gives none (logged).
- */
-static int resolve(struct links *l, struct neighbour *n)
+static void initiate(struct links *l, struct neighbour *n, uint64_t now,
+		     uint64_t wall)
 {
-	struct addrinfo hints = {
-		.ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM,
-	}, *res, *r;
-	char name[INET6_ADDRSTRLEN], text[80];
-	union endpoint ep;
-	int err;
+	if (n->has_endpoint)
+		keying_initiate(&l->keying, &n->hs, n->cfg.public_key,
+				psk_of(n), now, wall);
+}
 
-	err = getaddrinfo(n->cfg.host, NULL, &hints, &res);
-	if (err) {
-		log_warn("%s: neighbour %s: cannot resolve \"%s\": %s",
+/* At most this many lookups under way at once, for all neighbours. */
+#define LOOKUPS_MAX		4
+
+/*
+ * Starts a lookup of the neighbour's host name (resolve.c: a child
+ * process, so that a slow or hung resolver never holds the loop). Its
+ * answer is taken by lookup_poll() on the timers.
+ */
+static void lookup_start(struct links *l, struct neighbour *n, uint64_t now)
+{
+	char name[INET6_ADDRSTRLEN];
+	unsigned int busy = 0;
+
+	n->resolve_at = now + RESOLVE_NS;
+	if (resolve_busy(&n->lookup))
+		return;
+	for (size_t i = 0; i < l->count; i++)
+		busy += resolve_busy(&l->nb[i].lookup);
+	if (busy >= LOOKUPS_MAX) {
+		n->resolve_at = now + POLL_NS;
+		return;
+	}
+	if (resolve_start(&n->lookup, n->cfg.host, now)) {
+		log_warn("%s: neighbour %s: cannot look \"%s\" up: %s",
 			 l->dp->ifname, name_of(n, name), n->cfg.host,
-			 gai_strerror(err));
-		return -1;
+			 strerror(errno));
+		return;
 	}
-	for (r = res; r; r = r->ai_next)
-		if ((r->ai_family == AF_INET &&
-		     r->ai_addrlen == sizeof(ep.sin)) ||
-		    (r->ai_family == AF_INET6 &&
-		     r->ai_addrlen == sizeof(ep.sin6)))
-			break;
-	if (!r) {
-		freeaddrinfo(res);
-		log_warn("%s: neighbour %s: \"%s\" has no IPv4 or IPv6 address",
-			 l->dp->ifname, name_of(n, name), n->cfg.host);
-		return -1;
+	n->lookup_check_at = now + RESOLVE_POLL_NS;
+}
+
+/*
+ * The answer, if it is in: a new endpoint gets the kernel's link and a
+ * handshake there. Not in by RESOLVE_WAIT_NS: the lookup is given up, and
+ * tried again RESOLVE_NS later, as one that failed.
+ */
+static void lookup_poll(struct links *l, struct neighbour *n, uint64_t now,
+			uint64_t wall)
+{
+	char name[INET6_ADDRSTRLEN], text[80], err[80];
+	union endpoint ep;
+
+	if (!resolve_busy(&n->lookup) || now < n->lookup_check_at)
+		return;
+	n->lookup_check_at = now + RESOLVE_POLL_NS;
+	switch (resolve_poll(&n->lookup, &ep, err, sizeof(err), now)) {
+	case RESOLVE_PENDING:
+		return;
+	case RESOLVE_FAILED:
+		log_warn("%s: neighbour %s: cannot resolve \"%s\": %s",
+			 l->dp->ifname, name_of(n, name), n->cfg.host, err);
+		n->resolve_at = now + RESOLVE_NS;
+		return;
+	case RESOLVE_DONE:
+		break;
 	}
-	memset(&ep, 0, sizeof(ep));
-	memcpy(&ep, r->ai_addr, r->ai_addrlen);
-	freeaddrinfo(res);
+	n->resolve_at = now + RESOLVE_NS;
 	if (ep.sa.sa_family == AF_INET)
 		ep.sin.sin_port = htons(n->cfg.host_port);
 	else
 		ep.sin6.sin6_port = htons(n->cfg.host_port);
 	if (n->has_endpoint && endpoint_eq(&ep, &n->endpoint))
-		return 0;
+		return;
 	n->endpoint = ep;
 	n->has_endpoint = true;
 	log_info("%s: neighbour %s: %s is %s", l->dp->ifname, name_of(n, name),
 		 n->cfg.host, format_endpoint(&ep, text, sizeof(text)));
-	return 1;
+	if (n->slot && !push_link(l, n, NULL, false)) {
+		n->hs.attempts = 0;
+		initiate(l, n, now, wall);
+	}
 }
 
 int links_init(struct links *l, struct datapath *dp,
@@ -359,10 +402,8 @@ int links_init(struct links *l, struct datapath *dp,
 		key_address(&n->address, n->cfg.public_key);
 		n->has_endpoint = n->cfg.has_endpoint;
 		n->endpoint = n->cfg.endpoint;
-		if (n->cfg.host[0]) {
-			resolve(l, n);
-			n->resolve_at = now + RESOLVE_NS;
-		}
+		if (n->cfg.host[0])
+			lookup_start(l, n, now);
 	}
 	if (datapath_dump_links(dp, adopt_link, &a))
 		return -1;
@@ -383,13 +424,16 @@ int links_init(struct links *l, struct datapath *dp,
 				  now + n->cfg.keepalive * NSEC_PER_SEC : 0;
 	}
 	l->poll_at = now + POLL_NS;
+	l->tick_at = now + DIRECT_TICK_NS;
 	return 0;
 }
 
 void links_free(struct links *l)
 {
-	for (size_t i = 0; i < l->count; i++)
+	for (size_t i = 0; i < l->count; i++) {
+		resolve_cancel(&l->nb[i].lookup);
 		hs_initiator_wipe(&l->nb[i].hs.ini);
+	}
 	sodium_free(l->nb);
 	keying_free(&l->keying);
 	sodium_memzero(&l->id, sizeof(l->id));
@@ -398,14 +442,6 @@ void links_free(struct links *l)
 	l->norphans = 0;
 	l->nb = NULL;
 	l->count = l->cap = 0;
-}
-
-static void initiate(struct links *l, struct neighbour *n, uint64_t now,
-		     uint64_t wall)
-{
-	if (n->has_endpoint)
-		keying_initiate(&l->keying, &n->hs, n->cfg.public_key,
-				psk_of(n), now, wall);
 }
 
 /* A handshake from the underlay: the endpoint is the sender. */
@@ -509,7 +545,8 @@ static void liveness(struct links *l, struct neighbour *n, uint64_t now)
 	if (n->hs.has_keys && n->tx_polled == n->tx_seen) {
 		struct datapath_link dl = { .slot = n->slot, .keepalive = true };
 
-		datapath_set_link(l->dp, &dl);
+		if (!datapath_set_link(l->dp, &dl))
+			n->own_sent++;
 	}
 	n->rx_seen = n->rx_polled;
 	n->tx_seen = n->tx_polled;
@@ -529,10 +566,52 @@ static void liveness(struct links *l, struct neighbour *n, uint64_t now)
 	}
 	if (!n->hs.has_keys || n->silent)
 		return;
-	if (++n->quiet_polls == 1 && l->quiet)
+	if (++n->quiet_polls == 1 && l->quiet) {
 		l->quiet(l->ctx, n, now);
+		n->own_sent++;
+	}
 	if (n->quiet_polls >= LINK_DEAD_POLLS)
 		gone(l, n, now, "silent");
+}
+
+static bool live_direct(const struct neighbour *n)
+{
+	return n->direct && n->hs.has_keys && !n->silent && n->slot;
+}
+
+static bool any_live_direct(const struct links *l)
+{
+	for (size_t i = 0; i < l->count; i++)
+		if (live_direct(&l->nb[i]))
+			return true;
+	return false;
+}
+
+/* A direct link at a tick (DIRECT_TICK_NS): probed, or gone. */
+static void direct_liveness(struct links *l, struct neighbour *n, uint64_t now)
+{
+	bool heard = n->rx_polled != n->rx_tick;
+	bool sent = n->tx_polled - n->tx_tick > n->own_sent;
+
+	n->rx_tick = n->rx_polled;
+	n->tx_tick = n->tx_polled;
+	n->own_sent = 0;
+	if (heard) {
+		n->probes = 0;
+		return;
+	}
+	if (!n->probes && !sent)
+		return;		/* idle: the poll's keepalives tell */
+	if (n->probes >= DIRECT_PROBES) {
+		n->probes = 0;
+		gone(l, n, now, "silent (no answer to its probes)");
+		return;
+	}
+	n->probes++;
+	if (l->quiet) {
+		l->quiet(l->ctx, n, now);
+		n->own_sent++;
+	}
 }
 
 /* Roaming and message counts: what the kernel's links say. */
@@ -559,13 +638,9 @@ static void neighbour_timers(struct links *l, struct neighbour *n,
 {
 	/* By host name, not answering (or no address): look it up again. */
 	if (n->cfg.host[0] && now >= n->resolve_at &&
-	    (!n->has_endpoint || !n->hs.has_keys || n->silent)) {
-		n->resolve_at = now + RESOLVE_NS;
-		if (resolve(l, n) == 1 && !push_link(l, n, NULL, false)) {
-			n->hs.attempts = 0;
-			initiate(l, n, now, wall);
-		}
-	}
+	    (!n->has_endpoint || !n->hs.has_keys || n->silent))
+		lookup_start(l, n, now);
+	lookup_poll(l, n, now, wall);
 	if (keying_due(&n->hs, now))
 		initiate(l, n, now, wall);
 	if (n->keepalive_at && now >= n->keepalive_at) {
@@ -643,19 +718,32 @@ void links_drop_orphans(struct links *l, uint64_t after, uint64_t now)
 
 void links_timers(struct links *l, uint64_t now, uint64_t wall)
 {
+	bool poll = now >= l->poll_at, tick = now >= l->tick_at;
+	bool dumped = false;
+
 	if (l->orphans_until && now >= l->orphans_until)
 		drop_orphans(l);
 	if (l->resync_due && now >= l->resync_at)
 		resync(l, now, wall);
-	if (now >= l->poll_at) {
+	if (poll)
 		l->poll_at = now + POLL_NS;
+	if (tick)
+		l->tick_at = now + DIRECT_TICK_NS;
+	if (poll || (tick && any_live_direct(l))) {
 		for (size_t i = 0; i < l->count; i++)
 			l->nb[i].polled = false;
-		if (!datapath_dump_links(l->dp, polled_link, l))
-			for (size_t i = 0; i < l->count; i++)
-				if (l->nb[i].polled)
-					liveness(l, &l->nb[i], now);
+		dumped = !datapath_dump_links(l->dp, polled_link, l);
 	}
+	/*
+	 * The tick first: the keepalives and probes sent after the counts
+	 * were read are counted toward the next tick, not lost at this one.
+	 */
+	for (size_t i = 0; dumped && tick && i < l->count; i++)
+		if (l->nb[i].polled && live_direct(&l->nb[i]))
+			direct_liveness(l, &l->nb[i], now);
+	for (size_t i = 0; dumped && poll && i < l->count; i++)
+		if (l->nb[i].polled)
+			liveness(l, &l->nb[i], now);
 	for (size_t i = 0; i < l->count; i++)
 		neighbour_timers(l, &l->nb[i], now, wall);
 }
@@ -663,6 +751,9 @@ void links_timers(struct links *l, uint64_t now, uint64_t wall)
 uint64_t links_next_timer(const struct links *l)
 {
 	uint64_t t = l->poll_at;
+
+	if (any_live_direct(l))
+		earliest(&t, l->tick_at);
 
 	if (l->resync_due)
 		earliest(&t, l->resync_at ? l->resync_at : 1);
@@ -675,6 +766,8 @@ uint64_t links_next_timer(const struct links *l)
 					      !l->nb[i].hs.has_keys ||
 					      l->nb[i].silent))
 			earliest(&t, l->nb[i].resolve_at);
+		if (resolve_busy(&l->nb[i].lookup))
+			earliest(&t, l->nb[i].lookup_check_at);
 	}
 	return t;
 }
@@ -817,6 +910,7 @@ static void drop(struct links *l, struct neighbour *n, uint64_t now)
 		l->down(l->ctx, n, now);
 	if (n->slot)
 		datapath_del_link(l->dp, n->slot);
+	resolve_cancel(&n->lookup);
 	hs_initiator_wipe(&n->hs.ini);
 	if (n != &l->nb[last])
 		*n = l->nb[last];
@@ -855,10 +949,6 @@ static int add_configured(struct links *l, const struct peer_config *p,
 	}
 	n = &l->nb[l->count];
 	configure(n, p);
-	if (n->cfg.host[0]) {
-		resolve(l, n);
-		n->resolve_at = now + RESOLVE_NS;
-	}
 	orphan = orphan_of(l, &n->address);
 	if (orphan >= 0) {
 		adopt(l, n, &l->orphans[orphan], now);
@@ -882,6 +972,9 @@ static int add_configured(struct links *l, const struct peer_config *p,
 	n->keepalive_at = n->cfg.keepalive ?
 			  now + n->cfg.keepalive * NSEC_PER_SEC : 0;
 	l->count++;
+	/* Counted first: its lookup is one of LOOKUPS_MAX. */
+	if (n->cfg.host[0])
+		lookup_start(l, n, now);
 	log_info("%s: neighbour %s added to the configuration, on link %u",
 		 l->dp->ifname, name_of(n, name), n->slot);
 	return 0;
@@ -919,10 +1012,11 @@ static void update(struct links *l, struct neighbour *n,
 		n->endpoint = p->endpoint;
 		n->has_endpoint = true;
 	}
-	if ((changes & CONFIG_PEER_ENDPOINT) && p->host[0]) {
-		resolve(l, n);
-		n->resolve_at = now + RESOLVE_NS;
-	}
+	/* A lookup of the old name answers for the old name. */
+	if (changes & CONFIG_PEER_ENDPOINT)
+		resolve_cancel(&n->lookup);
+	if ((changes & CONFIG_PEER_ENDPOINT) && p->host[0])
+		lookup_start(l, n, now);
 	if ((changes & (CONFIG_PEER_ENDPOINT | CONFIG_PEER_MODE)) &&
 	    n->has_endpoint && n->slot)
 		push_link(l, n, NULL, false);

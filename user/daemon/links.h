@@ -18,6 +18,7 @@
 #include "direct_msg.h"
 #include "handshake.h"
 #include "keying.h"
+#include "resolve.h"
 #include "timing.h"
 
 
@@ -45,6 +46,8 @@ struct neighbour {
 	bool kernel_down;		/* the kernel's link is marked down */
 	uint64_t unreachable_at;	/* the kernel could not send to it */
 	uint64_t resolve_at;		/* cfg.host: resolved again then */
+	struct resolve_job lookup;	/* cfg.host's, under way */
+	uint64_t lookup_check_at;	/* its answer looked for then */
 	/*
 	 * A direct link (direct.h): made by links_add_direct(); until keyed,
 	 * its initiations go to each of its candidates.
@@ -54,6 +57,10 @@ struct neighbour {
 	union endpoint told_ep;		/* this one */
 	uint8_t ncand;
 	union endpoint cand[DIRECT_CANDIDATES_MAX];
+	/* A direct link's liveness, every DIRECT_TICK_NS (links.c): */
+	uint64_t rx_tick, tx_tick;	/* its counts at the last tick */
+	unsigned int own_sent;		/* keepalives and probes since */
+	unsigned int probes;		/* unanswered, in a row */
 };
 
 struct links {
@@ -72,7 +79,8 @@ struct links {
 	size_t norphans;
 	uint64_t orphans_until;		/* then deleted (links_drop_orphans) */
 	uint16_t next_slot;		/* where links_add() looks first */
-	uint64_t poll_at;		/* next read of the kernel's links */
+	uint64_t poll_at;
+	uint64_t tick_at;		/* direct links' liveness next */		/* next read of the kernel's links */
 	bool resync_due;		/* events were lost since the last */
 	uint64_t resync_at;		/* the next may not come before */
 	struct link_stats stats;

@@ -239,6 +239,18 @@ void mesh_ask_neighbour(struct mesh *m, uint16_t slot)
 	send_to_neighbour(m, nb, &msg);
 }
 
+void mesh_probe_link(struct mesh *m, uint16_t slot, unsigned int width,
+		     const uint8_t id[RT_ID_LEN])
+{
+	struct rt_msg msg = { .type = RT_MSG_PROBE };
+	uint8_t route[RT_ROUTE_MAX];
+
+	memset(route, 0, sizeof(route));
+	write_slot(route, m->dp->width, slot);
+	memcpy(msg.target, id, RT_ID_LEN);
+	send_msg(m, route, m->dp->width + width, &msg);
+}
+
 /*
  * After a break our copies in flight may have crossed it before anyone
  * knew, and be lost with no switch error: they time out once the answers

@@ -123,6 +123,12 @@ void mesh_link_up(struct mesh *m, uint16_t slot, unsigned int width,
 		  const uint8_t key[FENNEC_KEY_LEN], uint64_t now);
 /* It was not heard for a while: a probe asks it to answer. */
 void mesh_ask_neighbour(struct mesh *m, uint16_t slot);
+/*
+ * The same, over a link that is no neighbour of the mesh's (a direct
+ * link's, Documentation/nat.md) to the node ID, whose slot width is WIDTH.
+ */
+void mesh_probe_link(struct mesh *m, uint16_t slot, unsigned int width,
+		     const uint8_t id[RT_ID_LEN]);
 /* It stopped answering: routes through it are gone. */
 void mesh_link_down(struct mesh *m, uint16_t slot, uint64_t now);
 
