@@ -40,12 +40,16 @@ keys_fresh
 # The send and receive queues spread packets over CPUs (kernel/queue.c);
 # they must still leave in the order they came. iperf3's receiver counts
 # UDP datagrams that arrive out of order.
+# listening NODE PORT: an iperf3 server there is ready for its client.
+listening() { ip netns exec "f$1" ss -Htln "sport = :$2" | grep -q .; }
+# Server and client are bounded in time: a client that could not connect
+# would leave a server waiting for ever (and the VM to its timeout).
 udp_burst() { # udp_burst FROM TO: "received out-of-order" for a 2 s burst
-	ip netns exec "f$2" iperf3 -s -1 -J >/tmp/burst.json 2>&1 &
+	ip netns exec "f$2" timeout 60 iperf3 -s -1 -J >/tmp/burst.json 2>&1 &
 	local server=$!
-	sleep 0.3
-	ip netns exec "f$1" iperf3 -u -c "$(addr_of "$2")" -b 40M -l 1000 \
-		-t 2 >/dev/null 2>&1
+	wait_until 5 listening "$2" 5201
+	ip netns exec "f$1" timeout 40 iperf3 -u -c "$(addr_of "$2")" \
+		-b 40M -l 1000 -t 2 >/dev/null 2>&1
 	wait $server
 	tr -d , </tmp/burst.json | awk '
 		/"out_of_order":/ { o = $2 }
@@ -85,15 +89,16 @@ if [ "$(nproc)" -ge 2 ] && [ -d $tracing/events/net/net_dev_xmit ]; then
 		>$tracing/events/net/net_dev_xmit/filter
 	echo >$tracing/trace
 	echo 1 >$tracing/events/net/net_dev_xmit/enable
-	ip netns exec f4 iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
+	ip netns exec f4 timeout 60 iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
 	servers=$!
-	ip netns exec f0 iperf3 -s -1 -p 5202 >/dev/null 2>&1 &
+	ip netns exec f0 timeout 60 iperf3 -s -1 -p 5202 >/dev/null 2>&1 &
 	servers="$servers $!"
-	sleep 0.3
-	ip netns exec f0 iperf3 -u -c "$(addr_of 4)" -p 5201 -b 20M -l 1000 \
-		-t 2 >/dev/null 2>&1 &
-	ip netns exec f4 iperf3 -u -c "$(addr_of 0)" -p 5202 -b 20M -l 1000 \
-		-t 2 >/dev/null 2>&1
+	wait_until 5 listening 4 5201
+	wait_until 5 listening 0 5202
+	ip netns exec f0 timeout 40 iperf3 -u -c "$(addr_of 4)" -p 5201 \
+		-b 20M -l 1000 -t 2 >/dev/null 2>&1 &
+	ip netns exec f4 timeout 40 iperf3 -u -c "$(addr_of 0)" -p 5202 \
+		-b 20M -l 1000 -t 2 >/dev/null 2>&1
 	# shellcheck disable=SC2086 # two PIDs
 	wait $! $servers
 	echo 0 >$tracing/events/net/net_dev_xmit/enable
