@@ -625,6 +625,112 @@ int rt_route_to(struct rt_coords *c, const struct rt_pub *to,
 	return write_route(&best, route);
 }
 
+/*
+ * The shortest route by the tree of one landmark: up one of our paths to
+ * it (ALT of landmark LM) to the first node their path DOWN (to the same
+ * landmark) holds, then down that. Its bytes, or ~0u if they share none.
+ */
+static unsigned int tree_join(const struct rt_coords *c, unsigned int lm,
+			      const struct rt_coord *down, struct meet *out)
+{
+	const struct rt_landmark *l = &c->lm[lm];
+	struct meet best = { .bytes = ~0u };
+
+	for (unsigned int a = 0; a < l->n_alt; a++) {
+		const struct rt_coord *up = &l->alt[a].path;
+
+		if (!fresh(l, &l->alt[a]))
+			continue;
+		for (unsigned int i = 0; i < up->n; i++)
+			for (unsigned int j = 0; j < down->n; j++) {
+				unsigned int bytes;
+
+				if (memcmp(up->hop[i].tag, down->hop[j].tag,
+					   RT_TAG_LEN))
+					continue;
+				bytes = path_bytes(up, i) +
+					path_bytes(down, j + 1);
+				if (bytes < best.bytes)
+					best = (struct meet){ up, down, i, j,
+							      bytes };
+			}
+	}
+	*out = best;
+	return best.bytes;
+}
+
+struct picks {
+	unsigned int n;
+	uint8_t len[RT_ROUTE_PICKS];
+	uint8_t route[RT_ROUTE_PICKS][RT_ROUTE_MAX];
+};
+
+/* M's route among P's, in order of length after the first; not twice. */
+static void add_pick(struct picks *p, const struct meet *m)
+{
+	uint8_t r[RT_ROUTE_MAX];
+	unsigned int k, l;
+
+	if (m->bytes > RT_ROUTE_MAX || (!m->i && !m->j))
+		return;
+	l = write_route(m, r);
+	for (k = 0; k < p->n; k++)
+		if (p->len[k] == l && !memcmp(p->route[k], r, l))
+			return;
+	for (k = p->n; k > 1 && p->len[k - 1] > l; k--)
+		if (k < RT_ROUTE_PICKS) {
+			memcpy(p->route[k], p->route[k - 1], p->len[k - 1]);
+			p->len[k] = p->len[k - 1];
+		}
+	if (k >= RT_ROUTE_PICKS)
+		return;
+	memcpy(p->route[k], r, l);
+	p->len[k] = l;
+	p->n += p->n < RT_ROUTE_PICKS;
+}
+
+int rt_route_pick(struct rt_coords *c, const struct rt_pub *to,
+		  unsigned int pick, uint8_t route[RT_ROUTE_MAX])
+{
+	struct picks p = { .n = 1 };
+	int l0 = rt_route_to(c, to, p.route[0]);
+
+	if (l0 < 0)
+		return l0;
+	p.len[0] = l0;
+	for (unsigned int q = 0; q < to->n; q++) {
+		const struct rt_coord *down = &to->path[q];
+		const uint8_t *top = down->hop[down->n - 1].tag;
+		struct meet best = { .bytes = ~0u }, m;
+		unsigned int i;
+
+		/* The shortest join with this path of theirs... */
+		for (unsigned int j = 0; j < down->n; j++) {
+			const struct rt_reach *h = reach_of(c, down->hop[j].tag);
+			const struct rt_coord *up;
+			unsigned int bytes;
+
+			if (!h)
+				continue;
+			up = &c->lm[h->lm].alt[h->alt].path;
+			bytes = path_bytes(up, h->hop) + path_bytes(down, j + 1);
+			if (bytes < best.bytes)
+				best = (struct meet){ up, down, h->hop, j,
+						      bytes };
+		}
+		add_pick(&p, &best);
+		/* ...and by its landmark's tree, if we have that landmark. */
+		for (i = 0; i < c->n; i++)
+			if (!memcmp(tag_of(c->lm[i].id), top, RT_TAG_LEN))
+				break;
+		if (i < c->n && tree_join(c, i, down, &m) != ~0u)
+			add_pick(&p, &m);
+	}
+	pick %= p.n;
+	memcpy(route, p.route[pick], p.len[pick]);
+	return p.len[pick];
+}
+
 /* A hop of their published paths, by tag: hops from it down to them. */
 struct rt_mark {
 	uint8_t tag[RT_TAG_LEN];

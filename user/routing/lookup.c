@@ -195,6 +195,28 @@ int rt_node_from(struct rt_coords *c, const uint8_t id[RT_ID_LEN],
 	return 0;
 }
 
+int rt_answer_node(struct rt_coords *c, const struct rt_msg *q,
+		   struct rt_node *out)
+{
+	int len;
+
+	memset(out, 0, sizeof(*out));
+	if (q->type != RT_MSG_LOOKUP)
+		return -RT_EINVAL;
+	for (unsigned int i = 0; i < q->coords.n; i++)
+		if (q->coords.path[i].hop[0].width != q->width)
+			return -RT_EINVAL;
+	len = rt_route_pick(c, &q->coords, ((q->txid & 7) + 7) & 7,
+			    out->route);
+	if (len < 0)
+		return len;
+	memcpy(out->id, q->id, RT_ID_LEN);
+	memcpy(out->key, q->key, FENNEC_KEY_LEN);
+	out->width = q->width;
+	out->route_len = len;
+	return 0;
+}
+
 int rt_lookup_found(struct rt_lookup *l, struct rt_table *t,
 		    struct rt_coords *c, const struct rt_node *target,
 		    const struct rt_pub *coords, const uint8_t *back,

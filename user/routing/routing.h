@@ -61,8 +61,9 @@ _Static_assert(RT_MSG_LIMIT <= FENNEC_CONTROL_MAX,
 
 /*
  * Defenses a caller may turn off (rt_config.relax, rt_coords.relax), so
- * that the simulator can measure what each is worth; fennecd leaves them
- * all on (0). Documentation/routing.md, "Security".
+ * that the simulator can measure what each is worth; fennecd turns off
+ * the first three until mesh.sh passes with them (Documentation/
+ * routing.md, "Hostile nodes in the simulator").
  */
 #define RT_RELAX_ASKER	 1	/* a lookup's asker may change known entries */
 #define RT_RELAX_DIVERSE 2	/* first hops the closest, by whatever link */
@@ -226,6 +227,18 @@ void rt_pub_share(const struct rt_pub *p, unsigned int i, unsigned int *base,
  */
 int rt_route_to(struct rt_coords *c, const struct rt_pub *to,
 		uint8_t route[RT_ROUTE_MAX]);
+/*
+ * Routes that differ, up to RT_ROUTE_PICKS: rt_route_to's, then the
+ * shortest others, of the shortest join with each of their paths and the
+ * shortest by each landmark's tree (up our path to it, down theirs to
+ * it); the one PICK (modulo how many there are) gives.
+ * Errors as rt_route_to. Answers to a lookup's copies take different
+ * ones (rt_answer_node): a forged hop in one landmark's paths breaks the
+ * routes by that tree, not the others.
+ */
+#define RT_ROUTE_PICKS	3
+int rt_route_pick(struct rt_coords *c, const struct rt_pub *to,
+		  unsigned int pick, uint8_t route[RT_ROUTE_MAX]);
 /* 1 if a beacon is well formed: the landmark last, every slot set. */
 int rt_beacon_valid(const struct rt_beacon *b);
 /*
@@ -550,6 +563,14 @@ unsigned int rt_amp_allow(struct rt_amp *a, const uint8_t *src,
 int rt_node_from(struct rt_coords *c, const uint8_t id[RT_ID_LEN],
 		 const uint8_t key[FENNEC_KEY_LEN], unsigned int width,
 		 const struct rt_pub *coords, struct rt_node *out);
+/*
+ * The asker of lookup Q, as rt_node_from, by the route its copy's answer
+ * is to take: copy k (the txid's low 3 bits, from 1) the k-th of
+ * rt_route_pick's, so that the answers to a lookup's copies go by
+ * different routes.
+ */
+int rt_answer_node(struct rt_coords *c, const struct rt_msg *q,
+		   struct rt_node *out);
 /* Path choice: several routes to one destination. */
 enum rt_path_state { RT_PATH_UNVERIFIED, RT_PATH_UP, RT_PATH_DOWN };
 

@@ -117,19 +117,19 @@ int parse_kinds(const char *arg, unsigned int *mask)
 int parse_defense(const char *arg, unsigned int *mask)
 {
 	static const char *const names[] = {
-		"source", "asker", "diverse", "round",
+		"source", "asker", "diverse", "round", "answers",
 	};
 	int r;
 
 	if (!strcmp(arg, "all")) {
-		*mask = D_SOURCE | D_ASKER | D_DIVERSE | D_ROUND;
+		*mask = D_SOURCE | D_ASKER | D_DIVERSE | D_ROUND | D_ANSWERS;
 		return 0;
 	}
 	if (!strcmp(arg, "none")) {
 		*mask = 0;
 		return 0;
 	}
-	r = parse_list(arg, mask, names, 4, 0);
+	r = parse_list(arg, mask, names, 5, 0);
 	return r;
 }
 

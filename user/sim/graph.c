@@ -75,7 +75,8 @@ static void finish(struct sim *s, struct builder *b)
 				g->lat_us[k] = g->lat_us[g->off[j] +
 					       graph_slot_to(g, j, i) - 1];
 			else
-				g->lat_us[k] = 2000 + rnd_below(s, 18001);
+				g->lat_us[k] = (2000 + rnd_below(s, 18001)) *
+					       s->lat_factor;
 		}
 	}
 	for (int i = 0; i < b->n; i++)

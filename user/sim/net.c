@@ -110,6 +110,16 @@ static void schedule(struct sim *s, struct event *e)
 	heap_push(&s->heap, e);
 }
 
+/* Node i's lookup in `slot`: its own, or (-C) a pair's; NULL if none. */
+static struct sim_lookup *slot_of(struct sim *s, int i, unsigned int slot)
+{
+	if (slot < SLOTS)
+		return &s->node[i].slot[slot];
+	if (s->node[i].conv && slot < SLOTS + CONV_SLOTS)
+		return &s->node[i].conv[slot - SLOTS];
+	return NULL;
+}
+
 int degree(struct sim *s, int i)
 {
 	return s->g.off[i + 1] - s->g.off[i];
@@ -324,7 +334,7 @@ static void forward(struct sim *s, int f, const struct event *e,
 
 static void send_query(struct sim *s, int a, int slot, const struct rt_node *to)
 {
-	struct sim_lookup *sl = &s->node[a].slot[slot];
+	struct sim_lookup *sl = slot_of(s, a, slot);
 	/* The lookup as the asker's own forwarding step sees it. */
 	struct event *e, first = { .origin = a, .slot = slot };
 	struct rt_msg m;
@@ -350,12 +360,13 @@ static void send_query(struct sim *s, int a, int slot, const struct rt_node *to)
 }
 
 static void evaluate(struct sim *s, struct sim_lookup *sl, int a);
+static void converge_done(struct sim *s, int a, int slot);
 static void start_lookup(struct sim *s, int a, int slot,
 			 const uint8_t target[RT_ID_LEN]);
 
 static void pump(struct sim *s, int a, int slot)
 {
-	struct sim_lookup *sl = &s->node[a].slot[slot];
+	struct sim_lookup *sl = slot_of(s, a, slot);
 	struct rt_action act;
 
 	while (sl->active && rt_lookup_next(&sl->l, &act)) {
@@ -364,6 +375,10 @@ static void pump(struct sim *s, int a, int slot)
 			continue;
 		}
 		sl->active = 0;
+		if (slot >= SLOTS) {
+			converge_done(s, a, slot);
+			return;
+		}
 		/*
 		 * fennecd looks a peer up again while a session waits for
 		 * one (sessions.c): -R retries of a measured lookup that
@@ -384,7 +399,7 @@ static void pump(struct sim *s, int a, int slot)
 static void start_lookup(struct sim *s, int a, int slot,
 			 const uint8_t target[RT_ID_LEN])
 {
-	struct sim_lookup *sl = &s->node[a].slot[slot];
+	struct sim_lookup *sl = slot_of(s, a, slot);
 
 	sl->active = 1;
 	sl->reached = 0;
@@ -462,8 +477,10 @@ static void answer(struct sim *s, int t, const struct event *e,
 	struct rt_msg m;
 	struct event *r;
 
-	if (rt_node_from(&n->coords, q->id, q->key, q->width, &q->coords,
-			 &asker)) {
+	if (((s->defense & D_ANSWERS) ?
+	     rt_answer_node(&n->coords, q, &asker) :
+	     rt_node_from(&n->coords, q->id, q->key, q->width, &q->coords,
+			  &asker))) {
 		s->res.no_route_back += e->slot == MEASURED;
 		answer_by_discover(s, t, e, q);
 		return;
@@ -503,11 +520,11 @@ static void on_found_fail(struct sim *s, struct event *e)
 /* For the measurement: the target got the lookup. */
 static void note_reached(struct sim *s, const struct event *e)
 {
-	struct sim_node *a = &s->node[e->origin];
+	struct sim_lookup *sl = slot_of(s, e->origin, e->slot);
 
-	if (e->slot >= MEASURED && e->slot < SLOTS &&
-	    a->gen == e->origin_gen && a->slot[e->slot].serial == e->serial)
-		a->slot[e->slot].reached = 1;
+	if (e->slot >= MEASURED && sl &&
+	    s->node[e->origin].gen == e->origin_gen && sl->serial == e->serial)
+		sl->reached = 1;
 }
 
 static void on_lookup(struct sim *s, struct event *e)
@@ -550,12 +567,9 @@ static void on_fwd_fail(struct sim *s, struct event *e)
 
 static struct sim_lookup *lookup_of(struct sim *s, const struct event *e)
 {
-	struct sim_lookup *sl;
+	struct sim_lookup *sl = slot_of(s, e->node, e->slot);
 
-	if (e->slot >= SLOTS)
-		return NULL;
-	sl = &s->node[e->node].slot[e->slot];
-	if (!current(s, e) || !sl->active || sl->serial != e->serial)
+	if (!sl || !current(s, e) || !sl->active || sl->serial != e->serial)
 		return NULL;
 	return sl;
 }
@@ -648,6 +662,23 @@ static void schedule_refresh(struct sim *s, int i, uint64_t first)
 	schedule(s, e);
 }
 
+/*
+ * fennecd's: 1 s after a neighbour comes, then 2, 4, 8 and 16 s later,
+ * then every 30 s (user/daemon/mesh.c, mesh_link_up).
+ */
+static void schedule_refresh_fennecd(struct sim *s, int i)
+{
+	static const unsigned int at[] = { 1, 3, 7, 15, 31 };
+	struct event *e;
+
+	for (unsigned int k = 0; k < sizeof(at) / sizeof(at[0]); k++) {
+		e = new_event(s, s->now + at[k] * SEC, EV_REFRESH, i);
+		e->slot = 1;
+		schedule(s, e);
+	}
+	schedule(s, new_event(s, s->now + 61 * SEC, EV_REFRESH, i));
+}
+
 static void join(struct sim *s, int i)
 {
 	struct sim_node *n = &s->node[i];
@@ -665,7 +696,10 @@ static void join(struct sim *s, int i)
 		link_up(s, j, graph_slot_to(&s->g, j, i));
 	}
 	/* Once its neighbours' beacons are in. */
-	schedule_refresh(s, i, SEC);
+	if (s->converge_pairs)
+		schedule_refresh_fennecd(s, i);
+	else
+		schedule_refresh(s, i, SEC);
 }
 
 static void leave(struct sim *s, int i)
@@ -788,10 +822,47 @@ static void record_stretch(struct sim *s, double stretch)
 }
 
 /*
- * Probes the candidate routes, picks one, and measures it. A probe is
- * answered by the node its route ends at if that is the target, or by a
- * hostile node there, which claims to be it; success is a route that ends
- * at the target itself (the end-to-end handshake would prove its key).
+ * The route a's lookup SL chose: its candidates probed, the best, walked
+ * into W_; NULL if none is up. A probe is answered by the node its route
+ * ends at if that is the target, or by a hostile node there, which claims
+ * to be it.
+ */
+static const struct rt_path *chosen_route(struct sim *s, struct sim_lookup *sl,
+					  int a, struct rt_paths *paths_,
+					  struct walk *w_)
+{
+	int t = sl->target;
+	struct rt_paths paths;
+	const struct rt_path *best;
+	struct walk w;
+
+	rt_paths_init(&paths);
+	for (unsigned int i = 0; i < sl->l.routes; i++)
+		rt_paths_add(&paths, sl->l.route[i], sl->l.route_len[i]);
+	/* Probes, answered at once (the sim does not time them). */
+	while ((best = rt_paths_to_probe(&paths))) {
+		uint8_t route[RT_ROUTE_MAX];
+		unsigned int len = best->len;
+
+		memcpy(route, best->route, len);
+		if (!walk(s, a, route, len, &w) &&
+		    ((w.dest == t && s->node[t].gen == sl->target_gen) ||
+		     hostile(s, w.dest)))
+			rt_paths_probe_ok(&paths, route, len, 2 * w.lat_us);
+		else
+			rt_paths_probe_failed(&paths, route, len);
+	}
+	*paths_ = paths;
+	best = rt_paths_best(paths_);
+	if (!best || best->state != RT_PATH_UP ||
+	    walk(s, a, best->route, best->len, w_))
+		return NULL;
+	return best;
+}
+
+/*
+ * Measures a lookup: success is a route that ends at the target itself
+ * (the end-to-end handshake would prove its key).
  */
 static void evaluate(struct sim *s, struct sim_lookup *sl, int a)
 {
@@ -809,29 +880,12 @@ static void evaluate(struct sim *s, struct sim_lookup *sl, int a)
 		s->res.beyond_16 += shortest > HOPS_FIT;
 		s->res.no_bfs += shortest < 0;
 	}
-	rt_paths_init(&paths);
-	for (unsigned int i = 0; i < sl->l.routes; i++)
-		rt_paths_add(&paths, sl->l.route[i], sl->l.route_len[i]);
-	/* Probes, answered at once (the sim does not time them). */
-	while ((best = rt_paths_to_probe(&paths))) {
-		uint8_t route[RT_ROUTE_MAX];
-		unsigned int len = best->len;
-
-		memcpy(route, best->route, len);
-		if (!walk(s, a, route, len, &w) &&
-		    ((w.dest == t && s->node[t].gen == sl->target_gen) ||
-		     hostile(s, w.dest)))
-			rt_paths_probe_ok(&paths, route, len, 2 * w.lat_us);
-		else
-			rt_paths_probe_failed(&paths, route, len);
-	}
-	best = rt_paths_best(&paths);
+	best = chosen_route(s, sl, a, &paths, &w);
 	if (!victim) {
 		s->res.answered += sl->l.found;
 		s->res.reached += sl->reached;
 	}
-	if (!best || best->state != RT_PATH_UP ||
-	    walk(s, a, best->route, best->len, &w) || w.dest != t)
+	if (!best || w.dest != t)
 		return;
 	if (victim) {
 		s->res.victim_found++;
@@ -847,11 +901,99 @@ static void evaluate(struct sim *s, struct sim_lookup *sl, int a)
 	record_stretch(s, (double)w.hops / shortest);
 }
 
+/*
+ * -C: a pair's lookup ended. A route that ends at the target: the pair
+ * answered, now; else it is looked up again 0.1 s later, as fennecd's
+ * sessions do after a lookup that found nothing (relookup_soon).
+ */
+static void converge_done(struct sim *s, int a, int slot)
+{
+	struct sim_node *n = &s->node[a];
+	struct sim_lookup *sl = slot_of(s, a, slot);
+	struct rt_paths paths;
+	struct event *e;
+	struct walk w;
+
+	s->res.lookups++;
+	if (chosen_route(s, sl, a, &paths, &w) && w.dest == sl->target) {
+		n->conv_done[slot - SLOTS] = s->now;
+		s->res.found++;
+		return;
+	}
+	e = new_event(s, s->now + SEC / 10, EV_CONVERGE, a);
+	e->slot = slot;
+	schedule(s, e);
+}
+
+static void on_converge(struct sim *s, struct event *e)
+{
+	struct sim_lookup *sl = slot_of(s, e->node, e->slot);
+
+	if (!sl || sl->active || s->now >= s->measure_end)
+		return;
+	sl->target_gen = s->node[sl->target].gen;
+	start_lookup(s, e->node, e->slot, id_of(s, sl->target));
+}
+
+/* -C: PAIRS random pairs, neither neighbours nor twice nor a node's 9th. */
+static void converge_start(struct sim *s)
+{
+	int n = s->g.n, made = 0;
+
+	for (int i = 0; i < n; i++)
+		s->node[i].conv = xcalloc(CONV_SLOTS, sizeof(struct sim_lookup));
+	for (int tries = 0; made < s->converge_pairs && tries < 100000;
+	     tries++) {
+		int a = rnd_below(s, n), t = rnd_below(s, n), k;
+		struct sim_node *x = &s->node[a];
+		struct event *e;
+
+		if (a == t || graph_slot_to(&s->g, a, t))
+			continue;
+		for (k = 0; k < CONV_SLOTS && x->conv_target[k]; k++)
+			if (x->conv_target[k] == t + 1)
+				break;
+		if (k == CONV_SLOTS || x->conv_target[k])
+			continue;
+		x->conv_target[k] = t + 1;	/* 0: unused */
+		x->conv[k].target = t;
+		e = new_event(s, s->warmup, EV_CONVERGE, a);
+		e->slot = SLOTS + k;
+		schedule(s, e);
+		made++;
+	}
+	s->converge_pairs = made;
+}
+
+/*
+ * -C, at the end: when each pair answered, from the warm-up (mesh.sh's
+ * T0, once its daemons are up). Prints "converge: ..." to stdout.
+ */
+static void converge_report(struct sim *s)
+{
+	double *t = xcalloc(s->converge_pairs + 1, sizeof(double));
+	unsigned int answered = 0;
+
+	for (int i = 0; i < s->g.n; i++)
+		for (int k = 0; s->node[i].conv && k < CONV_SLOTS; k++)
+			if (s->node[i].conv_target[k] &&
+			    s->node[i].conv_done[k])
+				t[answered++] = (double)(s->node[i].conv_done[k] -
+						 s->warmup) / SEC;
+	printf("converge: nodes=%d pairs=%d answered=%u median=%.2fs "
+	       "last=%.2fs lookups=%u\n", s->g.n, s->converge_pairs,
+	       answered, answered ? percentile(t, answered, 0.5) : 0,
+	       answered ? percentile(t, answered, 1) : 0, s->res.lookups);
+	free(t);
+	for (int i = 0; i < s->g.n; i++)
+		free(s->node[i].conv);
+}
+
 /* A lookup M from node `from` (not one of its measured ones) to TO. */
 void forward_new(struct sim *s, int from, const struct rt_msg *m,
 		 const struct rt_node *to)
 {
-	struct event first = { .origin = from, .slot = SLOTS };
+	struct event first = { .origin = from, .slot = NOT_OURS };
 	int len = rt_msg_encode(m, first.msg, sizeof(first.msg));
 
 	if (len < 0)
@@ -875,6 +1017,8 @@ void net_event(struct sim *s, struct event *e)
 	case EV_TICK: on_tick(s, e); break;
 	case EV_REFRESH: on_refresh(s, e); break;
 	case EV_MEASURE: on_measure(s, e); break;
+	case EV_CONVERGE: on_converge(s, e); break;
+	case EV_JOIN: join(s, e->node); break;
 	}
 }
 
@@ -895,13 +1039,23 @@ void net_start(struct sim *s)
 				s->node[i].alive = 1;
 			}
 	attack_started(s);
+	schedule(s, new_event(s, SEC, EV_TICK, 0));
+	if (s->converge_pairs) {
+		/* As mesh.sh's daemons: each up at its time, in the warm-up. */
+		for (int i = 0; i < n; i++) {
+			s->node[i].alive = 0;
+			schedule(s, new_event(s, rnd_below(s, s->warmup / MS + 1) *
+					      MS, EV_JOIN, i));
+		}
+		converge_start(s);
+		return;
+	}
 	for (int i = 0; i < n; i++)
 		for (int k = s->g.off[i]; k < s->g.off[i + 1]; k++)
 			link_up(s, i, k - s->g.off[i] + 1);
 	/* Everyone looks itself up once landmarks are chosen, then again. */
 	for (int i = 0; i < n; i++)
 		schedule_refresh(s, i, 5 * SEC + rnd_below(s, 10000) * MS);
-	schedule(s, new_event(s, SEC, EV_TICK, 0));
 	schedule(s, new_event(s, s->warmup, EV_MEASURE, 0));
 }
 
@@ -932,6 +1086,8 @@ void net_stop(struct sim *s)
 	s->res.landmarks = (double)landmarks / s->g.n;
 	s->res.path_hops = landmarks ? (double)hops / landmarks - 1 : 0;
 	s->res.beacons = (double)s->beacons / s->g.n / (s->now / SEC);
+	if (s->converge_pairs)
+		converge_report(s);
 	while (s->heap.n)
 		free(heap_pop(&s->heap));
 	free(s->heap.ev);

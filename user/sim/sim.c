@@ -10,15 +10,27 @@
  *   sim -n NODES [-m out.md] [-s out.svg] [-r seed] [-w warmup_s]
  *       [-d measure_s] [-l lookups_per_s] [-q] [-k runs] [-F]
  *       [-H hostile_pct] [-A kinds] [-D defenses] [-N] [-f flood] [-R n]
+ *       [-C pairs] [-L latency_factor]
  *
  * -q runs only the random graph at 5 % churn, -k N the first N runs of the
  * plan in main(); -F turns off the per-first-hop limit of k / degree (back
- * to RT_PER_FIRST_HOP for all).
+ * to RT_PER_FIRST_HOP for all, as fennecd has).
+ *
+ * -C PAIRS measures convergence from a cold start instead, as
+ * selftests/tests/mesh.sh does: no churn; nodes come up at random times
+ * in the warm-up (-w: mesh.sh's daemons take 3 to 6 s), each looking
+ * itself up as fennecd does; from its end PAIRS pairs of nodes (not
+ * neighbours) look each other up, again 0.1 s after each lookup that
+ * found no working route, as fennecd's sessions do. The first line is
+ * "converge: nodes=N pairs=P answered=A median=Ms last=Ls lookups=L",
+ * the times from the warm-up's end. mesh.sh's mesh of 32: sim -n 32 -q -F
+ * -C 50 -w 5 -d 60 (-F: fennecd's per-first-hop limit). -L multiplies
+ * every link's latency (2 to 20 ms): a busy VM's are far longer.
  *
  * Attacks (attack.c): -H makes that % of the nodes hostile, of the kinds
  * -A names (liar,dropper,grinder,forger,flooder; "mix", the default, all
- * five in turn); -D the defenses on (source,asker,diverse,round; "all",
- * "none"; the default asker,diverse,round, those fennecd has); -N
+ * five in turn); -D the defenses on (source,asker,diverse,round,answers;
+ * "all", "none"; the default all but source: all the library has); -N
  * takes answers without checking their mac; -f lookups a second per
  * flooder (10); -R retries of a measured lookup that found nothing. With -H, the last line is "sim-attack: nodes=N
  * hostile=P% success=S%": honest askers' lookups of honest targets whose
@@ -120,6 +132,7 @@ struct event *new_event(struct sim *s, uint64_t t, int type, int node)
 
 struct options {
 	int nodes, warmup, measure, rate, runs, fixed_limit, no_mac, retries;
+	int converge, lat_factor;
 	double hostile;
 	unsigned int kinds, defense, flood;
 	uint64_t seed;
@@ -144,6 +157,7 @@ static void run_one(const struct options *o, struct run *r, int scale_free)
 
 	s.rng = o->seed * 0x9e3779b97f4a7c15ULL + 1;
 	s.churn = r->churn;
+	s.lat_factor = o->lat_factor;
 	s.warmup = o->warmup * SEC;
 	s.measure_end = s.warmup + o->measure * SEC;
 	s.lookups_per_s = o->rate;
@@ -154,6 +168,9 @@ static void run_one(const struct options *o, struct run *r, int scale_free)
 	s.no_mac = o->no_mac;
 	s.flood_rate = o->flood;
 	s.retries = o->retries;
+	s.converge_pairs = o->converge;
+	if (o->converge)
+		s.churn = 0;
 	r->hostile = o->hostile;
 	r->kinds = o->kinds;
 	r->defense = o->defense;
@@ -195,7 +212,7 @@ static int parse(int argc, char **argv, struct options *o)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "n:m:s:r:w:d:l:qk:FH:A:D:Nf:R:")) != -1) {
+	while ((c = getopt(argc, argv, "n:m:s:r:w:d:l:qk:FH:A:D:Nf:R:C:L:")) != -1) {
 		switch (c) {
 		case 'n': o->nodes = atoi(optarg); break;
 		case 'm': o->md = optarg; break;
@@ -219,12 +236,15 @@ static int parse(int argc, char **argv, struct options *o)
 		case 'N': o->no_mac = 1; break;
 		case 'f': o->flood = atoi(optarg); break;
 		case 'R': o->retries = atoi(optarg); break;
+		case 'C': o->converge = atoi(optarg); break;
+		case 'L': o->lat_factor = atoi(optarg); break;
 		default: return -1;
 		}
 	}
 	if (o->hostile > 0 && !o->kinds)
 		o->kinds = ((1u << K_KINDS) - 1) & ~1u;	/* the mix */
 	return o->nodes >= 10 && o->rate > 0 && o->measure > 0 &&
+	       o->lat_factor >= 1 && o->lat_factor <= 1000 &&
 	       o->hostile >= 0 && o->hostile < 100 ? 0 : -1;
 }
 
@@ -259,8 +279,10 @@ int main(int argc, char **argv)
 {
 	struct options o = { .nodes = 1000, .warmup = 100, .measure = 100,
 			     .rate = 20, .seed = 1, .flood = 10,
-			     /* fennecd's: not D_SOURCE (routing.md) */
-			     .defense = D_ASKER | D_DIVERSE | D_ROUND };
+			     .lat_factor = 1,
+			     /* all but D_SOURCE (routing.md) */
+			     .defense = D_ASKER | D_DIVERSE | D_ROUND |
+					D_ANSWERS };
 	static const struct { const char *topology; double churn; } plan[] = {
 		{ "random 2-4", 5 }, { "scale-free", 5 }, { "random 2-4", 0 },
 		{ "random 2-4", 10 },
@@ -273,7 +295,8 @@ int main(int argc, char **argv)
 			"[-r SEED] "
 			"[-w WARMUP_S] [-d MEASURE_S] [-l LOOKUPS_PER_S] [-q] "
 			"[-k RUNS] [-F] [-H HOSTILE_PCT] [-A KINDS] "
-			"[-D DEFENSES] [-N] [-f FLOOD_PER_S] [-R RETRIES]\n");
+			"[-D DEFENSES] [-N] [-f FLOOD_PER_S] [-R RETRIES] "
+			"[-C PAIRS] [-L LATENCY_FACTOR]\n");
 		return 2;
 	}
 	for (unsigned int i = 0; i < sizeof(plan) / sizeof(plan[0]); i++) {

@@ -14,6 +14,8 @@
 #define QUERY_TIMEOUT	(2 * SEC)	/* a lookup, forwarded and answered */
 #define REFRESH		(30 * SEC)
 #define SLOTS		3	/* lookups per node: upkeep, measured, victim */
+#define CONV_SLOTS	8	/* -C: a node's pairs, slots SLOTS.. */
+#define NOT_OURS	255	/* the slot of a lookup no asker measures */
 #define HOPS_MAX	64
 
 /* The graph, in compressed rows: node i's slot s is nbr[off[i] + s - 1]. */
@@ -47,6 +49,7 @@ enum defense {
 	D_ASKER = 2,		/* an asker's claim changes no known entry */
 	D_DIVERSE = 4,		/* first hops by different links */
 	D_ROUND = 8,		/* a landmark's round advances with time */
+	D_ANSWERS = 16,		/* a lookup's copies answered by different routes */
 };
 
 /* Token buckets, as fennecd's ratelimit.c: per key, and for all. */
@@ -73,10 +76,14 @@ struct sim_node {
 	uint32_t gen;
 	uint64_t died;
 	struct sim_lookup slot[SLOTS];
+	struct sim_lookup *conv;	/* -C: CONV_SLOTS of them */
+	int conv_target[CONV_SLOTS];	/* -C: node index of each pair's */
+	uint64_t conv_done[CONV_SLOTS];	/* -C: when it answered, 0: not */
 };
 
 enum ev_type { EV_BEACON, EV_LOOKUP, EV_FOUND, EV_FAIL, EV_FWD_FAIL,
-	       EV_FOUND_FAIL, EV_DISCOVER, EV_TICK, EV_REFRESH, EV_MEASURE };
+	       EV_FOUND_FAIL, EV_DISCOVER, EV_TICK, EV_REFRESH, EV_MEASURE,
+	       EV_CONVERGE, EV_JOIN };
 
 struct event {
 	uint64_t t;
@@ -127,6 +134,7 @@ struct sim {
 	struct heap heap;
 	uint64_t now, rng;
 	double churn;			/* % of nodes per minute */
+	unsigned int lat_factor;	/* -L: link latencies times this */
 	double churn_owed;
 	int spread_first_hop;		/* per-first-hop limit k / degree */
 	int *dead, n_dead;
@@ -143,6 +151,15 @@ struct sim {
 	unsigned int flood_rate;	/* lookups a second per flooder */
 	unsigned int retries;		/* -R: of a measured lookup */
 	int *victim, n_victims;
+	/*
+	 * -C: convergence, as selftests/tests/mesh.sh measures it: PAIRS
+	 * pairs of nodes, not neighbours, each looked up from the warm-up
+	 * on (again 0.1 s after a lookup that found no working route, as
+	 * fennecd's sessions do) until a route to the target works; nodes
+	 * look themselves up as fennecd does (1, 3, 7, 15, 31 s, then every
+	 * 30 s). No churn, no measured lookups.
+	 */
+	int converge_pairs;
 	uint8_t *is_victim;
 	uint32_t *forger_tags;		/* sorted */
 	int n_forgers;

@@ -520,6 +520,55 @@ static void test_discover_spread(struct ring *r)
 	ok(onward_best == 16, "...and onward by the best link only");
 }
 
+/* Where ROUTE from node FROM ends on the ring, or -1. */
+static int ring_walk(const struct ring *r, int from, const uint8_t *route,
+		     int len)
+{
+	int at = from;
+
+	for (int k = 0; k < len; k++) {
+		if (!route[k])
+			return k == len - 1 ? at : -1;
+		at = route[k] <= 2 ? ring_next(r, at, route[k]) : -1;
+		if (at < 0)
+			return -1;
+	}
+	return -1;
+}
+
+/*
+ * Node 3 answers node 0's lookup copies: copy 1 by the shortest route
+ * (3 hops, by node 2), copy 2 by the next that differs (4 hops, by node
+ * 4), and both arrive; the copies wrap round the routes there are.
+ */
+static void test_answer_routes(struct ring *r)
+{
+	const uint8_t key[FENNEC_KEY_LEN] = { 0 };
+	struct rt_node best, one, two, three;
+	struct rt_msg q;
+	int e1, e2, e3;
+
+	rt_lookup_msg(&q, &r->coords[0], key, r->coords[3].id, 8 << 3 | 1);
+	rt_node_from(&r->coords[3], q.id, q.key, q.width, &q.coords, &best);
+	e1 = rt_answer_node(&r->coords[3], &q, &one);
+	ok(!e1 && route_is(one.route, one.route_len, best.route,
+			   best.route_len) &&
+	   one.route_len == 4 && ring_walk(r, 3, one.route, 4) == 0,
+	   "copy 1 of a lookup is answered by the shortest route (4 bytes)");
+	q.txid = 8 << 3 | 2;
+	e2 = rt_answer_node(&r->coords[3], &q, &two);
+	ok(!e2 && two.route_len == 5 && ring_walk(r, 3, two.route, 5) == 0,
+	   "copy 2 by another, the other way round the ring (5 bytes)");
+	q.txid = 8 << 3 | 3;
+	e3 = rt_answer_node(&r->coords[3], &q, &three);
+	ok(!e3 && route_is(three.route, three.route_len, one.route,
+			   one.route_len),
+	   "copy 3: there are 2 routes, it takes the first again");
+	q.type = RT_MSG_FOUND;
+	ok(rt_answer_node(&r->coords[3], &q, &three) == -RT_EINVAL,
+	   "only a lookup's asker is answered so");
+}
+
 static void test_coords_ring(void)
 {
 	struct ring r = { .cut = -1 };
@@ -542,6 +591,7 @@ static void test_coords_ring(void)
 	ok(ring_all_shortest(&r),
 	   "a ring of %d: every node has the shortest path to every other", RING);
 	test_discover_spread(&r);
+	test_answer_routes(&r);
 	r.cut = 1;
 	r.sent = 0;
 	for (int end = 1; end <= 2; end++) {
