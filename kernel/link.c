@@ -13,6 +13,7 @@
 
 #include "device.h"
 #include "link.h"
+#include "queue.h"
 
 static const struct rhashtable_params fennec_peer_params = {
 	.key_len = sizeof(struct in6_addr),
@@ -145,14 +146,25 @@ struct fennec_link *fennec_link_new(struct fennec_device *fdev, u16 slot)
 	if (!link)
 		return NULL;
 	link->traffic = netdev_alloc_pcpu_stats(struct fennec_traffic);
-	if (!link->traffic) {
-		kfree(link);
-		return NULL;
-	}
+	if (!link->traffic)
+		goto err;
+	/* Neighbours on slots that follow each other release on other CPUs. */
+	link->serial_rx = fennec_serial_new(fdev, slot);
+	link->serial_tx = fennec_serial_new(fdev, slot + 1);
+	if (!link->serial_rx || !link->serial_tx)
+		goto err_serials;
 	link->slot = slot;
 	link->mtu = fdev->dev->mtu;
 	spin_lock_init(&link->endpoint_lock);
 	return link;
+
+err_serials:
+	fennec_serial_put(link->serial_tx);
+	fennec_serial_put(link->serial_rx);
+	free_percpu(link->traffic);
+err:
+	kfree(link);
+	return NULL;
 }
 
 /* Caller holds RTNL. Makes a new link visible on its slot. */
@@ -186,6 +198,9 @@ static void fennec_link_free_rcu(struct rcu_head *rcu)
 {
 	struct fennec_link *link = container_of(rcu, struct fennec_link, rcu);
 
+	/* What is still queued keeps its serial, not the link. */
+	fennec_serial_put(link->serial_tx);
+	fennec_serial_put(link->serial_rx);
 	free_percpu(link->traffic);
 	kfree(link);
 }

@@ -11,6 +11,7 @@
 #include "socket.h"
 
 struct fennec_device;
+struct fennec_serial;
 
 /**
  * struct fennec_traffic - per-CPU traffic counters of a link or session
@@ -41,6 +42,8 @@ struct fennec_traffic {
  * @endpoint: where its datagrams go
  * @keys: link keys
  * @traffic: counters
+ * @serial_tx: what is sealed for the neighbour from the stack, in order
+ * @serial_rx: what comes from the neighbour, in order (both queue.c's)
  * @peer_node: in the device's neighbour table, if @has_peer
  * @rcu: freed after a grace period
  */
@@ -56,6 +59,8 @@ struct fennec_link {
 	union fennec_endpoint endpoint;
 	struct fennec_keyring keys;
 	struct fennec_traffic __percpu *traffic;
+	struct fennec_serial *serial_tx;
+	struct fennec_serial *serial_rx;
 	struct rhash_head peer_node;
 	struct rcu_head rcu;
 };

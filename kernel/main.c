@@ -8,7 +8,6 @@
 
 #include "device.h"
 #include "netlink.h"
-#include "queue.h"
 #include "selftest.h"
 #include "test_hook.h"
 
@@ -19,12 +18,9 @@ static int __init fennec_mod_init(void)
 	err = fennec_selftests();
 	if (err)
 		return err;
-	err = fennec_queue_init();
-	if (err)
-		return err;
 	err = fennec_device_init();
 	if (err)
-		goto err_queue;
+		return err;
 	err = fennec_genl_init();
 	if (err)
 		goto err_device;
@@ -35,22 +31,18 @@ static int __init fennec_mod_init(void)
 
 err_device:
 	fennec_device_uninit();
-err_queue:
-	fennec_queue_uninit();
 	return err;
 }
 
 /*
  * In this order: no request can come in (genetlink waits for those in
- * flight), then the devices go, which flushes their queues' work and waits
- * for their RCU callbacks (fennec_device_uninit()), and only then the
- * workqueue, which destroy_workqueue() drains.
+ * flight), then the devices go, which drains their queues' workqueues and
+ * waits for their RCU callbacks (fennec_device_uninit()).
  */
 static void __exit fennec_mod_exit(void)
 {
 	fennec_genl_uninit();
 	fennec_device_uninit();
-	fennec_queue_uninit();
 }
 
 module_init(fennec_mod_init);

@@ -418,6 +418,45 @@ fennec_receive_handshake(struct fennec_device *fdev, struct sk_buff *skb,
 }
 
 /**
+ * fennec_receive_serial - what a datagram from the underlay stays in order with
+ * @fdev: the device whose socket it reached
+ * @skb: the datagram, data at its UDP header
+ *
+ * The receive serial of the link whose keys its link header names: what
+ * a neighbour sends is delivered or switched on in the order it came. The
+ * session of an end-to-end packet is sealed under the link's layer, so
+ * cannot be told before the work; packets of one session come in on one
+ * link while its route holds.
+ * Context: RCU read side.
+ * Return: the serial, or NULL for a datagram no link's keys may open
+ * (handshakes, unknown indices, what is malformed), which
+ * fennec_receive_datagram() refuses or hands up cheaply, and may at once.
+ */
+struct fennec_serial *fennec_receive_serial(struct fennec_device *fdev,
+					    struct sk_buff *skb)
+{
+	const struct fennec_link_hdr *hdr;
+	struct fennec_keypair *kp;
+
+	if (!pskb_may_pull(skb, sizeof(struct udphdr) + sizeof(*hdr)))
+		return NULL;
+	hdr = (const struct fennec_link_hdr *)(skb->data +
+					       sizeof(struct udphdr));
+	switch (hdr->type) {
+	case FENNEC_LINK_FORWARD:
+	case FENNEC_LINK_FORWARD_FAST:
+	case FENNEC_LINK_DIRECT:
+		break;
+	default:
+		return NULL;
+	}
+	kp = fennec_index_lookup(fdev, le32_to_cpu(hdr->rx_index));
+	if (!kp || kp->owner_kind != FENNEC_KEYS_LINK)
+		return NULL;
+	return ((struct fennec_link *)kp->owner)->serial_rx;
+}
+
+/**
  * fennec_receive_datagram - act on a datagram from the underlay
  * @fdev: the device whose socket it reached
  * @skb: the datagram, data at its UDP header

@@ -5,6 +5,8 @@
 #include "device.h"
 #include "pipeline.h"
 
+struct fennec_serial *fennec_receive_serial(struct fennec_device *fdev,
+					    struct sk_buff *skb);
 enum fennec_verdict fennec_receive_datagram(struct fennec_device *fdev,
 					    struct sk_buff *skb);
 

@@ -482,6 +482,52 @@ static const struct in6_addr *fennec_node_of(struct fennec_device *fdev,
 	return owner ? &owner->peer : daddr;
 }
 
+/*
+ * The node a packet from the stack goes to, or NULL if none.
+ * Context: RCU read side.
+ */
+static const struct in6_addr *fennec_tx_node(struct fennec_device *fdev,
+					     struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IPV6)) {
+		const struct in6_addr *daddr = &ipv6_hdr(skb)->daddr;
+
+		if (daddr->s6_addr[0] == FENNEC_ADDR_PREFIX)
+			return fennec_node_of(fdev, daddr);
+		return fennec_prefix_lookup(fdev, true, daddr);
+	}
+	return fennec_prefix_lookup(fdev, false, &ip_hdr(skb)->daddr);
+}
+
+/**
+ * fennec_send_serial - what a packet from the stack stays in order with
+ * @fdev: the device
+ * @skb: an IPv6 or IPv4 packet, not a GSO train
+ *
+ * The serial of the link or session whose keys fennec_send_one() would
+ * seal it with now: packets to one node leave in the order they came.
+ * Context: RCU read side.
+ * Return: the serial, or NULL if there are no keys for its node (or no
+ * node): fennec_send_one() then has nothing to seal, and may run at once.
+ */
+struct fennec_serial *fennec_send_serial(struct fennec_device *fdev,
+					 struct sk_buff *skb)
+{
+	const struct in6_addr *node = fennec_tx_node(fdev, skb);
+	struct fennec_session *session;
+	struct fennec_link *link;
+
+	if (!node)
+		return NULL;
+	link = fennec_link_by_peer(fdev, node);
+	if (link && rcu_access_pointer(link->keys.now))
+		return link->serial_tx;
+	session = fennec_session_lookup(fdev, node);
+	if (session && rcu_access_pointer(session->keys.now))
+		return session->serial;
+	return NULL;
+}
+
 /**
  * fennec_send_one - seal one packet from the stack for its destination
  * @fdev: the device
@@ -498,16 +544,7 @@ enum fennec_verdict fennec_send_one(struct fennec_device *fdev,
 	enum fennec_verdict verdict;
 
 	rcu_read_lock();
-	if (skb->protocol == htons(ETH_P_IPV6)) {
-		const struct in6_addr *daddr = &ipv6_hdr(skb)->daddr;
-
-		if (daddr->s6_addr[0] == FENNEC_ADDR_PREFIX)
-			node = fennec_node_of(fdev, daddr);
-		else
-			node = fennec_prefix_lookup(fdev, true, daddr);
-	} else {
-		node = fennec_prefix_lookup(fdev, false, &ip_hdr(skb)->daddr);
-	}
+	node = fennec_tx_node(fdev, skb);
 	verdict = node ? fennec_send_to_node(fdev, skb, node) :
 			 fennec_unreachable(skb);
 	rcu_read_unlock();

@@ -18,6 +18,8 @@ void fennec_push_fwd(struct sk_buff *skb, unsigned int kind, u8 flags,
 		     const u8 *label, unsigned int len);
 void fennec_send_pending(struct fennec_device *fdev,
 			 const struct in6_addr *node, bool whole64);
+struct fennec_serial *fennec_send_serial(struct fennec_device *fdev,
+					 struct sk_buff *skb);
 enum fennec_verdict fennec_send_one(struct fennec_device *fdev,
 				    struct sk_buff *skb);
 struct sk_buff *fennec_tx_segment(struct fennec_device *fdev,

@@ -5,10 +5,12 @@
  * datapath reads under RCU.
  */
 
+#include <linux/jhash.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 
 #include "device.h"
+#include "queue.h"
 #include "session.h"
 
 static const struct rhashtable_params fennec_session_params = {
@@ -93,6 +95,13 @@ struct fennec_session *fennec_session_create(struct fennec_device *fdev,
 		kfree(session);
 		return ERR_PTR(-ENOMEM);
 	}
+	/* Sessions release on CPUs spread by their peer's address. */
+	session->serial = fennec_serial_new(fdev, jhash(peer, sizeof(*peer),
+							0));
+	if (!session->serial) {
+		err = -ENOMEM;
+		goto err_free;
+	}
 	session->peer = *peer;
 	spin_lock_init(&session->learned_lock);
 	err = rhashtable_lookup_insert_fast(&fdev->sessions, &session->node,
@@ -112,6 +121,7 @@ struct fennec_session *fennec_session_create(struct fennec_device *fdev,
 	return session;
 
 err_free:
+	fennec_serial_put(session->serial);
 	free_percpu(session->traffic);
 	kfree(session);
 	return ERR_PTR(err);
@@ -123,6 +133,8 @@ static void fennec_session_free_rcu(struct rcu_head *rcu)
 		container_of(rcu, struct fennec_session, rcu);
 
 	kfree(rcu_dereference_raw(session->routes));
+	/* What is still queued keeps its serial, not the session. */
+	fennec_serial_put(session->serial);
 	free_percpu(session->traffic);
 	kfree(session);
 }

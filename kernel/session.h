@@ -11,6 +11,7 @@
 #include "wire.h"
 
 struct fennec_device;
+struct fennec_serial;
 
 /**
  * struct fennec_route - one way to a session's peer
@@ -61,6 +62,7 @@ struct fennec_routes {
  * @learned_lock: guards @learned
  * @learned: the route back seen on the last packet from the peer
  * @traffic: counters
+ * @serial: what is sealed for the peer, in order (queue.c's)
  * @node: in the device's session table
  * @owner_node: in the device's table of /64 owners, if @owns64
  * @owns64: the session is the one the /64 of @peer is sent to
@@ -77,6 +79,7 @@ struct fennec_session {
 	spinlock_t learned_lock; /* protects learned */
 	struct fennec_route learned;
 	struct fennec_traffic __percpu *traffic;
+	struct fennec_serial *serial;
 	struct rhash_head node;
 	struct rhash_head owner_node;
 	bool owns64;

@@ -40,12 +40,16 @@ keys_fresh
 # The send and receive queues spread packets over CPUs (kernel/queue.c);
 # they must still leave in the order they came. iperf3's receiver counts
 # UDP datagrams that arrive out of order.
+# listening NODE PORT: an iperf3 server there is ready for its client.
+listening() { ip netns exec "f$1" ss -Htln "sport = :$2" | grep -q .; }
+# Server and client are bounded in time: a client that could not connect
+# would leave a server waiting for ever (and the VM to its timeout).
 udp_burst() { # udp_burst FROM TO: "received out-of-order" for a 2 s burst
-	ip netns exec "f$2" iperf3 -s -1 -J >/tmp/burst.json 2>&1 &
+	ip netns exec "f$2" timeout 60 iperf3 -s -1 -J >/tmp/burst.json 2>&1 &
 	local server=$!
-	sleep 0.3
-	ip netns exec "f$1" iperf3 -u -c "$(addr_of "$2")" -b 40M -l 1000 \
-		-t 2 >/dev/null 2>&1
+	wait_until 5 listening "$2" 5201
+	ip netns exec "f$1" timeout 40 iperf3 -u -c "$(addr_of "$2")" \
+		-b 40M -l 1000 -t 2 >/dev/null 2>&1
 	wait $server
 	tr -d , </tmp/burst.json | awk '
 		/"out_of_order":/ { o = $2 }
@@ -70,6 +74,48 @@ if ip netns exec f0 tc qdisc add dev r0 root netem delay 10ms reorder 50% \
 		[ "$ooo" -gt 0 ]
 else
 	skip "an underlay that reorders is seen to" "no netem qdisc"
+fi
+
+# Two flows through one transit node: A to E and E to A cross node 2, in
+# on its links of slots 1 and 2. Each link lets what came in on it go on
+# a CPU of its own (kernel/queue.c), so node 2 sends on both of the VM's
+# CPUs; one queue per device let it all go on one. Node 2's sends are
+# counted per CPU by the net_dev_xmit tracepoint on its underlay devices
+# (l2 and r2, names no other node has).
+tracing=/sys/kernel/tracing
+[ -d $tracing/events ] || mount -t tracefs tracefs $tracing 2>/dev/null
+if [ "$(nproc)" -ge 2 ] && [ -d $tracing/events/net/net_dev_xmit ]; then
+	echo 'name == "l2" || name == "r2"' \
+		>$tracing/events/net/net_dev_xmit/filter
+	echo >$tracing/trace
+	echo 1 >$tracing/events/net/net_dev_xmit/enable
+	ip netns exec f4 timeout 60 iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
+	servers=$!
+	ip netns exec f0 timeout 60 iperf3 -s -1 -p 5202 >/dev/null 2>&1 &
+	servers="$servers $!"
+	wait_until 5 listening 4 5201
+	wait_until 5 listening 0 5202
+	ip netns exec f0 timeout 40 iperf3 -u -c "$(addr_of 4)" -p 5201 \
+		-b 20M -l 1000 -t 2 >/dev/null 2>&1 &
+	ip netns exec f4 timeout 40 iperf3 -u -c "$(addr_of 0)" -p 5202 \
+		-b 20M -l 1000 -t 2 >/dev/null 2>&1
+	# shellcheck disable=SC2086 # two PIDs
+	wait $! $servers
+	echo 0 >$tracing/events/net/net_dev_xmit/enable
+	per_cpu=() total=0
+	for stats in "$tracing"/per_cpu/cpu*/stats; do
+		n=$(awk '/^(entries|overrun):/ { s += $2 } END { print s + 0 }' \
+			"$stats")
+		per_cpu+=("$n") total=$((total + n))
+	done
+	busiest=$(printf '%s\n' "${per_cpu[@]}" | sort -n | tail -1)
+	diag "node 2's sends per CPU: ${per_cpu[*]}"
+	check "two flows through a transit node leave it on both CPUs (${per_cpu[*]})" \
+		bash -c "[ $total -ge 100 ] && [ $((busiest * 100)) -le $((total * 80)) ]"
+	echo 0 >$tracing/events/net/net_dev_xmit/filter
+else
+	skip "two flows through a transit node leave it on both CPUs" \
+		"one CPU, or no tracefs"
 fi
 
 keys_fresh
@@ -144,9 +190,10 @@ check "the packet that waited for the session is answered" \
 	grep -q " 1 received" /tmp/ping13.out
 
 keys_fresh
-# Links removed and set again while packets to and through them are in
-# flight, on both queues: nothing may oops or leak (the VM fails the run on
-# any kernel report), and traffic comes back each time.
+# Links, and the session A to E, removed and set again while packets to
+# and through them are in flight, queued on their serials: nothing may
+# oops or leak (the VM fails the run on any kernel report), and traffic
+# comes back each time.
 ip netns exec f0 ping -6 -f -w 12 "$(addr_of 1)" >/dev/null 2>&1 &
 flood0=$!
 ip netns exec f0 ping -6 -f -w 12 "$(addr_of $E)" >/dev/null 2>&1 &
@@ -157,12 +204,15 @@ for ((i = 0; i < 8; i++)); do
 	ip netns exec f1 fennec set fen0 link 1 remove
 	ip netns exec f1 fennec set fen0 link 2 remove
 	ip netns exec f2 fennec set fen0 link 1 remove
+	ip netns exec f0 fennec set fen0 session "$(addr_of $E)" remove
+	ip netns exec f4 fennec set fen0 session "$(addr_of $A)" remove
 	link_nodes 0 1 2 1
 	link_nodes 1 2 2 1
+	session $A $E "$route_ae" "$route_ea"
 	ping_node 0 1 -c 1 -W 3 >/dev/null && relinked=$((relinked + 1))
 done
 wait $flood0 $flood1
-check "links removed and set 8 times under floods: neighbours reach each other after each ($relinked/8)" \
+check "links and a session removed and set 8 times under floods: neighbours reach each other after each ($relinked/8)" \
 	[ $relinked = 8 ]
 keys_fresh
 check "...and routed traffic still crosses them" ping_node $A $E -c 2 -i 0.3
