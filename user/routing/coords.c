@@ -592,6 +592,28 @@ static unsigned int write_route(const struct meet *m,
 	return len + put_slot(route + len, m->down->hop[0].width, 0);
 }
 
+/*
+ * The shortest join of one of our paths with DOWN (one of theirs), at any
+ * of its hops we reach, into *BEST if shorter than it (of equal ones, the
+ * first found stays).
+ */
+static void join_shorter(struct rt_coords *c, const struct rt_coord *down,
+			 struct meet *best)
+{
+	for (unsigned int j = 0; j < down->n; j++) {
+		const struct rt_reach *r = reach_of(c, down->hop[j].tag);
+		const struct rt_coord *up;
+		unsigned int bytes;
+
+		if (!r)
+			continue;
+		up = &c->lm[r->lm].alt[r->alt].path;
+		bytes = path_bytes(up, r->hop) + path_bytes(down, j + 1);
+		if (bytes < best->bytes)
+			*best = (struct meet){ up, down, r->hop, j, bytes };
+	}
+}
+
 int rt_route_to(struct rt_coords *c, const struct rt_pub *to,
 		uint8_t route[RT_ROUTE_MAX])
 {
@@ -599,23 +621,8 @@ int rt_route_to(struct rt_coords *c, const struct rt_pub *to,
 
 	if (c->reach_stale)
 		index_reach(c);
-	for (unsigned int q = 0; q < to->n; q++) {
-		const struct rt_coord *down = &to->path[q];
-
-		for (unsigned int j = 0; j < down->n; j++) {
-			const struct rt_reach *r = reach_of(c, down->hop[j].tag);
-			const struct rt_coord *up;
-			unsigned int bytes;
-
-			if (!r)
-				continue;
-			up = &c->lm[r->lm].alt[r->alt].path;
-			bytes = path_bytes(up, r->hop) + path_bytes(down, j + 1);
-			if (bytes < best.bytes)
-				best = (struct meet){ up, down, r->hop, j,
-						      bytes };
-		}
-	}
+	for (unsigned int q = 0; q < to->n; q++)
+		join_shorter(c, &to->path[q], &best);
 	if (!best.up)
 		return -RT_ENOENT;
 	if (!best.i && !best.j)
@@ -705,19 +712,7 @@ int rt_route_pick(struct rt_coords *c, const struct rt_pub *to,
 		unsigned int i;
 
 		/* The shortest join with this path of theirs... */
-		for (unsigned int j = 0; j < down->n; j++) {
-			const struct rt_reach *h = reach_of(c, down->hop[j].tag);
-			const struct rt_coord *up;
-			unsigned int bytes;
-
-			if (!h)
-				continue;
-			up = &c->lm[h->lm].alt[h->alt].path;
-			bytes = path_bytes(up, h->hop) + path_bytes(down, j + 1);
-			if (bytes < best.bytes)
-				best = (struct meet){ up, down, h->hop, j,
-						      bytes };
-		}
+		join_shorter(c, down, &best);
 		add_pick(&p, &best);
 		/* ...and by its landmark's tree, if we have that landmark. */
 		for (i = 0; i < c->n; i++)
