@@ -118,6 +118,36 @@ else
 		"one CPU, or no tracefs"
 fi
 
+# Bursts reach the stack as one: what a session opens goes to the stack by
+# GRO (gro_cells), so a TCP flow's segments from A arrive at E's stack
+# merged, larger than the device's MTU. Counted by the netif_receive_skb
+# tracepoint on fen0, where only E takes in data (A gets ACKs, the
+# transit nodes give nothing to their stacks).
+event=$tracing/events/net/netif_receive_skb
+if [ -d $event ]; then
+	mtu=$(ip netns exec f4 cat /sys/class/net/fen0/mtu)
+	echo "name == \"fen0\" && len > $mtu" >$event/filter
+	echo >$tracing/trace
+	echo 1 >$event/enable
+	ip netns exec f4 timeout 60 iperf3 -s -1 -p 5203 >/dev/null 2>&1 &
+	servers=$!
+	wait_until 5 listening 4 5203
+	ip netns exec f0 timeout 40 iperf3 -c "$(addr_of 4)" -p 5203 -t 2 \
+		>/dev/null 2>&1
+	wait $servers
+	echo 0 >$event/enable
+	merged=0
+	for stats in "$tracing"/per_cpu/cpu*/stats; do
+		merged=$((merged + $(awk '/^(entries|overrun):/ { s += $2 }
+			END { print s + 0 }' "$stats")))
+	done
+	echo 0 >$event/filter
+	check "TCP from A reaches E's stack merged by GRO ($merged packets over the MTU of $mtu)" \
+		[ "$merged" -ge 10 ]
+else
+	skip "TCP from A reaches E's stack merged by GRO" "no tracefs"
+fi
+
 keys_fresh
 # A dead slot at node 2 (2-byte slots): the error names node 2's position.
 # Each monitor says "monitoring" once it follows the events: what the test
