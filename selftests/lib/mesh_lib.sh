@@ -34,7 +34,10 @@
 #                        address, every 0.2 s) until each has answered once,
 #                        or SECS (x FENNEC_TIME_FACTOR) after T0 (a NOW).
 #                        ANSWERED[I:J]: when, in ms after T0.
-#   mesh_answered MS PAIR...  every pair answered within MS ms of T0
+#   mesh_answered MS PAIR...  every pair answered within MS ms of T0; if
+#                        not, the first late pair's story (mesh_story) is
+#                        in $d/story
+#   mesh_story SRC DST   what SRC's lookups of DST met on their way
 #   mesh_last PAIR...    prints the time of the last answer (or "-")
 #   mesh_route A B       ROUTE=(edges that A -> B's pings cross)
 #   mesh_path A B        ROUTE=(edges of a shortest path A..B)
@@ -286,7 +289,8 @@ mesh_answered() {
 	busybox nsenter --net="/run/netns/$P$src" fennec show fen0 | grep -E 'interface|drops'
 	echo "node $src's log ends with:"
 	tail -n 8 "$d/$P$src.log"
-	mesh_story "$src" "$dst"
+	# Longer than a failed check shows: the caller prints it (STORY).
+	mesh_story "$src" "$dst" >"$d/story"
 	return 1
 }
 
@@ -306,8 +310,8 @@ mesh_story() {
 		[ -e "/run/netns/$P$i" ] || continue
 		echo "$i: $(busybox nsenter --net="/run/netns/$P$i" fennec show fen0 | grep drops)"
 	done
-	echo "node $src's table:"
-	busybox nsenter --net="/run/netns/$P$src" fennec show fen0 dht | grep -v '^ *path'
+	echo "node $src's table (landmarks left out):"
+	busybox nsenter --net="/run/netns/$P$src" fennec show fen0 dht | sed '/^landmark/,$d'
 }
 
 mesh_last() {

@@ -76,7 +76,9 @@ reached() {
 		done
 		diag "$2: the slowest pair, $slow:" "$(mesh_story "${slow%:*}" "${slow#*:}")"
 	fi
+	rm -f "$d/story"
 	check "$2 ($t ms)" mesh_answered $((CONVERGE * 1000 * F)) "${sample_[@]}"
+	[ ! -s "$d/story" ] || diag "$(cat "$d/story")"
 	# Neighbours get 30 s from when they are asked: with the sample
 	# pinged up to its bound (80 s in check-asan), a deadline counted from
 	# the start had passed before the first neighbour was pinged.
