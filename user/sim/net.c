@@ -135,14 +135,20 @@ void send_msg_beacon(struct sim *s, int i, int slot, const struct rt_beacon *b)
 {
 	int j = neighbour(s, i, slot);
 	struct rt_msg m = { .type = RT_MSG_BEACON, .beacon = *b };
+	uint8_t buf[RT_MSG_MAX];
 	struct event *e;
+	int len;
 
 	if (!s->node[j].alive)
 		return;
-	e = new_event(s, s->now + 1000ULL * s->g.lat_us[s->g.off[i] + slot - 1],
-		      EV_BEACON, j);
+	len = rt_msg_encode(&m, buf, sizeof(buf));
+	e = new_event_room(s, s->now +
+			   1000ULL * s->g.lat_us[s->g.off[i] + slot - 1],
+			   EV_BEACON, j, len > 0 ? len : 0);
 	e->in_slot = graph_slot_to(&s->g, j, i);
-	e->len = rt_msg_encode(&m, e->msg, sizeof(e->msg));
+	e->len = len;
+	if (len > 0)
+		memcpy(e->msg, buf, len);
 	s->beacons++;
 	schedule(s, e);
 }
@@ -277,7 +283,7 @@ static void new_identity(struct sim *s, int i)
  */
 struct event *send_routed(struct sim *s, int from, const uint8_t *route,
 				 unsigned int len, const uint8_t to[RT_ID_LEN],
-				 int type, int error_type)
+				 int type, int error_type, unsigned int room)
 {
 	struct event *e;
 	struct walk w;
@@ -285,7 +291,8 @@ struct event *send_routed(struct sim *s, int from, const uint8_t *route,
 	s->messages++;
 	walk(s, from, route, len, &w);
 	if (w.dest < 0) {
-		e = new_event(s, s->now + 2000ULL * w.lat_us, error_type, from);
+		e = new_event_room(s, s->now + 2000ULL * w.lat_us, error_type,
+				   from, room);
 		e->in_slot = 1;		/* a switch error, not a timeout */
 		memcpy(e->peer_id, to, RT_ID_LEN);
 		return e;
@@ -296,7 +303,7 @@ struct event *send_routed(struct sim *s, int from, const uint8_t *route,
 	 */
 	if (type != EV_LOOKUP && memcmp(id_of(s, w.dest), to, RT_ID_LEN))
 		return NULL;
-	e = new_event(s, s->now + 1000ULL * w.lat_us, type, w.dest);
+	e = new_event_room(s, s->now + 1000ULL * w.lat_us, type, w.dest, room);
 	e->peer = from;
 	e->peer_gen = s->node[from].gen;
 	e->back_len = len;
@@ -322,7 +329,7 @@ static void forward(struct sim *s, int f, const struct event *e,
 	struct event *out;
 
 	out = send_routed(s, f, next->route, next->route_len, next->id,
-			  EV_LOOKUP, error_type);
+			  EV_LOOKUP, error_type, e->len);
 	if (!out)
 		return;
 	copy_lookup(out, e);
@@ -336,13 +343,14 @@ static void send_query(struct sim *s, int a, int slot, const struct rt_node *to)
 {
 	struct sim_lookup *sl = slot_of(s, a, slot);
 	/* The lookup as the asker's own forwarding step sees it. */
-	struct event *e, first = { .origin = a, .slot = slot };
+	union event_room u = { .e = { .origin = a, .slot = slot } };
+	struct event *e, *first = &u.e;
 	struct rt_msg m;
 	int len;
 
-	first.origin_gen = s->node[a].gen;
-	first.serial = sl->serial;
-	first.sent = s->now;
+	first->origin_gen = s->node[a].gen;
+	first->serial = sl->serial;
+	first->sent = s->now;
 	/* Each copy its own txid: the serial, and which copy. */
 	rt_lookup_msg(&m, &s->node[a].coords, s->node[a].key, sl->l.target,
 		      sl->serial << 3 | (sl->l.queries & 7));
@@ -352,11 +360,11 @@ static void send_query(struct sim *s, int a, int slot, const struct rt_node *to)
 	e->serial = sl->serial;
 	memcpy(e->peer_id, to->id, RT_ID_LEN);
 	schedule(s, e);
-	len = rt_msg_encode(&m, first.msg, sizeof(first.msg));
+	len = rt_msg_encode(&m, first->msg, RT_MSG_MAX);
 	if (len < 0)
 		return;		/* no coordinates yet */
-	first.len = len;
-	forward(s, a, &first, to, EV_FAIL);
+	first->len = len;
+	forward(s, a, first, to, EV_FAIL);
 }
 
 static void evaluate(struct sim *s, struct sim_lookup *sl, int a);
@@ -413,19 +421,24 @@ static void start_lookup(struct sim *s, int a, int slot,
 static void send_discover(struct sim *s, int x, const struct event *from,
 			  const struct rt_msg *m, int slot)
 {
+	uint8_t buf[RT_MSG_MAX];
 	struct event *e;
-	int y;
+	int y, len;
 
 	if (slot <= 0)
 		return;
 	y = neighbour(s, x, slot);
 	if (!s->node[y].alive)
 		return;
-	e = new_event(s, s->now + 1000ULL * s->g.lat_us[s->g.off[x] + slot - 1],
-		      EV_DISCOVER, y);
+	len = rt_msg_encode(m, buf, sizeof(buf));
+	e = new_event_room(s, s->now +
+			   1000ULL * s->g.lat_us[s->g.off[x] + slot - 1],
+			   EV_DISCOVER, y, len > 0 ? len : 0);
 	copy_lookup(e, from);
 	e->in_slot = graph_slot_to(&s->g, y, x);
-	e->len = rt_msg_encode(m, e->msg, sizeof(e->msg));
+	e->len = len;
+	if (len > 0)
+		memcpy(e->msg, buf, len);
 	s->messages++;
 	schedule(s, e);
 }
@@ -473,9 +486,11 @@ static void answer(struct sim *s, int t, const struct event *e,
 		   const struct rt_msg *q)
 {
 	struct sim_node *n = &s->node[t];
+	uint8_t buf[RT_MSG_MAX];
 	struct rt_node asker;
 	struct rt_msg m;
 	struct event *r;
+	int len;
 
 	if (((s->defense & D_ANSWERS) ?
 	     rt_answer_node(&n->coords, q, &asker) :
@@ -490,13 +505,17 @@ static void answer(struct sim *s, int t, const struct event *e,
 		       asker.route_len))
 		return;
 	sim_mac(n->key, m.mac);
+	len = rt_msg_encode(&m, buf, sizeof(buf));
 	r = send_routed(s, t, asker.route, asker.route_len, asker.id,
-			EV_FOUND, EV_FOUND_FAIL);
+			EV_FOUND, EV_FOUND_FAIL,
+			len > e->len ? len : e->len);
 	if (!r)
 		return;
 	copy_lookup(r, e);
 	if (r->type == EV_FOUND) {
-		r->len = rt_msg_encode(&m, r->msg, sizeof(r->msg));
+		r->len = len;
+		if (len > 0)
+			memcpy(r->msg, buf, len);
 	} else {		/* the lookup, to answer by discover */
 		r->len = e->len;
 		memcpy(r->msg, e->msg, e->len);
@@ -551,7 +570,8 @@ static void on_lookup(struct sim *s, struct event *e)
 	if (r != RT_FWD_NEXT)
 		return;
 	m.ttl--;
-	e->len = rt_msg_encode(&m, e->msg, sizeof(e->msg));
+	/* The same length: only the ttl changed. */
+	e->len = rt_msg_encode(&m, e->msg, e->len);
 	forward(s, e->node, e, &next, EV_FWD_FAIL);
 }
 
@@ -993,14 +1013,15 @@ static void converge_report(struct sim *s)
 void forward_new(struct sim *s, int from, const struct rt_msg *m,
 		 const struct rt_node *to)
 {
-	struct event first = { .origin = from, .slot = NOT_OURS };
-	int len = rt_msg_encode(m, first.msg, sizeof(first.msg));
+	union event_room u = { .e = { .origin = from, .slot = NOT_OURS } };
+	struct event *first = &u.e;
+	int len = rt_msg_encode(m, first->msg, RT_MSG_MAX);
 
 	if (len < 0)
 		return;
-	first.len = len;
-	first.sent = s->now;
-	forward(s, from, &first, to, EV_FAIL);
+	first->len = len;
+	first->sent = s->now;
+	forward(s, from, first, to, EV_FAIL);
 }
 
 void net_event(struct sim *s, struct event *e)

@@ -85,16 +85,17 @@ void heap_push(struct heap *h, struct event *e)
 		if (!h->ev)
 			exit(1);
 	}
-	while (i && h->ev[(i - 1) / 2]->t > e->t) {
+	while (i && h->ev[(i - 1) / 2].t > e->t) {
 		h->ev[i] = h->ev[(i - 1) / 2];
 		i = (i - 1) / 2;
 	}
-	h->ev[i] = e;
+	h->ev[i] = (struct heap_item){ e->t, e };
 }
 
 struct event *heap_pop(struct heap *h)
 {
-	struct event *top = h->ev[0], *last = h->ev[--h->n];
+	struct event *top = h->ev[0].e;
+	struct heap_item last = h->ev[--h->n];
 	size_t i = 0;
 
 	for (;;) {
@@ -102,9 +103,9 @@ struct event *heap_pop(struct heap *h)
 
 		if (c >= h->n)
 			break;
-		if (c + 1 < h->n && h->ev[c + 1]->t < h->ev[c]->t)
+		if (c + 1 < h->n && h->ev[c + 1].t < h->ev[c].t)
 			c++;
-		if (h->ev[c]->t >= last->t)
+		if (h->ev[c].t >= last.t)
 			break;
 		h->ev[i] = h->ev[c];
 		i = c;
@@ -114,20 +115,26 @@ struct event *heap_pop(struct heap *h)
 	return top;
 }
 
-struct event *new_event(struct sim *s, uint64_t t, int type, int node)
+struct event *new_event_room(struct sim *s, uint64_t t, int type, int node,
+			     unsigned int room)
 {
-	struct event *e = malloc(sizeof(*e));
+	struct event *e = malloc(sizeof(*e) + room);
 
 	if (!e) {
 		fprintf(stderr, "sim: out of memory\n");
 		exit(1);
 	}
-	memset(e, 0, offsetof(struct event, msg));
+	memset(e, 0, sizeof(*e));
 	e->t = t;
 	e->type = type;
 	e->node = node;
 	e->gen = s->node[node].gen;
 	return e;
+}
+
+struct event *new_event(struct sim *s, uint64_t t, int type, int node)
+{
+	return new_event_room(s, t, type, node, 0);
 }
 
 struct options {

@@ -98,11 +98,24 @@ struct event {
 	uint32_t origin_gen;
 	uint8_t back[RT_ROUTE_MAX];	/* reverse route */
 	uint16_t len;
-	uint8_t msg[RT_MSG_MAX];
+	/* Allocated to its message's size (new_event_room), no larger. */
+	uint8_t msg[];
+};
+
+/* An event with room for any message, on the stack. */
+union event_room {
+	struct event e;
+	uint8_t bytes[sizeof(struct event) + RT_MSG_MAX];
+};
+
+/* A binary heap by time; the times beside the events, for cache's sake. */
+struct heap_item {
+	uint64_t t;
+	struct event *e;
 };
 
 struct heap {
-	struct event **ev;
+	struct heap_item *ev;
 	size_t n, size;
 };
 
@@ -171,6 +184,9 @@ void *xcalloc(size_t n, size_t size);
 void heap_push(struct heap *h, struct event *e);
 struct event *heap_pop(struct heap *h);
 struct event *new_event(struct sim *s, uint64_t t, int type, int node);
+/* ...with room for a message of ROOM bytes. */
+struct event *new_event_room(struct sim *s, uint64_t t, int type, int node,
+			     unsigned int room);
 
 /* graph.c */
 void graph_random(struct sim *s, int n);
@@ -193,7 +209,7 @@ void forward_new(struct sim *s, int from, const struct rt_msg *m,
 		 const struct rt_node *to);
 struct event *send_routed(struct sim *s, int from, const uint8_t *route,
 			  unsigned int len, const uint8_t to[RT_ID_LEN],
-			  int type, int error_type);
+			  int type, int error_type, unsigned int room);
 void sim_mac(const uint8_t key[FENNEC_KEY_LEN], uint8_t mac[RT_MAC_LEN]);
 int degree(struct sim *s, int i);
 
