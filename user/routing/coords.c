@@ -497,12 +497,26 @@ int rt_pub_valid(const struct rt_pub *p)
 	return 1;
 }
 
+/* A tag as a number that orders as its bytes do. */
+static uint32_t tag_key(const uint8_t *tag)
+{
+	_Static_assert(RT_TAG_LEN == 4, "a tag is 32 bits");
+	return (uint32_t)tag[0] << 24 | (uint32_t)tag[1] << 16 |
+	       (uint32_t)tag[2] << 8 | tag[3];
+}
+
+/* By tag, then nearest hop, then landmark and path: a total order. */
 static int reach_cmp(const void *a, const void *b)
 {
 	const struct rt_reach *x = a, *y = b;
-	int d = memcmp(x->tag, y->tag, RT_TAG_LEN);
 
-	return d ? d : x->hop - y->hop;
+	if (x->tag != y->tag)
+		return x->tag < y->tag ? -1 : 1;
+	if (x->hop != y->hop)
+		return x->hop - y->hop;
+	if (x->lm != y->lm)
+		return x->lm - y->lm;
+	return x->alt - y->alt;
 }
 
 static void index_path(struct rt_coords *c, unsigned int lm,
@@ -513,7 +527,7 @@ static void index_path(struct rt_coords *c, unsigned int lm,
 	for (unsigned int k = 0; k < p->n; k++) {
 		struct rt_reach *r = &c->reach[c->n_reach++];
 
-		memcpy(r->tag, p->hop[k].tag, RT_TAG_LEN);
+		r->tag = tag_key(p->hop[k].tag);
 		r->lm = lm;
 		r->alt = alt;
 		r->hop = k;
@@ -540,16 +554,17 @@ static const struct rt_reach *reach_of(const struct rt_coords *c,
 				       const uint8_t *tag)
 {
 	unsigned int lo = 0, hi = c->n_reach;
+	uint32_t key = tag_key(tag);
 
 	while (lo < hi) {
 		unsigned int mid = (lo + hi) / 2;
 
-		if (memcmp(c->reach[mid].tag, tag, RT_TAG_LEN) < 0)
+		if (c->reach[mid].tag < key)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo == c->n_reach || memcmp(c->reach[lo].tag, tag, RT_TAG_LEN))
+	if (lo == c->n_reach || c->reach[lo].tag != key)
 		return NULL;
 	return &c->reach[lo];
 }

@@ -135,7 +135,7 @@ struct rt_landmark {
 
 /* A node we can reach by its tag: a hop of one of our paths. */
 struct rt_reach {
-	uint8_t tag[RT_TAG_LEN];
+	uint32_t tag;			/* big-endian: sorts as the bytes do */
 	uint8_t lm, alt, hop;
 };
 
