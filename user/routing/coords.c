@@ -534,9 +534,15 @@ static void index_path(struct rt_coords *c, unsigned int lm,
 	}
 }
 
-/* Every node on our fresh paths, by tag, nearest occurrence first. */
+/*
+ * Every node on our fresh paths, by tag, nearest occurrence first: by
+ * their first byte (counted), then each run of one first byte in order.
+ */
 static void index_reach(struct rt_coords *c)
 {
+	struct rt_reach all[RT_LANDMARKS * RT_ALTS * RT_COORD_HOPS];
+	unsigned int at[257] = { 0 };
+
 	c->n_reach = 0;
 	for (unsigned int i = 0; i < c->n; i++) {
 		const struct rt_landmark *lm = &c->lm[i];
@@ -545,7 +551,29 @@ static void index_reach(struct rt_coords *c)
 			if (fresh(lm, &lm->alt[a]))
 				index_path(c, i, a);
 	}
-	qsort(c->reach, c->n_reach, sizeof(c->reach[0]), reach_cmp);
+	memcpy(all, c->reach, c->n_reach * sizeof(all[0]));
+	for (unsigned int i = 0; i < c->n_reach; i++)
+		at[(all[i].tag >> 24) + 1]++;
+	for (unsigned int b = 0; b < 256; b++) {
+		at[b + 1] += at[b];
+		c->reach_at[b] = at[b];
+	}
+	c->reach_at[256] = c->n_reach;
+	for (unsigned int i = 0; i < c->n_reach; i++)
+		c->reach[at[all[i].tag >> 24]++] = all[i];
+	for (unsigned int b = 0; b < 256; b++) {
+		struct rt_reach *r = &c->reach[c->reach_at[b]];
+		unsigned int n = c->reach_at[b + 1] - c->reach_at[b];
+
+		for (unsigned int i = 1; i < n; i++) {
+			struct rt_reach x = r[i];
+			unsigned int k = i;
+
+			for (; k > 0 && reach_cmp(&x, &r[k - 1]) < 0; k--)
+				r[k] = r[k - 1];
+			r[k] = x;
+		}
+	}
 	c->reach_stale = 0;
 }
 
@@ -553,8 +581,9 @@ static void index_reach(struct rt_coords *c)
 static const struct rt_reach *reach_of(const struct rt_coords *c,
 				       const uint8_t *tag)
 {
-	unsigned int lo = 0, hi = c->n_reach;
 	uint32_t key = tag_key(tag);
+	unsigned int lo = c->reach_at[key >> 24];
+	unsigned int end = c->reach_at[(key >> 24) + 1], hi = end;
 
 	while (lo < hi) {
 		unsigned int mid = (lo + hi) / 2;
@@ -564,7 +593,7 @@ static const struct rt_reach *reach_of(const struct rt_coords *c,
 		else
 			hi = mid;
 	}
-	if (lo == c->n_reach || c->reach[lo].tag != key)
+	if (lo == end || c->reach[lo].tag != key)
 		return NULL;
 	return &c->reach[lo];
 }
