@@ -38,11 +38,22 @@ void rt_coords_init(struct rt_coords *c, const uint8_t id[RT_ID_LEN],
 	c->width = width;
 }
 
+/* Landmarks are kept lowest ID first, each once: a binary search. */
 int rt_landmark_index(const struct rt_coords *c, const uint8_t id[RT_ID_LEN])
 {
-	for (unsigned int i = 0; i < c->n; i++)
-		if (!id_cmp(c->lm[i].id, id))
-			return i;
+	unsigned int lo = 0, hi = c->n;
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+		int d = id_cmp(c->lm[mid].id, id);
+
+		if (!d)
+			return mid;
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return -RT_ENOENT;
 }
 

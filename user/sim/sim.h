@@ -65,16 +65,17 @@ struct sim_limit {
 };
 
 struct sim_node {
-	struct rt_table table;
-	struct sim_limit limit;		/* lookups answered or forwarded */
+	/* What every event looks at first, in one cache line. */
+	int alive;
+	uint32_t gen;
 	uint8_t kind;
 	int victim;			/* a grinder's or flooder's, index */
+	uint64_t died;
+	struct rt_table table;
+	struct sim_limit limit;		/* lookups answered or forwarded */
 	struct rt_coords coords;
 	struct rt_amp amp;		/* answers larger than their lookup */
 	uint8_t key[FENNEC_KEY_LEN];
-	int alive;
-	uint32_t gen;
-	uint64_t died;
 	struct sim_lookup slot[SLOTS];
 	struct sim_lookup *conv;	/* -C: CONV_SLOTS of them */
 	int conv_target[CONV_SLOTS];	/* -C: node index of each pair's */
