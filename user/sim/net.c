@@ -1080,13 +1080,54 @@ void net_start(struct sim *s)
 	schedule(s, new_event(s, s->warmup, EV_MEASURE, 0));
 }
 
+/*
+ * A node's routing state, in the bytes it would take written out: each
+ * table entry its ID, key, width and route; each landmark its ID and
+ * round, and every path kept to it, hop by hop (tag, width, both slots).
+ */
+static unsigned long state_bytes(const struct sim_node *n)
+{
+	const struct rt_coords *c = &n->coords;
+	unsigned long bytes = 0;
+
+	for (int b = 0; b < RT_ID_BITS; b++) {
+		const struct rt_bucket *k = n->table.bucket[b];
+
+		for (unsigned int j = 0; k && j < k->n; j++)
+			bytes += RT_ID_LEN + FENNEC_KEY_LEN + 1 +
+				 k->entry[j].node.route_len;
+	}
+	for (unsigned int i = 0; i < c->n; i++) {
+		bytes += RT_ID_LEN + 4;
+		for (unsigned int a = 0; a < c->lm[i].n_alt; a++) {
+			const struct rt_coord *p = &c->lm[i].alt[a].path;
+
+			for (unsigned int h = 0; h < p->n; h++)
+				bytes += RT_TAG_LEN + 1 + 2 * p->hop[h].width;
+		}
+	}
+	return bytes;
+}
+
 void net_stop(struct sim *s)
 {
 	unsigned long entries = 0, bytes = 0, landmarks = 0, hops = 0;
+	unsigned long state = 0, live = 0;
 
 	for (int i = 0; i < s->g.n; i++) {
 		const struct rt_coords *c = &s->node[i].coords;
 
+		if (s->node[i].alive) {
+			unsigned long b = state_bytes(&s->node[i]);
+
+			live++;
+			state += b;
+			if (b > s->res.state_bytes_max)
+				s->res.state_bytes_max = b;
+			if (s->node[i].table.count > s->res.table_entries_max)
+				s->res.table_entries_max =
+					s->node[i].table.count;
+		}
 		for (unsigned int k = 0; k < c->n; k++) {
 			const struct rt_coord *p = rt_landmark_path(c, k);
 
@@ -1102,6 +1143,7 @@ void net_stop(struct sim *s)
 			}
 		}
 	}
+	s->res.state_bytes = live ? (double)state / live : 0;
 	s->res.table_entries = (double)entries / s->g.n;
 	s->res.table_route_bytes = entries ? (double)bytes / entries : 0;
 	s->res.landmarks = (double)landmarks / s->g.n;

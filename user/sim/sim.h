@@ -131,6 +131,9 @@ struct result {
 	unsigned int at_max;		/* found routes of RT_ROUTE_MAX bytes */
 	unsigned int long_routes;	/* ...of more than 16 (version 2) */
 	double table_entries, table_route_bytes;	/* at the end */
+	/* Live nodes at the end: most entries, and routing state in bytes. */
+	unsigned int table_entries_max;
+	double state_bytes, state_bytes_max;
 	unsigned int forwards[RT_LOOKUP_TTL + 1];	/* of successes */
 	double landmarks, path_hops;	/* per node at the end */
 	double beacons;			/* per node per second */
