@@ -65,10 +65,10 @@ static int walk(struct sim *s, int from, const uint8_t *route,
 		if (!s->node[next].alive)
 			return -1;
 		w->lat_us += s->g.lat_us[s->g.off[at] + slot - 1];
-		at = next;
 		w->hops++;
+		in[w->hops] = graph_back(&s->g, at, slot);
+		at = next;
 		visited[w->hops] = at;
-		in[w->hops] = graph_slot_to(&s->g, at, visited[w->hops - 1]);
 	}
 	if (pos != len)
 		return -1;
@@ -134,18 +134,21 @@ static int neighbour(struct sim *s, int i, int slot)
 void send_msg_beacon(struct sim *s, int i, int slot, const struct rt_beacon *b)
 {
 	int j = neighbour(s, i, slot);
-	struct rt_msg m = { .type = RT_MSG_BEACON, .beacon = *b };
+	struct rt_msg *m = s->beacon_msg;
 	uint8_t buf[RT_MSG_MAX];
 	struct event *e;
 	int len;
 
 	if (!s->node[j].alive)
 		return;
-	len = rt_msg_encode(&m, buf, sizeof(buf));
+	/* A beacon's encoding reads its type and beacon alone. */
+	m->type = RT_MSG_BEACON;
+	m->beacon = *b;
+	len = rt_msg_encode(m, buf, sizeof(buf));
 	e = new_event_room(s, s->now +
 			   1000ULL * s->g.lat_us[s->g.off[i] + slot - 1],
 			   EV_BEACON, j, len > 0 ? len : 0);
-	e->in_slot = graph_slot_to(&s->g, j, i);
+	e->in_slot = graph_back(&s->g, i, slot);
 	e->len = len;
 	if (len > 0)
 		memcpy(e->msg, buf, len);
@@ -201,7 +204,7 @@ static void link_up(struct sim *s, int i, int slot)
 	n = node_as(s, j, route, s->g.width[i] + s->g.width[j]);
 	rt_insert(&s->node[i].table, &n, RT_TRUSTED | RT_ANSWERED, s->now);
 	for (unsigned int k = 0; k < s->node[j].coords.n; k++)
-		send_beacon(s, j, k, graph_slot_to(&s->g, j, i));
+		send_beacon(s, j, k, graph_back(&s->g, i, slot));
 }
 
 /* The sim's keys are ID || ID: a key stands for the ID it begins with. */
@@ -435,7 +438,7 @@ static void send_discover(struct sim *s, int x, const struct event *from,
 			   1000ULL * s->g.lat_us[s->g.off[x] + slot - 1],
 			   EV_DISCOVER, y, len > 0 ? len : 0);
 	copy_lookup(e, from);
-	e->in_slot = graph_slot_to(&s->g, y, x);
+	e->in_slot = graph_back(&s->g, x, slot);
 	e->len = len;
 	if (len > 0)
 		memcpy(e->msg, buf, len);
@@ -713,7 +716,7 @@ static void join(struct sim *s, int i)
 		if (!s->node[j].alive)
 			continue;
 		link_up(s, i, k - s->g.off[i] + 1);
-		link_up(s, j, graph_slot_to(&s->g, j, i));
+		link_up(s, j, s->g.back[k]);
 	}
 	/* Once its neighbours' beacons are in. */
 	if (s->converge_pairs)
@@ -732,7 +735,7 @@ static void leave(struct sim *s, int i)
 	for (int k = s->g.off[i]; k < s->g.off[i + 1]; k++) {
 		int j = s->g.nbr[k];
 
-		int slot = graph_slot_to(&s->g, j, i);
+		int slot = s->g.back[k];
 		uint32_t changed;
 
 		if (!s->node[j].alive)
@@ -1052,6 +1055,7 @@ void net_start(struct sim *s)
 	attack_assign(s);
 	s->bfs_dist = xcalloc(n, sizeof(int));
 	s->bfs_queue = xcalloc(n, sizeof(int));
+	s->beacon_msg = xcalloc(1, sizeof(*s->beacon_msg));
 	/* Grinders last: their IDs are ground from their victims'. */
 	for (int pass = 0; pass < 2; pass++)
 		for (int i = 0; i < n; i++)
@@ -1163,5 +1167,6 @@ void net_stop(struct sim *s)
 	free(s->forger_tags);
 	free(s->bfs_dist);
 	free(s->bfs_queue);
+	free(s->beacon_msg);
 	graph_free(&s->g);
 }

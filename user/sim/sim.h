@@ -23,6 +23,7 @@ struct graph {
 	int n;
 	int *off, *nbr;
 	uint32_t *lat_us;		/* per link, the same both ways */
+	uint16_t *back;			/* per link, its slot at the far end */
 	uint8_t *width;
 };
 
@@ -158,6 +159,8 @@ struct sim {
 	uint64_t warmup, measure_end;
 	unsigned int lookups_per_s;
 	int *bfs_dist, *bfs_queue;
+	/* A beacon message to encode: zeroed once, not 5 KB each time. */
+	struct rt_msg *beacon_msg;
 	struct result res;
 	unsigned long events, messages, beacons;
 	/* Attacks (attack.c) */
@@ -197,6 +200,11 @@ void graph_random(struct sim *s, int n);
 void graph_scale_free(struct sim *s, int n);
 void graph_free(struct graph *g);
 int graph_slot_to(const struct graph *g, int from, int to);
+/* The slot at the far end of node i's link `slot`, back to i. */
+static inline int graph_back(const struct graph *g, int i, int slot)
+{
+	return g->back[g->off[i] + slot - 1];
+}
 /* Hops of the shortest path between live nodes, -1 if none. */
 int graph_bfs(struct sim *s, int from, int to);
 
