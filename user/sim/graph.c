@@ -184,7 +184,7 @@ int graph_bfs(struct sim *s, int from, int to)
 		for (int k = s->g.off[x]; k < s->g.off[x + 1]; k++) {
 			int y = s->g.nbr[k];
 
-			if (dist[y] >= 0 || !s->node[y].alive)
+			if (dist[y] >= 0 || !s->up[y])
 				continue;
 			dist[y] = dist[x] + 1;
 			if (y == to)

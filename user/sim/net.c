@@ -62,7 +62,7 @@ static int walk(struct sim *s, int from, const uint8_t *route,
 			return -1;
 		int next = s->g.nbr[s->g.off[at] + slot - 1];
 
-		if (!s->node[next].alive)
+		if (!s->up[next])
 			return -1;
 		w->lat_us += s->g.lat_us[s->g.off[at] + slot - 1];
 		w->hops++;
@@ -139,7 +139,7 @@ void send_msg_beacon(struct sim *s, int i, int slot, const struct rt_beacon *b)
 	struct event *e;
 	int len;
 
-	if (!s->node[j].alive)
+	if (!s->up[j])
 		return;
 	/* A beacon's encoding reads its type and beacon alone. */
 	m->type = RT_MSG_BEACON;
@@ -431,7 +431,7 @@ static void send_discover(struct sim *s, int x, const struct event *from,
 	if (slot <= 0)
 		return;
 	y = neighbour(s, x, slot);
-	if (!s->node[y].alive)
+	if (!s->up[y])
 		return;
 	len = rt_msg_encode(m, buf, sizeof(buf));
 	e = new_event_room(s, s->now +
@@ -708,12 +708,13 @@ static void join(struct sim *s, int i)
 
 	new_identity(s, i);
 	n->alive = 1;
+	s->up[i] = 1;
 	n->gen++;
 	memset(n->slot, 0, sizeof(n->slot));
 	for (int k = s->g.off[i]; k < s->g.off[i + 1]; k++) {
 		int j = s->g.nbr[k];
 
-		if (!s->node[j].alive)
+		if (!s->up[j])
 			continue;
 		link_up(s, i, k - s->g.off[i] + 1);
 		link_up(s, j, s->g.back[k]);
@@ -730,6 +731,7 @@ static void leave(struct sim *s, int i)
 	struct sim_node *n = &s->node[i];
 
 	n->alive = 0;
+	s->up[i] = 0;
 	n->gen++;
 	n->died = s->now;
 	for (int k = s->g.off[i]; k < s->g.off[i + 1]; k++) {
@@ -738,7 +740,7 @@ static void leave(struct sim *s, int i)
 		int slot = s->g.back[k];
 		uint32_t changed;
 
-		if (!s->node[j].alive)
+		if (!s->up[j])
 			continue;
 		rt_link_down(&s->node[j].table, slot);
 		changed = rt_coords_link_down(&s->node[j].coords, slot);
@@ -755,7 +757,7 @@ static void coords_tick(struct sim *s)
 	for (int i = 0; i < s->g.n; i++) {
 		struct rt_coords *c = &s->node[i].coords;
 
-		if (s->node[i].alive && rt_coords_tick(c, s->now))
+		if (s->up[i] && rt_coords_tick(c, s->now))
 			spread_beacon(s, i, rt_landmark_index(c, c->id));
 	}
 }
@@ -1055,6 +1057,7 @@ void net_start(struct sim *s)
 	attack_assign(s);
 	s->bfs_dist = xcalloc(n, sizeof(int));
 	s->bfs_queue = xcalloc(n, sizeof(int));
+	s->up = xcalloc(n, 1);
 	s->beacon_msg = xcalloc(1, sizeof(*s->beacon_msg));
 	/* Grinders last: their IDs are ground from their victims'. */
 	for (int pass = 0; pass < 2; pass++)
@@ -1062,6 +1065,7 @@ void net_start(struct sim *s)
 			if ((s->node[i].kind == K_GRINDER) == pass) {
 				new_identity(s, i);
 				s->node[i].alive = 1;
+				s->up[i] = 1;
 			}
 	attack_started(s);
 	schedule(s, new_event(s, SEC, EV_TICK, 0));
@@ -1069,6 +1073,7 @@ void net_start(struct sim *s)
 		/* As mesh.sh's daemons: each up at its time, in the warm-up. */
 		for (int i = 0; i < n; i++) {
 			s->node[i].alive = 0;
+			s->up[i] = 0;
 			schedule(s, new_event(s, rnd_below(s, s->warmup / MS + 1) *
 					      MS, EV_JOIN, i));
 		}
@@ -1167,6 +1172,7 @@ void net_stop(struct sim *s)
 	free(s->forger_tags);
 	free(s->bfs_dist);
 	free(s->bfs_queue);
+	free(s->up);
 	free(s->beacon_msg);
 	graph_free(&s->g);
 }

@@ -159,6 +159,8 @@ struct sim {
 	uint64_t warmup, measure_end;
 	unsigned int lookups_per_s;
 	int *bfs_dist, *bfs_queue;
+	/* node[i].alive, packed: read for every hop and neighbour. */
+	uint8_t *up;
 	/* A beacon message to encode: zeroed once, not 5 KB each time. */
 	struct rt_msg *beacon_msg;
 	struct result res;
