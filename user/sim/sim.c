@@ -10,10 +10,11 @@
  *   sim -n NODES [-m out.md] [-s out.svg] [-r seed] [-w warmup_s]
  *       [-d measure_s] [-l lookups_per_s] [-q] [-k runs] [-F]
  *       [-H hostile_pct] [-A kinds] [-D defenses] [-N] [-f flood] [-R n]
- *       [-C pairs] [-L latency_factor]
+ *       [-C pairs] [-L latency_factor] [-j threads] [-v]
  *
  * -q runs only the random graph at 5 % churn, -k N the first N runs of the
- * plan in main(); -F turns off the per-first-hop limit of k / degree (back
+ * plan in main(), -j N of them at a time in threads (the same results);
+ * -v tells progress every 10 simulated seconds; -F turns off the per-first-hop limit of k / degree (back
  * to RT_PER_FIRST_HOP for all, as fennecd has).
  *
  * -C PAIRS measures convergence from a cold start instead, as
@@ -140,7 +141,7 @@ struct event *new_event(struct sim *s, uint64_t t, int type, int node)
 
 struct options {
 	int nodes, warmup, measure, rate, runs, fixed_limit, no_mac, retries;
-	int converge, lat_factor, jobs;
+	int converge, lat_factor, jobs, verbose;
 	double hostile;
 	unsigned int kinds, defense, flood;
 	uint64_t seed;
@@ -200,6 +201,11 @@ static void run_one(const struct options *o, struct run *r, int scale_free)
 	while (s.heap.n) {
 		struct event *e = heap_pop(&s.heap);
 
+		if (o->verbose && e->t / (10 * SEC) > s.now / (10 * SEC))
+			fprintf(stderr, "sim: %s, %g %% churn: %llu s simulated, "
+				"%lu events, %.0f s\n", r->topology, r->churn,
+				(unsigned long long)(e->t / SEC), s.events,
+				thread_seconds() - start);
 		s.now = e->t;
 		if (s.now > s.measure_end + 2 * QUERY_TIMEOUT) {
 			free(e);
@@ -274,7 +280,7 @@ static int parse(int argc, char **argv, struct options *o)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "n:m:s:r:w:d:l:qk:FH:A:D:Nf:R:C:L:j:")) != -1) {
+	while ((c = getopt(argc, argv, "n:m:s:r:w:d:l:qk:FH:A:D:Nf:R:C:L:j:v")) != -1) {
 		switch (c) {
 		case 'n': o->nodes = atoi(optarg); break;
 		case 'm': o->md = optarg; break;
@@ -301,6 +307,7 @@ static int parse(int argc, char **argv, struct options *o)
 		case 'C': o->converge = atoi(optarg); break;
 		case 'L': o->lat_factor = atoi(optarg); break;
 		case 'j': o->jobs = atoi(optarg); break;
+		case 'v': o->verbose = 1; break;
 		default: return -1;
 		}
 	}
@@ -360,7 +367,7 @@ int main(int argc, char **argv)
 			"[-w WARMUP_S] [-d MEASURE_S] [-l LOOKUPS_PER_S] [-q] "
 			"[-k RUNS] [-F] [-H HOSTILE_PCT] [-A KINDS] "
 			"[-D DEFENSES] [-N] [-f FLOOD_PER_S] [-R RETRIES] "
-			"[-C PAIRS] [-L LATENCY_FACTOR] [-j THREADS]\n");
+			"[-C PAIRS] [-L LATENCY_FACTOR] [-j THREADS] [-v]\n");
 		return 2;
 	}
 	for (unsigned int i = 0; i < sizeof(plan) / sizeof(plan[0]); i++) {
