@@ -273,7 +273,7 @@ mesh_reach() {
 }
 
 mesh_answered() {
-	local max=$1 p t bad=()
+	local max=$1 p t src dst bad=()
 	shift
 	for p; do
 		t=${ANSWERED[$p]:-}
@@ -282,11 +282,32 @@ mesh_answered() {
 	[ ${#bad[@]} -gt 0 ] || return 0
 	echo "${#bad[@]} of $# pairs did not answer within $max ms: ${bad[*]}"
 	p=${bad[0]%% *}
-	p=${p%:*}
-	busybox nsenter --net="/run/netns/$P$p" fennec show fen0 | grep -E 'interface|drops'
-	echo "node $p's log ends with:"
-	tail -n 8 "$d/$P$p.log"
+	src=${p%:*} dst=${p#*:}
+	busybox nsenter --net="/run/netns/$P$src" fennec show fen0 | grep -E 'interface|drops'
+	echo "node $src's log ends with:"
+	tail -n 8 "$d/$P$src.log"
+	mesh_story "$src" "$dst"
 	return 1
+}
+
+# mesh_story SRC DST: what SRC's lookups of DST met on their way: SRC's
+# counters and log on DST, the other nodes' logs on them, every kernel's
+# drops, SRC's table.
+mesh_story() {
+	local src=$1 dst=$2 i
+	echo "node $src's mesh counters:"
+	busybox nsenter --net="/run/netns/$P$src" fennec show fen0 dht | grep counters
+	echo "node $src's log on node $dst (${ADDR[$dst]}), last lines:"
+	grep -F "${ADDR[$dst]}" "$d/$P$src.log" | tail -n 12
+	echo "the other nodes' logs on lookups of node $dst by node $src, last lines:"
+	grep -F "lookup of ${ADDR[$dst]} by ${ADDR[$src]}" "$d/$P"*.log | tail -n 30
+	echo "the kernels' drops, node by node:"
+	for ((i = 0; i < ${NODES:-0}; i++)); do
+		[ -e "/run/netns/$P$i" ] || continue
+		echo "$i: $(busybox nsenter --net="/run/netns/$P$i" fennec show fen0 | grep drops)"
+	done
+	echo "node $src's table:"
+	busybox nsenter --net="/run/netns/$P$src" fennec show fen0 dht | grep -v '^ *path'
 }
 
 mesh_last() {

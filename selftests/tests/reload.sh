@@ -168,7 +168,11 @@ check "h0's helper killed: traffic goes on while the keys are young" reaches 0 2
 t0=$SECONDS
 check "...and stops once they are older than $age s" wait_until $((age + 5)) eval '! reaches 0 2'
 diag "stopped $((SECONDS - t0)) s after the kill"
-check "...the kernel counts key_expired" eval '[ "$(key_expired)" -gt "$expired" ]'
+# h2's copy of the keys may be the older by a few ms (it answered the last
+# handshake): then h2 refuses first and counts it, and h0's count follows
+# with its next packet.
+check "...h0's kernel counts key_expired" wait_until 5 eval \
+	'! reaches 0 2 && [ "$(key_expired)" -gt "$expired" ]'
 daemon d0 0 FENNECD_REKEY_AFTER_TIME=2 -- --config $d/h0.conf
 check "a helper back: traffic resumes" wait_until 10 reaches 0 2
 check "d0, d1 and d2 exit 0 on SIGTERM" eval 'stop d0 && stop d1 && stop d2'
