@@ -910,8 +910,19 @@ static void evaluate(struct sim *s, struct sim_lookup *sl, int a)
 		s->res.answered += sl->l.found;
 		s->res.reached += sl->reached;
 	}
-	if (!best || w.dest != t)
+	if (!best || w.dest != t) {
+		if (victim)
+			return;
+		if (!s->up[t] || s->node[t].gen != sl->target_gen)
+			s->res.fail_left++;
+		else if (!sl->reached)
+			s->res.fail_unreached++;
+		else if (!sl->l.found)
+			s->res.fail_unanswered++;
+		else
+			s->res.fail_route++;
 		return;
+	}
 	if (victim) {
 		s->res.victim_found++;
 		return;

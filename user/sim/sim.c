@@ -222,6 +222,11 @@ static void run_one(const struct options *o, struct run *r, int scale_free)
 		"%lu answers (%lu held to their lookup's size), %.1f s\n",
 		r->topology, r->churn, r->res.lookups, s.messages,
 		r->res.answers, r->res.answers_held, r->seconds);
+	fprintf(stderr, "sim: %s, %g %% churn: failed lookups: %u, target "
+		"left %u, not reached %u, not answered %u, routes failed %u\n",
+		r->topology, r->churn, r->res.lookups - r->res.found,
+		r->res.fail_left, r->res.fail_unreached,
+		r->res.fail_unanswered, r->res.fail_route);
 	if (o->hostile > 0)
 		fprintf(stderr, "sim: %lu lies, %lu forged answers refused, "
 			"%lu lookups flooded, %lu refused by rate limits; "

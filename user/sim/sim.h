@@ -144,6 +144,13 @@ struct result {
 	unsigned int victim_lookups, victim_found;
 	unsigned long lies, forged, refused, floods;
 	unsigned int retried;		/* measured lookups started again */
+	/*
+	 * Measured lookups that failed, by why: the target left (or left
+	 * and came back) before the end; else no copy reached it; else it
+	 * reached it but no answer came back; else the answer's routes
+	 * failed their probes.
+	 */
+	unsigned int fail_left, fail_unreached, fail_unanswered, fail_route;
 };
 
 struct sim {
