@@ -62,6 +62,8 @@ static void report_counters(FILE *out, const struct mesh *m)
 		{ "forged", s->forged },
 		{ "lies", s->lies },
 		{ "answers_held", s->answers_held },
+		{ "slow_answers", s->slow_answers },
+		{ "query_wait_ms", mesh_query_wait(m) / 1000000 },
 	};
 
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)

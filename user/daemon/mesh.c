@@ -18,8 +18,8 @@
  */
 #define REFRESH_NS	(30 * NSEC_PER_SEC)
 #define FIRST_REFRESH_NS NSEC_PER_SEC
-#define QUERY_NS	(2 * NSEC_PER_SEC)	/* a lookup copy's answer */
-#define FORWARD_KEEP_NS	NSEC_PER_SEC
+#define QUERY_NS	(2 * NSEC_PER_SEC)	/* a lookup copy's answer, least */
+#define QUERY_MAX_NS	(8 * NSEC_PER_SEC)	/* and most */
 #define SETTLE_NS	(NSEC_PER_SEC / 10)	/* withdrawals answered */
 #define FORWARD_TRIES	3	/* next hops tried when a first link is down */
 /* Lookups answered or forwarded per asker, and in all, each second. */
@@ -297,6 +297,45 @@ static struct mesh_lookup *lookup_by_serial(struct mesh *m, uint32_t serial,
 	return NULL;
 }
 
+/*
+ * How long a lookup's copy is waited for: the round trips of the genuine
+ * answers that came, within [QUERY_NS, QUERY_MAX_NS] (rtt.h).
+ */
+uint64_t mesh_query_wait(const struct mesh *m)
+{
+	return rtt_wait(&m->rtt, QUERY_NS, QUERY_MAX_NS);
+}
+
+/*
+ * A genuine answer MSG to copy COPY of ML (numbered from 1, the txid's low
+ * 3 bits) came: its round trip, once per copy, goes into the wait. Only
+ * the target can make an answer genuine, so no one else can stretch the
+ * wait; a forwarder that holds answers back stretches it to QUERY_MAX_NS
+ * at most. A copy sent to the target itself: its entry has answered (its
+ * mac proves it), and the round trip is its rtt.
+ */
+static void time_answer(struct mesh *m, struct mesh_lookup *ml,
+			const struct rt_msg *msg, uint64_t now)
+{
+	unsigned int copy = msg->txid & 7;
+	struct mesh_query *q;
+	uint64_t r;
+
+	if (!copy || copy > ml->nq || copy > RT_LOOKUP_TRIES)
+		return;
+	q = &ml->q[copy - 1];
+	if (!q->sent || now < q->sent)
+		return;
+	r = now - q->sent;
+	if (!q->deadline || now > q->deadline)
+		m->stats.slow_answers++;
+	rtt_sample(&m->rtt, r);
+	q->sent = 0;
+	if (!memcmp(q->to, msg->id, RT_ID_LEN))
+		rt_answered(&m->table, q->to,
+			    r / 1000 < UINT32_MAX ? r / 1000 : UINT32_MAX, now);
+}
+
 static void send_query(struct mesh *m, struct mesh_lookup *ml,
 		       const struct rt_node *to, uint64_t now)
 {
@@ -307,7 +346,8 @@ static void send_query(struct mesh *m, struct mesh_lookup *ml,
 	memcpy(q->to, to->id, RT_ID_LEN);
 	q->route_len = to->route_len;
 	memcpy(q->route, to->route, to->route_len);
-	q->deadline = now + QUERY_NS;
+	q->deadline = now + mesh_query_wait(m);
+	q->sent = now;
 	/* Each copy its own txid: forwarders choose between two by it. */
 	rt_lookup_msg(&msg, m->coords, m->key, ml->l.target,
 		      ml->serial << 3 | (ml->l.queries & 7));
@@ -329,7 +369,12 @@ static void lookup_ended(struct mesh *m, struct mesh_lookup *ml, uint64_t now)
 	char text[INET6_ADDRSTRLEN];
 
 	ml->active = false;
-	ml->late_until = ml->l.found ? now + QUERY_NS : 0;
+	/*
+	 * Found or not, its copies' answers count for as long again: one
+	 * that comes after its copy's wait gives the routes a retry would
+	 * have to find afresh (a busy mesh answers late, not never).
+	 */
+	ml->late_until = now + mesh_query_wait(m);
 	if (!memcmp(ml->l.target, m->id, RT_ID_LEN))
 		return;
 	if (ml->l.found)
@@ -406,7 +451,13 @@ static void remember_forward(struct mesh *m, const struct rt_node *next,
 	memcpy(f->route, next->route, next->route_len);
 	memcpy(f->msg, msg, len);
 	f->len = len;
-	f->until = now + FORWARD_KEEP_NS;
+	/*
+	 * As long as an asker waits (2 s at least, as ours): on a slow mesh
+	 * the switch error comes back late, and a record gone by then (it
+	 * was kept 1 s) left the copy, or the answer, lost with nobody to
+	 * send it another way.
+	 */
+	f->until = now + mesh_query_wait(m);
 }
 
 /*
@@ -552,22 +603,36 @@ static void lie(struct mesh *m, const struct rt_msg *q)
 static void on_lookup(struct mesh *m, struct rt_msg *msg, size_t len,
 		      const struct datapath_event *ev, uint64_t now)
 {
+	char asker[INET6_ADDRSTRLEN], target[INET6_ADDRSTRLEN];
+	char text[INET6_ADDRSTRLEN];
 	uint8_t buf[RT_MSG_MAX];
 	struct rt_node next;
 	int r;
 
-	if (!rt_may_answer(&m->table, msg->id, now))
+	id_text(msg->id, asker);
+	id_text(msg->target, target);
+	if (!rt_may_answer(&m->table, msg->id, now)) {
+		log_debug("%s: lookup of %s by %s: over its rate", m->dp->ifname,
+			  target, asker);
 		return;
+	}
 	r = rt_lookup_forward(&m->table, m->coords, msg, RT_TRUSTED, &next,
 			      now);
-	if (r == RT_FWD_TARGET)
+	if (r == RT_FWD_TARGET) {
+		log_debug("%s: lookup of %s by %s: answered", m->dp->ifname,
+			  target, asker);
 		answer(m, msg, len, ev, now, false);
+	}
 #ifdef FENNECD_TEST
 	else if (m->lie && r >= 0) {
 		lie(m, msg);
 		return;
 	}
 #endif
+	if (r == RT_FWD_END || (r == RT_FWD_NEXT && msg->ttl <= 1))
+		log_debug("%s: lookup of %s by %s: ends here (%s)",
+			  m->dp->ifname, target, asker,
+			  r == RT_FWD_END ? "no one closer" : "ttl");
 	if (r != RT_FWD_NEXT || msg->ttl <= 1)
 		return;
 	msg->ttl--;
@@ -581,6 +646,9 @@ static void on_lookup(struct mesh *m, struct rt_msg *msg, size_t len,
 				   len)) {
 			remember_forward(m, &next, buf, len, ev, false, now);
 			m->stats.forwarded++;
+			log_debug("%s: lookup of %s by %s: to %s (%u bytes)",
+				  m->dp->ifname, target, asker,
+				  id_text(next.id, text), next.route_len);
 			return;
 		}
 		rt_route_failed(&m->table, next.id);
@@ -626,6 +694,7 @@ static void on_found(struct mesh *m, const struct rt_msg *msg,
 
 	if (!ml || !answer_genuine(m, msg))
 		return;
+	time_answer(m, ml, msg, now);
 	memcpy(target.id, msg->id, RT_ID_LEN);
 	memcpy(target.key, msg->key, FENNEC_KEY_LEN);
 	r = rt_lookup_found(&ml->l, &m->table, m->coords, &target,
@@ -874,7 +943,8 @@ void mesh_log_stats(const struct mesh *m)
 		 "%llu queries; %llu forwarded, %llu answered, %llu "
 		 "discovers; %llu probes answered; %llu malformed, %llu "
 		 "refused; %llu late answers, %llu forged; %llu lies; "
-		 "%llu answers held to their lookup's size",
+		 "%llu answers held to their lookup's size; %llu slow "
+		 "answers, %llu ms wait",
 		 m->dp->ifname,
 		 m->table.count, m->coords->n,
 		 (unsigned long long)s->beacons_sent,
@@ -892,5 +962,7 @@ void mesh_log_stats(const struct mesh *m)
 		 (unsigned long long)s->late_answers,
 		 (unsigned long long)s->forged,
 		 (unsigned long long)s->lies,
-		 (unsigned long long)s->answers_held);
+		 (unsigned long long)s->answers_held,
+		 (unsigned long long)s->slow_answers,
+		 (unsigned long long)(mesh_query_wait(m) / 1000000));
 }

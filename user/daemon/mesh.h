@@ -15,6 +15,7 @@
 #include "../routing/routing.h"
 #include "datapath.h"
 #include "ratelimit.h"
+#include "rtt.h"
 
 /*
  * fennecd takes the kernel's routes as they are: user/sim alone builds the
@@ -31,11 +32,12 @@ struct mesh_query {
 	uint8_t route_len;
 	uint8_t route[RT_ROUTE_MAX];
 	uint64_t deadline;		/* 0: answered or failed */
+	uint64_t sent;			/* 0 once its answer was timed */
 };
 
 struct mesh_lookup {
 	bool active;
-	/* Once found: the other copies' answers are taken until then. */
+	/* Once over: the copies' later answers are taken until then. */
 	uint64_t late_until;
 	uint32_t serial;		/* txid >> 3 of its copies */
 	struct rt_lookup l;
@@ -74,7 +76,9 @@ struct mesh_stats {
 	uint64_t forged;		/* answers not made by their target */
 	uint64_t lies;			/* FENNECD_TEST_LIE: lookups lied to */
 	uint64_t answers_held;		/* to their lookup's size */
+	uint64_t slow_answers;		/* came after their copy's wait */
 };
+
 
 struct mesh {
 	struct datapath *dp;
@@ -110,7 +114,11 @@ struct mesh {
 	void (*paths_lost)(void *ctx, uint64_t now);
 	void *ctx;
 	struct mesh_stats stats;
+	struct rtt rtt;			/* answers' round trips: the wait */
 };
+
+/* How long a lookup's copy is waited for now, in ns. */
+uint64_t mesh_query_wait(const struct mesh *m);
 
 /* 0, or -1 (out of memory, logged). */
 int mesh_init(struct mesh *m, struct datapath *dp, const uint8_t *private_key,

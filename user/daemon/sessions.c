@@ -418,8 +418,17 @@ static int push(struct sessions *ss, struct e2e_session *e,
 static void look_up(struct sessions *ss, struct e2e_session *e, uint64_t now)
 {
 	e->relookup_at = now + RELOOKUP_NS;
-	if (!e->looking && !mesh_lookup(ss->mesh, e->address.s6_addr, now))
-		e->looking = true;
+	if (e->looking)
+		return;
+	/*
+	 * Looking before the lookup starts: one with no one to ask (an empty
+	 * table, every first link down) ends inside mesh_lookup(), and its
+	 * sessions_found() must find it so. Marked after, it stayed looking
+	 * for good, and no route miss started another.
+	 */
+	e->looking = true;
+	if (mesh_lookup(ss->mesh, e->address.s6_addr, now))
+		e->looking = false;
 }
 
 /* A handshake message in a control packet along ROUTE. 0 or -errno. */

@@ -371,8 +371,8 @@ static void test_report(uint64_t now)
 	}
 	ok(!memcmp(v.id, S.id, RT_ID_LEN) && v.width == 1 &&
 	   v.nneighbours == 2 && v.nentries == 3 && v.nlandmarks == 2 &&
-	   v.npaths == 4 && v.ncounters == 18,
-	   "...as 2 neighbours, 3 entries, 2 landmarks, 4 paths, 18 counters");
+	   v.npaths == 4 && v.ncounters == 20,
+	   "...as 2 neighbours, 3 entries, 2 landmarks, 4 paths, 20 counters");
 	ok(v.paths[1].n == 4 && v.paths[1].fresh && !v.paths[2].fresh &&
 	   v.paths[1].hop[1].up == 6 && v.paths[1].hop[1].down == 1 &&
 	   !memcmp(v.paths[1].hop[2].tag, X.id + 1, RT_TAG_LEN),

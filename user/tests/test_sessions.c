@@ -214,13 +214,21 @@ int datapath_transmit(struct datapath *dp, const union endpoint *ep,
 
 static unsigned int nlookups;
 static int lookup_result;	/* what mesh_lookup() returns */
+/* Set: each lookup ends inside mesh_lookup(), found nothing, as one with
+ * no one to ask does. */
+static struct sessions *lookups_end_at_once;
 
 int mesh_lookup(struct mesh *m, const uint8_t target[RT_ID_LEN], uint64_t now)
 {
 	(void)m;
-	(void)target;
-	(void)now;
 	nlookups++;
+	if (lookups_end_at_once) {
+		struct rt_lookup l;
+
+		memset(&l, 0, sizeof(l));
+		memcpy(l.target, target, RT_ID_LEN);
+		sessions_found(lookups_end_at_once, &l, now);
+	}
 	return lookup_result;
 }
 
@@ -665,6 +673,35 @@ static void test_miss_flood(void)
 	node_free(&r);
 }
 
+/*
+ * A lookup that ends before mesh_lookup() returns (an empty table: at a
+ * node's start, or under load) leaves the session free to look again at
+ * the next route miss; it once stayed "looking" for good.
+ */
+static void test_lookup_ends_at_once(void)
+{
+	struct sessions ss;
+	struct in6_addr a;
+	uint64_t now = T0;
+	unsigned int looked;
+
+	kreset();
+	sessions_init(&ss, &dp, &mesh, &us.id, now);
+	randombytes_buf(&a, sizeof(a));
+	a.s6_addr[0] = 0xfc;
+	lookups_end_at_once = &ss;
+	looked = nlookups;
+	for (int i = 0; i < 3; i++) {
+		sessions_route_miss(&ss, &a, now, UNIX0 + now);
+		now += S;
+	}
+	lookups_end_at_once = NULL;
+	ok(nlookups - looked == 3,
+	   "a lookup that ends at once, found nothing: each route miss after it looks again (%u of 3)",
+	   nlookups - looked);
+	sessions_free(&ss);
+}
+
 static bool in_table_at(struct sessions *ss, const struct in6_addr *a)
 {
 	for (size_t i = 0; i < ss->count; i++)
@@ -1078,6 +1115,7 @@ int main(void)
 	test_long_routes();
 	test_initiation_flood();
 	test_miss_flood();
+	test_lookup_ends_at_once();
 	test_net64();
 	test_theirs_share();
 	test_in_use_and_lru();
