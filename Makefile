@@ -29,6 +29,10 @@ sparse:
 sim:
 	$(MAKE) -C user sim $(if $(SIM_NODES),SIM_NODES=$(SIM_NODES))
 
+# 100 000 nodes, random graph, 5 % churn: Documentation/routing-sim-100000.md.
+sim-scale:
+	$(MAKE) -C user sim-scale
+
 # Hostile nodes in the simulator: make sim-attack (10 000 nodes, 20 % hostile).
 sim-attack:
 	$(MAKE) -C user sim-attack $(if $(SIM_NODES),SIM_NODES=$(SIM_NODES))
@@ -126,6 +130,6 @@ clean:
 
 .PHONY: all module user sparse checkpatch deps check check-debug demo bench install \
 	dkms-install clean man install-user
-.PHONY: sim sim-attack
+.PHONY: sim sim-scale sim-attack
 .PHONY: check-asan check-packages
 .PHONY: netlink-check netlink-gen

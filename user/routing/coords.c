@@ -38,11 +38,22 @@ void rt_coords_init(struct rt_coords *c, const uint8_t id[RT_ID_LEN],
 	c->width = width;
 }
 
+/* Landmarks are kept lowest ID first, each once: a binary search. */
 int rt_landmark_index(const struct rt_coords *c, const uint8_t id[RT_ID_LEN])
 {
-	for (unsigned int i = 0; i < c->n; i++)
-		if (!id_cmp(c->lm[i].id, id))
-			return i;
+	unsigned int lo = 0, hi = c->n;
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+		int d = id_cmp(c->lm[mid].id, id);
+
+		if (!d)
+			return mid;
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return -RT_ENOENT;
 }
 
@@ -497,12 +508,26 @@ int rt_pub_valid(const struct rt_pub *p)
 	return 1;
 }
 
+/* A tag as a number that orders as its bytes do. */
+static uint32_t tag_key(const uint8_t *tag)
+{
+	_Static_assert(RT_TAG_LEN == 4, "a tag is 32 bits");
+	return (uint32_t)tag[0] << 24 | (uint32_t)tag[1] << 16 |
+	       (uint32_t)tag[2] << 8 | tag[3];
+}
+
+/* By tag, then nearest hop, then landmark and path: a total order. */
 static int reach_cmp(const void *a, const void *b)
 {
 	const struct rt_reach *x = a, *y = b;
-	int d = memcmp(x->tag, y->tag, RT_TAG_LEN);
 
-	return d ? d : x->hop - y->hop;
+	if (x->tag != y->tag)
+		return x->tag < y->tag ? -1 : 1;
+	if (x->hop != y->hop)
+		return x->hop - y->hop;
+	if (x->lm != y->lm)
+		return x->lm - y->lm;
+	return x->alt - y->alt;
 }
 
 static void index_path(struct rt_coords *c, unsigned int lm,
@@ -513,16 +538,22 @@ static void index_path(struct rt_coords *c, unsigned int lm,
 	for (unsigned int k = 0; k < p->n; k++) {
 		struct rt_reach *r = &c->reach[c->n_reach++];
 
-		memcpy(r->tag, p->hop[k].tag, RT_TAG_LEN);
+		r->tag = tag_key(p->hop[k].tag);
 		r->lm = lm;
 		r->alt = alt;
 		r->hop = k;
 	}
 }
 
-/* Every node on our fresh paths, by tag, nearest occurrence first. */
+/*
+ * Every node on our fresh paths, by tag, nearest occurrence first: by
+ * their first byte (counted), then each run of one first byte in order.
+ */
 static void index_reach(struct rt_coords *c)
 {
+	struct rt_reach all[RT_LANDMARKS * RT_ALTS * RT_COORD_HOPS];
+	unsigned int at[257] = { 0 };
+
 	c->n_reach = 0;
 	for (unsigned int i = 0; i < c->n; i++) {
 		const struct rt_landmark *lm = &c->lm[i];
@@ -531,7 +562,29 @@ static void index_reach(struct rt_coords *c)
 			if (fresh(lm, &lm->alt[a]))
 				index_path(c, i, a);
 	}
-	qsort(c->reach, c->n_reach, sizeof(c->reach[0]), reach_cmp);
+	memcpy(all, c->reach, c->n_reach * sizeof(all[0]));
+	for (unsigned int i = 0; i < c->n_reach; i++)
+		at[(all[i].tag >> 24) + 1]++;
+	for (unsigned int b = 0; b < 256; b++) {
+		at[b + 1] += at[b];
+		c->reach_at[b] = at[b];
+	}
+	c->reach_at[256] = c->n_reach;
+	for (unsigned int i = 0; i < c->n_reach; i++)
+		c->reach[at[all[i].tag >> 24]++] = all[i];
+	for (unsigned int b = 0; b < 256; b++) {
+		struct rt_reach *r = &c->reach[c->reach_at[b]];
+		unsigned int n = c->reach_at[b + 1] - c->reach_at[b];
+
+		for (unsigned int i = 1; i < n; i++) {
+			struct rt_reach x = r[i];
+			unsigned int k = i;
+
+			for (; k > 0 && reach_cmp(&x, &r[k - 1]) < 0; k--)
+				r[k] = r[k - 1];
+			r[k] = x;
+		}
+	}
 	c->reach_stale = 0;
 }
 
@@ -539,17 +592,19 @@ static void index_reach(struct rt_coords *c)
 static const struct rt_reach *reach_of(const struct rt_coords *c,
 				       const uint8_t *tag)
 {
-	unsigned int lo = 0, hi = c->n_reach;
+	uint32_t key = tag_key(tag);
+	unsigned int lo = c->reach_at[key >> 24];
+	unsigned int end = c->reach_at[(key >> 24) + 1], hi = end;
 
 	while (lo < hi) {
 		unsigned int mid = (lo + hi) / 2;
 
-		if (memcmp(c->reach[mid].tag, tag, RT_TAG_LEN) < 0)
+		if (c->reach[mid].tag < key)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo == c->n_reach || memcmp(c->reach[lo].tag, tag, RT_TAG_LEN))
+	if (lo == end || c->reach[lo].tag != key)
 		return NULL;
 	return &c->reach[lo];
 }

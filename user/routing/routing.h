@@ -135,7 +135,7 @@ struct rt_landmark {
 
 /* A node we can reach by its tag: a hop of one of our paths. */
 struct rt_reach {
-	uint8_t tag[RT_TAG_LEN];
+	uint32_t tag;			/* big-endian: sorts as the bytes do */
 	uint8_t lm, alt, hop;
 };
 
@@ -153,6 +153,8 @@ struct rt_coords {
 	unsigned int relax;			/* RT_RELAX_ROUND */
 	unsigned int n_reach;			/* sorted by tag */
 	struct rt_reach reach[RT_LANDMARKS * RT_ALTS * RT_COORD_HOPS];
+	/* Where the tags of each first byte begin in reach[]; 256: the end. */
+	uint16_t reach_at[257];
 };
 
 /* What a node publishes of its coordinates: its paths, `down` only. */

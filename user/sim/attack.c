@@ -199,7 +199,8 @@ static void lie(struct sim *s, int i, const struct event *e,
 	struct rt_node asker;
 	struct rt_msg m;
 	struct event *r;
-	uint8_t key[FENNEC_KEY_LEN];
+	uint8_t key[FENNEC_KEY_LEN], buf[RT_MSG_MAX];
+	int len;
 
 	if (rt_node_from(&n->coords, q->id, q->key, q->width, &q->coords,
 			 &asker))
@@ -216,8 +217,9 @@ static void lie(struct sim *s, int i, const struct event *e,
 	if (rt_msg_trim(&m, e->len) < 0)
 		return;
 	s->res.lies++;
+	len = rt_msg_encode(&m, buf, sizeof(buf));
 	r = send_routed(s, i, asker.route, asker.route_len, asker.id,
-			EV_FOUND, EV_FOUND_FAIL);
+			EV_FOUND, EV_FOUND_FAIL, len > 0 ? len : 0);
 	if (!r)
 		return;
 	r->origin = e->origin;
@@ -229,7 +231,9 @@ static void lie(struct sim *s, int i, const struct event *e,
 		free(r);	/* no discover message for a lie */
 		return;
 	}
-	r->len = rt_msg_encode(&m, r->msg, sizeof(r->msg));
+	r->len = len;
+	if (len > 0)
+		memcpy(r->msg, buf, len);
 	heap_push(&s->heap, r);
 }
 

@@ -62,6 +62,7 @@ static void finish(struct sim *s, struct builder *b)
 		g->off[i + 1] = g->off[i] + b->deg[i];
 	g->nbr = xcalloc(g->off[b->n], sizeof(int));
 	g->lat_us = xcalloc(g->off[b->n], sizeof(uint32_t));
+	g->back = xcalloc(g->off[b->n], sizeof(uint16_t));
 	g->width = xcalloc(b->n, 1);
 	for (int i = 0; i < b->n; i++) {
 		memcpy(&g->nbr[g->off[i]], b->adj[i], b->deg[i] * sizeof(int));
@@ -79,6 +80,9 @@ static void finish(struct sim *s, struct builder *b)
 					       s->lat_factor;
 		}
 	}
+	for (int i = 0; i < b->n; i++)
+		for (int k = g->off[i]; k < g->off[i + 1]; k++)
+			g->back[k] = graph_slot_to(g, g->nbr[k], i);
 	for (int i = 0; i < b->n; i++)
 		free(b->adj[i]);
 	free(b->adj);
@@ -153,6 +157,7 @@ void graph_free(struct graph *g)
 	free(g->off);
 	free(g->nbr);
 	free(g->lat_us);
+	free(g->back);
 	free(g->width);
 }
 
@@ -179,7 +184,7 @@ int graph_bfs(struct sim *s, int from, int to)
 		for (int k = s->g.off[x]; k < s->g.off[x + 1]; k++) {
 			int y = s->g.nbr[k];
 
-			if (dist[y] >= 0 || !s->node[y].alive)
+			if (dist[y] >= 0 || !s->up[y])
 				continue;
 			dist[y] = dist[x] + 1;
 			if (y == to)

@@ -62,13 +62,13 @@ static int walk(struct sim *s, int from, const uint8_t *route,
 			return -1;
 		int next = s->g.nbr[s->g.off[at] + slot - 1];
 
-		if (!s->node[next].alive)
+		if (!s->up[next])
 			return -1;
 		w->lat_us += s->g.lat_us[s->g.off[at] + slot - 1];
-		at = next;
 		w->hops++;
+		in[w->hops] = graph_back(&s->g, at, slot);
+		at = next;
 		visited[w->hops] = at;
-		in[w->hops] = graph_slot_to(&s->g, at, visited[w->hops - 1]);
 	}
 	if (pos != len)
 		return -1;
@@ -134,15 +134,24 @@ static int neighbour(struct sim *s, int i, int slot)
 void send_msg_beacon(struct sim *s, int i, int slot, const struct rt_beacon *b)
 {
 	int j = neighbour(s, i, slot);
-	struct rt_msg m = { .type = RT_MSG_BEACON, .beacon = *b };
+	struct rt_msg *m = s->beacon_msg;
+	uint8_t buf[RT_MSG_MAX];
 	struct event *e;
+	int len;
 
-	if (!s->node[j].alive)
+	if (!s->up[j])
 		return;
-	e = new_event(s, s->now + 1000ULL * s->g.lat_us[s->g.off[i] + slot - 1],
-		      EV_BEACON, j);
-	e->in_slot = graph_slot_to(&s->g, j, i);
-	e->len = rt_msg_encode(&m, e->msg, sizeof(e->msg));
+	/* A beacon's encoding reads its type and beacon alone. */
+	m->type = RT_MSG_BEACON;
+	m->beacon = *b;
+	len = rt_msg_encode(m, buf, sizeof(buf));
+	e = new_event_room(s, s->now +
+			   1000ULL * s->g.lat_us[s->g.off[i] + slot - 1],
+			   EV_BEACON, j, len > 0 ? len : 0);
+	e->in_slot = graph_back(&s->g, i, slot);
+	e->len = len;
+	if (len > 0)
+		memcpy(e->msg, buf, len);
 	s->beacons++;
 	schedule(s, e);
 }
@@ -195,7 +204,7 @@ static void link_up(struct sim *s, int i, int slot)
 	n = node_as(s, j, route, s->g.width[i] + s->g.width[j]);
 	rt_insert(&s->node[i].table, &n, RT_TRUSTED | RT_ANSWERED, s->now);
 	for (unsigned int k = 0; k < s->node[j].coords.n; k++)
-		send_beacon(s, j, k, graph_slot_to(&s->g, j, i));
+		send_beacon(s, j, k, graph_back(&s->g, i, slot));
 }
 
 /* The sim's keys are ID || ID: a key stands for the ID it begins with. */
@@ -277,7 +286,7 @@ static void new_identity(struct sim *s, int i)
  */
 struct event *send_routed(struct sim *s, int from, const uint8_t *route,
 				 unsigned int len, const uint8_t to[RT_ID_LEN],
-				 int type, int error_type)
+				 int type, int error_type, unsigned int room)
 {
 	struct event *e;
 	struct walk w;
@@ -285,7 +294,8 @@ struct event *send_routed(struct sim *s, int from, const uint8_t *route,
 	s->messages++;
 	walk(s, from, route, len, &w);
 	if (w.dest < 0) {
-		e = new_event(s, s->now + 2000ULL * w.lat_us, error_type, from);
+		e = new_event_room(s, s->now + 2000ULL * w.lat_us, error_type,
+				   from, room);
 		e->in_slot = 1;		/* a switch error, not a timeout */
 		memcpy(e->peer_id, to, RT_ID_LEN);
 		return e;
@@ -296,7 +306,7 @@ struct event *send_routed(struct sim *s, int from, const uint8_t *route,
 	 */
 	if (type != EV_LOOKUP && memcmp(id_of(s, w.dest), to, RT_ID_LEN))
 		return NULL;
-	e = new_event(s, s->now + 1000ULL * w.lat_us, type, w.dest);
+	e = new_event_room(s, s->now + 1000ULL * w.lat_us, type, w.dest, room);
 	e->peer = from;
 	e->peer_gen = s->node[from].gen;
 	e->back_len = len;
@@ -322,7 +332,7 @@ static void forward(struct sim *s, int f, const struct event *e,
 	struct event *out;
 
 	out = send_routed(s, f, next->route, next->route_len, next->id,
-			  EV_LOOKUP, error_type);
+			  EV_LOOKUP, error_type, e->len);
 	if (!out)
 		return;
 	copy_lookup(out, e);
@@ -336,13 +346,14 @@ static void send_query(struct sim *s, int a, int slot, const struct rt_node *to)
 {
 	struct sim_lookup *sl = slot_of(s, a, slot);
 	/* The lookup as the asker's own forwarding step sees it. */
-	struct event *e, first = { .origin = a, .slot = slot };
+	union event_room u = { .e = { .origin = a, .slot = slot } };
+	struct event *e, *first = &u.e;
 	struct rt_msg m;
 	int len;
 
-	first.origin_gen = s->node[a].gen;
-	first.serial = sl->serial;
-	first.sent = s->now;
+	first->origin_gen = s->node[a].gen;
+	first->serial = sl->serial;
+	first->sent = s->now;
 	/* Each copy its own txid: the serial, and which copy. */
 	rt_lookup_msg(&m, &s->node[a].coords, s->node[a].key, sl->l.target,
 		      sl->serial << 3 | (sl->l.queries & 7));
@@ -352,11 +363,11 @@ static void send_query(struct sim *s, int a, int slot, const struct rt_node *to)
 	e->serial = sl->serial;
 	memcpy(e->peer_id, to->id, RT_ID_LEN);
 	schedule(s, e);
-	len = rt_msg_encode(&m, first.msg, sizeof(first.msg));
+	len = rt_msg_encode(&m, first->msg, RT_MSG_MAX);
 	if (len < 0)
 		return;		/* no coordinates yet */
-	first.len = len;
-	forward(s, a, &first, to, EV_FAIL);
+	first->len = len;
+	forward(s, a, first, to, EV_FAIL);
 }
 
 static void evaluate(struct sim *s, struct sim_lookup *sl, int a);
@@ -413,19 +424,24 @@ static void start_lookup(struct sim *s, int a, int slot,
 static void send_discover(struct sim *s, int x, const struct event *from,
 			  const struct rt_msg *m, int slot)
 {
+	uint8_t buf[RT_MSG_MAX];
 	struct event *e;
-	int y;
+	int y, len;
 
 	if (slot <= 0)
 		return;
 	y = neighbour(s, x, slot);
-	if (!s->node[y].alive)
+	if (!s->up[y])
 		return;
-	e = new_event(s, s->now + 1000ULL * s->g.lat_us[s->g.off[x] + slot - 1],
-		      EV_DISCOVER, y);
+	len = rt_msg_encode(m, buf, sizeof(buf));
+	e = new_event_room(s, s->now +
+			   1000ULL * s->g.lat_us[s->g.off[x] + slot - 1],
+			   EV_DISCOVER, y, len > 0 ? len : 0);
 	copy_lookup(e, from);
-	e->in_slot = graph_slot_to(&s->g, y, x);
-	e->len = rt_msg_encode(m, e->msg, sizeof(e->msg));
+	e->in_slot = graph_back(&s->g, x, slot);
+	e->len = len;
+	if (len > 0)
+		memcpy(e->msg, buf, len);
 	s->messages++;
 	schedule(s, e);
 }
@@ -473,9 +489,11 @@ static void answer(struct sim *s, int t, const struct event *e,
 		   const struct rt_msg *q)
 {
 	struct sim_node *n = &s->node[t];
+	uint8_t buf[RT_MSG_MAX];
 	struct rt_node asker;
 	struct rt_msg m;
 	struct event *r;
+	int len;
 
 	if (((s->defense & D_ANSWERS) ?
 	     rt_answer_node(&n->coords, q, &asker) :
@@ -490,13 +508,17 @@ static void answer(struct sim *s, int t, const struct event *e,
 		       asker.route_len))
 		return;
 	sim_mac(n->key, m.mac);
+	len = rt_msg_encode(&m, buf, sizeof(buf));
 	r = send_routed(s, t, asker.route, asker.route_len, asker.id,
-			EV_FOUND, EV_FOUND_FAIL);
+			EV_FOUND, EV_FOUND_FAIL,
+			len > e->len ? len : e->len);
 	if (!r)
 		return;
 	copy_lookup(r, e);
 	if (r->type == EV_FOUND) {
-		r->len = rt_msg_encode(&m, r->msg, sizeof(r->msg));
+		r->len = len;
+		if (len > 0)
+			memcpy(r->msg, buf, len);
 	} else {		/* the lookup, to answer by discover */
 		r->len = e->len;
 		memcpy(r->msg, e->msg, e->len);
@@ -551,7 +573,8 @@ static void on_lookup(struct sim *s, struct event *e)
 	if (r != RT_FWD_NEXT)
 		return;
 	m.ttl--;
-	e->len = rt_msg_encode(&m, e->msg, sizeof(e->msg));
+	/* The same length: only the ttl changed. */
+	e->len = rt_msg_encode(&m, e->msg, e->len);
 	forward(s, e->node, e, &next, EV_FWD_FAIL);
 }
 
@@ -685,15 +708,16 @@ static void join(struct sim *s, int i)
 
 	new_identity(s, i);
 	n->alive = 1;
+	s->up[i] = 1;
 	n->gen++;
 	memset(n->slot, 0, sizeof(n->slot));
 	for (int k = s->g.off[i]; k < s->g.off[i + 1]; k++) {
 		int j = s->g.nbr[k];
 
-		if (!s->node[j].alive)
+		if (!s->up[j])
 			continue;
 		link_up(s, i, k - s->g.off[i] + 1);
-		link_up(s, j, graph_slot_to(&s->g, j, i));
+		link_up(s, j, s->g.back[k]);
 	}
 	/* Once its neighbours' beacons are in. */
 	if (s->converge_pairs)
@@ -707,15 +731,16 @@ static void leave(struct sim *s, int i)
 	struct sim_node *n = &s->node[i];
 
 	n->alive = 0;
+	s->up[i] = 0;
 	n->gen++;
 	n->died = s->now;
 	for (int k = s->g.off[i]; k < s->g.off[i + 1]; k++) {
 		int j = s->g.nbr[k];
 
-		int slot = graph_slot_to(&s->g, j, i);
+		int slot = s->g.back[k];
 		uint32_t changed;
 
-		if (!s->node[j].alive)
+		if (!s->up[j])
 			continue;
 		rt_link_down(&s->node[j].table, slot);
 		changed = rt_coords_link_down(&s->node[j].coords, slot);
@@ -732,7 +757,7 @@ static void coords_tick(struct sim *s)
 	for (int i = 0; i < s->g.n; i++) {
 		struct rt_coords *c = &s->node[i].coords;
 
-		if (s->node[i].alive && rt_coords_tick(c, s->now))
+		if (s->up[i] && rt_coords_tick(c, s->now))
 			spread_beacon(s, i, rt_landmark_index(c, c->id));
 	}
 }
@@ -885,8 +910,19 @@ static void evaluate(struct sim *s, struct sim_lookup *sl, int a)
 		s->res.answered += sl->l.found;
 		s->res.reached += sl->reached;
 	}
-	if (!best || w.dest != t)
+	if (!best || w.dest != t) {
+		if (victim)
+			return;
+		if (!s->up[t] || s->node[t].gen != sl->target_gen)
+			s->res.fail_left++;
+		else if (!sl->reached)
+			s->res.fail_unreached++;
+		else if (!sl->l.found)
+			s->res.fail_unanswered++;
+		else
+			s->res.fail_route++;
 		return;
+	}
 	if (victim) {
 		s->res.victim_found++;
 		return;
@@ -993,14 +1029,15 @@ static void converge_report(struct sim *s)
 void forward_new(struct sim *s, int from, const struct rt_msg *m,
 		 const struct rt_node *to)
 {
-	struct event first = { .origin = from, .slot = NOT_OURS };
-	int len = rt_msg_encode(m, first.msg, sizeof(first.msg));
+	union event_room u = { .e = { .origin = from, .slot = NOT_OURS } };
+	struct event *first = &u.e;
+	int len = rt_msg_encode(m, first->msg, RT_MSG_MAX);
 
 	if (len < 0)
 		return;
-	first.len = len;
-	first.sent = s->now;
-	forward(s, from, &first, to, EV_FAIL);
+	first->len = len;
+	first->sent = s->now;
+	forward(s, from, first, to, EV_FAIL);
 }
 
 void net_event(struct sim *s, struct event *e)
@@ -1031,12 +1068,15 @@ void net_start(struct sim *s)
 	attack_assign(s);
 	s->bfs_dist = xcalloc(n, sizeof(int));
 	s->bfs_queue = xcalloc(n, sizeof(int));
+	s->up = xcalloc(n, 1);
+	s->beacon_msg = xcalloc(1, sizeof(*s->beacon_msg));
 	/* Grinders last: their IDs are ground from their victims'. */
 	for (int pass = 0; pass < 2; pass++)
 		for (int i = 0; i < n; i++)
 			if ((s->node[i].kind == K_GRINDER) == pass) {
 				new_identity(s, i);
 				s->node[i].alive = 1;
+				s->up[i] = 1;
 			}
 	attack_started(s);
 	schedule(s, new_event(s, SEC, EV_TICK, 0));
@@ -1044,6 +1084,7 @@ void net_start(struct sim *s)
 		/* As mesh.sh's daemons: each up at its time, in the warm-up. */
 		for (int i = 0; i < n; i++) {
 			s->node[i].alive = 0;
+			s->up[i] = 0;
 			schedule(s, new_event(s, rnd_below(s, s->warmup / MS + 1) *
 					      MS, EV_JOIN, i));
 		}
@@ -1059,13 +1100,54 @@ void net_start(struct sim *s)
 	schedule(s, new_event(s, s->warmup, EV_MEASURE, 0));
 }
 
+/*
+ * A node's routing state, in the bytes it would take written out: each
+ * table entry its ID, key, width and route; each landmark its ID and
+ * round, and every path kept to it, hop by hop (tag, width, both slots).
+ */
+static unsigned long state_bytes(const struct sim_node *n)
+{
+	const struct rt_coords *c = &n->coords;
+	unsigned long bytes = 0;
+
+	for (int b = 0; b < RT_ID_BITS; b++) {
+		const struct rt_bucket *k = n->table.bucket[b];
+
+		for (unsigned int j = 0; k && j < k->n; j++)
+			bytes += RT_ID_LEN + FENNEC_KEY_LEN + 1 +
+				 k->entry[j].node.route_len;
+	}
+	for (unsigned int i = 0; i < c->n; i++) {
+		bytes += RT_ID_LEN + 4;
+		for (unsigned int a = 0; a < c->lm[i].n_alt; a++) {
+			const struct rt_coord *p = &c->lm[i].alt[a].path;
+
+			for (unsigned int h = 0; h < p->n; h++)
+				bytes += RT_TAG_LEN + 1 + 2 * p->hop[h].width;
+		}
+	}
+	return bytes;
+}
+
 void net_stop(struct sim *s)
 {
 	unsigned long entries = 0, bytes = 0, landmarks = 0, hops = 0;
+	unsigned long state = 0, live = 0;
 
 	for (int i = 0; i < s->g.n; i++) {
 		const struct rt_coords *c = &s->node[i].coords;
 
+		if (s->node[i].alive) {
+			unsigned long b = state_bytes(&s->node[i]);
+
+			live++;
+			state += b;
+			if (b > s->res.state_bytes_max)
+				s->res.state_bytes_max = b;
+			if (s->node[i].table.count > s->res.table_entries_max)
+				s->res.table_entries_max =
+					s->node[i].table.count;
+		}
 		for (unsigned int k = 0; k < c->n; k++) {
 			const struct rt_coord *p = rt_landmark_path(c, k);
 
@@ -1081,6 +1163,7 @@ void net_stop(struct sim *s)
 			}
 		}
 	}
+	s->res.state_bytes = live ? (double)state / live : 0;
 	s->res.table_entries = (double)entries / s->g.n;
 	s->res.table_route_bytes = entries ? (double)bytes / entries : 0;
 	s->res.landmarks = (double)landmarks / s->g.n;
@@ -1100,5 +1183,7 @@ void net_stop(struct sim *s)
 	free(s->forger_tags);
 	free(s->bfs_dist);
 	free(s->bfs_queue);
+	free(s->up);
+	free(s->beacon_msg);
 	graph_free(&s->g);
 }

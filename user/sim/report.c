@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The simulator's results: a table (text or Markdown) and an SVG plot. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,8 +37,9 @@ static const char *const columns[] = {
 	"lookups", "success %", "target reached %", "target answered %", "no route back", "by discover",
 	"BFS path too long",
 	"forwards", "first hops", "route hops", "BFS hops", "stretch median",
-	"stretch p90", "routes of max length", "routes over 16 B %",
-	"table entries", "table route B",
+	"stretch p90", "stretch p95", "routes of max length",
+	"routes over 16 B %", "table entries", "table route B",
+	"log2 N", "table entries max", "state B/node", "state B max",
 	"landmarks", "path hops", "beacons /node/s",
 };
 
@@ -59,11 +61,12 @@ static void row(FILE *f, const struct run *r, int md)
 	const struct result *x = &r->res;
 	double *copy = xcalloc(x->n_stretch, sizeof(double));
 	const char *sep = md ? " | " : "\t";
-	double median, p90;
+	double median, p90, p95;
 
 	memcpy(copy, x->stretch, x->n_stretch * sizeof(double));
 	median = percentile(copy, x->n_stretch, 0.5);
 	p90 = percentile(copy, x->n_stretch, 0.9);
+	p95 = percentile(copy, x->n_stretch, 0.95);
 	free(copy);
 	fprintf(f, "%s%s%s%d%s%d%s%.2f/%d%s%g%s%u%s%.2f%s%.2f%s%.2f%s%u%s%u%s%u%s",
 		md ? "| " : "", r->topology, sep, RT_ROUTE_MAX, sep, r->nodes,
@@ -73,13 +76,15 @@ static void row(FILE *f, const struct run *r, int md)
 		sep, pct(x->answered, x->lookups),
 		sep, x->no_route_back, sep, x->discovered, sep, x->beyond_16,
 		sep);
-	fprintf(f, "%.2f%s%.1f%s%.2f%s%.2f%s%.2f%s%.2f%s%u%s%.1f%s%.1f%s"
-		"%.2f%s%.1f%s%.1f%s%.1f%s\n",
+	fprintf(f, "%.2f%s%.1f%s%.2f%s%.2f%s%.2f%s%.2f%s%.2f%s%u%s%.1f%s"
+		"%.1f%s%.2f%s%.1f%s%u%s%.0f%s%.0f%s%.1f%s%.1f%s%.1f%s\n",
 		mean(x->steps, x->found), sep, mean(x->queries, x->lookups),
 		sep, mean(x->route_hops, x->found), sep,
-		mean(x->bfs_hops, x->found), sep, median, sep, p90, sep,
-		x->at_max, sep, pct(x->long_routes, x->found), sep,
-		x->table_entries, sep, x->table_route_bytes,
+		mean(x->bfs_hops, x->found), sep, median, sep, p90, sep, p95,
+		sep, x->at_max, sep, pct(x->long_routes, x->found), sep,
+		x->table_entries, sep, x->table_route_bytes, sep,
+		log2(r->nodes), sep, x->table_entries_max, sep,
+		x->state_bytes, sep, x->state_bytes_max,
 		sep, x->landmarks, sep, x->path_hops, sep, x->beacons,
 		md ? " |" : "");
 }

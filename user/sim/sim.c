@@ -10,10 +10,11 @@
  *   sim -n NODES [-m out.md] [-s out.svg] [-r seed] [-w warmup_s]
  *       [-d measure_s] [-l lookups_per_s] [-q] [-k runs] [-F]
  *       [-H hostile_pct] [-A kinds] [-D defenses] [-N] [-f flood] [-R n]
- *       [-C pairs] [-L latency_factor]
+ *       [-C pairs] [-L latency_factor] [-j threads] [-v]
  *
  * -q runs only the random graph at 5 % churn, -k N the first N runs of the
- * plan in main(); -F turns off the per-first-hop limit of k / degree (back
+ * plan in main(), -j N of them at a time in threads (the same results);
+ * -v tells progress every 10 simulated seconds; -F turns off the per-first-hop limit of k / degree (back
  * to RT_PER_FIRST_HOP for all, as fennecd has).
  *
  * -C PAIRS measures convergence from a cold start instead, as
@@ -43,6 +44,7 @@
  * 20 a second by default, each from a random live node to another; probes
  * are answered at once.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,16 +87,17 @@ void heap_push(struct heap *h, struct event *e)
 		if (!h->ev)
 			exit(1);
 	}
-	while (i && h->ev[(i - 1) / 2]->t > e->t) {
+	while (i && h->ev[(i - 1) / 2].t > e->t) {
 		h->ev[i] = h->ev[(i - 1) / 2];
 		i = (i - 1) / 2;
 	}
-	h->ev[i] = e;
+	h->ev[i] = (struct heap_item){ e->t, e };
 }
 
 struct event *heap_pop(struct heap *h)
 {
-	struct event *top = h->ev[0], *last = h->ev[--h->n];
+	struct event *top = h->ev[0].e;
+	struct heap_item last = h->ev[--h->n];
 	size_t i = 0;
 
 	for (;;) {
@@ -102,9 +105,9 @@ struct event *heap_pop(struct heap *h)
 
 		if (c >= h->n)
 			break;
-		if (c + 1 < h->n && h->ev[c + 1]->t < h->ev[c]->t)
+		if (c + 1 < h->n && h->ev[c + 1].t < h->ev[c].t)
 			c++;
-		if (h->ev[c]->t >= last->t)
+		if (h->ev[c].t >= last.t)
 			break;
 		h->ev[i] = h->ev[c];
 		i = c;
@@ -114,15 +117,16 @@ struct event *heap_pop(struct heap *h)
 	return top;
 }
 
-struct event *new_event(struct sim *s, uint64_t t, int type, int node)
+struct event *new_event_room(struct sim *s, uint64_t t, int type, int node,
+			     unsigned int room)
 {
-	struct event *e = malloc(sizeof(*e));
+	struct event *e = malloc(sizeof(*e) + room);
 
 	if (!e) {
 		fprintf(stderr, "sim: out of memory\n");
 		exit(1);
 	}
-	memset(e, 0, offsetof(struct event, msg));
+	memset(e, 0, sizeof(*e));
 	e->t = t;
 	e->type = type;
 	e->node = node;
@@ -130,9 +134,14 @@ struct event *new_event(struct sim *s, uint64_t t, int type, int node)
 	return e;
 }
 
+struct event *new_event(struct sim *s, uint64_t t, int type, int node)
+{
+	return new_event_room(s, t, type, node, 0);
+}
+
 struct options {
 	int nodes, warmup, measure, rate, runs, fixed_limit, no_mac, retries;
-	int converge, lat_factor;
+	int converge, lat_factor, jobs, verbose;
 	double hostile;
 	unsigned int kinds, defense, flood;
 	uint64_t seed;
@@ -150,10 +159,19 @@ static void degrees(const struct graph *g, struct run *r)
 	r->mean_degree = (double)g->off[g->n] / g->n;
 }
 
+/* CPU seconds of this thread: of this run, whatever else runs beside. */
+static double thread_seconds(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
 static void run_one(const struct options *o, struct run *r, int scale_free)
 {
 	struct sim s = { 0 };
-	clock_t start = clock();
+	double start = thread_seconds();
 
 	s.rng = o->seed * 0x9e3779b97f4a7c15ULL + 1;
 	s.churn = r->churn;
@@ -183,6 +201,11 @@ static void run_one(const struct options *o, struct run *r, int scale_free)
 	while (s.heap.n) {
 		struct event *e = heap_pop(&s.heap);
 
+		if (o->verbose && e->t / (10 * SEC) > s.now / (10 * SEC))
+			fprintf(stderr, "sim: %s, %g %% churn: %llu s simulated, "
+				"%lu events, %.0f s\n", r->topology, r->churn,
+				(unsigned long long)(e->t / SEC), s.events,
+				thread_seconds() - start);
 		s.now = e->t;
 		if (s.now > s.measure_end + 2 * QUERY_TIMEOUT) {
 			free(e);
@@ -194,11 +217,16 @@ static void run_one(const struct options *o, struct run *r, int scale_free)
 	net_stop(&s);
 	r->res = s.res;
 	r->nodes = o->nodes;
-	r->seconds = (double)(clock() - start) / CLOCKS_PER_SEC;
+	r->seconds = thread_seconds() - start;
 	fprintf(stderr, "sim: %s, %g %% churn: %u lookups, %lu messages, "
 		"%lu answers (%lu held to their lookup's size), %.1f s\n",
 		r->topology, r->churn, r->res.lookups, s.messages,
 		r->res.answers, r->res.answers_held, r->seconds);
+	fprintf(stderr, "sim: %s, %g %% churn: failed lookups: %u, target "
+		"left %u, not reached %u, not answered %u, routes failed %u\n",
+		r->topology, r->churn, r->res.lookups - r->res.found,
+		r->res.fail_left, r->res.fail_unreached,
+		r->res.fail_unanswered, r->res.fail_route);
 	if (o->hostile > 0)
 		fprintf(stderr, "sim: %lu lies, %lu forged answers refused, "
 			"%lu lookups flooded, %lu refused by rate limits; "
@@ -208,11 +236,56 @@ static void run_one(const struct options *o, struct run *r, int scale_free)
 			r->res.victim_lookups, r->res.retried);
 }
 
+/*
+ * -j: runs in threads, each taking the next run of the plan. Runs share
+ * nothing but the options (each its own struct sim, seeded alike), so
+ * their results are those of one after the other.
+ */
+struct pool {
+	const struct options *o;
+	struct run *runs;
+	int n, next;
+	pthread_mutex_t lock;
+};
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+
+	for (;;) {
+		int i;
+
+		pthread_mutex_lock(&p->lock);
+		i = p->next++;
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->n)
+			return NULL;
+		run_one(p->o, &p->runs[i], p->runs[i].topology[0] == 's');
+	}
+}
+
+static void run_all(const struct options *o, struct run *runs, int n)
+{
+	struct pool p = { .o = o, .runs = runs, .n = n };
+	pthread_t t[16];
+	int jobs = o->jobs < n ? o->jobs : n;
+
+	pthread_mutex_init(&p.lock, NULL);
+	for (int i = 0; i < jobs; i++)
+		if (pthread_create(&t[i], NULL, worker, &p)) {
+			fprintf(stderr, "sim: cannot start a thread\n");
+			exit(1);
+		}
+	for (int i = 0; i < jobs; i++)
+		pthread_join(t[i], NULL);
+	pthread_mutex_destroy(&p.lock);
+}
+
 static int parse(int argc, char **argv, struct options *o)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "n:m:s:r:w:d:l:qk:FH:A:D:Nf:R:C:L:")) != -1) {
+	while ((c = getopt(argc, argv, "n:m:s:r:w:d:l:qk:FH:A:D:Nf:R:C:L:j:v")) != -1) {
 		switch (c) {
 		case 'n': o->nodes = atoi(optarg); break;
 		case 'm': o->md = optarg; break;
@@ -238,6 +311,8 @@ static int parse(int argc, char **argv, struct options *o)
 		case 'R': o->retries = atoi(optarg); break;
 		case 'C': o->converge = atoi(optarg); break;
 		case 'L': o->lat_factor = atoi(optarg); break;
+		case 'j': o->jobs = atoi(optarg); break;
+		case 'v': o->verbose = 1; break;
 		default: return -1;
 		}
 	}
@@ -245,6 +320,7 @@ static int parse(int argc, char **argv, struct options *o)
 		o->kinds = ((1u << K_KINDS) - 1) & ~1u;	/* the mix */
 	return o->nodes >= 10 && o->rate > 0 && o->measure > 0 &&
 	       o->lat_factor >= 1 && o->lat_factor <= 1000 &&
+	       o->jobs >= 1 && o->jobs <= 16 &&
 	       o->hostile >= 0 && o->hostile < 100 ? 0 : -1;
 }
 
@@ -279,7 +355,7 @@ int main(int argc, char **argv)
 {
 	struct options o = { .nodes = 1000, .warmup = 100, .measure = 100,
 			     .rate = 20, .seed = 1, .flood = 10,
-			     .lat_factor = 1,
+			     .lat_factor = 1, .jobs = 1,
 			     /* all but D_SOURCE (routing.md) */
 			     .defense = D_ASKER | D_DIVERSE | D_ROUND |
 					D_ANSWERS };
@@ -296,7 +372,7 @@ int main(int argc, char **argv)
 			"[-w WARMUP_S] [-d MEASURE_S] [-l LOOKUPS_PER_S] [-q] "
 			"[-k RUNS] [-F] [-H HOSTILE_PCT] [-A KINDS] "
 			"[-D DEFENSES] [-N] [-f FLOOD_PER_S] [-R RETRIES] "
-			"[-C PAIRS] [-L LATENCY_FACTOR]\n");
+			"[-C PAIRS] [-L LATENCY_FACTOR] [-j THREADS] [-v]\n");
 		return 2;
 	}
 	for (unsigned int i = 0; i < sizeof(plan) / sizeof(plan[0]); i++) {
@@ -304,9 +380,9 @@ int main(int argc, char **argv)
 			break;
 		runs[n].topology = plan[i].topology;
 		runs[n].churn = plan[i].churn;
-		run_one(&o, &runs[n], plan[i].topology[0] == 's');
 		n++;
 	}
+	run_all(&o, runs, n);
 	write_outputs(&o, runs, n);
 	for (int i = 0; i < n && o.hostile > 0; i++)
 		printf("sim-attack: nodes=%d hostile=%g%% success=%.2f%%\n",

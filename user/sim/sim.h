@@ -23,6 +23,7 @@ struct graph {
 	int n;
 	int *off, *nbr;
 	uint32_t *lat_us;		/* per link, the same both ways */
+	uint16_t *back;			/* per link, its slot at the far end */
 	uint8_t *width;
 };
 
@@ -65,16 +66,17 @@ struct sim_limit {
 };
 
 struct sim_node {
-	struct rt_table table;
-	struct sim_limit limit;		/* lookups answered or forwarded */
+	/* What every event looks at first, in one cache line. */
+	int alive;
+	uint32_t gen;
 	uint8_t kind;
 	int victim;			/* a grinder's or flooder's, index */
+	uint64_t died;
+	struct rt_table table;
+	struct sim_limit limit;		/* lookups answered or forwarded */
 	struct rt_coords coords;
 	struct rt_amp amp;		/* answers larger than their lookup */
 	uint8_t key[FENNEC_KEY_LEN];
-	int alive;
-	uint32_t gen;
-	uint64_t died;
 	struct sim_lookup slot[SLOTS];
 	struct sim_lookup *conv;	/* -C: CONV_SLOTS of them */
 	int conv_target[CONV_SLOTS];	/* -C: node index of each pair's */
@@ -98,11 +100,24 @@ struct event {
 	uint32_t origin_gen;
 	uint8_t back[RT_ROUTE_MAX];	/* reverse route */
 	uint16_t len;
-	uint8_t msg[RT_MSG_MAX];
+	/* Allocated to its message's size (new_event_room), no larger. */
+	uint8_t msg[];
+};
+
+/* An event with room for any message, on the stack. */
+union event_room {
+	struct event e;
+	uint8_t bytes[sizeof(struct event) + RT_MSG_MAX];
+};
+
+/* A binary heap by time; the times beside the events, for cache's sake. */
+struct heap_item {
+	uint64_t t;
+	struct event *e;
 };
 
 struct heap {
-	struct event **ev;
+	struct heap_item *ev;
 	size_t n, size;
 };
 
@@ -117,6 +132,9 @@ struct result {
 	unsigned int at_max;		/* found routes of RT_ROUTE_MAX bytes */
 	unsigned int long_routes;	/* ...of more than 16 (version 2) */
 	double table_entries, table_route_bytes;	/* at the end */
+	/* Live nodes at the end: most entries, and routing state in bytes. */
+	unsigned int table_entries_max;
+	double state_bytes, state_bytes_max;
 	unsigned int forwards[RT_LOOKUP_TTL + 1];	/* of successes */
 	double landmarks, path_hops;	/* per node at the end */
 	double beacons;			/* per node per second */
@@ -126,6 +144,13 @@ struct result {
 	unsigned int victim_lookups, victim_found;
 	unsigned long lies, forged, refused, floods;
 	unsigned int retried;		/* measured lookups started again */
+	/*
+	 * Measured lookups that failed, by why: the target left (or left
+	 * and came back) before the end; else no copy reached it; else it
+	 * reached it but no answer came back; else the answer's routes
+	 * failed their probes.
+	 */
+	unsigned int fail_left, fail_unreached, fail_unanswered, fail_route;
 };
 
 struct sim {
@@ -141,6 +166,10 @@ struct sim {
 	uint64_t warmup, measure_end;
 	unsigned int lookups_per_s;
 	int *bfs_dist, *bfs_queue;
+	/* node[i].alive, packed: read for every hop and neighbour. */
+	uint8_t *up;
+	/* A beacon message to encode: zeroed once, not 5 KB each time. */
+	struct rt_msg *beacon_msg;
 	struct result res;
 	unsigned long events, messages, beacons;
 	/* Attacks (attack.c) */
@@ -171,12 +200,20 @@ void *xcalloc(size_t n, size_t size);
 void heap_push(struct heap *h, struct event *e);
 struct event *heap_pop(struct heap *h);
 struct event *new_event(struct sim *s, uint64_t t, int type, int node);
+/* ...with room for a message of ROOM bytes. */
+struct event *new_event_room(struct sim *s, uint64_t t, int type, int node,
+			     unsigned int room);
 
 /* graph.c */
 void graph_random(struct sim *s, int n);
 void graph_scale_free(struct sim *s, int n);
 void graph_free(struct graph *g);
 int graph_slot_to(const struct graph *g, int from, int to);
+/* The slot at the far end of node i's link `slot`, back to i. */
+static inline int graph_back(const struct graph *g, int i, int slot)
+{
+	return g->back[g->off[i] + slot - 1];
+}
 /* Hops of the shortest path between live nodes, -1 if none. */
 int graph_bfs(struct sim *s, int from, int to);
 
@@ -193,7 +230,7 @@ void forward_new(struct sim *s, int from, const struct rt_msg *m,
 		 const struct rt_node *to);
 struct event *send_routed(struct sim *s, int from, const uint8_t *route,
 			  unsigned int len, const uint8_t to[RT_ID_LEN],
-			  int type, int error_type);
+			  int type, int error_type, unsigned int room);
 void sim_mac(const uint8_t key[FENNEC_KEY_LEN], uint8_t mac[RT_MAC_LEN]);
 int degree(struct sim *s, int i);
 
