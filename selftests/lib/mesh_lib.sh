@@ -295,12 +295,10 @@ mesh_answered() {
 }
 
 # mesh_story SRC DST: what SRC's lookups of DST met on their way: SRC's
-# counters and log on DST, the other nodes' logs on them, every kernel's
-# drops, SRC's table.
+# log on DST, the other nodes' logs on them, every kernel's drops, SRC's
+# counters and table.
 mesh_story() {
 	local src=$1 dst=$2 i
-	echo "node $src's mesh counters:"
-	busybox nsenter --net="/run/netns/$P$src" fennec show fen0 dht | grep counters
 	echo "node $src's log on node $dst (${ADDR[$dst]}), last lines:"
 	grep -F "${ADDR[$dst]}" "$d/$P$src.log" | tail -n 12
 	echo "the other nodes' logs on lookups of node $dst by node $src, last lines:"
@@ -310,7 +308,7 @@ mesh_story() {
 		[ -e "/run/netns/$P$i" ] || continue
 		echo "$i: $(busybox nsenter --net="/run/netns/$P$i" fennec show fen0 | grep drops)"
 	done
-	echo "node $src's table (landmarks left out):"
+	echo "node $src's counters and table (landmarks left out):"
 	busybox nsenter --net="/run/netns/$P$src" fennec show fen0 dht | sed '/^landmark/,$d'
 }
 

@@ -84,6 +84,14 @@ fi
 # (l2 and r2, names no other node has).
 tracing=/sys/kernel/tracing
 [ -d $tracing/events ] || mount -t tracefs tracefs $tracing 2>/dev/null
+# traced_per_cpu: the events each CPU's ring buffer took since the trace
+# was cleared (kept and overwritten), one line a CPU.
+traced_per_cpu() {
+	local stats
+	for stats in "$tracing"/per_cpu/cpu*/stats; do
+		awk '/^(entries|overrun):/ { s += $2 } END { print s + 0 }' "$stats"
+	done
+}
 if [ "$(nproc)" -ge 2 ] && [ -d $tracing/events/net/net_dev_xmit ]; then
 	echo 'name == "l2" || name == "r2"' \
 		>$tracing/events/net/net_dev_xmit/filter
@@ -102,12 +110,9 @@ if [ "$(nproc)" -ge 2 ] && [ -d $tracing/events/net/net_dev_xmit ]; then
 	# shellcheck disable=SC2086 # two PIDs
 	wait $! $servers
 	echo 0 >$tracing/events/net/net_dev_xmit/enable
-	per_cpu=() total=0
-	for stats in "$tracing"/per_cpu/cpu*/stats; do
-		n=$(awk '/^(entries|overrun):/ { s += $2 } END { print s + 0 }' \
-			"$stats")
-		per_cpu+=("$n") total=$((total + n))
-	done
+	mapfile -t per_cpu < <(traced_per_cpu)
+	total=0
+	for n in "${per_cpu[@]}"; do total=$((total + n)); done
 	busiest=$(printf '%s\n' "${per_cpu[@]}" | sort -n | tail -1)
 	diag "node 2's sends per CPU: ${per_cpu[*]}"
 	check "two flows through a transit node leave it on both CPUs (${per_cpu[*]})" \
@@ -137,10 +142,7 @@ if [ -d $event ]; then
 	wait $servers
 	echo 0 >$event/enable
 	merged=0
-	for stats in "$tracing"/per_cpu/cpu*/stats; do
-		merged=$((merged + $(awk '/^(entries|overrun):/ { s += $2 }
-			END { print s + 0 }' "$stats")))
-	done
+	for n in $(traced_per_cpu); do merged=$((merged + n)); done
 	echo 0 >$event/filter
 	check "TCP from A reaches E's stack merged by GRO ($merged packets over the MTU of $mtu)" \
 		[ "$merged" -ge 10 ]

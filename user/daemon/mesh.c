@@ -600,27 +600,32 @@ static void lie(struct mesh *m, const struct rt_msg *q)
 #endif
 
 /* A lookup of LEN bytes came by EV (or its way back, for a retry). */
+/* What became of another's lookup MSG here: WHAT, at debug level. */
+static void log_lookup(const struct mesh *m, const struct rt_msg *msg,
+		       const char *what)
+{
+	char asker[INET6_ADDRSTRLEN], target[INET6_ADDRSTRLEN];
+
+	log_debug("%s: lookup of %s by %s: %s", m->dp->ifname,
+		  id_text(msg->target, target), id_text(msg->id, asker), what);
+}
+
 static void on_lookup(struct mesh *m, struct rt_msg *msg, size_t len,
 		      const struct datapath_event *ev, uint64_t now)
 {
-	char asker[INET6_ADDRSTRLEN], target[INET6_ADDRSTRLEN];
-	char text[INET6_ADDRSTRLEN];
+	char text[INET6_ADDRSTRLEN], what[INET6_ADDRSTRLEN + 32];
 	uint8_t buf[RT_MSG_MAX];
 	struct rt_node next;
 	int r;
 
-	id_text(msg->id, asker);
-	id_text(msg->target, target);
 	if (!rt_may_answer(&m->table, msg->id, now)) {
-		log_debug("%s: lookup of %s by %s: over its rate", m->dp->ifname,
-			  target, asker);
+		log_lookup(m, msg, "over its rate");
 		return;
 	}
 	r = rt_lookup_forward(&m->table, m->coords, msg, RT_TRUSTED, &next,
 			      now);
 	if (r == RT_FWD_TARGET) {
-		log_debug("%s: lookup of %s by %s: answered", m->dp->ifname,
-			  target, asker);
+		log_lookup(m, msg, "answered");
 		answer(m, msg, len, ev, now, false);
 	}
 #ifdef FENNECD_TEST
@@ -630,9 +635,8 @@ static void on_lookup(struct mesh *m, struct rt_msg *msg, size_t len,
 	}
 #endif
 	if (r == RT_FWD_END || (r == RT_FWD_NEXT && msg->ttl <= 1))
-		log_debug("%s: lookup of %s by %s: ends here (%s)",
-			  m->dp->ifname, target, asker,
-			  r == RT_FWD_END ? "no one closer" : "ttl");
+		log_lookup(m, msg, r == RT_FWD_END ? "ends here (no one closer)" :
+					"ends here (ttl)");
 	if (r != RT_FWD_NEXT || msg->ttl <= 1)
 		return;
 	msg->ttl--;
@@ -646,9 +650,9 @@ static void on_lookup(struct mesh *m, struct rt_msg *msg, size_t len,
 				   len)) {
 			remember_forward(m, &next, buf, len, ev, false, now);
 			m->stats.forwarded++;
-			log_debug("%s: lookup of %s by %s: to %s (%u bytes)",
-				  m->dp->ifname, target, asker,
-				  id_text(next.id, text), next.route_len);
+			snprintf(what, sizeof(what), "to %s (%u bytes)",
+				 id_text(next.id, text), next.route_len);
+			log_lookup(m, msg, what);
 			return;
 		}
 		rt_route_failed(&m->table, next.id);

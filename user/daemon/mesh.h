@@ -79,7 +79,6 @@ struct mesh_stats {
 	uint64_t slow_answers;		/* came after their copy's wait */
 };
 
-
 struct mesh {
 	struct datapath *dp;
 	uint8_t id[RT_ID_LEN];

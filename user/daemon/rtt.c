@@ -15,9 +15,7 @@ void rtt_sample(struct rtt *r, uint64_t sample)
 	}
 	d = sample > r->srtt ? sample - r->srtt : r->srtt - sample;
 	r->rttvar = r->rttvar - r->rttvar / 4 + d / 4;
-	r->srtt = r->srtt - r->srtt / 8 + sample / 8;
-	if (!r->srtt)
-		r->srtt = 1;
+	r->srtt = r->srtt - r->srtt / 8 + sample / 8;	/* stays >= 1 */
 }
 
 uint64_t rtt_wait(const struct rtt *r, uint64_t min, uint64_t max)
