@@ -64,6 +64,7 @@ static void report_counters(FILE *out, const struct mesh *m)
 		{ "answers_held", s->answers_held },
 		{ "slow_answers", s->slow_answers },
 		{ "query_wait_ms", mesh_query_wait(m) / 1000000 },
+		{ "discovers_limited", s->discovers_limited },
 	};
 
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)

@@ -118,6 +118,12 @@ static int allow(void *ctx, enum rt_limit what, const uint8_t peer[RT_ID_LEN],
 {
 	struct mesh *m = ctx;
 
+	if (what == RT_LIMIT_DISCOVER) {
+		if (ratelimit_allow_key(&m->rl_discover, peer, RT_ID_LEN, now))
+			return 1;
+		m->stats.discovers_limited++;
+		return 0;
+	}
 	if (ratelimit_allow_key(what == RT_LIMIT_ANSWER ? &m->rl : &m->rl_own,
 				what == RT_LIMIT_ANSWER ? peer : m->id,
 				RT_ID_LEN, now))
@@ -170,6 +176,8 @@ int mesh_init(struct mesh *m, struct datapath *dp, const uint8_t *private_key,
 #endif
 	ratelimit_init(&m->rl, ANSWER_PER_PEER, ANSWER_GLOBAL, ANSWER_BURST);
 	ratelimit_init(&m->rl_own, LOOKUP_RATE, LOOKUP_RATE, LOOKUP_BURST);
+	ratelimit_init(&m->rl_discover, MESH_DISCOVER_PER_LINK,
+		       MESH_DISCOVER_GLOBAL, MESH_DISCOVER_BURST);
 	rt_amp_init(&m->amp, ((uint64_t)randombytes_random() << 32) |
 		    randombytes_random(), now);
 	m->tick_at = now;
@@ -565,6 +573,9 @@ static void answer(struct mesh *m, const struct rt_msg *q, size_t len,
 		}
 		/* Its first link is down: the way back, hop by hop. */
 	}
+	/* Our own budget: whatever the lookup claims, a key costs nothing. */
+	if (!rt_may_discover(&m->table, NULL, now))
+		return;
 	if (rt_discover_msg(&msg, m->coords, m->key, q) ||
 	    fit_answer(m, &msg, len, ev, q->id, RT_ID_LEN, now) ||
 	    answer_mac(m, &msg, q->key, m->key, msg.mac))
@@ -732,11 +743,12 @@ static struct mesh_neighbour *from_neighbour(struct mesh *m,
 static void on_discover(struct mesh *m, struct rt_msg *msg,
 			const struct datapath_event *ev, uint64_t now)
 {
-	struct mesh_neighbour *nb;
+	struct mesh_neighbour *nb = from_neighbour(m, ev);
 	struct mesh_lookup *ml;
 	int slot;
 
-	if (!from_neighbour(m, ev))
+	/* Charged to the link it came by, whatever becomes of it. */
+	if (!nb || !rt_may_discover(&m->table, nb->id, now))
 		return;
 	slot = rt_discover_step(m->coords, msg, ev->slot);
 	if (slot > 0) {
@@ -948,7 +960,7 @@ void mesh_log_stats(const struct mesh *m)
 		 "discovers; %llu probes answered; %llu malformed, %llu "
 		 "refused; %llu late answers, %llu forged; %llu lies; "
 		 "%llu answers held to their lookup's size; %llu slow "
-		 "answers, %llu ms wait",
+		 "answers, %llu ms wait; %llu discovers limited",
 		 m->dp->ifname,
 		 m->table.count, m->coords->n,
 		 (unsigned long long)s->beacons_sent,
@@ -968,5 +980,6 @@ void mesh_log_stats(const struct mesh *m)
 		 (unsigned long long)s->lies,
 		 (unsigned long long)s->answers_held,
 		 (unsigned long long)s->slow_answers,
-		 (unsigned long long)(mesh_query_wait(m) / 1000000));
+		 (unsigned long long)(mesh_query_wait(m) / 1000000),
+		 (unsigned long long)s->discovers_limited);
 }

@@ -26,6 +26,16 @@ _Static_assert(RT_ROUTE_MAX == FENNEC_ROUTE_MAX,
 
 #define MESH_LOOKUPS	64	/* lookups in flight */
 #define MESH_FORWARDS	16	/* lookups forwarded, kept for a switch error */
+/*
+ * Discover messages taken from each neighbour's link (sent on, or ours to
+ * check), or started by us (our own ID's budget), each second, and from
+ * all together; bursts of MESH_DISCOVER_BURST. Far above what honest
+ * lookups send (Documentation/routing.md, "Security"): only a flood is
+ * held.
+ */
+#define MESH_DISCOVER_PER_LINK	10
+#define MESH_DISCOVER_GLOBAL	100
+#define MESH_DISCOVER_BURST	20
 
 struct mesh_query {
 	uint8_t to[RT_ID_LEN];
@@ -77,6 +87,7 @@ struct mesh_stats {
 	uint64_t lies;			/* FENNECD_TEST_LIE: lookups lied to */
 	uint64_t answers_held;		/* to their lookup's size */
 	uint64_t slow_answers;		/* came after their copy's wait */
+	uint64_t discovers_limited;	/* discover messages over budget */
 };
 
 struct mesh {
@@ -88,6 +99,8 @@ struct mesh {
 	struct rt_coords *coords;
 	struct ratelimit rl;		/* lookups answered and forwarded */
 	struct ratelimit rl_own;	/* lookups we start: ours alone */
+	/* Discover messages, per neighbour's link and ours we start. */
+	struct ratelimit rl_discover;
 	struct rt_amp amp;		/* answers larger than their lookup */
 	size_t nnb;
 	struct mesh_neighbour *nb;

@@ -43,15 +43,27 @@ bool ratelimit_allow_key(struct ratelimit *rl, const void *key, size_t len,
 {
 	uint8_t id[RATELIMIT_ID_LEN];
 	uint64_t slot;
-	typeof(rl->sources[0]) *s;
+	typeof(rl->sources[0]) *set, *s = NULL;
 
-	/* The hash names the source and picks its slot. */
+	/* The hash names the source and picks its set of slots. */
 	crypto_generichash(id, sizeof(id), key, len, rl->secret,
 			   sizeof(rl->secret));
 	memcpy(&slot, id, sizeof(slot));
-	s = &rl->sources[slot % RATELIMIT_SOURCES];
-	if (memcmp(s->id, id, sizeof(id))) {
-		/* A new source takes the slot with a full bucket. */
+	set = &rl->sources[slot % (RATELIMIT_SOURCES / RATELIMIT_WAYS) *
+			   RATELIMIT_WAYS];
+	for (unsigned int i = 0; i < RATELIMIT_WAYS && !s; i++)
+		if (!memcmp(set[i].id, id, sizeof(id)))
+			s = &set[i];
+	if (!s) {
+		/*
+		 * A new source takes the stalest slot of its set (an unused
+		 * one first) with a full bucket: a few sources in use, as a
+		 * node's neighbours, keep theirs.
+		 */
+		s = &set[0];
+		for (unsigned int i = 1; i < RATELIMIT_WAYS; i++)
+			if (set[i].b.last < s->b.last)
+				s = &set[i];
 		memcpy(s->id, id, sizeof(id));
 		s->b.tokens = rl->per_source_ns * rl->burst;
 		s->b.last = now;

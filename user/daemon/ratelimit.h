@@ -5,7 +5,9 @@
  * A source is any run of bytes that names a sender: an underlay address
  * (ratelimit_allow), a routed packet's way back (ratelimit_allow_key). The
  * table keeps a keyed hash of it, never its bytes: a source of any length
- * fits. No clock inside: callers pass the time in nanoseconds.
+ * fits, in one of a few slots its hash picks, the stalest of which gives
+ * way to a new source. No clock inside: callers pass the time in
+ * nanoseconds.
  */
 #ifndef FENNEC_DAEMON_RATELIMIT_H
 #define FENNEC_DAEMON_RATELIMIT_H
@@ -22,6 +24,7 @@ struct bucket {
 };
 
 #define RATELIMIT_SOURCES	256
+#define RATELIMIT_WAYS		4	/* slots a source's hash may take */
 #define RATELIMIT_ID_LEN	16	/* a source's keyed hash */
 
 struct ratelimit {

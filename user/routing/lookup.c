@@ -87,6 +87,14 @@ int rt_may_answer_from(const struct rt_table *t,
 	return t->cfg.allow(t->cfg.ctx, RT_LIMIT_ANSWER, peer, now);
 }
 
+int rt_may_discover(const struct rt_table *t, const uint8_t from[RT_ID_LEN],
+		    uint64_t now)
+{
+	return !t->cfg.allow ||
+	       t->cfg.allow(t->cfg.ctx, RT_LIMIT_DISCOVER,
+			    from ? from : t->cfg.id, now);
+}
+
 int rt_lookup_start(struct rt_lookup *l, const struct rt_table *t,
 		    const uint8_t target[RT_ID_LEN], uint64_t now)
 {

@@ -281,6 +281,12 @@ enum rt_limit {
 	 * the first hop, which no claim in the lookup changes.
 	 */
 	RT_LIMIT_SOURCE,
+	/*
+	 * Sending on a discover message that came from the neighbour `peer`
+	 * (its ID: the node at the far end of the link it came in on), or
+	 * starting one (`peer` our own ID): rt_may_discover.
+	 */
+	RT_LIMIT_DISCOVER,
 };
 
 struct rt_config {
@@ -509,6 +515,16 @@ int rt_discover_step(struct rt_coords *c, struct rt_msg *m,
 int rt_lookup_discovered(struct rt_lookup *l, struct rt_table *t,
 			 const struct rt_msg *m, unsigned int flags,
 			 uint64_t now);
+/*
+ * 1 if the rate limit hook (RT_LIMIT_DISCOVER) lets us take a discover
+ * message that came from the neighbour FROM (its ID), whatever becomes of
+ * it (sent on, or ours to check), or start one (FROM NULL: our own ID's
+ * budget). Ask it before rt_discover_step; a refused one is dropped.
+ * Every discover message crosses one link, so a neighbour flooding them
+ * is held to its link's budget, and the others' go through.
+ */
+int rt_may_discover(const struct rt_table *t, const uint8_t from[RT_ID_LEN],
+		    uint64_t now);
 
 /*
  * Answers larger than their question. Nothing in a lookup is proven: the

@@ -371,8 +371,8 @@ static void test_report(uint64_t now)
 	}
 	ok(!memcmp(v.id, S.id, RT_ID_LEN) && v.width == 1 &&
 	   v.nneighbours == 2 && v.nentries == 3 && v.nlandmarks == 2 &&
-	   v.npaths == 4 && v.ncounters == 20,
-	   "...as 2 neighbours, 3 entries, 2 landmarks, 4 paths, 20 counters");
+	   v.npaths == 4 && v.ncounters == 21,
+	   "...as 2 neighbours, 3 entries, 2 landmarks, 4 paths, 21 counters");
 	ok(v.paths[1].n == 4 && v.paths[1].fresh && !v.paths[2].fresh &&
 	   v.paths[1].hop[1].up == 6 && v.paths[1].hop[1].down == 1 &&
 	   !memcmp(v.paths[1].hop[2].tag, X.id + 1, RT_TAG_LEN),
@@ -1275,6 +1275,109 @@ static void test_amplification(uint64_t now)
 	mesh_free(&target);
 }
 
+/* --- discover messages, limited per link --------------------------------- */
+
+/*
+ * R, with neighbours A (slot 1), B (slot 2) and D (slot 3). A discover
+ * message for an asker whose path goes through R down slot 3 comes in
+ * from the neighbour on IN_SLOT, TXID its mark: 1 if R sent it on to D.
+ */
+static struct mesh relay;
+static struct node relay_asker, relay_target;
+
+static int discover_in(unsigned int in_slot, uint32_t txid, uint64_t now)
+{
+	struct datapath_event ev = { .cmd = FENNEC_CMD_EVENT_CONTROL };
+	struct rt_msg m = { .type = RT_MSG_DISCOVER, .txid = txid, .width = 1 };
+	const struct sent *x;
+	uint8_t buf[RT_MSG_MAX];
+	unsigned int before = nsent;
+	int len;
+
+	memcpy(m.target, relay_asker.id, RT_ID_LEN);
+	memcpy(m.id, relay_target.id, RT_ID_LEN);
+	memcpy(m.key, relay_target.key, FENNEC_KEY_LEN);
+	m.coords.n = 1;
+	m.coords.path[0].n = 2;
+	m.coords.path[0].hop[0] = hop(&relay_asker, 0, 0);
+	memcpy(m.coords.path[0].hop[1].tag, relay.id + 1, RT_TAG_LEN);
+	m.coords.path[0].hop[1].width = 1;
+	m.coords.path[0].hop[1].down = 3;
+	len = rt_msg_encode(&m, buf, sizeof(buf));
+	if (len < 0)
+		return 0;
+	ev.payload = buf;
+	ev.payload_len = len;
+	ev.route_len = 2;		/* our slot, its self slot: a neighbour's */
+	ev.route[0] = in_slot;
+	ev.slot = in_slot;
+	mesh_control(&relay, &ev, now);
+	x = &sent[(nsent - 1) % 64];
+	return nsent == before + 1 && x->msg.type == RT_MSG_DISCOVER &&
+	       x->msg.txid == txid && x->len == 2 && x->route[0] == 3 &&
+	       x->msg.back_len == 1 && x->msg.back[0] == in_slot;
+}
+
+static void test_discover_limit(uint64_t now)
+{
+	uint8_t key[FENNEC_KEY_LEN];
+	unsigned int a = 0, b = 0, n;
+	struct node nd;
+
+	randombytes_buf(key, sizeof(key));
+	mesh_init(&relay, &dp, NULL, key, now);
+	make_node(&relay_asker);
+	make_node(&relay_target);
+	make_node(&nd);
+	add_neighbour(&relay, 1, &A);
+	add_neighbour(&relay, 2, &B);
+	add_neighbour(&relay, 3, &nd);
+	ok(discover_in(2, 1, now), "a discover message from B goes on to D, "
+	   "the asker's path's way down");
+
+	/* A floods: 1 000 at once, then one a millisecond for 2 s. */
+	for (n = 0; n < 1000; n++)
+		a += discover_in(1, 1000 + n, now + NSEC_PER_SEC);
+	ok(a == MESH_DISCOVER_BURST, "1 000 at once from A: %u sent on, its "
+	   "link's burst (%d)", a, MESH_DISCOVER_BURST);
+	a = 0;
+	for (n = 1; n <= 2000; n++) {
+		uint64_t t = now + NSEC_PER_SEC + n * MS;
+
+		a += discover_in(1, 10000 + n, t);
+		if (n % 100 == 0)
+			b += discover_in(2, 50000 + n, t);
+	}
+	ok(a >= 2 * MESH_DISCOVER_PER_LINK - 1 &&
+	   a <= 2 * MESH_DISCOVER_PER_LINK + 1,
+	   "2 000 more from A over 2 s: %u sent on, its link's rate (%d a "
+	   "second)", a, MESH_DISCOVER_PER_LINK);
+	ok(b == 20, "...while all 20 of B's, one every 100 ms, went on (%u)",
+	   b);
+	ok(relay.stats.discovers_limited == 1000 + 2000 -
+	   MESH_DISCOVER_BURST - a,
+	   "every one dropped counted as discovers_limited (%llu)",
+	   (unsigned long long)relay.stats.discovers_limited);
+	ok(discover_in(1, 99, now + 10 * NSEC_PER_SEC),
+	   "A's link, quiet for a while, may send one again");
+
+	/* Neighbours enough to take the global budget: 100 a second. */
+	for (unsigned int i = 0; i < 30; i++) {
+		make_node(&nd);
+		add_neighbour(&relay, 10 + i, &nd);
+	}
+	a = 0;
+	for (n = 0; n < 1000; n++)
+		a += discover_in(10 + n % 30, 100000 + n,
+				 now + 20 * NSEC_PER_SEC + n * MS);
+	ok(a >= MESH_DISCOVER_GLOBAL - 1 &&
+	   a <= MESH_DISCOVER_GLOBAL + MESH_DISCOVER_BURST,
+	   "1 000 over 1 s from 30 links, 33 a second each: %u sent on, the "
+	   "global budget (%d a second, bursts of %d)", a,
+	   MESH_DISCOVER_GLOBAL, MESH_DISCOVER_BURST);
+	mesh_free(&relay);
+}
+
 /*
  * The "peers" reply: what fennecd says of its neighbours, sessions and
  * configuration, read back by the CLI's parser as it was meant.
@@ -1367,6 +1470,7 @@ int main(void)
 	test_trace_print();
 	test_lookup_switch_error(now);
 	test_amplification(now);
+	test_discover_limit(now);
 	test_peers_report(now);
 	control_close(&ctl);
 	mesh_free(&mesh);

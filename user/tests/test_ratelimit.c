@@ -30,11 +30,12 @@ static unsigned int allowed(struct ratelimit *rl, const union endpoint *ep,
 }
 
 /*
- * ratelimit_init with a fixed secret instead of a random one. The table is
- * direct-mapped: two sources whose hashes share a slot take it from each
- * other with a full bucket, so with a random secret the checks below that
- * name two or three sources failed now and then (about 1 run in 40). With
- * this secret their slots are fixed: the tests pass or fail every run.
+ * ratelimit_init with a fixed secret instead of a random one, so that the
+ * slots sources take are the same every run (test_sets aims at them). The
+ * table was direct-mapped: two sources whose hashes shared a slot took it
+ * from each other with a full bucket, and with a random secret the checks
+ * below that name two or three sources failed now and then (about 1 run
+ * in 40). Now a source has RATELIMIT_WAYS slots to choose from.
  */
 static void init(struct ratelimit *rl, unsigned int per_source,
 		 unsigned int global, unsigned int burst)
@@ -81,6 +82,53 @@ static void test_keys(uint64_t t)
 		n += ratelimit_allow_key(&rl, b, sizeof(b), t);
 	}
 	ok(n == 5, "many keyed sources at once share the global burst (%u allowed)", n);
+}
+
+/* The slot a source's hash picks, as ratelimit_allow_key computes it. */
+static unsigned int slot_of(const struct ratelimit *rl, uint32_t key)
+{
+	uint8_t id[RATELIMIT_ID_LEN];
+	uint64_t slot;
+
+	crypto_generichash(id, sizeof(id), (const uint8_t *)&key, sizeof(key),
+			   rl->secret, sizeof(rl->secret));
+	memcpy(&slot, id, sizeof(slot));
+	return slot % RATELIMIT_SOURCES;
+}
+
+/*
+ * Sources whose hashes pick one slot (a node's neighbours, say) keep their
+ * buckets: they used to take it from each other with a full bucket, and
+ * two such neighbours flooding in turn were held by the global budget
+ * only. A new source takes the stalest slot of the set.
+ */
+static void test_sets(uint64_t t)
+{
+	uint32_t keys[RATELIMIT_WAYS + 1], k = 0;
+	unsigned int n = 0, spent = 0;
+	struct ratelimit rl;
+
+	init(&rl, 10, 1000, 5);
+	keys[n++] = k;
+	while (n < RATELIMIT_WAYS + 1)
+		if (slot_of(&rl, ++k) == slot_of(&rl, keys[0]))
+			keys[n++] = k;
+	for (unsigned int i = 0; i < RATELIMIT_WAYS; i++)
+		allowed_key(&rl, (uint8_t *)&keys[i], 4, 50, t + i * MS);
+	for (unsigned int r = 0; r < 3; r++)
+		for (unsigned int i = 0; i < RATELIMIT_WAYS; i++)
+			spent += !allowed_key(&rl, (uint8_t *)&keys[i], 4, 5,
+					      t + 10 * MS);
+	ok(spent == 3 * RATELIMIT_WAYS, "%d sources whose hashes pick the "
+	   "same slot, each flooding in turn: all stay spent",
+	   RATELIMIT_WAYS);
+	ok(allowed_key(&rl, (uint8_t *)&keys[RATELIMIT_WAYS], 4, 50,
+		       t + 20 * MS) == 5,
+	   "one more there takes a slot with its own full burst");
+	ok(allowed_key(&rl, (uint8_t *)&keys[0], 4, 5, t + 30 * MS) == 5,
+	   "...the stalest's (the first's), which starts afresh");
+	ok(allowed_key(&rl, (uint8_t *)&keys[RATELIMIT_WAYS - 1], 4, 5,
+		       t + 40 * MS) == 0, "...and the others keep theirs");
 }
 
 int main(void)
@@ -130,5 +178,6 @@ int main(void)
 	ok(n > 900, "1000 a second is load, whatever the sources (%u of 1000)", n);
 	ok(!ratelimit_under_load(&rl, t + 20000 * MS), "and a quiet spell ends it");
 	test_keys(t);
+	test_sets(t);
 	return tap_done();
 }
