@@ -117,19 +117,20 @@ int parse_kinds(const char *arg, unsigned int *mask)
 int parse_defense(const char *arg, unsigned int *mask)
 {
 	static const char *const names[] = {
-		"source", "asker", "diverse", "round", "answers",
+		"source", "asker", "diverse", "round", "answers", "discover",
 	};
 	int r;
 
 	if (!strcmp(arg, "all")) {
-		*mask = D_SOURCE | D_ASKER | D_DIVERSE | D_ROUND | D_ANSWERS;
+		*mask = D_SOURCE | D_ASKER | D_DIVERSE | D_ROUND | D_ANSWERS |
+			D_DISCOVER;
 		return 0;
 	}
 	if (!strcmp(arg, "none")) {
 		*mask = 0;
 		return 0;
 	}
-	r = parse_list(arg, mask, names, 5, 0);
+	r = parse_list(arg, mask, names, 6, 0);
 	return r;
 }
 
@@ -302,6 +303,32 @@ int attack_beacon(struct sim *s, int i, int index, int slot)
 	return 1;
 }
 
+/*
+ * -X: a flooder's discover messages, s->discover_flood a second, as if it
+ * were a target answering its victim's lookups (the victim's coordinates
+ * are public): hop by hop towards the victim, each honest node on the way
+ * sending them on as its budget for the link they came by allows.
+ */
+static void flood_discover(struct sim *s, int i)
+{
+	struct sim_node *n = &s->node[i], *v = &s->node[n->victim];
+	struct event from = { .origin = i, .slot = NOT_OURS };
+	struct rt_msg q, m;
+
+	if (!s->discover_flood)
+		return;
+	rt_lookup_msg(&q, &v->coords, v->key, n->table.cfg.id, 0);
+	for (unsigned int k = 0; k < s->discover_flood; k++) {
+		q.txid = rnd(s);
+		if (rt_discover_msg(&m, &n->coords, n->key, &q))
+			return;
+		sim_mac(n->key, m.mac);
+		s->res.discover_floods++;
+		send_discover(s, i, &from, &m,
+			      rt_discover_step(&n->coords, &m, 0));
+	}
+}
+
 /* Forgers' rounds (every RT_BEACON_NS), and flooders' lookups. */
 void attack_tick(struct sim *s)
 {
@@ -326,6 +353,7 @@ void attack_tick(struct sim *s)
 		}
 		if (n->kind != K_FLOODER || s->now < s->warmup / 2)
 			continue;
+		flood_discover(s, i);
 		for (unsigned int k = 0; k < s->flood_rate; k++) {
 			const uint8_t *v = s->node[n->victim].table.cfg.id;
 			struct rt_node to;
@@ -369,13 +397,14 @@ static int take(struct sim_bucket *b, uint64_t cost, unsigned int burst,
 	return 1;
 }
 
-/* KEY's bucket among LIMIT_KEYS, or the least recently used, full. */
-static struct sim_bucket *bucket(struct sim_bucket *t, uint64_t key,
-				 uint64_t cost, unsigned int burst)
+/* KEY's bucket among N, or the least recently used, full. */
+static struct sim_bucket *bucket_of(struct sim_bucket *t, unsigned int n,
+				    uint64_t key, uint64_t cost,
+				    unsigned int burst)
 {
 	struct sim_bucket *old = &t[0];
 
-	for (unsigned int i = 0; i < LIMIT_KEYS; i++) {
+	for (unsigned int i = 0; i < n; i++) {
 		if (t[i].key == key)
 			return &t[i];
 		if (t[i].last < old->last)
@@ -385,6 +414,12 @@ static struct sim_bucket *bucket(struct sim_bucket *t, uint64_t key,
 	old->tokens = cost * burst;
 	old->last = 0;
 	return old;
+}
+
+static struct sim_bucket *bucket(struct sim_bucket *t, uint64_t key,
+				 uint64_t cost, unsigned int burst)
+{
+	return bucket_of(t, LIMIT_KEYS, key, cost, burst);
 }
 
 static uint64_t digest(const uint8_t *p, unsigned int len)
@@ -401,6 +436,45 @@ static uint64_t digest(const uint8_t *p, unsigned int len)
 #define BURST		40
 #define PER_SOURCE	(SEC / 100)	/* SOURCE_RATE, _BURST */
 #define SOURCE_BURST	200
+/* fennecd's MESH_DISCOVER_PER_LINK, _GLOBAL, _BURST */
+#define PER_LINK	(SEC / 10)
+#define ALL_DISCOVER	(SEC / 100)
+#define DISCOVER_BURST	20
+
+/* Messages drawn from a bucket of COST a message: its burst less its left. */
+static unsigned int drawn(const struct sim_bucket *b, uint64_t cost,
+			  unsigned int burst)
+{
+	return burst - b->tokens / cost;
+}
+
+/*
+ * D_DISCOVER: discover messages from the neighbour PEER (or started: our
+ * own ID), as fennecd: 10 a second per link, 100 in all, bursts of 20. An
+ * honest node's refusals and deepest draws are the run's to report.
+ */
+static int allow_discover(struct sim_limit *l, const uint8_t peer[RT_ID_LEN],
+			  uint64_t now)
+{
+	struct sim_bucket *b = bucket_of(l->discover, DISCOVER_KEYS,
+					 digest(peer, RT_ID_LEN), PER_LINK,
+					 DISCOVER_BURST);
+	int ok = take(b, PER_LINK, DISCOVER_BURST, now) &&
+		 take(&l->all_discover, ALL_DISCOVER, DISCOVER_BURST, now);
+
+	if (!l->honest)
+		return ok;
+	if (!ok)
+		l->res->discover_refused++;
+	if (drawn(b, PER_LINK, DISCOVER_BURST) > l->res->discover_draw)
+		l->res->discover_draw = drawn(b, PER_LINK, DISCOVER_BURST);
+	if (drawn(&l->all_discover, ALL_DISCOVER, DISCOVER_BURST) >
+	    l->res->discover_draw_all)
+		l->res->discover_draw_all = drawn(&l->all_discover,
+						  ALL_DISCOVER,
+						  DISCOVER_BURST);
+	return ok;
+}
 
 /*
  * The `allow` hook of every node: fennecd's 20 lookups a second per
@@ -417,6 +491,8 @@ int sim_allow(void *ctx, enum rt_limit what, const uint8_t peer[RT_ID_LEN],
 
 	if (what == RT_LIMIT_LOOKUP)
 		return 1;		/* ours: the sim starts few */
+	if (what == RT_LIMIT_DISCOVER)
+		return allow_discover(l, peer, now);
 	if (what == RT_LIMIT_SOURCE) {
 		b = bucket(l->source, digest(peer, RT_ID_LEN), PER_SOURCE,
 			   SOURCE_BURST);

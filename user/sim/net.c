@@ -274,6 +274,8 @@ static void new_identity(struct sim *s, int i)
 	rt_coords_init(&s->node[i].coords, cfg.id, cfg.width);
 	s->node[i].coords.relax = s->defense & D_ROUND ? 0 : RT_RELAX_ROUND;
 	memset(&s->node[i].limit, 0, sizeof(s->node[i].limit));
+	s->node[i].limit.res = &s->res;
+	s->node[i].limit.honest = !hostile(s, i);
 	/* Its ID's last bytes: drawing more would change every run. */
 	memcpy(&secret, cfg.id + RT_ID_LEN - sizeof(secret), sizeof(secret));
 	rt_amp_init(&s->node[i].amp, secret, s->now);
@@ -421,8 +423,8 @@ static void start_lookup(struct sim *s, int a, int slot,
 }
 
 /* A discover message goes on from node x to its neighbour on `slot`. */
-static void send_discover(struct sim *s, int x, const struct event *from,
-			  const struct rt_msg *m, int slot)
+void send_discover(struct sim *s, int x, const struct event *from,
+		   const struct rt_msg *m, int slot)
 {
 	uint8_t buf[RT_MSG_MAX];
 	struct event *e;
@@ -443,6 +445,7 @@ static void send_discover(struct sim *s, int x, const struct event *from,
 	if (len > 0)
 		memcpy(e->msg, buf, len);
 	s->messages++;
+	s->res.discover_msgs++;
 	schedule(s, e);
 }
 
@@ -476,6 +479,10 @@ static void answer_by_discover(struct sim *s, int t, const struct event *e,
 	struct sim_node *n = &s->node[t];
 	struct rt_msg m;
 
+	/* Our own budget, as fennecd's. */
+	if ((s->defense & D_DISCOVER) &&
+	    !rt_may_discover(&n->table, NULL, s->now))
+		return;
 	if (rt_discover_msg(&m, &n->coords, n->key, q) ||
 	    fit_answer(s, t, &m, e->len, e->back, e->back_len, q->id,
 		       RT_ID_LEN))
@@ -605,6 +612,11 @@ static void on_discover(struct sim *s, struct event *e)
 	int slot;
 
 	if (!current(s, e) || rt_msg_decode(&m, e->msg, e->len))
+		return;
+	/* Charged to the link it came by: the neighbour's ID, as fennecd. */
+	if ((s->defense & D_DISCOVER) &&
+	    !rt_may_discover(&n->table, s->node[neighbour(s, e->node,
+			     e->in_slot)].table.cfg.id, s->now))
 		return;
 	slot = rt_discover_step(&n->coords, &m, e->in_slot);
 	if (slot) {

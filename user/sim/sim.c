@@ -9,7 +9,8 @@
  *
  *   sim -n NODES [-m out.md] [-s out.svg] [-r seed] [-w warmup_s]
  *       [-d measure_s] [-l lookups_per_s] [-q] [-k runs] [-F]
- *       [-H hostile_pct] [-A kinds] [-D defenses] [-N] [-f flood] [-R n]
+ *       [-H hostile_pct] [-A kinds] [-D defenses] [-N] [-f flood]
+ *       [-X discover_flood] [-R n]
  *       [-C pairs] [-L latency_factor] [-j threads] [-v]
  *
  * -q runs only the random graph at 5 % churn, -k N the first N runs of the
@@ -30,10 +31,11 @@
  *
  * Attacks (attack.c): -H makes that % of the nodes hostile, of the kinds
  * -A names (liar,dropper,grinder,forger,flooder; "mix", the default, all
- * five in turn); -D the defenses on (source,asker,diverse,round,answers;
- * "all", "none"; the default all but source: all the library has); -N
- * takes answers without checking their mac; -f lookups a second per
- * flooder (10); -R retries of a measured lookup that found nothing. With -H, the last line is "sim-attack: nodes=N
+ * five in turn); -D the defenses on (source,asker,diverse,round,answers,
+ * discover; "all", "none"; the default all but source: all the library
+ * has); -N takes answers without checking their mac; -f lookups a
+ * second per flooder (10); -X discover messages a second per flooder,
+ * towards its victim (0); -R retries of a measured lookup that found nothing. With -H, the last line is "sim-attack: nodes=N
  * hostile=P% success=S%": honest askers' lookups of honest targets whose
  * chosen route ends at the target itself.
  *
@@ -143,7 +145,7 @@ struct options {
 	int nodes, warmup, measure, rate, runs, fixed_limit, no_mac, retries;
 	int converge, lat_factor, jobs, verbose;
 	double hostile;
-	unsigned int kinds, defense, flood;
+	unsigned int kinds, defense, flood, discover_flood;
 	uint64_t seed;
 	const char *md, *svg;
 };
@@ -185,6 +187,7 @@ static void run_one(const struct options *o, struct run *r, int scale_free)
 	s.defense = o->defense;
 	s.no_mac = o->no_mac;
 	s.flood_rate = o->flood;
+	s.discover_flood = o->discover_flood;
 	s.retries = o->retries;
 	s.converge_pairs = o->converge;
 	if (o->converge)
@@ -227,6 +230,12 @@ static void run_one(const struct options *o, struct run *r, int scale_free)
 		r->topology, r->churn, r->res.lookups - r->res.found,
 		r->res.fail_left, r->res.fail_unreached,
 		r->res.fail_unanswered, r->res.fail_route);
+	fprintf(stderr, "sim: %s, %g %% churn: %lu discover messages sent "
+		"(%lu flooded), %lu refused by honest nodes' budgets; deepest "
+		"draw of one link's budget %u, of a node's in all %u (bursts "
+		"of 20)\n", r->topology, r->churn, r->res.discover_msgs,
+		r->res.discover_floods, r->res.discover_refused,
+		r->res.discover_draw, r->res.discover_draw_all);
 	if (o->hostile > 0)
 		fprintf(stderr, "sim: %lu lies, %lu forged answers refused, "
 			"%lu lookups flooded, %lu refused by rate limits; "
@@ -285,7 +294,7 @@ static int parse(int argc, char **argv, struct options *o)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "n:m:s:r:w:d:l:qk:FH:A:D:Nf:R:C:L:j:v")) != -1) {
+	while ((c = getopt(argc, argv, "n:m:s:r:w:d:l:qk:FH:A:D:Nf:X:R:C:L:j:v")) != -1) {
 		switch (c) {
 		case 'n': o->nodes = atoi(optarg); break;
 		case 'm': o->md = optarg; break;
@@ -308,6 +317,7 @@ static int parse(int argc, char **argv, struct options *o)
 			break;
 		case 'N': o->no_mac = 1; break;
 		case 'f': o->flood = atoi(optarg); break;
+		case 'X': o->discover_flood = atoi(optarg); break;
 		case 'R': o->retries = atoi(optarg); break;
 		case 'C': o->converge = atoi(optarg); break;
 		case 'L': o->lat_factor = atoi(optarg); break;
@@ -358,7 +368,7 @@ int main(int argc, char **argv)
 			     .lat_factor = 1, .jobs = 1,
 			     /* all but D_SOURCE (routing.md) */
 			     .defense = D_ASKER | D_DIVERSE | D_ROUND |
-					D_ANSWERS };
+					D_ANSWERS | D_DISCOVER };
 	static const struct { const char *topology; double churn; } plan[] = {
 		{ "random 2-4", 5 }, { "scale-free", 5 }, { "random 2-4", 0 },
 		{ "random 2-4", 10 },
@@ -371,7 +381,8 @@ int main(int argc, char **argv)
 			"[-r SEED] "
 			"[-w WARMUP_S] [-d MEASURE_S] [-l LOOKUPS_PER_S] [-q] "
 			"[-k RUNS] [-F] [-H HOSTILE_PCT] [-A KINDS] "
-			"[-D DEFENSES] [-N] [-f FLOOD_PER_S] [-R RETRIES] "
+			"[-D DEFENSES] [-N] [-f FLOOD_PER_S] "
+			"[-X DISCOVER_FLOOD_PER_S] [-R RETRIES] "
 			"[-C PAIRS] [-L LATENCY_FACTOR] [-j THREADS] [-v]\n");
 		return 2;
 	}

@@ -51,6 +51,7 @@ enum defense {
 	D_DIVERSE = 4,		/* first hops by different links */
 	D_ROUND = 8,		/* a landmark's round advances with time */
 	D_ANSWERS = 16,		/* a lookup's copies answered by different routes */
+	D_DISCOVER = 32,	/* discover messages limited per link */
 };
 
 /* Token buckets, as fennecd's ratelimit.c: per key, and for all. */
@@ -59,10 +60,16 @@ struct sim_bucket {
 };
 
 #define LIMIT_KEYS	32
+#define DISCOVER_KEYS	16	/* neighbours' links, and our own */
+struct result;
 struct sim_limit {
-	struct sim_bucket all, all_source;
+	struct sim_bucket all, all_source, all_discover;
 	struct sim_bucket key[LIMIT_KEYS];	/* claimed asker */
 	struct sim_bucket source[LIMIT_KEYS];	/* D_SOURCE: way back */
+	/* D_DISCOVER: by the neighbour it came from, or ours (our ID). */
+	struct sim_bucket discover[DISCOVER_KEYS];
+	struct result *res;		/* the run's: refusals, draws */
+	int honest;
 };
 
 struct sim_node {
@@ -151,6 +158,13 @@ struct result {
 	 * failed their probes.
 	 */
 	unsigned int fail_left, fail_unreached, fail_unanswered, fail_route;
+	/*
+	 * Discover messages sent (started and relayed, by anyone), refused
+	 * by honest nodes' budgets, and the deepest an honest node's budget
+	 * for one link (or its own) and for all was drawn, in messages.
+	 */
+	unsigned long discover_msgs, discover_refused, discover_floods;
+	unsigned int discover_draw, discover_draw_all;
 };
 
 struct sim {
@@ -178,6 +192,7 @@ struct sim {
 	unsigned int defense;		/* bit mask of enum defense */
 	int no_mac;			/* answers taken unchecked */
 	unsigned int flood_rate;	/* lookups a second per flooder */
+	unsigned int discover_flood;	/* -X: discover messages, the same */
 	unsigned int retries;		/* -R: of a measured lookup */
 	int *victim, n_victims;
 	/*
@@ -226,6 +241,8 @@ void net_stop(struct sim *s);
 void send_beacon(struct sim *s, int i, int index, int slot);
 void send_msg_beacon(struct sim *s, int i, int slot,
 		     const struct rt_beacon *b);
+void send_discover(struct sim *s, int x, const struct event *from,
+		   const struct rt_msg *m, int slot);
 void forward_new(struct sim *s, int from, const struct rt_msg *m,
 		 const struct rt_node *to);
 struct event *send_routed(struct sim *s, int from, const uint8_t *route,
