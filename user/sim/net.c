@@ -481,8 +481,11 @@ static void answer_by_discover(struct sim *s, int t, const struct event *e,
 
 	/* Our own budget, as fennecd's. */
 	if ((s->defense & D_DISCOVER) &&
-	    !rt_may_discover(&n->table, NULL, s->now))
+	    !rt_may_discover(&n->table, NULL, s->now)) {
+		s->res.discover_refused_answers += !hostile(s, t) &&
+						   e->slot != NOT_OURS;
 		return;
+	}
 	if (rt_discover_msg(&m, &n->coords, n->key, q) ||
 	    fit_answer(s, t, &m, e->len, e->back, e->back_len, q->id,
 		       RT_ID_LEN))
@@ -613,11 +616,19 @@ static void on_discover(struct sim *s, struct event *e)
 
 	if (!current(s, e) || rt_msg_decode(&m, e->msg, e->len))
 		return;
-	/* Charged to the link it came by: the neighbour's ID, as fennecd. */
+	/*
+	 * Charged to the link it came by: the neighbour's ID, as fennecd.
+	 * One that answers a lookup some node measures or keeps (not a
+	 * flooder's: slot NOT_OURS) refused by an honest node is counted
+	 * apart.
+	 */
 	if ((s->defense & D_DISCOVER) &&
 	    !rt_may_discover(&n->table, s->node[neighbour(s, e->node,
-			     e->in_slot)].table.cfg.id, s->now))
+			     e->in_slot)].table.cfg.id, s->now)) {
+		s->res.discover_refused_answers += !hostile(s, e->node) &&
+						   e->slot != NOT_OURS;
 		return;
+	}
 	slot = rt_discover_step(&n->coords, &m, e->in_slot);
 	if (slot) {
 		/* Liars, droppers and grinders relay nothing. */

@@ -231,10 +231,11 @@ static void run_one(const struct options *o, struct run *r, int scale_free)
 		r->res.fail_left, r->res.fail_unreached,
 		r->res.fail_unanswered, r->res.fail_route);
 	fprintf(stderr, "sim: %s, %g %% churn: %lu discover messages sent "
-		"(%lu flooded), %lu refused by honest nodes' budgets; deepest "
-		"draw of one link's budget %u, of a node's in all %u (bursts "
-		"of 20)\n", r->topology, r->churn, r->res.discover_msgs,
-		r->res.discover_floods, r->res.discover_refused,
+		"(%lu flooded), %lu refused by honest nodes' budgets (%lu "
+		"answering lookups); deepest draw of one link's budget %u, of "
+		"a node's in all %u (bursts of 20)\n", r->topology, r->churn,
+		r->res.discover_msgs, r->res.discover_floods,
+		r->res.discover_refused, r->res.discover_refused_answers,
 		r->res.discover_draw, r->res.discover_draw_all);
 	if (o->hostile > 0)
 		fprintf(stderr, "sim: %lu lies, %lu forged answers refused, "

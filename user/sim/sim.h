@@ -164,6 +164,8 @@ struct result {
 	 * for one link (or its own) and for all was drawn, in messages.
 	 */
 	unsigned long discover_msgs, discover_refused, discover_floods;
+	/* ...of them, answers to lookups not a flooder's (slot NOT_OURS) */
+	unsigned long discover_refused_answers;
 	unsigned int discover_draw, discover_draw_all;
 };
 
