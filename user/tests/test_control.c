@@ -1278,6 +1278,55 @@ static void test_amplification(uint64_t now)
 /* --- discover messages, limited per link --------------------------------- */
 
 /*
+ * Lookups of T whose askers T has no route to (their one path shares no
+ * node with T's): each answer would be a discover message, which T
+ * starts on its own budget, whatever asker the lookup names.
+ */
+static void test_discover_starts(uint64_t now)
+{
+	struct datapath_event ev = { .cmd = FENNEC_CMD_EVENT_CONTROL };
+	unsigned int n;
+	uint64_t refused;
+
+	build_target(now);
+	for (n = 0; n < 200; n++) {
+		struct node asker, far;
+		struct rt_msg q = { .type = RT_MSG_LOOKUP, .txid = n,
+				    .width = 1, .ttl = RT_LOOKUP_TTL };
+		uint8_t buf[RT_MSG_MAX];
+		int len;
+
+		make_node(&asker);
+		make_node(&far);
+		memcpy(q.target, target.id, RT_ID_LEN);
+		memcpy(q.id, asker.id, RT_ID_LEN);
+		memcpy(q.key, asker.key, FENNEC_KEY_LEN);
+		q.coords.n = 1;
+		q.coords.path[0].n = 2;
+		q.coords.path[0].hop[0] = hop(&asker, 0, 0);
+		q.coords.path[0].hop[1] = hop(&far, 0, 3);
+		len = rt_msg_encode(&q, buf, sizeof(buf));
+		if (len < 0)
+			break;
+		ev.payload = buf;
+		ev.payload_len = len;
+		ev.route_len = parse_label("01.07.00", ev.route);
+		ev.slot = 1;
+		mesh_control(&target, &ev, now + n * 5 * MS);
+	}
+	refused = target.stats.discovers_limited;
+	ok(n == 200 && target.stats.refused == 0 &&
+	   refused >= 200 - MESH_DISCOVER_BURST - MESH_DISCOVER_PER_LINK - 1 &&
+	   refused <= 200 - MESH_DISCOVER_BURST - MESH_DISCOVER_PER_LINK + 1,
+	   "200 lookups in 1 s, each from a new asker T has no route to: "
+	   "%llu of their discover messages not started, T's own budget (%d, "
+	   "then %d a second)", (unsigned long long)refused,
+	   MESH_DISCOVER_BURST, MESH_DISCOVER_PER_LINK);
+	sodium_free((void *)target.private_key);
+	mesh_free(&target);
+}
+
+/*
  * R, with neighbours A (slot 1), B (slot 2) and D (slot 3). A discover
  * message for an asker whose path goes through R down slot 3 comes in
  * from the neighbour on IN_SLOT, TXID its mark: 1 if R sent it on to D.
@@ -1471,6 +1520,7 @@ int main(void)
 	test_lookup_switch_error(now);
 	test_amplification(now);
 	test_discover_limit(now);
+	test_discover_starts(now);
 	test_peers_report(now);
 	control_close(&ctl);
 	mesh_free(&mesh);
