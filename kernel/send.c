@@ -441,27 +441,27 @@ static enum fennec_verdict fennec_send_later(struct fennec_device *fdev,
 }
 
 /*
- * To a node: the compact form if it is a neighbour with keys, else its
- * session's keys, else it waits. Context: RCU read side, BHs off.
+ * Where a packet from the stack goes: its node, and the neighbour or
+ * session with that node's address, found on the way to it. Each table
+ * is asked at most once per packet for the node.
  */
-static enum fennec_verdict fennec_send_to_node(struct fennec_device *fdev,
-					       struct sk_buff *skb,
-					       const struct in6_addr *node)
-{
-	struct fennec_session *session;
-	struct fennec_keypair *kp;
+struct fennec_tx_dest {
+	const struct in6_addr *node;
 	struct fennec_link *link;
+	struct fennec_session *session;
+};
 
-	link = fennec_link_by_peer(fdev, node);
-	/* Read once: a link being deleted loses its keys under us. */
-	kp = link ? rcu_dereference(link->keys.now) : NULL;
-	if (kp)
-		return fennec_send_direct(link, kp, skb);
-	session = fennec_session_lookup(fdev, node);
-	kp = session ? rcu_dereference(session->keys.now) : NULL;
-	if (kp)
-		return fennec_send_routed(fdev, session, kp, skb);
-	return fennec_send_later(fdev, skb, node);
+/*
+ * A neighbour with @node's address, else a session with it. Either may
+ * be missing or without keys yet. Context: RCU read side.
+ */
+static void fennec_tx_dest_of(struct fennec_device *fdev,
+			      const struct in6_addr *node,
+			      struct fennec_tx_dest *dest)
+{
+	dest->node = node;
+	dest->link = fennec_link_by_peer(fdev, node);
+	dest->session = dest->link ? NULL : fennec_session_lookup(fdev, node);
 }
 
 /*
@@ -470,33 +470,81 @@ static enum fennec_verdict fennec_send_to_node(struct fennec_device *fdev,
  * /64 if a session is, else the address itself (a node to find).
  * Context: RCU read side.
  */
-static const struct in6_addr *fennec_node_of(struct fennec_device *fdev,
-					     const struct in6_addr *daddr)
+static void fennec_tx_dest_fc(struct fennec_device *fdev,
+			      const struct in6_addr *daddr,
+			      struct fennec_tx_dest *dest)
 {
 	struct fennec_session *owner;
 
-	if (fennec_link_by_peer(fdev, daddr) ||
-	    fennec_session_lookup(fdev, daddr))
-		return daddr;
+	fennec_tx_dest_of(fdev, daddr, dest);
+	if (dest->link || dest->session)
+		return;
 	owner = fennec_session_by_prefix64(fdev, daddr);
-	return owner ? &owner->peer : daddr;
+	if (!owner)
+		return;
+	dest->node = &owner->peer;
+	dest->link = fennec_link_by_peer(fdev, &owner->peer);
+	dest->session = dest->link ? NULL : owner;
 }
 
 /*
- * The node a packet from the stack goes to, or NULL if none.
- * Context: RCU read side.
+ * Where a packet from the stack goes. False if nowhere (no prefix
+ * holds its destination). Context: RCU read side.
  */
-static const struct in6_addr *fennec_tx_node(struct fennec_device *fdev,
-					     struct sk_buff *skb)
+static bool fennec_tx_dest(struct fennec_device *fdev, struct sk_buff *skb,
+			   struct fennec_tx_dest *dest)
 {
+	const struct in6_addr *node;
+
 	if (skb->protocol == htons(ETH_P_IPV6)) {
 		const struct in6_addr *daddr = &ipv6_hdr(skb)->daddr;
 
-		if (daddr->s6_addr[0] == FENNEC_ADDR_PREFIX)
-			return fennec_node_of(fdev, daddr);
-		return fennec_prefix_lookup(fdev, true, daddr);
+		if (daddr->s6_addr[0] == FENNEC_ADDR_PREFIX) {
+			fennec_tx_dest_fc(fdev, daddr, dest);
+			return true;
+		}
+		node = fennec_prefix_lookup(fdev, true, daddr);
+	} else {
+		node = fennec_prefix_lookup(fdev, false, &ip_hdr(skb)->daddr);
 	}
-	return fennec_prefix_lookup(fdev, false, &ip_hdr(skb)->daddr);
+	if (!node)
+		return false;
+	fennec_tx_dest_of(fdev, node, dest);
+	return true;
+}
+
+/*
+ * The session to seal for @dest with if its neighbour has no keys: the
+ * one found with it, or, when a link without keys hid it, the node's.
+ * Context: RCU read side.
+ */
+static struct fennec_session *fennec_tx_session(struct fennec_device *fdev,
+						const struct fennec_tx_dest *dest)
+{
+	return dest->link ? fennec_session_lookup(fdev, dest->node) :
+			    dest->session;
+}
+
+/*
+ * To a node: the compact form if it is a neighbour with keys, else its
+ * session's keys, else it waits. Context: RCU read side, BHs off.
+ */
+static enum fennec_verdict fennec_send_to_node(struct fennec_device *fdev,
+					       struct sk_buff *skb,
+					       const struct fennec_tx_dest *dest)
+{
+	struct fennec_session *session;
+	struct fennec_keypair *kp;
+
+	/* Read once: a link being deleted loses its keys under us. */
+	kp = dest->link ? rcu_dereference(dest->link->keys.now) : NULL;
+	if (kp)
+		return fennec_send_direct(dest->link, kp, skb);
+	session = fennec_tx_session(fdev, dest);
+	kp = session ? rcu_dereference(session->keys.now) : NULL;
+	if (kp)
+		return fennec_send_routed(fdev, session, kp, skb);
+	return fennec_send_later(fdev, skb, dest->node);
 }
 
 /**
@@ -513,16 +561,14 @@ static const struct in6_addr *fennec_tx_node(struct fennec_device *fdev,
 struct fennec_serial *fennec_send_serial(struct fennec_device *fdev,
 					 struct sk_buff *skb)
 {
-	const struct in6_addr *node = fennec_tx_node(fdev, skb);
 	struct fennec_session *session;
-	struct fennec_link *link;
+	struct fennec_tx_dest dest;
 
-	if (!node)
+	if (!fennec_tx_dest(fdev, skb, &dest))
 		return NULL;
-	link = fennec_link_by_peer(fdev, node);
-	if (link && rcu_access_pointer(link->keys.now))
-		return link->serial_tx;
-	session = fennec_session_lookup(fdev, node);
+	if (dest.link && rcu_access_pointer(dest.link->keys.now))
+		return dest.link->serial_tx;
+	session = fennec_tx_session(fdev, &dest);
 	if (session && rcu_access_pointer(session->keys.now))
 		return session->serial;
 	return NULL;
@@ -540,13 +586,13 @@ struct fennec_serial *fennec_send_serial(struct fennec_device *fdev,
 enum fennec_verdict fennec_send_one(struct fennec_device *fdev,
 				    struct sk_buff *skb)
 {
-	const struct in6_addr *node;
+	struct fennec_tx_dest dest;
 	enum fennec_verdict verdict;
 
 	rcu_read_lock();
-	node = fennec_tx_node(fdev, skb);
-	verdict = node ? fennec_send_to_node(fdev, skb, node) :
-			 fennec_unreachable(skb);
+	verdict = fennec_tx_dest(fdev, skb, &dest) ?
+		  fennec_send_to_node(fdev, skb, &dest) :
+		  fennec_unreachable(skb);
 	rcu_read_unlock();
 	return verdict;
 }
