@@ -82,11 +82,84 @@ static int send_to_neighbour(struct mesh *m, const struct mesh_neighbour *nb,
 	return send_msg(m, route, neighbour_route(m, nb, route), msg);
 }
 
+#ifdef FENNECD_TEST
+#define FORGE_NS	(10 * NSEC_PER_SEC)
+
+/*
+ * TEST-ONLY (FENNECD_TEST_FORGE): a forged path for beacon B: we are one
+ * hop from LANDMARK (up our first link, whatever is there), in round SEQ,
+ * sent to NB.
+ */
+static void forge_path(const struct mesh *m, const uint8_t *landmark,
+		       uint32_t seq, const struct mesh_neighbour *nb,
+		       struct rt_beacon *b)
+{
+	uint16_t up = 0;
+
+	for (size_t i = 0; i < m->nnb && !up; i++)
+		up = m->nb[i].slot;
+	memset(b, 0, sizeof(*b));
+	memcpy(b->landmark, landmark, RT_ID_LEN);
+	b->seq = seq;
+	b->path.n = 2;
+	memcpy(b->path.hop[0].tag, m->id + 1, RT_TAG_LEN);
+	b->path.hop[0].width = m->coords->width;
+	b->path.hop[0].up = up;
+	b->path.hop[0].down = nb->slot;
+	memcpy(b->path.hop[1].tag, landmark + 1, RT_TAG_LEN);
+	b->path.hop[1].width = 1;
+	b->path.hop[1].down = 1;
+}
+
+/* TEST-ONLY: the landmark a forger invents, lower than any node's ID. */
+static void forge_invented(const struct mesh *m, uint8_t id[RT_ID_LEN])
+{
+	memset(id, 0, RT_ID_LEN);
+	id[0] = m->id[0];
+	memcpy(id + RT_ID_LEN - 4, m->id + RT_ID_LEN - 4, 4);
+}
+
+/* TEST-ONLY: the invented landmark's round, to every neighbour. */
+static void forge_round(struct mesh *m, uint64_t now)
+{
+	struct rt_msg msg = { .type = RT_MSG_BEACON };
+	uint8_t id[RT_ID_LEN];
+
+	if (!m->forge || now < m->forge_at)
+		return;
+	m->forge_at = now + FORGE_NS;
+	forge_invented(m, id);
+	for (size_t i = 0; i < m->nnb; i++) {
+		if (!m->nb[i].slot)
+			continue;
+		forge_path(m, id, (uint32_t)(now / FORGE_NS) + 1, &m->nb[i],
+			   &msg.beacon);
+		if (!send_to_neighbour(m, &m->nb[i], &msg))
+			m->stats.beacons_sent++;
+	}
+	log_debug("%s: FENNECD_TEST_FORGE: forged a round of an invented landmark",
+		  m->dp->ifname);
+}
+#endif
+
+/* Our beacon for landmark INDEX (a test's forger: a forged one) to NB. */
 static void send_beacon(struct mesh *m, unsigned int index,
 			const struct mesh_neighbour *nb)
 {
 	struct rt_msg msg = { .type = RT_MSG_BEACON };
 
+#ifdef FENNECD_TEST
+	if (m->forge && index < m->coords->n &&
+	    memcmp(m->coords->lm[index].id, m->id, RT_ID_LEN)) {
+		forge_path(m, m->coords->lm[index].id,
+			   m->coords->lm[index].seq + 1, nb, &msg.beacon);
+		if (!send_to_neighbour(m, nb, &msg))
+			m->stats.beacons_sent++;
+		log_debug("%s: FENNECD_TEST_FORGE: forged a beacon",
+			  m->dp->ifname);
+		return;
+	}
+#endif
 	if (rt_beacon_make(m->coords, index, nb->slot, &msg.beacon) < 0)
 		return;
 	if (!send_to_neighbour(m, nb, &msg))
@@ -172,6 +245,14 @@ int mesh_init(struct mesh *m, struct datapath *dp, const uint8_t *private_key,
 	m->lie = getenv("FENNECD_TEST_LIE") != NULL;
 	if (m->lie)
 		log_warn("%s: FENNECD_TEST_LIE: lying to lookups, for a test",
+			 dp->ifname);
+	m->drop = getenv("FENNECD_TEST_DROP") != NULL;
+	if (m->drop)
+		log_warn("%s: FENNECD_TEST_DROP: swallowing lookups, for a test",
+			 dp->ifname);
+	m->forge = getenv("FENNECD_TEST_FORGE") != NULL;
+	if (m->forge)
+		log_warn("%s: FENNECD_TEST_FORGE: forging beacons, for a test",
 			 dp->ifname);
 #endif
 	ratelimit_init(&m->rl, ANSWER_PER_PEER, ANSWER_GLOBAL, ANSWER_BURST);
@@ -633,6 +714,12 @@ static void on_lookup(struct mesh *m, struct rt_msg *msg, size_t len,
 		log_lookup(m, msg, "over its rate");
 		return;
 	}
+#ifdef FENNECD_TEST
+	if (m->drop) {
+		log_lookup(m, msg, "FENNECD_TEST_DROP: swallowed");
+		return;
+	}
+#endif
 	r = rt_lookup_forward(&m->table, m->coords, msg, RT_TRUSTED, &next,
 			      now);
 	if (r == RT_FWD_TARGET) {
@@ -750,6 +837,13 @@ static void on_discover(struct mesh *m, struct rt_msg *msg,
 	/* Charged to the link it came by, whatever becomes of it. */
 	if (!nb || !rt_may_discover(&m->table, nb->id, now))
 		return;
+#ifdef FENNECD_TEST
+	if (m->drop) {
+		log_debug("%s: FENNECD_TEST_DROP: swallowed a discover message",
+			  m->dp->ifname);
+		return;
+	}
+#endif
 	slot = rt_discover_step(m->coords, msg, ev->slot);
 	if (slot > 0) {
 		nb = neighbour_on(m, slot);
@@ -918,6 +1012,9 @@ void mesh_timers(struct mesh *m, uint64_t now)
 
 	if (now >= m->tick_at) {
 		m->tick_at = now + TICK_NS;
+#ifdef FENNECD_TEST
+		forge_round(m, now);
+#endif
 		if (rt_coords_tick(m->coords, now) == 1) {
 			own = rt_landmark_index(m->coords, m->id);
 			if (own >= 0)

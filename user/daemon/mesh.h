@@ -117,6 +117,16 @@ struct mesh {
 	 * Always false in fennecd.
 	 */
 	bool lie;
+	/*
+	 * More of a test's hostile nodes (fennecd-test only, false in
+	 * fennecd): FENNECD_TEST_DROP forwards, answers and relays no lookup
+	 * or discover message (a black hole for the DHT; its kernel still
+	 * switches packets); FENNECD_TEST_FORGE sends beacons that claim
+	 * every landmark it knows one hop away, a round ahead, and every
+	 * FORGE_NS one for a landmark it invents, lower than any node's ID.
+	 */
+	bool drop, forge;
+	uint64_t forge_at;
 	/* A lookup ended: l->found says whether it found its target. */
 	void (*found)(void *ctx, const struct rt_lookup *l, uint64_t now);
 	/*
