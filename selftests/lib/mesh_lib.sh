@@ -485,7 +485,8 @@ mesh_gone() {
 	fi
 	for p in /proc/[0-9]*; do
 		read -r comm 2>/dev/null <"$p/comm" || continue
-		[ "$comm" != fennecd ] || { echo "fennecd left: ${p#/proc/}"; return 1; }
+		[ "$comm" != fennecd ] && [ "$comm" != fennecd-test ] ||
+			{ echo "$comm left: ${p#/proc/}"; return 1; }
 	done
 	if [ "$(ip -o link | wc -l)" != "$_mesh_root_links" ]; then
 		echo "devices in the root namespace ($_mesh_root_links before):"

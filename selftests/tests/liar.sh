@@ -19,6 +19,24 @@
 # asking it first, answers ping within 15 s (a liveness bound, not a speed
 # goal: a swallowed copy costs a 2 s timeout); the liar told lies, and they
 # were refused as forged.
+#
+# Then the other hostile kinds of #21 (as user/sim/attack.c has them): a
+# random mesh of 12 in which one node is a dropper (FENNECD_TEST_DROP: it
+# forwards, answers and relays no lookup or discover message, a black
+# hole for the DHT) and another a beacon forger (FENNECD_TEST_FORGE=invents:
+# every 10 s it sends the round of a landmark it invents, lower than any
+# node's ID, one hop away). Both kernels still switch packets honestly.
+# Checked: each did what it is for (its log), honest nodes took up the
+# invented landmark, and then every sampled pair of honest nodes (those
+# whose shortest way crosses a hostile node first) answers within 20 s,
+# mesh.sh's bound for its mesh of 32.
+#
+# Not checked, because it fails: a forger that claims every real landmark
+# one hop away, a round ahead (FENNEC_LIAR_FORGE=claims, or =both, run by
+# hand: selftests/run-tests.sh passes it to the guest). Trees are drawn
+# through it and the routes built on its false hops break: half of the 20
+# pairs never answer. Beacons are not signed (Documentation/routing.md,
+# "Security").
 source "$(dirname "$0")/../lib/lib.sh"
 source "$(dirname "$0")/../lib/mesh_lib.sh"
 d=/tmp/liar
@@ -71,6 +89,116 @@ diag "lookups that took routes from a later answer: $late"
 check "...and they were refused as forged ($forged)" [ "$forged" -gt 0 ]
 check "...and node 0 still pings node 3 across it, 20 of 20" bash -c \
 	"ip netns exec Y0 ping -6 -q -c 20 -i 0.1 -W 2 ${ADDR[3]} | grep -q ' 20 received'"
+verify "every fennecd exits 0 on SIGTERM" mesh_stop
+cleanup
+
+# --- a dropper and a beacon forger in a random mesh of 12 -------------------
+# _honest_connected: every node but the hostile ones ($HOSTILE) reaches every
+# other without crossing one.
+_honest_connected() {
+	local u v q=() head=0 i
+	local -A seen=()
+	for ((i = 0; i < NODES; i++)); do
+		[[ " $HOSTILE " == *" $i "* ]] || { q=("$i"); break; }
+	done
+	seen[${q[0]}]=1
+	while [ $head -lt ${#q[@]} ]; do
+		u=${q[head]} head=$((head + 1))
+		for v in ${ADJ[$u]}; do
+			[[ " $HOSTILE " != *" $v "* ]] && [ -z "${seen[$v]:-}" ] || continue
+			seen[$v]=1 q+=("$v")
+		done
+	done
+	[ ${#seen[@]} -eq $((NODES - 2)) ]
+}
+# hostile_count NODE PATTERN: lines of NODE's log that say it acted
+hostile_count() { grep -c "$2" "$d/Y$1.log"; }
+
+mesh_keys 12 || exit 1
+mesh_random 12 7 || exit 1
+# The dropper and the forger: the two busiest nodes whose removal leaves
+# the honest ones connected (each has honest ways around it).
+for ((deg = 4; deg >= 2; deg--)); do
+	for ((a = 0; a < NODES; a++)); do
+		mesh_deg $a; [ "$DEG" = $deg ] || continue
+		for ((b = 0; b < NODES; b++)); do
+			[ $b != $a ] && [ -z "${DROPPER:-}" ] || continue
+			mesh_deg $b; [ "$DEG" -ge 2 ] || continue
+			HOSTILE="$a $b"
+			_honest_connected && DROPPER=$a FORGER=$b
+		done
+	done
+done
+diag "edges: ${EDGES[*]}; dropper ${DROPPER:-none}, forger ${FORGER:-none}"
+check "a mesh of 12 with a dropper and a forger the others can go around" \
+	[ -n "${DROPPER:-}" ]
+verify "the mesh's namespaces with fen0 and a veth per neighbour" mesh_build Y 8
+export FENNECD=fennecd-test FENNECD_TEST_DROP=1
+verify "the dropper's fennecd (the test build) starts" mesh_start "$DROPPER"
+unset FENNECD_TEST_DROP
+forge=${FENNEC_LIAR_FORGE:-invents}
+export FENNECD_TEST_FORGE=$forge
+verify "the forger's fennecd starts ($forge)" mesh_start "$FORGER"
+unset FENNECD FENNECD_TEST_FORGE
+check "...and they say what they are" bash -c \
+	"grep -q FENNECD_TEST_DROP $d/Y$DROPPER.log && grep -q FENNECD_TEST_FORGE $d/Y$FORGER.log"
+honest=()
+for ((i = 0; i < NODES; i++)); do
+	[ $i = "$DROPPER" ] || [ $i = "$FORGER" ] || honest+=("$i")
+done
+verify "the 10 others start" mesh_start "${honest[@]}"
+# The invented landmark: fc00:: and the forger's last 32 bits.
+invented="^landmark: fc00::([0-9a-f]+:)?${ADDR[FORGER]##*:}( |$)"
+# _taken N: at least N honest nodes have the invented landmark (TAKEN: how many)
+_taken() {
+	local i
+	TAKEN=0
+	for i in "${honest[@]}"; do
+		busybox nsenter --net="/run/netns/Y$i" fennec show fen0 dht |
+			grep -Eq "$invented" && TAKEN=$((TAKEN + 1))
+	done
+	[ "$TAKEN" -ge "$1" ]
+}
+if [ "$forge" != claims ]; then
+	wait_until 30 _taken 5
+	check "honest nodes took up the forger's invented landmark ($TAKEN of 10)" \
+		[ "$TAKEN" -ge 5 ]
+fi
+mesh_now
+T0=$NOW
+# Honest pairs whose shortest way crosses a hostile node first, then others.
+sample=()
+for a in "${honest[@]}"; do
+	_bfs "$a"
+	for b in "${honest[@]}"; do
+		[ "$a" != "$b" ] && [ -z "${EIDX[$a-$b]:-}" ] || continue
+		v=${FROM_[$b]} crosses=
+		while [ "$v" != "$a" ]; do
+			[ "$v" != "$DROPPER" ] && [ "$v" != "$FORGER" ] || crosses=1
+			v=${FROM_[$v]}
+		done
+		[ -n "$crosses" ] && [ ${#sample[@]} -lt 12 ] && sample+=("$a:$b")
+	done
+done
+crossing=${#sample[@]}
+while [ ${#sample[@]} -lt 20 ]; do
+	mesh_pick 2 10
+	p=${honest[PICK[0]]}:${honest[PICK[1]]}
+	[ -z "${EIDX[${p%:*}-${p#*:}]:-}" ] && [[ " ${sample[*]} " != *" $p "* ]] || continue
+	sample+=("$p")
+done
+mesh_reach 30 "${sample[@]}"
+for p in "${sample[@]}"; do
+	diag "$p answered after ${ANSWERED[$p]:--} ms"
+done
+rm -f "$d/story"
+check "all ${#sample[@]} sampled honest pairs ($crossing across a hostile node) answer within 20 s" \
+	mesh_answered $((20000 * F)) "${sample[@]}"
+[ ! -s "$d/story" ] || diag "$(cat "$d/story")"
+swallowed=$(hostile_count "$DROPPER" "FENNECD_TEST_DROP: swallowed")
+check "the dropper swallowed lookups or discover messages ($swallowed)" [ "$swallowed" -gt 0 ]
+forged=$(hostile_count "$FORGER" "FENNECD_TEST_FORGE: forged")
+check "the forger forged beacons ($forged)" [ "$forged" -gt 0 ]
 verify "every fennecd exits 0 on SIGTERM" mesh_stop
 cleanup
 check "nothing is left: namespaces, daemons, devices, sockets" mesh_gone "$UDP" "$UDP6"

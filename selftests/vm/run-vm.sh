@@ -392,6 +392,9 @@ gtimeout=${FENNEC_VM_GUEST_TIMEOUT:-$((timeout - 10 - timeout / 10))}
 	echo "FENNEC_VM_TIMEOUT=$gtimeout"
 	echo "export FENNEC_TIME_FACTOR=$(printf %q "${FENNEC_TIME_FACTOR:-1}")"
 	echo "export FENNEC_MESH_SLACK=$(printf %q "${FENNEC_MESH_SLACK:-1}")"
+	# liar.sh's forger, run by hand (the test says what it does)
+	[ -z "${FENNEC_LIAR_FORGE:-}" ] ||
+		echo "export FENNEC_LIAR_FORGE=$(printf %q "$FENNEC_LIAR_FORGE")"
 	echo "KERNEL_PROBLEMS=$(printf %q "$KERNEL_PROBLEMS")"
 	[ -z "$sanitized" ] || sanitizer_env
 } >"$over/etc/fennec-vm/run"

@@ -125,7 +125,7 @@ static void forge_round(struct mesh *m, uint64_t now)
 	struct rt_msg msg = { .type = RT_MSG_BEACON };
 	uint8_t id[RT_ID_LEN];
 
-	if (!m->forge || now < m->forge_at)
+	if (!m->forge || m->forge_claims_only || now < m->forge_at)
 		return;
 	m->forge_at = now + FORGE_NS;
 	forge_invented(m, id);
@@ -149,7 +149,7 @@ static void send_beacon(struct mesh *m, unsigned int index,
 	struct rt_msg msg = { .type = RT_MSG_BEACON };
 
 #ifdef FENNECD_TEST
-	if (m->forge && index < m->coords->n &&
+	if (m->forge && !m->forge_invents_only && index < m->coords->n &&
 	    memcmp(m->coords->lm[index].id, m->id, RT_ID_LEN)) {
 		forge_path(m, m->coords->lm[index].id,
 			   m->coords->lm[index].seq + 1, nb, &msg.beacon);
@@ -242,6 +242,8 @@ int mesh_init(struct mesh *m, struct datapath *dp, const uint8_t *private_key,
 	rt_coords_init(m->coords, m->id, dp->width);
 	m->coords->relax = RT_RELAX_ROUND;
 #ifdef FENNECD_TEST
+	const char *forge;
+
 	m->lie = getenv("FENNECD_TEST_LIE") != NULL;
 	if (m->lie)
 		log_warn("%s: FENNECD_TEST_LIE: lying to lookups, for a test",
@@ -250,10 +252,15 @@ int mesh_init(struct mesh *m, struct datapath *dp, const uint8_t *private_key,
 	if (m->drop)
 		log_warn("%s: FENNECD_TEST_DROP: swallowing lookups, for a test",
 			 dp->ifname);
-	m->forge = getenv("FENNECD_TEST_FORGE") != NULL;
+	forge = getenv("FENNECD_TEST_FORGE");
+	m->forge = forge != NULL;
+	/* "claims": only the paths to real landmarks; "invents": only ours. */
+	m->forge_claims_only = forge && !strcmp(forge, "claims");
+	m->forge_invents_only = forge && !strcmp(forge, "invents");
 	if (m->forge)
-		log_warn("%s: FENNECD_TEST_FORGE: forging beacons, for a test",
-			 dp->ifname);
+		log_warn("%s: FENNECD_TEST_FORGE: forging beacons (%s), for a test",
+			 dp->ifname, m->forge_claims_only ? "claims" :
+			 m->forge_invents_only ? "invents" : "claims, invents");
 #endif
 	ratelimit_init(&m->rl, ANSWER_PER_PEER, ANSWER_GLOBAL, ANSWER_BURST);
 	ratelimit_init(&m->rl_own, LOOKUP_RATE, LOOKUP_RATE, LOOKUP_BURST);

@@ -125,7 +125,7 @@ struct mesh {
 	 * every landmark it knows one hop away, a round ahead, and every
 	 * FORGE_NS one for a landmark it invents, lower than any node's ID.
 	 */
-	bool drop, forge;
+	bool drop, forge, forge_claims_only, forge_invents_only;
 	uint64_t forge_at;
 	/* A lookup ended: l->found says whether it found its target. */
 	void (*found)(void *ctx, const struct rt_lookup *l, uint64_t now);
