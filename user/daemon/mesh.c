@@ -82,6 +82,14 @@ static int send_to_neighbour(struct mesh *m, const struct mesh_neighbour *nb,
 	return send_msg(m, route, neighbour_route(m, nb, route), msg);
 }
 
+/* A beacon MSG to NB, counted if it went. */
+static void send_beacon_msg(struct mesh *m, const struct mesh_neighbour *nb,
+			    const struct rt_msg *msg)
+{
+	if (!send_to_neighbour(m, nb, msg))
+		m->stats.beacons_sent++;
+}
+
 #ifdef FENNECD_TEST
 #define FORGE_NS	(10 * NSEC_PER_SEC)
 
@@ -134,8 +142,7 @@ static void forge_round(struct mesh *m, uint64_t now)
 			continue;
 		forge_path(m, id, (uint32_t)(now / FORGE_NS) + 1, &m->nb[i],
 			   &msg.beacon);
-		if (!send_to_neighbour(m, &m->nb[i], &msg))
-			m->stats.beacons_sent++;
+		send_beacon_msg(m, &m->nb[i], &msg);
 	}
 	log_debug("%s: FENNECD_TEST_FORGE: forged a round of an invented landmark",
 		  m->dp->ifname);
@@ -153,8 +160,7 @@ static void send_beacon(struct mesh *m, unsigned int index,
 	    memcmp(m->coords->lm[index].id, m->id, RT_ID_LEN)) {
 		forge_path(m, m->coords->lm[index].id,
 			   m->coords->lm[index].seq + 1, nb, &msg.beacon);
-		if (!send_to_neighbour(m, nb, &msg))
-			m->stats.beacons_sent++;
+		send_beacon_msg(m, nb, &msg);
 		log_debug("%s: FENNECD_TEST_FORGE: forged a beacon",
 			  m->dp->ifname);
 		return;
@@ -162,8 +168,7 @@ static void send_beacon(struct mesh *m, unsigned int index,
 #endif
 	if (rt_beacon_make(m->coords, index, nb->slot, &msg.beacon) < 0)
 		return;
-	if (!send_to_neighbour(m, nb, &msg))
-		m->stats.beacons_sent++;
+	send_beacon_msg(m, nb, &msg);
 }
 
 /* Our beacon for landmark INDEX to every neighbour but our parent's. */
@@ -698,7 +703,6 @@ static void lie(struct mesh *m, const struct rt_msg *q)
 }
 #endif
 
-/* A lookup of LEN bytes came by EV (or its way back, for a retry). */
 /* What became of another's lookup MSG here: WHAT, at debug level. */
 static void log_lookup(const struct mesh *m, const struct rt_msg *msg,
 		       const char *what)
@@ -709,6 +713,7 @@ static void log_lookup(const struct mesh *m, const struct rt_msg *msg,
 		  id_text(msg->target, target), id_text(msg->id, asker), what);
 }
 
+/* A lookup of LEN bytes came by EV (or its way back, for a retry). */
 static void on_lookup(struct mesh *m, struct rt_msg *msg, size_t len,
 		      const struct datapath_event *ev, uint64_t now)
 {
