@@ -448,6 +448,12 @@ static unsigned int drawn(const struct sim_bucket *b, uint64_t cost,
 	return burst - b->tokens / cost;
 }
 
+static void raise_to(unsigned int *max, unsigned int v)
+{
+	if (v > *max)
+		*max = v;
+}
+
 /*
  * D_DISCOVER: discover messages from the neighbour PEER (or started: our
  * own ID), as fennecd: 10 a second per link, 100 in all, bursts of 20. An
@@ -466,13 +472,9 @@ static int allow_discover(struct sim_limit *l, const uint8_t peer[RT_ID_LEN],
 		return ok;
 	if (!ok)
 		l->res->discover_refused++;
-	if (drawn(b, PER_LINK, DISCOVER_BURST) > l->res->discover_draw)
-		l->res->discover_draw = drawn(b, PER_LINK, DISCOVER_BURST);
-	if (drawn(&l->all_discover, ALL_DISCOVER, DISCOVER_BURST) >
-	    l->res->discover_draw_all)
-		l->res->discover_draw_all = drawn(&l->all_discover,
-						  ALL_DISCOVER,
-						  DISCOVER_BURST);
+	raise_to(&l->res->discover_draw, drawn(b, PER_LINK, DISCOVER_BURST));
+	raise_to(&l->res->discover_draw_all,
+		 drawn(&l->all_discover, ALL_DISCOVER, DISCOVER_BURST));
 	return ok;
 }
 

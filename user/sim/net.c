@@ -422,6 +422,23 @@ static void start_lookup(struct sim *s, int a, int slot,
 	pump(s, a, slot);
 }
 
+/*
+ * D_DISCOVER: may node x take a discover message from the neighbour FROM
+ * (NULL: start one, on its own budget), for event E? One that answers a
+ * lookup some node measures or keeps (not a flooder's: slot NOT_OURS)
+ * refused by an honest node is counted apart.
+ */
+static int may_discover(struct sim *s, int x, const uint8_t *from,
+			const struct event *e)
+{
+	if (!(s->defense & D_DISCOVER) ||
+	    rt_may_discover(&s->node[x].table, from, s->now))
+		return 1;
+	s->res.discover_refused_answers += !hostile(s, x) &&
+					   e->slot != NOT_OURS;
+	return 0;
+}
+
 /* A discover message goes on from node x to its neighbour on `slot`. */
 void send_discover(struct sim *s, int x, const struct event *from,
 		   const struct rt_msg *m, int slot)
@@ -480,12 +497,8 @@ static void answer_by_discover(struct sim *s, int t, const struct event *e,
 	struct rt_msg m;
 
 	/* Our own budget, as fennecd's. */
-	if ((s->defense & D_DISCOVER) &&
-	    !rt_may_discover(&n->table, NULL, s->now)) {
-		s->res.discover_refused_answers += !hostile(s, t) &&
-						   e->slot != NOT_OURS;
+	if (!may_discover(s, t, NULL, e))
 		return;
-	}
 	if (rt_discover_msg(&m, &n->coords, n->key, q) ||
 	    fit_answer(s, t, &m, e->len, e->back, e->back_len, q->id,
 		       RT_ID_LEN))
@@ -616,19 +629,11 @@ static void on_discover(struct sim *s, struct event *e)
 
 	if (!current(s, e) || rt_msg_decode(&m, e->msg, e->len))
 		return;
-	/*
-	 * Charged to the link it came by: the neighbour's ID, as fennecd.
-	 * One that answers a lookup some node measures or keeps (not a
-	 * flooder's: slot NOT_OURS) refused by an honest node is counted
-	 * apart.
-	 */
-	if ((s->defense & D_DISCOVER) &&
-	    !rt_may_discover(&n->table, s->node[neighbour(s, e->node,
-			     e->in_slot)].table.cfg.id, s->now)) {
-		s->res.discover_refused_answers += !hostile(s, e->node) &&
-						   e->slot != NOT_OURS;
+	/* Charged to the link it came by: the neighbour's ID, as fennecd. */
+	if (!may_discover(s, e->node,
+			  s->node[neighbour(s, e->node, e->in_slot)].table.cfg.id,
+			  e))
 		return;
-	}
 	slot = rt_discover_step(&n->coords, &m, e->in_slot);
 	if (slot) {
 		/* Liars, droppers and grinders relay nothing. */
