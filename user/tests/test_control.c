@@ -1155,15 +1155,16 @@ static void build_target(uint64_t now)
 }
 
 /*
- * A lookup of T from a made-up asker whose one path joins T's at A, A's
- * slot DOWN towards it: T's answer goes 01.DOWN.00. It came by FROM (the
- * way back the kernel gives). Its size, or 0.
+ * Lookup TXID of T from a made-up asker whose one path is the asker, then
+ * VIA, VIA's slot DOWN towards the asker. It came by FROM (the way back
+ * the kernel gives). Its size, or 0.
  */
-static size_t ask_target(uint8_t down, const char *from, uint64_t now)
+static size_t ask_target_via(const struct node *via, uint8_t down,
+			     uint32_t txid, const char *from, uint64_t now)
 {
 	struct datapath_event ev = { .cmd = FENNEC_CMD_EVENT_CONTROL };
 	struct node asker;
-	struct rt_msg q = { .type = RT_MSG_LOOKUP, .txid = 7, .width = 1,
+	struct rt_msg q = { .type = RT_MSG_LOOKUP, .txid = txid, .width = 1,
 			    .ttl = RT_LOOKUP_TTL };
 	uint8_t buf[RT_MSG_MAX];
 	int len;
@@ -1175,7 +1176,7 @@ static size_t ask_target(uint8_t down, const char *from, uint64_t now)
 	q.coords.n = 1;
 	q.coords.path[0].n = 2;
 	q.coords.path[0].hop[0] = hop(&asker, 0, 0);
-	q.coords.path[0].hop[1] = hop(&target_a, 0, down);
+	q.coords.path[0].hop[1] = hop(via, 0, down);
 	len = rt_msg_encode(&q, buf, sizeof(buf));
 	if (len < 0)
 		return 0;
@@ -1185,6 +1186,15 @@ static size_t ask_target(uint8_t down, const char *from, uint64_t now)
 	ev.slot = 1;
 	mesh_control(&target, &ev, now);
 	return len;
+}
+
+/*
+ * A lookup of T from a made-up asker whose one path joins T's at A, A's
+ * slot DOWN towards it: T's answer goes 01.DOWN.00. Its size, or 0.
+ */
+static size_t ask_target(uint8_t down, const char *from, uint64_t now)
+{
+	return ask_target_via(&target_a, down, 7, from, now);
 }
 
 /* The found message T sent for the last lookup: its size, 0 if none. */
@@ -1284,35 +1294,16 @@ static void test_amplification(uint64_t now)
  */
 static void test_discover_starts(uint64_t now)
 {
-	struct datapath_event ev = { .cmd = FENNEC_CMD_EVENT_CONTROL };
 	unsigned int n;
 	uint64_t refused;
 
 	build_target(now);
 	for (n = 0; n < 200; n++) {
-		struct node asker, far;
-		struct rt_msg q = { .type = RT_MSG_LOOKUP, .txid = n,
-				    .width = 1, .ttl = RT_LOOKUP_TTL };
-		uint8_t buf[RT_MSG_MAX];
-		int len;
+		struct node far;
 
-		make_node(&asker);
 		make_node(&far);
-		memcpy(q.target, target.id, RT_ID_LEN);
-		memcpy(q.id, asker.id, RT_ID_LEN);
-		memcpy(q.key, asker.key, FENNEC_KEY_LEN);
-		q.coords.n = 1;
-		q.coords.path[0].n = 2;
-		q.coords.path[0].hop[0] = hop(&asker, 0, 0);
-		q.coords.path[0].hop[1] = hop(&far, 0, 3);
-		len = rt_msg_encode(&q, buf, sizeof(buf));
-		if (len < 0)
+		if (!ask_target_via(&far, 3, n, "01.07.00", now + n * 5 * MS))
 			break;
-		ev.payload = buf;
-		ev.payload_len = len;
-		ev.route_len = parse_label("01.07.00", ev.route);
-		ev.slot = 1;
-		mesh_control(&target, &ev, now + n * 5 * MS);
 	}
 	refused = target.stats.discovers_limited;
 	ok(n == 200 && target.stats.refused == 0 &&
