@@ -124,10 +124,10 @@ for ((deg = 4; deg >= 2; deg--)); do
 	for ((a = 0; a < NODES; a++)); do
 		mesh_deg $a; [ "$DEG" = $deg ] || continue
 		for ((b = 0; b < NODES; b++)); do
-			[ $b != $a ] && [ -z "${DROPPER:-}" ] || continue
+			[ $b != $a ] || continue
 			mesh_deg $b; [ "$DEG" -ge 2 ] || continue
 			HOSTILE="$a $b"
-			_honest_connected && DROPPER=$a FORGER=$b
+			_honest_connected && { DROPPER=$a FORGER=$b; break 3; }
 		done
 	done
 done
