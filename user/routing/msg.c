@@ -194,7 +194,8 @@ static int fields_valid(const struct rt_msg *m)
 	case RT_MSG_PROBE_REPLY:
 		return is_id(m->target);
 	case RT_MSG_BEACON:
-		return rt_beacon_valid(&m->beacon);
+		return rt_beacon_valid(&m->beacon) &&
+		       (!m->beacon.n_sig || m->beacon.n_sig == m->beacon.path.n);
 	case RT_MSG_LOOKUP:
 		if (!is_id(m->target) || m->ttl < 1 ||
 		    m->ttl > RT_LOOKUP_TTL)
@@ -224,6 +225,7 @@ static void put_body(struct out *o, const struct rt_msg *m, int with_mac)
 		put(o, m->beacon.landmark, RT_ID_LEN);
 		put_be(o, 4, m->beacon.seq);
 		put_path(o, &m->beacon.path);
+		put(o, m->beacon.sig, m->beacon.n_sig * RT_HOP_SIG_LEN);
 		return;
 	}
 	put_be(o, 4, m->txid);
@@ -300,6 +302,29 @@ int rt_msg_mac_input(const struct rt_msg *m, uint8_t *buf, size_t size)
 	return encode(m, buf, size, 0);
 }
 
+int rt_beacon_sig_input(const struct rt_beacon *b, unsigned int hop,
+			const uint8_t next_tag[RT_TAG_LEN], uint8_t *buf,
+			size_t size)
+{
+	static const char domain[] = "fennec beacon";
+	const struct rt_coord *p = &b->path;
+	struct out o = { buf, size, 0 };
+
+	if (!rt_beacon_valid(b) || hop >= p->n ||
+	    (hop + 1 < p->n && b->n_sig != p->n))
+		return -RT_EINVAL;
+	put(&o, domain, sizeof(domain) - 1);
+	put(&o, b->landmark, RT_ID_LEN);
+	put_be(&o, 4, b->seq);
+	put_u8(&o, p->n - hop);
+	for (unsigned int k = hop; k < p->n; k++)
+		put_hop(&o, &p->hop[k], 1);
+	if (hop + 1 < p->n)
+		put(&o, &b->sig[hop + 1], RT_HOP_SIG_LEN);
+	put(&o, next_tag, RT_TAG_LEN);
+	return o.len <= size ? (int)o.len : -RT_ESPACE;
+}
+
 static int take_back(struct cursor *c, struct rt_msg *m)
 {
 	return take_u8(c, &m->back_len) || m->back_len > RT_ROUTE_MAX ||
@@ -315,7 +340,13 @@ static int take_body(struct cursor *c, struct rt_msg *m)
 		    take_be(c, 4, &seq))
 			return -1;
 		m->beacon.seq = seq;
-		return take_path(c, &m->beacon.path);
+		if (take_path(c, &m->beacon.path))
+			return -1;
+		/* Anything after the hops is their signatures, all of them. */
+		if (c->left)
+			m->beacon.n_sig = m->beacon.path.n;
+		return take(c, m->beacon.sig,
+			    m->beacon.n_sig * RT_HOP_SIG_LEN);
 	}
 	if (take_be(c, 4, &m->txid))
 		return -1;

@@ -48,7 +48,12 @@ _Static_assert(RT_ROUTE_MAX <= FENNEC_ROUTE_MAX,
 #ifndef RT_LANDMARKS
 #define RT_LANDMARKS	24	/* landmarks a node keeps paths to */
 #endif
-#define RT_COORD_HOPS	20	/* hops of a path, its owner and landmark too */
+/*
+ * Hops of a path, its owner and landmark too. A beacon carries its
+ * sender's path (RT_COORD_HOPS - 1 hops at most), each hop with its
+ * signature (RT_HOP_SIG_LEN): 11 of them fit in RT_MSG_LIMIT.
+ */
+#define RT_COORD_HOPS	12
 #define RT_ALTS		4	/* paths kept per landmark, by other links */
 #define RT_MSG_LIMIT	1200	/* bytes of the largest control message */
 _Static_assert(RT_MSG_LIMIT <= FENNEC_CONTROL_MAX,
@@ -56,6 +61,12 @@ _Static_assert(RT_MSG_LIMIT <= FENNEC_CONTROL_MAX,
 /* Bytes of published coordinates, encoded: what a lookup leaves. */
 #define RT_PUB_BYTES	(RT_MSG_LIMIT - 71)
 #define RT_TAG_LEN	4	/* ID bytes that name a hop */
+#define RT_SIG_KEY_LEN	32	/* a signer's Edwards key (user/lib/sign.h) */
+#define RT_SIG_LEN	64
+#define RT_HOP_SIG_LEN	(RT_SIG_KEY_LEN + RT_SIG_LEN)
+/* A beacon of RT_COORD_HOPS - 1 hops of width 2, every hop signed. */
+_Static_assert(22 + (RT_COORD_HOPS - 1) * (RT_TAG_LEN + 5 + RT_HOP_SIG_LEN) <=
+	       RT_MSG_LIMIT, "a signed beacon fits in a message");
 #define RT_BEACON_NS	(10 * 1000000000ULL)	/* a landmark's period */
 #define RT_LANDMARK_TTL_NS (35 * 1000000000ULL) /* silent this long: gone */
 
@@ -163,11 +174,25 @@ struct rt_pub {
 	struct rt_coord path[RT_LANDMARKS];
 };
 
-/* A beacon: the sender's path to a landmark, hop 0 the sender. */
+/* A hop's signature: its node's key and what it signed with it. */
+struct rt_hop_sig {
+	uint8_t key[RT_SIG_KEY_LEN];
+	uint8_t sig[RT_SIG_LEN];
+};
+_Static_assert(sizeof(struct rt_hop_sig) == RT_HOP_SIG_LEN, "no padding");
+
+/*
+ * A beacon: the sender's path to a landmark, hop 0 the sender. Signed,
+ * every hop has its signature (sig[i] for hop i, n_sig == path.n), over
+ * rt_beacon_sig_input(); the library carries them, the caller makes and
+ * checks them. A withdrawal (no hops) is never signed.
+ */
 struct rt_beacon {
 	uint8_t landmark[RT_ID_LEN];
 	uint32_t seq;
 	struct rt_coord path;
+	uint8_t n_sig;				/* 0 or path.n */
+	struct rt_hop_sig sig[RT_COORD_HOPS - 1];
 };
 
 void rt_coords_init(struct rt_coords *c, const uint8_t id[RT_ID_LEN],
@@ -243,6 +268,21 @@ int rt_route_pick(struct rt_coords *c, const struct rt_pub *to,
 		  unsigned int pick, uint8_t route[RT_ROUTE_MAX]);
 /* 1 if a beacon is well formed: the landmark last, every slot set. */
 int rt_beacon_valid(const struct rt_beacon *b);
+/*
+ * The bytes hop `hop` of beacon B signs: a domain string, the landmark,
+ * the round, that hop and every hop above it, the signature of the hop
+ * above (sig[hop + 1], the landmark's hop has none), and the tag of the
+ * node it sends the beacon to (the hop below, or for hop 0 the
+ * receiver): no one can take a hop its node did not make towards them.
+ * Their length (at most RT_BEACON_SIG_INPUT_MAX), or -RT_EINVAL,
+ * -RT_ESPACE.
+ */
+#define RT_BEACON_SIG_INPUT_MAX	(13 + RT_ID_LEN + 4 + 1 + \
+				 (RT_COORD_HOPS - 1) * (RT_TAG_LEN + 5) + \
+				 RT_HOP_SIG_LEN + RT_TAG_LEN)
+int rt_beacon_sig_input(const struct rt_beacon *b, unsigned int hop,
+			const uint8_t next_tag[RT_TAG_LEN], uint8_t *buf,
+			size_t size);
 /*
  * 1 if published paths are well formed: hop 0 their owner, down slots set.
  * (Their size is the message's to check: at most RT_MSG_LIMIT in all.)

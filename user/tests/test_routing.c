@@ -1227,6 +1227,151 @@ static void test_messages(void)
 	net_free(&net);
 }
 
+/* A beacon of N hops, hop k's slots k + 300 wide 2, the landmark 0x10. */
+static void long_beacon(struct rt_msg *m, unsigned int n)
+{
+	struct rt_beacon *b = &m->beacon;
+
+	memset(m, 0, sizeof(*m));
+	m->type = RT_MSG_BEACON;
+	make_id(b->landmark, 0x10, 0x11);
+	b->seq = 9;
+	b->path.n = n;
+	for (unsigned int k = 0; k < n; k++) {
+		struct rt_hop *h = &b->path.hop[k];
+
+		h->tag[0] = 0x20 + k;
+		h->width = 2;
+		h->up = k + 1 < n ? k + 300 : 0;
+		h->down = k + 400;
+	}
+	memcpy(b->path.hop[n - 1].tag, b->landmark + 1, RT_TAG_LEN);
+	b->n_sig = n;
+	for (unsigned int k = 0; k < n; k++) {
+		memset(b->sig[k].key, 0x40 + k, RT_SIG_KEY_LEN);
+		memset(b->sig[k].sig, 0x80 + k, RT_SIG_LEN);
+	}
+}
+
+/* 1 if hop HOP's signed bytes of M change when CHANGE(M) is done. */
+static int input_moves(const struct rt_msg *m, unsigned int hop,
+		       const uint8_t next[RT_TAG_LEN], struct rt_msg *other)
+{
+	uint8_t a[RT_BEACON_SIG_INPUT_MAX], b[RT_BEACON_SIG_INPUT_MAX];
+	int la = rt_beacon_sig_input(&m->beacon, hop, next, a, sizeof(a));
+	int lb = rt_beacon_sig_input(&other->beacon, hop, next, b, sizeof(b));
+
+	return la > 0 && lb > 0 && (la != lb || memcmp(a, b, la));
+}
+
+static void test_signed_beacons(void)
+{
+	const uint8_t next[RT_TAG_LEN] = { 1, 2, 3, 4 };
+	uint8_t buf[RT_MSG_MAX + 8], in[RT_BEACON_SIG_INPUT_MAX];
+	unsigned int decoded = 0;
+	struct rt_msg m, d, o;
+	int len, plain;
+
+	long_beacon(&m, RT_COORD_HOPS - 1);
+	len = rt_msg_encode(&m, buf, sizeof(buf));
+	ok(len == 22 + (RT_COORD_HOPS - 1) * (RT_TAG_LEN + 5 + RT_HOP_SIG_LEN) &&
+	   len <= RT_MSG_LIMIT,
+	   "a beacon of %d hops of width 2, all signed: %d bytes", RT_COORD_HOPS - 1, len);
+	ok(rt_msg_decode(&d, buf, len) == 0 &&
+	   d.beacon.n_sig == RT_COORD_HOPS - 1 &&
+	   !memcmp(d.beacon.sig, m.beacon.sig, sizeof(m.beacon.sig)),
+	   "...decodes with every hop's key and signature");
+	{
+		int refused = 0, cut = len - (RT_COORD_HOPS - 1) * RT_HOP_SIG_LEN;
+
+		for (int i = 0; i < len; i++)
+			refused += rt_msg_decode(&d, buf, i) ==
+				   (i == cut ? 0 : -RT_EMALFORMED);
+		ok(refused == len && rt_msg_decode(&d, buf, cut) == 0 &&
+		   !d.beacon.n_sig,
+		   "signed beacon: all %d truncations refused but the one "
+		   "without its signatures (%d bytes), which is unsigned",
+		   len, cut);
+	}
+	plain = flips_exact(&m, &decoded);
+	ok(plain && decoded > 50000,
+	   "100000 one-bit flips of a signed beacon: %u decode, all exact",
+	   decoded);
+	o = m;
+	o.beacon.n_sig = 0;
+	plain = rt_msg_encode(&o, buf, sizeof(buf));
+	ok(plain == len - (RT_COORD_HOPS - 1) * RT_HOP_SIG_LEN &&
+	   rt_msg_decode(&d, buf, plain) == 0 && !d.beacon.n_sig,
+	   "unsigned, the same beacon is %d bytes and decodes unsigned", plain);
+	memset(buf + plain, 0, RT_HOP_SIG_LEN * 2);
+	ok(rt_msg_decode(&d, buf, plain + 2 * RT_HOP_SIG_LEN) == -RT_EMALFORMED,
+	   "signatures for 2 of its %d hops are refused", RT_COORD_HOPS - 1);
+	o = m;
+	o.beacon.n_sig = 2;
+	ok(rt_msg_encode(&o, buf, sizeof(buf)) == -RT_EINVAL,
+	   "...and are not encoded either");
+	o = m;
+	o.beacon.path.n = 0;
+	o.beacon.n_sig = 0;
+	len = rt_msg_encode(&o, buf, sizeof(buf));
+	memset(buf + len, 0, RT_HOP_SIG_LEN);
+	ok(len == 22 && rt_msg_decode(&d, buf, len) == 0 &&
+	   rt_msg_decode(&d, buf, len + RT_HOP_SIG_LEN) == -RT_EMALFORMED,
+	   "a withdrawal is never signed");
+	long_beacon(&m, RT_COORD_HOPS);
+	m.beacon.n_sig = 0;
+	ok(rt_msg_encode(&m, buf, sizeof(buf)) == -RT_EINVAL,
+	   "a beacon of %d hops is refused", RT_COORD_HOPS);
+
+	long_beacon(&m, 4);
+	len = rt_beacon_sig_input(&m.beacon, 0, next, in, sizeof(in));
+	ok(len == 13 + RT_ID_LEN + 4 + 1 + 4 * (RT_TAG_LEN + 5) +
+	   RT_HOP_SIG_LEN + RT_TAG_LEN && !memcmp(in, "fennec beacon", 13) &&
+	   !memcmp(in + len - RT_TAG_LEN, next, RT_TAG_LEN) &&
+	   !memcmp(in + len - RT_TAG_LEN - RT_HOP_SIG_LEN, &m.beacon.sig[1],
+		   RT_HOP_SIG_LEN),
+	   "hop 0 signs the landmark, round, 4 hops, hop 1's signature and "
+	   "its receiver's tag: %d bytes", len);
+	len = rt_beacon_sig_input(&m.beacon, 3, next, in, sizeof(in));
+	ok(len == 13 + RT_ID_LEN + 4 + 1 + (RT_TAG_LEN + 5) + RT_TAG_LEN,
+	   "the landmark's hop signs only itself and the next tag: %d bytes",
+	   len);
+	o = m;
+	o.beacon.sig[2].sig[5] ^= 1;
+	ok(input_moves(&m, 1, next, &o) && !input_moves(&m, 2, next, &o) &&
+	   !input_moves(&m, 3, next, &o),
+	   "a signature covers the one above it, not its own");
+	o = m;
+	o.beacon.path.hop[3].down++;
+	ok(input_moves(&m, 0, next, &o) && input_moves(&m, 3, next, &o),
+	   "every hop below covers a hop's slots");
+	o = m;
+	o.beacon.seq++;
+	ok(input_moves(&m, 0, next, &o) && input_moves(&m, 3, next, &o),
+	   "...and the round");
+	{
+		const uint8_t other[RT_TAG_LEN] = { 1, 2, 3, 5 };
+		uint8_t in2[RT_BEACON_SIG_INPUT_MAX];
+		int l1 = rt_beacon_sig_input(&m.beacon, 0, next, in,
+					     sizeof(in));
+		int l2 = rt_beacon_sig_input(&m.beacon, 0, other, in2,
+					     sizeof(in2));
+
+		ok(l1 == l2 && l1 > 0 && memcmp(in, in2, l1) &&
+		   in2[l2 - 1] == 5, "...and its receiver's tag");
+	}
+	ok(rt_beacon_sig_input(&m.beacon, 4, next, in, sizeof(in)) ==
+	   -RT_EINVAL, "no hop 4 in a path of 4");
+	m.beacon.n_sig = 0;
+	ok(rt_beacon_sig_input(&m.beacon, 0, next, in, sizeof(in)) ==
+	   -RT_EINVAL &&
+	   rt_beacon_sig_input(&m.beacon, 3, next, in, sizeof(in)) > 0,
+	   "unsigned, only the landmark's hop has what it signs");
+	m.beacon.n_sig = 4;
+	ok(rt_beacon_sig_input(&m.beacon, 0, next, in, 10) == -RT_ESPACE,
+	   "sig input checks the buffer size");
+}
+
 static int refuse_lookups(void *ctx, enum rt_limit what,
 			  const uint8_t peer[RT_ID_LEN], uint64_t now)
 {
@@ -1533,6 +1678,7 @@ int main(void)
 	test_discover();
 	test_rate_hook();
 	test_messages();
+	test_signed_beacons();
 	test_answer_trim();
 	test_amp();
 	test_paths();
