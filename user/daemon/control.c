@@ -65,6 +65,7 @@ static void report_counters(FILE *out, const struct mesh *m)
 		{ "slow_answers", s->slow_answers },
 		{ "query_wait_ms", mesh_query_wait(m) / 1000000 },
 		{ "discovers_limited", s->discovers_limited },
+		{ "beacons_refused", s->beacons_refused },
 	};
 
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)

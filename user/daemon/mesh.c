@@ -6,6 +6,7 @@
 
 #include "../lib/key.h"
 #include "../lib/log.h"
+#include "../lib/sign.h"
 #include "links.h"
 #include "mesh.h"
 
@@ -94,6 +95,27 @@ static void send_beacon_msg(struct mesh *m, const struct mesh_neighbour *nb,
 #define FORGE_NS	(10 * NSEC_PER_SEC)
 
 /*
+ * TEST-ONLY: a forged path can only be signed with our own key, every hop
+ * of it: the best a forger can do, and what the receiver must refuse.
+ */
+static void forge_sign(const struct mesh *m, struct rt_beacon *b,
+		       const struct mesh_neighbour *nb)
+{
+	uint8_t in[RT_BEACON_SIG_INPUT_MAX];
+
+	b->n_sig = b->path.n;
+	for (unsigned int i = b->path.n; i-- > 0;) {
+		const uint8_t *next = i ? b->path.hop[i - 1].tag : nb->id + 1;
+		int len = rt_beacon_sig_input(b, i, next, in, sizeof(in));
+
+		memcpy(b->sig[i].key, m->signer->key, RT_SIG_KEY_LEN);
+		if (len < 0 ||
+		    sign_message(b->sig[i].sig, in, len, m->private_key))
+			memset(b->sig[i].sig, 0, RT_SIG_LEN);
+	}
+}
+
+/*
  * TEST-ONLY (FENNECD_TEST_FORGE): a forged path for beacon B: we are one
  * hop from LANDMARK (up our first link, whatever is there), in round SEQ,
  * sent to NB.
@@ -117,6 +139,7 @@ static void forge_path(const struct mesh *m, const uint8_t *landmark,
 	memcpy(b->path.hop[1].tag, landmark + 1, RT_TAG_LEN);
 	b->path.hop[1].width = 1;
 	b->path.hop[1].down = 1;
+	forge_sign(m, b, nb);
 }
 
 /* TEST-ONLY: the landmark a forger invents, lower than any node's ID. */
@@ -154,6 +177,7 @@ static void send_beacon(struct mesh *m, unsigned int index,
 			const struct mesh_neighbour *nb)
 {
 	struct rt_msg msg = { .type = RT_MSG_BEACON };
+	int ret;
 
 #ifdef FENNECD_TEST
 	if (m->forge && !m->forge_invents_only && index < m->coords->n &&
@@ -166,8 +190,15 @@ static void send_beacon(struct mesh *m, unsigned int index,
 		return;
 	}
 #endif
-	if (rt_beacon_make(m->coords, index, nb->slot, &msg.beacon) < 0)
+	ret = rt_beacon_make(m->coords, index, nb->slot, &msg.beacon);
+	if (ret < 0)
 		return;
+	/* A withdrawal is not signed: it takes back only what NB had of us. */
+	if (!ret && beacon_sign(m->signer, &msg.beacon, nb->id)) {
+		log_debug("%s: no signed chain for our path to a landmark",
+			  m->dp->ifname);
+		return;
+	}
 	send_beacon_msg(m, nb, &msg);
 }
 
@@ -239,8 +270,13 @@ int mesh_init(struct mesh *m, struct datapath *dp, const uint8_t *private_key,
 	m->coords = calloc(1, sizeof(*m->coords));
 	m->look = calloc(MESH_LOOKUPS, sizeof(*m->look));
 	m->fwd = calloc(MESH_FORWARDS, sizeof(*m->fwd));
-	if (!m->coords || !m->look || !m->fwd) {
+	m->signer = malloc(sizeof(*m->signer));
+	if (!m->coords || !m->look || !m->fwd || !m->signer) {
 		log_error("out of memory");
+		return -1;
+	}
+	if (beacon_signer_init(m->signer, private_key, m->id)) {
+		log_error("%s: this key cannot sign beacons", dp->ifname);
 		return -1;
 	}
 	rt_table_init(&m->table, &cfg);
@@ -283,7 +319,9 @@ void mesh_free(struct mesh *m)
 	free(m->coords);
 	free(m->look);
 	free(m->fwd);
+	free(m->signer);
 	free(m->nb);
+	m->signer = NULL;
 	m->coords = NULL;
 	m->look = NULL;
 	m->fwd = NULL;
@@ -380,6 +418,7 @@ void mesh_link_down(struct mesh *m, uint16_t slot, uint64_t now)
 	if (!nb)
 		return;
 	nb->slot = 0;
+	beacon_link_down(m->signer, slot);
 	rt_link_down(&m->table, slot);
 	changed = rt_coords_link_down(m->coords, slot);
 	for (unsigned int i = 0; changed; i++, changed >>= 1)
@@ -876,12 +915,20 @@ static void on_beacon(struct mesh *m, const struct rt_msg *msg,
 {
 	struct mesh_neighbour *nb = from_neighbour(m, ev);
 	unsigned int losses = m->coords->losses;
+	const char *why = NULL;
 	int index;
 
 	if (!nb)
 		return;
 	m->stats.beacons_received++;
+	if (beacon_check(m->signer, &msg->beacon, nb->id, &why)) {
+		m->stats.beacons_refused++;
+		log_debug("%s: a beacon from link %u refused: %s",
+			  m->dp->ifname, ev->slot, why);
+		return;
+	}
 	index = rt_beacon_receive(m->coords, ev->slot, &msg->beacon, now);
+	beacon_keep(m->signer, m->coords, ev->slot, &msg->beacon);
 	if (index >= RT_BEACON_BACK)
 		send_beacon(m, index & ~RT_BEACON_BACK, nb);
 	else if (index >= 0)
@@ -1069,7 +1116,8 @@ void mesh_log_stats(const struct mesh *m)
 		 "discovers; %llu probes answered; %llu malformed, %llu "
 		 "refused; %llu late answers, %llu forged; %llu lies; "
 		 "%llu answers held to their lookup's size; %llu slow "
-		 "answers, %llu ms wait; %llu discovers limited",
+		 "answers, %llu ms wait; %llu discovers limited; %llu "
+		 "beacons refused (%llu signatures checked, %llu known)",
 		 m->dp->ifname,
 		 m->table.count, m->coords->n,
 		 (unsigned long long)s->beacons_sent,
@@ -1090,5 +1138,8 @@ void mesh_log_stats(const struct mesh *m)
 		 (unsigned long long)s->answers_held,
 		 (unsigned long long)s->slow_answers,
 		 (unsigned long long)(mesh_query_wait(m) / 1000000),
-		 (unsigned long long)s->discovers_limited);
+		 (unsigned long long)s->discovers_limited,
+		 (unsigned long long)s->beacons_refused,
+		 (unsigned long long)m->signer->verified,
+		 (unsigned long long)m->signer->remembered);
 }

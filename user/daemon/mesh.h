@@ -14,6 +14,7 @@
 
 #include "../routing/routing.h"
 #include "datapath.h"
+#include "beacon_sign.h"
 #include "ratelimit.h"
 #include "rtt.h"
 
@@ -88,6 +89,7 @@ struct mesh_stats {
 	uint64_t answers_held;		/* to their lookup's size */
 	uint64_t slow_answers;		/* came after their copy's wait */
 	uint64_t discovers_limited;	/* discover messages over budget */
+	uint64_t beacons_refused;	/* their signatures did not check */
 };
 
 struct mesh {
@@ -97,6 +99,7 @@ struct mesh {
 	const uint8_t *private_key;	/* the caller's locked memory */
 	struct rt_table table;
 	struct rt_coords *coords;
+	struct beacon_signer *signer;	/* signed beacons */
 	struct ratelimit rl;		/* lookups answered and forwarded */
 	struct ratelimit rl_own;	/* lookups we start: ours alone */
 	/* Discover messages, per neighbour's link and ours we start. */

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Signed beacons: checking, keeping and signing chains. See beacon_sign.h. */
+#include <sodium.h>
+#include <string.h>
+
+#include "../lib/key.h"
+#include "../lib/sign.h"
+#include "beacon_sign.h"
+
+_Static_assert(RT_SIG_KEY_LEN == SIGN_KEY_LEN && RT_SIG_LEN == SIGN_LEN,
+	       "the routing library carries sign.h's keys and signatures");
+
+int beacon_signer_init(struct beacon_signer *s, const uint8_t *private_key,
+		       const uint8_t id[RT_ID_LEN])
+{
+	memset(s, 0, sizeof(*s));
+	s->private_key = private_key;
+	memcpy(s->id, id, RT_ID_LEN);
+	return sign_public(s->key, private_key);
+}
+
+static int hop_eq(const struct rt_hop *a, const struct rt_hop *b)
+{
+	return !memcmp(a->tag, b->tag, RT_TAG_LEN) && a->width == b->width &&
+	       a->up == b->up && a->down == b->down;
+}
+
+static int hops_eq(const struct rt_hop *a, const struct rt_hop *b,
+		   unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (!hop_eq(&a[i], &b[i]))
+			return 0;
+	return 1;
+}
+
+static void digest_of(uint8_t digest[BEACON_DIGEST],
+		      const struct rt_hop_sig *sig, const uint8_t *in,
+		      size_t len)
+{
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, NULL, 0, BEACON_DIGEST);
+	crypto_generichash_update(&st, (const uint8_t *)sig, sizeof(*sig));
+	crypto_generichash_update(&st, in, len);
+	crypto_generichash_final(&st, digest, BEACON_DIGEST);
+}
+
+static uint8_t *checked_slot(struct beacon_signer *s,
+			     const uint8_t digest[BEACON_DIGEST])
+{
+	uint32_t at;
+
+	memcpy(&at, digest, sizeof(at));
+	return s->checked[at % BEACON_CHECKED];
+}
+
+/*
+ * Hop I of B with the signed bytes IN: its signature is its key's, and the
+ * key its node's (the landmark's for the last hop). 0, or -1 and *WHY.
+ */
+static int check_hop(struct beacon_signer *s, const struct rt_beacon *b,
+		     unsigned int i, const uint8_t *in, int len,
+		     uint8_t id[RT_ID_LEN], const char **why)
+{
+	const struct rt_coord *p = &b->path;
+	uint8_t pub[FENNEC_KEY_LEN];
+	struct in6_addr addr;
+
+	s->verified++;
+	if (sign_verify(b->sig[i].sig, in, len, b->sig[i].key, pub)) {
+		*why = i + 1 == p->n ? "the landmark's signature is wrong" :
+		       "a hop's signature is wrong";
+		return -1;
+	}
+	key_address(&addr, pub);
+	memcpy(id, addr.s6_addr, RT_ID_LEN);
+	if (i + 1 == p->n ? memcmp(id, b->landmark, RT_ID_LEN) :
+			    memcmp(id + 1, p->hop[i].tag, RT_TAG_LEN)) {
+		*why = i + 1 == p->n ? "the landmark's hop is not signed by it" :
+		       "a hop is signed by another node";
+		return -1;
+	}
+	return 0;
+}
+
+int beacon_check(struct beacon_signer *s, const struct rt_beacon *b,
+		 const uint8_t from[RT_ID_LEN], const char **why)
+{
+	const struct rt_coord *p = &b->path;
+	uint8_t in[RT_BEACON_SIG_INPUT_MAX], digest[BEACON_DIGEST];
+	uint8_t id[RT_ID_LEN];
+
+	if (!p->n)
+		return 0;
+	if (b->n_sig != p->n) {
+		*why = "it is not signed";
+		return -1;
+	}
+	/* From the landmark down: each hop signs the one above it. */
+	for (unsigned int i = p->n; i-- > 0;) {
+		const uint8_t *next = i ? p->hop[i - 1].tag : s->id + 1;
+		int len = rt_beacon_sig_input(b, i, next, in, sizeof(in));
+
+		if (len < 0) {
+			*why = "it is malformed";
+			return -1;
+		}
+		/* Hop 0 is always new, and must be the sender's own. */
+		if (i) {
+			digest_of(digest, &b->sig[i], in, len);
+			if (!memcmp(checked_slot(s, digest), digest,
+				    BEACON_DIGEST)) {
+				s->remembered++;
+				continue;
+			}
+		}
+		if (check_hop(s, b, i, in, len, id, why))
+			return -1;
+		if (!i && memcmp(id, from, RT_ID_LEN)) {
+			*why = "its first hop is not signed by its sender";
+			return -1;
+		}
+		if (i)
+			memcpy(checked_slot(s, digest), digest, BEACON_DIGEST);
+	}
+	return 0;
+}
+
+/* The chain kept for LANDMARK by link SLOT, or NULL. */
+static struct beacon_chain *chain_of(struct beacon_signer *s,
+				     const uint8_t landmark[RT_ID_LEN],
+				     unsigned int slot)
+{
+	for (unsigned int i = 0; i < BEACON_CHAINS; i++)
+		if (s->chain[i].slot == slot &&
+		    !memcmp(s->chain[i].b.landmark, landmark, RT_ID_LEN))
+			return &s->chain[i];
+	return NULL;
+}
+
+/* Room for a chain: a free entry, or the one used longest ago. */
+static struct beacon_chain *chain_room(struct beacon_signer *s)
+{
+	struct beacon_chain *best = &s->chain[0];
+
+	for (unsigned int i = 0; i < BEACON_CHAINS; i++) {
+		if (!s->chain[i].slot)
+			return &s->chain[i];
+		if (s->chain[i].used < best->used)
+			best = &s->chain[i];
+	}
+	return best;
+}
+
+void beacon_keep(struct beacon_signer *s, const struct rt_coords *c,
+		 unsigned int in_slot, const struct rt_beacon *b)
+{
+	int li = rt_landmark_index(c, b->landmark);
+	const struct rt_landmark *lm;
+	struct beacon_chain *e;
+
+	if (li < 0 || !b->path.n || b->n_sig != b->path.n)
+		return;
+	lm = &c->lm[li];
+	for (unsigned int a = 0; a < lm->n_alt; a++) {
+		const struct rt_alt *alt = &lm->alt[a];
+
+		if (alt->seq != b->seq || alt->path.n != b->path.n + 1 ||
+		    alt->path.hop[0].up != in_slot ||
+		    !hops_eq(&alt->path.hop[1], b->path.hop, b->path.n))
+			continue;
+		e = chain_of(s, b->landmark, in_slot);
+		if (!e)
+			e = chain_room(s);
+		e->slot = in_slot;
+		e->used = ++s->uses;
+		e->b = *b;
+		return;
+	}
+}
+
+int beacon_sign(struct beacon_signer *s, struct rt_beacon *b,
+		const uint8_t to[RT_ID_LEN])
+{
+	struct rt_coord *p = &b->path;
+	uint8_t in[RT_BEACON_SIG_INPUT_MAX];
+	struct beacon_chain *e;
+	int len;
+
+	if (!p->n)
+		return -1;
+	if (p->n > 1) {
+		e = chain_of(s, b->landmark, p->hop[0].up);
+		if (!e || e->b.seq != b->seq || e->b.path.n + 1 != p->n ||
+		    !hops_eq(e->b.path.hop, &p->hop[1], e->b.path.n))
+			return -1;
+		e->used = ++s->uses;
+		memcpy(&b->sig[1], e->b.sig, e->b.path.n * sizeof(b->sig[0]));
+	}
+	b->n_sig = p->n;
+	len = rt_beacon_sig_input(b, 0, to + 1, in, sizeof(in));
+	if (len < 0)
+		return -1;
+	memcpy(b->sig[0].key, s->key, RT_SIG_KEY_LEN);
+	return sign_message(b->sig[0].sig, in, len, s->private_key);
+}
+
+void beacon_link_down(struct beacon_signer *s, unsigned int slot)
+{
+	for (unsigned int i = 0; i < BEACON_CHAINS; i++)
+		if (s->chain[i].slot == slot)
+			s->chain[i].slot = 0;
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Signed beacons (Documentation/routing.md, "Signed beacons"): every hop
+ * of a beacon's path is signed by its node's key over what
+ * rt_beacon_sig_input() gives, so no node can speak for another. Here:
+ * checking a neighbour's beacon hop by hop, keeping the chains the
+ * coordinates took as their paths, and signing ours on top of the chain
+ * our path came with.
+ */
+#ifndef FENNEC_DAEMON_BEACON_SIGN_H
+#define FENNEC_DAEMON_BEACON_SIGN_H
+
+#include <stdint.h>
+
+#include "../routing/routing.h"
+
+/* A chain a neighbour sent us, taken by our coordinates as a path. */
+struct beacon_chain {
+	uint16_t slot;				/* its link; 0: a free entry */
+	uint64_t used;				/* kept or signed on, a count */
+	struct rt_beacon b;
+};
+
+#define BEACON_CHAINS	(RT_LANDMARKS * RT_ALTS * 2)
+#define BEACON_CHECKED	1024		/* hops checked, remembered */
+#define BEACON_DIGEST	16
+
+struct beacon_signer {
+	const uint8_t *private_key;		/* the caller's locked memory */
+	uint8_t id[RT_ID_LEN];
+	uint8_t key[RT_SIG_KEY_LEN];		/* ours, for signing */
+	uint64_t uses;
+	struct beacon_chain chain[BEACON_CHAINS];
+	/*
+	 * Digests of hops (key, signature, what it signs) already checked:
+	 * a chain is checked once, then each beacon costs the new hop.
+	 */
+	uint8_t checked[BEACON_CHECKED][BEACON_DIGEST];
+	uint64_t verified, remembered;		/* signatures checked; skipped */
+};
+
+/* 0, or -1 if the key cannot sign (logged by the caller). */
+int beacon_signer_init(struct beacon_signer *s, const uint8_t *private_key,
+		       const uint8_t id[RT_ID_LEN]);
+
+/*
+ * Beacon B came from our neighbour FROM (its ID): 0 if it is a
+ * withdrawal or every hop's signature checks out, hop 0 FROM's own and
+ * sent to us, the last the landmark's; else -1 and *WHY says what failed.
+ */
+int beacon_check(struct beacon_signer *s, const struct rt_beacon *b,
+		 const uint8_t from[RT_ID_LEN], const char **why);
+
+/*
+ * After rt_beacon_receive took checked beacon B from link IN_SLOT: keep
+ * its chain if coordinates C now hold it as their path by that link.
+ */
+void beacon_keep(struct beacon_signer *s, const struct rt_coords *c,
+		 unsigned int in_slot, const struct rt_beacon *b);
+
+/*
+ * Signs beacon B (rt_beacon_make's, not a withdrawal) to the node whose
+ * ID is TO: the hops above ours from the chain kept for our path, then
+ * our hop. 0, or -1 if no chain kept matches that path (or signing failed).
+ */
+int beacon_sign(struct beacon_signer *s, struct rt_beacon *b,
+		const uint8_t to[RT_ID_LEN]);
+
+/* Our link SLOT went down: its chains go. */
+void beacon_link_down(struct beacon_signer *s, unsigned int slot);
+
+#endif
