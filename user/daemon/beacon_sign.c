@@ -188,7 +188,7 @@ int beacon_sign(struct beacon_signer *s, struct rt_beacon *b,
 	struct beacon_chain *e;
 	int len;
 
-	if (!p->n)
+	if (!p->n || p->n >= RT_COORD_HOPS)
 		return -1;
 	if (p->n > 1) {
 		e = chain_of(s, b->landmark, p->hop[0].up);

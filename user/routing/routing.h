@@ -220,7 +220,8 @@ int rt_beacon_receive(struct rt_coords *c, unsigned int in_slot,
 		      const struct rt_beacon *b, uint64_t now);
 /*
  * Our beacon for landmark `index`, to send out on our link `out_slot`: 0,
- * or 1 for a withdrawal (we know of the landmark but have no fresh path).
+ * or 1 for a withdrawal (we know of the landmark but have no fresh path,
+ * or one of RT_COORD_HOPS, which no beacon can carry with us on it).
  */
 int rt_beacon_make(const struct rt_coords *c, unsigned int index,
 		   unsigned int out_slot, struct rt_beacon *b);

@@ -1147,6 +1147,21 @@ static void test_messages(void)
 	ok(rt_msg_encode(&m, buf, sizeof(buf)) == -RT_EINVAL,
 	   "a way back with no room for the self slot is refused");
 	memset(&m, 0, sizeof(m));
+	{
+		struct rt_coords *c = malloc(sizeof(*c));
+		struct rt_beacon b;
+
+		if (!c)
+			abort();
+		*c = net.coords[3];
+		ok(rt_beacon_make(c, 0, 2, &b) == 0 && b.path.n == 3,
+		   "node 3's path to node 5: 3 hops, in a beacon");
+		c->lm[0].alt[0].path.n = RT_COORD_HOPS;
+		ok(rt_beacon_make(c, 0, 2, &b) == 1 && !b.path.n,
+		   "a path of %d hops is ours, but goes out as a withdrawal",
+		   RT_COORD_HOPS);
+		free(c);
+	}
 	ok(rt_msg_decode(&d, buf, rt_msg_encode(&beacon, buf, sizeof(buf)))
 	   == 0 && d.beacon.seq == beacon.beacon.seq &&
 	   d.beacon.path.hop[0].down == 2 && d.beacon.path.n == 3,
