@@ -34,15 +34,20 @@ static int hops_eq(const struct rt_hop *a, const struct rt_hop *b,
 	return 1;
 }
 
+/* A digest of what a hop signed with what, and (hop 0) who sent it. */
 static void digest_of(uint8_t digest[BEACON_DIGEST],
 		      const struct rt_hop_sig *sig, const uint8_t *in,
-		      size_t len)
+		      size_t len, const uint8_t *from)
 {
 	crypto_generichash_state st;
 
 	crypto_generichash_init(&st, NULL, 0, BEACON_DIGEST);
-	crypto_generichash_update(&st, (const uint8_t *)sig, sizeof(*sig));
+	if (sig)
+		crypto_generichash_update(&st, (const uint8_t *)sig,
+					  sizeof(*sig));
 	crypto_generichash_update(&st, in, len);
+	if (from)
+		crypto_generichash_update(&st, from, RT_ID_LEN);
 	crypto_generichash_final(&st, digest, BEACON_DIGEST);
 }
 
@@ -106,14 +111,11 @@ int beacon_check(struct beacon_signer *s, const struct rt_beacon *b,
 			*why = "it is malformed";
 			return -1;
 		}
-		/* Hop 0 is always new, and must be the sender's own. */
-		if (i) {
-			digest_of(digest, &b->sig[i], in, len);
-			if (!memcmp(checked_slot(s, digest), digest,
-				    BEACON_DIGEST)) {
-				s->remembered++;
-				continue;
-			}
+		/* Hop 0 must be the sender's own: it is in hop 0's digest. */
+		digest_of(digest, &b->sig[i], in, len, i ? NULL : from);
+		if (!memcmp(checked_slot(s, digest), digest, BEACON_DIGEST)) {
+			s->remembered++;
+			continue;
 		}
 		if (check_hop(s, b, i, in, len, id, why))
 			return -1;
@@ -121,8 +123,7 @@ int beacon_check(struct beacon_signer *s, const struct rt_beacon *b,
 			*why = "its first hop is not signed by its sender";
 			return -1;
 		}
-		if (i)
-			memcpy(checked_slot(s, digest), digest, BEACON_DIGEST);
+		memcpy(checked_slot(s, digest), digest, BEACON_DIGEST);
 	}
 	return 0;
 }
@@ -180,6 +181,32 @@ void beacon_keep(struct beacon_signer *s, const struct rt_coords *c,
 	}
 }
 
+/*
+ * SIG over IN: the one we made before for the same bytes (a path that
+ * stays signs the same through an epoch), or a new one. 0, or -1.
+ */
+static int signed_before(struct beacon_signer *s, const uint8_t *in,
+			 int len, uint8_t sig[RT_SIG_LEN])
+{
+	struct beacon_signed *e;
+	uint8_t digest[BEACON_DIGEST];
+	uint32_t at;
+
+	digest_of(digest, NULL, in, len, NULL);
+	memcpy(&at, digest, sizeof(at));
+	e = &s->made[at % BEACON_SIGNED];
+	if (!memcmp(e->digest, digest, BEACON_DIGEST)) {
+		memcpy(sig, e->sig, RT_SIG_LEN);
+		return 0;
+	}
+	s->signed_++;
+	if (sign_message(sig, in, len, s->private_key))
+		return -1;
+	memcpy(e->digest, digest, BEACON_DIGEST);
+	memcpy(e->sig, sig, RT_SIG_LEN);
+	return 0;
+}
+
 int beacon_sign(struct beacon_signer *s, struct rt_beacon *b,
 		const uint8_t to[RT_ID_LEN])
 {
@@ -203,7 +230,7 @@ int beacon_sign(struct beacon_signer *s, struct rt_beacon *b,
 	if (len < 0)
 		return -1;
 	memcpy(b->sig[0].key, s->key, RT_SIG_KEY_LEN);
-	return sign_message(b->sig[0].sig, in, len, s->private_key);
+	return signed_before(s, in, len, b->sig[0].sig);
 }
 
 void beacon_link_down(struct beacon_signer *s, unsigned int slot)

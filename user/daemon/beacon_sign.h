@@ -23,7 +23,14 @@ struct beacon_chain {
 
 #define BEACON_CHAINS	(RT_LANDMARKS * RT_ALTS * 2)
 #define BEACON_CHECKED	1024		/* hops checked, remembered */
+#define BEACON_SIGNED	256		/* our signatures, remembered */
 #define BEACON_DIGEST	16
+
+/* A signature of ours, by a digest of what it signed. */
+struct beacon_signed {
+	uint8_t digest[BEACON_DIGEST];
+	uint8_t sig[RT_SIG_LEN];
+};
 
 struct beacon_signer {
 	const uint8_t *private_key;		/* the caller's locked memory */
@@ -32,11 +39,14 @@ struct beacon_signer {
 	uint64_t uses;
 	struct beacon_chain chain[BEACON_CHAINS];
 	/*
-	 * Digests of hops (key, signature, what it signs) already checked:
-	 * a chain is checked once, then each beacon costs the new hop.
+	 * Digests of hops (key, signature, what it signs, and for hop 0 its
+	 * sender) already checked: a path that stays costs nothing more
+	 * within an epoch but its landmark's hop each round.
 	 */
 	uint8_t checked[BEACON_CHECKED][BEACON_DIGEST];
+	struct beacon_signed made[BEACON_SIGNED];
 	uint64_t verified, remembered;		/* signatures checked; skipped */
+	uint64_t signed_;			/* signatures made */
 };
 
 /* 0, or -1 if the key cannot sign (logged by the caller). */

@@ -1117,7 +1117,8 @@ void mesh_log_stats(const struct mesh *m)
 		 "refused; %llu late answers, %llu forged; %llu lies; "
 		 "%llu answers held to their lookup's size; %llu slow "
 		 "answers, %llu ms wait; %llu discovers limited; %llu "
-		 "beacons refused (%llu signatures checked, %llu known)",
+		 "beacons refused (%llu signatures checked, %llu known, "
+		 "%llu made)",
 		 m->dp->ifname,
 		 m->table.count, m->coords->n,
 		 (unsigned long long)s->beacons_sent,
@@ -1141,5 +1142,6 @@ void mesh_log_stats(const struct mesh *m)
 		 (unsigned long long)s->discovers_limited,
 		 (unsigned long long)s->beacons_refused,
 		 (unsigned long long)m->signer->verified,
-		 (unsigned long long)m->signer->remembered);
+		 (unsigned long long)m->signer->remembered,
+		 (unsigned long long)m->signer->signed_);
 }

@@ -310,17 +310,14 @@ int rt_beacon_sig_input(const struct rt_beacon *b, unsigned int hop,
 	const struct rt_coord *p = &b->path;
 	struct out o = { buf, size, 0 };
 
-	if (!rt_beacon_valid(b) || hop >= p->n ||
-	    (hop + 1 < p->n && b->n_sig != p->n))
+	if (!rt_beacon_valid(b) || hop >= p->n)
 		return -RT_EINVAL;
 	put(&o, domain, sizeof(domain) - 1);
 	put(&o, b->landmark, RT_ID_LEN);
-	put_be(&o, 4, b->seq);
+	put_be(&o, 4, hop + 1 == p->n ? b->seq : b->seq >> RT_EPOCH_SHIFT);
 	put_u8(&o, p->n - hop);
 	for (unsigned int k = hop; k < p->n; k++)
 		put_hop(&o, &p->hop[k], 1);
-	if (hop + 1 < p->n)
-		put(&o, &b->sig[hop + 1], RT_HOP_SIG_LEN);
 	put(&o, next_tag, RT_TAG_LEN);
 	return o.len <= size ? (int)o.len : -RT_ESPACE;
 }

@@ -271,16 +271,19 @@ int rt_route_pick(struct rt_coords *c, const struct rt_pub *to,
 int rt_beacon_valid(const struct rt_beacon *b);
 /*
  * The bytes hop `hop` of beacon B signs: a domain string, the landmark,
- * the round, that hop and every hop above it, the signature of the hop
- * above (sig[hop + 1], the landmark's hop has none), and the tag of the
- * node it sends the beacon to (the hop below, or for hop 0 the
- * receiver): no one can take a hop its node did not make towards them.
- * Their length (at most RT_BEACON_SIG_INPUT_MAX), or -RT_EINVAL,
- * -RT_ESPACE.
+ * the landmark's round for its own hop but only the round's *epoch*
+ * (round >> RT_EPOCH_SHIFT) for the others, that hop and every hop above
+ * it, and the tag of the node it sends the beacon to (the hop below, or
+ * for hop 0 the receiver): no one can take a hop its node did not make
+ * towards them, nor a round its landmark did not sign. A path that stays
+ * keeps its signatures through an epoch's rounds (80 s), so a node signs
+ * and checks each once an epoch, the landmark's hop once a round. Their
+ * length (at most RT_BEACON_SIG_INPUT_MAX), or -RT_EINVAL, -RT_ESPACE.
  */
+#define RT_EPOCH_SHIFT	3
 #define RT_BEACON_SIG_INPUT_MAX	(13 + RT_ID_LEN + 4 + 1 + \
 				 (RT_COORD_HOPS - 1) * (RT_TAG_LEN + 5) + \
-				 RT_HOP_SIG_LEN + RT_TAG_LEN)
+				 RT_TAG_LEN)
 int rt_beacon_sig_input(const struct rt_beacon *b, unsigned int hop,
 			const uint8_t next_tag[RT_TAG_LEN], uint8_t *buf,
 			size_t size);

@@ -128,8 +128,28 @@ int main(void)
 
 	verified = B.signer->verified;
 	ok(!beacon_check(B.signer, &ab, A.id, &why) &&
-	   B.signer->verified == verified + 1,
-	   "the same chain again costs one check, its sender's hop");
+	   B.signer->verified == verified,
+	   "the same chain again costs no check");
+	{
+		struct rt_beacon next;
+		uint64_t made = A.signer->signed_;
+
+		/* L's next round: only its own hop is new. */
+		rt_coords_tick(L.coords, NOW + 10 * 1000000000ULL);
+		r = !beacon_to(&L, L.id, 1, &A, &next) && next.seq == la.seq + 1 &&
+		    !take(&A, &L, 1, &next, &why) &&
+		    !beacon_to(&A, L.id, 2, &B, &next) &&
+		    A.signer->signed_ == made &&
+		    !memcmp(&next.sig[0], &ab.sig[0], sizeof(ab.sig[0]));
+		ok(r, "L's next round: A's hop keeps its signature (same epoch)");
+		r = !beacon_check(B.signer, &next, A.id, &why) &&
+		    B.signer->verified == verified + 1;
+		ok(r, "...and B checks only L's hop, the round's");
+		next.seq += 1 << RT_EPOCH_SHIFT;
+		r = refused(&B, &A, &next, "signature is wrong", &why);
+		ok(r, "a round of another epoch on the same signatures: refused (%s)",
+		   why);
+	}
 
 	r = refused(&B, &F, &ab, "first hop", &why);
 	ok(r,
