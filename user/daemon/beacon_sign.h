@@ -22,8 +22,8 @@ struct beacon_chain {
 };
 
 #define BEACON_CHAINS	(RT_LANDMARKS * RT_ALTS * 2)
-#define BEACON_CHECKED	1024		/* hops checked, remembered */
-#define BEACON_SIGNED	256		/* our signatures, remembered */
+#define BEACON_CHECKED	4096		/* hops checked, remembered */
+#define BEACON_SIGNED	1024		/* our signatures, remembered */
 #define BEACON_DIGEST	16
 
 /* A signature of ours, by a digest of what it signed. */
