@@ -34,10 +34,10 @@ static int hops_eq(const struct rt_hop *a, const struct rt_hop *b,
 	return 1;
 }
 
-/* A digest of what a hop signed with what, and (hop 0) who sent it. */
+/* A digest of what a hop signed (IN), and with what (SIG, if not NULL). */
 static void digest_of(uint8_t digest[BEACON_DIGEST],
 		      const struct rt_hop_sig *sig, const uint8_t *in,
-		      size_t len, const uint8_t *from)
+		      size_t len)
 {
 	crypto_generichash_state st;
 
@@ -46,8 +46,6 @@ static void digest_of(uint8_t digest[BEACON_DIGEST],
 		crypto_generichash_update(&st, (const uint8_t *)sig,
 					  sizeof(*sig));
 	crypto_generichash_update(&st, in, len);
-	if (from)
-		crypto_generichash_update(&st, from, RT_ID_LEN);
 	crypto_generichash_final(&st, digest, BEACON_DIGEST);
 }
 
@@ -66,10 +64,10 @@ static uint8_t *checked_slot(struct beacon_signer *s,
  */
 static int check_hop(struct beacon_signer *s, const struct rt_beacon *b,
 		     unsigned int i, const uint8_t *in, int len,
-		     uint8_t id[RT_ID_LEN], const char **why)
+		     const char **why)
 {
 	const struct rt_coord *p = &b->path;
-	uint8_t pub[FENNEC_KEY_LEN];
+	uint8_t pub[FENNEC_KEY_LEN], id[RT_ID_LEN];
 	struct in6_addr addr;
 
 	s->verified++;
@@ -89,12 +87,37 @@ static int check_hop(struct beacon_signer *s, const struct rt_beacon *b,
 	return 0;
 }
 
+/*
+ * Hop 0 is the sender's own, which came over its link: that the link is
+ * the sender's vouches for it here, and only its key is checked (that it
+ * is the sender's). Its signature is for the nodes our beacons reach: a
+ * sender that signs its hop wrongly gets what we build on it refused one
+ * hop on, as if it had kept its path to itself. So is a landmark's own
+ * round, in the beacon it sends its neighbours: the round is its to say.
+ */
+static int sender_hop(const struct rt_beacon *b, const uint8_t from[RT_ID_LEN],
+		      const char **why)
+{
+	uint8_t pub[FENNEC_KEY_LEN];
+	struct in6_addr addr;
+
+	if (sign_key_public(b->sig[0].key, pub)) {
+		*why = "its first hop's key is no node's";
+		return -1;
+	}
+	key_address(&addr, pub);
+	if (memcmp(addr.s6_addr, from, RT_ID_LEN)) {
+		*why = "its first hop is not its sender's";
+		return -1;
+	}
+	return 0;
+}
+
 int beacon_check(struct beacon_signer *s, const struct rt_beacon *b,
 		 const uint8_t from[RT_ID_LEN], const char **why)
 {
 	const struct rt_coord *p = &b->path;
 	uint8_t in[RT_BEACON_SIG_INPUT_MAX], digest[BEACON_DIGEST];
-	uint8_t id[RT_ID_LEN];
 
 	if (!p->n)
 		return 0;
@@ -102,30 +125,25 @@ int beacon_check(struct beacon_signer *s, const struct rt_beacon *b,
 		*why = "it is not signed";
 		return -1;
 	}
-	/* From the landmark down: each hop signs the one above it. */
-	for (unsigned int i = p->n; i-- > 0;) {
-		const uint8_t *next = i ? p->hop[i - 1].tag : s->id + 1;
-		int len = rt_beacon_sig_input(b, i, next, in, sizeof(in));
+	/* From the landmark down to hop 1, each signed by its own node. */
+	for (unsigned int i = p->n; i-- > 1;) {
+		int len = rt_beacon_sig_input(b, i, p->hop[i - 1].tag, in,
+					      sizeof(in));
 
 		if (len < 0) {
 			*why = "it is malformed";
 			return -1;
 		}
-		/* Hop 0 must be the sender's own: it is in hop 0's digest. */
-		digest_of(digest, &b->sig[i], in, len, i ? NULL : from);
+		digest_of(digest, &b->sig[i], in, len);
 		if (!memcmp(checked_slot(s, digest), digest, BEACON_DIGEST)) {
 			s->remembered++;
 			continue;
 		}
-		if (check_hop(s, b, i, in, len, id, why))
+		if (check_hop(s, b, i, in, len, why))
 			return -1;
-		if (!i && memcmp(id, from, RT_ID_LEN)) {
-			*why = "its first hop is not signed by its sender";
-			return -1;
-		}
 		memcpy(checked_slot(s, digest), digest, BEACON_DIGEST);
 	}
-	return 0;
+	return sender_hop(b, from, why);
 }
 
 /* The chain kept for LANDMARK by link SLOT, or NULL. */
@@ -192,7 +210,7 @@ static int signed_before(struct beacon_signer *s, const uint8_t *in,
 	uint8_t digest[BEACON_DIGEST];
 	uint32_t at;
 
-	digest_of(digest, NULL, in, len, NULL);
+	digest_of(digest, NULL, in, len);
 	memcpy(&at, digest, sizeof(at));
 	e = &s->made[at % BEACON_SIGNED];
 	if (!memcmp(e->digest, digest, BEACON_DIGEST)) {

@@ -39,9 +39,9 @@ struct beacon_signer {
 	uint64_t uses;
 	struct beacon_chain chain[BEACON_CHAINS];
 	/*
-	 * Digests of hops (key, signature, what it signs, and for hop 0 its
-	 * sender) already checked: a path that stays costs nothing more
-	 * within an epoch but its landmark's hop each round.
+	 * Digests of hops (key, signature, what it signs) already checked: a
+	 * path that stays costs nothing more within an epoch but its
+	 * landmark's hop each round.
 	 */
 	uint8_t checked[BEACON_CHECKED][BEACON_DIGEST];
 	struct beacon_signed made[BEACON_SIGNED];
@@ -54,9 +54,11 @@ int beacon_signer_init(struct beacon_signer *s, const uint8_t *private_key,
 		       const uint8_t id[RT_ID_LEN]);
 
 /*
- * Beacon B came from our neighbour FROM (its ID): 0 if it is a
- * withdrawal or every hop's signature checks out, hop 0 FROM's own and
- * sent to us, the last the landmark's; else -1 and *WHY says what failed.
+ * Beacon B came from our neighbour FROM (its ID) over FROM's link: 0 if
+ * it is a withdrawal, or every hop above hop 0 is signed by its own node
+ * (the last by the landmark, for its round) and hop 0's key is FROM's;
+ * else -1 and *WHY says what failed. Hop 0's own signature is the link's
+ * to vouch for here, and checked by the nodes our beacons reach.
  */
 int beacon_check(struct beacon_signer *s, const struct rt_beacon *b,
 		 const uint8_t from[RT_ID_LEN], const char **why);

@@ -152,3 +152,12 @@ int sign_verify(const uint8_t sig[SIGN_LEN], const uint8_t *msg, size_t len,
 		memcpy(public_key, mapped, FENNEC_KEY_LEN);
 	return 0;
 }
+
+int sign_key_public(const uint8_t a[SIGN_KEY_LEN],
+		    uint8_t public_key[FENNEC_KEY_LEN])
+{
+	/* Small order or not canonical: no signature of it would check. */
+	if ((a[31] & SIGN_BIT) || crypto_core_ed25519_is_valid_point(a) != 1)
+		return -1;
+	return crypto_sign_ed25519_pk_to_curve25519(public_key, a);
+}

@@ -42,5 +42,11 @@ int sign_message(uint8_t sig[SIGN_LEN], const uint8_t *msg, size_t len,
 int sign_verify(const uint8_t sig[SIGN_LEN], const uint8_t *msg, size_t len,
 		const uint8_t a[SIGN_KEY_LEN],
 		uint8_t public_key[FENNEC_KEY_LEN]);
+/*
+ * The X25519 public key A stands for (the checks of sign_verify() on A,
+ * no signature): 0, or -1 if A is no node's.
+ */
+int sign_key_public(const uint8_t a[SIGN_KEY_LEN],
+		    uint8_t public_key[FENNEC_KEY_LEN]);
 
 #endif

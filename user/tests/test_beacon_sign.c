@@ -222,6 +222,16 @@ int main(void)
 	ok(r,
 	   "a hop named F but signed by A: refused (%s)", why);
 
+	/* A's own hop signed wrongly: its link vouches for it to B... */
+	r = !beacon_to(&A, L.id, 2, &B, &bad) && bad.seq == la.seq + 1;
+	bad.sig[0].sig[3] ^= 1;
+	r = r && !take(&B, &A, 1, &bad, &why) &&
+	    !rt_beacon_make(B.coords, rt_landmark_index(B.coords, L.id), 2,
+			    &fromf) && !beacon_sign(B.signer, &fromf, F.id);
+	ok(r, "A's own hop signed wrongly: B takes it, its link is A's");
+	r = refused(&F, &B, &fromf, "a hop's signature is wrong", &why);
+	ok(r, "...and B's neighbour refuses what B built on it (%s)", why);
+
 	beacon_link_down(A.signer, 1);
 	ok(beacon_to(&A, L.id, 2, &B, &ab) == -1,
 	   "A's link to L down: no chain kept, nothing to sign on");

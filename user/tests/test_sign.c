@@ -325,6 +325,32 @@ static void test_small_order(void)
 	   "A off the curve: refused");
 }
 
+/* sign_key_public: the key alone, as hop 0 of a beacon is checked. */
+static void test_key_alone(void)
+{
+	uint8_t priv[FENNEC_KEY_LEN], pub[FENNEC_KEY_LEN], got[FENNEC_KEY_LEN];
+	uint8_t a[SIGN_KEY_LEN], t[SIGN_KEY_LEN];
+	int fine = 1;
+
+	for (int i = 0; i < 20; i++) {
+		key_generate(priv);
+		fine &= !key_public(pub, priv) && !sign_public(a, priv) &&
+			!sign_key_public(a, got) && !memcmp(got, pub, sizeof(pub));
+	}
+	ok(fine, "sign_key_public: 20 keys' A map to their X25519 keys");
+	a[31] |= 0x80;
+	ok(sign_key_public(a, got) == -1, "...an A with its sign bit set: refused");
+	fine = 1;
+	for (size_t i = 0; i < N(small_order); i++) {
+		hex32(t, small_order[i].hex);
+		fine &= sign_key_public(t, got) == -1;
+	}
+	ok(fine, "...every point of small order: refused");
+	memset(t, 0, sizeof(t));
+	t[0] = 2;
+	ok(sign_key_public(t, got) == -1, "...a point off the curve: refused");
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -333,5 +359,6 @@ int main(void)
 	test_alice();
 	test_tampering();
 	test_small_order();
+	test_key_alone();
 	return tap_done();
 }
