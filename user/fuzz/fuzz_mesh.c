@@ -8,9 +8,16 @@
  * message can carry a genuine mac: on request the harness makes it, as the
  * named node would (protocol.md, "answer mac"), and gives it the txid of
  * one of our lookups, so that answers get past the mac to the lookup.
+ * Beacons are signed hop by hop (daemon/beacon_sign.h): on the same
+ * request, or a bit of the step's, the harness signs every hop that names
+ * one of its nodes with that node's key, and may first make the landmark
+ * one of them and hop 0 the neighbour on the slot the beacon comes in on,
+ * so that chains fennecd accepts reach the coordinates code.
  *
  * Invariants, after every step: whatever fennecd sends decodes and fits
- * (its own messages are well-formed, routes 1 to 48 bytes); the table,
+ * (its own messages are well-formed, routes 1 to 48 bytes), and a beacon
+ * with hops it sends is signed, hop 0 by our key, and passes the check of
+ * the neighbour it goes to (beacon_check with that node's key); the table,
  * the coordinates and the lookups stay within their bounds; routes a
  * lookup found end in the target's self slot.
  */
@@ -18,7 +25,9 @@
 #include <sodium.h>
 #include <stdlib.h>
 
+#include "../daemon/beacon_sign.h"
 #include "../daemon/mesh.h"
+#include "../lib/sign.h"
 #include "fuzz.h"
 
 #define NS		1000000000ULL
@@ -28,6 +37,15 @@
 #define SENT_KEPT	16
 
 static struct fuzz_node node[NODES];
+/*
+ * Their signing keys (lib/sign.h), and each one's check of the beacons we
+ * send it. What a signer remembers of hops checked only spares checking
+ * them again: the answer is the same, so it is kept from input to input.
+ */
+static uint8_t sign_key[NODES][RT_SIG_KEY_LEN];
+static struct beacon_signer *rx;
+/* The mesh being fuzzed, for what datapath_send() checks. */
+static struct mesh *cur;
 
 /* What datapath_send was given: the routes, for switch errors. */
 static struct {
@@ -35,6 +53,53 @@ static struct {
 	uint8_t route[RT_ROUTE_MAX];
 } sent[SENT_KEPT];
 static unsigned int nsent, fail_sends;
+
+static int node_of_id(const uint8_t id[RT_ID_LEN])
+{
+	for (int k = 0; k < NODES; k++)
+		if (!memcmp(node[k].id, id, RT_ID_LEN))
+			return k;
+	return -1;
+}
+
+static int node_of_tag(const uint8_t tag[RT_TAG_LEN])
+{
+	for (int k = 0; k < NODES; k++)
+		if (!memcmp(node[k].id + 1, tag, RT_TAG_LEN))
+			return k;
+	return -1;
+}
+
+/*
+ * A beacon with hops we send on ROUTE: every hop signed, ours by our key,
+ * and the neighbour the route leads to (one hop: our slot, then its self
+ * slot) takes it as genuine, checked with a signer of its own.
+ */
+static void check_sent_beacon(const uint8_t *route, size_t route_len,
+			      const struct rt_beacon *b)
+{
+	const struct mesh_neighbour *nb = NULL;
+	unsigned int w = cur->dp->width, slot = route[0];
+	const char *why = "";
+	int k;
+
+	CHECK(b->n_sig == b->path.n, "a beacon of %u hops with %u signatures",
+	      b->path.n, b->n_sig);
+	CHECK(!memcmp(b->sig[0].key, sign_key[0], RT_SIG_KEY_LEN),
+	      "a beacon we send whose hop 0 is not signed by our key");
+	if (w == 2)
+		slot = slot << 8 | route[1];
+	for (size_t i = 0; i < cur->nnb; i++)
+		if (cur->nb[i].slot && cur->nb[i].slot == slot)
+			nb = &cur->nb[i];
+	CHECK(nb && route_len == w + nb->width,
+	      "a beacon to no neighbour (slot %u, a route of %zu bytes)", slot,
+	      route_len);
+	k = node_of_id(nb->id);
+	CHECK(k > 0, "a neighbour that is none of ours");
+	CHECK(!beacon_check(&rx[k], b, node[0].id, &why),
+	      "node %d refuses our beacon of %u hops: %s", k, b->path.n, why);
+}
 
 int datapath_send(struct datapath *dp, const uint8_t *route, size_t route_len,
 		  const uint8_t *msg, size_t len)
@@ -46,6 +111,8 @@ int datapath_send(struct datapath *dp, const uint8_t *route, size_t route_len,
 	      "a route of %zu bytes", route_len);
 	CHECK(len <= RT_MSG_LIMIT && !rt_msg_decode(&m, msg, len),
 	      "fennecd sends a message that does not decode (%zu bytes)", len);
+	if (m.type == RT_MSG_BEACON && m.beacon.path.n)
+		check_sent_beacon(route, route_len, &m.beacon);
 	sent[nsent % SENT_KEPT].len = route_len;
 	memcpy(sent[nsent % SENT_KEPT].route, route, route_len);
 	nsent++;
@@ -61,8 +128,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	fuzz_setup();
-	for (int i = 0; i < NODES; i++)
+	rx = calloc(NODES, sizeof(*rx));
+	CHECK(rx, "calloc");
+	for (int i = 0; i < NODES; i++) {
 		fuzz_node(&node[i], i);
+		CHECK(!sign_public(sign_key[i], node[i].priv) &&
+		      !beacon_signer_init(&rx[i], node[i].priv, node[i].id),
+		      "signing key of node %d", i);
+	}
 	return 0;
 }
 
@@ -102,6 +175,48 @@ static void make_genuine(const struct mesh *m, struct rt_msg *msg,
 			answer_mac(&node[i], msg, msg->mac);
 }
 
+/*
+ * A beacon signed as the harness's nodes would sign it (on request, or
+ * if HOW & 8), from the landmark down (each hop signs the one above):
+ * every hop whose tag is one of theirs, towards the tag of the hop below,
+ * hop 0 towards us. HOW & 2
+ * first makes the landmark node (HOW >> 4) % NODES, HOW & 4 hop 0 NB,
+ * the neighbour on the slot it comes in on, if there is one (and of a
+ * single hop, NB the landmark too: its own beacon).
+ */
+static void make_signed(struct rt_beacon *b, uint8_t how,
+			const struct mesh_neighbour *nb)
+{
+	struct rt_coord *p = &b->path;
+	uint8_t in[RT_BEACON_SIG_INPUT_MAX];
+
+	if (!p->n)
+		return;
+	if (how & 2) {
+		memcpy(b->landmark, node[(how >> 4) % NODES].id, RT_ID_LEN);
+		memcpy(p->hop[p->n - 1].tag, b->landmark + 1, RT_TAG_LEN);
+	}
+	if (how & 4 && nb) {
+		memcpy(p->hop[0].tag, nb->id + 1, RT_TAG_LEN);
+		if (p->n == 1)
+			memcpy(b->landmark, nb->id, RT_ID_LEN);
+	}
+	b->n_sig = p->n;
+	for (unsigned int i = p->n; i-- > 0;) {
+		const uint8_t *next = i ? p->hop[i - 1].tag : node[0].id + 1;
+		int k = node_of_tag(p->hop[i].tag), len;
+
+		if (k < 0)
+			continue;
+		len = rt_beacon_sig_input(b, i, next, in, sizeof(in));
+		if (len < 0)
+			return;
+		memcpy(b->sig[i].key, sign_key[k], RT_SIG_KEY_LEN);
+		CHECK(!sign_message(b->sig[i].sig, in, len, node[k].priv),
+		      "signing as node %d", k);
+	}
+}
+
 static uint16_t slot_of(struct fz *f, const struct mesh *m)
 {
 	uint8_t b = fz_u8(f);
@@ -134,8 +249,10 @@ static void control(struct fz *f, struct mesh *m, uint64_t now, bool fix)
 		fz_take(f, ev.route, ev.route_len);
 	}
 	payload = fz_chunk(f, &len);
-	if (fix && !rt_msg_decode(&msg, payload, len) &&
-	    (msg.type == RT_MSG_FOUND || msg.type == RT_MSG_DISCOVER)) {
+	/* A beacon is signed on request, or if HOW & 8 asks. */
+	if ((!fix && !(how & 8)) || rt_msg_decode(&msg, payload, len))
+		msg.type = 0;
+	if (fix && (msg.type == RT_MSG_FOUND || msg.type == RT_MSG_DISCOVER)) {
 		uint8_t buf[RT_MSG_MAX];
 		int n;
 
@@ -143,6 +260,19 @@ static void control(struct fz *f, struct mesh *m, uint64_t now, bool fix)
 		n = rt_msg_encode(&msg, buf, sizeof(buf));
 		if (n > 0 && (size_t)n == len)
 			memcpy(payload, buf, n);
+	} else if (msg.type == RT_MSG_BEACON && msg.beacon.path.n) {
+		/* Signatures make it longer: a buffer of its new size. */
+		uint8_t buf[RT_MSG_MAX], *signed_payload;
+		int n;
+
+		make_signed(&msg.beacon, how, nb);
+		n = rt_msg_encode(&msg, buf, sizeof(buf));
+		if (n > 0 && (signed_payload = malloc(n))) {
+			memcpy(signed_payload, buf, n);
+			free(payload);
+			payload = signed_payload;
+			len = n;
+		}
 	}
 	ev.payload = payload;
 	ev.payload_len = len;
@@ -256,6 +386,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_init(&f, data, size);
 	nsent = fail_sends = 0;
 	dp.width = 1 + (fz_u8(&f) & 1);
+	cur = &m;
 	CHECK(!mesh_init(&m, &dp, node[0].priv, node[0].pub, now), "init");
 	m.found = found;
 	for (int step = 0; step < STEPS && f.left; step++) {

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "../daemon/beacon_sign.h"
 #include "../daemon/direct_msg.h"
 #include "../daemon/handshake.h"
 #include "../lib/ctlsock.h"
@@ -275,16 +276,23 @@ static void handshake_seeds(void)
 
 /* --- routing messages and the mesh --------------------------------------- */
 
-/* Node I's coordinates: a landmark, or one hop under landmark node 1. */
+/*
+ * Node I's coordinates: a landmark, or one hop under landmark node 1; and
+ * its signer, which keeps the chain of node 1's beacon as fennecd would.
+ */
 static struct rt_coords coords[8];
+static struct beacon_signer signer[4];
 
 static void make_coords(void)
 {
 	struct rt_beacon b;
 	int idx;
 
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 4; i++) {
 		rt_coords_init(&coords[i], node[i].id, 1);
+		CHECK(!beacon_signer_init(&signer[i], node[i].priv,
+					  node[i].id), "signer %d", i);
+	}
 	/* Node 1 is the landmark for all: its beacon to each. */
 	CHECK(rt_coords_tick(&coords[1], NS) >= 0, "tick");
 	idx = rt_landmark_index(&coords[1], node[1].id);
@@ -294,9 +302,24 @@ static void make_coords(void)
 			continue;
 		/* Node 1's slot to node i is 4 + i; node i's to node 1 is 1. */
 		CHECK(rt_beacon_make(&coords[1], idx, 4 + i, &b) >= 0 &&
+		      !beacon_sign(&signer[1], &b, node[i].id) &&
 		      rt_beacon_receive(&coords[i], 1, &b, NS) >= 0,
 		      "beacon to %d", i);
+		beacon_keep(&signer[i], &coords[i], 1, &b);
 	}
+}
+
+/* Node FROM's beacon for landmark node 1, to node TO on FROM's link OUT. */
+static void signed_beacon(struct rt_msg *m, int from, unsigned int out,
+			  int to)
+{
+	int idx = rt_landmark_index(&coords[from], node[1].id);
+
+	memset(m, 0, sizeof(*m));
+	m->type = RT_MSG_BEACON;
+	CHECK(idx >= 0 && !rt_beacon_make(&coords[from], idx, out, &m->beacon)
+	      && !beacon_sign(&signer[from], &m->beacon, node[to].id),
+	      "signed beacon %d to %d", from, to);
 }
 
 static int encode(const struct rt_msg *m, uint8_t *buf)
@@ -317,6 +340,9 @@ static void rtmsg_seeds(void)
 	CHECK(rt_beacon_make(&coords[1], idx, 4, &m.beacon) >= 0, "beacon");
 	s.n = 0, bytes(&s, buf, encode(&m, buf));
 	save("rtmsg", "beacon", &s);
+	signed_beacon(&q, 2, 2, 0);
+	s.n = 0, bytes(&s, buf, encode(&q, buf));
+	save("rtmsg", "beacon-signed", &s);
 	m.beacon.path.n = 0;
 	s.n = 0, bytes(&s, buf, encode(&m, buf));
 	save("rtmsg", "withdrawal", &s);
@@ -364,13 +390,12 @@ static void mesh_control_op(struct seed *s, bool fix, uint8_t how,
 
 static void mesh_seeds(void)
 {
-	struct rt_msg beacon = { .type = RT_MSG_BEACON }, m, q;
+	struct rt_msg beacon, m, q;
 	static const uint8_t back3[] = { 1, 7, 0 }, back2[] = { 1, 6, 0 };
 	struct seed s = { .n = 0 };
-	int idx = rt_landmark_index(&coords[1], node[1].id);
 
 	/* Node 1 on slot 1, its beacon, a lookup of node 3, its answer. */
-	CHECK(rt_beacon_make(&coords[1], idx, 4, &beacon.beacon) >= 0, "b");
+	signed_beacon(&beacon, 1, 4, 0);
 	u8(&s, 0);
 	mesh_link_up_op(&s, 0);
 	mesh_control_op(&s, false, 1, 0, NULL, 0, &beacon);
@@ -417,6 +442,32 @@ static void mesh_seeds(void)
 	u8(&s, 5), u8(&s, 1);
 	u8(&s, 7), u8(&s, 0);
 	save("mesh", "links", &s);
+
+	/*
+	 * Signed chains taken: node 1 (the landmark) on slot 1 and node 2 on
+	 * slot 2; node 1's beacon, which we take and pass on to node 2 signed
+	 * on top of node 1's hop, then node 2's of two hops, a second path.
+	 * Then node 2 offers a path to node 3 as landmark, unsigned: the
+	 * harness signs it (how: one hop back, landmark node 3, hop 0 node
+	 * 2). A round later node 1 withdraws and link 2 goes down.
+	 */
+	s.n = 0;
+	u8(&s, 0);
+	mesh_link_up_op(&s, 0);
+	mesh_link_up_op(&s, 1);
+	mesh_control_op(&s, false, 1, 0, NULL, 0, &beacon);
+	signed_beacon(&m, 2, 2, 0);
+	mesh_control_op(&s, false, 1, 1, NULL, 0, &m);
+	u8(&s, 3), u16(&s, 1000);
+	m.beacon.n_sig = 0;
+	mesh_control_op(&s, true, 1 | 2 | 4 | 3 << 4, 1, NULL, 0, &m);
+	u8(&s, 3), u16(&s, 30000);
+	beacon.beacon.path.n = 0;
+	beacon.beacon.n_sig = 0;
+	mesh_control_op(&s, false, 1, 0, NULL, 0, &beacon);
+	u8(&s, 5), u8(&s, 1);
+	u8(&s, 3), u16(&s, 30000);
+	save("mesh", "beacons-signed", &s);
 }
 
 /* --- control socket ------------------------------------------------------- */
