@@ -58,6 +58,26 @@ static uint8_t *checked_slot(struct beacon_signer *s,
 	return s->checked[at % BEACON_CHECKED];
 }
 
+/* The X25519 key Edwards key A stands for, mapped once: 0, or -1. */
+static int key_of(struct beacon_signer *s, const uint8_t a[RT_SIG_KEY_LEN],
+		  uint8_t pub[FENNEC_KEY_LEN])
+{
+	struct beacon_key *k;
+	uint32_t at;
+
+	memcpy(&at, a, sizeof(at));
+	k = &s->keys[at % BEACON_KEYS];
+	if (!k->set || memcmp(k->a, a, RT_SIG_KEY_LEN)) {
+		if (sign_key_public(a, pub))
+			return -1;
+		memcpy(k->a, a, RT_SIG_KEY_LEN);
+		memcpy(k->pub, pub, FENNEC_KEY_LEN);
+		k->set = true;
+	}
+	memcpy(pub, k->pub, FENNEC_KEY_LEN);
+	return 0;
+}
+
 /*
  * Hop I of B with the signed bytes IN: its signature is its key's, and the
  * key its node's (the landmark's for the last hop). 0, or -1 and *WHY.
@@ -71,7 +91,10 @@ static int check_hop(struct beacon_signer *s, const struct rt_beacon *b,
 	struct in6_addr addr;
 
 	s->verified++;
-	if (sign_verify(b->sig[i].sig, in, len, b->sig[i].key, pub)) {
+	/* sign_verify(), its key mapped once (key_of). */
+	if (key_of(s, b->sig[i].key, pub) ||
+	    crypto_sign_ed25519_verify_detached(b->sig[i].sig, in, len,
+						b->sig[i].key)) {
 		*why = i + 1 == p->n ? "the landmark's signature is wrong" :
 		       "a hop's signature is wrong";
 		return -1;
@@ -95,13 +118,13 @@ static int check_hop(struct beacon_signer *s, const struct rt_beacon *b,
  * hop on, as if it had kept its path to itself. So is a landmark's own
  * round, in the beacon it sends its neighbours: the round is its to say.
  */
-static int sender_hop(const struct rt_beacon *b, const uint8_t from[RT_ID_LEN],
-		      const char **why)
+static int sender_hop(struct beacon_signer *s, const struct rt_beacon *b,
+		      const uint8_t from[RT_ID_LEN], const char **why)
 {
 	uint8_t pub[FENNEC_KEY_LEN];
 	struct in6_addr addr;
 
-	if (sign_key_public(b->sig[0].key, pub)) {
+	if (key_of(s, b->sig[0].key, pub)) {
 		*why = "its first hop's key is no node's";
 		return -1;
 	}
@@ -143,7 +166,7 @@ int beacon_check(struct beacon_signer *s, const struct rt_beacon *b,
 			return -1;
 		memcpy(checked_slot(s, digest), digest, BEACON_DIGEST);
 	}
-	return sender_hop(b, from, why);
+	return sender_hop(s, b, from, why);
 }
 
 /* The chain kept for LANDMARK by link SLOT, or NULL. */

@@ -10,6 +10,7 @@
 #ifndef FENNEC_DAEMON_BEACON_SIGN_H
 #define FENNEC_DAEMON_BEACON_SIGN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../routing/routing.h"
@@ -25,6 +26,15 @@ struct beacon_chain {
 #define BEACON_CHECKED	4096		/* hops checked, remembered */
 #define BEACON_SIGNED	1024		/* our signatures, remembered */
 #define BEACON_DIGEST	16
+
+#define BEACON_KEYS	256		/* signers' keys, mapped */
+
+/* A signer's Edwards key and the X25519 key it stands for. */
+struct beacon_key {
+	uint8_t a[RT_SIG_KEY_LEN];
+	uint8_t pub[FENNEC_KEY_LEN];
+	bool set;
+};
 
 /* A signature of ours, by a digest of what it signed. */
 struct beacon_signed {
@@ -45,6 +55,11 @@ struct beacon_signer {
 	 */
 	uint8_t checked[BEACON_CHECKED][BEACON_DIGEST];
 	struct beacon_signed made[BEACON_SIGNED];
+	/*
+	 * Keys mapped before: the map checks the key is in the prime-order
+	 * subgroup, a scalar multiplication, as costly as half a check.
+	 */
+	struct beacon_key keys[BEACON_KEYS];
 	uint64_t verified, remembered;		/* signatures checked; skipped */
 	uint64_t signed_;			/* signatures made */
 };
