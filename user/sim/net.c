@@ -1176,11 +1176,21 @@ void net_stop(struct sim *s)
 				s->res.table_entries_max =
 					s->node[i].table.count;
 		}
+		unsigned int have = 0;
+
 		for (unsigned int k = 0; k < c->n; k++) {
 			const struct rt_coord *p = rt_landmark_path(c, k);
 
-			landmarks += p != NULL;
+			have += p != NULL;
 			hops += p ? p->n : 0;
+			if (p && p->n - 1u > s->res.path_hops_max)
+				s->res.path_hops_max = p->n - 1u;
+		}
+		landmarks += have;
+		if (s->node[i].alive) {
+			s->res.short_nodes += have < RT_LANDMARKS;
+			s->res.self_landmarks +=
+				rt_landmark_index(c, c->id) >= 0;
 		}
 		for (int b = 0; b < RT_ID_BITS; b++) {
 			struct rt_bucket *k = s->node[i].table.bucket[b];

@@ -237,6 +237,11 @@ static void run_one(const struct options *o, struct run *r, int scale_free)
 		r->res.discover_msgs, r->res.discover_floods,
 		r->res.discover_refused, r->res.discover_refused_answers,
 		r->res.discover_draw, r->res.discover_draw_all);
+	fprintf(stderr, "sim: %s, %g %% churn: longest path %u hops; %u "
+		"live nodes with a path to fewer than %d landmarks; %u count "
+		"themselves landmarks\n", r->topology, r->churn,
+		r->res.path_hops_max, r->res.short_nodes, RT_LANDMARKS,
+		r->res.self_landmarks);
 	if (o->hostile > 0)
 		fprintf(stderr, "sim: %lu lies, %lu forged answers refused, "
 			"%lu lookups flooded, %lu refused by rate limits; "

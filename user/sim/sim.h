@@ -144,6 +144,12 @@ struct result {
 	double state_bytes, state_bytes_max;
 	unsigned int forwards[RT_LOOKUP_TTL + 1];	/* of successes */
 	double landmarks, path_hops;	/* per node at the end */
+	/*
+	 * At the end: the longest best path (hops, its owner not counted);
+	 * live nodes with a fresh path to fewer than RT_LANDMARKS
+	 * landmarks; live nodes that count themselves among the landmarks.
+	 */
+	unsigned int path_hops_max, short_nodes, self_landmarks;
 	double beacons;			/* per node per second */
 	/* Answers sent (found, discover), and held to the lookup's size. */
 	unsigned long answers, answers_held;
