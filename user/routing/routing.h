@@ -48,7 +48,7 @@ _Static_assert(RT_ROUTE_MAX <= FENNEC_ROUTE_MAX,
 #ifndef RT_LANDMARKS
 #define RT_LANDMARKS	24	/* landmarks a node keeps paths to */
 #endif
-#define RT_COORD_HOPS	20	/* hops of a path, its owner and landmark too */
+#define RT_COORD_HOPS	12	/* hops of a path, its owner and landmark too */
 #define RT_ALTS		4	/* paths kept per landmark, by other links */
 #define RT_MSG_LIMIT	1200	/* bytes of the largest control message */
 _Static_assert(RT_MSG_LIMIT <= FENNEC_CONTROL_MAX,
