@@ -698,9 +698,12 @@ static void on_discover(struct sim *s, struct event *e)
 		return;
 	slot = rt_discover_step(&n->coords, &m, e->in_slot);
 	if (slot) {
-		/* Liars, droppers and grinders relay nothing. */
-		if (n->kind == K_HONEST || n->kind == K_FORGER ||
-		    n->kind == K_FLOODER)
+		/*
+		 * Liars, droppers and grinders relay nothing; nor do forgers
+		 * under signed beacons, droppers too (attack.c).
+		 */
+		if (n->kind == K_HONEST || n->kind == K_FLOODER ||
+		    (n->kind == K_FORGER && s->unsigned_beacons))
 			send_discover(s, e->node, e, &m, slot);
 		return;
 	}
