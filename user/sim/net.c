@@ -205,6 +205,11 @@ void send_msg_beacon(struct sim *s, int i, int slot, const struct rt_beacon *b)
 			   EV_BEACON, j, len > 0 ? len : 0);
 	e->in_slot = graph_back(&s->g, i, slot);
 	e->bad_sig = !s->unsigned_beacons && !chain_signed(s, i, b);
+	if (e->bad_sig && s->node[i].kind != K_FORGER) {
+		/* Only forgers send what they cannot sign: a bug here. */
+		fprintf(stderr, "sim: node %d's beacon would not verify\n", i);
+		abort();
+	}
 	e->len = len;
 	if (len > 0)
 		memcpy(e->msg, buf, len);
