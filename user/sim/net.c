@@ -1234,6 +1234,7 @@ void net_stop(struct sim *s)
 
 	for (int i = 0; i < s->g.n; i++) {
 		const struct rt_coords *c = &s->node[i].coords;
+		unsigned int have = 0;	/* landmarks it has a path to */
 
 		if (s->node[i].alive) {
 			unsigned long b = state_bytes(&s->node[i]);
@@ -1246,8 +1247,6 @@ void net_stop(struct sim *s)
 				s->res.table_entries_max =
 					s->node[i].table.count;
 		}
-		unsigned int have = 0;
-
 		for (unsigned int k = 0; k < c->n; k++) {
 			const struct rt_coord *p = rt_landmark_path(c, k);
 
