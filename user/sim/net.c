@@ -130,6 +130,61 @@ static int neighbour(struct sim *s, int i, int slot)
 	return s->g.nbr[s->g.off[i] + slot - 1];
 }
 
+static int hop_same(const struct rt_hop *a, const struct rt_hop *b)
+{
+	return !memcmp(a->tag, b->tag, RT_TAG_LEN) && a->width == b->width &&
+	       a->up == b->up && a->down == b->down;
+}
+
+/*
+ * Signed beacons (Documentation/routing.md, "Designs: signed beacons"):
+ * every hop carries its node's key and its signature over the landmark,
+ * the round, its own hop and those above, the signature of the hop above
+ * and the tag of the neighbour it goes to; the last hop's key is the
+ * landmark's. Whether B, as node i sends it, would verify: i signs its
+ * own hop (hop 0, its own tag) whatever it says, and the landmark's hop
+ * too if it is the landmark (a path of 1 hop: its own rounds); the hops
+ * above its own it cannot sign, so they verify only as a chain signed to
+ * i: one a neighbour sent i, of that landmark, round and hops exactly.
+ * The simulator checks that against the paths i holds (rt_coords keeps,
+ * per landmark, the last path each link offered, as it came, with its
+ * round). That is every chain i could have, for what the simulator
+ * sends: honest nodes send only paths they hold (rt_beacon_make), and
+ * forgers' claims (attack.c) are of rounds not heard yet and landmarks
+ * that do not exist, never of chains they got and have since let go.
+ * A withdrawal carries no hop: nothing to sign, and it takes away only
+ * what its sender offered.
+ */
+static int chain_signed(struct sim *s, int i, const struct rt_beacon *b)
+{
+	const struct rt_coords *c = &s->node[i].coords;
+	const struct rt_coord *p = &b->path;
+	int k;
+
+	if (!p->n)
+		return 1;
+	if (memcmp(p->hop[0].tag, c->id + 1, RT_TAG_LEN))
+		return 0;
+	if (p->n == 1)
+		return !memcmp(b->landmark, c->id, RT_ID_LEN);
+	k = rt_landmark_index(c, b->landmark);
+	if (k < 0)
+		return 0;
+	for (unsigned int a = 0; a < c->lm[k].n_alt; a++) {
+		const struct rt_alt *alt = &c->lm[k].alt[a];
+		unsigned int h;
+
+		if (alt->seq != b->seq || alt->path.n != p->n)
+			continue;
+		for (h = 1; h < p->n; h++)
+			if (!hop_same(&alt->path.hop[h], &p->hop[h]))
+				break;
+		if (h == p->n)
+			return 1;
+	}
+	return 0;
+}
+
 /* i's beacon B to its neighbour on `slot`. */
 void send_msg_beacon(struct sim *s, int i, int slot, const struct rt_beacon *b)
 {
@@ -149,6 +204,12 @@ void send_msg_beacon(struct sim *s, int i, int slot, const struct rt_beacon *b)
 			   1000ULL * s->g.lat_us[s->g.off[i] + slot - 1],
 			   EV_BEACON, j, len > 0 ? len : 0);
 	e->in_slot = graph_back(&s->g, i, slot);
+	e->bad_sig = !s->unsigned_beacons && !chain_signed(s, i, b);
+	if (e->bad_sig && s->node[i].kind != K_FORGER) {
+		/* Only forgers send what they cannot sign: a bug here. */
+		fprintf(stderr, "sim: node %d's beacon would not verify\n", i);
+		abort();
+	}
 	e->len = len;
 	if (len > 0)
 		memcpy(e->msg, buf, len);
@@ -183,8 +244,14 @@ static void on_beacon(struct sim *s, struct event *e)
 	struct rt_msg m;
 	int index;
 
-	if (!current(s, e) || rt_msg_decode(&m, e->msg, e->len) ||
-	    attack_beacon_in(s, e->node, &m.beacon))
+	if (!current(s, e) || rt_msg_decode(&m, e->msg, e->len))
+		return;
+	/* Signed beacons: a chain that does not verify is refused. */
+	if (e->bad_sig) {
+		s->res.beacons_refused += !hostile(s, e->node);
+		return;
+	}
+	if (s->unsigned_beacons && attack_beacon_in(s, e->node, &m.beacon))
 		return;
 	index = rt_beacon_receive(&n->coords, e->in_slot, &m.beacon, s->now);
 	if (index >= RT_BEACON_BACK)
@@ -636,9 +703,12 @@ static void on_discover(struct sim *s, struct event *e)
 		return;
 	slot = rt_discover_step(&n->coords, &m, e->in_slot);
 	if (slot) {
-		/* Liars, droppers and grinders relay nothing. */
-		if (n->kind == K_HONEST || n->kind == K_FORGER ||
-		    n->kind == K_FLOODER)
+		/*
+		 * Liars, droppers and grinders relay nothing; nor do forgers
+		 * under signed beacons, droppers too (attack.c).
+		 */
+		if (n->kind == K_HONEST || n->kind == K_FLOODER ||
+		    (n->kind == K_FORGER && s->unsigned_beacons))
 			send_discover(s, e->node, e, &m, slot);
 		return;
 	}
@@ -1164,6 +1234,7 @@ void net_stop(struct sim *s)
 
 	for (int i = 0; i < s->g.n; i++) {
 		const struct rt_coords *c = &s->node[i].coords;
+		unsigned int have = 0;	/* landmarks it has a path to */
 
 		if (s->node[i].alive) {
 			unsigned long b = state_bytes(&s->node[i]);
@@ -1179,8 +1250,16 @@ void net_stop(struct sim *s)
 		for (unsigned int k = 0; k < c->n; k++) {
 			const struct rt_coord *p = rt_landmark_path(c, k);
 
-			landmarks += p != NULL;
+			have += p != NULL;
 			hops += p ? p->n : 0;
+			if (p && p->n - 1u > s->res.path_hops_max)
+				s->res.path_hops_max = p->n - 1u;
+		}
+		landmarks += have;
+		if (s->node[i].alive) {
+			s->res.short_nodes += have < RT_LANDMARKS;
+			s->res.self_landmarks +=
+				rt_landmark_index(c, c->id) >= 0;
 		}
 		for (int b = 0; b < RT_ID_BITS; b++) {
 			struct rt_bucket *k = s->node[i].table.bucket[b];

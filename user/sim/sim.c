@@ -9,7 +9,7 @@
  *
  *   sim -n NODES [-m out.md] [-s out.svg] [-r seed] [-w warmup_s]
  *       [-d measure_s] [-l lookups_per_s] [-q] [-k runs] [-F]
- *       [-H hostile_pct] [-A kinds] [-D defenses] [-N] [-f flood]
+ *       [-H hostile_pct] [-A kinds] [-D defenses] [-N] [-U] [-f flood]
  *       [-X discover_flood] [-R n]
  *       [-C pairs] [-L latency_factor] [-j threads] [-v]
  *
@@ -33,7 +33,9 @@
  * -A names (liar,dropper,grinder,forger,flooder; "mix", the default, all
  * five in turn); -D the defenses on (source,asker,diverse,round,answers,
  * discover; "all", "none"; the default all but source: all the library
- * has); -N takes answers without checking their mac; -f lookups a
+ * has); -N takes answers without checking their mac; -U sends beacons
+ * unsigned, as fennecd did (by default they are signed: a chain that
+ * would not verify is refused, net.c); -f lookups a
  * second per flooder (10); -X discover messages a second per flooder,
  * towards its victim (0); -R retries of a measured lookup that found nothing. With -H, the last line is "sim-attack: nodes=N
  * hostile=P% success=S%": honest askers' lookups of honest targets whose
@@ -143,6 +145,7 @@ struct event *new_event(struct sim *s, uint64_t t, int type, int node)
 
 struct options {
 	int nodes, warmup, measure, rate, runs, fixed_limit, no_mac, retries;
+	int unsigned_beacons;
 	int converge, lat_factor, jobs, verbose;
 	double hostile;
 	unsigned int kinds, defense, flood, discover_flood;
@@ -186,6 +189,7 @@ static void run_one(const struct options *o, struct run *r, int scale_free)
 	s.kinds = o->kinds;
 	s.defense = o->defense;
 	s.no_mac = o->no_mac;
+	s.unsigned_beacons = o->unsigned_beacons;
 	s.flood_rate = o->flood;
 	s.discover_flood = o->discover_flood;
 	s.retries = o->retries;
@@ -237,13 +241,21 @@ static void run_one(const struct options *o, struct run *r, int scale_free)
 		r->res.discover_msgs, r->res.discover_floods,
 		r->res.discover_refused, r->res.discover_refused_answers,
 		r->res.discover_draw, r->res.discover_draw_all);
+	fprintf(stderr, "sim: %s, %g %% churn: longest path %u hops; %u "
+		"live nodes with a path to fewer than %d landmarks; %u count "
+		"themselves landmarks\n", r->topology, r->churn,
+		r->res.path_hops_max, r->res.short_nodes, RT_LANDMARKS,
+		r->res.self_landmarks);
 	if (o->hostile > 0)
 		fprintf(stderr, "sim: %lu lies, %lu forged answers refused, "
 			"%lu lookups flooded, %lu refused by rate limits; "
-			"victims: %u of %u lookups succeeded; %u retried\n",
+			"victims: %u of %u lookups succeeded; %u retried; "
+			"beacons_refused %lu (%s beacons)\n",
 			r->res.lies, r->res.forged, r->res.floods,
 			r->res.refused, r->res.victim_found,
-			r->res.victim_lookups, r->res.retried);
+			r->res.victim_lookups, r->res.retried,
+			r->res.beacons_refused,
+			o->unsigned_beacons ? "unsigned" : "signed");
 }
 
 /*
@@ -295,7 +307,7 @@ static int parse(int argc, char **argv, struct options *o)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "n:m:s:r:w:d:l:qk:FH:A:D:Nf:X:R:C:L:j:v")) != -1) {
+	while ((c = getopt(argc, argv, "n:m:s:r:w:d:l:qk:FH:A:D:NUf:X:R:C:L:j:v")) != -1) {
 		switch (c) {
 		case 'n': o->nodes = atoi(optarg); break;
 		case 'm': o->md = optarg; break;
@@ -317,6 +329,7 @@ static int parse(int argc, char **argv, struct options *o)
 				return -1;
 			break;
 		case 'N': o->no_mac = 1; break;
+		case 'U': o->unsigned_beacons = 1; break;
 		case 'f': o->flood = atoi(optarg); break;
 		case 'X': o->discover_flood = atoi(optarg); break;
 		case 'R': o->retries = atoi(optarg); break;
@@ -382,7 +395,7 @@ int main(int argc, char **argv)
 			"[-r SEED] "
 			"[-w WARMUP_S] [-d MEASURE_S] [-l LOOKUPS_PER_S] [-q] "
 			"[-k RUNS] [-F] [-H HOSTILE_PCT] [-A KINDS] "
-			"[-D DEFENSES] [-N] [-f FLOOD_PER_S] "
+			"[-D DEFENSES] [-N] [-U] [-f FLOOD_PER_S] "
 			"[-X DISCOVER_FLOOD_PER_S] [-R RETRIES] "
 			"[-C PAIRS] [-L LATENCY_FACTOR] [-j THREADS] [-v]\n");
 		return 2;

@@ -103,6 +103,7 @@ struct event {
 	uint64_t sent;
 	uint32_t back_us;		/* latency of the way back */
 	uint8_t back_len, in_slot, hops;	/* hops: forwards so far */
+	uint8_t bad_sig;		/* a beacon whose chain would not verify */
 	int origin;			/* the lookup's asker */
 	uint32_t origin_gen;
 	uint8_t back[RT_ROUTE_MAX];	/* reverse route */
@@ -144,12 +145,20 @@ struct result {
 	double state_bytes, state_bytes_max;
 	unsigned int forwards[RT_LOOKUP_TTL + 1];	/* of successes */
 	double landmarks, path_hops;	/* per node at the end */
+	/*
+	 * At the end: the longest best path (hops, its owner not counted);
+	 * live nodes with a fresh path to fewer than RT_LANDMARKS
+	 * landmarks; live nodes that count themselves among the landmarks.
+	 */
+	unsigned int path_hops_max, short_nodes, self_landmarks;
 	double beacons;			/* per node per second */
 	/* Answers sent (found, discover), and held to the lookup's size. */
 	unsigned long answers, answers_held;
 	/* Lookups for a victim (the victim slot), and their successes. */
 	unsigned int victim_lookups, victim_found;
 	unsigned long lies, forged, refused, floods;
+	/* Signed beacons: by honest receivers, chains that do not verify. */
+	unsigned long beacons_refused;
 	unsigned int retried;		/* measured lookups started again */
 	/*
 	 * Measured lookups that failed, by why: the target left (or left
@@ -193,6 +202,7 @@ struct sim {
 	unsigned int kinds;		/* bit mask of enum kind */
 	unsigned int defense;		/* bit mask of enum defense */
 	int no_mac;			/* answers taken unchecked */
+	int unsigned_beacons;		/* -U: beacons as before, unsigned */
 	unsigned int flood_rate;	/* lookups a second per flooder */
 	unsigned int discover_flood;	/* -X: discover messages, the same */
 	unsigned int retries;		/* -R: of a measured lookup */
