@@ -137,11 +137,11 @@ static int hop_same(const struct rt_hop *a, const struct rt_hop *b)
 }
 
 /*
- * Signed beacons (Documentation/routing.md, "Designs: signed beacons"):
+ * Signed beacons (Documentation/routing.md, "Signed beacons"):
  * every hop carries its node's key and its signature over the landmark,
- * the round, its own hop and those above, the signature of the hop above
- * and the tag of the neighbour it goes to; the last hop's key is the
- * landmark's. Whether B, as node i sends it, would verify: i signs its
+ * the round (the landmark's hop) or its epoch (the others), its own hop
+ * and those above, and the tag of the neighbour it goes to; the last
+ * hop's key is the landmark's. Whether B, as node i sends it, would verify: i signs its
  * own hop (hop 0, its own tag) whatever it says, and the landmark's hop
  * too if it is the landmark (a path of 1 hop: its own rounds); the hops
  * above its own it cannot sign, so they verify only as a chain signed to
@@ -151,7 +151,8 @@ static int hop_same(const struct rt_hop *a, const struct rt_hop *b)
  * round). That is every chain i could have, for what the simulator
  * sends: honest nodes send only paths they hold (rt_beacon_make), and
  * forgers' claims (attack.c) are of rounds not heard yet and landmarks
- * that do not exist, never of chains they got and have since let go.
+ * that do not exist, never of chains they got and have since let go
+ * (which fennecd would take within their epoch: not modelled).
  * A withdrawal carries no hop: nothing to sign, and it takes away only
  * what its sender offered.
  */
