@@ -23,9 +23,14 @@ done
 # #5). Its mesh of 32 took 7.5-9.0 s in six runs on a quiet host of 2
 # cores (Documentation/routing.md, "VM tests"), too close to the bound for
 # a CI host whose speed and load are unknown, so make check allows twice
-# that; the times are printed either way, and run-tests.sh run by hand
-# holds the 10 s. Recovery after a cut keeps its 5 s (measured: under 1 s).
-export FENNEC_MESH_SLACK=${FENNEC_MESH_SLACK:-2}
+# that. Signed beacons (#21) cost the mesh of 32 more: every fennecd
+# checks some 20-35 signatures a second while it converges, 0.7 ms each
+# under TCG (87 us on the host), and the last of its 50 pairs answered
+# after 13.6-19.7 s (8.9 s unsigned, the same hour): make check allows
+# three times the bound. The times are printed either way; run by hand,
+# run-tests.sh holds the 10 s, which the mesh of 32 no longer meets
+# under TCG. Recovery after a cut keeps its 5 s (measured: under 1 s).
+export FENNEC_MESH_SLACK=${FENNEC_MESH_SLACK:-3}
 
 source selftests/lib/tier_lib.sh
 
