@@ -191,7 +191,8 @@ static void send_beacon(struct mesh *m, unsigned int index,
 	}
 #endif
 	ret = rt_beacon_make(m->coords, index, nb->slot, &msg.beacon);
-	if (ret < 0)
+	/* A path of RT_COORD_HOPS: ours to use, too long to pass on. */
+	if (ret < 0 || msg.beacon.path.n >= RT_COORD_HOPS)
 		return;
 	/* A withdrawal is not signed: it takes back only what NB had of us. */
 	if (!ret && beacon_sign(m->signer, &msg.beacon, nb->id)) {

@@ -378,12 +378,7 @@ int rt_beacon_make(const struct rt_coords *c, unsigned int index,
 		return -RT_EINVAL;
 	memset(b, 0, sizeof(*b));
 	memcpy(b->landmark, c->lm[index].id, RT_ID_LEN);
-	/*
-	 * A path of RT_COORD_HOPS is ours to use, but with us on top no
-	 * beacon can carry it: to our neighbours we have none, and what we
-	 * offered them before must go.
-	 */
-	if (!path || path->n >= RT_COORD_HOPS) {
+	if (!path) {
 		b->seq = c->lm[index].seq;
 		return 1;
 	}

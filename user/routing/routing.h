@@ -220,8 +220,11 @@ int rt_beacon_receive(struct rt_coords *c, unsigned int in_slot,
 		      const struct rt_beacon *b, uint64_t now);
 /*
  * Our beacon for landmark `index`, to send out on our link `out_slot`: 0,
- * or 1 for a withdrawal (we know of the landmark but have no fresh path,
- * or one of RT_COORD_HOPS, which no beacon can carry with us on it).
+ * or 1 for a withdrawal (we know of the landmark but have no fresh path).
+ * A path of RT_COORD_HOPS is ours to use, but no beacon can carry it
+ * (rt_beacon_valid): the caller sends nothing. (Sending a withdrawal
+ * instead set off storms in the simulator: neighbours with paths answer
+ * a withdrawal with theirs, which is again too long to pass on.)
  */
 int rt_beacon_make(const struct rt_coords *c, unsigned int index,
 		   unsigned int out_slot, struct rt_beacon *b);

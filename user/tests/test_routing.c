@@ -1157,8 +1157,9 @@ static void test_messages(void)
 		ok(rt_beacon_make(c, 0, 2, &b) == 0 && b.path.n == 3,
 		   "node 3's path to node 5: 3 hops, in a beacon");
 		c->lm[0].alt[0].path.n = RT_COORD_HOPS;
-		ok(rt_beacon_make(c, 0, 2, &b) == 1 && !b.path.n,
-		   "a path of %d hops is ours, but goes out as a withdrawal",
+		ok(rt_beacon_make(c, 0, 2, &b) == 0 &&
+		   b.path.n == RT_COORD_HOPS && !rt_beacon_valid(&b),
+		   "a path of %d hops is ours, but no beacon can carry it",
 		   RT_COORD_HOPS);
 		free(c);
 	}
