@@ -113,10 +113,8 @@ static int check_hop(struct beacon_signer *s, const struct rt_beacon *b,
 /*
  * Hop 0 is the sender's own, which came over its link: that the link is
  * the sender's vouches for it here, and only its key is checked (that it
- * is the sender's). Its signature is for the nodes our beacons reach: a
- * sender that signs its hop wrongly gets what we build on it refused one
- * hop on, as if it had kept its path to itself. So is a landmark's own
- * round, in the beacon it sends its neighbours: the round is its to say.
+ * is the sender's). Its signature is checked when we first sign on top
+ * of the chain (beacon_sign): most chains are never passed on.
  */
 static int sender_hop(struct beacon_signer *s, const struct rt_beacon *b,
 		      const uint8_t from[RT_ID_LEN], const char **why)
@@ -136,11 +134,36 @@ static int sender_hop(struct beacon_signer *s, const struct rt_beacon *b,
 	return 0;
 }
 
+/*
+ * Hop I of B, sent to the node whose tag is NEXT, checked or remembered
+ * as checked: 0, or -1 and *WHY.
+ */
+static int hop_checked(struct beacon_signer *s, const struct rt_beacon *b,
+		       unsigned int i, const uint8_t next[RT_TAG_LEN],
+		       const char **why)
+{
+	uint8_t in[RT_BEACON_SIG_INPUT_MAX], digest[BEACON_DIGEST];
+	int len = rt_beacon_sig_input(b, i, next, in, sizeof(in));
+
+	if (len < 0) {
+		*why = "it is malformed";
+		return -1;
+	}
+	digest_of(digest, &b->sig[i], in, len);
+	if (!memcmp(checked_slot(s, digest), digest, BEACON_DIGEST)) {
+		s->remembered++;
+		return 0;
+	}
+	if (check_hop(s, b, i, in, len, why))
+		return -1;
+	memcpy(checked_slot(s, digest), digest, BEACON_DIGEST);
+	return 0;
+}
+
 int beacon_check(struct beacon_signer *s, const struct rt_beacon *b,
 		 const uint8_t from[RT_ID_LEN], const char **why)
 {
 	const struct rt_coord *p = &b->path;
-	uint8_t in[RT_BEACON_SIG_INPUT_MAX], digest[BEACON_DIGEST];
 
 	if (!p->n)
 		return 0;
@@ -149,23 +172,9 @@ int beacon_check(struct beacon_signer *s, const struct rt_beacon *b,
 		return -1;
 	}
 	/* From the landmark down to hop 1, each signed by its own node. */
-	for (unsigned int i = p->n; i-- > 1;) {
-		int len = rt_beacon_sig_input(b, i, p->hop[i - 1].tag, in,
-					      sizeof(in));
-
-		if (len < 0) {
-			*why = "it is malformed";
+	for (unsigned int i = p->n; i-- > 1;)
+		if (hop_checked(s, b, i, p->hop[i - 1].tag, why))
 			return -1;
-		}
-		digest_of(digest, &b->sig[i], in, len);
-		if (!memcmp(checked_slot(s, digest), digest, BEACON_DIGEST)) {
-			s->remembered++;
-			continue;
-		}
-		if (check_hop(s, b, i, in, len, why))
-			return -1;
-		memcpy(checked_slot(s, digest), digest, BEACON_DIGEST);
-	}
 	return sender_hop(s, b, from, why);
 }
 
@@ -217,6 +226,7 @@ void beacon_keep(struct beacon_signer *s, const struct rt_coords *c,
 			e = chain_room(s);
 		e->slot = in_slot;
 		e->used = ++s->uses;
+		e->sender_checked = false;
 		e->b = *b;
 		return;
 	}
@@ -253,6 +263,7 @@ int beacon_sign(struct beacon_signer *s, struct rt_beacon *b,
 {
 	struct rt_coord *p = &b->path;
 	uint8_t in[RT_BEACON_SIG_INPUT_MAX];
+	const char *why = NULL;
 	struct beacon_chain *e;
 	int len;
 
@@ -263,6 +274,15 @@ int beacon_sign(struct beacon_signer *s, struct rt_beacon *b,
 		if (!e || e->b.seq != b->seq || e->b.path.n + 1 != p->n ||
 		    !hops_eq(e->b.path.hop, &p->hop[1], e->b.path.n))
 			return -1;
+		/*
+		 * Its sender's own hop, which its link vouched for to us, must
+		 * check out before we pass it on: once a chain.
+		 */
+		if (!e->sender_checked) {
+			if (hop_checked(s, &e->b, 0, s->id + 1, &why))
+				return -2;
+			e->sender_checked = true;
+		}
 		e->used = ++s->uses;
 		memcpy(&b->sig[1], e->b.sig, e->b.path.n * sizeof(b->sig[0]));
 	}

@@ -18,6 +18,7 @@
 /* A chain a neighbour sent us, taken by our coordinates as a path. */
 struct beacon_chain {
 	uint16_t slot;				/* its link; 0: a free entry */
+	bool sender_checked;			/* hop 0's signature, too */
 	uint64_t used;				/* kept or signed on, a count */
 	struct rt_beacon b;
 };
@@ -73,7 +74,7 @@ int beacon_signer_init(struct beacon_signer *s, const uint8_t *private_key,
  * it is a withdrawal, or every hop above hop 0 is signed by its own node
  * (the last by the landmark, for its round) and hop 0's key is FROM's;
  * else -1 and *WHY says what failed. Hop 0's own signature is the link's
- * to vouch for here, and checked by the nodes our beacons reach.
+ * to vouch for here; beacon_sign checks it before passing the chain on.
  */
 int beacon_check(struct beacon_signer *s, const struct rt_beacon *b,
 		 const uint8_t from[RT_ID_LEN], const char **why);
@@ -88,7 +89,9 @@ void beacon_keep(struct beacon_signer *s, const struct rt_coords *c,
 /*
  * Signs beacon B (rt_beacon_make's, not a withdrawal) to the node whose
  * ID is TO: the hops above ours from the chain kept for our path, then
- * our hop. 0, or -1 if no chain kept matches that path (or signing failed).
+ * our hop. 0; -1 if no chain kept matches that path (or signing failed);
+ * -2 if its sender's own hop, which beacon_check left to its link, is
+ * not signed right: nothing we send fails the next node's check.
  */
 int beacon_sign(struct beacon_signer *s, struct rt_beacon *b,
 		const uint8_t to[RT_ID_LEN]);

@@ -195,10 +195,16 @@ static void send_beacon(struct mesh *m, unsigned int index,
 	if (ret < 0 || msg.beacon.path.n >= RT_COORD_HOPS)
 		return;
 	/* A withdrawal is not signed: it takes back only what NB had of us. */
-	if (!ret && beacon_sign(m->signer, &msg.beacon, nb->id)) {
-		log_debug("%s: no signed chain for our path to a landmark",
-			  m->dp->ifname);
-		return;
+	if (!ret) {
+		ret = beacon_sign(m->signer, &msg.beacon, nb->id);
+		if (ret == -2)
+			m->stats.beacons_refused++;
+		if (ret) {
+			log_debug("%s: %s", m->dp->ifname, ret == -2 ?
+				  "our path's first hop is not signed by its node" :
+				  "no signed chain for our path to a landmark");
+			return;
+		}
 	}
 	send_beacon_msg(m, nb, &msg);
 }
