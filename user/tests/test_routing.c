@@ -1243,7 +1243,10 @@ static void test_messages(void)
 	net_free(&net);
 }
 
-/* A beacon of N hops, hop k's slots k + 300 wide 2, the landmark 0x10. */
+/*
+ * A beacon of N hops, hop k's slots k + 300 wide 2, the landmark 0x10,
+ * every hop signed (made-up bytes) if a beacon can carry N hops.
+ */
 static void long_beacon(struct rt_msg *m, unsigned int n)
 {
 	struct rt_beacon *b = &m->beacon;
@@ -1262,8 +1265,9 @@ static void long_beacon(struct rt_msg *m, unsigned int n)
 		h->down = k + 400;
 	}
 	memcpy(b->path.hop[n - 1].tag, b->landmark + 1, RT_TAG_LEN);
-	b->n_sig = n;
-	for (unsigned int k = 0; k < n; k++) {
+	/* A path of RT_COORD_HOPS has no room for its signatures. */
+	b->n_sig = n < RT_COORD_HOPS ? n : 0;
+	for (unsigned int k = 0; k < b->n_sig; k++) {
 		memset(b->sig[k].key, 0x40 + k, RT_SIG_KEY_LEN);
 		memset(b->sig[k].sig, 0x80 + k, RT_SIG_LEN);
 	}
