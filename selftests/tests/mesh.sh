@@ -13,7 +13,7 @@
 #   - no node's kernel rate-limited what it hands its helper;
 #   - every daemon exits 0 on SIGTERM, and nothing is left.
 # Times stretch by FENNEC_TIME_FACTOR; the 10 s bounds to converge also by
-# FENNEC_MESH_SLACK (default 1; make check sets 3: see selftests/tiers/check.sh).
+# FENNEC_MESH_SLACK (default 1; make check sets 4: see selftests/tiers/check.sh).
 #
 #   mesh.sh [SEED]    the random mesh's seed (default 1); from the host:
 #   selftests/vm/run-vm.sh --kernel 6.12 --module build/<release>/fennec.ko \

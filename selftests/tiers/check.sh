@@ -26,11 +26,12 @@ done
 # that. Signed beacons (#21) cost the mesh of 32 more: every fennecd
 # checks some 20-35 signatures a second while it converges, 0.7 ms each
 # under TCG (87 us on the host), and the last of its 50 pairs answered
-# after 13.6-19.7 s (8.9 s unsigned, the same hour): make check allows
-# three times the bound. The times are printed either way; run by hand,
+# after 13.6-19.7 s on 6.12 (8.9 s unsigned, the same hour), and after
+# 24.3 s on 6.1 in a full make check: make check allows four times the
+# bound. The times are printed either way; run by hand,
 # run-tests.sh holds the 10 s, which the mesh of 32 no longer meets
 # under TCG. Recovery after a cut keeps its 5 s (measured: under 1 s).
-export FENNEC_MESH_SLACK=${FENNEC_MESH_SLACK:-3}
+export FENNEC_MESH_SLACK=${FENNEC_MESH_SLACK:-4}
 
 source selftests/lib/tier_lib.sh
 
