@@ -294,6 +294,24 @@ int beacon_sign(struct beacon_signer *s, struct rt_beacon *b,
 	return signed_before(s, in, len, b->sig[0].sig);
 }
 
+int beacon_sign_hop(struct rt_beacon *b, unsigned int i,
+		    const uint8_t next[RT_TAG_LEN],
+		    const uint8_t a[RT_SIG_KEY_LEN],
+		    const uint8_t *private_key)
+{
+	uint8_t in[RT_BEACON_SIG_INPUT_MAX];
+	int len = rt_beacon_sig_input(b, i, next, in, sizeof(in));
+
+	if (len < 0) {
+		if (i < RT_COORD_HOPS - 1)
+			memset(b->sig[i].sig, 0, RT_SIG_LEN);
+		return -1;
+	}
+	b->n_sig = b->path.n;
+	memcpy(b->sig[i].key, a, RT_SIG_KEY_LEN);
+	return sign_message(b->sig[i].sig, in, len, private_key);
+}
+
 void beacon_link_down(struct beacon_signer *s, unsigned int slot)
 {
 	for (unsigned int i = 0; i < BEACON_CHAINS; i++)

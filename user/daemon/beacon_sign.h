@@ -96,6 +96,18 @@ void beacon_keep(struct beacon_signer *s, const struct rt_coords *c,
 int beacon_sign(struct beacon_signer *s, struct rt_beacon *b,
 		const uint8_t to[RT_ID_LEN]);
 
+/*
+ * Signs hop I of B as the node whose private key is PRIVATE_KEY and whose
+ * Edwards key is A, towards the node whose tag is NEXT: one hop, as its
+ * node signs it, uncached (beacon_sign signs ours and remembers). For
+ * whoever signs in other nodes' names: the test build's forger, tests,
+ * the fuzzer's nodes. 0, or -1 (the hop's signature then all zeros).
+ */
+int beacon_sign_hop(struct rt_beacon *b, unsigned int i,
+		    const uint8_t next[RT_TAG_LEN],
+		    const uint8_t a[RT_SIG_KEY_LEN],
+		    const uint8_t *private_key);
+
 /* Our link SLOT went down: its chains go. */
 void beacon_link_down(struct beacon_signer *s, unsigned int slot);
 

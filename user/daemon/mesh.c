@@ -6,7 +6,6 @@
 
 #include "../lib/key.h"
 #include "../lib/log.h"
-#include "../lib/sign.h"
 #include "links.h"
 #include "mesh.h"
 
@@ -101,18 +100,9 @@ static void send_beacon_msg(struct mesh *m, const struct mesh_neighbour *nb,
 static void forge_sign(const struct mesh *m, struct rt_beacon *b,
 		       const struct mesh_neighbour *nb)
 {
-	uint8_t in[RT_BEACON_SIG_INPUT_MAX];
-
-	b->n_sig = b->path.n;
-	for (unsigned int i = b->path.n; i-- > 0;) {
-		const uint8_t *next = i ? b->path.hop[i - 1].tag : nb->id + 1;
-		int len = rt_beacon_sig_input(b, i, next, in, sizeof(in));
-
-		memcpy(b->sig[i].key, m->signer->key, RT_SIG_KEY_LEN);
-		if (len < 0 ||
-		    sign_message(b->sig[i].sig, in, len, m->private_key))
-			memset(b->sig[i].sig, 0, RT_SIG_LEN);
-	}
+	for (unsigned int i = b->path.n; i-- > 0;)
+		beacon_sign_hop(b, i, i ? b->path.hop[i - 1].tag : nb->id + 1,
+				m->signer->key, m->private_key);
 }
 
 /*

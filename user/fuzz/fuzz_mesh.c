@@ -188,7 +188,6 @@ static void make_signed(struct rt_beacon *b, uint8_t how,
 			const struct mesh_neighbour *nb)
 {
 	struct rt_coord *p = &b->path;
-	uint8_t in[RT_BEACON_SIG_INPUT_MAX];
 
 	if (!p->n)
 		return;
@@ -202,17 +201,15 @@ static void make_signed(struct rt_beacon *b, uint8_t how,
 			memcpy(b->landmark, nb->id, RT_ID_LEN);
 	}
 	b->n_sig = p->n;
+	if (!rt_beacon_valid(b))
+		return;
 	for (unsigned int i = p->n; i-- > 0;) {
 		const uint8_t *next = i ? p->hop[i - 1].tag : node[0].id + 1;
-		int k = node_of_tag(p->hop[i].tag), len;
+		int k = node_of_tag(p->hop[i].tag);
 
 		if (k < 0)
 			continue;
-		len = rt_beacon_sig_input(b, i, next, in, sizeof(in));
-		if (len < 0)
-			return;
-		memcpy(b->sig[i].key, sign_key[k], RT_SIG_KEY_LEN);
-		CHECK(!sign_message(b->sig[i].sig, in, len, node[k].priv),
+		CHECK(!beacon_sign_hop(b, i, next, sign_key[k], node[k].priv),
 		      "signing as node %d", k);
 	}
 }

@@ -10,7 +10,6 @@
 
 #include "../daemon/beacon_sign.h"
 #include "../lib/key.h"
-#include "../lib/sign.h"
 #include "tap.h"
 
 #define NOW	1000000000000ULL
@@ -76,13 +75,7 @@ static int take(struct node *to, const struct node *from, unsigned int in,
 static void sign_hop(const struct node *n, struct rt_beacon *b, unsigned int i,
 		     const uint8_t *next_tag)
 {
-	uint8_t in[RT_BEACON_SIG_INPUT_MAX];
-	int len;
-
-	b->n_sig = b->path.n;
-	len = rt_beacon_sig_input(b, i, next_tag, in, sizeof(in));
-	if (len < 0 || sign_public(b->sig[i].key, n->priv) ||
-	    sign_message(b->sig[i].sig, in, len, n->priv))
+	if (beacon_sign_hop(b, i, next_tag, n->signer->key, n->priv))
 		abort();
 }
 
