@@ -87,7 +87,7 @@ static int check_hop(struct beacon_signer *s, const struct rt_beacon *b,
 		     const char **why)
 {
 	const struct rt_coord *p = &b->path;
-	uint8_t pub[FENNEC_KEY_LEN], id[RT_ID_LEN];
+	uint8_t pub[FENNEC_KEY_LEN];
 	struct in6_addr addr;
 
 	s->verified++;
@@ -100,9 +100,8 @@ static int check_hop(struct beacon_signer *s, const struct rt_beacon *b,
 		return -1;
 	}
 	key_address(&addr, pub);
-	memcpy(id, addr.s6_addr, RT_ID_LEN);
-	if (i + 1 == p->n ? memcmp(id, b->landmark, RT_ID_LEN) :
-			    memcmp(id + 1, p->hop[i].tag, RT_TAG_LEN)) {
+	if (i + 1 == p->n ? memcmp(addr.s6_addr, b->landmark, RT_ID_LEN) :
+			    memcmp(addr.s6_addr + 1, p->hop[i].tag, RT_TAG_LEN)) {
 		*why = i + 1 == p->n ? "the landmark's hop is not signed by it" :
 		       "a hop is signed by another node";
 		return -1;
